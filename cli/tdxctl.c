@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tdxctl: the command. The root parser takes the global options and stops at the first word,
+ * the command; each command parses the rest with its own argp, with argv[0] "tdxctl COMMAND".
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "config.h"
+#include "tdxctl.h"
+
+static const struct cmd commands[] = {
+	{ "verify",  "check an image offline: format, sigstruct, signature, hash, ELF", cmd_verify },
+	{ "inspect", "show everything about an image", cmd_inspect },
+	{ "convert", "convert between blob 0x100, kernel image 0x200 and .bin+.sigstruct",
+	  cmd_convert },
+};
+
+const char *argp_program_version = "tdxctl " TDXCTL_VERSION;
+const char *argp_program_bug_address = NULL;
+
+struct root_args {
+	int cmd_index;
+	bool list_commands;
+};
+
+enum { OPT_LIST_COMMANDS = 0x100 };
+
+static const struct argp_option root_options[] = {
+	{ "list-commands", OPT_LIST_COMMANDS, NULL, OPTION_HIDDEN, "List the commands, one a line", 0 },
+	{ 0 }
+};
+
+static error_t root_parse(int key, char *arg, struct argp_state *state)
+{
+	struct root_args *args = state->input;
+
+	(void)arg;
+	switch (key) {
+	case OPT_LIST_COMMANDS:
+		args->list_commands = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		/* The command: stop here, it parses the rest. */
+		args->cmd_index = state->next - 1;
+		state->next = state->argc;
+		return 0;
+	case ARGP_KEY_END:
+		if (!args->cmd_index && !args->list_commands)
+			argp_error(state, "a command is required (try 'tdxctl --help')");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static char *root_help_filter(int key, const char *text, void *input)
+{
+	char *out;
+	size_t len = 0;
+	FILE *f;
+
+	(void)input;
+	if (key != ARGP_KEY_HELP_POST_DOC)
+		return (char *)text;
+	f = open_memstream(&out, &len);
+	if (!f)
+		return (char *)text;
+	fputs("Commands:\n", f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n'tdxctl COMMAND --help' describes each. Exit codes: see tdxctl(8).", f);
+	fclose(f);
+	return out;
+}
+
+static const struct argp root_argp = {
+	root_options, root_parse, "COMMAND [ARG...]",
+	"Inspect, verify and install Intel TDX module updates on a running host.\v", NULL,
+	root_help_filter, NULL
+};
+
+void cli_err(const char *fmt, ...)
+{
+	va_list args;
+
+	fputs("tdxctl: ", stderr);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fputc('\n', stderr);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list args;
+
+	fputs("tdxctl: warning: ", stderr);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fputc('\n', stderr);
+}
+
+/* Library messages go to stderr with the same prefix as the tool's own. */
+static void log_to_stderr(struct tdx_ctx *ctx, int priority, const char *file, int line,
+			  const char *fn, const char *format, va_list args)
+{
+	(void)ctx;
+	(void)file;
+	(void)line;
+	fprintf(stderr, "tdxctl: %s%s: ", priority >= LOG_DEBUG ? "debug: " : "", fn);
+	vfprintf(stderr, format, args);
+}
+
+int main(int argc, char **argv)
+{
+	struct root_args args = { 0 };
+	struct tdx_ctx *ctx;
+	char *name;
+	int rc;
+
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&root_argp, argc, argv, ARGP_IN_ORDER, NULL, &args))
+		return EXIT_USAGE;
+	if (args.list_commands) {
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			printf("%s\n", commands[i].name);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[args.cmd_index], commands[i].name) != 0)
+			continue;
+		rc = tdx_ctx_new(&ctx);
+		if (rc < 0) {
+			cli_err("cannot set up: %s", strerror(-rc));
+			return EXIT_FAILED;
+		}
+		tdx_ctx_set_log_fn(ctx, log_to_stderr);
+		if (asprintf(&name, "tdxctl %s", commands[i].name) < 0) {
+			tdx_ctx_free(ctx);
+			return EXIT_FAILED;
+		}
+		argv[args.cmd_index] = name;
+		rc = commands[i].run(argc - args.cmd_index, argv + args.cmd_index, ctx);
+		free(name);
+		tdx_ctx_free(ctx);
+		return rc;
+	}
+	cli_err("unknown command '%s' (try 'tdxctl --help')", argv[args.cmd_index]);
+	return EXIT_USAGE;
+}

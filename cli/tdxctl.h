@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What the command files share: the command table, exit codes and output helpers. */
+#ifndef TDXCTL_CLI_H
+#define TDXCTL_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "libtdxctl.h"
+
+/* Exit codes: the one table (exit.c); documented in tdxctl(8) and the README. */
+enum tdxctl_exit {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,
+	EXIT_REJECTED = 3,	/* update rejected by the kernel or loader; running module intact */
+	EXIT_LOST = 4,		/* FATAL: the running module is lost; reboot required */
+	EXIT_USAGE = 64,	/* EX_USAGE */
+	EXIT_DATAERR = 65,	/* EX_DATAERR: invalid image */
+	EXIT_NOINPUT = 66,	/* EX_NOINPUT: cannot read an input */
+	EXIT_UNAVAILABLE = 69,	/* EX_UNAVAILABLE: not possible on this host, lasting reason */
+	EXIT_TEMPFAIL = 75,	/* EX_TEMPFAIL: try again later */
+	EXIT_NOPERM = 77,	/* EX_NOPERM */
+};
+
+int exit_from_outcome(enum tdx_outcome outcome);
+
+/* Options every command takes, filled by the command's parser. */
+struct global_opts {
+	bool json;
+	bool quiet;
+	int verbose;
+};
+
+struct cmd {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv, struct tdx_ctx *ctx);
+};
+
+int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx);
+int cmd_inspect(int argc, char **argv, struct tdx_ctx *ctx);
+int cmd_convert(int argc, char **argv, struct tdx_ctx *ctx);
+
+/* Print a JSON object to stdout, pretty, with a trailing newline; then release it. */
+void json_print(struct json_object *obj);
+/* Hex of @len bytes as a new JSON string. */
+struct json_object *json_hex(const uint8_t *buf, size_t len);
+
+/* Report helpers shared by verify, convert and update (report.c). */
+void report_print_text(const struct tdx_report *report, FILE *out, bool failures_only);
+struct json_object *report_to_json(const struct tdx_report *report);
+
+/* "tdxctl: " + message on stderr. */
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* TDXCTL_CLI_H */

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The library context: logging and caller data. Everything in lib/ hangs off one of these. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "private.h"
+
+struct tdx_ctx {
+	tdx_log_fn log_fn;
+	int log_priority;
+	void *userdata;
+};
+
+static void log_stderr(struct tdx_ctx *ctx, int priority, const char *file, int line,
+		       const char *fn, const char *format, va_list args)
+{
+	(void)ctx;
+	(void)priority;
+	(void)file;
+	(void)line;
+	fprintf(stderr, "libtdxctl: %s: ", fn);
+	vfprintf(stderr, format, args);
+}
+
+/* TDXCTL_LOG takes a syslog priority as a number or a name ("debug", "info", "err"). */
+static int log_priority_parse(const char *s)
+{
+	static const struct { const char *name; int prio; } names[] = {
+		{ "err", LOG_ERR }, { "warning", LOG_WARNING }, { "notice", LOG_NOTICE },
+		{ "info", LOG_INFO }, { "debug", LOG_DEBUG },
+	};
+	char *end;
+	long v;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcasecmp(s, names[i].name) == 0)
+			return names[i].prio;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < LOG_EMERG || v > LOG_DEBUG)
+		return -1;
+	return (int)v;
+}
+
+int tdx_ctx_new(struct tdx_ctx **ctx)
+{
+	struct tdx_ctx *c = calloc(1, sizeof(*c));
+	const char *env;
+
+	if (!c)
+		return -ENOMEM;
+	c->log_fn = log_stderr;
+	c->log_priority = LOG_ERR;
+	env = secure_getenv("TDXCTL_LOG");
+	if (env && log_priority_parse(env) >= 0)
+		c->log_priority = log_priority_parse(env);
+	*ctx = c;
+	return 0;
+}
+
+void tdx_ctx_free(struct tdx_ctx *ctx)
+{
+	free(ctx);
+}
+
+void tdx_ctx_set_log_fn(struct tdx_ctx *ctx, tdx_log_fn fn)
+{
+	ctx->log_fn = fn ? fn : log_stderr;
+}
+
+int tdx_ctx_get_log_priority(const struct tdx_ctx *ctx)
+{
+	return ctx->log_priority;
+}
+
+void tdx_ctx_set_log_priority(struct tdx_ctx *ctx, int priority)
+{
+	ctx->log_priority = priority;
+}
+
+void tdx_ctx_set_userdata(struct tdx_ctx *ctx, void *data)
+{
+	ctx->userdata = data;
+}
+
+void *tdx_ctx_get_userdata(const struct tdx_ctx *ctx)
+{
+	return ctx->userdata;
+}
+
+void tdx_log(struct tdx_ctx *ctx, int priority, const char *file, int line, const char *fn,
+	     const char *format, ...)
+{
+	va_list args;
+
+	va_start(args, format);
+	ctx->log_fn(ctx, priority, file, line, fn, format, args);
+	va_end(args);
+}
+
+void tdx_hex_encode(const uint8_t *in, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 0xf];
+	}
+	out[2 * len] = '\0';
+}

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libtdxctl: everything tdxctl does goes through this library.
+ *
+ * Conventions: an opaque context (struct tdx_ctx) is passed explicitly, there are no globals,
+ * functions return 0 or a negative errno, and names read object_verb. The pure parts (image,
+ * sigstruct, module ELF, version, mapping file, compatibility, report) do no I/O and work on
+ * bytes the caller owns; the system parts (files, sysfs, kmod, firmware upload, lock, history)
+ * are thin.
+ */
+#ifndef LIBTDXCTL_H
+#define LIBTDXCTL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TDX_PAGE_SIZE		4096u
+#define TDX_SIGSTRUCT_SIZE	2048u
+#define TDX_SHA384_LEN		48u
+#define TDX_SHA256_LEN		32u
+#define TDX_MODULE_MAX_PAGES	496u
+#define TDX_SIGSTRUCT_MAX_PAGES	1u	/* what mainline accepts */
+/* The largest legal image: header + one sigstruct page + 496 module pages. */
+#define TDX_IMAGE_MAX_SIZE	(TDX_PAGE_SIZE * (1 + TDX_SIGSTRUCT_MAX_PAGES + TDX_MODULE_MAX_PAGES))
+/* Files are read up to this size so that an oversized one still gets a precise message. */
+#define TDX_READ_MAX_SIZE	(TDX_PAGE_SIZE * (1 + 4 + TDX_MODULE_MAX_PAGES))
+
+#define TDX_BLOB_FORMAT		0x100u	/* Intel's published blobs */
+#define TDX_IMAGE_FORMAT	0x200u	/* what mainline accepts */
+
+/* ---- context and logging (ctx.c) ---------------------------------------------------------- */
+
+struct tdx_ctx;
+
+typedef void (*tdx_log_fn)(struct tdx_ctx *ctx, int priority, const char *file, int line,
+			   const char *fn, const char *format, va_list args);
+
+int tdx_ctx_new(struct tdx_ctx **ctx);
+void tdx_ctx_free(struct tdx_ctx *ctx);
+void tdx_ctx_set_log_fn(struct tdx_ctx *ctx, tdx_log_fn fn);
+int tdx_ctx_get_log_priority(const struct tdx_ctx *ctx);
+void tdx_ctx_set_log_priority(struct tdx_ctx *ctx, int priority);
+void tdx_ctx_set_userdata(struct tdx_ctx *ctx, void *data);
+void *tdx_ctx_get_userdata(const struct tdx_ctx *ctx);
+
+/* ---- outcomes: the error taxonomy (outcome.c) --------------------------------------------- */
+
+/*
+ * What an operation came to, in the terms a caller acts on. cli/ maps these to exit codes in
+ * one place; lib/ never decides an exit code.
+ */
+enum tdx_outcome {
+	TDX_OUTCOME_OK = 0,		/* done, or nothing to do */
+	TDX_OUTCOME_INVALID_IMAGE,	/* the image fails a check */
+	TDX_OUTCOME_INPUT,		/* an input cannot be read */
+	TDX_OUTCOME_UNAVAILABLE,	/* not possible on this host, for a lasting reason */
+	TDX_OUTCOME_RETRY,		/* nothing changed; try again later */
+	TDX_OUTCOME_PERMISSION,		/* needs privileges the caller lacks */
+	TDX_OUTCOME_REJECTED,		/* kernel or loader refused; running module intact */
+	TDX_OUTCOME_LOST,		/* the running module is gone: reboot required */
+	TDX_OUTCOME_FAILED,		/* anything else */
+};
+
+const char *tdx_outcome_name(enum tdx_outcome outcome);
+bool tdx_outcome_retryable(enum tdx_outcome outcome);
+
+/* ---- reports: named checks with results (report.c) ----------------------------------------- */
+
+enum tdx_check_status {
+	TDX_CHECK_PASS = 0,
+	TDX_CHECK_WARN,
+	TDX_CHECK_FAIL,
+	TDX_CHECK_SKIP,		/* not run because an earlier check it depends on failed */
+};
+
+/*
+ * Every check has a stable identifier (e.g. "container.magic") and the outcome its failure
+ * stands for. The catalogue lives in lib/checks.def; it is also the table the man page
+ * documents, and a test keeps the two in step.
+ */
+enum tdx_check_id {
+#define TDX_CHECK(sym, name, outcome, what) TDX_CHK_##sym,
+#include "checks.def"
+#undef TDX_CHECK
+	TDX_CHK__COUNT
+};
+
+const char *tdx_check_name(enum tdx_check_id id);
+const char *tdx_check_description(enum tdx_check_id id);
+enum tdx_outcome tdx_check_outcome(enum tdx_check_id id);
+/* Look a check up by its stable name; -ENOENT when there is none. */
+int tdx_check_lookup(const char *name, enum tdx_check_id *id);
+const char *tdx_check_status_name(enum tdx_check_status status);
+
+struct tdx_report;
+
+int tdx_report_new(struct tdx_report **report);
+void tdx_report_free(struct tdx_report *report);
+/* Record one result. The message names the field, the value found and the value expected. */
+int tdx_report_add(struct tdx_report *report, enum tdx_check_id id,
+		   enum tdx_check_status status, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int tdx_report_addv(struct tdx_report *report, enum tdx_check_id id,
+		    enum tdx_check_status status, const char *fmt, va_list args);
+size_t tdx_report_count(const struct tdx_report *report);
+enum tdx_check_id tdx_report_id(const struct tdx_report *report, size_t i);
+enum tdx_check_status tdx_report_status(const struct tdx_report *report, size_t i);
+const char *tdx_report_message(const struct tdx_report *report, size_t i);
+size_t tdx_report_count_status(const struct tdx_report *report, enum tdx_check_status status);
+/* The first failed check, or -ENOENT when nothing failed. */
+int tdx_report_first_failure(const struct tdx_report *report, size_t *index);
+/* The outcome of the first failed check; TDX_OUTCOME_OK when nothing failed. */
+enum tdx_outcome tdx_report_outcome(const struct tdx_report *report);
+
+/* ---- versions (version.c) ----------------------------------------------------------------- */
+
+/* A TDX module or P-SEAMLDR version, "major.minor.update" (update printed with two digits). */
+struct tdx_version {
+	unsigned int major;
+	unsigned int minor;
+	unsigned int update;
+};
+
+#define TDX_VERSION_STRLEN	16	/* "255.255.65535" and a NUL fit */
+
+/* Strict parse of "X.Y.ZZ" with an optional trailing newline (as sysfs prints it). */
+int tdx_version_parse(const char *s, struct tdx_version *v);
+int tdx_version_cmp(const struct tdx_version *a, const struct tdx_version *b);
+bool tdx_version_same_line(const struct tdx_version *a, const struct tdx_version *b);
+/* Formats as the kernel does ("%u.%u.%02u"); returns buf. */
+char *tdx_version_format(const struct tdx_version *v, char *buf, size_t size);
+/* The version in an Intel file name "tdx_module_X.Y.ZZ[.blob|.bin|...]"; -ENOENT if none. */
+int tdx_version_from_filename(const char *path, struct tdx_version *v);
+
+/* ---- the SEAM sigstruct (sigstruct.c) ----------------------------------------------------- */
+
+#define TDX_CPUID_TABLE_MAX	255u
+
+/* The decoded fields of a 2048-byte SEAM sigstruct, in host byte order. */
+struct tdx_sigstruct {
+	uint32_t header_type;
+	uint32_t header_length;
+	uint32_t header_version;
+	uint32_t module_type;
+	uint32_t module_vendor;
+	uint32_t date;
+	uint32_t size;
+	uint32_t key_size;
+	uint32_t modulus_size;
+	uint32_t exponent_size;
+	uint32_t exponent;
+	uint8_t modulus[384];		/* as stored: little-endian */
+	uint8_t signature[384];		/* as stored: little-endian */
+	uint8_t seamhash[TDX_SHA384_LEN];
+	uint8_t svn_minor;
+	uint8_t svn_major;
+	uint64_t attributes;
+	uint32_t rip_offset;
+	uint8_t num_stack_pages;
+	uint8_t num_tls_pages;
+	uint16_t num_keyhole_pages;
+	uint16_t num_global_data_pages;
+	uint16_t max_tdmrs;
+	uint16_t max_rsvd_per_tdmr;
+	uint16_t pamt_entry_size_4k;
+	uint16_t pamt_entry_size_2m;
+	uint16_t pamt_entry_size_1g;
+	uint16_t module_hv;
+	uint16_t min_update_hv;
+	uint8_t no_downgrade;
+	uint16_t num_handoff_pages;
+	uint32_t gdt_idt_offset;
+	uint32_t fault_wrapper_offset;
+	uint8_t reserved3[24];
+	uint32_t cpuid_table_size;
+	uint32_t cpuid_table[TDX_CPUID_TABLE_MAX];
+};
+
+#define TDX_SIGSTRUCT_DEBUG	(1u << 31)
+
+/* Decode; never fails on content (checks are separate), only on a short buffer (-EINVAL). */
+int tdx_sigstruct_parse(const uint8_t *buf, size_t len, struct tdx_sigstruct *sig);
+bool tdx_sigstruct_is_debug(const struct tdx_sigstruct *sig);
+/* The version a 2.x sigstruct carries in reserved3; -ENOENT when it carries none. */
+int tdx_sigstruct_get_version(const struct tdx_sigstruct *sig, struct tdx_version *v,
+			      unsigned int *build);
+/* SHA-384 of the 384 modulus bytes as stored: what identifies the signer. */
+int tdx_sigstruct_key_hash(const struct tdx_sigstruct *sig, uint8_t out[TDX_SHA384_LEN]);
+/* Does the table list this CPUID(1).EAX? Stepping (bits 3:0) masked on both sides. */
+bool tdx_sigstruct_supports_cpu(const struct tdx_sigstruct *sig, uint32_t cpuid_eax);
+/* Intel's production signing key, as SHA-384 of the modulus bytes as stored. */
+extern const uint8_t tdx_intel_key_hash[TDX_SHA384_LEN];
+
+/* ---- images: the three forms, parsed and built (image.c) ---------------------------------- */
+
+enum tdx_image_form {
+	TDX_FORM_BLOB = 1,	/* Intel blob, format 0x100 */
+	TDX_FORM_IMAGE,		/* kernel image, format 0x200 */
+	TDX_FORM_PAIR,		/* module .bin + .sigstruct */
+};
+
+const char *tdx_image_form_name(enum tdx_image_form form);
+
+struct tdx_image;
+
+/*
+ * Parse a blob (0x100) or a kernel image (0x200), detected from the bytes. Container checks go
+ * to @report; when the container cannot be located at all, the failing check is recorded and
+ * -EBADMSG returned. The image refers to @buf, which must outlive it.
+ */
+int tdx_image_parse(struct tdx_ctx *ctx, const uint8_t *buf, size_t len,
+		    struct tdx_report *report, struct tdx_image **image);
+/* The same for a module .bin and its .sigstruct. */
+int tdx_image_parse_pair(struct tdx_ctx *ctx, const uint8_t *bin, size_t bin_len,
+			 const uint8_t *sig, size_t sig_len, struct tdx_report *report,
+			 struct tdx_image **image);
+void tdx_image_free(struct tdx_image *image);
+
+enum tdx_image_form tdx_image_get_form(const struct tdx_image *image);
+/* 0x100 or 0x200 for the container forms, 0 for a pair. */
+unsigned int tdx_image_get_format(const struct tdx_image *image);
+size_t tdx_image_get_size(const struct tdx_image *image);
+/* The checksum field as stored, and whether the 16-bit word sum of the file is zero. */
+uint16_t tdx_image_get_checksum(const struct tdx_image *image);
+bool tdx_image_checksum_ok(const struct tdx_image *image);
+const uint8_t *tdx_image_get_sigstruct(const struct tdx_image *image, size_t *len);
+unsigned int tdx_image_get_sigstruct_pages(const struct tdx_image *image);
+const uint8_t *tdx_image_get_module(const struct tdx_image *image, size_t *len);
+unsigned int tdx_image_get_module_pages(const struct tdx_image *image);
+const struct tdx_sigstruct *tdx_image_get_sigstruct_fields(const struct tdx_image *image);
+int tdx_image_module_sha384(const struct tdx_image *image, uint8_t out[TDX_SHA384_LEN]);
+
+struct tdx_verify_opts {
+	const uint8_t *key_hash;	/* trusted signer; NULL: Intel's production key */
+	bool allow_debug;		/* accept debug-signed modules */
+};
+
+/*
+ * Run every offline check (sigstruct, signer, signature, seamhash, module ELF) and record each
+ * in @report. Returns 0 when nothing failed (warnings allowed), -EBADMSG when a check failed,
+ * another negative errno when a check could not run (-ENOMEM).
+ */
+int tdx_image_verify(struct tdx_image *image, const struct tdx_verify_opts *opts,
+		     struct tdx_report *report);
+
+/*
+ * Build the image in container format @format (0x100 or 0x200) into a new buffer, which the
+ * caller frees. For 0x200 the checksum field follows the 0x100 rule (word sum zero).
+ */
+int tdx_image_build(const struct tdx_image *image, unsigned int format, uint8_t **buf,
+		    size_t *len);
+
+/* 16-bit little-endian word sum of @buf, carries dropped (an odd last byte is a low byte). */
+uint16_t tdx_checksum16(const uint8_t *buf, size_t len);
+
+/* ---- files (file.c): the only place image bytes are read from disk ------------------------- */
+
+/*
+ * Read a regular file of at most @max bytes into a new buffer in one go. -EINVAL for a
+ * non-regular file, -EFBIG when larger than @max, -EIO on a short read, or the open/read errno.
+ */
+int tdx_file_read(struct tdx_ctx *ctx, const char *path, size_t max, uint8_t **buf, size_t *len);
+
+/*
+ * Write @len bytes to @path atomically: a temporary file in the same folder, fsync, rename,
+ * fsync of the folder. -EEXIST when @path exists and !@force.
+ */
+int tdx_file_write_atomic(struct tdx_ctx *ctx, const char *path, const uint8_t *buf, size_t len,
+			  bool force);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBTDXCTL_H */

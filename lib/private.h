@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Internals shared by the library's files: logging macros and small byte helpers. */
+#ifndef LIBTDXCTL_PRIVATE_H
+#define LIBTDXCTL_PRIVATE_H
+
+#include <stdint.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "libtdxctl.h"
+
+void tdx_log(struct tdx_ctx *ctx, int priority, const char *file, int line, const char *fn,
+	     const char *format, ...) __attribute__((format(printf, 6, 7)));
+
+#define tdx_log_cond(ctx, prio, ...)							\
+	do {										\
+		if ((ctx) && tdx_ctx_get_log_priority(ctx) >= (prio))			\
+			tdx_log(ctx, prio, __FILE__, __LINE__, __func__, __VA_ARGS__);	\
+	} while (0)
+
+#define dbg(ctx, ...)	tdx_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
+#define info(ctx, ...)	tdx_log_cond(ctx, LOG_INFO, __VA_ARGS__)
+#define notice(ctx, ...) tdx_log_cond(ctx, LOG_NOTICE, __VA_ARGS__)
+#define warn(ctx, ...)	tdx_log_cond(ctx, LOG_WARNING, __VA_ARGS__)
+#define err(ctx, ...)	tdx_log_cond(ctx, LOG_ERR, __VA_ARGS__)
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+static inline uint16_t get_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t get_le64(const uint8_t *p)
+{
+	return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
+}
+
+static inline void put_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void put_le32(uint8_t *p, uint32_t v)
+{
+	put_le16(p, (uint16_t)v);
+	put_le16(p + 2, (uint16_t)(v >> 16));
+}
+
+/* True when all @len bytes at @p are zero. */
+static inline int mem_is_zero(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+/* Lower-case hex of @len bytes into @out, which holds 2 * @len + 1 bytes. */
+void tdx_hex_encode(const uint8_t *in, size_t len, char *out);
+
+#endif /* LIBTDXCTL_PRIVATE_H */

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The check catalogue and reports: an ordered list of named checks with their results. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+static const struct {
+	const char *name;
+	enum tdx_outcome outcome;
+	const char *what;
+} catalogue[] = {
+#define TDX_CHECK(sym, name, outcome, what) [TDX_CHK_##sym] = { name, outcome, what },
+#include "checks.def"
+#undef TDX_CHECK
+};
+
+struct report_entry {
+	enum tdx_check_id id;
+	enum tdx_check_status status;
+	char *message;
+};
+
+struct tdx_report {
+	struct report_entry *entries;
+	size_t count;
+	size_t cap;
+};
+
+const char *tdx_check_name(enum tdx_check_id id)
+{
+	return (unsigned int)id < TDX_CHK__COUNT ? catalogue[id].name : "unknown";
+}
+
+const char *tdx_check_description(enum tdx_check_id id)
+{
+	return (unsigned int)id < TDX_CHK__COUNT ? catalogue[id].what : "";
+}
+
+enum tdx_outcome tdx_check_outcome(enum tdx_check_id id)
+{
+	return (unsigned int)id < TDX_CHK__COUNT ? catalogue[id].outcome : TDX_OUTCOME_FAILED;
+}
+
+int tdx_check_lookup(const char *name, enum tdx_check_id *id)
+{
+	for (unsigned int i = 0; i < TDX_CHK__COUNT; i++) {
+		if (strcmp(catalogue[i].name, name) == 0) {
+			*id = (enum tdx_check_id)i;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+const char *tdx_check_status_name(enum tdx_check_status status)
+{
+	switch (status) {
+	case TDX_CHECK_PASS:	return "pass";
+	case TDX_CHECK_WARN:	return "warn";
+	case TDX_CHECK_FAIL:	return "fail";
+	case TDX_CHECK_SKIP:	return "skip";
+	}
+	return "unknown";
+}
+
+int tdx_report_new(struct tdx_report **report)
+{
+	*report = calloc(1, sizeof(**report));
+	return *report ? 0 : -ENOMEM;
+}
+
+void tdx_report_free(struct tdx_report *report)
+{
+	if (!report)
+		return;
+	for (size_t i = 0; i < report->count; i++)
+		free(report->entries[i].message);
+	free(report->entries);
+	free(report);
+}
+
+int tdx_report_addv(struct tdx_report *report, enum tdx_check_id id,
+		    enum tdx_check_status status, const char *fmt, va_list args)
+{
+	struct report_entry *e;
+	char *msg;
+
+	if (!report)
+		return 0;
+	if (report->count == report->cap) {
+		size_t cap = report->cap ? report->cap * 2 : 32;
+
+		e = reallocarray(report->entries, cap, sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		report->entries = e;
+		report->cap = cap;
+	}
+	if (vasprintf(&msg, fmt, args) < 0)
+		return -ENOMEM;
+	e = &report->entries[report->count++];
+	e->id = id;
+	e->status = status;
+	e->message = msg;
+	return 0;
+}
+
+int tdx_report_add(struct tdx_report *report, enum tdx_check_id id,
+		   enum tdx_check_status status, const char *fmt, ...)
+{
+	va_list args;
+	int rc;
+
+	va_start(args, fmt);
+	rc = tdx_report_addv(report, id, status, fmt, args);
+	va_end(args);
+	return rc;
+}
+
+size_t tdx_report_count(const struct tdx_report *report)
+{
+	return report->count;
+}
+
+enum tdx_check_id tdx_report_id(const struct tdx_report *report, size_t i)
+{
+	return report->entries[i].id;
+}
+
+enum tdx_check_status tdx_report_status(const struct tdx_report *report, size_t i)
+{
+	return report->entries[i].status;
+}
+
+const char *tdx_report_message(const struct tdx_report *report, size_t i)
+{
+	return report->entries[i].message;
+}
+
+size_t tdx_report_count_status(const struct tdx_report *report, enum tdx_check_status status)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < report->count; i++)
+		n += report->entries[i].status == status;
+	return n;
+}
+
+int tdx_report_first_failure(const struct tdx_report *report, size_t *index)
+{
+	for (size_t i = 0; i < report->count; i++) {
+		if (report->entries[i].status == TDX_CHECK_FAIL) {
+			*index = i;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* Checks run in order of precedence, so the first failure decides what the caller is told. */
+enum tdx_outcome tdx_report_outcome(const struct tdx_report *report)
+{
+	size_t i;
+
+	if (tdx_report_first_failure(report, &i) < 0)
+		return TDX_OUTCOME_OK;
+	return tdx_check_outcome(report->entries[i].id);
+}
