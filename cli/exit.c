@@ -13,6 +13,7 @@ int exit_from_outcome(enum tdx_outcome outcome)
 	case TDX_OUTCOME_PERMISSION:	return EXIT_NOPERM;
 	case TDX_OUTCOME_REJECTED:	return EXIT_REJECTED;
 	case TDX_OUTCOME_LOST:		return EXIT_LOST;
+	case TDX_OUTCOME_OUTPUT:		return EXIT_CANTCREAT;
 	case TDX_OUTCOME_FAILED:	return EXIT_FAILED;
 	}
 	return EXIT_FAILED;

@@ -20,6 +20,7 @@ enum tdxctl_exit {
 	EXIT_DATAERR = 65,	/* EX_DATAERR: invalid image */
 	EXIT_NOINPUT = 66,	/* EX_NOINPUT: cannot read an input */
 	EXIT_UNAVAILABLE = 69,	/* EX_UNAVAILABLE: not possible on this host, lasting reason */
+	EXIT_CANTCREAT = 73,	/* EX_CANTCREAT: cannot write an output file */
 	EXIT_TEMPFAIL = 75,	/* EX_TEMPFAIL: try again later */
 	EXIT_NOPERM = 77,	/* EX_NOPERM */
 };

@@ -1,15 +1,422 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* tdxctl verify, tdxctl inspect (placeholder until the image library lands). */
-#include "tdxctl.h"
+/* tdxctl verify and tdxctl inspect: what a file is, and whether the loader would accept it. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "image-opts.h"
+
+struct verify_args {
+	struct image_args image;
+	struct global_opts g;
+	const char *version;		/* inspect: --version */
+};
+
+static const struct argp_option verify_options[] = {
+	{ "json", 'j', NULL, 0, "Print the result as one JSON object", 0 },
+	{ "quiet", 'q', NULL, 0, "Print only failures, warnings and the verdict", 0 },
+	{ 0 }
+};
+
+static const struct argp_option inspect_options[] = {
+	{ "json", 'j', NULL, 0, "Print the result as one JSON object", 0 },
+	{ "version", 'V', "X.Y.ZZ", 0,
+	  "The module's version, when neither the sigstruct nor the file name carries it", 0 },
+	{ 0 }
+};
+
+static error_t verify_parse(int key, char *arg, struct argp_state *state)
+{
+	struct verify_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->image;
+		return 0;
+	case 'j':
+		a->g.json = true;
+		return 0;
+	case 'q':
+		a->g.quiet = true;
+		return 0;
+	case 'V':
+		a->version = arg;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->image.path)
+			argp_error(state, "one image at a time ('%s' is extra)", arg);
+		a->image.path = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->image.path)
+			argp_error(state, "which image? (give a path)");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child image_children[] = {
+	{ &image_argp, 0, "Image options:", 0 },
+	{ 0 }
+};
+
+static const struct argp verify_argp = {
+	verify_options, verify_parse, "IMAGE",
+	"Check a TDX module image offline exactly as the loader will judge it: container, "
+	"sigstruct, signer, signature, seamhash and module ELF. IMAGE is an Intel blob (0x100), a "
+	"kernel image (0x200), or a module .bin with --sigstruct.\v"
+	"Exit status: 0 valid, 65 invalid, 66 unreadable, 64 usage error.",
+	image_children, NULL, NULL
+};
+
+static const struct argp inspect_argp = {
+	inspect_options, verify_parse, "IMAGE",
+	"Show everything about a TDX module image: form, sizes, checksum, sigstruct fields, "
+	"hashes, signer and module version.\v"
+	"Exit status: 0 shown, 65 not an image, 66 unreadable, 64 usage error.",
+	image_children, NULL, NULL
+};
+
+/* The one-line reason a refusal gives in text and JSON alike. */
+static void refuse(const struct verify_args *a, enum tdx_outcome outcome, const char *why,
+		   const struct tdx_report *report)
+{
+	struct json_object *o, *e;
+
+	if (!a->g.json) {
+		if (report && tdx_report_count(report))
+			report_print_text(report, stderr, true);
+		cli_err("%s; nothing was changed", why);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "file", json_object_new_string(a->image.path));
+	e = json_object_new_object();
+	json_object_object_add(e, "outcome", json_object_new_string(tdx_outcome_name(outcome)));
+	json_object_object_add(e, "message", json_object_new_string(why));
+	json_object_object_add(o, "error", e);
+	if (report) {
+		struct json_object *names = json_object_new_array();
+
+		for (size_t i = 0; i < tdx_report_count(report); i++)
+			if (tdx_report_status(report, i) == TDX_CHECK_FAIL)
+				json_object_array_add(names, json_object_new_string(
+					tdx_check_name(tdx_report_id(report, i))));
+		json_object_object_add(o, "valid", json_object_new_boolean(false));
+		json_object_object_add(o, "failed", names);
+		json_object_object_add(o, "checks", report_to_json(report));
+	}
+	json_print(o);
+}
+
+/* For people: "Intel blob (format 0x100)"; JSON carries the library's short form name. */
+static const char *form_label(enum tdx_image_form form, unsigned int format, char *buf,
+			      size_t len)
+{
+	switch (form) {
+	case TDX_FORM_BLOB:
+		snprintf(buf, len, "Intel blob (format 0x%x)", format);
+		break;
+	case TDX_FORM_IMAGE:
+		snprintf(buf, len, "kernel image (format 0x%x)", format);
+		break;
+	default:
+		snprintf(buf, len, "module .bin + .sigstruct");
+		break;
+	}
+	return buf;
+}
+
+/* Names of the failed checks, comma separated, for the verdict line. */
+static void failed_names(const struct tdx_report *report, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < tdx_report_count(report) && used < len; i++) {
+		if (tdx_report_status(report, i) != TDX_CHECK_FAIL)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+					 tdx_check_name(tdx_report_id(report, i)));
+	}
+}
 
 int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx)
 {
-	(void)argc; (void)argv; (void)ctx;
-	return EXIT_FAILED;
+	struct verify_args a = { 0 };
+	struct tdx_verify_opts opts = { 0 };
+	struct tdx_report *report = NULL;
+	struct tdx_image *image = NULL;
+	enum tdx_outcome outcome;
+	char why[512], form[64], failed[512];
+	size_t nfail, nwarn, npass;
+	int rc;
+
+	if (argp_parse(&verify_argp, argc, argv, 0, NULL, &a))
+		return EXIT_USAGE;
+	if (tdx_report_new(&report) < 0)
+		return EXIT_FAILED;
+	rc = image_open(ctx, &a.image, report, &image, &outcome, why, sizeof(why));
+	if (rc < 0) {
+		refuse(&a, outcome, why, report);
+		goto out;
+	}
+	image_args_verify_opts(&a.image, &opts);
+	rc = tdx_image_verify(image, &opts, report);
+	if (rc < 0 && rc != -EBADMSG) {
+		outcome = TDX_OUTCOME_FAILED;
+		snprintf(why, sizeof(why), "cannot verify %s: %s", a.image.path, strerror(-rc));
+		refuse(&a, outcome, why, NULL);
+		goto out;
+	}
+	outcome = tdx_report_outcome(report);
+	nfail = tdx_report_count_status(report, TDX_CHECK_FAIL);
+	nwarn = tdx_report_count_status(report, TDX_CHECK_WARN);
+	npass = tdx_report_count_status(report, TDX_CHECK_PASS);
+	failed_names(report, failed, sizeof(failed));
+	if (a.g.json) {
+		struct json_object *o = json_object_new_object();
+		struct json_object *names = json_object_new_array();
+
+		for (size_t i = 0; i < tdx_report_count(report); i++)
+			if (tdx_report_status(report, i) == TDX_CHECK_FAIL)
+				json_object_array_add(names, json_object_new_string(
+					tdx_check_name(tdx_report_id(report, i))));
+		json_object_object_add(o, "file", json_object_new_string(a.image.path));
+		if (a.image.sig_path)
+			json_object_object_add(o, "sigstruct_file",
+					       json_object_new_string(a.image.sig_path));
+		json_object_object_add(o, "form", json_object_new_string(
+			tdx_image_form_name(tdx_image_get_form(image))));
+		json_object_object_add(o, "format",
+				       json_object_new_int((int)tdx_image_get_format(image)));
+		json_object_object_add(o, "size",
+				       json_object_new_int64((int64_t)tdx_image_get_size(image)));
+		json_object_object_add(o, "valid", json_object_new_boolean(nfail == 0));
+		json_object_object_add(o, "passed", json_object_new_int((int)npass));
+		json_object_object_add(o, "warnings", json_object_new_int((int)nwarn));
+		json_object_object_add(o, "failed", names);
+		json_object_object_add(o, "checks", report_to_json(report));
+		json_print(o);
+	} else {
+		if (!a.g.quiet)
+			printf("%s: %s, %zu bytes\n", a.image.path,
+			       form_label(tdx_image_get_form(image), tdx_image_get_format(image), form,
+					  sizeof(form)), tdx_image_get_size(image));
+		report_print_text(report, stdout, a.g.quiet);
+		if (nfail)
+			printf("verdict: INVALID: %zu check%s failed (%s); do not install this "
+			       "image\n", nfail, nfail == 1 ? "" : "s", failed);
+		else
+			printf("verdict: valid (%zu checks passed, %zu warning%s)\n", npass, nwarn,
+			       nwarn == 1 ? "" : "s");
+	}
+out:
+	tdx_image_free(image);
+	tdx_report_free(report);
+	return exit_from_outcome(outcome);
+}
+
+static void hex_string(const uint8_t *buf, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digits[buf[i] >> 4];
+		out[2 * i + 1] = digits[buf[i] & 0xf];
+	}
+	out[2 * len] = '\0';
+}
+
+/* Everything inspect knows, as one JSON object; the text output is printed from it. */
+static struct json_object *inspect_to_json(const struct verify_args *a,
+					   const struct tdx_image *image,
+					   const struct tdx_version *v,
+					   enum tdx_version_source src)
+{
+	const struct tdx_sigstruct *s = tdx_image_get_sigstruct_fields(image);
+	struct json_object *o = json_object_new_object(), *sj = json_object_new_object();
+	struct json_object *cpuids = json_object_new_array();
+	uint8_t hash[TDX_SHA384_LEN], key[TDX_SHA384_LEN];
+	char hex[2 * TDX_SHA384_LEN + 1], buf[64];
+	size_t siglen, modlen;
+
+	tdx_image_get_sigstruct(image, &siglen);
+	tdx_image_get_module(image, &modlen);
+	json_object_object_add(o, "file", json_object_new_string(a->image.path));
+	if (a->image.sig_path)
+		json_object_object_add(o, "sigstruct_file",
+				       json_object_new_string(a->image.sig_path));
+	json_object_object_add(o, "form", json_object_new_string(
+		tdx_image_form_name(tdx_image_get_form(image))));
+	json_object_object_add(o, "format", json_object_new_int((int)tdx_image_get_format(image)));
+	json_object_object_add(o, "size", json_object_new_int64((int64_t)tdx_image_get_size(image)));
+	json_object_object_add(o, "sigstruct_pages",
+			       json_object_new_int((int)tdx_image_get_sigstruct_pages(image)));
+	json_object_object_add(o, "module_pages",
+			       json_object_new_int((int)tdx_image_get_module_pages(image)));
+	json_object_object_add(o, "module_size", json_object_new_int64((int64_t)modlen));
+	if (tdx_image_get_format(image)) {
+		snprintf(buf, sizeof(buf), "0x%04x", tdx_image_get_checksum(image));
+		json_object_object_add(o, "checksum", json_object_new_string(buf));
+		json_object_object_add(o, "checksum_ok",
+				       json_object_new_boolean(tdx_image_checksum_ok(image)));
+	}
+	if (src != TDX_VERSION_UNKNOWN)
+		json_object_object_add(o, "version", json_object_new_string(
+			tdx_version_format(v, buf, sizeof(buf))));
+	else
+		json_object_object_add(o, "version", json_object_new_string("unknown"));
+	json_object_object_add(o, "version_source",
+			       json_object_new_string(tdx_version_source_name(src)));
+
+	snprintf(buf, sizeof(buf), "%04x-%02x-%02x", s->date >> 16, (s->date >> 8) & 0xff,
+		 s->date & 0xff);
+	json_object_object_add(sj, "date", json_object_new_string(buf));
+	snprintf(buf, sizeof(buf), "0x%04x", s->module_vendor);
+	json_object_object_add(sj, "vendor", json_object_new_string(buf));
+	snprintf(buf, sizeof(buf), "0x%08x", s->module_type);
+	json_object_object_add(sj, "module_type", json_object_new_string(buf));
+	json_object_object_add(sj, "debug", json_object_new_boolean(tdx_sigstruct_is_debug(s)));
+	json_object_object_add(sj, "svn_major", json_object_new_int(s->svn_major));
+	json_object_object_add(sj, "svn_minor", json_object_new_int(s->svn_minor));
+	snprintf(buf, sizeof(buf), "0x%x", s->rip_offset);
+	json_object_object_add(sj, "rip_offset", json_object_new_string(buf));
+	json_object_object_add(sj, "num_stack_pages", json_object_new_int(s->num_stack_pages));
+	json_object_object_add(sj, "num_tls_pages", json_object_new_int(s->num_tls_pages));
+	json_object_object_add(sj, "num_keyhole_pages", json_object_new_int(s->num_keyhole_pages));
+	json_object_object_add(sj, "num_global_data_pages",
+			       json_object_new_int(s->num_global_data_pages));
+	json_object_object_add(sj, "module_hv", json_object_new_int(s->module_hv));
+	json_object_object_add(sj, "min_update_hv", json_object_new_int(s->min_update_hv));
+	json_object_object_add(sj, "no_downgrade", json_object_new_int(s->no_downgrade));
+	json_object_object_add(sj, "num_handoff_pages", json_object_new_int(s->num_handoff_pages));
+	for (uint32_t i = 0; i < s->cpuid_table_size && i < TDX_CPUID_TABLE_MAX; i++) {
+		snprintf(buf, sizeof(buf), "0x%x", s->cpuid_table[i]);
+		json_object_array_add(cpuids, json_object_new_string(buf));
+	}
+	json_object_object_add(sj, "cpuid_table", cpuids);
+	hex_string(s->seamhash, TDX_SHA384_LEN, hex);
+	json_object_object_add(sj, "seamhash", json_object_new_string(hex));
+	json_object_object_add(o, "sigstruct", sj);
+
+	if (tdx_image_module_sha384(image, hash) == 0) {
+		hex_string(hash, TDX_SHA384_LEN, hex);
+		json_object_object_add(o, "module_sha384", json_object_new_string(hex));
+		json_object_object_add(o, "seamhash_matches", json_object_new_boolean(
+			memcmp(hash, s->seamhash, TDX_SHA384_LEN) == 0));
+	}
+	if (tdx_sigstruct_key_hash(s, key) == 0) {
+		hex_string(key, TDX_SHA384_LEN, hex);
+		json_object_object_add(o, "signer_key_hash", json_object_new_string(hex));
+		json_object_object_add(o, "signer_is_intel", json_object_new_boolean(
+			memcmp(key, tdx_intel_key_hash, TDX_SHA384_LEN) == 0));
+	}
+	return o;
+}
+
+static const char *jstr(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "";
+}
+
+static void inspect_print_text(struct json_object *o, const struct tdx_image *image)
+{
+	struct json_object *s, *v;
+	char buf[64];
+
+	json_object_object_get_ex(o, "sigstruct", &s);
+	printf("file:              %s\n", jstr(o, "file"));
+	if (json_object_object_get_ex(o, "sigstruct_file", &v))
+		printf("sigstruct file:    %s\n", json_object_get_string(v));
+	printf("form:              %s\n", form_label(tdx_image_get_form(image),
+						    tdx_image_get_format(image), buf, sizeof(buf)));
+	printf("size:              %s bytes; sigstruct pages %s, module pages %s (%s bytes)\n",
+	       jstr(o, "size"), jstr(o, "sigstruct_pages"), jstr(o, "module_pages"),
+	       jstr(o, "module_size"));
+	if (json_object_object_get_ex(o, "checksum", &v))
+		printf("checksum:          %s (word sum %s)\n", json_object_get_string(v),
+		       json_object_get_boolean(json_object_object_get(o, "checksum_ok")) ?
+		       "zero: ok" : "not zero");
+	printf("module version:    %s", jstr(o, "version"));
+	if (strcmp(jstr(o, "version_source"), "unknown") != 0)
+		printf(" (from the %s)", jstr(o, "version_source"));
+	else
+		printf(" (the sigstruct carries none and the file name has none: use --version)");
+	printf("\nsigstruct:\n");
+	printf("  date:            %s\n", jstr(s, "date"));
+	printf("  vendor:          %s\n", jstr(s, "vendor"));
+	printf("  module type:     %s (%s)\n", jstr(s, "module_type"),
+	       json_object_get_boolean(json_object_object_get(s, "debug")) ?
+	       "DEBUG-signed" : "production");
+	printf("  SVN:             major %s, minor %s\n", jstr(s, "svn_major"),
+	       jstr(s, "svn_minor"));
+	printf("  rip_offset:      %s\n", jstr(s, "rip_offset"));
+	printf("  pages:           stack %s, tls %s, keyhole %s, global data %s\n",
+	       jstr(s, "num_stack_pages"), jstr(s, "num_tls_pages"), jstr(s, "num_keyhole_pages"),
+	       jstr(s, "num_global_data_pages"));
+	printf("  handoff:         module_hv %s, min_update_hv %s, no_downgrade %s, "
+	       "handoff pages %s\n", jstr(s, "module_hv"), jstr(s, "min_update_hv"),
+	       jstr(s, "no_downgrade"), jstr(s, "num_handoff_pages"));
+	printf("  CPUID table:    ");
+	v = json_object_object_get(s, "cpuid_table");
+	for (size_t i = 0; i < json_object_array_length(v); i++)
+		printf(" %s", json_object_get_string(json_object_array_get_idx(v, i)));
+	printf("%s\n", json_object_array_length(v) ? "" : " (empty)");
+	printf("  seamhash:        %s\n", jstr(s, "seamhash"));
+	printf("module SHA-384:    %s (%s the seamhash)\n", jstr(o, "module_sha384"),
+	       json_object_get_boolean(json_object_object_get(o, "seamhash_matches")) ?
+	       "matches" : "DOES NOT MATCH");
+	printf("signer key hash:   %s (%s)\n", jstr(o, "signer_key_hash"),
+	       json_object_get_boolean(json_object_object_get(o, "signer_is_intel")) ?
+	       "Intel production key" : "not Intel's production key");
 }
 
 int cmd_inspect(int argc, char **argv, struct tdx_ctx *ctx)
 {
-	(void)argc; (void)argv; (void)ctx;
-	return EXIT_FAILED;
+	struct verify_args a = { 0 };
+	struct tdx_report *report = NULL;
+	struct tdx_image *image = NULL;
+	struct tdx_version user, v = { 0 };
+	enum tdx_version_source src = TDX_VERSION_UNKNOWN;
+	enum tdx_outcome outcome = TDX_OUTCOME_OK;
+	struct json_object *o;
+	char why[512];
+	int rc;
+
+	if (argp_parse(&inspect_argp, argc, argv, 0, NULL, &a))
+		return EXIT_USAGE;
+	if (a.version && tdx_version_parse(a.version, &user) < 0) {
+		cli_err("--version wants X.Y.ZZ (e.g. 1.5.16), not '%s'", a.version);
+		return EXIT_USAGE;
+	}
+	if (tdx_report_new(&report) < 0)
+		return EXIT_FAILED;
+	rc = image_open(ctx, &a.image, report, &image, &outcome, why, sizeof(why));
+	if (rc < 0) {
+		refuse(&a, outcome, why, report);
+		goto out;
+	}
+	rc = tdx_image_resolve_version(image, a.image.path, a.version ? &user : NULL, &v, &src);
+	if (rc == -EINVAL) {
+		outcome = TDX_OUTCOME_INVALID_IMAGE;
+		snprintf(why, sizeof(why), "--version %s contradicts the version the sigstruct "
+			 "carries", a.version);
+		refuse(&a, outcome, why, NULL);
+		goto out;
+	}
+	o = inspect_to_json(&a, image, &v, src);
+	if (a.g.json) {
+		json_print(o);
+	} else {
+		inspect_print_text(o, image);
+		json_object_put(o);
+	}
+out:
+	tdx_image_free(image);
+	tdx_report_free(report);
+	return exit_from_outcome(outcome);
 }

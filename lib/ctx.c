@@ -14,6 +14,7 @@ struct tdx_ctx {
 	void *userdata;
 };
 
+__attribute__((format(printf, 6, 0)))
 static void log_stderr(struct tdx_ctx *ctx, int priority, const char *file, int line,
 		       const char *fn, const char *format, va_list args)
 {

@@ -64,6 +64,7 @@ enum tdx_outcome {
 	TDX_OUTCOME_PERMISSION,		/* needs privileges the caller lacks */
 	TDX_OUTCOME_REJECTED,		/* kernel or loader refused; running module intact */
 	TDX_OUTCOME_LOST,		/* the running module is gone: reboot required */
+	TDX_OUTCOME_OUTPUT,		/* an output file cannot be written */
 	TDX_OUTCOME_FAILED,		/* anything else */
 };
 
@@ -107,7 +108,8 @@ int tdx_report_add(struct tdx_report *report, enum tdx_check_id id,
 		   enum tdx_check_status status, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 int tdx_report_addv(struct tdx_report *report, enum tdx_check_id id,
-		    enum tdx_check_status status, const char *fmt, va_list args);
+		    enum tdx_check_status status, const char *fmt, va_list args)
+	__attribute__((format(printf, 4, 0)));
 size_t tdx_report_count(const struct tdx_report *report);
 enum tdx_check_id tdx_report_id(const struct tdx_report *report, size_t i);
 enum tdx_check_status tdx_report_status(const struct tdx_report *report, size_t i);
@@ -220,15 +222,27 @@ int tdx_image_parse(struct tdx_ctx *ctx, const uint8_t *buf, size_t len,
 int tdx_image_parse_pair(struct tdx_ctx *ctx, const uint8_t *bin, size_t bin_len,
 			 const uint8_t *sig, size_t sig_len, struct tdx_report *report,
 			 struct tdx_image **image);
+/*
+ * Read @path (and @sig_path for a .bin/.sigstruct pair; NULL otherwise) with tdx_file_read() and
+ * parse it; the image owns the bytes. A file larger than TDX_READ_MAX_SIZE is a failed
+ * container.size check (-EBADMSG); other read errors are returned as they are (negative errno).
+ */
+int tdx_image_load(struct tdx_ctx *ctx, const char *path, const char *sig_path,
+		   struct tdx_report *report, struct tdx_image **image);
 void tdx_image_free(struct tdx_image *image);
 
 enum tdx_image_form tdx_image_get_form(const struct tdx_image *image);
 /* 0x100 or 0x200 for the container forms, 0 for a pair. */
 unsigned int tdx_image_get_format(const struct tdx_image *image);
+/* The container's size in bytes; for a pair, the .bin and .sigstruct sizes added. */
 size_t tdx_image_get_size(const struct tdx_image *image);
-/* The checksum field as stored, and whether the 16-bit word sum of the file is zero. */
+/*
+ * The checksum field as stored, and whether the 16-bit word sum of the file is zero (0 and false
+ * for a pair, which has no checksum).
+ */
 uint16_t tdx_image_get_checksum(const struct tdx_image *image);
 bool tdx_image_checksum_ok(const struct tdx_image *image);
+/* The 2048-byte sigstruct (*len = TDX_SIGSTRUCT_SIZE), and the pages it occupies (1 for a pair). */
 const uint8_t *tdx_image_get_sigstruct(const struct tdx_image *image, size_t *len);
 unsigned int tdx_image_get_sigstruct_pages(const struct tdx_image *image);
 const uint8_t *tdx_image_get_module(const struct tdx_image *image, size_t *len);
@@ -243,8 +257,9 @@ struct tdx_verify_opts {
 
 /*
  * Run every offline check (sigstruct, signer, signature, seamhash, module ELF) and record each
- * in @report. Returns 0 when nothing failed (warnings allowed), -EBADMSG when a check failed,
- * another negative errno when a check could not run (-ENOMEM).
+ * in @report. Returns 0 when nothing failed (warnings allowed), -EBADMSG when a check failed
+ * (here or in a container check of tdx_image_parse), another negative errno when a check could
+ * not run (-ENOMEM). @opts may be NULL: Intel's production key, no debug modules.
  */
 int tdx_image_verify(struct tdx_image *image, const struct tdx_verify_opts *opts,
 		     struct tdx_report *report);
@@ -259,11 +274,17 @@ int tdx_image_build(const struct tdx_image *image, unsigned int format, uint8_t 
 /* 16-bit little-endian word sum of @buf, carries dropped (an odd last byte is a low byte). */
 uint16_t tdx_checksum16(const uint8_t *buf, size_t len);
 
+/* ---- hex (hex.c) ------------------------------------------------------------------------- */
+
+/* Exactly 2 * @len hex digits (either case) into @len bytes; -EINVAL otherwise. */
+int tdx_hex_decode(const char *hex, uint8_t *out, size_t len);
+
 /* ---- files (file.c): the only place image bytes are read from disk ------------------------- */
 
 /*
  * Read a regular file of at most @max bytes into a new buffer in one go. -EINVAL for a
- * non-regular file, -EFBIG when larger than @max, -EIO on a short read, or the open/read errno.
+ * non-regular file, -EFBIG when larger than @max, -EIO on a short read or when the file grew
+ * while being read, or the open/read errno.
  */
 int tdx_file_read(struct tdx_ctx *ctx, const char *path, size_t max, uint8_t **buf, size_t *len);
 
@@ -277,5 +298,8 @@ int tdx_file_write_atomic(struct tdx_ctx *ctx, const char *path, const uint8_t *
 #ifdef __cplusplus
 }
 #endif
+
+/* The rest of the API: compatibility rules and releases; the host and its update interface. */
+#include "tdx-compat.h"
 
 #endif /* LIBTDXCTL_H */

@@ -13,6 +13,7 @@ const char *tdx_outcome_name(enum tdx_outcome outcome)
 	case TDX_OUTCOME_PERMISSION:	return "permission-denied";
 	case TDX_OUTCOME_REJECTED:	return "rejected";
 	case TDX_OUTCOME_LOST:		return "module-lost";
+	case TDX_OUTCOME_OUTPUT:		return "output-error";
 	case TDX_OUTCOME_FAILED:	return "failed";
 	}
 	return "failed";

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The options every command that reads an image shares (--sigstruct, --key-hash, --allow-debug),
+ * as an argp child, and opening the image with a refusal that says what to do.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "image-opts.h"
+
+enum { OPT_KEY_HASH = 0x200, OPT_ALLOW_DEBUG };
+
+static const struct argp_option image_options[] = {
+	{ "sigstruct", 's', "FILE", 0,
+	  "The image is a module .bin and this is its .sigstruct", 0 },
+	{ "key-hash", OPT_KEY_HASH, "HEX", 0,
+	  "Trust the signing key whose modulus hashes (SHA-384) to HEX instead of Intel's", 0 },
+	{ "allow-debug", OPT_ALLOW_DEBUG, NULL, 0,
+	  "Accept a debug-signed module (only debug-unlocked platforms load one)", 0 },
+	{ 0 }
+};
+
+static error_t image_parse(int key, char *arg, struct argp_state *state)
+{
+	struct image_args *a = state->input;
+
+	switch (key) {
+	case 's':
+		a->sig_path = arg;
+		return 0;
+	case OPT_KEY_HASH:
+		if (tdx_hex_decode(arg, a->key_hash, sizeof(a->key_hash)) < 0)
+			argp_error(state, "--key-hash wants 96 hex digits (a SHA-384), not '%s'", arg);
+		a->have_key_hash = true;
+		return 0;
+	case OPT_ALLOW_DEBUG:
+		a->allow_debug = true;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+const struct argp image_argp = { image_options, image_parse, NULL, NULL, NULL, NULL, NULL };
+
+void image_args_verify_opts(const struct image_args *a, struct tdx_verify_opts *opts)
+{
+	opts->key_hash = a->have_key_hash ? a->key_hash : NULL;
+	opts->allow_debug = a->allow_debug;
+}
+
+int image_open(struct tdx_ctx *ctx, const struct image_args *a, struct tdx_report *report,
+	       struct tdx_image **image, enum tdx_outcome *outcome, char *why, size_t why_len)
+{
+	int rc = tdx_image_load(ctx, a->path, a->sig_path, report, image);
+
+	if (rc == 0) {
+		*outcome = TDX_OUTCOME_OK;
+		return 0;
+	}
+	if (rc == -EBADMSG) {
+		*outcome = TDX_OUTCOME_INVALID_IMAGE;
+		snprintf(why, why_len, "%s is not a valid TDX module image", a->path);
+	} else if (rc == -ENOMEM) {
+		*outcome = TDX_OUTCOME_FAILED;
+		snprintf(why, why_len, "out of memory reading %s", a->path);
+	} else {
+		*outcome = TDX_OUTCOME_INPUT;
+		snprintf(why, why_len, "cannot read %s%s%s: %s", a->path,
+			 a->sig_path ? " or " : "", a->sig_path ? a->sig_path : "",
+			 rc == -EINVAL ? "not a regular file" : strerror(-rc));
+	}
+	return rc;
+}

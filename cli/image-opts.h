@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef TDXCTL_IMAGE_OPTS_H
+#define TDXCTL_IMAGE_OPTS_H
+
+#include <argp.h>
+
+#include "tdxctl.h"
+
+struct image_args {
+	const char *path;
+	const char *sig_path;
+	uint8_t key_hash[TDX_SHA384_LEN];
+	bool have_key_hash;
+	bool allow_debug;
+};
+
+/* An argp child: put it in a command's children with &its image_args as input. */
+extern const struct argp image_argp;
+
+void image_args_verify_opts(const struct image_args *a, struct tdx_verify_opts *opts);
+
+/*
+ * Load and parse the image the arguments name. On failure, *outcome says how to exit and @why
+ * says what failed; container check failures are in @report.
+ */
+int image_open(struct tdx_ctx *ctx, const struct image_args *a, struct tdx_report *report,
+	       struct tdx_image **image, enum tdx_outcome *outcome, char *why, size_t why_len);
+
+#endif

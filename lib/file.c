@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Files: the only place in lib/ where image bytes come from or go to disk. A file is read once,
+ * whole, into memory; every later step works on those bytes, so what was verified is what is
+ * used. Writes are atomic: a temporary file in the target folder, fsync, rename.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "private.h"
+
+/* Read exactly @len bytes; -EIO when the file ends first (it shrank after fstat). */
+static int read_full(int fd, uint8_t *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = read(fd, buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* After reading st_size bytes, the file must be at its end: one more byte means it grew. */
+static int read_at_end(int fd)
+{
+	uint8_t extra;
+	ssize_t n;
+
+	do
+		n = read(fd, &extra, 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == 0 ? 0 : -EIO;
+}
+
+int tdx_file_read(struct tdx_ctx *ctx, const char *path, size_t max, uint8_t **buf, size_t *len)
+{
+	struct stat st;
+	uint8_t *data = NULL;
+	size_t size;
+	int fd, rc;
+
+	*buf = NULL;
+	*len = 0;
+	/* O_NONBLOCK: a FIFO must not block the open; it is refused as non-regular below. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		rc = -errno;
+		dbg(ctx, "%s: open: %s\n", path, strerror(-rc));
+		return rc;
+	}
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	rc = -EINVAL;
+	if (!S_ISREG(st.st_mode))
+		goto out;
+	rc = -EFBIG;
+	if (st.st_size < 0 || (uint64_t)st.st_size > max)
+		goto out;
+	size = (size_t)st.st_size;
+	data = malloc(size ? size : 1);
+	rc = -ENOMEM;
+	if (!data)
+		goto out;
+	rc = read_full(fd, data, size);
+	if (!rc)
+		rc = read_at_end(fd);
+	if (rc)
+		goto out;
+	*buf = data;
+	*len = size;
+	data = NULL;
+out:
+	if (rc)
+		dbg(ctx, "%s: %s\n", path, strerror(-rc));
+	free(data);
+	close(fd);
+	return rc;
+}
+
+static int write_full(int fd, const uint8_t *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* Make the rename durable: fsync the folder that holds @path. */
+static int dir_sync(const char *path)
+{
+	char *copy = strdup(path);
+	int fd, rc = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(copy);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0 && errno != EINVAL)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/*
+ * Move the finished temporary file into place. Without @force, renameat2(RENAME_NOREPLACE)
+ * refuses an existing target atomically; file systems without it get link() + unlink(), which
+ * refuses it just as atomically.
+ */
+static int install_tmp(const char *tmp, const char *path, bool force)
+{
+	if (force)
+		return rename(tmp, path) < 0 ? -errno : 0;
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	if (link(tmp, path) < 0)
+		return -errno;
+	unlink(tmp);
+	return 0;
+}
+
+int tdx_file_write_atomic(struct tdx_ctx *ctx, const char *path, const uint8_t *buf, size_t len,
+			  bool force)
+{
+	char *copy, *tmp = NULL;
+	const char *base;
+	int fd, rc;
+
+	if (!force && access(path, F_OK) == 0)
+		return -EEXIST;
+	copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	base = strrchr(path, '/');
+	rc = base ? asprintf(&tmp, "%.*s/.%s.XXXXXX", (int)(base - path), path, base + 1) :
+		    asprintf(&tmp, ".%s.XXXXXX", path);
+	free(copy);
+	if (rc < 0)
+		return -ENOMEM;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		free(tmp);
+		return rc;
+	}
+	rc = write_full(fd, buf, len);
+	if (!rc && fchmod(fd, 0644) < 0)
+		rc = -errno;
+	if (!rc && fsync(fd) < 0)
+		rc = -errno;
+	if (close(fd) < 0 && !rc)
+		rc = -errno;
+	if (!rc)
+		rc = install_tmp(tmp, path, force);
+	if (rc)
+		unlink(tmp);
+	else
+		rc = dir_sync(path);
+	if (rc)
+		dbg(ctx, "%s: %s\n", path, strerror(-rc));
+	free(tmp);
+	return rc;
+}

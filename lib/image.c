@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The three forms a module update comes in (image-formats.md §1-§3, kernel-update-path.md §2):
+ * locating the sigstruct and the module inside a blob (0x100) or kernel image (0x200), or taking
+ * them from a .bin/.sigstruct pair, with one check per container rule; and building either
+ * container from any form. Pure: no I/O.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "image-private.h"
+
+#define BLOB_MAGIC		"TDX-BLOB"
+#define BLOB_MAGIC_LEN		8u
+/* 0x100 header */
+#define B100_OFFSET_OF_MODULE	4u
+#define B100_MAGIC		8u
+#define B100_LENGTH		16u
+#define B100_RESERVED		20u
+/* 0x200 header */
+#define I200_MAGIC		4u
+#define I200_SIGSTRUCT_PAGES	12u
+#define I200_MODULE_PAGES	16u
+#define I200_RESERVED		20u
+
+const char *tdx_image_form_name(enum tdx_image_form form)
+{
+	switch (form) {
+	case TDX_FORM_BLOB:	return "blob";
+	case TDX_FORM_IMAGE:	return "image";
+	case TDX_FORM_PAIR:	return "pair";
+	}
+	return "unknown";
+}
+
+uint16_t tdx_checksum16(const uint8_t *buf, size_t len)
+{
+	uint16_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum = (uint16_t)(sum + get_le16(buf + i));
+	if (i < len)
+		sum = (uint16_t)(sum + buf[i]);
+	return sum;
+}
+
+static bool report_has(const struct tdx_report *report, enum tdx_check_id id)
+{
+	for (size_t i = 0; i < tdx_report_count(report); i++)
+		if (tdx_report_id(report, i) == id)
+			return true;
+	return false;
+}
+
+/* SKIP every check from @first to @last that has no result yet: each id gets one line. */
+int tdx_report_skip_range(struct tdx_report *report, enum tdx_check_id first,
+			  enum tdx_check_id last, const char *reason)
+{
+	int rc;
+
+	if (!report)
+		return 0;
+	for (unsigned int id = first; id <= (unsigned int)last; id++) {
+		if (report_has(report, (enum tdx_check_id)id))
+			continue;
+		rc = tdx_report_add(report, (enum tdx_check_id)id, TDX_CHECK_SKIP, "not run: %s",
+				    reason);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The container could not be located: skip what is left of it and every image check. */
+static int image_skip_rest(struct tdx_report *report, const enum tdx_check_id *container,
+			   size_t n, const char *reason)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = tdx_report_skip_range(report, container[i], container[i], reason);
+	if (!rc)
+		rc = tdx_report_skip_range(report, TDX_CHK_SIGSTRUCT_HEADER_TYPE,
+					   TDX_CHK_ELF_RELOCATIONS, reason);
+	return rc ? rc : -EBADMSG;
+}
+
+static int result(struct tdx_image *img, struct tdx_report *r, enum tdx_check_id id, bool ok,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Record a container check; a failure marks the image so that verify reports it too. */
+static int result(struct tdx_image *img, struct tdx_report *r, enum tdx_check_id id, bool ok,
+		  const char *fmt, ...)
+{
+	va_list args;
+	int rc;
+
+	if (!ok)
+		img->container_failed = true;
+	va_start(args, fmt);
+	rc = tdx_report_addv(r, id, ok ? TDX_CHECK_PASS : TDX_CHECK_FAIL, fmt, args);
+	va_end(args);
+	return rc;
+}
+
+static int check_size(struct tdx_image *img, struct tdx_report *r)
+{
+	size_t len = img->len;
+
+	if (len < TDX_PAGE_SIZE || len % TDX_PAGE_SIZE)
+		return result(img, r, TDX_CHK_CONTAINER_SIZE, false, "file size is %zu bytes, "
+			      "expected a whole number of 4096-byte pages, at least one", len);
+	if (len > TDX_IMAGE_MAX_SIZE)
+		return result(img, r, TDX_CHK_CONTAINER_SIZE, false, "file size is %zu bytes, "
+			      "expected at most %u (the largest legal image)", len,
+			      TDX_IMAGE_MAX_SIZE);
+	return result(img, r, TDX_CHK_CONTAINER_SIZE, true, "file size is %zu bytes (%zu pages)",
+		      len, len / TDX_PAGE_SIZE);
+}
+
+/* Zero reserved bytes of the header from @off to the end of its page. */
+static int check_reserved(struct tdx_image *img, struct tdx_report *r, size_t off)
+{
+	for (size_t i = off; i < TDX_PAGE_SIZE; i++)
+		if (img->buf[i])
+			return result(img, r, TDX_CHK_CONTAINER_RESERVED, false, "reserved header "
+				      "byte at 0x%03zx is 0x%02x, expected 0", i, img->buf[i]);
+	return result(img, r, TDX_CHK_CONTAINER_RESERVED, true, "reserved header bytes "
+		      "0x%03zx-0xfff are zero", off);
+}
+
+/* An error for 0x100, whose readers check it; a warning for 0x200, whose rule is not public. */
+static int check_checksum(struct tdx_image *img, struct tdx_report *r)
+{
+	uint16_t sum = tdx_checksum16(img->buf, img->len);
+
+	img->checksum = get_le16(img->buf + 2);
+	img->checksum_ok = sum == 0;
+	if (sum == 0)
+		return result(img, r, TDX_CHK_CONTAINER_CHECKSUM, true, "16-bit word sum is 0x0000 "
+			      "(checksum field 0x%04x)", img->checksum);
+	if (img->format == TDX_IMAGE_FORMAT)
+		return tdx_report_add(r, TDX_CHK_CONTAINER_CHECKSUM, TDX_CHECK_WARN, "16-bit word "
+				      "sum is 0x%04x, expected 0x0000 (checksum field 0x%04x); the "
+				      "kernel ignores the 0x200 checksum", sum, img->checksum);
+	return result(img, r, TDX_CHK_CONTAINER_CHECKSUM, false, "16-bit word sum is 0x%04x, "
+		      "expected 0x0000 (checksum field 0x%04x)", sum, img->checksum);
+}
+
+static int check_sigstruct_padding(struct tdx_image *img, struct tdx_report *r)
+{
+	for (size_t i = TDX_SIGSTRUCT_SIZE; i < img->sig_len; i++)
+		if (img->sig[i])
+			return result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PADDING, false,
+				      "sigstruct page byte at 0x%zx is 0x%02x, expected 0 after "
+				      "the 2048-byte sigstruct", i, img->sig[i]);
+	return result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PADDING, true, "sigstruct pages are "
+		      "zero after the 2048-byte sigstruct");
+}
+
+static int check_module_pages(struct tdx_image *img, struct tdx_report *r, uint64_t pages,
+			      const char *what)
+{
+	if (pages < 1 || pages > TDX_MODULE_MAX_PAGES)
+		return result(img, r, TDX_CHK_CONTAINER_MODULE_PAGES, false, "%s is %" PRIu64
+			      " pages, expected 1 to %u", what, pages, TDX_MODULE_MAX_PAGES);
+	return result(img, r, TDX_CHK_CONTAINER_MODULE_PAGES, true, "%s is %" PRIu64 " pages",
+		      what, pages);
+}
+
+/* Run the checks that follow each other with no dependency; stop at the first -ENOMEM. */
+#define RUN(expr)	do { if (!rc) rc = (expr); } while (0)
+
+static int blob_parse(struct tdx_image *img, struct tdx_report *r)
+{
+	static const enum tdx_check_id rest[] = {
+		TDX_CHK_CONTAINER_SIGSTRUCT_PAGES, TDX_CHK_CONTAINER_MODULE_PAGES,
+		TDX_CHK_CONTAINER_RESERVED, TDX_CHK_CONTAINER_CHECKSUM,
+		TDX_CHK_CONTAINER_SIGSTRUCT_PADDING,
+	};
+	uint32_t length = get_le32(img->buf + B100_LENGTH);
+	uint32_t off = get_le32(img->buf + B100_OFFSET_OF_MODULE);
+	size_t module_len, sig_pages;
+	int rc = 0;
+
+	if (length == img->len)
+		rc = result(img, r, TDX_CHK_CONTAINER_LENGTH, true, "length is %" PRIu32
+			    ", the file size", length);
+	else
+		rc = result(img, r, TDX_CHK_CONTAINER_LENGTH, false, "length is %" PRIu32
+			    ", expected the file size %zu", length, img->len);
+	if (rc)
+		return rc;
+	if (off % TDX_PAGE_SIZE || off < 2 * TDX_PAGE_SIZE || off >= img->len) {
+		rc = result(img, r, TDX_CHK_CONTAINER_MODULE_OFFSET, false, "offset_of_module is "
+			    "0x%" PRIx32 ", expected a multiple of 0x1000 from 0x2000 to below the "
+			    "file size 0x%zx", off, img->len);
+		return rc ? rc : image_skip_rest(r, rest, ARRAY_SIZE(rest),
+						 "offset_of_module is invalid");
+	}
+	sig_pages = (off - TDX_PAGE_SIZE) / TDX_PAGE_SIZE;
+	module_len = img->len - off;
+	img->sig = img->buf + TDX_PAGE_SIZE;
+	img->sig_len = off - TDX_PAGE_SIZE;
+	img->module = img->buf + off;
+	img->module_len = module_len;
+	RUN(result(img, r, TDX_CHK_CONTAINER_MODULE_OFFSET, true, "offset_of_module is 0x%" PRIx32,
+		   off));
+	if (sig_pages == TDX_SIGSTRUCT_MAX_PAGES)
+		RUN(result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PAGES, true, "sigstruct is %zu page",
+			   sig_pages));
+	else
+		RUN(result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PAGES, false, "sigstruct is %zu "
+			   "pages, expected %u", sig_pages, TDX_SIGSTRUCT_MAX_PAGES));
+	if (module_len % TDX_PAGE_SIZE)
+		RUN(result(img, r, TDX_CHK_CONTAINER_MODULE_PAGES, false, "module is %zu bytes, "
+			   "expected whole 4096-byte pages", module_len));
+	else
+		RUN(check_module_pages(img, r, module_len / TDX_PAGE_SIZE, "module"));
+	RUN(check_reserved(img, r, B100_RESERVED));
+	RUN(check_checksum(img, r));
+	RUN(check_sigstruct_padding(img, r));
+	return rc;
+}
+
+static int image200_parse(struct tdx_image *img, struct tdx_report *r)
+{
+	static const enum tdx_check_id rest[] = {
+		TDX_CHK_CONTAINER_MODULE_PAGES, TDX_CHK_CONTAINER_PAGE_TOTAL,
+		TDX_CHK_CONTAINER_RESERVED, TDX_CHK_CONTAINER_CHECKSUM,
+		TDX_CHK_CONTAINER_SIGSTRUCT_PADDING,
+	};
+	uint32_t sp = get_le32(img->buf + I200_SIGSTRUCT_PAGES);
+	uint32_t mp = get_le32(img->buf + I200_MODULE_PAGES);
+	uint64_t module_off = (uint64_t)TDX_PAGE_SIZE * (1 + (uint64_t)sp);
+	uint64_t total = (uint64_t)TDX_PAGE_SIZE * (1 + (uint64_t)sp + mp);
+	int rc = 0;
+
+	if (sp < 1 || module_off >= img->len) {
+		rc = result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PAGES, false, "sigstruct_nr_pages "
+			    "is %" PRIu32 ", expected %u (and a module after it)", sp,
+			    TDX_SIGSTRUCT_MAX_PAGES);
+		return rc ? rc : image_skip_rest(r, rest, ARRAY_SIZE(rest),
+						 "the sigstruct and module cannot be located");
+	}
+	img->sig = img->buf + TDX_PAGE_SIZE;
+	img->sig_len = (size_t)sp * TDX_PAGE_SIZE;
+	img->module = img->buf + module_off;
+	img->module_len = img->len - (size_t)module_off;
+	if (sp == TDX_SIGSTRUCT_MAX_PAGES)
+		RUN(result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PAGES, true, "sigstruct_nr_pages "
+			   "is %" PRIu32, sp));
+	else
+		RUN(result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PAGES, false, "sigstruct_nr_pages "
+			   "is %" PRIu32 ", expected %u", sp, TDX_SIGSTRUCT_MAX_PAGES));
+	RUN(check_module_pages(img, r, mp, "module_nr_pages"));
+	if (total == img->len)
+		RUN(result(img, r, TDX_CHK_CONTAINER_PAGE_TOTAL, true, "file size is %zu bytes = "
+			   "4096 x (1 + %" PRIu32 " + %" PRIu32 ")", img->len, sp, mp));
+	else
+		RUN(result(img, r, TDX_CHK_CONTAINER_PAGE_TOTAL, false, "file size is %zu bytes, "
+			   "expected 4096 x (1 + %" PRIu32 " + %" PRIu32 ") = %" PRIu64, img->len,
+			   sp, mp, total));
+	RUN(check_reserved(img, r, I200_RESERVED));
+	RUN(check_checksum(img, r));
+	RUN(check_sigstruct_padding(img, r));
+	return rc;
+}
+
+/* Which container this is: the version decides, or failing that where TDX-BLOB sits. */
+static int container_identify(struct tdx_image *img, struct tdx_report *r)
+{
+	static const enum tdx_check_id rest[] = {
+		TDX_CHK_CONTAINER_VERSION, TDX_CHK_CONTAINER_SIGSTRUCT_PAGES,
+		TDX_CHK_CONTAINER_MODULE_PAGES, TDX_CHK_CONTAINER_RESERVED,
+		TDX_CHK_CONTAINER_CHECKSUM, TDX_CHK_CONTAINER_SIGSTRUCT_PADDING,
+	};
+	uint16_t version = get_le16(img->buf);
+	bool at4 = memcmp(img->buf + I200_MAGIC, BLOB_MAGIC, BLOB_MAGIC_LEN) == 0;
+	bool at8 = memcmp(img->buf + B100_MAGIC, BLOB_MAGIC, BLOB_MAGIC_LEN) == 0;
+	bool magic_ok = version == TDX_BLOB_FORMAT ? at8 : version == TDX_IMAGE_FORMAT ? at4 :
+			at4 || at8;
+	size_t at = version == TDX_BLOB_FORMAT || (version != TDX_IMAGE_FORMAT && at8) ?
+		    B100_MAGIC : I200_MAGIC;
+	int rc;
+
+	if (!magic_ok) {
+		const uint8_t *m = img->buf + at;
+
+		rc = result(img, r, TDX_CHK_CONTAINER_MAGIC, false, "signature at offset %zu is "
+			    "%02x %02x %02x %02x %02x %02x %02x %02x, expected \"TDX-BLOB\"", at,
+			    m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]);
+		return rc ? rc : image_skip_rest(r, rest, ARRAY_SIZE(rest),
+						 "not a TDX blob or image (no TDX-BLOB signature)");
+	}
+	rc = result(img, r, TDX_CHK_CONTAINER_MAGIC, true, "signature at offset %zu is TDX-BLOB",
+		    at);
+	if (rc)
+		return rc;
+	if (version != TDX_BLOB_FORMAT && version != TDX_IMAGE_FORMAT) {
+		rc = result(img, r, TDX_CHK_CONTAINER_VERSION, false, "version is 0x%04x, expected "
+			    "0x0100 (Intel blob) or 0x0200 (kernel image)", version);
+		return rc ? rc : image_skip_rest(r, rest + 1, ARRAY_SIZE(rest) - 1,
+						 "unknown container version");
+	}
+	img->format = version;
+	img->form = version == TDX_BLOB_FORMAT ? TDX_FORM_BLOB : TDX_FORM_IMAGE;
+	return result(img, r, TDX_CHK_CONTAINER_VERSION, true, "version is 0x%04x (%s)", version,
+		      version == TDX_BLOB_FORMAT ? "Intel blob" : "kernel image");
+}
+
+static int image_new(struct tdx_ctx *ctx, struct tdx_image **image)
+{
+	*image = calloc(1, sizeof(**image));
+	if (!*image)
+		return -ENOMEM;
+	(*image)->ctx = ctx;
+	return 0;
+}
+
+/* Decode the located sigstruct; parse only fails on a short buffer, which cannot happen here. */
+static int image_finish(struct tdx_image *img, int rc, struct tdx_image **image)
+{
+	if (!rc)
+		rc = tdx_sigstruct_parse(img->sig, img->sig_len, &img->fields);
+	if (rc) {
+		tdx_image_free(img);
+		return rc;
+	}
+	*image = img;
+	return 0;
+}
+
+int tdx_image_parse(struct tdx_ctx *ctx, const uint8_t *buf, size_t len,
+		    struct tdx_report *report, struct tdx_image **image)
+{
+	static const enum tdx_check_id rest[] = {
+		TDX_CHK_CONTAINER_MAGIC, TDX_CHK_CONTAINER_VERSION,
+		TDX_CHK_CONTAINER_SIGSTRUCT_PAGES, TDX_CHK_CONTAINER_MODULE_PAGES,
+		TDX_CHK_CONTAINER_RESERVED, TDX_CHK_CONTAINER_CHECKSUM,
+		TDX_CHK_CONTAINER_SIGSTRUCT_PADDING,
+	};
+	struct tdx_image *img;
+	int rc;
+
+	*image = NULL;
+	if (!buf && len)
+		return -EINVAL;
+	rc = image_new(ctx, &img);
+	if (rc)
+		return rc;
+	img->buf = buf;
+	img->len = len;
+	rc = check_size(img, report);
+	if (!rc && len < TDX_PAGE_SIZE)
+		rc = image_skip_rest(report, rest, ARRAY_SIZE(rest),
+				     "the file is too short for the container header");
+	if (!rc)
+		rc = container_identify(img, report);
+	if (!rc)
+		rc = img->format == TDX_BLOB_FORMAT ? blob_parse(img, report) :
+						      image200_parse(img, report);
+	if (!rc)
+		dbg(ctx, "%s 0x%x: %zu bytes, sigstruct %zu bytes, module %zu bytes\n",
+		    tdx_image_form_name(img->form), img->format, len, img->sig_len,
+		    img->module_len);
+	return image_finish(img, rc, image);
+}
+
+int tdx_image_parse_pair(struct tdx_ctx *ctx, const uint8_t *bin, size_t bin_len,
+			 const uint8_t *sig, size_t sig_len, struct tdx_report *report,
+			 struct tdx_image **image)
+{
+	static const enum tdx_check_id rest[] = { TDX_CHK_CONTAINER_MODULE_PAGES };
+	struct tdx_image *img;
+	int rc = 0;
+
+	*image = NULL;
+	if ((!bin && bin_len) || (!sig && sig_len))
+		return -EINVAL;
+	rc = image_new(ctx, &img);
+	if (rc)
+		return rc;
+	img->form = TDX_FORM_PAIR;
+	img->sig = sig;
+	img->sig_len = sig_len;
+	img->module = bin;
+	img->module_len = bin_len;
+	if (sig_len == TDX_SIGSTRUCT_SIZE)
+		rc = result(img, report, TDX_CHK_PAIR_SIGSTRUCT_SIZE, true, "sigstruct file is %zu "
+			    "bytes", sig_len);
+	else
+		rc = result(img, report, TDX_CHK_PAIR_SIGSTRUCT_SIZE, false, "sigstruct file is "
+			    "%zu bytes, expected %u", sig_len, TDX_SIGSTRUCT_SIZE);
+	if (!rc && sig_len < TDX_SIGSTRUCT_SIZE)
+		rc = image_skip_rest(report, rest, ARRAY_SIZE(rest),
+				     "the sigstruct file is too short");
+	if (!rc && bin_len % TDX_PAGE_SIZE)
+		rc = result(img, report, TDX_CHK_CONTAINER_MODULE_PAGES, false, "module file is "
+			    "%zu bytes, expected whole 4096-byte pages", bin_len);
+	else if (!rc)
+		rc = check_module_pages(img, report, bin_len / TDX_PAGE_SIZE, "module file");
+	if (!rc && !bin_len)
+		rc = image_skip_rest(report, NULL, 0, "the module file is empty");
+	return image_finish(img, rc, image);
+}
+
+#undef RUN
+
+void tdx_image_own(struct tdx_image *image, uint8_t *a, uint8_t *b)
+{
+	image->owned[0] = a;
+	image->owned[1] = b;
+}
+
+void tdx_image_free(struct tdx_image *image)
+{
+	if (!image)
+		return;
+	free(image->owned[0]);
+	free(image->owned[1]);
+	free(image);
+}
+
+enum tdx_image_form tdx_image_get_form(const struct tdx_image *image)
+{
+	return image->form;
+}
+
+unsigned int tdx_image_get_format(const struct tdx_image *image)
+{
+	return image->format;
+}
+
+size_t tdx_image_get_size(const struct tdx_image *image)
+{
+	return image->form == TDX_FORM_PAIR ? image->module_len + image->sig_len : image->len;
+}
+
+uint16_t tdx_image_get_checksum(const struct tdx_image *image)
+{
+	return image->checksum;
+}
+
+bool tdx_image_checksum_ok(const struct tdx_image *image)
+{
+	return image->checksum_ok;
+}
+
+const uint8_t *tdx_image_get_sigstruct(const struct tdx_image *image, size_t *len)
+{
+	if (len)
+		*len = TDX_SIGSTRUCT_SIZE;
+	return image->sig;
+}
+
+unsigned int tdx_image_get_sigstruct_pages(const struct tdx_image *image)
+{
+	if (image->form == TDX_FORM_PAIR)
+		return 1;
+	return (unsigned int)(image->sig_len / TDX_PAGE_SIZE);
+}
+
+const uint8_t *tdx_image_get_module(const struct tdx_image *image, size_t *len)
+{
+	if (len)
+		*len = image->module_len;
+	return image->module;
+}
+
+unsigned int tdx_image_get_module_pages(const struct tdx_image *image)
+{
+	return (unsigned int)(image->module_len / TDX_PAGE_SIZE);
+}
+
+const struct tdx_sigstruct *tdx_image_get_sigstruct_fields(const struct tdx_image *image)
+{
+	return &image->fields;
+}
+
+int tdx_image_module_sha384(const struct tdx_image *image, uint8_t out[TDX_SHA384_LEN])
+{
+	return tdx_sha384(image->module, image->module_len, out);
+}
+
+/*
+ * A container keeps its sigstruct pages as they are (so 0x100 -> 0x200 -> 0x100 is lossless);
+ * a pair's sigstruct is zero-padded to one page.
+ */
+int tdx_image_build(const struct tdx_image *image, unsigned int format, uint8_t **buf,
+		    size_t *len)
+{
+	size_t sig_region, total;
+	uint8_t *out;
+
+	*buf = NULL;
+	if (format != TDX_BLOB_FORMAT && format != TDX_IMAGE_FORMAT)
+		return -EINVAL;
+	if (!image->module_len || image->module_len % TDX_PAGE_SIZE)
+		return -EINVAL;
+	sig_region = image->form == TDX_FORM_PAIR ? TDX_PAGE_SIZE : image->sig_len;
+	if (!sig_region || sig_region % TDX_PAGE_SIZE ||
+	    image->module_len > UINT32_MAX - TDX_PAGE_SIZE - sig_region)
+		return -EINVAL;
+	total = TDX_PAGE_SIZE + sig_region + image->module_len;
+	out = calloc(1, total);
+	if (!out)
+		return -ENOMEM;
+	memcpy(out + TDX_PAGE_SIZE, image->sig,
+	       image->form == TDX_FORM_PAIR ? TDX_SIGSTRUCT_SIZE : sig_region);
+	memcpy(out + TDX_PAGE_SIZE + sig_region, image->module, image->module_len);
+	put_le16(out, (uint16_t)format);
+	if (format == TDX_BLOB_FORMAT) {
+		put_le32(out + B100_OFFSET_OF_MODULE, (uint32_t)(TDX_PAGE_SIZE + sig_region));
+		memcpy(out + B100_MAGIC, BLOB_MAGIC, BLOB_MAGIC_LEN);
+		put_le32(out + B100_LENGTH, (uint32_t)total);
+	} else {
+		memcpy(out + I200_MAGIC, BLOB_MAGIC, BLOB_MAGIC_LEN);
+		put_le32(out + I200_SIGSTRUCT_PAGES, (uint32_t)(sig_region / TDX_PAGE_SIZE));
+		put_le32(out + I200_MODULE_PAGES, (uint32_t)(image->module_len / TDX_PAGE_SIZE));
+	}
+	put_le16(out + 2, (uint16_t)(0 - tdx_checksum16(out, total)));
+	*buf = out;
+	*len = total;
+	return 0;
+}

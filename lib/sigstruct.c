@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The SEAM sigstruct (image-formats.md §4): decoding, and one check per field rule. Pure: the
+ * bytes come from the caller.
+ */
+#include <errno.h>
+#include <inttypes.h>
+
+#include "image-private.h"
+
+int tdx_sigstruct_parse(const uint8_t *buf, size_t len, struct tdx_sigstruct *sig)
+{
+	struct tdx_sigstruct s = { 0 };
+
+	if (!buf || len < TDX_SIGSTRUCT_SIZE)
+		return -EINVAL;
+	s.header_type = get_le32(buf + 0x000);
+	s.header_length = get_le32(buf + 0x004);
+	s.header_version = get_le32(buf + 0x008);
+	s.module_type = get_le32(buf + 0x00c);
+	s.module_vendor = get_le32(buf + 0x010);
+	s.date = get_le32(buf + 0x014);
+	s.size = get_le32(buf + 0x018);
+	s.key_size = get_le32(buf + 0x01c);
+	s.modulus_size = get_le32(buf + 0x020);
+	s.exponent_size = get_le32(buf + 0x024);
+	memcpy(s.modulus, buf + 0x080, sizeof(s.modulus));
+	s.exponent = get_le32(buf + 0x200);
+	memcpy(s.signature, buf + 0x204, sizeof(s.signature));
+	memcpy(s.seamhash, buf + 0x384, sizeof(s.seamhash));
+	s.svn_minor = buf[0x3b4];
+	s.svn_major = buf[0x3b5];
+	s.attributes = get_le64(buf + 0x3b6);
+	s.rip_offset = get_le32(buf + 0x3be);
+	s.num_stack_pages = buf[0x3c2];
+	s.num_tls_pages = buf[0x3c3];
+	s.num_keyhole_pages = get_le16(buf + 0x3c4);
+	s.num_global_data_pages = get_le16(buf + 0x3c6);
+	s.max_tdmrs = get_le16(buf + 0x3c8);
+	s.max_rsvd_per_tdmr = get_le16(buf + 0x3ca);
+	s.pamt_entry_size_4k = get_le16(buf + 0x3cc);
+	s.pamt_entry_size_2m = get_le16(buf + 0x3ce);
+	s.pamt_entry_size_1g = get_le16(buf + 0x3d0);
+	s.module_hv = get_le16(buf + 0x3d8);
+	s.min_update_hv = get_le16(buf + 0x3da);
+	s.no_downgrade = buf[0x3dc];
+	s.num_handoff_pages = get_le16(buf + 0x3de);
+	s.gdt_idt_offset = get_le32(buf + 0x3e0);
+	s.fault_wrapper_offset = get_le32(buf + 0x3e4);
+	memcpy(s.reserved3, buf + 0x3e8, sizeof(s.reserved3));
+	s.cpuid_table_size = get_le32(buf + 0x400);
+	for (size_t i = 0; i < TDX_CPUID_TABLE_MAX; i++)
+		s.cpuid_table[i] = get_le32(buf + 0x404 + 4 * i);
+	*sig = s;
+	return 0;
+}
+
+bool tdx_sigstruct_is_debug(const struct tdx_sigstruct *sig)
+{
+	return sig->module_type & TDX_SIGSTRUCT_DEBUG;
+}
+
+/*
+ * 2.x sigstructs carry the version in reserved3 (an inference from Intel's samples): u16 update,
+ * u8 minor, u8 major, u16 build, the rest zero. -ENOENT when reserved3 is zero (1.x), -EBADMSG
+ * when it holds something else.
+ */
+int tdx_sigstruct_get_version(const struct tdx_sigstruct *sig, struct tdx_version *v,
+			      unsigned int *build)
+{
+	const uint8_t *r = sig->reserved3;
+
+	if (mem_is_zero(r, sizeof(sig->reserved3)))
+		return -ENOENT;
+	if (r[3] < 2 || !mem_is_zero(r + 6, sizeof(sig->reserved3) - 6))
+		return -EBADMSG;
+	v->update = get_le16(r);
+	v->minor = r[2];
+	v->major = r[3];
+	if (build)
+		*build = get_le16(r + 4);
+	return 0;
+}
+
+bool tdx_sigstruct_supports_cpu(const struct tdx_sigstruct *sig, uint32_t cpuid_eax)
+{
+	uint32_t n = sig->cpuid_table_size;
+
+	if (n > TDX_CPUID_TABLE_MAX)
+		n = TDX_CPUID_TABLE_MAX;
+	for (uint32_t i = 0; i < n; i++)
+		if ((sig->cpuid_table[i] & ~0xfu) == (cpuid_eax & ~0xfu))
+			return true;
+	return false;
+}
+
+static int check_result(struct tdx_report *report, enum tdx_check_id id, bool ok, bool *failed,
+			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Record one check; a failure also sets *failed for the caller's verdict. */
+static int check_result(struct tdx_report *report, enum tdx_check_id id, bool ok, bool *failed,
+			const char *fmt, ...)
+{
+	va_list args;
+	int rc;
+
+	if (!ok)
+		*failed = true;
+	va_start(args, fmt);
+	rc = tdx_report_addv(report, id, ok ? TDX_CHECK_PASS : TDX_CHECK_FAIL, fmt, args);
+	va_end(args);
+	return rc;
+}
+
+static int check_const(struct tdx_report *report, enum tdx_check_id id, const char *field,
+		       uint32_t found, uint32_t expected, bool *failed)
+{
+	if (found == expected)
+		return check_result(report, id, true, failed, "%s is 0x%08" PRIx32, field, found);
+	return check_result(report, id, false, failed, "%s is 0x%08" PRIx32 ", expected 0x%08"
+			    PRIx32, field, found, expected);
+}
+
+/* A reserved range of the raw sigstruct must be zero; name the first non-zero byte. */
+static int check_zero(struct tdx_report *report, enum tdx_check_id id, const char *field,
+		      const uint8_t *raw, size_t off, size_t len, bool *failed)
+{
+	for (size_t i = off; i < off + len; i++)
+		if (raw[i])
+			return check_result(report, id, false, failed,
+					    "%s byte at 0x%03zx is 0x%02x, expected 0", field, i,
+					    raw[i]);
+	return check_result(report, id, true, failed, "%s (0x%03zx, %zu bytes) is zero", field, off,
+			    len);
+}
+
+/* BCD yyyymmdd: every nibble a decimal digit, month 01-12, day 01-31. */
+static bool date_valid(uint32_t d)
+{
+	unsigned int month = (d >> 12 & 0xf) * 10 + (d >> 8 & 0xf);
+	unsigned int day = (d >> 4 & 0xf) * 10 + (d & 0xf);
+
+	for (int shift = 0; shift < 32; shift += 4)
+		if ((d >> shift & 0xf) > 9)
+			return false;
+	return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+static int check_module_type(const struct tdx_sigstruct *s, struct tdx_report *r, bool *failed)
+{
+	uint32_t bits = s->module_type & ~TDX_SIGSTRUCT_DEBUG;
+
+	if (!bits)
+		return check_result(r, TDX_CHK_SIGSTRUCT_MODULE_TYPE, true, failed,
+				    "module_type is 0x%08" PRIx32 " (bits 30:0 zero)",
+				    s->module_type);
+	return check_result(r, TDX_CHK_SIGSTRUCT_MODULE_TYPE, false, failed,
+			    "module_type bits 30:0 are 0x%08" PRIx32 ", expected 0", bits);
+}
+
+static int check_date(const struct tdx_sigstruct *s, struct tdx_report *r, bool *failed)
+{
+	if (date_valid(s->date))
+		return check_result(r, TDX_CHK_SIGSTRUCT_DATE, true, failed, "date is %04" PRIx32
+				    "-%02" PRIx32 "-%02" PRIx32, s->date >> 16, s->date >> 8 & 0xff,
+				    s->date & 0xff);
+	return check_result(r, TDX_CHK_SIGSTRUCT_DATE, false, failed,
+			    "date is 0x%08" PRIx32 ", expected a BCD date yyyymmdd", s->date);
+}
+
+static int check_svn(const struct tdx_sigstruct *s, struct tdx_report *r, bool *failed)
+{
+	if (s->svn_major)
+		return check_result(r, TDX_CHK_SIGSTRUCT_SVN, true, failed, "SVN is %u.%u",
+				    s->svn_major, s->svn_minor);
+	return check_result(r, TDX_CHK_SIGSTRUCT_SVN, false, failed,
+			    "SVN major is 0 (SVN 0.%u), expected non-zero", s->svn_minor);
+}
+
+static int check_attributes(const struct tdx_sigstruct *s, struct tdx_report *r, bool *failed)
+{
+	if (!s->attributes)
+		return check_result(r, TDX_CHK_SIGSTRUCT_ATTRIBUTES, true, failed,
+				    "attributes are 0");
+	return check_result(r, TDX_CHK_SIGSTRUCT_ATTRIBUTES, false, failed,
+			    "attributes are 0x%016" PRIx64 ", expected 0", s->attributes);
+}
+
+static int check_handoff(const struct tdx_sigstruct *s, struct tdx_report *r, bool *failed)
+{
+	if (s->module_hv >= s->min_update_hv)
+		return check_result(r, TDX_CHK_SIGSTRUCT_HANDOFF, true, failed,
+				    "module_hv is %u, min_update_hv is %u", s->module_hv,
+				    s->min_update_hv);
+	return check_result(r, TDX_CHK_SIGSTRUCT_HANDOFF, false, failed,
+			    "module_hv is %u, expected at least min_update_hv %u", s->module_hv,
+			    s->min_update_hv);
+}
+
+static int check_gdt_idt(const struct tdx_sigstruct *s, size_t module_len, struct tdx_report *r,
+			 bool *failed)
+{
+	enum tdx_check_id id = TDX_CHK_SIGSTRUCT_GDT_IDT_OFFSET;
+	uint32_t gdt = s->gdt_idt_offset, fw = s->fault_wrapper_offset;
+
+	if ((gdt == 0) != (fw == 0))
+		return check_result(r, id, false, failed, "gdt_idt_offset is 0x%" PRIx32
+				    " while fault_wrapper_offset is 0x%" PRIx32
+				    ", expected both zero or both non-zero", gdt, fw);
+	if (gdt % TDX_PAGE_SIZE)
+		return check_result(r, id, false, failed, "gdt_idt_offset is 0x%" PRIx32
+				    ", expected a multiple of 0x1000", gdt);
+	if (gdt && gdt >= module_len)
+		return check_result(r, id, false, failed, "gdt_idt_offset is 0x%" PRIx32
+				    ", expected inside the module (below 0x%zx)", gdt, module_len);
+	return check_result(r, id, true, failed, "gdt_idt_offset is 0x%" PRIx32, gdt);
+}
+
+static int check_fault_wrapper(const struct tdx_sigstruct *s, size_t module_len,
+			       struct tdx_report *r, bool *failed)
+{
+	uint32_t fw = s->fault_wrapper_offset;
+
+	if (fw && fw >= module_len)
+		return check_result(r, TDX_CHK_SIGSTRUCT_FAULT_WRAPPER_OFFSET, false, failed,
+				    "fault_wrapper_offset is 0x%" PRIx32
+				    ", expected inside the module (below 0x%zx)", fw, module_len);
+	return check_result(r, TDX_CHK_SIGSTRUCT_FAULT_WRAPPER_OFFSET, true, failed,
+			    "fault_wrapper_offset is 0x%" PRIx32, fw);
+}
+
+/* Zero for 1.x; for 2.x (non-zero, major byte >= 2) a version and zero after its 6 bytes. */
+static int check_reserved3(const struct tdx_sigstruct *s, struct tdx_report *r, bool *failed)
+{
+	enum tdx_check_id id = TDX_CHK_SIGSTRUCT_RESERVED3;
+	const uint8_t *b = s->reserved3;
+	struct tdx_version v;
+	unsigned int build;
+	char ver[TDX_VERSION_STRLEN];
+	int rc = tdx_sigstruct_get_version(s, &v, &build);
+	size_t i = 6;
+
+	if (rc == -ENOENT)
+		return check_result(r, id, true, failed, "reserved3 is zero (1.x module)");
+	if (rc == 0)
+		return check_result(r, id, true, failed, "reserved3 carries version %s build %u",
+				    tdx_version_format(&v, ver, sizeof(ver)), build);
+	if (b[3] < 2)
+		return check_result(r, id, false, failed,
+				    "reserved3 is non-zero with major byte %u, expected zero for a "
+				    "1.x module or a version 2.x or later", b[3]);
+	while (i < sizeof(s->reserved3) - 1 && !b[i])
+		i++;
+	return check_result(r, id, false, failed, "reserved3 byte %zu is 0x%02x after a %u.x "
+			    "version, expected 0", i, b[i], b[3]);
+}
+
+static int check_cpuid_table(const struct tdx_sigstruct *s, struct tdx_report *r, bool *failed)
+{
+	enum tdx_check_id id = TDX_CHK_SIGSTRUCT_CPUID_TABLE;
+	uint32_t n = s->cpuid_table_size;
+
+	if (n > TDX_CPUID_TABLE_MAX)
+		return check_result(r, id, false, failed, "cpuid_table_size is %" PRIu32
+				    ", expected at most %u", n, TDX_CPUID_TABLE_MAX);
+	if (n == 0 && !tdx_sigstruct_is_debug(s))
+		return check_result(r, id, false, failed, "cpuid_table_size is 0, expected at "
+				    "least 1 for a production module");
+	for (uint32_t i = n; i < TDX_CPUID_TABLE_MAX; i++)
+		if (s->cpuid_table[i])
+			return check_result(r, id, false, failed, "cpuid_table entry %" PRIu32
+					    " (unused, size %" PRIu32 ") is 0x%" PRIx32
+					    ", expected 0", i, n, s->cpuid_table[i]);
+	return check_result(r, id, true, failed, "%" PRIu32 " CPUID entries", n);
+}
+
+static int check_debug(const struct tdx_sigstruct *s, bool allow_debug, struct tdx_report *r,
+		       bool *failed)
+{
+	if (!tdx_sigstruct_is_debug(s))
+		return check_result(r, TDX_CHK_SIGSTRUCT_DEBUG, true, failed,
+				    "production-signed (module_type bit 31 clear)");
+	if (allow_debug)
+		return check_result(r, TDX_CHK_SIGSTRUCT_DEBUG, true, failed,
+				    "debug-signed (module_type bit 31 set), allowed");
+	return check_result(r, TDX_CHK_SIGSTRUCT_DEBUG, false, failed,
+			    "module_type bit 31 is set (debug-signed), expected clear "
+			    "(production); debug modules fail on production platforms");
+}
+
+/* Every field rule, in catalogue order so the first failure is the one the caller is told. */
+int tdx_sigstruct_check(const struct tdx_sigstruct *s, const uint8_t *raw, size_t module_len,
+			bool allow_debug, struct tdx_report *r, bool *failed)
+{
+	int rc = 0;
+
+#define RUN(expr)	do { if (!rc) rc = (expr); } while (0)
+	RUN(check_const(r, TDX_CHK_SIGSTRUCT_HEADER_TYPE, "header_type", s->header_type, 6,
+			failed));
+	RUN(check_const(r, TDX_CHK_SIGSTRUCT_HEADER_LENGTH, "header_length", s->header_length, 0xe1,
+			failed));
+	RUN(check_const(r, TDX_CHK_SIGSTRUCT_HEADER_VERSION, "header_version", s->header_version,
+			0x00010000, failed));
+	RUN(check_module_type(s, r, failed));
+	RUN(check_const(r, TDX_CHK_SIGSTRUCT_MODULE_VENDOR, "module_vendor", s->module_vendor,
+			0x8086, failed));
+	RUN(check_date(s, r, failed));
+	RUN(check_const(r, TDX_CHK_SIGSTRUCT_SIZE, "size", s->size, 0x200, failed));
+	RUN(check_const(r, TDX_CHK_SIGSTRUCT_KEY_SIZE, "key_size", s->key_size, 0x60, failed));
+	RUN(check_const(r, TDX_CHK_SIGSTRUCT_MODULUS_SIZE, "modulus_size", s->modulus_size, 0x60,
+			failed));
+	RUN(check_const(r, TDX_CHK_SIGSTRUCT_EXPONENT_SIZE, "exponent_size", s->exponent_size, 1,
+			failed));
+	RUN(check_const(r, TDX_CHK_SIGSTRUCT_EXPONENT, "exponent", s->exponent, 65537, failed));
+	RUN(check_zero(r, TDX_CHK_SIGSTRUCT_RESERVED0, "reserved0", raw, 0x028, 88, failed));
+	RUN(check_svn(s, r, failed));
+	RUN(check_attributes(s, r, failed));
+	RUN(check_zero(r, TDX_CHK_SIGSTRUCT_RESERVED1, "reserved1", raw, 0x3d2, 6, failed));
+	RUN(check_handoff(s, r, failed));
+	RUN(check_zero(r, TDX_CHK_SIGSTRUCT_RESERVED2, "reserved2", raw, 0x3dd, 1, failed));
+	RUN(check_gdt_idt(s, module_len, r, failed));
+	RUN(check_fault_wrapper(s, module_len, r, failed));
+	RUN(check_reserved3(s, r, failed));
+	RUN(check_cpuid_table(s, r, failed));
+	RUN(check_debug(s, allow_debug, r, failed));
+#undef RUN
+	return rc;
+}

@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Intel's mapping_file.json: the real file (read from the Intel binaries folder, never copied
+ * into the repository), malformed files, and finding the file beside an image.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "libtdxctl.h"
+#include "tdx-compat.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...)								\
+	do {										\
+		if (cond) {								\
+			passed++;							\
+		} else {								\
+			failed++;							\
+			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);	\
+			fprintf(stderr, __VA_ARGS__);					\
+			fputc('\n', stderr);						\
+		}									\
+	} while (0)
+
+/* The last error logged through the context, so tests can check that it names entry and key. */
+static char last_log[512];
+
+static void log_capture(struct tdx_ctx *ctx, int priority, const char *file, int line,
+			const char *fn, const char *format, va_list args)
+	__attribute__((format(printf, 6, 0)));
+
+static void log_capture(struct tdx_ctx *ctx, int priority, const char *file, int line,
+			const char *fn, const char *format, va_list args)
+{
+	(void)ctx, (void)priority, (void)file, (void)line, (void)fn;
+	vsnprintf(last_log, sizeof(last_log), format, args);
+}
+
+static const char *intel_dir(void)
+{
+	static char buf[4096];
+	const char *env = getenv("TDXCTL_INTEL_BINARIES");
+
+	const char *root = getenv("TDXCTL_SOURCE_ROOT");	/* set by meson test */
+
+	if (env && *env)
+		return env;
+	snprintf(buf, sizeof(buf), "%s/../shared/intel-tdx-module-binaries",
+		 root && *root ? root : ".");
+	return buf;
+}
+
+static bool vereq(const struct tdx_version *v, unsigned int a, unsigned int b, unsigned int c)
+{
+	return v->major == a && v->minor == b && v->update == c;
+}
+
+/* ---- Intel's real file ---------------------------------------------------------------------- */
+
+static const struct {
+	const char *version;
+	const char *min;
+	const char *seamldr[2];
+	uint64_t features0;
+} intel_expected[] = {
+	{ "1.5.01", "1.5.01", { "1.5.00", NULL }, 0xF0FBFull },
+	{ "1.5.05", "1.5.01", { "1.5.00", "2.0.00" }, 0x61F0FBFull },
+	{ "1.5.06", "1.5.01", { "1.5.00", "2.0.00" }, 0x2E1F0FBFull },
+	{ "1.5.08", "1.5.01", { "1.5.00", "2.0.00" }, 0x22E1F0FBFull },
+	{ "1.5.09", "1.5.01", { "1.5.00", "2.0.00" }, 0x26F1F0FBFull },
+	{ "1.5.13", "1.5.01", { "1.5.00", "2.0.00" }, 0x226F1F0FBFull },
+	{ "1.5.16", "1.5.01", { "1.5.00", "2.0.00" }, 0x226F3F0FBFull },
+	{ "2.0.02", "2.0.02", { "2.0.00", NULL }, 0x22E1F0FBFull },
+	{ "2.0.04", "2.0.04", { "2.0.00", NULL }, 0x12AF1F0FBFull },
+	{ "2.0.05", "2.0.04", { "2.0.00", NULL }, 0x226F3F0FBFull },
+	{ "2.0.08", "2.0.04", { "2.0.00", NULL }, 0x32A71F0FBFull },
+};
+
+static void test_intel(struct tdx_ctx *ctx, const char *dir)
+{
+	const struct tdx_release_info *r;
+	struct tdx_mapping *m = NULL;
+	struct tdx_version v;
+	char path[4200], *found = NULL;
+	char buf[TDX_VERSION_STRLEN];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/mapping_file.json", dir);
+	rc = tdx_mapping_load(ctx, path, &m);
+	CHECK(rc == 0, "load %s: %d (%s)", path, rc, last_log);
+	if (rc < 0)
+		return;
+	CHECK(tdx_mapping_count(m) == 11, "count %zu", tdx_mapping_count(m));
+	for (size_t i = 0; i < sizeof(intel_expected) / sizeof(intel_expected[0]); i++) {
+		const typeof(intel_expected[0]) *e = &intel_expected[i];
+		size_t n = e->seamldr[1] ? 2 : 1;
+
+		r = tdx_mapping_get(m, i);
+		CHECK(r != NULL, "entry %zu", i);
+		if (!r)
+			continue;
+		tdx_version_format(&r->version, buf, sizeof(buf));
+		CHECK(strcmp(buf, e->version) == 0, "entry %zu: version %s, expected %s", i, buf,
+		      e->version);
+		tdx_version_format(&r->min_running, buf, sizeof(buf));
+		CHECK(strcmp(buf, e->min) == 0, "%s: min %s, expected %s", e->version, buf, e->min);
+		CHECK(r->n_min_seamldr == n, "%s: %zu seamldr entries", e->version, r->n_min_seamldr);
+		for (size_t j = 0; j < n && j < r->n_min_seamldr; j++) {
+			tdx_version_format(&r->min_seamldr[j], buf, sizeof(buf));
+			CHECK(strcmp(buf, e->seamldr[j]) == 0, "%s: seamldr[%zu] %s, expected %s",
+			      e->version, j, buf, e->seamldr[j]);
+		}
+		CHECK(r->features0 == e->features0, "%s: features0 0x%llX", e->version,
+		      (unsigned long long)r->features0);
+		CHECK(r->features0 & TDX_FEATURES0_TD_PRESERVING, "%s: TD-preserving bit",
+		      e->version);
+		CHECK(!(r->features0 & TDX_FEATURES0_UPDATE_BUSY), "%s: bit 47", e->version);
+		CHECK(tdx_mapping_find(m, &r->version) == r, "%s: find", e->version);
+	}
+
+	/* The brief's example, by lookup rather than position. */
+	tdx_version_parse("1.5.16", &v);
+	r = tdx_mapping_find(m, &v);
+	CHECK(r && vereq(&r->min_running, 1, 5, 1) && r->n_min_seamldr == 2 &&
+	      vereq(&r->min_seamldr[0], 1, 5, 0) && vereq(&r->min_seamldr[1], 2, 0, 0),
+	      "1.5.16 entry");
+	tdx_version_parse("1.5.17", &v);
+	CHECK(tdx_mapping_find(m, &v) == NULL, "1.5.17 is not listed");
+	CHECK(tdx_mapping_get(m, 11) == NULL, "out of range");
+	tdx_mapping_free(m);
+
+	/* Found from the image, as Intel lays it out: two and three folders up. */
+	snprintf(path, sizeof(path), "%s/joined_files/1.5/tdx_module_1.5.16.blob", dir);
+	rc = tdx_mapping_locate(path, &found);
+	CHECK(rc == 0 && found && strcmp(strrchr(found, '/'), "/mapping_file.json") == 0,
+	      "locate from blob: %d", rc);
+	free(found);
+	found = NULL;
+	snprintf(path, sizeof(path), "%s/separate_files/1.5/1.5.16/tdx_module_1.5.16.bin", dir);
+	rc = tdx_mapping_locate(path, &found);
+	CHECK(rc == 0 && found, "locate from pair: %d", rc);
+	if (found) {
+		char *real = realpath(dir, NULL);
+		char want[4200];
+
+		snprintf(want, sizeof(want), "%s/mapping_file.json", real ? real : dir);
+		CHECK(strcmp(found, want) == 0, "located %s, expected %s", found, want);
+		free(real);
+	}
+	free(found);
+}
+
+/* ---- malformed files ------------------------------------------------------------------------ */
+
+#define ENTRY(v, min, seamldr, f0)							\
+	"{ \"version\": " v ", \"min_module_version_for_td_preserving\": " min		\
+	", \"min_seamldr_versions\": " seamldr ", \"tdx_feature0\": " f0 " }"
+#define GOOD_ENTRY	ENTRY("\"1.5.16\"", "\"1.5.01\"", "[ \"1.5.00\", \"2.0.00\" ]", "\"0x226F3F0FBF\"")
+#define FILE_OF(...)	"{ \"tdx_module_releases\": [ " __VA_ARGS__ " ] }"
+
+static const struct {
+	const char *name;
+	const char *json;
+	const char *log;	/* a substring the error message must contain */
+} malformed[] = {
+	{ "empty", "", "empty" },
+	{ "blank", "  \n", "not valid JSON" },
+	{ "not JSON", "version = 1.5.16", "not valid JSON" },
+	{ "truncated", "{ \"tdx_module_releases\": [ " GOOD_ENTRY, "unexpected end" },
+	{ "trailing text", FILE_OF(GOOD_ENTRY) " x", "text after the JSON object" },
+	{ "two objects", FILE_OF(GOOD_ENTRY) FILE_OF(GOOD_ENTRY), "text after the JSON object" },
+	{ "top level array", "[ " GOOD_ENTRY " ]", "top level is an array" },
+	{ "top level string", "\"x\"", "top level is a string" },
+	{ "no releases", "{ \"Header\": { \"Version\": \"1.0\" } }",
+	  "key \"tdx_module_releases\" is missing" },
+	{ "releases object", "{ \"tdx_module_releases\": " GOOD_ENTRY " }",
+	  "key \"tdx_module_releases\" is an object, expected an array" },
+	{ "releases empty", FILE_OF(), "lists no release" },
+	{ "entry not object", FILE_OF("\"1.5.16\""), "entry 0 of \"tdx_module_releases\" is a string" },
+	{ "missing version",
+	  FILE_OF("{ \"min_module_version_for_td_preserving\": \"1.5.01\", "
+		  "\"min_seamldr_versions\": [ \"1.5.00\" ], \"tdx_feature0\": \"0x1\" }"),
+	  "entry 0: key \"version\" is missing" },
+	{ "missing min",
+	  FILE_OF("{ \"version\": \"1.5.16\", \"min_seamldr_versions\": [ \"1.5.00\" ], "
+		  "\"tdx_feature0\": \"0x1\" }"),
+	  "entry 0 (version \"1.5.16\"): key \"min_module_version_for_td_preserving\" is missing" },
+	{ "missing seamldr",
+	  FILE_OF("{ \"version\": \"1.5.16\", \"min_module_version_for_td_preserving\": \"1.5.01\", "
+		  "\"tdx_feature0\": \"0x1\" }"),
+	  "entry 0 (version \"1.5.16\"): key \"min_seamldr_versions\" is missing" },
+	{ "missing features",
+	  FILE_OF("{ \"version\": \"1.5.16\", \"min_module_version_for_td_preserving\": \"1.5.01\", "
+		  "\"min_seamldr_versions\": [ \"1.5.00\" ] }"),
+	  "entry 0 (version \"1.5.16\"): key \"tdx_feature0\" is missing" },
+	{ "second entry broken",
+	  FILE_OF(GOOD_ENTRY ", " ENTRY("\"1.5.17\"", "\"1.5.01\"", "[ \"1.5.00\" ]", "1")),
+	  "entry 1 (version \"1.5.17\"): key \"tdx_feature0\" is an integer, expected a string" },
+	{ "version number", FILE_OF(ENTRY("1.5", "\"1.5.01\"", "[ \"1.5.00\" ]", "\"0x1\"")),
+	  "entry 0: key \"version\" is a fraction, expected a string" },
+	{ "version null", FILE_OF(ENTRY("null", "\"1.5.01\"", "[ \"1.5.00\" ]", "\"0x1\"")),
+	  "entry 0: key \"version\" is null, expected a string" },
+	{ "version two parts", FILE_OF(ENTRY("\"1.5\"", "\"1.5.01\"", "[ \"1.5.00\" ]", "\"0x1\"")),
+	  "key \"version\": \"1.5\" is not a version X.Y.ZZ" },
+	{ "version four parts",
+	  FILE_OF(ENTRY("\"1.5.16.1\"", "\"1.5.01\"", "[ \"1.5.00\" ]", "\"0x1\"")),
+	  "key \"version\": \"1.5.16.1\" is not a version" },
+	{ "version letters", FILE_OF(ENTRY("\"v1.5.16\"", "\"1.5.01\"", "[ \"1.5.00\" ]", "\"0x1\"")),
+	  "key \"version\": \"v1.5.16\" is not a version" },
+	{ "version newline",
+	  FILE_OF(ENTRY("\"1.5.16\\n\"", "\"1.5.01\"", "[ \"1.5.00\" ]", "\"0x1\"")),
+	  "is not a version" },
+	{ "version empty", FILE_OF(ENTRY("\"\"", "\"1.5.01\"", "[ \"1.5.00\" ]", "\"0x1\"")),
+	  "key \"version\": \"\" is not a version" },
+	{ "version range", FILE_OF(ENTRY("\"256.0.00\"", "\"1.5.01\"", "[ \"1.5.00\" ]", "\"0x1\"")),
+	  "\"256.0.00\" is not a version" },
+	{ "min bad", FILE_OF(ENTRY("\"1.5.16\"", "\"1.5.x\"", "[ \"1.5.00\" ]", "\"0x1\"")),
+	  "key \"min_module_version_for_td_preserving\": \"1.5.x\" is not a version" },
+	{ "seamldr string", FILE_OF(ENTRY("\"1.5.16\"", "\"1.5.01\"", "\"1.5.00\"", "\"0x1\"")),
+	  "key \"min_seamldr_versions\" is a string, expected an array of strings" },
+	{ "seamldr empty", FILE_OF(ENTRY("\"1.5.16\"", "\"1.5.01\"", "[ ]", "\"0x1\"")),
+	  "key \"min_seamldr_versions\" has 0 entries, expected 1 to 16" },
+	{ "seamldr 17",
+	  FILE_OF(ENTRY("\"1.5.16\"", "\"1.5.01\"",
+			"[ \"1.5.00\", \"1.5.00\", \"1.5.00\", \"1.5.00\", \"1.5.00\", \"1.5.00\", "
+			"\"1.5.00\", \"1.5.00\", \"1.5.00\", \"1.5.00\", \"1.5.00\", \"1.5.00\", "
+			"\"1.5.00\", \"1.5.00\", \"1.5.00\", \"1.5.00\", \"1.5.00\" ]", "\"0x1\"")),
+	  "has 17 entries, expected 1 to 16" },
+	{ "seamldr element number",
+	  FILE_OF(ENTRY("\"1.5.16\"", "\"1.5.01\"", "[ \"1.5.00\", 2 ]", "\"0x1\"")),
+	  "key \"min_seamldr_versions[1]\" is an integer, expected a string" },
+	{ "seamldr element bad",
+	  FILE_OF(ENTRY("\"1.5.16\"", "\"1.5.01\"", "[ \"1.5.00\", \"2.0\" ]", "\"0x1\"")),
+	  "key \"min_seamldr_versions[1]\": \"2.0\" is not a version" },
+	{ "features no 0x", FILE_OF(ENTRY("\"1.5.16\"", "\"1.5.01\"", "[ \"1.5.00\" ]", "\"226F\"")),
+	  "key \"tdx_feature0\": \"226F\" is not a hex number" },
+	{ "features bare 0x", FILE_OF(ENTRY("\"1.5.16\"", "\"1.5.01\"", "[ \"1.5.00\" ]", "\"0x\"")),
+	  "\"0x\" is not a hex number" },
+	{ "features not hex", FILE_OF(ENTRY("\"1.5.16\"", "\"1.5.01\"", "[ \"1.5.00\" ]", "\"0xZZ\"")),
+	  "\"0xZZ\" is not a hex number" },
+	{ "features space",
+	  FILE_OF(ENTRY("\"1.5.16\"", "\"1.5.01\"", "[ \"1.5.00\" ]", "\"0x1F \"")),
+	  "is not a hex number" },
+	{ "features 65 bits",
+	  FILE_OF(ENTRY("\"1.5.16\"", "\"1.5.01\"", "[ \"1.5.00\" ]", "\"0x1FFFFFFFFFFFFFFFF\"")),
+	  "is not a hex number 0x... of at most 64 bits" },
+	{ "duplicate", FILE_OF(GOOD_ENTRY ", " GOOD_ENTRY),
+	  "entry 1: version 1.5.16 is already listed by entry 0" },
+};
+
+static void test_malformed(struct tdx_ctx *ctx)
+{
+	for (size_t i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
+		struct tdx_mapping *m = (struct tdx_mapping *)&m;	/* must be reset to NULL */
+		int rc;
+
+		last_log[0] = '\0';
+		rc = tdx_mapping_parse(ctx, malformed[i].json, strlen(malformed[i].json), &m);
+		CHECK(rc == -EINVAL, "%s: rc %d", malformed[i].name, rc);
+		CHECK(m == NULL, "%s: mapping not reset", malformed[i].name);
+		CHECK(strstr(last_log, malformed[i].log) != NULL, "%s: log \"%s\", expected \"%s\"",
+		      malformed[i].name, last_log, malformed[i].log);
+		if (rc == 0)
+			tdx_mapping_free(m);
+	}
+
+	/* A NUL inside the text, and a NULL buffer. */
+	{
+		static const char nul[] = "{ \"tdx_module_releases\": [ ] }\0 ";
+		struct tdx_mapping *m = NULL;
+
+		CHECK(tdx_mapping_parse(ctx, nul, sizeof(nul) - 1, &m) == -EINVAL, "NUL byte");
+		CHECK(tdx_mapping_parse(ctx, NULL, 5, &m) == -EINVAL, "NULL text");
+	}
+}
+
+/* Unknown keys are ignored; the header is optional; values need not be padded. */
+static void test_good_synthetic(struct tdx_ctx *ctx)
+{
+	static const char json[] =
+		"{ \"future\": [ 1, 2 ], \"tdx_module_releases\": [ "
+		"{ \"version\": \"1.6.3\", \"min_module_version_for_td_preserving\": \"1.6.01\", "
+		"  \"min_seamldr_versions\": [ \"1.6.00\" ], \"tdx_feature0\": \"0xffffffffffffffff\", "
+		"  \"notes\": { \"x\": null } } ] }\n";
+	struct tdx_mapping *m = NULL;
+	const struct tdx_release_info *r;
+	int rc;
+
+	rc = tdx_mapping_parse(ctx, json, sizeof(json) - 1, &m);
+	CHECK(rc == 0, "synthetic: %d (%s)", rc, last_log);
+	if (rc < 0)
+		return;
+	CHECK(tdx_mapping_count(m) == 1, "count");
+	r = tdx_mapping_get(m, 0);
+	CHECK(vereq(&r->version, 1, 6, 3) && vereq(&r->min_running, 1, 6, 1) &&
+	      r->n_min_seamldr == 1 && vereq(&r->min_seamldr[0], 1, 6, 0) &&
+	      r->features0 == UINT64_MAX, "synthetic values");
+	tdx_mapping_free(m);
+	CHECK(tdx_mapping_count(NULL) == 0 && tdx_mapping_get(NULL, 0) == NULL, "NULL mapping");
+}
+
+/* ---- locating the file ---------------------------------------------------------------------- */
+
+static int touch(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	fputs("{}", f);
+	return fclose(f) ? -errno : 0;
+}
+
+static void test_locate(struct tdx_ctx *ctx)
+{
+	char tmpl[] = "/tmp/tdxctl-test-mapping.XXXXXX";
+	char *top = mkdtemp(tmpl), *found = NULL, *real;
+	char path[512], want[512], cwd[512];
+	struct tdx_mapping *m = NULL;
+	int rc;
+
+	CHECK(top != NULL, "mkdtemp");
+	if (!top)
+		return;
+	real = realpath(top, NULL);
+	snprintf(path, sizeof(path), "%s/a", top);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/a/b", top);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/a/b/c", top);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/a/b/c/d", top);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/a/b/c/d/e", top);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/a/mapping_file.json", top);
+	CHECK(touch(path) == 0, "create %s", path);
+	snprintf(want, sizeof(want), "%s/a/mapping_file.json", real);
+
+	/* Four levels up from the image's folder: found. */
+	snprintf(path, sizeof(path), "%s/a/b/c/d/e/x.blob", top);
+	rc = tdx_mapping_locate(path, &found);
+	CHECK(rc == 0 && found && strcmp(found, want) == 0, "4 levels: %d %s", rc,
+	      found ? found : "");
+	free(found);
+	found = NULL;
+
+	/* Beside the image. */
+	snprintf(path, sizeof(path), "%s/a/x.blob", top);
+	rc = tdx_mapping_locate(path, &found);
+	CHECK(rc == 0 && found && strcmp(found, want) == 0, "beside: %d", rc);
+	free(found);
+	found = NULL;
+
+	/* Five levels up: not searched. */
+	snprintf(path, sizeof(path), "%s/a/b/c/d/e/f", top);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/a/b/c/d/e/f/x.blob", top);
+	rc = tdx_mapping_locate(path, &found);
+	CHECK(rc == -ENOENT && !found, "5 levels: %d", rc);
+
+	/* A folder of that name is not a mapping file. */
+	snprintf(path, sizeof(path), "%s/a/b/c/d/e/f/mapping_file.json", top);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/a/b/c/d/e/f/x.blob", top);
+	rc = tdx_mapping_locate(path, &found);
+	CHECK(rc == -ENOENT, "folder named mapping_file.json: %d", rc);
+
+	/* A relative image path. */
+	if (getcwd(cwd, sizeof(cwd))) {
+		snprintf(path, sizeof(path), "%s/a/b", top);
+		if (chdir(path) == 0) {
+			rc = tdx_mapping_locate("x.blob", &found);
+			CHECK(rc == 0 && found && strcmp(found, want) == 0, "relative: %d", rc);
+			free(found);
+			found = NULL;
+			CHECK(chdir(cwd) == 0, "chdir back");
+		}
+	}
+
+	/* Image folder missing. */
+	snprintf(path, sizeof(path), "%s/nope/x.blob", top);
+	CHECK(tdx_mapping_locate(path, &found) == -ENOENT, "missing folder");
+	CHECK(tdx_mapping_locate("", &found) == -EINVAL, "empty path");
+
+	/* Loading: a missing file keeps its errno; "{}" is a mapping file without releases. */
+	snprintf(path, sizeof(path), "%s/a/none.json", top);
+	CHECK(tdx_mapping_load(ctx, path, &m) == -ENOENT && !m, "load missing");
+	snprintf(path, sizeof(path), "%s/a/mapping_file.json", top);
+	CHECK(tdx_mapping_load(ctx, path, &m) == -EINVAL && !m, "load {}");
+
+	snprintf(path, sizeof(path), "rm -rf '%s'", top);
+	CHECK(system(path) == 0, "cleanup");
+	free(real);
+}
+
+int main(void)
+{
+	const char *dir = intel_dir();
+	struct tdx_ctx *ctx;
+	struct stat st;
+	bool have_intel;
+	char path[4200];
+
+	if (tdx_ctx_new(&ctx) < 0)
+		return 1;
+	tdx_ctx_set_log_fn(ctx, log_capture);
+	tdx_ctx_set_log_priority(ctx, LOG_ERR);
+
+	test_good_synthetic(ctx);
+	test_malformed(ctx);
+	test_locate(ctx);
+
+	snprintf(path, sizeof(path), "%s/mapping_file.json", dir);
+	have_intel = stat(path, &st) == 0;
+	if (have_intel)
+		test_intel(ctx, dir);
+	else if (getenv("TDXCTL_REQUIRE_INTEL") && strcmp(getenv("TDXCTL_REQUIRE_INTEL"), "1") == 0)
+		CHECK(have_intel, "Intel's files are required (TDXCTL_REQUIRE_INTEL=1): %s", path);
+
+	tdx_ctx_free(ctx);
+	printf("%d passed, %d failed\n", passed, failed);
+	if (failed)
+		return 1;
+	if (!have_intel) {
+		printf("SKIP: Intel's mapping file not found at %s (set TDXCTL_INTEL_BINARIES); "
+		       "the tests of Intel's real file did not run\n", path);
+		return 77;
+	}
+	return 0;
+}

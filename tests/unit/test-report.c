@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The check catalogue, reports and the 16-bit checksum. */
+#include "test.h"
+
+static void test_catalogue(void)
+{
+	enum tdx_check_id id;
+
+	for (unsigned int i = 0; i < TDX_CHK__COUNT; i++) {
+		const char *name = tdx_check_name((enum tdx_check_id)i);
+
+		CHECK(name && *name && strcmp(name, "unknown") != 0);
+		CHECK(*tdx_check_description((enum tdx_check_id)i));
+		CHECK_INT(tdx_check_lookup(name, &id), 0);
+		CHECK_INT(id, i);
+		for (unsigned int j = 0; j < i; j++)	/* names are unique */
+			CHECK(strcmp(name, tdx_check_name((enum tdx_check_id)j)) != 0);
+	}
+	CHECK_INT(tdx_check_lookup("container.nonsense", &id), -ENOENT);
+	CHECK_INT(tdx_check_lookup("", &id), -ENOENT);
+	CHECK_STR(tdx_check_name(TDX_CHK__COUNT), "unknown");
+	CHECK_STR(tdx_check_name(TDX_CHK_SEAMHASH), "seamhash");
+	CHECK_STR(tdx_check_name(TDX_CHK_CONTAINER_CHECKSUM), "container.checksum");
+	CHECK_STR(tdx_check_name(TDX_CHK_SIGSTRUCT_RESERVED3), "sigstruct.reserved3");
+	CHECK_INT(tdx_check_outcome(TDX_CHK_SIGNER), TDX_OUTCOME_INVALID_IMAGE);
+	CHECK_INT(tdx_check_outcome(TDX_CHK_HOST_LOCK), TDX_OUTCOME_RETRY);
+	CHECK_INT(tdx_check_outcome(TDX_CHK__COUNT), TDX_OUTCOME_FAILED);
+	CHECK_STR(tdx_check_status_name(TDX_CHECK_PASS), "pass");
+	CHECK_STR(tdx_check_status_name(TDX_CHECK_WARN), "warn");
+	CHECK_STR(tdx_check_status_name(TDX_CHECK_FAIL), "fail");
+	CHECK_STR(tdx_check_status_name(TDX_CHECK_SKIP), "skip");
+}
+
+static void test_report(void)
+{
+	struct tdx_report *r;
+	size_t i = 99;
+
+	CHECK_INT(tdx_report_new(&r), 0);
+	CHECK_INT(tdx_report_count(r), 0);
+	CHECK_INT(tdx_report_first_failure(r, &i), -ENOENT);
+	CHECK_INT(tdx_report_outcome(r), TDX_OUTCOME_OK);
+	CHECK_INT(tdx_report_add(r, TDX_CHK_CONTAINER_SIZE, TDX_CHECK_PASS, "size %d", 4096), 0);
+	CHECK_INT(tdx_report_add(r, TDX_CHK_CONTAINER_CHECKSUM, TDX_CHECK_WARN, "sum"), 0);
+	CHECK_INT(tdx_report_first_failure(r, &i), -ENOENT);
+	CHECK_INT(tdx_report_outcome(r), TDX_OUTCOME_OK);
+	CHECK_INT(tdx_report_add(r, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL, "locked by %s", "pid 1"), 0);
+	CHECK_INT(tdx_report_add(r, TDX_CHK_SIGNER, TDX_CHECK_FAIL, "bad key"), 0);
+	CHECK_INT(tdx_report_add(r, TDX_CHK_SEAMHASH, TDX_CHECK_SKIP, "skipped"), 0);
+	CHECK_INT(tdx_report_count(r), 5);
+	CHECK_INT(tdx_report_first_failure(r, &i), 0);
+	CHECK_INT(i, 2);
+	CHECK_INT(tdx_report_outcome(r), TDX_OUTCOME_RETRY);
+	CHECK_INT(tdx_report_id(r, 3), TDX_CHK_SIGNER);
+	CHECK_INT(tdx_report_status(r, 4), TDX_CHECK_SKIP);
+	CHECK_STR(tdx_report_message(r, 0), "size 4096");
+	CHECK_STR(tdx_report_message(r, 2), "locked by pid 1");
+	CHECK_INT(tdx_report_count_status(r, TDX_CHECK_PASS), 1);
+	CHECK_INT(tdx_report_count_status(r, TDX_CHECK_WARN), 1);
+	CHECK_INT(tdx_report_count_status(r, TDX_CHECK_FAIL), 2);
+	CHECK_INT(tdx_report_count_status(r, TDX_CHECK_SKIP), 1);
+	for (int n = 0; n < 100; n++)		/* growth past the first allocation */
+		CHECK_INT(tdx_report_add(r, TDX_CHK_ELF_ENTRY, TDX_CHECK_PASS, "%d", n), 0);
+	CHECK_INT(tdx_report_count(r), 105);
+	CHECK_STR(tdx_report_message(r, 104), "99");
+	tdx_report_free(r);
+	tdx_report_free(NULL);
+	CHECK_INT(tdx_report_add(NULL, TDX_CHK_SIGNER, TDX_CHECK_FAIL, "ignored"), 0);
+}
+
+static void test_checksum(void)
+{
+	static const uint8_t a[] = { 0x01, 0x02, 0x03, 0x04 };
+	static const uint8_t odd[] = { 0x01, 0x02, 0x03 };
+	static const uint8_t carry[] = { 0xff, 0xff, 0x02, 0x00 };
+	static const uint8_t zero_sum[] = { 0x34, 0x12, 0xcc, 0xed };
+	uint8_t big[4096];
+
+	CHECK_INT(tdx_checksum16(a, 0), 0);
+	CHECK_INT(tdx_checksum16(a, sizeof(a)), 0x0604);
+	CHECK_INT(tdx_checksum16(odd, sizeof(odd)), 0x0204);	/* odd last byte: low byte */
+	CHECK_INT(tdx_checksum16(odd, 1), 0x0001);
+	CHECK_INT(tdx_checksum16(carry, sizeof(carry)), 0x0001);	/* carries dropped */
+	CHECK_INT(tdx_checksum16(zero_sum, sizeof(zero_sum)), 0);
+	memset(big, 0xff, sizeof(big));
+	CHECK_INT(tdx_checksum16(big, sizeof(big)), (uint16_t)(0xffff * 2048));
+}
+
+int main(void)
+{
+	test_catalogue();
+	test_report();
+	test_checksum();
+	return test_finish();
+}

@@ -1,0 +1,27 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Install what building and testing tdxctl needs on Debian 12, only if something is missing.
+# Runs as root (apt-get); prints what it installs.
+set -eu
+
+packages="build-essential meson ninja-build pkg-config
+	libkmod-dev libudev-dev libjson-c-dev libssl-dev
+	scdoc bash-completion jq clang libclang-rt-14-dev valgrind cppcheck clang-tidy
+	qemu-system-x86 busybox-static cpio kmod xz-utils debian-archive-keyring
+	ca-certificates systemd"
+
+missing=""
+for p in $packages; do
+	dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps.sh: missing packages:$missing; run as root (apt-get install) or install them" >&2
+	exit 1
+fi
+echo "deps.sh: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >/dev/null
