@@ -108,6 +108,7 @@ void cli_warn(const char *fmt, ...)
 }
 
 /* Library messages go to stderr with the same prefix as the tool's own. */
+__attribute__((format(printf, 6, 0)))
 static void log_to_stderr(struct tdx_ctx *ctx, int priority, const char *file, int line,
 			  const char *fn, const char *format, va_list args)
 {
