@@ -8,7 +8,7 @@ packages="build-essential meson ninja-build pkg-config
 	libkmod-dev libudev-dev libjson-c-dev libssl-dev
 	scdoc bash-completion jq clang libclang-rt-14-dev valgrind cppcheck clang-tidy
 	qemu-system-x86 busybox-static cpio kmod xz-utils debian-archive-keyring
-	ca-certificates systemd"
+	ca-certificates systemd perl"
 
 missing=""
 for p in $packages; do

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Image checks of tdx_host_sim: the kernel's header checks (mainline) and
+ * the emulated P-SEAMLDR's checks of the sigstruct and module.
+ */
+#ifndef TDX_SIM_IMAGE_H
+#define TDX_SIM_IMAGE_H
+
+#include <linux/types.h>
+
+#define TDX_SIM_PAGE		4096u
+#define TDX_SIM_MAX_MODULE_PAGES 496u
+#define TDX_SIM_MAX_SIGSTRUCT_PAGES 1u
+#define TDX_SIM_SIGSTRUCT_SIZE	2048u
+#define TDX_SIM_HASH_LEN	48u
+
+/**
+ * struct tdx_sim_version - a TDX module or P-SEAMLDR version, major.minor.update
+ * @major: major
+ * @minor: minor
+ * @update: update number, printed with two digits
+ */
+struct tdx_sim_version {
+	u8 major;
+	u8 minor;
+	u16 update;
+};
+
+/**
+ * struct tdx_sim_platform - what the emulated P-SEAMLDR checks an image against
+ * @svn_major: SVN major of the running module
+ * @svn_minor: SVN minor of the running module
+ * @seamldr: P-SEAMLDR version (1.x requires sigstruct reserved3 to be zero)
+ * @cpuid: CPUID(1).EAX of the emulated CPU
+ * @key_hash: SHA-384 of the accepted signer's modulus
+ * @debug_platform: accept debug-signed modules
+ */
+struct tdx_sim_platform {
+	u8 svn_major;
+	u8 svn_minor;
+	struct tdx_sim_version seamldr;
+	u32 cpuid;
+	u8 key_hash[TDX_SIM_HASH_LEN];
+	bool debug_platform;
+};
+
+/**
+ * struct tdx_sim_image_info - what the loader learned from an accepted image
+ * @has_version: the sigstruct carries the version (2.x reserved3)
+ * @version: that version
+ * @svn_major: SVN major of the new module
+ * @svn_minor: SVN minor of the new module
+ */
+struct tdx_sim_image_info {
+	bool has_version;
+	struct tdx_sim_version version;
+	u8 svn_major;
+	u8 svn_minor;
+};
+
+struct crypto_shash;
+
+const char *tdx_sim_check_header(const u8 *data, size_t size);
+const char *tdx_sim_check_loader(const u8 *data, size_t size,
+				 const struct tdx_sim_platform *plat,
+				 struct crypto_shash *sha384,
+				 struct tdx_sim_image_info *info);
+
+#endif /* TDX_SIM_IMAGE_H */

@@ -1,0 +1,1261 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tdx_host_sim: an emulation of the Linux TDX host driver's runtime module
+ * update interface (/sys/devices/faux/tdx_host and its firmware-upload
+ * device), for testing tdxctl on machines without TDX. Nothing here talks to
+ * TDX hardware: the "TDX module" is a few fields of struct tdx_sim, updated
+ * by the same step loop the real driver runs. See README.md.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <crypto/hash.h>
+#include <linux/atomic.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/ctype.h>
+#include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/firmware.h>
+#include <linux/hex.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/stop_machine.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/uaccess.h>
+
+#include <asm/processor.h>
+
+#include "image.h"
+#include "steploop.h"
+
+/* Intel's production signing key: SHA-384 of the modulus as stored. */
+#define INTEL_KEY_HASH "c8572f548869a0beca19376b81c2dffc2a23b5a5f71da0b87579b43f408daa1a33bad9c149eb56c634f883737968a34c"
+
+#define SHA256_LEN 32
+#define FAULT_ALWAYS UINT_MAX
+
+enum sim_layout {
+	LAYOUT_MAINLINE,	/* v8 and later: flat attributes */
+	LAYOUT_V3,		/* seamldr/ folder, upload device seamldr_upload */
+	LAYOUT_V4,		/* seamldr/ folder, upload device tdx_module (v4-v7) */
+};
+
+enum sim_support {
+	SUPPORT_YES,
+	SUPPORT_NO_FEATURES,	/* TDX_FEATURES0 bit 1 clear */
+	SUPPORT_NO_ERRATUM,	/* the seamret_invd_vmcs erratum */
+};
+
+enum sim_errmap {
+	ERRMAP_MAINLINE,	/* every failure: firmware-invalid */
+	ERRMAP_V9,		/* -EBUSY: device-busy, others firmware-invalid */
+};
+
+enum fault_cpu {
+	FAULT_CPU_LEAD = -1,
+	FAULT_CPU_ANY = -2,
+	FAULT_CPU_ALL = -3,
+};
+
+/**
+ * struct sim_fault - one armed fault
+ * @step: step to fail (%TDX_SIM_START: none armed)
+ * @cpu: a CPU number or one of enum fault_cpu
+ * @err: negative errno to return
+ * @count: updates still to fail (%FAULT_ALWAYS: every one)
+ * @claimed: "any" already fired in this update
+ * @fired: fired in this update
+ */
+struct sim_fault {
+	enum tdx_sim_step step;
+	int cpu;
+	int err;
+	unsigned int count;
+	atomic_t claimed;
+	bool fired;
+};
+
+/**
+ * struct sim_trace_entry - one CPU entering one step
+ * @cpu: the CPU
+ * @step: the step
+ * @work: false for a lead-only step on another CPU
+ * @ret: its result
+ */
+struct sim_trace_entry {
+	u16 cpu;
+	u8 step;
+	bool work;
+	int ret;
+};
+
+/**
+ * struct tdx_sim - all state of the emulation (one instance: it is a module)
+ * @lock: serializes updates and every debugfs access to the state
+ * @reg_lock: serializes (un)registering the upload device
+ * @root: the "faux" root device
+ * @dev: the "tdx_host" device
+ * @fwl: the upload device, NULL while runtime update is unsupported
+ * @dbg: debugfs folder
+ * @layout: sysfs layout, fixed at load time
+ * @version: running module version
+ * @plat: SVN, P-SEAMLDR version, CPUID, key hash, debug platform
+ * @next_version: version given to the next 1.x module installed
+ * @next_version_set: @next_version is valid
+ * @remaining: updates the P-SEAMLDR still accepts
+ * @support: runtime update supported, or why not
+ * @race_avoidance: TDX_FEATURES0 bit 47: SHUTDOWN refuses during TD builds
+ * @td_builds: TD builds in progress
+ * @errmap: which kernel's error mapping to reproduce
+ * @legacy: continue after a failed step (pre-abort-rule kernels)
+ * @live: the emulated module runs
+ * @lost: the emulated module is gone until the shim is reloaded
+ * @handoff: SHUTDOWN handed the state over in this update
+ * @fault: the armed fault
+ * @uploads: images received (prepare calls), header-rejected ones included
+ * @updates_ok: updates that succeeded
+ * @updates_failed: updates that failed after the header checks
+ * @corrupted: TD measurements corrupted by updates racing TD builds
+ * @stop_machine_ns: time inside stop_machine() for the last update
+ * @last_sha256: SHA-256 of the last image received
+ * @have_sha256: @last_sha256 is valid
+ * @last_result: "ok", "none" or "<STEP> <errno>" of the last upload
+ * @last_reason: why the last upload failed, "ok" or "none"
+ * @trace: steps entered in the last update, in order
+ * @trace_len: entries used in @trace
+ * @trace_max: entries allocated
+ * @verdict: the loader's verdict on the image being installed
+ * @info: what the loader learned from it
+ * @sl: the step loop's control block
+ * @sha256: "sha256" transform
+ * @sha384: "sha384" transform
+ */
+struct tdx_sim {
+	struct mutex lock;		/* updates and state changes */
+	struct mutex reg_lock;		/* the upload device's (un)registration */
+	struct device *root;
+	struct device *dev;
+	struct fw_upload *fwl;
+	struct dentry *dbg;
+	enum sim_layout layout;
+	struct tdx_sim_version version;
+	struct tdx_sim_platform plat;
+	struct tdx_sim_version next_version;
+	bool next_version_set;
+	u32 remaining;
+	enum sim_support support;
+	bool race_avoidance;
+	u32 td_builds;
+	enum sim_errmap errmap;
+	bool legacy;
+	bool live;
+	bool lost;
+	bool handoff;
+	struct sim_fault fault;
+	u64 uploads;
+	u64 updates_ok;
+	u64 updates_failed;
+	u64 corrupted;
+	u64 stop_machine_ns;
+	u8 last_sha256[SHA256_LEN];
+	bool have_sha256;
+	char last_result[48];
+	char last_reason[96];
+	struct sim_trace_entry *trace;
+	atomic_t trace_len;
+	unsigned int trace_max;
+	const char *verdict;
+	struct tdx_sim_image_info info;
+	struct tdx_sim_steploop sl;
+	struct crypto_shash *sha256;
+	struct crypto_shash *sha384;
+};
+
+static struct tdx_sim sim;
+
+/* Module parameters: the initial state (README.md lists them all). */
+static char *version = "1.5.08";
+module_param(version, charp, 0444);
+MODULE_PARM_DESC(version, "running TDX module version X.Y.ZZ (default 1.5.08)");
+static char *svn = "1.0";
+module_param(svn, charp, 0444);
+MODULE_PARM_DESC(svn, "running module SVN MAJOR.MINOR (default 1.0)");
+static char *seamldr_version = "1.5.01";
+module_param(seamldr_version, charp, 0444);
+MODULE_PARM_DESC(seamldr_version, "P-SEAMLDR version (default 1.5.01)");
+static uint remaining_updates = 8;
+module_param(remaining_updates, uint, 0444);
+MODULE_PARM_DESC(remaining_updates, "updates the P-SEAMLDR accepts (default 8)");
+static char *update_supported = "yes";
+module_param(update_supported, charp, 0444);
+MODULE_PARM_DESC(update_supported, "yes | features | erratum (default yes)");
+static bool race_avoidance;
+module_param(race_avoidance, bool, 0444);
+MODULE_PARM_DESC(race_avoidance, "TDX_FEATURES0 bit 47 (default 0)");
+static uint td_builds;
+module_param(td_builds, uint, 0444);
+MODULE_PARM_DESC(td_builds, "TD builds in progress (default 0)");
+static uint param_cpuid;
+module_param_named(cpuid, param_cpuid, uint, 0444);
+MODULE_PARM_DESC(cpuid, "emulated CPUID(1).EAX (default 0: the boot CPU's)");
+static char *key_hash = INTEL_KEY_HASH;
+module_param(key_hash, charp, 0444);
+MODULE_PARM_DESC(key_hash, "accepted signer key hash, 96 hex digits (default Intel's)");
+static char *error_mapping = "mainline";
+module_param(error_mapping, charp, 0444);
+MODULE_PARM_DESC(error_mapping, "mainline | v9 (default mainline)");
+static bool debug_platform;
+module_param(debug_platform, bool, 0444);
+MODULE_PARM_DESC(debug_platform, "accept debug-signed modules (default 0)");
+static char *next_version = "";
+module_param(next_version, charp, 0444);
+MODULE_PARM_DESC(next_version, "version of the next 1.x module installed");
+static bool legacy;
+module_param(legacy, bool, 0444);
+MODULE_PARM_DESC(legacy, "continue after a failed step, as before the abort rule");
+static char *layout = "mainline";
+module_param(layout, charp, 0444);
+MODULE_PARM_DESC(layout, "sysfs layout: mainline (v8+) | v3 | v4 (v4-v7)");
+
+/* Parse "X.Y.Z" (each part in range) into @v. */
+static int parse_version(const char *s, struct tdx_sim_version *v)
+{
+	unsigned int a, b, c;
+	char end;
+
+	if (sscanf(s, "%u.%u.%u%c", &a, &b, &c, &end) != 3 ||
+	    a > 255 || b > 255 || c > 65535)
+		return -EINVAL;
+	v->major = a;
+	v->minor = b;
+	v->update = c;
+	return 0;
+}
+
+/* Parse "MAJOR.MINOR" SVN values. */
+static int parse_svn(const char *s, u8 *major, u8 *minor)
+{
+	unsigned int a, b;
+	char end;
+
+	if (sscanf(s, "%u.%u%c", &a, &b, &end) != 2 || a > 255 || b > 255)
+		return -EINVAL;
+	*major = a;
+	*minor = b;
+	return 0;
+}
+
+static const char * const support_names[] = {
+	[SUPPORT_YES] = "yes",
+	[SUPPORT_NO_FEATURES] = "features",
+	[SUPPORT_NO_ERRATUM] = "erratum",
+};
+
+static const char * const errmap_names[] = {
+	[ERRMAP_MAINLINE] = "mainline",
+	[ERRMAP_V9] = "v9",
+};
+
+static const char * const layout_names[] = {
+	[LAYOUT_MAINLINE] = "mainline",
+	[LAYOUT_V3] = "v3",
+	[LAYOUT_V4] = "v4",
+};
+
+/* Parse the layout parameter; v5-v7 have v4's layout, v8+ mainline's. */
+static int parse_layout(const char *s)
+{
+	if (sysfs_streq(s, "v5") || sysfs_streq(s, "v6") || sysfs_streq(s, "v7"))
+		return LAYOUT_V4;
+	if (sysfs_streq(s, "v8") || sysfs_streq(s, "v9") || sysfs_streq(s, "v10"))
+		return LAYOUT_MAINLINE;
+	return sysfs_match_string(layout_names, s);
+}
+
+static const struct {
+	int err;
+	const char *name;
+} errno_names[] = {
+	{ -EBUSY, "-EBUSY" }, { -EIO, "-EIO" }, { -EINVAL, "-EINVAL" },
+	{ -ENXIO, "-ENXIO" }, { -ENOSPC, "-ENOSPC" }, { -EPERM, "-EPERM" },
+	{ -ENODEV, "-ENODEV" }, { -ENOMEM, "-ENOMEM" }, { -EAGAIN, "-EAGAIN" },
+	{ -EFAULT, "-EFAULT" }, { -ETIMEDOUT, "-ETIMEDOUT" },
+};
+
+/* Errno as "-EIO" (or "-123" when not in the table), into @buf. */
+static const char *errno_str(int err, char *buf, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
+		if (errno_names[i].err == err)
+			return errno_names[i].name;
+	snprintf(buf, len, "%d", err);
+	return buf;
+}
+
+/* Parse "-EIO", "EIO" or "-5" into a negative errno. */
+static int parse_errno(const char *s, int *err)
+{
+	unsigned int i;
+	int v;
+
+	for (i = 0; i < ARRAY_SIZE(errno_names); i++) {
+		if (!strcmp(s, errno_names[i].name) ||
+		    !strcmp(s, errno_names[i].name + 1)) {
+			*err = errno_names[i].err;
+			return 0;
+		}
+	}
+	if (kstrtoint(s, 0, &v) || !v || v < -4095 || v > 4095)
+		return -EINVAL;
+	*err = v < 0 ? v : -v;
+	return 0;
+}
+
+/* ---- sysfs: /sys/devices/faux/tdx_host ---- */
+
+static ssize_t version_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct tdx_sim_version v;
+	bool live;
+
+	mutex_lock(&sim.lock);
+	v = sim.version;
+	live = sim.live && !sim.lost;
+	mutex_unlock(&sim.lock);
+	if (!live)
+		return -ENXIO;
+	return sysfs_emit(buf, "%u.%u.%02u\n", v.major, v.minor, v.update);
+}
+static DEVICE_ATTR_RO(version);
+
+static ssize_t seamldr_version_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	struct tdx_sim_version v;
+
+	mutex_lock(&sim.lock);
+	v = sim.plat.seamldr;
+	mutex_unlock(&sim.lock);
+	return sysfs_emit(buf, "%u.%u.%02u\n", v.major, v.minor, v.update);
+}
+
+static ssize_t num_remaining_updates_show(struct device *dev,
+					  struct device_attribute *attr,
+					  char *buf)
+{
+	u32 n;
+
+	mutex_lock(&sim.lock);
+	n = sim.support == SUPPORT_YES ? sim.remaining : 0;
+	mutex_unlock(&sim.lock);
+	return sysfs_emit(buf, "%u\n", n);
+}
+
+static struct device_attribute dev_attr_seamldr_version =
+	__ATTR(seamldr_version, 0400, seamldr_version_show, NULL);
+static struct device_attribute dev_attr_num_remaining_updates =
+	__ATTR(num_remaining_updates, 0400, num_remaining_updates_show, NULL);
+/* The same two files under seamldr/ in the v3-v7 layouts. */
+static struct device_attribute dev_attr_old_version =
+	__ATTR(version, 0400, seamldr_version_show, NULL);
+static struct device_attribute dev_attr_old_remaining =
+	__ATTR(num_remaining_updates, 0400, num_remaining_updates_show, NULL);
+
+static struct attribute *flat_attrs[] = {
+	&dev_attr_version.attr,
+	&dev_attr_seamldr_version.attr,
+	&dev_attr_num_remaining_updates.attr,
+	NULL,
+};
+
+/* seamldr_version and num_remaining_updates exist only with runtime update. */
+static umode_t flat_visible(struct kobject *kobj, struct attribute *attr, int n)
+{
+	if (attr == &dev_attr_version.attr)
+		return attr->mode;
+	if (sim.layout != LAYOUT_MAINLINE || sim.support != SUPPORT_YES)
+		return 0;
+	return attr->mode;
+}
+
+static const struct attribute_group flat_group = {
+	.attrs = flat_attrs,
+	.is_visible = flat_visible,
+};
+
+static struct attribute *old_attrs[] = {
+	&dev_attr_old_version.attr,
+	&dev_attr_old_remaining.attr,
+	NULL,
+};
+
+static bool old_group_visible(struct kobject *kobj)
+{
+	return sim.layout != LAYOUT_MAINLINE && sim.support == SUPPORT_YES;
+}
+
+DEFINE_SIMPLE_SYSFS_GROUP_VISIBLE(old);
+
+static const struct attribute_group old_group = {
+	.name = "seamldr",
+	.attrs = old_attrs,
+	.is_visible = SYSFS_GROUP_VISIBLE(old),
+};
+
+static const struct attribute_group *sim_groups[] = {
+	&flat_group,
+	&old_group,
+	NULL,
+};
+
+/* ---- the emulated update ---- */
+
+/* Append one trace entry; runs inside stop_machine(), so no allocation. */
+static void trace_add(unsigned int cpu, enum tdx_sim_step step, bool work,
+		      int ret)
+{
+	int i = atomic_inc_return(&sim.trace_len) - 1;
+
+	if (i >= sim.trace_max) {
+		atomic_dec(&sim.trace_len);
+		return;
+	}
+	sim.trace[i].cpu = cpu;
+	sim.trace[i].step = step;
+	sim.trace[i].work = work;
+	sim.trace[i].ret = ret;
+}
+
+/* Does the armed fault hit @cpu doing @step? "any" hits the first CPU only. */
+static int fault_check(enum tdx_sim_step step, unsigned int cpu)
+{
+	struct sim_fault *f = &sim.fault;
+	bool hit;
+
+	if (f->step != step || !f->count)
+		return 0;
+	switch (f->cpu) {
+	case FAULT_CPU_LEAD:
+		hit = cpu == cpumask_first(cpu_online_mask);
+		break;
+	case FAULT_CPU_ANY:
+		hit = atomic_cmpxchg(&f->claimed, 0, 1) == 0;
+		break;
+	case FAULT_CPU_ALL:
+		hit = true;
+		break;
+	default:
+		hit = cpu == f->cpu;
+		break;
+	}
+	if (!hit)
+		return 0;
+	WRITE_ONCE(f->fired, true);
+	return f->err;
+}
+
+/* Record why the update failed, once (the first reason wins). */
+static void set_reason(const char *why)
+{
+	if (!strcmp(sim.last_reason, "ok"))
+		strscpy(sim.last_reason, why, sizeof(sim.last_reason));
+}
+
+/*
+ * The emulated firmware work of one step on one CPU. Serialization comes
+ * from the step loop: lead-only steps run on one CPU, CPU_INSTALL under the
+ * install lock, and steps never overlap.
+ */
+static int step_work(enum tdx_sim_step step, unsigned int cpu)
+{
+	switch (step) {
+	case TDX_SIM_SHUTDOWN:
+		if (sim.td_builds && sim.race_avoidance) {
+			set_reason("shutdown: TD build in progress");
+			return -EBUSY;
+		}
+		if (sim.td_builds)
+			sim.corrupted += sim.td_builds;
+		sim.live = false;
+		sim.handoff = true;
+		return 0;
+	case TDX_SIM_CPU_INSTALL:
+		/* The loader overwrites the module's memory: it is gone now. */
+		sim.live = false;
+		if (sim.verdict) {
+			set_reason(sim.verdict);
+			return -EIO;
+		}
+		if (!sim.remaining) {
+			set_reason("loader: no updates remaining");
+			return -EIO;
+		}
+		if (!cpumask_equal(cpu_present_mask, cpu_online_mask)) {
+			set_reason("loader: a present CPU is offline");
+			return -EIO;
+		}
+		return 0;
+	case TDX_SIM_CPU_INIT:
+		return 0;
+	case TDX_SIM_RUN_UPDATE:
+		if (!sim.handoff) {
+			set_reason("run_update: no handed-over state");
+			return -EIO;
+		}
+		if (sim.info.has_version)
+			sim.version = sim.info.version;
+		else if (sim.next_version_set)
+			sim.version = sim.next_version;
+		else
+			sim.version.update++;
+		sim.plat.svn_major = sim.info.svn_major;
+		sim.plat.svn_minor = sim.info.svn_minor;
+		sim.remaining--;
+		sim.live = true;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* The step callback: injected fault first, else the emulated work; trace it. */
+static int sim_step(void *arg, enum tdx_sim_step step, unsigned int cpu,
+		    bool work)
+{
+	int ret = 0;
+
+	if (work) {
+		ret = fault_check(step, cpu);
+		if (ret)
+			set_reason("fault injected");
+		else
+			ret = step_work(step, cpu);
+	}
+	trace_add(cpu, step, work, ret);
+	return ret;
+}
+
+/* What every online CPU runs inside stop_machine(). */
+static int sim_stop_fn(void *data)
+{
+	return tdx_sim_steploop_cpu(&sim.sl, smp_processor_id());
+}
+
+/* Map an errno to what the firmware-upload class reports, per kernel. */
+static enum fw_upload_err map_error(int err)
+{
+	if (!err)
+		return FW_UPLOAD_ERR_NONE;
+	if (err == -EBUSY && sim.errmap == ERRMAP_V9)
+		return FW_UPLOAD_ERR_BUSY;
+	return FW_UPLOAD_ERR_FW_INVALID;
+}
+
+/*
+ * Run one update of the emulated module with @data; called with sim.lock
+ * held. Header checks first (harmless), then the loader's verdict is worked
+ * out, then the step loop in one stop_machine() over all online CPUs.
+ */
+static int sim_update(const u8 *data, size_t size)
+{
+	char ebuf[16];
+	const char *why;
+	u64 t0;
+	int ret;
+
+	strscpy(sim.last_reason, "ok", sizeof(sim.last_reason));
+	atomic_set(&sim.trace_len, 0);
+	sim.stop_machine_ns = 0;
+
+	why = tdx_sim_check_header(data, size);
+	if (why) {
+		strscpy(sim.last_reason, why, sizeof(sim.last_reason));
+		strscpy(sim.last_result, "header -EINVAL", sizeof(sim.last_result));
+		return -EINVAL;
+	}
+	if (sim.lost || !sim.live) {
+		strscpy(sim.last_reason, "module lost", sizeof(sim.last_reason));
+		strscpy(sim.last_result, "lost -ENXIO", sizeof(sim.last_result));
+		sim.updates_failed++;
+		return -ENXIO;
+	}
+
+	sim.verdict = tdx_sim_check_loader(data, size, &sim.plat, sim.sha384,
+					   &sim.info);
+	sim.handoff = false;
+	sim.fault.fired = false;
+	atomic_set(&sim.fault.claimed, 0);
+	tdx_sim_steploop_init(&sim.sl, 0, sim.legacy, sim_step, NULL);
+
+	t0 = ktime_get_ns();
+	stop_machine(sim_stop_fn, NULL, cpu_online_mask);
+	sim.stop_machine_ns = ktime_get_ns() - t0;
+
+	if (sim.fault.fired && sim.fault.count != FAULT_ALWAYS)
+		sim.fault.count--;
+	ret = sim.sl.first_err;
+	if (!ret && !sim.live) {
+		/* legacy mode can finish "successfully" without a module */
+		ret = -EIO;
+	}
+	if (ret) {
+		if (!sim.live)
+			sim.lost = true;
+		sim.updates_failed++;
+		snprintf(sim.last_result, sizeof(sim.last_result), "%s %s",
+			 tdx_sim_step_name(sim.sl.failed_step),
+			 errno_str(ret, ebuf, sizeof(ebuf)));
+		pr_info("update failed at %s: %d (%s), module %s\n",
+			tdx_sim_step_name(sim.sl.failed_step), ret,
+			sim.last_reason, sim.lost ? "lost" : "still running");
+	} else {
+		sim.updates_ok++;
+		strscpy(sim.last_result, "ok", sizeof(sim.last_result));
+		pr_info("updated to %u.%u.%02u in %llu ns\n", sim.version.major,
+			sim.version.minor, sim.version.update,
+			sim.stop_machine_ns);
+	}
+	return ret;
+}
+
+/* ---- firmware upload callbacks ---- */
+
+/* Count the upload and fingerprint it, before any check can reject it. */
+static enum fw_upload_err sim_prepare(struct fw_upload *fwl, const u8 *data,
+				      u32 size)
+{
+	mutex_lock(&sim.lock);
+	sim.uploads++;
+	sim.have_sha256 = !crypto_shash_tfm_digest(sim.sha256, data, size,
+						   sim.last_sha256);
+	strscpy(sim.last_result, "none", sizeof(sim.last_result));
+	strscpy(sim.last_reason, "none", sizeof(sim.last_reason));
+	atomic_set(&sim.trace_len, 0);
+	mutex_unlock(&sim.lock);
+	return FW_UPLOAD_ERR_NONE;
+}
+
+/* The whole image is installed in one call, as in the real driver. */
+static enum fw_upload_err sim_write(struct fw_upload *fwl, const u8 *data,
+				    u32 offset, u32 size, u32 *written)
+{
+	int ret;
+
+	if (offset) {
+		*written = size;
+		return FW_UPLOAD_ERR_NONE;
+	}
+	mutex_lock(&sim.lock);
+	ret = sim_update(data, size);
+	mutex_unlock(&sim.lock);
+	*written = size;
+	return map_error(ret);
+}
+
+static enum fw_upload_err sim_poll_complete(struct fw_upload *fwl)
+{
+	return FW_UPLOAD_ERR_NONE;
+}
+
+/* An update cannot be cancelled once started: nothing to do. */
+static void sim_cancel(struct fw_upload *fwl)
+{
+}
+
+static const struct fw_upload_ops sim_fw_ops = {
+	.prepare = sim_prepare,
+	.write = sim_write,
+	.poll_complete = sim_poll_complete,
+	.cancel = sim_cancel,
+};
+
+/*
+ * Register or remove the upload device to match sim.support, and refresh
+ * the attributes' visibility. Called without sim.lock: unregistering waits
+ * for a running upload, which takes sim.lock.
+ */
+static int sim_sync_upload_device(void)
+{
+	bool want;
+	int ret = 0;
+
+	mutex_lock(&sim.reg_lock);
+	mutex_lock(&sim.lock);
+	want = sim.support == SUPPORT_YES;
+	mutex_unlock(&sim.lock);
+
+	if (want && !sim.fwl) {
+		struct fw_upload *fwl;
+
+		/* NULL owner: a THIS_MODULE reference would block rmmod. */
+		fwl = firmware_upload_register(NULL, sim.dev,
+					       sim.layout == LAYOUT_V3 ?
+					       "seamldr_upload" : "tdx_module",
+					       &sim_fw_ops, &sim);
+		if (IS_ERR(fwl))
+			ret = PTR_ERR(fwl);
+		else
+			sim.fwl = fwl;
+	} else if (!want && sim.fwl) {
+		firmware_upload_unregister(sim.fwl);
+		sim.fwl = NULL;
+	}
+	if (!ret)
+		ret = sysfs_update_groups(&sim.dev->kobj, sim_groups);
+	mutex_unlock(&sim.reg_lock);
+	return ret;
+}
+
+/* ---- debugfs: /sys/kernel/debug/tdx_host_sim ---- */
+
+enum dbg_kind {
+	DBG_VERSION, DBG_SEAMLDR_VERSION, DBG_NEXT_VERSION, DBG_SVN,
+	DBG_REMAINING, DBG_SUPPORT, DBG_RACE, DBG_TD_BUILDS, DBG_CPUID,
+	DBG_KEY_HASH, DBG_ERRMAP, DBG_DEBUG_PLATFORM, DBG_LEGACY, DBG_FAULT,
+	DBG_TRACE, DBG_STOP_NS, DBG_UPLOADS, DBG_SHA256, DBG_UPDATES_OK,
+	DBG_UPDATES_FAILED, DBG_LOST, DBG_LIVE, DBG_CORRUPTED, DBG_RESULT,
+	DBG_REASON, DBG_LAYOUT,
+};
+
+static const struct {
+	const char *name;
+	umode_t mode;
+} dbg_files[] = {
+	[DBG_VERSION] = { "version", 0644 },
+	[DBG_SEAMLDR_VERSION] = { "seamldr_version", 0644 },
+	[DBG_NEXT_VERSION] = { "next_version", 0644 },
+	[DBG_SVN] = { "svn", 0644 },
+	[DBG_REMAINING] = { "remaining_updates", 0644 },
+	[DBG_SUPPORT] = { "update_supported", 0644 },
+	[DBG_RACE] = { "race_avoidance", 0644 },
+	[DBG_TD_BUILDS] = { "td_builds", 0644 },
+	[DBG_CPUID] = { "cpuid", 0644 },
+	[DBG_KEY_HASH] = { "key_hash", 0644 },
+	[DBG_ERRMAP] = { "error_mapping", 0644 },
+	[DBG_DEBUG_PLATFORM] = { "debug_platform", 0644 },
+	[DBG_LEGACY] = { "legacy", 0644 },
+	[DBG_FAULT] = { "fault", 0644 },
+	[DBG_TRACE] = { "trace", 0444 },
+	[DBG_STOP_NS] = { "stop_machine_ns", 0444 },
+	[DBG_UPLOADS] = { "uploads", 0444 },
+	[DBG_SHA256] = { "last_sha256", 0444 },
+	[DBG_UPDATES_OK] = { "updates_ok", 0444 },
+	[DBG_UPDATES_FAILED] = { "updates_failed", 0444 },
+	[DBG_LOST] = { "lost", 0644 },
+	[DBG_LIVE] = { "live", 0444 },
+	[DBG_CORRUPTED] = { "corrupted_measurements", 0644 },
+	[DBG_RESULT] = { "last_result", 0444 },
+	[DBG_REASON] = { "last_reason", 0444 },
+	[DBG_LAYOUT] = { "layout", 0444 },
+};
+
+/* Print the armed fault as it would be written, or "none". */
+static int fault_show(char *buf, size_t len)
+{
+	struct sim_fault *f = &sim.fault;
+	char cbuf[16], ebuf[16], nbuf[16];
+	const char *c;
+
+	if (f->step == TDX_SIM_START || !f->count)
+		return scnprintf(buf, len, "none\n");
+	switch (f->cpu) {
+	case FAULT_CPU_LEAD:
+		c = "lead";
+		break;
+	case FAULT_CPU_ANY:
+		c = "any";
+		break;
+	case FAULT_CPU_ALL:
+		c = "all";
+		break;
+	default:
+		snprintf(cbuf, sizeof(cbuf), "%d", f->cpu);
+		c = cbuf;
+		break;
+	}
+	if (f->count == FAULT_ALWAYS)
+		strscpy(nbuf, "always", sizeof(nbuf));
+	else
+		snprintf(nbuf, sizeof(nbuf), "%u", f->count);
+	return scnprintf(buf, len, "%s %s %s %s\n", tdx_sim_step_name(f->step),
+			 c, errno_str(f->err, ebuf, sizeof(ebuf)), nbuf);
+}
+
+/* Parse "STEP CPU ERRNO [COUNT]" or "none"; see README.md. */
+static int fault_store(char *s)
+{
+	char *tok[4] = { };
+	struct sim_fault f = { };
+	unsigned int i, n = 0;
+	int step;
+
+	while (n < ARRAY_SIZE(tok) && (tok[n] = strsep(&s, " \t")) != NULL) {
+		if (*tok[n])
+			n++;
+	}
+	if (s && *skip_spaces(s))
+		return -EINVAL;
+	if (n == 1 && (!strcmp(tok[0], "none") || !strcmp(tok[0], "clear"))) {
+		sim.fault.step = TDX_SIM_START;
+		sim.fault.count = 0;
+		return 0;
+	}
+	if (n < 3)
+		return -EINVAL;
+	step = -1;
+	for (i = TDX_SIM_SHUTDOWN; i <= TDX_SIM_RUN_UPDATE; i++)
+		if (!strcasecmp(tok[0], tdx_sim_step_name(i)))
+			step = i;
+	if (step < 0)
+		return -EINVAL;
+	f.step = step;
+	if (!strcmp(tok[1], "lead"))
+		f.cpu = FAULT_CPU_LEAD;
+	else if (!strcmp(tok[1], "any"))
+		f.cpu = FAULT_CPU_ANY;
+	else if (!strcmp(tok[1], "all"))
+		f.cpu = FAULT_CPU_ALL;
+	else if (kstrtoint(tok[1], 0, &f.cpu) || f.cpu < 0 ||
+		 f.cpu >= nr_cpu_ids)
+		return -EINVAL;
+	if (parse_errno(tok[2], &f.err))
+		return -EINVAL;
+	f.count = 1;
+	if (n == 4) {
+		if (!strcmp(tok[3], "always"))
+			f.count = FAULT_ALWAYS;
+		else if (!strcmp(tok[3], "once"))
+			f.count = 1;
+		else if (kstrtouint(tok[3], 0, &f.count) || !f.count)
+			return -EINVAL;
+	}
+	sim.fault.step = f.step;
+	sim.fault.cpu = f.cpu;
+	sim.fault.err = f.err;
+	sim.fault.count = f.count;
+	return 0;
+}
+
+/* The trace of the last update, one "CPU STEP RESULT" line per entry. */
+static int trace_show(char *buf, size_t len)
+{
+	int i, n = min_t(int, atomic_read(&sim.trace_len), sim.trace_max);
+	char ebuf[16];
+	int pos = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct sim_trace_entry *e = &sim.trace[i];
+		const char *r;
+
+		if (!e->work)
+			r = "skip";
+		else if (!e->ret)
+			r = "ok";
+		else
+			r = errno_str(e->ret, ebuf, sizeof(ebuf));
+		pos += scnprintf(buf + pos, len - pos, "%u %s %s\n", e->cpu,
+				 tdx_sim_step_name(e->step), r);
+	}
+	return pos;
+}
+
+/* Format one debugfs file's content; called with sim.lock held. */
+static int dbg_format(enum dbg_kind k, char *buf, size_t len)
+{
+	const struct tdx_sim_version *v;
+
+	switch (k) {
+	case DBG_VERSION:
+		v = &sim.version;
+		break;
+	case DBG_SEAMLDR_VERSION:
+		v = &sim.plat.seamldr;
+		break;
+	case DBG_NEXT_VERSION:
+		if (!sim.next_version_set)
+			return scnprintf(buf, len, "\n");
+		v = &sim.next_version;
+		break;
+	case DBG_SVN:
+		return scnprintf(buf, len, "%u.%u\n", sim.plat.svn_major,
+				 sim.plat.svn_minor);
+	case DBG_REMAINING:
+		return scnprintf(buf, len, "%u\n", sim.remaining);
+	case DBG_SUPPORT:
+		return scnprintf(buf, len, "%s\n", support_names[sim.support]);
+	case DBG_RACE:
+		return scnprintf(buf, len, "%d\n", sim.race_avoidance);
+	case DBG_TD_BUILDS:
+		return scnprintf(buf, len, "%u\n", sim.td_builds);
+	case DBG_CPUID:
+		return scnprintf(buf, len, "0x%x\n", sim.plat.cpuid);
+	case DBG_KEY_HASH:
+		return scnprintf(buf, len, "%*phN\n", (int)TDX_SIM_HASH_LEN,
+				 sim.plat.key_hash);
+	case DBG_ERRMAP:
+		return scnprintf(buf, len, "%s\n", errmap_names[sim.errmap]);
+	case DBG_DEBUG_PLATFORM:
+		return scnprintf(buf, len, "%d\n", sim.plat.debug_platform);
+	case DBG_LEGACY:
+		return scnprintf(buf, len, "%d\n", sim.legacy);
+	case DBG_FAULT:
+		return fault_show(buf, len);
+	case DBG_TRACE:
+		return trace_show(buf, len);
+	case DBG_STOP_NS:
+		return scnprintf(buf, len, "%llu\n", sim.stop_machine_ns);
+	case DBG_UPLOADS:
+		return scnprintf(buf, len, "%llu\n", sim.uploads);
+	case DBG_SHA256:
+		if (!sim.have_sha256)
+			return scnprintf(buf, len, "\n");
+		return scnprintf(buf, len, "%*phN\n", SHA256_LEN,
+				 sim.last_sha256);
+	case DBG_UPDATES_OK:
+		return scnprintf(buf, len, "%llu\n", sim.updates_ok);
+	case DBG_UPDATES_FAILED:
+		return scnprintf(buf, len, "%llu\n", sim.updates_failed);
+	case DBG_LOST:
+		return scnprintf(buf, len, "%d\n", sim.lost);
+	case DBG_LIVE:
+		return scnprintf(buf, len, "%d\n", sim.live && !sim.lost);
+	case DBG_CORRUPTED:
+		return scnprintf(buf, len, "%llu\n", sim.corrupted);
+	case DBG_RESULT:
+		return scnprintf(buf, len, "%s\n", sim.last_result);
+	case DBG_REASON:
+		return scnprintf(buf, len, "%s\n", sim.last_reason);
+	case DBG_LAYOUT:
+		return scnprintf(buf, len, "%s\n", layout_names[sim.layout]);
+	default:
+		return 0;
+	}
+	return scnprintf(buf, len, "%u.%u.%02u\n", v->major, v->minor,
+			 v->update);
+}
+
+/* Parse a 96-digit hex key hash. */
+static int parse_key_hash(const char *s, u8 *out)
+{
+	if (strlen(s) != 2 * TDX_SIM_HASH_LEN)
+		return -EINVAL;
+	return hex2bin(out, s, TDX_SIM_HASH_LEN);
+}
+
+/* Parse "1"/"yes", "0"/"features" or "erratum". */
+static int parse_support(const char *s)
+{
+	if (!strcmp(s, "1"))
+		return SUPPORT_YES;
+	if (!strcmp(s, "0") || !strcmp(s, "no"))
+		return SUPPORT_NO_FEATURES;
+	return sysfs_match_string(support_names, s);
+}
+
+/*
+ * Apply a write to one debugfs file; called with sim.lock held. @resync is
+ * set when the upload device and attributes must follow the new state.
+ */
+static int dbg_parse(enum dbg_kind k, char *s, bool *resync)
+{
+	struct tdx_sim_version v;
+	unsigned int u;
+	bool b;
+	int ret;
+
+	switch (k) {
+	case DBG_VERSION:
+		ret = parse_version(s, &v);
+		if (!ret)
+			sim.version = v;
+		return ret;
+	case DBG_SEAMLDR_VERSION:
+		ret = parse_version(s, &v);
+		if (!ret)
+			sim.plat.seamldr = v;
+		return ret;
+	case DBG_NEXT_VERSION:
+		if (!*s) {
+			sim.next_version_set = false;
+			return 0;
+		}
+		ret = parse_version(s, &v);
+		if (!ret) {
+			sim.next_version = v;
+			sim.next_version_set = true;
+		}
+		return ret;
+	case DBG_SVN:
+		return parse_svn(s, &sim.plat.svn_major, &sim.plat.svn_minor);
+	case DBG_REMAINING:
+		return kstrtou32(s, 0, &sim.remaining);
+	case DBG_SUPPORT:
+		ret = parse_support(s);
+		if (ret < 0)
+			return ret;
+		sim.support = ret;
+		*resync = true;
+		return 0;
+	case DBG_RACE:
+		return kstrtobool(s, &sim.race_avoidance);
+	case DBG_TD_BUILDS:
+		return kstrtou32(s, 0, &sim.td_builds);
+	case DBG_CPUID:
+		return kstrtou32(s, 16, &sim.plat.cpuid);
+	case DBG_KEY_HASH:
+		return parse_key_hash(s, sim.plat.key_hash);
+	case DBG_ERRMAP:
+		ret = sysfs_match_string(errmap_names, s);
+		if (ret < 0)
+			return ret;
+		sim.errmap = ret;
+		return 0;
+	case DBG_DEBUG_PLATFORM:
+		return kstrtobool(s, &sim.plat.debug_platform);
+	case DBG_LEGACY:
+		return kstrtobool(s, &sim.legacy);
+	case DBG_FAULT:
+		return fault_store(s);
+	case DBG_LOST:
+		/* 0 revives the emulated module (a "reboot"), 1 loses it */
+		ret = kstrtobool(s, &b);
+		if (ret)
+			return ret;
+		sim.lost = b;
+		sim.live = !b;
+		return 0;
+	case DBG_CORRUPTED:
+		ret = kstrtouint(s, 0, &u);
+		if (!ret)
+			sim.corrupted = u;
+		return ret;
+	default:
+		return -EPERM;
+	}
+}
+
+#define DBG_BUF_SIZE 16384
+
+static ssize_t dbg_read(struct file *file, char __user *ubuf, size_t count,
+			loff_t *ppos)
+{
+	enum dbg_kind k = (uintptr_t)file->private_data;
+	char *buf;
+	ssize_t ret;
+	int len;
+
+	buf = kmalloc(DBG_BUF_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	mutex_lock(&sim.lock);
+	len = dbg_format(k, buf, DBG_BUF_SIZE);
+	mutex_unlock(&sim.lock);
+	ret = simple_read_from_buffer(ubuf, count, ppos, buf, len);
+	kfree(buf);
+	return ret;
+}
+
+static ssize_t dbg_write(struct file *file, const char __user *ubuf,
+			 size_t count, loff_t *ppos)
+{
+	enum dbg_kind k = (uintptr_t)file->private_data;
+	bool resync = false;
+	char buf[160];
+	int ret;
+
+	if (*ppos || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	mutex_lock(&sim.lock);
+	ret = dbg_parse(k, strim(buf), &resync);
+	mutex_unlock(&sim.lock);
+	if (!ret && resync)
+		ret = sim_sync_upload_device();
+	return ret ? ret : count;
+}
+
+static const struct file_operations dbg_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = dbg_read,
+	.write = dbg_write,
+	.llseek = default_llseek,
+};
+
+/* ---- load and unload ---- */
+
+/* Turn the module parameters into the initial state. */
+static int sim_init_state(void)
+{
+	int ret;
+
+	ret = parse_layout(layout);
+	if (ret < 0) {
+		pr_err("layout=%s: use mainline, v3 or v4\n", layout);
+		return ret;
+	}
+	sim.layout = ret;
+	if (parse_version(version, &sim.version) ||
+	    parse_version(seamldr_version, &sim.plat.seamldr)) {
+		pr_err("version/seamldr_version: use X.Y.ZZ\n");
+		return -EINVAL;
+	}
+	if (*next_version) {
+		if (parse_version(next_version, &sim.next_version))
+			return -EINVAL;
+		sim.next_version_set = true;
+	}
+	if (parse_svn(svn, &sim.plat.svn_major, &sim.plat.svn_minor)) {
+		pr_err("svn=%s: use MAJOR.MINOR\n", svn);
+		return -EINVAL;
+	}
+	ret = parse_support(update_supported);
+	if (ret < 0) {
+		pr_err("update_supported=%s: use yes, features or erratum\n",
+		       update_supported);
+		return ret;
+	}
+	sim.support = ret;
+	ret = sysfs_match_string(errmap_names, error_mapping);
+	if (ret < 0) {
+		pr_err("error_mapping=%s: use mainline or v9\n", error_mapping);
+		return ret;
+	}
+	sim.errmap = ret;
+	if (parse_key_hash(key_hash, sim.plat.key_hash)) {
+		pr_err("key_hash: 96 hex digits\n");
+		return -EINVAL;
+	}
+	sim.plat.cpuid = param_cpuid ? param_cpuid : cpuid_eax(1);
+	sim.plat.debug_platform = debug_platform;
+	sim.remaining = remaining_updates;
+	sim.race_avoidance = race_avoidance;
+	sim.td_builds = td_builds;
+	sim.legacy = legacy;
+	sim.live = true;
+	strscpy(sim.last_result, "none", sizeof(sim.last_result));
+	strscpy(sim.last_reason, "none", sizeof(sim.last_reason));
+	return 0;
+}
+
+/* Release of the tdx_host device, which this module allocated. */
+static void sim_dev_release(struct device *dev)
+{
+	kfree(dev);
+}
+
+/* Create /sys/devices/faux/tdx_host (a root device stands in for the bus). */
+static int sim_create_devices(void)
+{
+	int ret;
+
+	sim.root = root_device_register("faux");
+	if (IS_ERR(sim.root))
+		return PTR_ERR(sim.root);
+	sim.dev = kzalloc(sizeof(*sim.dev), GFP_KERNEL);
+	if (!sim.dev) {
+		root_device_unregister(sim.root);
+		return -ENOMEM;
+	}
+	device_initialize(sim.dev);
+	sim.dev->parent = sim.root;
+	sim.dev->groups = sim_groups;
+	sim.dev->release = sim_dev_release;
+	ret = dev_set_name(sim.dev, "tdx_host");
+	if (!ret)
+		ret = device_add(sim.dev);
+	if (ret) {
+		put_device(sim.dev);
+		root_device_unregister(sim.root);
+		return ret;
+	}
+	return 0;
+}
+
+static void sim_destroy_devices(void)
+{
+	device_unregister(sim.dev);
+	root_device_unregister(sim.root);
+}
+
+static void sim_free(void)
+{
+	debugfs_remove_recursive(sim.dbg);
+	kvfree(sim.trace);
+	if (!IS_ERR_OR_NULL(sim.sha256))
+		crypto_free_shash(sim.sha256);
+	if (!IS_ERR_OR_NULL(sim.sha384))
+		crypto_free_shash(sim.sha384);
+}
+
+static int __init tdx_host_sim_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	mutex_init(&sim.lock);
+	mutex_init(&sim.reg_lock);
+	ret = sim_init_state();
+	if (ret)
+		return ret;
+
+	sim.trace_max = nr_cpu_ids * TDX_SIM_NR_STEPS;
+	sim.trace = kvcalloc(sim.trace_max, sizeof(*sim.trace), GFP_KERNEL);
+	sim.sha256 = crypto_alloc_shash("sha256", 0, 0);
+	sim.sha384 = crypto_alloc_shash("sha384", 0, 0);
+	if (!sim.trace || IS_ERR(sim.sha256) || IS_ERR(sim.sha384)) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+
+	sim.dbg = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	for (i = 0; i < ARRAY_SIZE(dbg_files); i++)
+		debugfs_create_file(dbg_files[i].name, dbg_files[i].mode,
+				    sim.dbg, (void *)(uintptr_t)i, &dbg_fops);
+
+	ret = sim_create_devices();
+	if (ret)
+		goto err_free;
+	ret = sim_sync_upload_device();
+	if (ret)
+		goto err_devices;
+
+	pr_info("emulating TDX module %u.%u.%02u, P-SEAMLDR %u.%u.%02u, CPUID 0x%x, layout %s%s\n",
+		sim.version.major, sim.version.minor, sim.version.update,
+		sim.plat.seamldr.major, sim.plat.seamldr.minor,
+		sim.plat.seamldr.update, sim.plat.cpuid,
+		layout_names[sim.layout],
+		sim.support == SUPPORT_YES ? "" : ", runtime update unsupported");
+	return 0;
+
+err_devices:
+	if (sim.fwl)
+		firmware_upload_unregister(sim.fwl);
+	sim_destroy_devices();
+err_free:
+	sim_free();
+	return ret;
+}
+
+static void __exit tdx_host_sim_exit(void)
+{
+	if (sim.fwl)
+		firmware_upload_unregister(sim.fwl);
+	sim_destroy_devices();
+	sim_free();
+}
+
+module_init(tdx_host_sim_init);
+module_exit(tdx_host_sim_exit);
+
+MODULE_DESCRIPTION("Emulated TDX host runtime-update interface for testing tdxctl");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,460 @@
+# Shim tests, run inside the guest by tests/vm/shim-tests (busybox ash, as root).
+# Drives sysfs directly (echo 1 > loading; cat img > data; echo 0 > loading; poll status;
+# cat error) and asserts exact outcomes. /files holds images from tdx-mkfixture and key.hash.
+# Prints "PASS name" or "FAIL name; what: got 'x' want 'y'..." per case, then "N passed, N failed".
+# usage: shim-cases.sh [CASE-PATTERN]   (a shell pattern on case names, default *)
+
+PATTERN=${1:-*}
+D=/sys/kernel/debug/tdx_host_sim
+H=/sys/devices/faux/tdx_host
+KH=$(cat /files/key.hash)
+NCPU=$(grep -c '^processor' /proc/cpuinfo)
+OTHER=$((NCPU - 1))
+PASSED=0
+FAILED=0
+T=/tmp/img
+mkdir -p $T
+
+# ---- helpers ----
+
+# Start a case; returns 1 (skip it) when its name does not match PATTERN.
+begin() {
+	CASE=$1
+	ERRS=
+	case $CASE in
+	$PATTERN) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+check() {
+	[ "$2" = "$3" ] || ERRS="$ERRS; $1: got '$2' want '$3'"
+}
+
+end() {
+	if [ -z "$ERRS" ]; then
+		PASSED=$((PASSED + 1))
+		echo "PASS $CASE"
+	else
+		FAILED=$((FAILED + 1))
+		echo "FAIL $CASE$ERRS"
+		echo "  trace: $(tr '\n' '|' <$D/trace 2>/dev/null)"
+		echo "  result: $(cat $D/last_result 2>/dev/null) reason: $(cat $D/last_reason 2>/dev/null)"
+	fi
+}
+
+# (Re)load the shim with the test key accepted and the given parameters.
+load() {
+	rmmod tdx_host_sim 2>/dev/null
+	if ! modprobe tdx_host_sim key_hash="$KH" "$@"; then
+		ERRS="$ERRS; modprobe $* failed"
+		return 1
+	fi
+}
+
+# Upload FILE through upload device DEV (default tdx_module); prints the error file.
+upload() {
+	f=/sys/class/firmware/${2:-tdx_module}
+	echo 1 >$f/loading || return 1
+	cat "$1" >$f/data
+	echo 0 >$f/loading
+	i=0
+	while [ "$(cat $f/status)" != idle ] && [ $i -lt 1200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	cat $f/error
+}
+
+# The running version, or ENXIO when reading it fails that way.
+ver() {
+	out=$(cat $H/version 2>&1)
+	case $out in
+	*"No such device or address"*) echo ENXIO ;;
+	*) echo "$out" ;;
+	esac
+}
+
+remaining() {
+	cat $H/num_remaining_updates 2>/dev/null || cat $H/seamldr/num_remaining_updates
+}
+
+dbg() {
+	cat $D/$1
+}
+
+# Highest step index any trace line entered (SHUTDOWN=1 .. RUN_UPDATE=4, none=0).
+max_step() {
+	awk 'BEGIN { m = 0; i["SHUTDOWN"] = 1; i["CPU_INSTALL"] = 2; i["CPU_INIT"] = 3;
+		     i["RUN_UPDATE"] = 4 }
+	     { if (i[$2] > m) m = i[$2] } END { print m }' $D/trace
+}
+
+# Check a successful update's trace: every CPU entered each step once; CPU 0 alone did
+# SHUTDOWN and RUN_UPDATE, every CPU did CPU_INSTALL and CPU_INIT.
+check_success_trace() {
+	check "trace lines" "$(wc -l <$D/trace)" "$((4 * NCPU))"
+	c=0
+	while [ $c -lt $NCPU ]; do
+		for s in SHUTDOWN CPU_INSTALL CPU_INIT RUN_UPDATE; do
+			want=ok
+			if [ $c -ne 0 ] && { [ $s = SHUTDOWN ] || [ $s = RUN_UPDATE ]; }; then
+				want=skip
+			fi
+			check "cpu$c $s" "$(grep -c "^$c $s $want\$" $D/trace)" 1
+		done
+		c=$((c + 1))
+	done
+}
+
+# Write little-endian bytes (octal escapes) at OFFSET into FILE.
+poke() {
+	printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+step_index() {
+	case $1 in
+	SHUTDOWN) echo 1 ;;
+	CPU_INSTALL) echo 2 ;;
+	CPU_INIT) echo 3 ;;
+	RUN_UPDATE) echo 4 ;;
+	esac
+}
+
+GOOD=/files/good.img
+FI=transferring:firmware-invalid
+BUSY=transferring:device-busy
+
+# ---- success and evidence ----
+
+if begin "success smp$NCPU"; then
+	load
+	check uploads-before "$(dbg uploads)" 0
+	check error "$(upload $GOOD)" ""
+	check version "$(ver)" 1.5.09
+	check remaining "$(remaining)" 7
+	check updates_ok "$(dbg updates_ok)" 1
+	check uploads "$(dbg uploads)" 1
+	check sha256 "$(dbg last_sha256)" "$(sha256sum $GOOD | cut -d' ' -f1)"
+	check last_result "$(dbg last_result)" ok
+	check stop_machine_ns-positive "$([ "$(dbg stop_machine_ns)" -gt 0 ] && echo yes)" yes
+	check_success_trace
+	check svn "$(dbg svn)" 1.8
+	echo 1.5.16 >$D/next_version
+	check second "$(upload $GOOD)" ""
+	check version-next "$(ver)" 1.5.16
+	check remaining2 "$(remaining)" 6
+	check uploads2 "$(dbg uploads)" 2
+	end
+fi
+
+if begin "v2 version from sigstruct"; then
+	load version=2.0.01 svn=3.0 seamldr_version=2.0.00 cpuid=0xa06d0
+	check error "$(upload /files/v2.img)" ""
+	check version "$(ver)" 2.0.02
+	check svn "$(dbg svn)" 3.2
+	end
+fi
+
+if begin "cpuid stepping masked"; then
+	load
+	check error "$(upload /files/cpuid-806f0.img)" ""
+	check version "$(ver)" 1.5.09
+	end
+fi
+
+if begin "debug image on a debug platform"; then
+	load debug_platform=1
+	check error "$(upload /files/debug.img)" ""
+	check version "$(ver)" 1.5.09
+	end
+fi
+
+# ---- the fault matrix: step x {lead, other, all} x errno x mapping ----
+
+for map in mainline v9; do
+	for step in SHUTDOWN CPU_INSTALL CPU_INIT RUN_UPDATE; do
+		for who in lead other all; do
+			[ $who = other ] && [ $NCPU -lt 2 ] && continue
+			for err in EBUSY EIO EINVAL; do
+				begin "fault $step $who -$err $map" || continue
+				load error_mapping=$map
+				cpu=$who
+				[ $who = other ] && cpu=$OTHER
+				echo "$step $cpu -$err" >$D/fault
+				e=$(upload $GOOD)
+				fires=1
+				if [ $who = other ] && { [ $step = SHUTDOWN ] || [ $step = RUN_UPDATE ]; }; then
+					fires=0	# a lead-only step never runs on another CPU
+				fi
+				if [ $fires = 0 ]; then
+					check error "$e" ""
+					check version "$(ver)" 1.5.09
+					check remaining "$(remaining)" 7
+					check_success_trace
+					end
+					continue
+				fi
+				want=$FI
+				[ $map = v9 ] && [ $err = EBUSY ] && want=$BUSY
+				check error "$e" "$want"
+				check last_result "$(dbg last_result)" "$step -$err"
+				check remaining "$(remaining)" 8
+				check updates_ok "$(dbg updates_ok)" 0
+				check "no step after the failed one" \
+					"$([ "$(max_step)" -le "$(step_index $step)" ] && echo yes)" yes
+				check "failed entry" "$(grep -c " $step -$err\$" $D/trace | sed 's/^[1-9][0-9]*$/some/')" some
+				if [ $step = SHUTDOWN ]; then
+					check version "$(ver)" 1.5.08
+					check lost "$(dbg lost)" 0
+					check "only SHUTDOWN entered" "$(grep -vc ' SHUTDOWN ' $D/trace)" 0
+					check "retry works" "$(upload $GOOD)" ""
+					check version-after-retry "$(ver)" 1.5.09
+				else
+					check version "$(ver)" ENXIO
+					check lost "$(dbg lost)" 1
+				fi
+				end
+			done
+		done
+	done
+done
+
+if begin "fault any CPU_INIT"; then
+	load
+	echo "CPU_INIT any -EIO" >$D/fault
+	check error "$(upload $GOOD)" $FI
+	check failed-entries "$(grep -c ' CPU_INIT -EIO$' $D/trace)" 1
+	check version "$(ver)" ENXIO
+	end
+fi
+
+if begin "fault count"; then
+	load
+	echo "SHUTDOWN lead EBUSY 2" >$D/fault
+	check fault-show "$(dbg fault)" "SHUTDOWN lead -EBUSY 2"
+	check first "$(upload $GOOD)" $FI
+	check second "$(upload $GOOD)" $FI
+	check fault-left "$(dbg fault)" "none"
+	check third "$(upload $GOOD)" ""
+	check version "$(ver)" 1.5.09
+	end
+fi
+
+if begin "lost module refuses later updates"; then
+	load
+	echo "CPU_INIT lead -EIO" >$D/fault
+	check first "$(upload $GOOD)" $FI
+	check version "$(ver)" ENXIO
+	check second "$(upload $GOOD)" $FI
+	check trace-empty "$(wc -l <$D/trace)" 0
+	check reason "$(dbg last_reason)" "module lost"
+	check uploads "$(dbg uploads)" 2
+	check updates_ok "$(dbg updates_ok)" 0
+	end
+fi
+
+# ---- kernel header rules: firmware-invalid, nothing run, nothing changed ----
+
+# header_case NAME FILE REASON
+header_case() {
+	begin "header $1" || return 0
+	load
+	check error "$(upload "$2")" $FI
+	check reason "$(dbg last_reason)" "header: $3"
+	check trace-empty "$(wc -l <$D/trace)" 0
+	check version "$(ver)" 1.5.08
+	check remaining "$(remaining)" 8
+	check uploads "$(dbg uploads)" 1
+	end
+}
+
+cp $GOOD $T/small && dd if=$GOOD of=$T/small bs=100 count=1 2>/dev/null
+header_case "too small" $T/small "image smaller than 4096 bytes"
+header_case "0x100 blob" /files/good.blob "version is not 0x200"
+cp $GOOD $T/ver && poke $T/ver 0 '\001'
+header_case "version 0x201" $T/ver "version is not 0x200"
+cp $GOOD $T/sig && poke $T/sig 4 'X'
+header_case "signature" $T/sig "signature is not TDX-BLOB"
+cp $GOOD $T/ss2 && poke $T/ss2 12 '\002' && dd if=/dev/zero bs=4096 count=1 2>/dev/null >>$T/ss2
+header_case "sigstruct pages 2" $T/ss2 "sigstruct_nr_pages above 1"
+dd if=/dev/zero of=$T/m497 bs=4096 count=499 2>/dev/null
+printf '\000\002\000\000TDX-BLOB\001\000\000\000\361\001\000\000' | dd of=$T/m497 conv=notrunc 2>/dev/null
+header_case "module pages 497" $T/m497 "module_nr_pages above 496"
+cp $GOOD $T/res && poke $T/res 100 '\001'
+header_case "reserved" $T/res "reserved bytes not zero"
+cp $GOOD $T/long && printf 'x' >>$T/long
+header_case "size one byte long" $T/long "size does not match the page counts"
+sz=$(wc -c <$GOOD)
+dd if=$GOOD of=$T/short bs=4096 count=$((sz / 4096 - 1)) 2>/dev/null
+header_case "size one page short" $T/short "size does not match the page counts"
+
+# ---- loader checks at CPU_INSTALL: fatal ----
+
+# loader_case NAME FILE REASON [modprobe params...]
+loader_case() {
+	n=$1 f=$2 r=$3
+	shift 3
+	begin "loader $n" || return 0
+	load "$@"
+	before=$(remaining)
+	check error "$(upload "$f")" $FI
+	check last_result "$(dbg last_result)" "CPU_INSTALL -EIO"
+	check reason "$(dbg last_reason)" "$r"
+	check version "$(ver)" ENXIO
+	check "no step after CPU_INSTALL" "$(max_step)" 2
+	check remaining-unchanged "$(remaining)" "$before"
+	end
+}
+
+dd if=/dev/zero of=$T/hdronly bs=4096 count=1 2>/dev/null
+printf '\000\002\000\000TDX-BLOB' | dd of=$T/hdronly conv=notrunc 2>/dev/null
+loader_case "header-only image" $T/hdronly "loader: no sigstruct"
+cp $GOOD $T/hash && poke $T/hash 12000 '\001'
+loader_case "seamhash" $T/hash "loader: seamhash"
+cp $GOOD $T/ht && poke $T/ht 4096 '\007'
+loader_case "header_type" $T/ht "sigstruct: header_type"
+cp $GOOD $T/vendor && poke $T/vendor $((4096 + 0x10)) '\207'
+loader_case "module_vendor" $T/vendor "sigstruct: module_vendor"
+cp $GOOD $T/mt && poke $T/mt $((4096 + 0xc)) '\001'
+loader_case "module_type reserved" $T/mt "sigstruct: module_type reserved bits"
+cp $GOOD $T/r0 && poke $T/r0 $((4096 + 0x30)) '\001'
+loader_case "reserved0" $T/r0 "sigstruct: reserved0"
+cp $GOOD $T/exp && poke $T/exp $((4096 + 0x200)) '\003'
+loader_case "exponent" $T/exp "sigstruct: exponent"
+cp $GOOD $T/r3 && poke $T/r3 $((4096 + 0x3f0)) '\001'
+loader_case "reserved3 tail" $T/r3 "sigstruct: reserved3" seamldr_version=2.0.00
+loader_case "reserved3 on P-SEAMLDR 1.x" /files/v2.img "sigstruct: reserved3 (P-SEAMLDR 1.x)" \
+	version=2.0.01 svn=3.0 cpuid=0xa06d0
+loader_case "signer key" $GOOD "loader: signer key hash" \
+	key_hash=c8572f548869a0beca19376b81c2dffc2a23b5a5f71da0b87579b43f408daa1a33bad9c149eb56c634f883737968a34c
+loader_case "debug on production" /files/debug.img "loader: debug-signed module on a production platform"
+loader_case "svn major" /files/svn2.img "loader: SVN major differs"
+loader_case "svn rollback" $GOOD "loader: SVN minor rollback" svn=1.9
+loader_case "cpuid table" /files/cpuid-a06d0.img "loader: CPU not in the CPUID table"
+loader_case "emulated cpuid override" $GOOD "loader: CPU not in the CPUID table" cpuid=0xa06d0
+head -c 8192 $GOOD >$T/nomod && poke $T/nomod 16 '\000\000'
+loader_case "no module pages" $T/nomod "loader: module page count"
+loader_case "budget zero" $GOOD "loader: no updates remaining" remaining_updates=0
+
+if begin "budget zero shows 0"; then
+	load remaining_updates=0
+	check remaining "$(remaining)" 0
+	end
+fi
+
+if [ $NCPU -ge 2 ] && begin "offline CPU"; then
+	load
+	echo 0 >/sys/devices/system/cpu/cpu$OTHER/online
+	check error "$(upload $GOOD)" $FI
+	check reason "$(dbg last_reason)" "loader: a present CPU is offline"
+	check version "$(ver)" ENXIO
+	check "offline CPU not in trace" "$(grep -c "^$OTHER " $D/trace)" 0
+	echo 1 >/sys/devices/system/cpu/cpu$OTHER/online
+	end
+fi
+
+# ---- TD builds in progress ----
+
+for map in mainline v9; do
+	if begin "td builds with race avoidance $map"; then
+		load td_builds=2 race_avoidance=1 error_mapping=$map
+		want=$FI
+		[ $map = v9 ] && want=$BUSY
+		check error "$(upload $GOOD)" $want
+		check last_result "$(dbg last_result)" "SHUTDOWN -EBUSY"
+		check version "$(ver)" 1.5.08
+		check corrupted "$(dbg corrupted_measurements)" 0
+		check "only SHUTDOWN" "$(grep -vc ' SHUTDOWN ' $D/trace)" 0
+		echo 0 >$D/td_builds
+		check "after builds finish" "$(upload $GOOD)" ""
+		check version-after "$(ver)" 1.5.09
+		end
+	fi
+done
+
+if begin "td builds without race avoidance"; then
+	load td_builds=2
+	check error "$(upload $GOOD)" ""
+	check version "$(ver)" 1.5.09
+	check corrupted "$(dbg corrupted_measurements)" 2
+	end
+fi
+
+if begin "legacy loop turns a SHUTDOWN refusal into a lost module"; then
+	load td_builds=1 race_avoidance=1 error_mapping=v9 legacy=1
+	check error "$(upload $GOOD)" $BUSY
+	check version "$(ver)" ENXIO
+	check lost "$(dbg lost)" 1
+	check "went on to RUN_UPDATE" "$(max_step)" 4
+	end
+fi
+
+# ---- runtime update unsupported, old layouts, reload ----
+
+for why in features erratum; do
+	if begin "unsupported $why"; then
+		load update_supported=$why
+		check version "$(ver)" 1.5.08
+		check seamldr_version "$([ -e $H/seamldr_version ] && echo present)" ""
+		check num_remaining "$([ -e $H/num_remaining_updates ] && echo present)" ""
+		check upload-device "$([ -e /sys/class/firmware/tdx_module ] && echo present)" ""
+		check dbg "$(dbg update_supported)" $why
+		echo yes >$D/update_supported
+		check upload-device-later "$([ -e /sys/class/firmware/tdx_module ] && echo present)" present
+		check remaining-later "$(remaining)" 8
+		check error "$(upload $GOOD)" ""
+		end
+	fi
+done
+
+if begin "layout v3"; then
+	load layout=v3
+	check seamldr/version "$(cat $H/seamldr/version)" 1.5.01
+	check seamldr/num_remaining_updates "$(cat $H/seamldr/num_remaining_updates)" 8
+	check flat-absent "$([ -e $H/seamldr_version ] && echo present)" ""
+	check tdx_module-absent "$([ -e /sys/class/firmware/tdx_module ] && echo present)" ""
+	check parent "$(readlink -f /sys/class/firmware/seamldr_upload/device)" $H
+	check error "$(upload $GOOD seamldr_upload)" ""
+	check version "$(ver)" 1.5.09
+	check remaining "$(cat $H/seamldr/num_remaining_updates)" 7
+	end
+fi
+
+if begin "layout v4"; then
+	load layout=v4
+	check seamldr/version "$(cat $H/seamldr/version)" 1.5.01
+	check flat-absent "$([ -e $H/num_remaining_updates ] && echo present)" ""
+	check parent "$(readlink -f /sys/class/firmware/tdx_module/device)" $H
+	check error "$(upload $GOOD)" ""
+	check version "$(ver)" 1.5.09
+	end
+fi
+
+if begin "layout mainline paths"; then
+	load
+	check parent "$(readlink -f /sys/class/firmware/tdx_module/device)" $H
+	check modes "$(stat -c '%a' $H/version $H/seamldr_version $H/num_remaining_updates | tr '\n' ' ')" "444 400 400 "
+	check seamldr_version "$(cat $H/seamldr_version)" 1.5.01
+	check seamldr-dir-absent "$([ -e $H/seamldr ] && echo present)" ""
+	end
+fi
+
+if begin "unload and reload"; then
+	load
+	echo "CPU_INSTALL lead -EIO" >$D/fault
+	check error "$(upload $GOOD)" $FI
+	check version "$(ver)" ENXIO
+	rmmod tdx_host_sim
+	check faux-gone "$([ -e /sys/devices/faux ] && echo present)" ""
+	check class-gone "$([ -e /sys/class/firmware/tdx_module ] && echo present)" ""
+	modprobe tdx_host_sim key_hash="$KH"
+	check version-after-reload "$(ver)" 1.5.08
+	check error-after-reload "$(upload $GOOD)" ""
+	check version-updated "$(ver)" 1.5.09
+	end
+fi
+
+rmmod tdx_host_sim 2>/dev/null
+echo "$PASSED passed, $FAILED failed"
+[ $FAILED -eq 0 ]
