@@ -138,6 +138,7 @@ static void format_cpuid_table(const struct tdx_sigstruct *sig, char *buf, size_
 	uint32_t shown = 0;
 
 	buf[0] = '\0';
+	/* cppcheck-suppress knownConditionTrueFalse ; false positive: n is the table's size */
 	for (uint32_t i = 0; i < n && off < size; i++) {
 		int k;
 

@@ -30,7 +30,7 @@ struct tdx_image {
 
 /* signature.c: OpenSSL. */
 int tdx_sha384(const uint8_t *buf, size_t len, uint8_t out[TDX_SHA384_LEN]);
-int tdx_signature_verify(const uint8_t sigstruct[TDX_SIGSTRUCT_SIZE]);
+int tdx_signature_verify(const uint8_t raw[TDX_SIGSTRUCT_SIZE]);
 
 /* sigstruct.c: the field checks; *failed is set when one failed. */
 int tdx_sigstruct_check(const struct tdx_sigstruct *sig, const uint8_t *raw, size_t module_len,

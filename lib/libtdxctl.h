@@ -301,5 +301,7 @@ int tdx_file_write_atomic(struct tdx_ctx *ctx, const char *path, const uint8_t *
 
 /* The rest of the API: compatibility rules and releases; the host and its update interface. */
 #include "tdx-compat.h"
+#include "tdx-host.h"
+#include "tdx-gate.h"
 
 #endif /* LIBTDXCTL_H */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/types.h>
 
 #include "libtdxctl.h"
 
@@ -61,6 +62,12 @@ static inline int mem_is_zero(const uint8_t *p, size_t len)
 			return 0;
 	return 1;
 }
+
+/*
+ * Field 22 of /proc/PID/stat (the start time, in clock ticks since boot); -ESRCH for a process
+ * that has exited but is not reaped yet, -ENOENT for none (proc.c).
+ */
+int tdx_proc_start_time(pid_t pid, unsigned long long *start);
 
 /* Lower-case hex of @len bytes into @out, which holds 2 * @len + 1 bytes. */
 void tdx_hex_encode(const uint8_t *in, size_t len, char *out);

@@ -272,7 +272,7 @@ int tdx_releases_scan(struct tdx_ctx *ctx, const char *dir, struct tdx_releases 
 	if (!l)
 		return -ENOMEM;
 	rc = scan_dir(ctx, l, dir, 0);
-	if (rc == 0 && l->count == 0)
+	if (rc >= 0 && l->count == 0)
 		rc = -ENOENT;
 	if (rc < 0) {
 		tdx_releases_free(l);

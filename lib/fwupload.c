@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The kernel's firmware-upload protocol (Documentation/ABI/testing/sysfs-class-firmware):
+ * loading=1, the image to data, loading=0, wait for idle, read error. Also its pitfalls: a second
+ * writer's loading=1/0 succeed and do nothing, and `error` keeps an older result until an upload
+ * starts, so whether our upload started is tracked, not assumed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host-private.h"
+
+/* Start at 1 ms, so that a fast update is not padded by a fixed sleep. */
+#define POLL_FIRST_NS	1000000ull
+#define POLL_MAX_NS	100000000ull	/* 100 ms: a slow one costs a few reads a second */
+
+static const char *const status_names[] = {
+	[TDX_FW_IDLE] = "idle",
+	[TDX_FW_RECEIVING] = "receiving",
+	[TDX_FW_PREPARING] = "preparing",
+	[TDX_FW_TRANSFERRING] = "transferring",
+	[TDX_FW_PROGRAMMING] = "programming",
+};
+
+/* The words drivers/base/firmware_loader/sysfs_upload.c prints. */
+static const char *const error_codes[] = {
+	"hw-error", "timeout", "user-abort", "device-busy", "invalid-file-size",
+	"read-write-error", "flash-wearout", "firmware-invalid", "unknown-error",
+};
+
+int tdx_fw_status_parse(const char *s, enum tdx_fw_status *status)
+{
+	size_t len = s ? strcspn(s, "\n") : 0;
+
+	if (!s || (s[len] && strcmp(s + len, "\n") != 0))
+		return -EINVAL;
+	for (size_t i = 0; i < ARRAY_SIZE(status_names); i++) {
+		if (strlen(status_names[i]) == len && strncmp(s, status_names[i], len) == 0) {
+			*status = (enum tdx_fw_status)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *tdx_fw_status_name(enum tdx_fw_status status)
+{
+	return (unsigned int)status < ARRAY_SIZE(status_names) ? status_names[status] : "unknown";
+}
+
+/* A run of lower-case letters and dashes that fits @size with its NUL. */
+static int fw_word_copy(const char *s, size_t len, char *out, size_t size)
+{
+	if (!len || len >= size)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'))
+			return -EINVAL;
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return 0;
+}
+
+int tdx_fw_error_parse(const char *s, struct tdx_fw_error *err)
+{
+	struct tdx_fw_error r = { 0 };
+	size_t len, colon;
+
+	if (!s)
+		return -EINVAL;
+	len = strcspn(s, "\n");
+	if (s[len] && strcmp(s + len, "\n") != 0)
+		return -EINVAL;
+	if (len) {
+		colon = strcspn(s, ":");
+		if (colon >= len ||
+		    fw_word_copy(s, colon, r.phase, sizeof(r.phase)) < 0 ||
+		    fw_word_copy(s + colon + 1, len - colon - 1, r.code, sizeof(r.code)) < 0)
+			return -EINVAL;
+		r.set = true;
+	}
+	*err = r;
+	return 0;
+}
+
+char *tdx_fw_error_format(const struct tdx_fw_error *err, char *buf, size_t size)
+{
+	if (err->set)
+		snprintf(buf, size, "%s:%s", err->phase, err->code);
+	else if (size)
+		buf[0] = '\0';
+	return buf;
+}
+
+bool tdx_fw_error_equal(const struct tdx_fw_error *a, const struct tdx_fw_error *b)
+{
+	if (a->set != b->set)
+		return false;
+	return !a->set || (strcmp(a->phase, b->phase) == 0 && strcmp(a->code, b->code) == 0);
+}
+
+bool tdx_fw_error_code_known(const char *code)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(error_codes); i++)
+		if (strcmp(code, error_codes[i]) == 0)
+			return true;
+	return false;
+}
+
+uint64_t tdx_monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int tdx_fwupload_read_status(struct tdx_ctx *ctx, const char *dir, enum tdx_fw_status *status)
+{
+	char buf[32];
+	int rc = tdx_sysfs_read(dir, "status", buf, sizeof(buf));
+
+	if (rc < 0)
+		return rc;
+	rc = tdx_fw_status_parse(buf, status);
+	if (rc < 0)
+		err(ctx, "%s/status: unexpected content '%.*s'\n", dir, (int)strcspn(buf, "\n"),
+		    buf);
+	return rc;
+}
+
+int tdx_fwupload_read_error(struct tdx_ctx *ctx, const char *dir, struct tdx_fw_error *fwerr)
+{
+	char buf[64];
+	int rc = tdx_sysfs_read(dir, "error", buf, sizeof(buf));
+
+	if (rc < 0)
+		return rc;
+	rc = tdx_fw_error_parse(buf, fwerr);
+	if (rc < 0)
+		err(ctx, "%s/error: unexpected content '%.*s'\n", dir, (int)strcspn(buf, "\n"),
+		    buf);
+	return rc;
+}
+
+/*
+ * Evidence, in order of strength: the status left idle after our loading=0, or `error` changed
+ * (the class clears it when an upload starts, then sets its own result). Neither seen: unknown,
+ * because a small upload can finish between two polls with the same result as the last one.
+ */
+bool tdx_fwupload_run_started(const struct tdx_fwupload_run *run)
+{
+	if (run->saw_busy)
+		return true;
+	return run->have_error_before && run->have_error_after &&
+	       !tdx_fw_error_equal(&run->error_before, &run->error_after);
+}
+
+int tdx_fwupload_begin(struct tdx_ctx *ctx, const char *dir, struct tdx_fwupload_run *run)
+{
+	int rc;
+
+	run->have_error_before = tdx_fwupload_read_error(ctx, dir, &run->error_before) == 0;
+	rc = tdx_sysfs_write(dir, "loading", "1");
+	if (rc < 0)
+		err(ctx, "%s/loading=1: %s\n", dir, strerror(-rc));
+	return rc;
+}
+
+int tdx_fwupload_write_data(struct tdx_ctx *ctx, const char *dir, const uint8_t *buf,
+			    size_t len, const volatile sig_atomic_t *stop,
+			    struct tdx_fwupload_run *run)
+{
+	char path[PATH_MAX];
+	int fd, rc = 0;
+
+	snprintf(path, sizeof(path), "%s/data", dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		err(ctx, "%s: %s\n", path, strerror(-rc));
+		return rc;
+	}
+	run->written = 0;
+	/* kernfs takes at most a page per write(): short writes are the normal case here. */
+	while (run->written < len) {
+		ssize_t n;
+
+		if (stop && *stop) {
+			rc = -EINTR;
+			break;
+		}
+		n = write(fd, buf + run->written, len - run->written);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			err(ctx, "%s: write at offset %zu: %s\n", path, run->written,
+			    strerror(-rc));
+			break;
+		}
+		if (n == 0) {
+			rc = -EIO;
+			break;
+		}
+		run->written += (size_t)n;
+	}
+	if (close(fd) < 0 && !rc)
+		rc = -errno;
+	return rc;
+}
+
+int tdx_fwupload_commit(struct tdx_ctx *ctx, const char *dir)
+{
+	int rc = tdx_sysfs_write(dir, "loading", "0");
+
+	if (rc < 0)
+		err(ctx, "%s/loading=0: %s\n", dir, strerror(-rc));
+	return rc;
+}
+
+int tdx_fwupload_abandon(struct tdx_ctx *ctx, const char *dir)
+{
+	int rc = tdx_sysfs_write(dir, "loading", "-1");
+
+	if (rc < 0)
+		err(ctx, "%s/loading=-1: %s\n", dir, strerror(-rc));
+	return rc;
+}
+
+static void sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { (time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull) };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+int tdx_fwupload_wait_idle(struct tdx_ctx *ctx, const char *dir, uint64_t deadline_ns,
+			   struct tdx_fwupload_run *run)
+{
+	uint64_t start = tdx_monotonic_ns(), step = POLL_FIRST_NS, now;
+	enum tdx_fw_status status;
+	int rc;
+
+	for (;;) {
+		rc = tdx_fwupload_read_status(ctx, dir, &status);
+		run->polls++;
+		if (rc < 0)
+			return rc;
+		now = tdx_monotonic_ns();
+		if (status == TDX_FW_IDLE)
+			break;
+		if (!run->saw_busy)
+			dbg(ctx, "status %s after %llu us\n", tdx_fw_status_name(status),
+			    (unsigned long long)(now - start) / 1000);
+		run->saw_busy = true;
+		if (now >= deadline_ns) {
+			run->timed_out = true;
+			run->upload_ns = now - start;
+			return -ETIMEDOUT;
+		}
+		sleep_ns(step < deadline_ns - now ? step : deadline_ns - now);
+		step = step * 3 / 2 < POLL_MAX_NS ? step * 3 / 2 : POLL_MAX_NS;
+	}
+	run->upload_ns = now - start;
+	rc = tdx_fwupload_read_error(ctx, dir, &run->error_after);
+	run->have_error_after = rc == 0;
+	return rc;
+}

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The record of update attempts: one JSON object a line in a file that is only ever appended
+ * to, and one syslog(3) line each. A crash can leave a truncated last line; readers skip it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "host-private.h"
+
+#define HISTORY_NAME	"history.jsonl"
+
+const char *tdx_history_path(const char *override)
+{
+	const char *env;
+
+	if (override && *override)
+		return override;
+	env = secure_getenv("TDXCTL_HISTORY");
+	return env && *env ? env : TDXCTL_STATEDIR "/" HISTORY_NAME;
+}
+
+/* mkdir -p of the folder holding @path. */
+static int history_make_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+		return -ENAMETOOLONG;
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static struct json_object *json_string_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *history_record_to_json(const struct tdx_history_record *rec)
+{
+	struct json_object *o = json_object_new_object(), *checks = json_object_new_array();
+	char when[32], host[HOST_NAME_MAX + 1] = "", fmt[16];
+	struct tm tm;
+
+	gmtime_r(&rec->time, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (gethostname(host, sizeof(host)) < 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	snprintf(fmt, sizeof(fmt), "0x%x", rec->format);
+	for (size_t i = 0; i < rec->n_failed_checks; i++)
+		json_object_array_add(checks, json_object_new_string(rec->failed_checks[i]));
+
+	json_object_object_add(o, "time", json_object_new_string(when));
+	json_object_object_add(o, "host", json_object_new_string(host));
+	json_object_object_add(o, "command", json_string_or_null(rec->command));
+	json_object_object_add(o, "old_version", json_string_or_null(rec->old_version));
+	json_object_object_add(o, "new_version", json_string_or_null(rec->new_version));
+	json_object_object_add(o, "image", json_string_or_null(rec->image));
+	json_object_object_add(o, "image_sha256", json_string_or_null(rec->image_sha256));
+	json_object_object_add(o, "format", rec->format ? json_object_new_string(fmt) : NULL);
+	json_object_object_add(o, "failed_checks", checks);
+	json_object_object_add(o, "kernel_error", json_string_or_null(rec->kernel_error));
+	json_object_object_add(o, "uploaded", json_object_new_boolean(rec->uploaded));
+	json_object_object_add(o, "outcome", json_string_or_null(rec->outcome));
+	json_object_object_add(o, "verdict", json_string_or_null(rec->verdict));
+	json_object_object_add(o, "duration_ms", json_object_new_int64((int64_t)rec->duration_ms));
+	json_object_object_add(o, "exit_code", json_object_new_int(rec->exit_code));
+	return o;
+}
+
+/*
+ * A crash can leave the last line without its newline: end it first, so that the record that
+ * follows is a line of its own (the broken one is skipped by readers).
+ */
+static int history_end_line(int fd)
+{
+	struct stat st;
+	char c;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (st.st_size == 0 || pread(fd, &c, 1, st.st_size - 1) != 1 || c == '\n')
+		return 0;
+	return write(fd, "\n", 1) == 1 ? 0 : -errno;
+}
+
+/* One write(2) with O_APPEND under an exclusive flock: concurrent writers never interleave. */
+int tdx_history_append(struct tdx_ctx *ctx, const char *path,
+		       const struct tdx_history_record *rec)
+{
+	struct json_object *o = history_record_to_json(rec);
+	const char *s;
+	char *line = NULL;
+	int fd = -1, rc = 0, len;
+
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					   JSON_C_TO_STRING_NOSLASHESCAPE);
+	len = s ? asprintf(&line, "%s\n", s) : -1;
+	if (len < 0) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = history_make_dir(path);
+	if (rc < 0)
+		goto out;
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	rc = history_end_line(fd);
+	if (rc < 0)
+		goto out;
+	if (write(fd, line, (size_t)len) != len)
+		rc = errno ? -errno : -EIO;
+	else if (fsync(fd) < 0)
+		rc = -errno;
+out:
+	if (rc < 0)
+		err(ctx, "cannot append to %s: %s\n", path, strerror(-rc));
+	if (fd >= 0)
+		close(fd);
+	free(line);
+	json_object_put(o);
+	return rc;
+}
+
+void tdx_history_syslog(const struct tdx_history_record *rec)
+{
+	int prio = LOG_WARNING;
+
+	if (rec->outcome && strcmp(rec->outcome, tdx_outcome_name(TDX_OUTCOME_LOST)) == 0)
+		prio = LOG_CRIT;
+	else if (rec->outcome && strcmp(rec->outcome, tdx_outcome_name(TDX_OUTCOME_OK)) == 0)
+		prio = LOG_NOTICE;
+	else if (rec->outcome && strcmp(rec->outcome, tdx_outcome_name(TDX_OUTCOME_REJECTED)) == 0)
+		prio = LOG_ERR;
+	openlog("tdxctl", LOG_PID, LOG_DAEMON);
+	syslog(prio, "%s %s: %s (outcome %s, exit %d, %s -> %s, sha256 %s, %s%s%llu ms)",
+	       rec->command ? rec->command : "update", rec->image ? rec->image : "-",
+	       rec->verdict ? rec->verdict : "", rec->outcome ? rec->outcome : "-",
+	       rec->exit_code, rec->old_version ? rec->old_version : "-",
+	       rec->new_version ? rec->new_version : "-",
+	       rec->image_sha256 ? rec->image_sha256 : "-",
+	       rec->kernel_error ? rec->kernel_error : "", rec->kernel_error ? ", " : "",
+	       (unsigned long long)rec->duration_ms);
+	closelog();
+}
+
+int tdx_history_read(struct tdx_ctx *ctx, const char *path, size_t n,
+		     struct json_object **records, size_t *skipped)
+{
+	struct json_object *all;
+	char *line = NULL;
+	size_t cap = 0, len;
+	ssize_t got;
+	FILE *f;
+
+	*skipped = 0;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	all = json_object_new_array();
+	while ((got = getline(&line, &cap, f)) > 0) {
+		struct json_object *o;
+
+		if (line[got - 1] != '\n') {
+			/* A last line without its newline: a write cut short. */
+			(*skipped)++;
+			continue;
+		}
+		o = json_tokener_parse(line);
+		if (!o || !json_object_is_type(o, json_type_object)) {
+			json_object_put(o);
+			(*skipped)++;
+			continue;
+		}
+		json_object_array_add(all, o);
+	}
+	free(line);
+	fclose(f);
+	if (*skipped)
+		dbg(ctx, "%s: %zu unreadable line(s) skipped\n", path, *skipped);
+	len = json_object_array_length(all);
+	if (n && len > n)
+		json_object_array_del_idx(all, 0, len - n);
+	*records = all;
+	return 0;
+}

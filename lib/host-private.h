@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Internals of the system side (host.c, fwupload.c, lock.c, history.c). */
+#ifndef TDX_HOST_PRIVATE_H
+#define TDX_HOST_PRIVATE_H
+
+#include <stddef.h>
+
+#include "private.h"
+#include "tdx-host.h"
+
+/*
+ * Read a small sysfs or proc file afresh into @buf (NUL-terminated). Returns the length or the
+ * read's negative errno, unchanged (ENXIO, EBUSY and EACCES mean different things here).
+ */
+int tdx_sysfs_read(const char *dir, const char *name, char *buf, size_t size);
+/* Write @s to a sysfs file in one write(); the errno of open or write. */
+int tdx_sysfs_write(const char *dir, const char *name, const char *s);
+
+#endif

@@ -1,0 +1,742 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The kernel's TDX host device and its firmware-upload device: discovery through libudev, and
+ * fresh reads of the attributes an update depends on. Also the CPU sets and the CPU erratum.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <libudev.h>
+#include <linux/capability.h>
+
+#include "host-private.h"
+
+#define TDX_HOST_SYSPATH	"/sys/devices/faux/tdx_host"
+#define TDX_HOST_BUSPATH	"/sys/bus/faux/devices/tdx_host"
+#define CPU_SYSPATH		"/sys/devices/system/cpu"
+#define SEAMRET_ERRATUM		"seamret_invd_vmcs"
+
+struct tdx_host {
+	struct tdx_ctx *ctx;
+	char *syspath;
+	char *upload_path;
+	char *upload_name;
+	enum tdx_host_layout layout;
+};
+
+/* ---- pure parsers ---------------------------------------------------------------------------- */
+
+static void cpuset_set(struct tdx_cpuset *set, unsigned int cpu)
+{
+	set->bits[cpu / 64] |= 1ull << (cpu % 64);
+}
+
+static bool cpuset_test(const struct tdx_cpuset *set, unsigned int cpu)
+{
+	return set->bits[cpu / 64] >> (cpu % 64) & 1;
+}
+
+/* A CPU number: decimal digits only, below TDX_CPUSET_MAX. Advances *s. */
+static int cpu_number_parse(const char **s, unsigned int *cpu)
+{
+	unsigned long v = 0;
+	const char *p = *s;
+
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	while (isdigit((unsigned char)*p)) {
+		v = v * 10 + (unsigned long)(*p++ - '0');
+		if (v >= TDX_CPUSET_MAX)
+			return -ERANGE;
+	}
+	*s = p;
+	*cpu = (unsigned int)v;
+	return 0;
+}
+
+int tdx_cpuset_parse(const char *s, struct tdx_cpuset *set)
+{
+	struct tdx_cpuset r = { 0 };
+	const char *p = s;
+	int rc;
+
+	if (!s)
+		return -EINVAL;
+	while (*p && *p != '\n') {
+		unsigned int lo, hi;
+
+		rc = cpu_number_parse(&p, &lo);
+		if (rc < 0)
+			return rc;
+		hi = lo;
+		if (*p == '-') {
+			p++;
+			rc = cpu_number_parse(&p, &hi);
+			if (rc < 0)
+				return rc;
+			if (hi < lo)
+				return -EINVAL;
+		}
+		for (unsigned int c = lo; c <= hi; c++)
+			cpuset_set(&r, c);
+		if (*p == ',') {
+			p++;
+			if (!*p || *p == '\n')
+				return -EINVAL;
+		} else if (*p && *p != '\n') {
+			return -EINVAL;
+		}
+	}
+	if (*p == '\n' && p[1])
+		return -EINVAL;
+	*set = r;
+	return 0;
+}
+
+unsigned int tdx_cpuset_count(const struct tdx_cpuset *set)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(set->bits); i++)
+		n += (unsigned int)__builtin_popcountll(set->bits[i]);
+	return n;
+}
+
+void tdx_cpuset_andnot(struct tdx_cpuset *dst, const struct tdx_cpuset *a,
+		       const struct tdx_cpuset *b)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(dst->bits); i++)
+		dst->bits[i] = a->bits[i] & ~b->bits[i];
+}
+
+char *tdx_cpuset_format(const struct tdx_cpuset *set, char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned int c = 0;
+
+	if (!size)
+		return buf;
+	buf[0] = '\0';
+	while (c < TDX_CPUSET_MAX) {
+		unsigned int hi;
+		int n;
+
+		if (!cpuset_test(set, c)) {
+			c++;
+			continue;
+		}
+		for (hi = c; hi + 1 < TDX_CPUSET_MAX && cpuset_test(set, hi + 1); hi++)
+			;
+		n = hi == c ? snprintf(buf + len, size - len, "%s%u", len ? "," : "", c)
+			    : snprintf(buf + len, size - len, "%s%u-%u", len ? "," : "", c, hi);
+		if (n < 0 || (size_t)n >= size - len) {
+			/* Truncated: end in "..." when there is room for it. */
+			if (size >= 4)
+				strcpy(buf + size - 4, "...");
+			return buf;
+		}
+		len += (size_t)n;
+		c = hi + 1;
+	}
+	return buf;
+}
+
+int tdx_sysfs_parse_uint(const char *s, unsigned int *v)
+{
+	unsigned long r = 0;
+	const char *p = s;
+
+	if (!s || !isdigit((unsigned char)*p))
+		return -EINVAL;
+	while (isdigit((unsigned char)*p)) {
+		r = r * 10 + (unsigned long)(*p++ - '0');
+		if (r > UINT_MAX)
+			return -ERANGE;
+	}
+	if (*p == '\n')
+		p++;
+	if (*p)
+		return -EINVAL;
+	*v = (unsigned int)r;
+	return 0;
+}
+
+/* Only the first "bugs" line counts: the kernel prints the same one for every CPU. */
+bool tdx_cpuinfo_has_bug(const char *cpuinfo, const char *bug)
+{
+	size_t blen = strlen(bug);
+	const char *line = cpuinfo;
+
+	while (line && *line) {
+		const char *end = strchrnul(line, '\n');
+
+		if (strncmp(line, "bugs", 4) == 0 && (line[4] == '\t' || line[4] == ' ' ||
+						      line[4] == ':')) {
+			const char *p = memchr(line, ':', (size_t)(end - line));
+
+			if (!p)
+				return false;
+			for (p++; p < end;) {
+				const char *w;
+
+				while (p < end && isspace((unsigned char)*p))
+					p++;
+				w = p;
+				while (p < end && !isspace((unsigned char)*p))
+					p++;
+				if ((size_t)(p - w) == blen && memcmp(w, bug, blen) == 0)
+					return true;
+			}
+			return false;
+		}
+		line = *end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+/* ---- sysfs I/O ------------------------------------------------------------------------------- */
+
+/*
+ * Not libudev's udev_device_get_sysattr_value(): that caches the first value it read and hides
+ * the errno, and an update needs a fresh `version` afterwards and the ENXIO that says "lost".
+ */
+int tdx_sysfs_read(const char *dir, const char *name, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd, rc;
+
+	buf[0] = '\0';		/* an empty string on every error path */
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	do {
+		n = read(fd, buf, size - 1);
+	} while (n < 0 && errno == EINTR);
+	rc = n < 0 ? -errno : (int)n;
+	close(fd);
+	if (rc < 0)
+		return rc;
+	buf[n] = '\0';
+	return rc;
+}
+
+int tdx_sysfs_write(const char *dir, const char *name, const char *s)
+{
+	char path[PATH_MAX];
+	size_t len = strlen(s);
+	ssize_t n;
+	int fd, rc = 0;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	do {
+		n = write(fd, s, len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		rc = -errno;
+	else if ((size_t)n != len)
+		rc = -EIO;
+	if (close(fd) < 0 && !rc)
+		rc = -errno;
+	return rc;
+}
+
+static bool path_exists(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+/* ---- discovery ------------------------------------------------------------------------------- */
+
+const char *tdx_host_layout_name(enum tdx_host_layout layout)
+{
+	switch (layout) {
+	case TDX_LAYOUT_NONE:		return "none";
+	case TDX_LAYOUT_MAINLINE:	return "mainline";
+	case TDX_LAYOUT_SEAMLDR_DIR:	return "seamldr-subfolder (series v4-v7)";
+	case TDX_LAYOUT_V3:		return "seamldr_upload (series v3)";
+	}
+	return "unknown";
+}
+
+const char *tdx_update_support_name(enum tdx_update_support support)
+{
+	switch (support) {
+	case TDX_UPDATE_SUPPORTED:	return "supported";
+	case TDX_UPDATE_NO_DEVICE:	return "no TDX host device";
+	case TDX_UPDATE_ERRATUM:	return "CPU erratum seamret_invd_vmcs";
+	case TDX_UPDATE_NO_FEATURE:	return "no upload device";
+	}
+	return "unknown";
+}
+
+/*
+ * The upload device: a child of tdx_host in the firmware class, named as one of the layouts
+ * names it. Any other firmware-upload device (CXL, FPGA, test_firmware) is never ours.
+ */
+static int host_find_upload(struct udev *udev, struct udev_device *hostdev, struct tdx_host *host)
+{
+	static const char *const names[] = { "tdx_module", "seamldr_upload" };
+	struct udev_enumerate *en = udev_enumerate_new(udev);
+	struct udev_list_entry *e;
+	int rc = 0;
+
+	if (!en)
+		return -ENOMEM;
+	if (udev_enumerate_add_match_subsystem(en, "firmware") < 0 ||
+	    udev_enumerate_add_match_parent(en, hostdev) < 0 ||
+	    udev_enumerate_scan_devices(en) < 0) {
+		rc = errno ? -errno : -EIO;
+		goto out;
+	}
+	udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en)) {
+		struct udev_device *dev, *parent;
+		const char *name;
+
+		dev = udev_device_new_from_syspath(udev, udev_list_entry_get_name(e));
+		if (!dev)
+			continue;
+		parent = udev_device_get_parent(dev);
+		name = udev_device_get_sysname(dev);
+		for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+			if (!parent || strcmp(name, names[i]) != 0 ||
+			    strcmp(udev_device_get_syspath(parent), host->syspath) != 0)
+				continue;
+			if (host->upload_path && i > 0)
+				continue;	/* the mainline name wins */
+			free(host->upload_path);
+			free(host->upload_name);
+			host->upload_path = strdup(udev_device_get_syspath(dev));
+			host->upload_name = strdup(name);
+			if (!host->upload_path || !host->upload_name)
+				rc = -ENOMEM;
+		}
+		udev_device_unref(dev);
+	}
+out:
+	udev_enumerate_unref(en);
+	return rc;
+}
+
+/* Flat attributes first (mainline), then the seamldr/ subfolder of the series. */
+static enum tdx_host_layout host_detect_layout(const struct tdx_host *host)
+{
+	if (!host->upload_path)
+		return TDX_LAYOUT_NONE;
+	if (path_exists(host->syspath, "num_remaining_updates") ||
+	    path_exists(host->syspath, "seamldr_version"))
+		return TDX_LAYOUT_MAINLINE;
+	if (path_exists(host->syspath, "seamldr")) {
+		if (strcmp(host->upload_name, "seamldr_upload") == 0)
+			return TDX_LAYOUT_V3;
+		return TDX_LAYOUT_SEAMLDR_DIR;
+	}
+	return TDX_LAYOUT_MAINLINE;
+}
+
+int tdx_host_open(struct tdx_ctx *ctx, struct tdx_host **hostp)
+{
+	static const char *const paths[] = { TDX_HOST_SYSPATH, TDX_HOST_BUSPATH };
+	struct udev_device *hostdev = NULL;
+	struct tdx_host *host;
+	struct udev *udev;
+	int rc;
+
+	udev = udev_new();
+	if (!udev)
+		return -ENOMEM;
+	for (size_t i = 0; i < ARRAY_SIZE(paths) && !hostdev; i++)
+		hostdev = udev_device_new_from_syspath(udev, paths[i]);
+	if (!hostdev) {
+		dbg(ctx, "no %s\n", TDX_HOST_SYSPATH);
+		udev_unref(udev);
+		return -ENODEV;
+	}
+	host = calloc(1, sizeof(*host));
+	if (!host) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	host->ctx = ctx;
+	host->syspath = strdup(udev_device_get_syspath(hostdev));
+	if (!host->syspath) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = host_find_upload(udev, hostdev, host);
+	if (rc < 0)
+		goto out;
+	host->layout = host_detect_layout(host);
+	dbg(ctx, "tdx_host at %s, upload device %s, layout %s\n", host->syspath,
+	    host->upload_path ? host->upload_path : "(none)", tdx_host_layout_name(host->layout));
+	*hostp = host;
+	host = NULL;
+out:
+	tdx_host_free(host);
+	udev_device_unref(hostdev);
+	udev_unref(udev);
+	return rc;
+}
+
+void tdx_host_free(struct tdx_host *host)
+{
+	if (!host)
+		return;
+	free(host->syspath);
+	free(host->upload_path);
+	free(host->upload_name);
+	free(host);
+}
+
+const char *tdx_host_get_syspath(const struct tdx_host *host)
+{
+	return host->syspath;
+}
+
+const char *tdx_host_get_upload_path(const struct tdx_host *host)
+{
+	return host->upload_path;
+}
+
+const char *tdx_host_get_upload_name(const struct tdx_host *host)
+{
+	return host->upload_name;
+}
+
+enum tdx_host_layout tdx_host_get_layout(const struct tdx_host *host)
+{
+	return host->layout;
+}
+
+/* Read an attribute and parse it as a version. */
+static int host_read_version_attr(struct tdx_host *host, const char *name, struct tdx_version *v)
+{
+	char buf[64];
+	int rc = tdx_sysfs_read(host->syspath, name, buf, sizeof(buf));
+
+	if (rc < 0) {
+		dbg(host->ctx, "%s/%s: %s\n", host->syspath, name, strerror(-rc));
+		return rc;
+	}
+	rc = tdx_version_parse(buf, v);
+	if (rc < 0)
+		err(host->ctx, "%s/%s: unexpected content '%.*s'\n", host->syspath, name,
+		    (int)strcspn(buf, "\n"), buf);
+	return rc;
+}
+
+int tdx_host_read_version(struct tdx_host *host, struct tdx_version *v)
+{
+	return host_read_version_attr(host, "version", v);
+}
+
+int tdx_host_read_seamldr_version(struct tdx_host *host, struct tdx_version *v)
+{
+	switch (host->layout) {
+	case TDX_LAYOUT_MAINLINE:
+		return host_read_version_attr(host, "seamldr_version", v);
+	case TDX_LAYOUT_SEAMLDR_DIR:
+	case TDX_LAYOUT_V3:
+		return host_read_version_attr(host, "seamldr/version", v);
+	case TDX_LAYOUT_NONE:
+		break;
+	}
+	return -ENOENT;
+}
+
+int tdx_host_read_remaining_updates(struct tdx_host *host, unsigned int *n)
+{
+	const char *name;
+	char buf[32];
+	int rc;
+
+	switch (host->layout) {
+	case TDX_LAYOUT_MAINLINE:
+		name = "num_remaining_updates";
+		break;
+	case TDX_LAYOUT_SEAMLDR_DIR:
+	case TDX_LAYOUT_V3:
+		name = "seamldr/num_remaining_updates";
+		break;
+	default:
+		return -ENOENT;
+	}
+	rc = tdx_sysfs_read(host->syspath, name, buf, sizeof(buf));
+	if (rc < 0)
+		return rc;
+	rc = tdx_sysfs_parse_uint(buf, n);
+	if (rc < 0)
+		err(host->ctx, "%s/%s: unexpected content\n", host->syspath, name);
+	return rc;
+}
+
+/*
+ * The kernel hides the upload device when either precondition is missing; the erratum is the
+ * one of the two userspace can see, so the other is what remains.
+ */
+int tdx_host_get_update_support(struct tdx_ctx *ctx, struct tdx_host *host,
+				enum tdx_update_support *support)
+{
+	bool erratum = false;
+	int rc;
+
+	if (!host) {
+		*support = TDX_UPDATE_NO_DEVICE;
+		return 0;
+	}
+	if (host->upload_path) {
+		*support = TDX_UPDATE_SUPPORTED;
+		return 0;
+	}
+	rc = tdx_cpu_read_seamret_erratum(ctx, &erratum);
+	if (rc < 0)
+		dbg(ctx, "cannot read /proc/cpuinfo: %s\n", strerror(-rc));
+	*support = erratum ? TDX_UPDATE_ERRATUM : TDX_UPDATE_NO_FEATURE;
+	return 0;
+}
+
+int tdx_cpus_read(struct tdx_ctx *ctx, struct tdx_cpuset *present, struct tdx_cpuset *online)
+{
+	/* Large enough for 8192 CPUs listed one by one, the worst case the kernel prints. */
+	size_t size = 64 * 1024;
+	char *buf = malloc(size);
+	int rc;
+
+	if (!buf)
+		return -ENOMEM;
+	rc = tdx_sysfs_read(CPU_SYSPATH, "present", buf, size);
+	if (rc >= 0)
+		rc = tdx_cpuset_parse(buf, present);
+	if (rc >= 0)
+		rc = tdx_sysfs_read(CPU_SYSPATH, "online", buf, size);
+	if (rc >= 0)
+		rc = tdx_cpuset_parse(buf, online);
+	if (rc < 0)
+		err(ctx, "cannot read the CPU lists in %s: %s\n", CPU_SYSPATH, strerror(-rc));
+	free(buf);
+	return rc < 0 ? rc : 0;
+}
+
+int tdx_cpu_read_seamret_erratum(struct tdx_ctx *ctx, bool *has)
+{
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0;
+
+	if (!f)
+		return -errno;
+	*has = false;
+	while (getline(&line, &cap, f) > 0) {
+		if (strncmp(line, "bugs", 4) == 0) {
+			*has = tdx_cpuinfo_has_bug(line, SEAMRET_ERRATUM);
+			break;
+		}
+	}
+	if (ferror(f))
+		rc = -EIO;
+	free(line);
+	fclose(f);
+	dbg(ctx, "%s: %s\n", SEAMRET_ERRATUM, *has ? "present" : "absent");
+	return rc;
+}
+
+int tdx_caller_get_privileges(bool *root, bool *rawio)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	*root = geteuid() == 0;
+	*rawio = false;
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -errno;
+	*rawio = data[CAP_TO_INDEX(CAP_SYS_RAWIO)].effective & CAP_TO_MASK(CAP_SYS_RAWIO);
+	return 0;
+}
+
+/* ---- facts and the host checks --------------------------------------------------------------- */
+
+void tdx_host_collect(struct tdx_ctx *ctx, struct tdx_host *host, struct tdx_host_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->host_rc = host ? 0 : -ENODEV;
+	st->version_rc = st->seamldr_rc = st->remaining_rc = -ENODEV;
+	st->upload_status_rc = st->upload_error_rc = -ENODEV;
+	tdx_host_get_update_support(ctx, host, &st->support);
+	st->cpus_rc = tdx_cpus_read(ctx, &st->present, &st->online);
+	if (!st->cpus_rc)
+		tdx_cpuset_andnot(&st->offline, &st->present, &st->online);
+	if (!host)
+		return;
+	st->layout = host->layout;
+	st->upload_path = host->upload_path;
+	st->version_rc = tdx_host_read_version(host, &st->version);
+	st->seamldr_rc = tdx_host_read_seamldr_version(host, &st->seamldr);
+	st->remaining_rc = tdx_host_read_remaining_updates(host, &st->remaining);
+	if (!host->upload_path)
+		return;
+	st->upload_status_rc = tdx_fwupload_read_status(ctx, host->upload_path, &st->upload_status);
+	if (!st->upload_status_rc && st->upload_status == TDX_FW_IDLE)
+		st->upload_error_rc = tdx_fwupload_read_error(ctx, host->upload_path,
+							      &st->upload_error);
+	else
+		st->upload_error_rc = -EBUSY;
+}
+
+/* Each message says what failed, that nothing changed, and what to do. */
+void tdx_host_check_interface(struct tdx_ctx *ctx, const struct tdx_host_status *st,
+			      const char *kmodule, struct tdx_report *report)
+{
+	enum tdx_kmodule_state ks = TDX_KMODULE_UNKNOWN;
+	char v[TDX_VERSION_STRLEN];
+
+	if (st->host_rc < 0) {
+		if (kmodule)
+			tdx_kmodule_get_state(ctx, kmodule, &ks);
+		switch (ks) {
+		case TDX_KMODULE_NOT_LOADED:
+			tdx_report_add(report, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
+				       "no %s: kernel module %s is not loaded; nothing was "
+				       "changed; load it with 'modprobe %s' or run again with "
+				       "--load-module",
+				       TDX_HOST_SYSPATH, kmodule, kmodule);
+			break;
+		case TDX_KMODULE_LOADED:
+		case TDX_KMODULE_BUILTIN:
+		case TDX_KMODULE_COMING:
+			tdx_report_add(report, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
+				       "no %s although module %s is %s: TDX was not initialized "
+				       "at boot (BIOS setting, kvm_intel.tdx=1, or the kernel log "
+				       "says why); nothing was changed",
+				       TDX_HOST_SYSPATH, kmodule, tdx_kmodule_state_name(ks));
+			break;
+		case TDX_KMODULE_UNKNOWN:
+			tdx_report_add(report, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
+				       "no %s and no kernel module '%s': the kernel lacks the "
+				       "TDX host services (CONFIG_TDX_HOST_SERVICES, Linux 7.2 or "
+				       "later) or the module has another name (--module); nothing "
+				       "was changed", TDX_HOST_SYSPATH, kmodule ? kmodule : "");
+			break;
+		}
+		tdx_report_add(report, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_SKIP,
+			       "no TDX host device");
+		tdx_report_add(report, TDX_CHK_HOST_UPDATE_SUPPORTED, TDX_CHECK_SKIP,
+			       "no TDX host device");
+		return;
+	}
+	tdx_report_add(report, TDX_CHK_HOST_INTERFACE, TDX_CHECK_PASS, "%s, upload device %s",
+		       TDX_HOST_SYSPATH, st->upload_path ? st->upload_path : "(none)");
+	if (st->version_rc == -ENXIO)
+		tdx_report_add(report, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_FAIL,
+			       "the TDX module is LOST (reading version fails with ENXIO): every "
+			       "TD is gone and TDX stays down until a reboot; reboot this host");
+	else if (st->version_rc < 0)
+		tdx_report_add(report, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_FAIL,
+			       "cannot read %s/version: %s; nothing was changed",
+			       TDX_HOST_SYSPATH, strerror(-st->version_rc));
+	else
+		tdx_report_add(report, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_PASS, "running %s",
+			       tdx_version_format(&st->version, v, sizeof(v)));
+
+	switch (st->support) {
+	case TDX_UPDATE_SUPPORTED:
+		tdx_report_add(report, TDX_CHK_HOST_UPDATE_SUPPORTED, TDX_CHECK_PASS,
+			       "upload device %s (layout %s)", st->upload_path,
+			       tdx_host_layout_name(st->layout));
+		break;
+	case TDX_UPDATE_ERRATUM:
+		tdx_report_add(report, TDX_CHK_HOST_UPDATE_SUPPORTED, TDX_CHECK_FAIL,
+			       "runtime update unsupported: this CPU has the seamret_invd_vmcs "
+			       "erratum (/proc/cpuinfo bugs), so the kernel offers no upload "
+			       "device; nothing was changed; install the module at boot instead");
+		break;
+	case TDX_UPDATE_NO_FEATURE:
+	case TDX_UPDATE_NO_DEVICE:
+		tdx_report_add(report, TDX_CHK_HOST_UPDATE_SUPPORTED, TDX_CHECK_FAIL,
+			       "runtime update unsupported: no upload device under %s and no CPU "
+			       "erratum, so the running module lacks TD-preserving update "
+			       "(TDX_FEATURES0 bit 1) or the kernel predates runtime update; "
+			       "nothing was changed; install the module at boot instead",
+			       TDX_HOST_SYSPATH);
+		break;
+	}
+}
+
+void tdx_host_check_ready(const struct tdx_host_status *st, struct tdx_report *report)
+{
+	char list[256];
+
+	if (st->remaining_rc == -EACCES || st->remaining_rc == -EPERM)
+		tdx_report_add(report, TDX_CHK_HOST_REMAINING_UPDATES, TDX_CHECK_SKIP,
+			       "num_remaining_updates is readable by root only");
+	else if (st->remaining_rc < 0)
+		tdx_report_add(report, TDX_CHK_HOST_REMAINING_UPDATES, TDX_CHECK_SKIP,
+			       "num_remaining_updates unavailable: %s",
+			       strerror(-st->remaining_rc));
+	else if (st->remaining == 0)
+		tdx_report_add(report, TDX_CHK_HOST_REMAINING_UPDATES, TDX_CHECK_FAIL,
+			       "the P-SEAMLDR accepts no more updates until reboot "
+			       "(num_remaining_updates is 0; an update now would fail after the "
+			       "running module shut down, losing it); nothing was changed; reboot "
+			       "to reset the budget");
+	else
+		tdx_report_add(report, TDX_CHK_HOST_REMAINING_UPDATES, TDX_CHECK_PASS,
+			       "%u more update(s) accepted", st->remaining);
+
+	if (st->cpus_rc < 0)
+		tdx_report_add(report, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_FAIL,
+			       "cannot read %s/{present,online}: %s; nothing was changed",
+			       CPU_SYSPATH, strerror(-st->cpus_rc));
+	else if (tdx_cpuset_count(&st->offline))
+		tdx_report_add(report, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_FAIL,
+			       "CPU(s) %s present but offline: the P-SEAMLDR needs every CPU, "
+			       "and an update now would fail after shutdown, losing the module; "
+			       "nothing was changed; bring them online (echo 1 > %s/cpuN/online) "
+			       "and retry",
+			       tdx_cpuset_format(&st->offline, list, sizeof(list)), CPU_SYSPATH);
+	else
+		tdx_report_add(report, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_PASS,
+			       "all %u present CPUs online", tdx_cpuset_count(&st->present));
+
+	if (!st->upload_path)
+		tdx_report_add(report, TDX_CHK_HOST_UPLOAD_IDLE, TDX_CHECK_SKIP,
+			       "no upload device");
+	else if (st->upload_status_rc < 0)
+		tdx_report_add(report, TDX_CHK_HOST_UPLOAD_IDLE, TDX_CHECK_FAIL,
+			       "cannot read %s/status: %s; nothing was changed", st->upload_path,
+			       strerror(-st->upload_status_rc));
+	else if (st->upload_status != TDX_FW_IDLE)
+		tdx_report_add(report, TDX_CHK_HOST_UPLOAD_IDLE, TDX_CHECK_FAIL,
+			       "the upload device is busy (status %s): another update is running; "
+			       "nothing was changed; retry when 'tdxctl status' shows it idle",
+			       tdx_fw_status_name(st->upload_status));
+	else
+		tdx_report_add(report, TDX_CHK_HOST_UPLOAD_IDLE, TDX_CHECK_PASS, "idle");
+}
+
+void tdx_host_status_facts(const struct tdx_host_status *st, struct tdx_host_facts *facts)
+{
+	memset(facts, 0, sizeof(*facts));
+	facts->have_running = st->version_rc == 0;
+	facts->running = st->version;
+	facts->have_seamldr = st->seamldr_rc == 0;
+	facts->seamldr = st->seamldr;
+	facts->have_cpuid = tdx_cpuid_eax(&facts->cpuid_eax) == 0;
+}

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The update lock: an exclusive flock(2) on $TDXCTL_RUNDIR/update.lock, taken without blocking.
+ * flock rather than a PID file, so a crashed holder releases it by dying; the holder's PID and
+ * start time are written into the file only so that `tdxctl status` can say who holds it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "host-private.h"
+
+#define LOCK_NAME	"update.lock"
+
+struct tdx_lock {
+	int fd;
+};
+
+const char *tdx_lock_dir(void)
+{
+	const char *env = secure_getenv("TDXCTL_RUNDIR");
+
+	return env && *env ? env : TDXCTL_RUNDIR;
+}
+
+/* Decimal digits only, at most @max (sscanf's %d wraps "4294967297" to 1). Advances *s. */
+static int parse_decimal(const char **s, unsigned long long max, unsigned long long *v)
+{
+	const char *p = *s;
+	unsigned long long r = 0;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned int d = (unsigned int)(*p - '0');
+
+		if (r > (max - d) / 10)
+			return -ERANGE;
+		r = r * 10 + d;
+	}
+	*s = p;
+	*v = r;
+	return 0;
+}
+
+int tdx_lock_owner_parse(const char *s, struct tdx_lock_owner *owner)
+{
+	unsigned long long pid, start;
+	const char *p = s;
+
+	if (parse_decimal(&p, INT_MAX, &pid) < 0 || pid == 0 || *p++ != ' ' ||
+	    parse_decimal(&p, ULLONG_MAX, &start) < 0 || (*p && strcmp(p, "\n") != 0))
+		return -EINVAL;
+	owner->pid = (pid_t)pid;
+	owner->starttime = start;
+	owner->alive = false;
+	return 0;
+}
+
+
+static void lock_read_owner(int fd, struct tdx_lock_owner *owner)
+{
+	unsigned long long start;
+	char buf[64];
+	ssize_t n;
+
+	memset(owner, 0, sizeof(*owner));
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	if (tdx_lock_owner_parse(buf, owner) < 0)
+		return;
+	owner->alive = tdx_proc_start_time(owner->pid, &start) == 0 && start == owner->starttime;
+}
+
+int tdx_lock_acquire(struct tdx_ctx *ctx, const char *dir, struct tdx_lock **lockp,
+		     struct tdx_lock_owner *owner)
+{
+	unsigned long long start = 0;
+	char path[PATH_MAX], buf[64];
+	struct tdx_lock *lock;
+	int fd, rc, len;
+
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		rc = -errno;
+		err(ctx, "cannot create %s: %s\n", dir, strerror(-rc));
+		return rc;
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, LOCK_NAME);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		rc = -errno;
+		err(ctx, "cannot open %s: %s\n", path, strerror(-rc));
+		return rc;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		rc = -errno;
+		if (owner)
+			lock_read_owner(fd, owner);
+		close(fd);
+		return rc == -EAGAIN ? -EWOULDBLOCK : rc;
+	}
+	lock = calloc(1, sizeof(*lock));
+	if (!lock) {
+		close(fd);
+		return -ENOMEM;
+	}
+	lock->fd = fd;
+	tdx_proc_start_time(getpid(), &start);
+	len = snprintf(buf, sizeof(buf), "%d %llu\n", (int)getpid(), start);
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)len, 0) != len)
+		dbg(ctx, "cannot record the owner in %s: %s\n", path, strerror(errno));
+	*lockp = lock;
+	return 0;
+}
+
+/* The file stays: unlinking it would let a waiter lock a file nobody else can find. */
+void tdx_lock_release(struct tdx_lock *lock)
+{
+	if (!lock)
+		return;
+	if (ftruncate(lock->fd, 0) < 0) {
+		/* Harmless: the owner recorded is not alive any more, and status says so. */
+	}
+	close(lock->fd);
+	free(lock);
+}
+
+int tdx_lock_query(struct tdx_ctx *ctx, const char *dir, bool *held, struct tdx_lock_owner *owner)
+{
+	char path[PATH_MAX];
+	int fd, rc = 0;
+
+	*held = false;
+	memset(owner, 0, sizeof(*owner));
+	snprintf(path, sizeof(path), "%s/%s", dir, LOCK_NAME);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+		flock(fd, LOCK_UN);
+	} else if (errno == EWOULDBLOCK) {
+		*held = true;
+		lock_read_owner(fd, owner);
+	} else {
+		rc = -errno;
+		dbg(ctx, "flock %s: %s\n", path, strerror(-rc));
+	}
+	close(fd);
+	return rc;
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The retry policy for outcomes that may clear by themselves (device busy, lock held, TD builds
+ * in progress): exponential backoff with jitter, within a time budget. The policy is pure and
+ * takes its randomness from the caller; only tdx_retry_run() sleeps.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "private.h"
+#include "tdx-gate.h"
+
+#define RETRY_CAP_FACTOR	64u
+#define DURATION_MAX_MS		(366ull * 24 * 3600 * 1000)
+
+uint64_t tdx_retry_delay(const struct tdx_retry_policy *policy, unsigned int attempt,
+			 uint32_t random)
+{
+	uint64_t base = policy->base_ms ? policy->base_ms : 1;
+	uint64_t cap = policy->cap_ms ? policy->cap_ms : base * RETRY_CAP_FACTOR;
+	uint64_t ceiling = base;
+
+	if (cap < base)
+		cap = base;
+	/* base * 2^(attempt-1), stopping at the cap before it can overflow. */
+	for (unsigned int i = 1; i < attempt && ceiling < cap; i++)
+		ceiling = ceiling > cap / 2 ? cap : ceiling * 2;
+	if (ceiling > cap)
+		ceiling = cap;
+	/* Scale rather than take a remainder: no bias towards the low end. */
+	return base + (uint64_t)(((unsigned __int128)(ceiling - base + 1) * random) >> 32);
+}
+
+bool tdx_retry_next(const struct tdx_retry_policy *policy, enum tdx_outcome outcome,
+		    unsigned int attempt, uint64_t elapsed_ms, uint32_t random,
+		    uint64_t *delay_ms)
+{
+	uint64_t delay;
+
+	if (!tdx_outcome_retryable(outcome) || elapsed_ms >= policy->budget_ms)
+		return false;
+	delay = tdx_retry_delay(policy, attempt, random);
+	if (delay > policy->budget_ms - elapsed_ms)
+		delay = policy->budget_ms - elapsed_ms;
+	*delay_ms = delay;
+	return true;
+}
+
+int tdx_duration_parse(const char *s, uint64_t *ms)
+{
+	static const struct { const char *unit; uint64_t ms; } units[] = {
+		{ "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60 * 1000 },
+		{ "h", 3600 * 1000 }, { "d", 24 * 3600 * 1000 },
+	};
+	unsigned long long v;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -ERANGE;
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+		if (strcmp(end, units[i].unit) != 0)
+			continue;
+		if (v > DURATION_MAX_MS / units[i].ms)
+			return -ERANGE;
+		*ms = v * units[i].ms;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static uint64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* getrandom(2) never blocks once the pool is ready; if it fails, the time is jitter enough. */
+static uint32_t retry_random(void)
+{
+	struct timespec ts;
+	uint32_t r;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) == (ssize_t)sizeof(r))
+		return r;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint32_t)ts.tv_nsec * 2654435761u;
+}
+
+/* Sleep @ms, in slices, so that a signal which sets *@stop ends it at once. */
+static void retry_sleep(uint64_t ms, const volatile sig_atomic_t *stop)
+{
+	uint64_t end = monotonic_ms() + ms;
+
+	while (!(stop && *stop)) {
+		uint64_t now = monotonic_ms(), left;
+		struct timespec ts;
+
+		if (now >= end)
+			return;
+		left = end - now;
+		ts.tv_sec = (time_t)(left / 1000);
+		ts.tv_nsec = (long)(left % 1000) * 1000000;
+		if (nanosleep(&ts, NULL) < 0 && errno != EINTR)
+			return;
+	}
+}
+
+enum tdx_outcome tdx_retry_run(const struct tdx_retry_policy *policy, tdx_retry_fn fn,
+			       void *data, const volatile sig_atomic_t *stop,
+			       unsigned int *attempts)
+{
+	uint64_t start = monotonic_ms(), delay;
+	enum tdx_outcome outcome;
+	unsigned int n = 0;
+
+	for (;;) {
+		outcome = fn(data, n++);
+		if (stop && *stop)
+			break;
+		if (!tdx_retry_next(policy, outcome, n, monotonic_ms() - start, retry_random(),
+				    &delay))
+			break;
+		retry_sleep(delay, stop);
+		if (stop && *stop)
+			break;
+	}
+	if (attempts)
+		*attempts = n;
+	return outcome;
+}

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The TD-build gate (gate.c) and the retry policy (retry.c).
+ *
+ * An update that races a TD build corrupts that TD's measurement (kernel-update-path.md §4.2),
+ * and no kernel in use detects it. So VMM launchers record their TD builds in a host-local
+ * folder, and the updater closes a gate before it updates:
+ *
+ *   RUNDIR/gate.lock      every check-and-record step holds an exclusive flock on it, so
+ *                         "is the gate open? then record my build" (begin) and "close the gate,
+ *                         then read the builds" (close) are atomic against each other;
+ *   RUNDIR/gate.closed    the updater holds an exclusive flock on it for as long as the gate
+ *                         is closed (its PID and start time written inside, for people). A
+ *                         flock dies with its process, so a crashed updater cannot leave the
+ *                         gate closed;
+ *   RUNDIR/builds/NAME    one JSON object per build in progress: name, owner pid, the owner's
+ *                         start time (/proc/PID/stat field 22, which tells a reused PID apart),
+ *                         started and expires (seconds since the epoch), written atomically.
+ *
+ * A build whose owner is gone (or whose PID now belongs to another process) is stale; one past
+ * its expiry is expired. Both are ignored by the updater and reported.
+ *
+ * The retry policy is pure: exponential backoff with jitter within a time budget, the random
+ * value supplied by the caller so that it is testable; tdx_retry_run() is the loop around it.
+ */
+#ifndef LIBTDXCTL_GATE_H
+#define LIBTDXCTL_GATE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "libtdxctl.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- the TD-build gate (gate.c) ------------------------------------------------------------ */
+
+#define TDX_GATE_NAME_MAX	64u	/* bytes of a build name */
+#define TDX_GATE_TTL_DEFAULT	300u	/* seconds a build may stay recorded without an end */
+#define TDX_GATE_TTL_MAX	86400u
+
+enum tdx_gate_state {
+	TDX_GATE_LIVE = 0,	/* owner alive, not expired: a TD build is in progress */
+	TDX_GATE_STALE,		/* owner gone, or its PID reused by another process */
+	TDX_GATE_EXPIRED,	/* owner alive, but past its expiry */
+};
+
+/* "live", "stale", "expired". */
+const char *tdx_gate_state_name(enum tdx_gate_state state);
+
+/* One recorded build. */
+struct tdx_gate_entry {
+	char name[TDX_GATE_NAME_MAX + 1];
+	pid_t pid;
+	unsigned long long pid_start_time;	/* clock ticks after boot, /proc/PID/stat field 22 */
+	time_t started;
+	time_t expires;
+	enum tdx_gate_state state;
+};
+
+/*
+ * A build name is 1 to TDX_GATE_NAME_MAX bytes of [A-Za-z0-9._+@:-], not starting with '.'
+ * (so it is one file name in builds/, never a path, never a temporary file of ours).
+ */
+bool tdx_gate_name_valid(const char *name);
+
+/* The run folder: @override, else $TDXCTL_RUNDIR, else the build's default (/run/tdxctl). */
+const char *tdx_gate_dir(const char *override);
+
+struct tdx_gate;
+
+/*
+ * A handle on the gate in @rundir (NULL: tdx_gate_dir(NULL)). Nothing is created or locked
+ * yet; the folder is created by the first call that writes. Returns 0 or -ENOMEM.
+ */
+int tdx_gate_new(struct tdx_ctx *ctx, const char *rundir, struct tdx_gate **gate);
+/* Reopens the gate if this handle closed it, then frees the handle. */
+void tdx_gate_free(struct tdx_gate *gate);
+const char *tdx_gate_get_dir(const struct tdx_gate *gate);
+
+/*
+ * Record a TD build: while the gate is open, write builds/@name for owner @pid (alive; its
+ * start time is recorded) with an expiry @ttl_s seconds from now (0: TDX_GATE_TTL_DEFAULT).
+ * While the gate is closed, wait up to @wait_ms for it to reopen (polling with backoff).
+ * A recorded entry of the same name is replaced when it is stale or expired or has the same
+ * owner (a refresh). Returns 0; -EBUSY when the gate stayed closed (*@closer_pid its closer,
+ * when known, may be NULL); -EEXIST when a live build of that name has another owner;
+ * -EINVAL for a bad name or TTL; -ESRCH when @pid is not a live process; -EACCES/-EPERM
+ * without write access to the run folder; another negative errno on I/O errors.
+ */
+int tdx_gate_begin(struct tdx_gate *gate, const char *name, pid_t pid, unsigned int ttl_s,
+		   unsigned int wait_ms, pid_t *closer_pid);
+/* Remove builds/@name, whatever its state. -ENOENT when none is recorded, -EINVAL bad name. */
+int tdx_gate_end(struct tdx_gate *gate, const char *name);
+
+/*
+ * Every recorded build, sorted by name, each with its state judged now; *@entries is freed
+ * with free(). A missing run folder is an empty list. Entries that do not parse are skipped
+ * (logged). Returns 0 or a negative errno.
+ */
+int tdx_gate_list(struct tdx_gate *gate, struct tdx_gate_entry **entries, size_t *count);
+
+/*
+ * Is the gate closed, and by whom (*@closer_pid, 0 when unknown; may be NULL)? A closed state
+ * whose closer has died is open: its flock died with it.
+ */
+int tdx_gate_query(struct tdx_gate *gate, bool *closed, pid_t *closer_pid);
+
+/*
+ * For the updater: close the gate (new begins wait or are refused), then wait up to @wait_ms
+ * for the live builds to end; stale and expired entries are ignored. Records host.td_builds in
+ * @report (may be NULL): PASS, WARN when stale or expired entries were ignored (named), FAIL
+ * with the names of the builds still in progress.
+ * Returns 0: closed and drained, the gate stays closed until tdx_gate_reopen() or
+ * tdx_gate_free() or this process ends; -EBUSY: live builds remain, the gate is open again;
+ * -EALREADY: another process holds the gate closed; another negative errno (gate open) on I/O
+ * errors, -EACCES/-EPERM without write access to the run folder. On a handle that already
+ * holds the gate closed it only waits for the builds again. Call it after taking the update
+ * lock, and do not fork without exec while the gate is closed (a child would keep it closed).
+ */
+int tdx_gate_close(struct tdx_gate *gate, unsigned int wait_ms, struct tdx_report *report);
+/* Open the gate again if this handle closed it; harmless otherwise. */
+void tdx_gate_reopen(struct tdx_gate *gate);
+
+/* ---- the retry policy (retry.c) ------------------------------------------------------------ */
+
+struct tdx_retry_policy {
+	uint64_t base_ms;	/* the first delay, and the shortest one */
+	uint64_t cap_ms;	/* no delay is longer (0: 64 x base) */
+	uint64_t budget_ms;	/* no attempt starts after this much time from the first */
+};
+
+/*
+ * The delay before retry number @attempt (1 for the first retry): uniform in
+ * [base, min(cap, base * 2^(attempt-1))], placed by @random (any 32-bit value: the caller's
+ * randomness, fixed in tests). Jitter spreads a fleet's retries; the floor keeps a host from
+ * being hammered. Pure.
+ */
+uint64_t tdx_retry_delay(const struct tdx_retry_policy *policy, unsigned int attempt,
+			 uint32_t random);
+
+/*
+ * After an attempt that came to @outcome, @elapsed_ms after the first attempt began: retry?
+ * false when @outcome is not retryable (tdx_outcome_retryable) or the budget is spent;
+ * otherwise true with *@delay_ms = tdx_retry_delay(), shortened so that the last attempt
+ * starts when the budget ends. Pure.
+ */
+bool tdx_retry_next(const struct tdx_retry_policy *policy, enum tdx_outcome outcome,
+		    unsigned int attempt, uint64_t elapsed_ms, uint32_t random,
+		    uint64_t *delay_ms);
+
+/*
+ * A duration: a number with an optional unit, "ms", "s" (the default), "m", "h" or "d"
+ * ("90", "90s", "500ms", "30m", "1h"). -EINVAL, -ERANGE (more than a year).
+ */
+int tdx_duration_parse(const char *s, uint64_t *ms);
+
+/* One attempt of the operation tdx_retry_run() repeats; @attempt counts from 0. */
+typedef enum tdx_outcome (*tdx_retry_fn)(void *data, unsigned int attempt);
+
+/*
+ * Run @fn until it comes to an outcome tdx_retry_next() does not retry, sleeping between
+ * attempts (CLOCK_MONOTONIC, random jitter from getrandom(2)). Stops early, returning the last
+ * outcome, once *@stop is set (a signal handler's flag; may be NULL); a signal interrupts the
+ * sleep. *@attempts (may be NULL) is the number of attempts made.
+ */
+enum tdx_outcome tdx_retry_run(const struct tdx_retry_policy *policy, tdx_retry_fn fn,
+			       void *data, const volatile sig_atomic_t *stop,
+			       unsigned int *attempts);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBTDXCTL_GATE_H */

@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The TD-build gate: begin/end/list, states (live, stale, expired), close and drain, a closer
+ * that crashes, and the race: many begins against a close, many times, never both proceeding.
+ * Other processes are real processes (fork), since the protocol is about processes and flocks.
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test.h"
+
+#define RACE_ROUNDS	200
+#define RACE_BEGINS	6
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* A child process that lives until its pipe closes: a build owner or a closer. */
+struct child {
+	pid_t pid;
+	int hold;	/* closing it lets the child go */
+	int report;	/* what the child says (one int) */
+};
+
+static void child_wait_release(int fd)
+{
+	char c;
+
+	while (read(fd, &c, 1) > 0)
+		;
+}
+
+/* A process that only exists: a TD build owner that is alive until released or killed. */
+static struct child spawn_owner(void)
+{
+	struct child c = { 0 };
+	int hold[2];
+
+	if (pipe(hold) < 0)
+		exit(1);
+	c.pid = fork();
+	if (c.pid == 0) {
+		close(hold[1]);
+		child_wait_release(hold[0]);
+		_exit(0);
+	}
+	close(hold[0]);
+	c.hold = hold[1];
+	c.report = -1;
+	return c;
+}
+
+/* A process that closes the gate in @dir (drain wait @wait_ms), says how that went, holds it. */
+static struct child spawn_closer(const char *dir, unsigned int wait_ms)
+{
+	struct child c = { 0 };
+	int hold[2], rep[2];
+
+	if (pipe(hold) < 0 || pipe(rep) < 0)
+		exit(1);
+	c.pid = fork();
+	if (c.pid == 0) {
+		struct tdx_gate *g = NULL;
+		int rc;
+
+		close(hold[1]);
+		close(rep[0]);
+		rc = tdx_gate_new(NULL, dir, &g);
+		if (rc == 0)
+			rc = tdx_gate_close(g, wait_ms, NULL);
+		if (write(rep[1], &rc, sizeof(rc)) != sizeof(rc))
+			_exit(1);
+		child_wait_release(hold[0]);
+		tdx_gate_free(g);
+		_exit(0);
+	}
+	close(hold[0]);
+	close(rep[1]);
+	c.hold = hold[1];
+	c.report = rep[0];
+	return c;
+}
+
+static int child_result(struct child *c)
+{
+	int rc = 0x7fff;
+
+	if (read(c->report, &rc, sizeof(rc)) != sizeof(rc))
+		return 0x7fff;
+	return rc;
+}
+
+static void child_release(struct child *c)
+{
+	close(c->hold);
+	if (c->report >= 0)
+		close(c->report);
+	waitpid(c->pid, NULL, 0);
+}
+
+static void child_kill(struct child *c)
+{
+	kill(c->pid, SIGKILL);
+	child_release(c);
+}
+
+static struct tdx_gate_entry *find(struct tdx_gate_entry *list, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i].name, name) == 0)
+			return &list[i];
+	return NULL;
+}
+
+static void test_names(void)
+{
+	char long_name[TDX_GATE_NAME_MAX + 2];
+
+	CHECK(tdx_gate_name_valid("vm1"));
+	CHECK(tdx_gate_name_valid("libvirt:td-guest_2.example+x@host"));
+	CHECK(!tdx_gate_name_valid(""));
+	CHECK(!tdx_gate_name_valid(NULL));
+	CHECK(!tdx_gate_name_valid(".hidden"));
+	CHECK(!tdx_gate_name_valid(".."));
+	CHECK(!tdx_gate_name_valid("a/b"));
+	CHECK(!tdx_gate_name_valid("a b"));
+	CHECK(!tdx_gate_name_valid("a\nb"));
+	memset(long_name, 'a', sizeof(long_name));
+	long_name[TDX_GATE_NAME_MAX] = '\0';
+	CHECK(tdx_gate_name_valid(long_name));
+	long_name[TDX_GATE_NAME_MAX] = 'a';
+	long_name[TDX_GATE_NAME_MAX + 1] = '\0';
+	CHECK(!tdx_gate_name_valid(long_name));
+
+	CHECK_STR(tdx_gate_dir("/x/y"), "/x/y");
+	setenv("TDXCTL_RUNDIR", "/from/env", 1);
+	CHECK_STR(tdx_gate_dir(NULL), "/from/env");
+	CHECK_STR(tdx_gate_dir(""), "/from/env");
+	unsetenv("TDXCTL_RUNDIR");
+	CHECK_STR(tdx_gate_dir(NULL), "/run/tdxctl");
+	CHECK_STR(tdx_gate_state_name(TDX_GATE_LIVE), "live");
+	CHECK_STR(tdx_gate_state_name(TDX_GATE_STALE), "stale");
+	CHECK_STR(tdx_gate_state_name(TDX_GATE_EXPIRED), "expired");
+}
+
+static void test_begin_end_list(const char *dir)
+{
+	struct tdx_gate_entry *list = NULL, *e;
+	struct tdx_gate *g = NULL;
+	struct child owner;
+	size_t n = 0;
+	time_t now = time(NULL);
+	bool closed = true;
+
+	CHECK(tdx_gate_new(NULL, dir, &g) == 0);
+	/* Nothing there yet: an empty list and an open gate, nothing created. */
+	CHECK(tdx_gate_list(g, &list, &n) == 0 && n == 0);
+	CHECK(tdx_gate_query(g, &closed, NULL) == 0 && !closed);
+	CHECK_INT(tdx_gate_end(g, "vm1"), -ENOENT);
+
+	CHECK_INT(tdx_gate_begin(g, "vm1", getpid(), 0, 0, NULL), 0);
+	CHECK_INT(tdx_gate_begin(g, "vm0", getpid(), 60, 0, NULL), 0);
+	CHECK(tdx_gate_list(g, &list, &n) == 0 && n == 2);
+	if (n == 2) {
+		CHECK_STR(list[0].name, "vm0");
+		CHECK_STR(list[1].name, "vm1");
+		CHECK_INT(list[1].pid, getpid());
+		CHECK_INT(list[1].state, TDX_GATE_LIVE);
+		CHECK(list[1].started >= now && list[1].started <= now + 5);
+		CHECK_INT(list[1].expires - list[1].started, TDX_GATE_TTL_DEFAULT);
+		CHECK_INT(list[0].expires - list[0].started, 60);
+		CHECK(list[1].pid_start_time > 0);
+	}
+	free(list);
+
+	/* The same owner again refreshes; another live owner is refused. */
+	CHECK_INT(tdx_gate_begin(g, "vm1", getpid(), 30, 0, NULL), 0);
+	owner = spawn_owner();
+	CHECK_INT(tdx_gate_begin(g, "vm1", owner.pid, 30, 0, NULL), -EEXIST);
+	CHECK_INT(tdx_gate_begin(g, "vm2", owner.pid, 30, 0, NULL), 0);
+	/* The owner dies: its entry is stale, and a new begin may take the name. */
+	child_kill(&owner);
+	CHECK(tdx_gate_list(g, &list, &n) == 0 && n == 3);
+	e = find(list, n, "vm2");
+	CHECK(e && e->state == TDX_GATE_STALE);
+	free(list);
+	CHECK_INT(tdx_gate_begin(g, "vm2", getpid(), 30, 0, NULL), 0);
+	CHECK(tdx_gate_list(g, &list, &n) == 0 && (e = find(list, n, "vm2")) &&
+	      e->state == TDX_GATE_LIVE && e->pid == getpid());
+	free(list);
+
+	/* Refusals of bad input. */
+	CHECK_INT(tdx_gate_begin(g, "../x", getpid(), 0, 0, NULL), -EINVAL);
+	CHECK_INT(tdx_gate_begin(g, "x", getpid(), TDX_GATE_TTL_MAX + 1, 0, NULL), -EINVAL);
+	CHECK_INT(tdx_gate_begin(g, "x", 0, 0, 0, NULL), -ESRCH);
+	CHECK_INT(tdx_gate_begin(g, "x", 0x7ffffff0, 0, 0, NULL), -ESRCH);
+	CHECK_INT(tdx_gate_end(g, "../x"), -EINVAL);
+
+	CHECK_INT(tdx_gate_end(g, "vm0"), 0);
+	CHECK_INT(tdx_gate_end(g, "vm0"), -ENOENT);
+	CHECK_INT(tdx_gate_end(g, "vm1"), 0);
+	CHECK_INT(tdx_gate_end(g, "vm2"), 0);
+	CHECK(tdx_gate_list(g, &list, &n) == 0 && n == 0);
+	free(list);
+	tdx_gate_free(g);
+}
+
+/* Write a builds/ file by hand: a reused PID, an expired entry, garbage. */
+static void forge(const char *dir, const char *name, const char *json)
+{
+	char path[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/builds/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		exit(1);
+	fputs(json, f);
+	fclose(f);
+}
+
+static unsigned long long self_start_time(const char *dir)
+{
+	struct tdx_gate_entry *list = NULL;
+	struct tdx_gate *g = NULL;
+	unsigned long long t = 0;
+	size_t n = 0;
+
+	tdx_gate_new(NULL, dir, &g);
+	tdx_gate_begin(g, "self", getpid(), 0, 0, NULL);
+	tdx_gate_list(g, &list, &n);
+	if (n)
+		t = list[0].pid_start_time;
+	free(list);
+	tdx_gate_end(g, "self");
+	tdx_gate_free(g);
+	return t;
+}
+
+static void test_stale_expired(const char *dir)
+{
+	struct tdx_gate_entry *list = NULL, *e;
+	struct tdx_report *r = NULL;
+	struct tdx_gate *g = NULL;
+	unsigned long long start = self_start_time(dir);
+	char json[512];
+	time_t now = time(NULL);
+	size_t n = 0;
+
+	CHECK(start > 0);
+	tdx_gate_new(NULL, dir, &g);
+	snprintf(json, sizeof(json), "{\"name\":\"reused\",\"pid\":%d,\"pid_start_time\":%llu,"
+		 "\"started\":%lld,\"expires\":%lld}", (int)getpid(), start + 1,
+		 (long long)now, (long long)now + 100);
+	forge(dir, "reused", json);
+	snprintf(json, sizeof(json), "{\"name\":\"old\",\"pid\":%d,\"pid_start_time\":%llu,"
+		 "\"started\":%lld,\"expires\":%lld}", (int)getpid(), start,
+		 (long long)now - 100, (long long)now - 10);
+	forge(dir, "old", json);
+	forge(dir, "garbage", "{\"name\":\"garbage\",\"pid\":\"x\"}");
+	forge(dir, "renamed", "{\"name\":\"other\",\"pid\":1,\"pid_start_time\":0,"
+	      "\"started\":0,\"expires\":99999999999}");
+	forge(dir, ".tmpfile", "{}");
+
+	CHECK(tdx_gate_list(g, &list, &n) == 0 && n == 2);
+	e = find(list, n, "reused");
+	CHECK(e && e->state == TDX_GATE_STALE);
+	e = find(list, n, "old");
+	CHECK(e && e->state == TDX_GATE_EXPIRED);
+	free(list);
+
+	/* A real TTL running out. */
+	CHECK_INT(tdx_gate_begin(g, "short", getpid(), 1, 0, NULL), 0);
+	usleep(1100 * 1000);
+	CHECK(tdx_gate_list(g, &list, &n) == 0 && (e = find(list, n, "short")) &&
+	      e->state == TDX_GATE_EXPIRED);
+	free(list);
+
+	/* The updater ignores them all, and says so. */
+	tdx_report_new(&r);
+	CHECK_INT(tdx_gate_close(g, 0, r), 0);
+	CHECK_INT(test_status_of(r, "host.td_builds"), TDX_CHECK_WARN);
+	if (tdx_report_count(r) == 1) {
+		const char *m = tdx_report_message(r, 0);
+
+		CHECK(strstr(m, "no TD build in progress") != NULL);
+		CHECK(strstr(m, "reused (stale: owner pid") != NULL);
+		CHECK(strstr(m, "old (expired ") != NULL);
+		CHECK(strstr(m, "short (expired ") != NULL);
+	}
+	tdx_report_free(r);
+	tdx_gate_reopen(g);
+	tdx_gate_end(g, "reused");
+	tdx_gate_end(g, "old");
+	tdx_gate_end(g, "short");
+	tdx_gate_end(g, "garbage");
+	tdx_gate_end(g, "renamed");
+	tdx_gate_free(g);
+}
+
+static void test_close(const char *dir)
+{
+	struct tdx_gate *g = NULL, *other = NULL;
+	struct tdx_report *r = NULL;
+	struct child owner, closer;
+	bool closed = false;
+	pid_t by = 0;
+	uint64_t t0;
+	int rc;
+
+	tdx_gate_new(NULL, dir, &g);
+	tdx_gate_new(NULL, dir, &other);
+
+	/* No builds: closed and drained at once; begins are refused while it stays closed. */
+	tdx_report_new(&r);
+	CHECK_INT(tdx_gate_close(g, 5000, r), 0);
+	CHECK_INT(test_status_of(r, "host.td_builds"), TDX_CHECK_PASS);
+	tdx_report_free(r);
+	CHECK(tdx_gate_query(other, &closed, &by) == 0 && closed && by == getpid());
+	CHECK_INT(tdx_gate_begin(other, "vm1", getpid(), 0, 0, &by), -EBUSY);
+	CHECK_INT(by, getpid());
+	t0 = mono_ms();
+	CHECK_INT(tdx_gate_begin(other, "vm1", getpid(), 0, 200, NULL), -EBUSY);
+	CHECK(mono_ms() - t0 >= 200 && mono_ms() - t0 < 2000);
+	/* Closing twice from one handle is harmless; from another process it is -EALREADY. */
+	CHECK_INT(tdx_gate_close(g, 0, NULL), 0);
+	closer = spawn_closer(dir, 0);
+	CHECK_INT(child_result(&closer), -EALREADY);
+	child_release(&closer);
+	tdx_gate_reopen(g);
+	CHECK(tdx_gate_query(other, &closed, NULL) == 0 && !closed);
+	CHECK_INT(tdx_gate_begin(other, "vm1", getpid(), 0, 0, NULL), 0);
+	CHECK_INT(tdx_gate_end(other, "vm1"), 0);
+
+	/* A live build that does not end: refused after the wait, named, gate open again. */
+	owner = spawn_owner();
+	CHECK_INT(tdx_gate_begin(other, "td-a", owner.pid, 0, 0, NULL), 0);
+	tdx_report_new(&r);
+	t0 = mono_ms();
+	CHECK_INT(tdx_gate_close(g, 300, r), -EBUSY);
+	CHECK(mono_ms() - t0 >= 300);
+	CHECK_INT(test_status_of(r, "host.td_builds"), TDX_CHECK_FAIL);
+	if (tdx_report_count(r) == 1) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "TD builds in progress: td-a (pid %d)", (int)owner.pid);
+		CHECK(strncmp(tdx_report_message(r, 0), want, strlen(want)) == 0);
+	}
+	CHECK_INT(tdx_report_outcome(r), TDX_OUTCOME_RETRY);
+	tdx_report_free(r);
+	CHECK(tdx_gate_query(other, &closed, NULL) == 0 && !closed);
+	CHECK_INT(tdx_gate_begin(other, "td-b", getpid(), 0, 0, NULL), 0);
+	CHECK_INT(tdx_gate_end(other, "td-b"), 0);
+
+	/* The build's owner dies during the wait: drained. */
+	t0 = mono_ms();
+	if (fork() == 0) {
+		usleep(200 * 1000);
+		kill(owner.pid, SIGKILL);
+		_exit(0);
+	}
+	CHECK_INT(tdx_gate_close(g, 10000, NULL), 0);
+	CHECK(mono_ms() - t0 >= 150 && mono_ms() - t0 < 5000);
+	wait(NULL);
+	child_release(&owner);
+	tdx_gate_reopen(g);
+	tdx_gate_end(g, "td-a");
+
+	/* The build ends during the wait: drained. */
+	CHECK_INT(tdx_gate_begin(other, "td-c", getpid(), 0, 0, NULL), 0);
+	if (fork() == 0) {
+		struct tdx_gate *c = NULL;
+
+		usleep(200 * 1000);
+		tdx_gate_new(NULL, dir, &c);
+		_exit(tdx_gate_end(c, "td-c") == 0 ? 0 : 1);
+	}
+	t0 = mono_ms();
+	CHECK_INT(tdx_gate_close(g, 10000, NULL), 0);
+	CHECK(mono_ms() - t0 >= 150);
+	wait(&rc);
+	CHECK(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
+	tdx_gate_free(g);	/* reopens */
+	CHECK(tdx_gate_query(other, &closed, NULL) == 0 && !closed);
+	tdx_gate_free(other);
+}
+
+/* begin --wait: refused while closed, succeeds once the closer reopens; and a crashed closer. */
+static void test_wait_and_crash(const char *dir)
+{
+	struct tdx_gate *g = NULL;
+	struct child closer;
+	bool closed = false;
+	pid_t by = 0;
+	uint64_t t0;
+
+	tdx_gate_new(NULL, dir, &g);
+	closer = spawn_closer(dir, 0);
+	CHECK_INT(child_result(&closer), 0);
+	CHECK(tdx_gate_query(g, &closed, &by) == 0 && closed && by == closer.pid);
+	CHECK_INT(tdx_gate_begin(g, "w", getpid(), 0, 0, NULL), -EBUSY);
+	if (fork() == 0) {
+		usleep(300 * 1000);
+		close(closer.hold);	/* the closer reopens and exits */
+		_exit(0);
+	}
+	close(closer.hold);
+	closer.hold = open("/dev/null", O_RDONLY);
+	t0 = mono_ms();
+	CHECK_INT(tdx_gate_begin(g, "w", getpid(), 0, 10000, NULL), 0);
+	CHECK(mono_ms() - t0 >= 250 && mono_ms() - t0 < 5000);
+	wait(NULL);
+	child_release(&closer);
+	CHECK_INT(tdx_gate_end(g, "w"), 0);
+
+	/* A closer killed while it holds the gate closed: the gate is usable at once. */
+	closer = spawn_closer(dir, 0);
+	CHECK_INT(child_result(&closer), 0);
+	CHECK_INT(tdx_gate_begin(g, "k", getpid(), 0, 0, NULL), -EBUSY);
+	child_kill(&closer);
+	CHECK(tdx_gate_query(g, &closed, NULL) == 0 && !closed);
+	CHECK_INT(tdx_gate_begin(g, "k", getpid(), 0, 0, NULL), 0);
+	CHECK_INT(tdx_gate_close(g, 0, NULL), -EBUSY);
+	CHECK_INT(tdx_gate_end(g, "k"), 0);
+	CHECK_INT(tdx_gate_close(g, 0, NULL), 0);
+	tdx_gate_free(g);
+}
+
+/*
+ * The race: RACE_BEGINS processes begin at the same instant as a close, RACE_ROUNDS times.
+ * The builds' owners stay alive until the round is judged, so a recorded build stays live.
+ * Never both: a close that drained sees no begin succeed (before it, close would have seen
+ * the build; after it, the gate was closed), and a close that found builds had a begin succeed.
+ */
+static void test_race(const char *dir)
+{
+	unsigned int drained = 0, busy = 0, violations = 0;
+
+	for (int round = 0; round < RACE_ROUNDS; round++) {
+		struct tdx_gate *g = NULL;
+		struct tdx_gate_entry *list = NULL;
+		int go[2], rep[2], hold[2], began = 0, rc, live = 0;
+		pid_t pids[RACE_BEGINS];
+		size_t n = 0;
+
+		if (pipe(go) < 0 || pipe(rep) < 0 || pipe(hold) < 0)
+			exit(1);
+		for (int k = 0; k < RACE_BEGINS; k++) {
+			pids[k] = fork();
+			if (pids[k] == 0) {
+				struct tdx_gate *c = NULL;
+				char name[16];
+				int r;
+
+				close(go[1]);
+				close(rep[0]);
+				close(hold[1]);
+				child_wait_release(go[0]);
+				snprintf(name, sizeof(name), "b%d", k);
+				r = tdx_gate_new(NULL, dir, &c);
+				if (r == 0)
+					r = tdx_gate_begin(c, name, getpid(), 0, 0, NULL);
+				if (write(rep[1], &r, sizeof(r)) != sizeof(r))
+					_exit(1);
+				child_wait_release(hold[0]);
+				if (r == 0)
+					tdx_gate_end(c, name);
+				_exit(0);
+			}
+		}
+		close(go[0]);
+		close(rep[1]);
+		close(hold[0]);
+		tdx_gate_new(NULL, dir, &g);
+		close(go[1]);	/* all begins go */
+		if (round % 4)
+			usleep((useconds_t)(round % 4) * 150);
+		rc = tdx_gate_close(g, 0, NULL);
+		for (int k = 0; k < RACE_BEGINS; k++) {
+			int r = 0x7fff;
+
+			if (read(rep[0], &r, sizeof(r)) != sizeof(r) || (r != 0 && r != -EBUSY)) {
+				fprintf(stderr, "round %d: begin %d: %d\n", round, k, r);
+				violations++;
+			}
+			began += r == 0;
+		}
+		/* Still closed if it drained: nothing live may be recorded now. */
+		if (tdx_gate_list(g, &list, &n) == 0)
+			for (size_t i = 0; i < n; i++)
+				live += list[i].state == TDX_GATE_LIVE;
+		free(list);
+		if (rc == 0) {
+			drained++;
+			if (began || live) {
+				fprintf(stderr, "round %d: close drained, yet %d begins succeeded "
+					"(%d live)\n", round, began, live);
+				violations++;
+			}
+		} else if (rc == -EBUSY) {
+			busy++;
+			if (!began) {
+				fprintf(stderr, "round %d: close found builds nobody began\n", round);
+				violations++;
+			}
+		} else {
+			fprintf(stderr, "round %d: close: %d\n", round, rc);
+			violations++;
+		}
+		tdx_gate_free(g);
+		close(hold[1]);
+		close(rep[0]);
+		for (int k = 0; k < RACE_BEGINS; k++)
+			waitpid(pids[k], NULL, 0);
+	}
+	printf("race: %u rounds, close drained %u, builds won %u, violations %u\n", RACE_ROUNDS,
+	       drained, busy, violations);
+	CHECK_INT(violations, 0);
+	CHECK_INT(drained + busy, RACE_ROUNDS);
+}
+
+int main(void)
+{
+	char tmpl[] = "/tmp/tdxctl-test-gate.XXXXXX", cmd[64];
+	const char *dir = mkdtemp(tmpl);
+	char sub[sizeof(tmpl) + 16];
+
+	if (!dir)
+		return 1;
+	/* The run folder does not exist yet: the gate creates it. */
+	snprintf(sub, sizeof(sub), "%s/run", dir);
+	test_names();
+	test_begin_end_list(sub);
+	test_stale_expired(sub);
+	test_close(sub);
+	test_wait_and_crash(sub);
+	test_race(sub);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+	return test_finish();
+}
