@@ -19,6 +19,13 @@ static const struct cmd commands[] = {
 	{ "inspect", "show everything about an image", cmd_inspect },
 	{ "convert", "convert between blob 0x100, kernel image 0x200 and .bin+.sigstruct",
 	  cmd_convert },
+	{ "status",  "show the update path: module, P-SEAMLDR, budget, upload device, lock",
+	  cmd_status },
+	{ "update",  "install a module image into the running host, checked first", cmd_update },
+	{ "history", "show the update attempts recorded on this host", cmd_history },
+	{ "list",    "list the releases in a folder, each labelled against this host", cmd_list },
+	{ "build",   "record TD builds so that no update runs during one (the TD-build gate)",
+	  cmd_build },
 };
 
 const char *argp_program_version = "tdxctl " TDXCTL_VERSION;
@@ -129,6 +136,11 @@ int main(int argc, char **argv)
 	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&root_argp, argc, argv, ARGP_IN_ORDER, NULL, &args))
 		return EXIT_USAGE;
+	/*
+	 * glibc's argp adds --version to every parser while this (its API's global) is set:
+	 * commands have options of their own by that name, so only "tdxctl --version" keeps it.
+	 */
+	argp_program_version = NULL;
 	if (args.list_commands) {
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			printf("%s\n", commands[i].name);

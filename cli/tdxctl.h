@@ -43,6 +43,11 @@ struct cmd {
 int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx);
 int cmd_inspect(int argc, char **argv, struct tdx_ctx *ctx);
 int cmd_convert(int argc, char **argv, struct tdx_ctx *ctx);
+int cmd_status(int argc, char **argv, struct tdx_ctx *ctx);
+int cmd_update(int argc, char **argv, struct tdx_ctx *ctx);
+int cmd_history(int argc, char **argv, struct tdx_ctx *ctx);
+int cmd_list(int argc, char **argv, struct tdx_ctx *ctx);
+int cmd_build(int argc, char **argv, struct tdx_ctx *ctx);
 
 /* Print a JSON object to stdout, pretty, with a trailing newline; then release it. */
 void json_print(struct json_object *obj);

@@ -7,7 +7,7 @@ _tdxctl()
 	local cur prev words cword
 	_init_completion || return
 
-	local commands="verify inspect convert"
+	local commands="verify inspect convert status update history list build"
 	local image_opts="--sigstruct --key-hash --allow-debug"
 	local opts
 
@@ -20,6 +20,16 @@ _tdxctl()
 	verify)  opts="$image_opts --json --quiet --help" ;;
 	inspect) opts="$image_opts --json --version --help" ;;
 	convert) opts="$image_opts --output --format --sigstruct-output --force --json --quiet --help" ;;
+	status)  opts="--json --module --history --help" ;;
+	update)  opts="$image_opts --mapping --version --dry-run --json --quiet --timeout
+			--image-format --reinstall --module --load-module --history --help" ;;
+	history) opts="--json -n --history --help" ;;
+	list)    opts="--json --mapping --no-mapping --running --seamldr --cpuid --key-hash --allow-debug --help" ;;
+	build)   opts="--ttl --wait --pid --rundir --json --quiet --help"
+		if [[ $cword -eq 2 ]]; then
+			COMPREPLY=($(compgen -W "begin end list" -- "$cur"))
+			return
+		fi ;;
 	*) return ;;
 	esac
 
@@ -27,10 +37,24 @@ _tdxctl()
 	--format|-f)
 		COMPREPLY=($(compgen -W "0x200 0x100 pair" -- "$cur"))
 		return ;;
-	--key-hash|--version|-V)
+	--image-format)
+		COMPREPLY=($(compgen -W "0x200 0x100" -- "$cur"))
 		return ;;
-	--sigstruct|-s|--output|-o|--sigstruct-output)
+	--module)
+		COMPREPLY=($(compgen -W "tdx_host tdx_host_sim" -- "$cur"))
+		return ;;
+	--key-hash|--version|-V|--timeout|-n)
+		return ;;
+	--sigstruct|-s|--output|-o|--sigstruct-output|--history)
 		_filedir
+		return ;;
+	--mapping)
+		_filedir json
+		return ;;
+	--rundir)
+		_filedir -d
+		return ;;
+	--running|--seamldr|--cpuid|--ttl|--wait|--pid)
 		return ;;
 	esac
 

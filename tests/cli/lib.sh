@@ -17,8 +17,13 @@ bad() {
 }
 
 # run CMD...: runs it, keeping stdout in $out, stderr in $errout and the status in $rc.
+# tdxctl runs under $TDXCTL_WRAPPER when set (`meson test --setup valgrind`: memcheck).
 run() {
 	errfile=$(mktemp)
+	case $1 in
+	# shellcheck disable=SC2086
+	*/tdxctl | tdxctl) set -- ${TDXCTL_WRAPPER:-} "$@" ;;
+	esac
 	out=$("$@" 2>"$errfile") && rc=0 || rc=$?
 	errout=$(cat "$errfile")
 	rm -f "$errfile"

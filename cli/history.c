@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* tdxctl history: the update attempts recorded on this host, newest last. */
+#include <argp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "tdx-host.h"
+#include "tdxctl.h"
+
+struct history_args {
+	struct global_opts g;
+	const char *path;
+	size_t n;
+};
+
+enum { OPT_HISTORY = 0x300 };
+
+static const struct argp_option history_options[] = {
+	{ "json", 'j', NULL, 0, "Print the records as one JSON object", 0 },
+	{ NULL, 'n', "N", 0, "Only the last N records (default 10; 0: all)", 0 },
+	{ "history", OPT_HISTORY, "FILE", 0,
+	  "Read FILE (default $TDXCTL_HISTORY, else " TDXCTL_STATEDIR "/history.jsonl)", 0 },
+	{ 0 }
+};
+
+static error_t history_parse(int key, char *arg, struct argp_state *state)
+{
+	struct history_args *a = state->input;
+	char *end;
+
+	switch (key) {
+	case 'j':
+		a->g.json = true;
+		return 0;
+	case 'n':
+		errno = 0;
+		a->n = strtoul(arg, &end, 10);
+		if (errno || end == arg || *end || arg[0] == '-')
+			argp_error(state, "-n wants a count, not '%s'", arg);
+		return 0;
+	case OPT_HISTORY:
+		a->path = arg;
+		return 0;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp history_argp = {
+	history_options, history_parse, NULL,
+	"Show the update attempts recorded on this host (every 'tdxctl update', refused ones "
+	"included), oldest first.\v"
+	"Exit status: 0 shown (also when nothing is recorded yet), 66 the file cannot be read.",
+	NULL, NULL, NULL
+};
+
+static const char *field(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* "TIME  OUTCOME(EXIT)  OLD -> NEW  IMAGE  DURATION  VERDICT", one line a record. */
+static void history_print_text(struct json_object *recs)
+{
+	size_t n = json_object_array_length(recs);
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(recs, i), *checks;
+		const char *nv = field(o, "new_version"), *err = field(o, "kernel_error");
+
+		printf("%s  %-17s exit %-3s %s -> %s  %s  %s ms\n", field(o, "time") ?: "?",
+		       field(o, "outcome") ?: "?", field(o, "exit_code") ?: "?",
+		       field(o, "old_version") ?: "-", nv ? nv : "-", field(o, "image") ?: "-",
+		       field(o, "duration_ms") ?: "?");
+		if (field(o, "verdict"))
+			printf("    %s\n", field(o, "verdict"));
+		if (json_object_object_get_ex(o, "failed_checks", &checks) &&
+		    json_object_array_length(checks))
+			printf("    failed checks: %s\n", json_object_to_json_string_ext(
+				       checks, JSON_C_TO_STRING_PLAIN));
+		if (err && *err)
+			printf("    kernel error: %s\n", err);
+	}
+}
+
+int cmd_history(int argc, char **argv, struct tdx_ctx *ctx)
+{
+	struct history_args a = { .n = 10 };
+	struct json_object *recs = NULL;
+	const char *path;
+	size_t skipped = 0;
+	int rc;
+
+	if (argp_parse(&history_argp, argc, argv, 0, NULL, &a))
+		return EXIT_USAGE;
+	path = tdx_history_path(a.path);
+	rc = tdx_history_read(ctx, path, a.n, &recs, &skipped);
+	if (rc == -ENOENT) {
+		recs = json_object_new_array();
+		rc = 0;
+	}
+	if (rc < 0) {
+		cli_err("cannot read the history %s: %s", path, strerror(-rc));
+		return exit_from_outcome(TDX_OUTCOME_INPUT);
+	}
+	if (a.g.json) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "path", json_object_new_string(path));
+		json_object_object_add(o, "skipped_lines", json_object_new_int64((int64_t)skipped));
+		json_object_object_add(o, "records", recs);
+		json_print(o);
+	} else {
+		if (!json_object_array_length(recs))
+			printf("no update attempts recorded in %s\n", path);
+		history_print_text(recs);
+		if (skipped)
+			cli_warn("%zu unreadable line(s) in %s skipped (an interrupted write?)",
+				 skipped, path);
+		json_object_put(recs);
+	}
+	return exit_from_outcome(TDX_OUTCOME_OK);
+}

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tdxctl list DIR: every release under DIR with its label against this host (installable,
+ * running, older, other-line, ...), as lib/releases.c judges it. The host's facts come from
+ * sysfs and CPUID, or from options, so releases can be judged for another host or without TDX.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "tdx-host.h"
+#include "tdxctl.h"
+
+struct list_args {
+	struct global_opts g;
+	const char *dir;
+	const char *mapping;
+	bool no_mapping;
+	struct tdx_host_facts over;	/* the overrides given; have_* set for each */
+	uint8_t key_hash[TDX_SHA384_LEN];
+	bool have_key_hash;
+	bool allow_debug;
+};
+
+enum {
+	OPT_MAPPING = 0x400, OPT_NO_MAPPING, OPT_RUNNING, OPT_SEAMLDR, OPT_CPUID, OPT_KEY_HASH,
+	OPT_ALLOW_DEBUG,
+};
+
+static const struct argp_option list_options[] = {
+	{ "json", 'j', NULL, 0, "Print one JSON object", 0 },
+	{ "mapping", OPT_MAPPING, "FILE", 0,
+	  "Intel's mapping_file.json (default: in DIR or a parent folder)", 0 },
+	{ "no-mapping", OPT_NO_MAPPING, NULL, 0,
+	  "Judge without a mapping file (minimum running and P-SEAMLDR rules skipped)", 0 },
+	{ "running", OPT_RUNNING, "X.Y.ZZ", 0,
+	  "Judge for this running module version instead of the host's", 0 },
+	{ "seamldr", OPT_SEAMLDR, "X.Y.ZZ", 0,
+	  "Judge for this P-SEAMLDR version instead of the host's", 0 },
+	{ "cpuid", OPT_CPUID, "HEX", 0,
+	  "Judge for this CPUID(1).EAX (e.g. 0x806F8) instead of this CPU's", 0 },
+	{ "key-hash", OPT_KEY_HASH, "HEX", 0,
+	  "Trust the signing key whose modulus hashes (SHA-384) to HEX instead of Intel's", 0 },
+	{ "allow-debug", OPT_ALLOW_DEBUG, NULL, 0,
+	  "Debug-signed modules can be installable (only debug-unlocked platforms load one)", 0 },
+	{ 0 }
+};
+
+static void parse_version(struct argp_state *state, const char *what, const char *arg,
+			  struct tdx_version *v, bool *have)
+{
+	if (tdx_version_parse(arg, v) < 0)
+		argp_error(state, "%s wants X.Y.ZZ (e.g. 1.5.08), not '%s'", what, arg);
+	*have = true;
+}
+
+static error_t list_parse(int key, char *arg, struct argp_state *state)
+{
+	struct list_args *a = state->input;
+	unsigned long v;
+	char *end;
+
+	switch (key) {
+	case 'j':
+		a->g.json = true;
+		return 0;
+	case OPT_MAPPING:
+		a->mapping = arg;
+		return 0;
+	case OPT_NO_MAPPING:
+		a->no_mapping = true;
+		return 0;
+	case OPT_RUNNING:
+		parse_version(state, "--running", arg, &a->over.running, &a->over.have_running);
+		return 0;
+	case OPT_SEAMLDR:
+		parse_version(state, "--seamldr", arg, &a->over.seamldr, &a->over.have_seamldr);
+		return 0;
+	case OPT_CPUID:
+		errno = 0;
+		v = strtoul(arg, &end, 16);
+		if (errno || end == arg || *end || v > UINT32_MAX)
+			argp_error(state, "--cpuid wants a 32-bit hex value (e.g. 0x806F8), not '%s'",
+				   arg);
+		a->over.cpuid_eax = (uint32_t)v;
+		a->over.have_cpuid = true;
+		return 0;
+	case OPT_KEY_HASH:
+		if (tdx_hex_decode(arg, a->key_hash, sizeof(a->key_hash)) < 0)
+			argp_error(state, "--key-hash wants 96 hex digits (a SHA-384), not '%s'", arg);
+		a->have_key_hash = true;
+		return 0;
+	case OPT_ALLOW_DEBUG:
+		a->allow_debug = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->dir)
+			argp_error(state, "one folder at a time ('%s' is extra)", arg);
+		a->dir = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->dir)
+			argp_error(state, "which folder? (give the folder of releases)");
+		if (a->mapping && a->no_mapping)
+			argp_error(state, "--mapping and --no-mapping exclude each other");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp list_argp = {
+	list_options, list_parse, "DIR",
+	"List every TDX module release under DIR (Intel's joined_files/ and separate_files/ "
+	"layout, or plain folders of images) with what it is to this host: installable, running, "
+	"older, other-line, below-minimum, seamldr, cpu, debug, svn, invalid, unlisted or "
+	"no-version. Each release is verified, not just named.\v"
+	"Exit status: 0 listed (even when nothing is installable), 66 DIR or the mapping file "
+	"unreadable, 65 the mapping file invalid, 64 usage error. See tdxctl-list(8).",
+	NULL, NULL, NULL
+};
+
+/* Where each host fact came from, for the output. */
+struct facts_source {
+	const char *running;
+	const char *seamldr;
+	const char *cpuid;
+	char why_running[160];
+	char why_seamldr[160];
+};
+
+/*
+ * This host's facts, each override taking precedence; a fact that cannot be read is left
+ * out (its rules are skipped) with the reason, never guessed.
+ */
+static void host_facts_read(struct tdx_ctx *ctx, const struct list_args *a,
+			    struct tdx_host_facts *h, struct facts_source *src)
+{
+	struct tdx_host *host = NULL;
+	struct tdx_host_status st;
+
+	tdx_host_open(ctx, &host);
+	tdx_host_collect(ctx, host, &st);
+	tdx_host_free(host);
+	tdx_host_status_facts(&st, h);
+	src->running = h->have_running ? "host" : NULL;
+	src->seamldr = h->have_seamldr ? "host" : NULL;
+	src->cpuid = h->have_cpuid ? "host" : NULL;
+	if (!h->have_running)
+		snprintf(src->why_running, sizeof(src->why_running), "%s",
+			 st.host_rc == -ENODEV ? "no TDX host device (no TDX, or tdx_host not "
+			 "loaded)" : st.version_rc == -ENXIO ? "the running module is lost" :
+			 strerror(-st.version_rc));
+	if (!h->have_seamldr)
+		snprintf(src->why_seamldr, sizeof(src->why_seamldr), "%s",
+			 st.host_rc == -ENODEV ? "no TDX host device" : st.seamldr_rc == -EACCES ?
+			 "readable by root only" : strerror(-st.seamldr_rc));
+	if (a->over.have_running) {
+		h->have_running = true;
+		h->running = a->over.running;
+		src->running = "option";
+	}
+	if (a->over.have_seamldr) {
+		h->have_seamldr = true;
+		h->seamldr = a->over.seamldr;
+		src->seamldr = "option";
+	}
+	if (a->over.have_cpuid) {
+		h->have_cpuid = true;
+		h->cpuid_eax = a->over.cpuid_eax;
+		src->cpuid = "option";
+	}
+}
+
+/* @path relative to @dir when it lies inside it: the table stays readable. */
+static const char *rel_path(const char *dir, const char *path)
+{
+	size_t len = strlen(dir);
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	if (path && strncmp(path, dir, len) == 0 && path[len] == '/')
+		return path + len + 1;
+	return path;
+}
+
+static struct json_object *json_version_or_null(bool have, const struct tdx_version *v)
+{
+	char buf[TDX_VERSION_STRLEN];
+
+	return have ? json_object_new_string(tdx_version_format(v, buf, sizeof(buf))) : NULL;
+}
+
+static struct json_object *list_to_json(const struct list_args *a, const char *mapping_path,
+					const struct tdx_host_facts *h,
+					const struct facts_source *src,
+					const struct tdx_releases *list, int latest)
+{
+	struct json_object *o = json_object_new_object(), *host = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+	char buf[32];
+
+	json_object_object_add(o, "dir", json_object_new_string(a->dir));
+	json_object_object_add(o, "mapping",
+			       mapping_path ? json_object_new_string(mapping_path) : NULL);
+	json_object_object_add(host, "running", json_version_or_null(h->have_running, &h->running));
+	json_object_object_add(host, "running_from",
+			       src->running ? json_object_new_string(src->running) : NULL);
+	json_object_object_add(host, "seamldr", json_version_or_null(h->have_seamldr, &h->seamldr));
+	json_object_object_add(host, "seamldr_from",
+			       src->seamldr ? json_object_new_string(src->seamldr) : NULL);
+	snprintf(buf, sizeof(buf), "0x%X", h->cpuid_eax);
+	json_object_object_add(host, "cpuid", h->have_cpuid ? json_object_new_string(buf) : NULL);
+	json_object_object_add(host, "cpuid_from",
+			       src->cpuid ? json_object_new_string(src->cpuid) : NULL);
+	json_object_object_add(o, "host", host);
+	for (size_t i = 0; list && i < tdx_releases_count(list); i++) {
+		const struct tdx_candidate *c = tdx_releases_get(list, i);
+		struct json_object *r = json_object_new_object(), *failed = json_object_new_array();
+		const char *reason = tdx_candidate_reason(c);
+
+		json_object_object_add(r, "version", json_version_or_null(c->have_version,
+									  &c->version));
+		json_object_object_add(r, "version_source", json_object_new_string(
+			tdx_version_source_name(c->version_source)));
+		json_object_object_add(r, "label", json_object_new_string(
+			tdx_release_label_name(c->label)));
+		json_object_object_add(r, "description", json_object_new_string(
+			tdx_release_label_description(c->label)));
+		json_object_object_add(r, "path", json_object_new_string(c->path));
+		json_object_object_add(r, "sigstruct",
+				       c->sig_path ? json_object_new_string(c->sig_path) : NULL);
+		json_object_object_add(r, "alt_path",
+				       c->alt_path ? json_object_new_string(c->alt_path) : NULL);
+		json_object_object_add(r, "alt_sigstruct", c->alt_sig_path ?
+				       json_object_new_string(c->alt_sig_path) : NULL);
+		json_object_object_add(r, "listed", json_object_new_boolean(c->listed));
+		json_object_object_add(r, "reason", reason ? json_object_new_string(reason) : NULL);
+		for (size_t k = 0; c->report && k < tdx_report_count(c->report); k++)
+			if (tdx_report_status(c->report, k) == TDX_CHECK_FAIL)
+				json_object_array_add(failed, json_object_new_string(
+					tdx_check_name(tdx_report_id(c->report, k))));
+		json_object_object_add(r, "failed", failed);
+		json_object_array_add(arr, r);
+	}
+	json_object_object_add(o, "releases", arr);
+	json_object_object_add(o, "latest", latest >= 0 ?
+			       json_version_or_null(true, &tdx_releases_get(list, latest)->version) :
+			       NULL);
+	return o;
+}
+
+static void list_print_text(const struct list_args *a, const char *mapping_path,
+			    const struct tdx_host_facts *h, const struct facts_source *src,
+			    const struct tdx_releases *list, int latest)
+{
+	char v[TDX_VERSION_STRLEN];
+	size_t n = list ? tdx_releases_count(list) : 0;
+
+	printf("host: running ");
+	if (h->have_running)
+		printf("%s (%s)", tdx_version_format(&h->running, v, sizeof(v)), src->running);
+	else
+		printf("unknown: %s", src->why_running);
+	printf(", P-SEAMLDR ");
+	if (h->have_seamldr)
+		printf("%s (%s)", tdx_version_format(&h->seamldr, v, sizeof(v)), src->seamldr);
+	else
+		printf("unknown: %s", src->why_seamldr);
+	if (h->have_cpuid)
+		printf(", CPUID 0x%X (%s)\n", h->cpuid_eax, src->cpuid);
+	else
+		printf(", CPUID unknown\n");
+	printf("mapping: %s\n", mapping_path ? mapping_path : "none (rules 3 and 4 skipped)");
+	if (!n) {
+		printf("no releases under %s\n", a->dir);
+		return;
+	}
+	printf("%-8s  %-13s  %-44s  %s\n", "VERSION", "LABEL", "FILE", "REASON");
+	for (size_t i = 0; i < n; i++) {
+		const struct tdx_candidate *c = tdx_releases_get(list, i);
+		const char *reason = tdx_candidate_reason(c);
+
+		printf("%-8s  %-13s  %-44s  %s\n",
+		       c->have_version ? tdx_version_format(&c->version, v, sizeof(v)) : "?",
+		       tdx_release_label_name(c->label), rel_path(a->dir, c->path),
+		       reason ? reason : "");
+	}
+	if (latest >= 0)
+		printf("latest installable: %s (%s)\n",
+		       tdx_version_format(&tdx_releases_get(list, latest)->version, v, sizeof(v)),
+		       rel_path(a->dir, tdx_releases_get(list, latest)->path));
+	else
+		printf("nothing installable\n");
+}
+
+/* The mapping file the options name, or the one in DIR or above it; none is not an error. */
+static enum tdx_outcome mapping_open(struct tdx_ctx *ctx, const struct list_args *a,
+				     struct tdx_mapping **m, char **path)
+{
+	char *probe;
+	int rc;
+
+	*m = NULL;
+	*path = NULL;
+	if (a->no_mapping)
+		return TDX_OUTCOME_OK;
+	if (a->mapping) {
+		*path = strdup(a->mapping);
+	} else {
+		if (asprintf(&probe, "%s/" TDX_MAPPING_FILE_NAME, a->dir) < 0)
+			return TDX_OUTCOME_FAILED;
+		rc = tdx_mapping_locate(probe, path);
+		free(probe);
+		if (rc < 0) {
+			cli_warn("no %s in %s or its parent folders: judging without it (rules 3 "
+				 "and 4 skipped); give --mapping", TDX_MAPPING_FILE_NAME, a->dir);
+			return TDX_OUTCOME_OK;
+		}
+	}
+	if (!*path)
+		return TDX_OUTCOME_FAILED;
+	rc = tdx_mapping_load(ctx, *path, m);
+	if (rc == 0)
+		return TDX_OUTCOME_OK;
+	if (rc == -EINVAL) {
+		cli_err("%s is not a valid mapping file", *path);
+		return TDX_OUTCOME_INVALID_IMAGE;
+	}
+	cli_err("cannot read %s: %s", *path, strerror(-rc));
+	return rc == -ENOMEM ? TDX_OUTCOME_FAILED : TDX_OUTCOME_INPUT;
+}
+
+int cmd_list(int argc, char **argv, struct tdx_ctx *ctx)
+{
+	struct list_args a = { 0 };
+	struct tdx_compat_opts copts = { 0 };
+	struct tdx_verify_opts vopts = { 0 };
+	struct tdx_releases *list = NULL;
+	struct tdx_mapping *m = NULL;
+	struct tdx_host_facts h;
+	struct facts_source src = { 0 };
+	enum tdx_outcome outcome;
+	char *mapping_path = NULL;
+	size_t idx;
+	int rc, latest = -1;
+	struct stat st;
+
+	if (argp_parse(&list_argp, argc, argv, 0, NULL, &a))
+		return EXIT_USAGE;
+	if (stat(a.dir, &st) < 0) {
+		cli_err("cannot read %s: %s", a.dir, strerror(errno));
+		return exit_from_outcome(TDX_OUTCOME_INPUT);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		cli_err("cannot read %s: not a folder", a.dir);
+		return exit_from_outcome(TDX_OUTCOME_INPUT);
+	}
+	outcome = mapping_open(ctx, &a, &m, &mapping_path);
+	if (outcome != TDX_OUTCOME_OK)
+		goto out;
+	rc = tdx_releases_scan(ctx, a.dir, &list);
+	if (rc < 0 && rc != -ENOENT) {
+		cli_err("cannot read %s: %s", a.dir, strerror(-rc));
+		outcome = rc == -ENOMEM ? TDX_OUTCOME_FAILED : TDX_OUTCOME_INPUT;
+		goto out;
+	}
+	host_facts_read(ctx, &a, &h, &src);
+	if (!h.have_running)
+		cli_warn("the running module's version is unknown (%s): the version rules are "
+			 "skipped; give --running X.Y.ZZ", src.why_running);
+	copts.allow_debug = a.allow_debug;
+	copts.no_mapping = !m;
+	vopts.key_hash = a.have_key_hash ? a.key_hash : NULL;
+	vopts.allow_debug = a.allow_debug;
+	if (list) {
+		rc = tdx_releases_label(ctx, list, &h, m, &copts, &vopts);
+		if (rc < 0) {
+			cli_err("cannot judge the releases: %s", strerror(-rc));
+			outcome = TDX_OUTCOME_FAILED;
+			goto out;
+		}
+		if (tdx_releases_pick_latest(list, &idx) == 0)
+			latest = (int)idx;
+	}
+	if (a.g.json)
+		json_print(list_to_json(&a, mapping_path, &h, &src, list, latest));
+	else
+		list_print_text(&a, mapping_path, &h, &src, list, latest);
+	outcome = TDX_OUTCOME_OK;
+out:
+	tdx_releases_free(list);
+	tdx_mapping_free(m);
+	free(mapping_path);
+	return exit_from_outcome(outcome);
+}

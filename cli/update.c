@@ -1,0 +1,941 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tdxctl update: install a TDX module image into the running host through the kernel's
+ * firmware-upload device, safely.
+ *
+ * 1. Pre-flight, before anything is written to the kernel: permission, every offline check,
+ *    compatibility, "already current", the update budget, CPUs online, upload device idle, the
+ *    update lock. Every failing check is recorded with its stable name.
+ * 2. The image in the kernel's format (0x200 unless told otherwise).
+ * 3. The upload, with SIGINT/SIGTERM abandoning cleanly before loading=0 and held after it.
+ * 4. The verdict from facts (the version file), not from the error word alone.
+ * Every attempt ends in exactly one result (text, or one JSON object), one history line and
+ * one syslog line; the exit status comes from exit_from_outcome() only.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "config.h"
+#include "image-opts.h"
+#include "tdx-compat.h"
+#include "tdx-gate.h"
+#include "tdx-host.h"
+
+#define DEFAULT_TIMEOUT_S	120
+
+/*
+ * The one piece of process-wide state: a signal handler can only talk to the code it
+ * interrupted through a static volatile sig_atomic_t. It is written by the handler and read by
+ * the upload loop (between writes to `data`) and just before loading=0. Nothing else uses it.
+ */
+static volatile sig_atomic_t update_signal;
+
+static void update_on_signal(int sig)
+{
+	update_signal = sig;
+}
+
+struct update_args {
+	struct image_args image;
+	struct global_opts g;
+	const char *mapping;
+	const char *version;
+	const char *module;
+	const char *history;
+	unsigned int format;
+	unsigned int timeout_s;
+	bool dry_run;
+	bool reinstall;
+	bool load_module;
+};
+
+enum {
+	OPT_MAPPING = 0x300, OPT_VERSION, OPT_DRY_RUN, OPT_TIMEOUT, OPT_FORMAT, OPT_REINSTALL,
+	OPT_MODULE, OPT_LOAD_MODULE, OPT_HISTORY,
+};
+
+static const struct argp_option update_options[] = {
+	{ "mapping", OPT_MAPPING, "FILE", 0,
+	  "Intel's mapping_file.json (default: beside the image or in a parent folder)", 0 },
+	{ "version", OPT_VERSION, "X.Y.ZZ", 0,
+	  "The image's module version, when neither its sigstruct nor its file name carries it",
+	  0 },
+	{ "dry-run", OPT_DRY_RUN, NULL, 0,
+	  "Do every check, say what the upload would do, and write nothing to the kernel", 0 },
+	{ "json", 'j', NULL, 0, "Print the result as one JSON object", 0 },
+	{ "quiet", 'q', NULL, 0, "Print nothing but errors", 0 },
+	{ "timeout", OPT_TIMEOUT, "S", 0,
+	  "Wait at most S seconds for the kernel to finish (default 120)", 0 },
+	{ "image-format", OPT_FORMAT, "0x200|0x100", 0,
+	  "Format sent to the kernel: 0x200 (mainline and series v8+; the default) or 0x100 "
+	  "(series up to v8; the default when the sysfs layout is one of series v3-v7)", 0 },
+	{ "reinstall", OPT_REINSTALL, NULL, 0,
+	  "Install even when the running version is the image's", 0 },
+	{ "module", OPT_MODULE, "NAME", 0,
+	  "Kernel module providing the interface (default $TDXCTL_MODULE, else tdx_host)", 0 },
+	{ "load-module", OPT_LOAD_MODULE, NULL, 0,
+	  "Load that module when the interface is missing (modprobe rules, blacklist honoured)",
+	  0 },
+	{ "history", OPT_HISTORY, "FILE", 0,
+	  "Record the attempt in FILE (default $TDXCTL_HISTORY, else " TDXCTL_STATEDIR
+	  "/history.jsonl)", 0 },
+	{ 0 }
+};
+
+static error_t update_parse(int key, char *arg, struct argp_state *state)
+{
+	struct update_args *a = state->input;
+	struct tdx_version v;
+	char *end;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->image;
+		return 0;
+	case 'j':
+		a->g.json = true;
+		return 0;
+	case 'q':
+		a->g.quiet = true;
+		return 0;
+	case OPT_MAPPING:
+		a->mapping = arg;
+		return 0;
+	case OPT_VERSION:
+		if (tdx_version_parse(arg, &v) < 0)
+			argp_error(state, "--version wants X.Y.ZZ, not '%s'", arg);
+		a->version = arg;
+		return 0;
+	case OPT_DRY_RUN:
+		a->dry_run = true;
+		return 0;
+	case OPT_TIMEOUT:
+		errno = 0;
+		a->timeout_s = (unsigned int)strtoul(arg, &end, 10);
+		if (errno || end == arg || *end || arg[0] == '-' || !a->timeout_s ||
+		    a->timeout_s > 3600)
+			argp_error(state, "--timeout wants 1 to 3600 seconds, not '%s'", arg);
+		return 0;
+	case OPT_FORMAT:
+		if (strcmp(arg, "0x200") == 0 || strcmp(arg, "512") == 0)
+			a->format = TDX_IMAGE_FORMAT;
+		else if (strcmp(arg, "0x100") == 0 || strcmp(arg, "256") == 0)
+			a->format = TDX_BLOB_FORMAT;
+		else
+			argp_error(state, "--image-format wants 0x200 or 0x100, not '%s'", arg);
+		return 0;
+	case OPT_REINSTALL:
+		a->reinstall = true;
+		return 0;
+	case OPT_MODULE:
+		a->module = arg;
+		return 0;
+	case OPT_LOAD_MODULE:
+		a->load_module = true;
+		return 0;
+	case OPT_HISTORY:
+		a->history = arg;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->image.path)
+			argp_error(state, "one image at a time ('%s' is extra)", arg);
+		a->image.path = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->image.path)
+			argp_error(state, "which image? (give a path)");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child update_children[] = {
+	{ &image_argp, 0, "Image options:", 0 },
+	{ 0 }
+};
+
+static const struct argp update_argp = {
+	update_options, update_parse, "IMAGE",
+	"Install IMAGE as the running TDX module without a reboot. Every check runs before "
+	"anything reaches the kernel; the verdict comes from the module version the kernel "
+	"reports afterwards.\v"
+	"Exit status: 0 updated or already current; 3 rejected, running module intact; 4 FATAL: "
+	"module lost, reboot required; 64 usage; 65 invalid image; 66 unreadable input; 69 not "
+	"possible on this host; 75 try again later; 77 permission; 1 anything else.",
+	update_children, NULL, NULL
+};
+
+/* Everything the result, the history line and the syslog line are made of. */
+struct update_result {
+	struct tdx_report *report;
+	enum tdx_outcome outcome;
+	bool have_outcome;		/* set directly, not from a failed check */
+	uint64_t t0;
+	const char *phase;		/* where it ended: "pre-flight", "upload", "verdict" */
+	char verdict[512];		/* one line for people */
+	char advice[640];
+	char old_version[TDX_VERSION_STRLEN];
+	char new_version[TDX_VERSION_STRLEN];
+	char image_version[TDX_VERSION_STRLEN];
+	char sha256[2 * TDX_SHA256_LEN + 1];
+	unsigned int format;		/* sent (or would be): 0 when nothing was built */
+	size_t size;
+	char kernel_error[64];
+	bool have_kernel_error;
+	int started;			/* 1 yes, 0 unknown, -1 never written */
+	bool have_remaining_before, have_remaining_after;
+	unsigned int remaining_before, remaining_after;
+	int held_signal;
+	bool committed;			/* loading=0 was written: the kernel has the image */
+	bool dry_run;
+	const char *upload_path;
+	struct tdx_fwupload_run run;
+};
+
+static bool phases_shown(const struct update_args *a)
+{
+	return !a->g.json && !a->g.quiet && isatty(STDERR_FILENO);
+}
+
+/* "[  0.123s] message" on a terminal only: the terminal output is not an interface. */
+static void __attribute__((format(printf, 3, 4)))
+phase(const struct update_args *a, const struct update_result *r, const char *fmt, ...)
+{
+	va_list args;
+
+	if (!phases_shown(a))
+		return;
+	fprintf(stderr, "[%8.3fs] ", (double)(tdx_monotonic_ns() - r->t0) / 1e9);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fputc('\n', stderr);
+}
+
+static void __attribute__((format(printf, 3, 4)))
+result_set(struct update_result *r, enum tdx_outcome outcome, const char *fmt, ...)
+{
+	va_list args;
+
+	r->outcome = outcome;
+	r->have_outcome = true;
+	va_start(args, fmt);
+	vsnprintf(r->verdict, sizeof(r->verdict), fmt, args);
+	va_end(args);
+}
+
+static enum tdx_outcome result_outcome(const struct update_result *r)
+{
+	return r->have_outcome ? r->outcome : tdx_report_outcome(r->report);
+}
+
+static bool preflight_failed(const struct update_result *r)
+{
+	size_t i;
+
+	return r->have_outcome || tdx_report_first_failure(r->report, &i) == 0;
+}
+
+/* What to do next, by outcome, when no failed check already says it. */
+static void result_fill_advice(struct update_result *r)
+{
+	enum tdx_outcome outcome = result_outcome(r);
+	size_t i;
+
+	if (r->advice[0])
+		return;
+	if (!r->have_outcome && tdx_report_first_failure(r->report, &i) == 0) {
+		snprintf(r->verdict, sizeof(r->verdict), "refused before anything reached the "
+			 "kernel: %s failed", tdx_check_name(tdx_report_id(r->report, i)));
+		snprintf(r->advice, sizeof(r->advice), "%s", tdx_report_message(r->report, i));
+		return;
+	}
+	switch (outcome) {
+	case TDX_OUTCOME_OK:
+		break;
+	case TDX_OUTCOME_REJECTED:
+		snprintf(r->advice, sizeof(r->advice), "the running module %s is intact and every "
+			 "TD keeps running; the kernel or the P-SEAMLDR refused the image%s%s; the "
+			 "kernel log (dmesg) may say why; do not retry the same image unchanged",
+			 r->old_version, r->have_kernel_error ? " with " : "",
+			 r->have_kernel_error ? r->kernel_error : "");
+		break;
+	case TDX_OUTCOME_LOST:
+		snprintf(r->advice, sizeof(r->advice), "the TDX module is LOST: every TD on this "
+			 "host is gone and TDX stays down until a reboot; reboot now (the module "
+			 "is loaded again at boot)");
+		break;
+	case TDX_OUTCOME_RETRY:
+		snprintf(r->advice, sizeof(r->advice), "nothing changed; the running module %s "
+			 "is intact; try again later", r->old_version[0] ? r->old_version : "");
+		break;
+	default:
+		snprintf(r->advice, sizeof(r->advice), "%s", r->verdict);
+		break;
+	}
+}
+
+static struct json_object *json_str_or_null(const char *s)
+{
+	return s && *s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *result_to_json(const struct update_result *r, int code)
+{
+	enum tdx_outcome outcome = result_outcome(r);
+	struct json_object *o = json_object_new_object(), *failed = json_object_new_array();
+	char fmt[16];
+
+	for (size_t i = 0; i < tdx_report_count(r->report); i++) {
+		struct json_object *f;
+
+		if (tdx_report_status(r->report, i) != TDX_CHECK_FAIL)
+			continue;
+		f = json_object_new_object();
+		json_object_object_add(f, "check", json_object_new_string(
+			tdx_check_name(tdx_report_id(r->report, i))));
+		json_object_object_add(f, "message",
+				       json_object_new_string(tdx_report_message(r->report, i)));
+		json_object_array_add(failed, f);
+	}
+	snprintf(fmt, sizeof(fmt), "0x%x", r->format);
+	json_object_object_add(o, "outcome", json_object_new_string(tdx_outcome_name(outcome)));
+	json_object_object_add(o, "retryable",
+			       json_object_new_boolean(tdx_outcome_retryable(outcome)));
+	json_object_object_add(o, "exit_code", json_object_new_int(code));
+	json_object_object_add(o, "dry_run", json_object_new_boolean(r->dry_run));
+	json_object_object_add(o, "phase", json_object_new_string(r->phase));
+	json_object_object_add(o, "verdict", json_object_new_string(r->verdict));
+	json_object_object_add(o, "old_version", json_str_or_null(r->old_version));
+	json_object_object_add(o, "new_version", json_str_or_null(r->new_version));
+	json_object_object_add(o, "image_version", json_str_or_null(r->image_version));
+	json_object_object_add(o, "image_sha256", json_str_or_null(r->sha256));
+	json_object_object_add(o, "format", r->format ? json_object_new_string(fmt) : NULL);
+	json_object_object_add(o, "size", r->format ? json_object_new_int64((int64_t)r->size)
+						    : NULL);
+	json_object_object_add(o, "kernel_error",
+			       r->have_kernel_error ? json_object_new_string(r->kernel_error)
+						    : NULL);
+	json_object_object_add(o, "uploaded", json_object_new_boolean(r->committed));
+	json_object_object_add(o, "upload_started", r->started < 0 ? json_object_new_boolean(0) :
+			       r->started > 0 ? json_object_new_boolean(1) : NULL);
+	json_object_object_add(o, "remaining_updates_before", r->have_remaining_before ?
+			       json_object_new_int64(r->remaining_before) : NULL);
+	json_object_object_add(o, "remaining_updates_after", r->have_remaining_after ?
+			       json_object_new_int64(r->remaining_after) : NULL);
+	json_object_object_add(o, "failed_checks", failed);
+	json_object_object_add(o, "advice", json_str_or_null(r->advice));
+	json_object_object_add(o, "signal_held", r->held_signal ?
+			       json_object_new_string(strsignal(r->held_signal)) : NULL);
+	json_object_object_add(o, "duration_ms", json_object_new_int64(
+		(int64_t)((tdx_monotonic_ns() - r->t0) / 1000000)));
+	json_object_object_add(o, "checks", report_to_json(r->report));
+	return o;
+}
+
+static void result_print_text(const struct update_args *a, const struct update_result *r)
+{
+	enum tdx_outcome outcome = result_outcome(r);
+	FILE *out = outcome == TDX_OUTCOME_OK ? stdout : stderr;
+
+	if (a->g.quiet && outcome == TDX_OUTCOME_OK)
+		return;
+	if (outcome != TDX_OUTCOME_OK) {
+		report_print_text(r->report, stderr, true);
+		fprintf(out, "tdxctl update: %s%s: %s\n",
+			outcome == TDX_OUTCOME_LOST ? "FATAL: " : "", tdx_outcome_name(outcome),
+			r->verdict);
+	} else {
+		fprintf(out, "tdxctl update: %s\n", r->verdict);
+	}
+	if (r->advice[0] && strcmp(r->advice, r->verdict) != 0)
+		fprintf(out, "  what to do: %s\n", r->advice);
+	if (r->held_signal)
+		fprintf(out, "  %s arrived after the image was handed to the kernel; it was held "
+			"until this verdict\n", strsignal(r->held_signal));
+}
+
+/* One history line and one syslog line, whatever happened. */
+static void result_record(const struct update_args *a, const struct update_result *r, int code)
+{
+	const char **names = calloc(tdx_report_count(r->report) + 1, sizeof(*names));
+	struct tdx_history_record rec = { 0 };
+	size_t n = 0;
+
+	for (size_t i = 0; names && i < tdx_report_count(r->report); i++)
+		if (tdx_report_status(r->report, i) == TDX_CHECK_FAIL)
+			names[n++] = tdx_check_name(tdx_report_id(r->report, i));
+	rec.time = time(NULL);
+	rec.command = r->dry_run ? "update --dry-run" : "update";
+	rec.old_version = r->old_version[0] ? r->old_version : NULL;
+	rec.new_version = r->new_version[0] ? r->new_version : NULL;
+	rec.image = a->image.path;
+	rec.image_sha256 = r->sha256[0] ? r->sha256 : NULL;
+	rec.format = r->format;
+	rec.failed_checks = names;
+	rec.n_failed_checks = n;
+	rec.kernel_error = r->have_kernel_error ? r->kernel_error : NULL;
+	rec.uploaded = r->committed;
+	rec.outcome = tdx_outcome_name(result_outcome(r));
+	rec.verdict = r->verdict;
+	rec.duration_ms = (tdx_monotonic_ns() - r->t0) / 1000000;
+	rec.exit_code = code;
+	if (tdx_history_append(NULL, tdx_history_path(a->history), &rec) < 0 && !a->g.json)
+		cli_warn("could not record this attempt in %s", tdx_history_path(a->history));
+	tdx_history_syslog(&rec);
+	free(names);
+}
+
+/* The image's bytes for the kernel, with their SHA-256 for the record and for comparison. */
+static int update_build(const struct update_args *a, const struct tdx_image *image,
+			struct update_result *r, uint8_t **buf, size_t *len)
+{
+	uint8_t md[TDX_SHA256_LEN];
+	unsigned int mdlen = 0;
+	int rc;
+
+	rc = tdx_image_build(image, a->format, buf, len);
+	if (rc < 0) {
+		result_set(r, TDX_OUTCOME_FAILED, "cannot build the image in format 0x%x: %s; "
+			   "nothing was changed", a->format, strerror(-rc));
+		return rc;
+	}
+	if (!EVP_Digest(*buf, *len, md, &mdlen, EVP_sha256(), NULL) || mdlen != sizeof(md)) {
+		result_set(r, TDX_OUTCOME_FAILED, "cannot hash the image (OpenSSL); nothing was "
+			   "changed");
+		return -EIO;
+	}
+	for (size_t i = 0; i < sizeof(md); i++)
+		snprintf(r->sha256 + 2 * i, 3, "%02x", md[i]);
+	r->format = a->format;
+	r->size = *len;
+	return 0;
+}
+
+/*
+ * Compatibility (compatibility.md §2) against the mapping file named or found beside the image.
+ * Returns the verdict; a mapping file that cannot be used is an input error.
+ */
+static enum tdx_compat_verdict update_compat(struct tdx_ctx *ctx, const struct update_args *a,
+					     const struct tdx_image *image,
+					     const struct tdx_host_status *st,
+					     struct update_result *r)
+{
+	enum tdx_compat_verdict verdict = TDX_COMPAT_INCOMPATIBLE;
+	struct tdx_compat_opts copts = { .reinstall = a->reinstall,
+					 .allow_debug = a->image.allow_debug };
+	const struct tdx_release_info *release = NULL;
+	struct tdx_version user, v, *vp = NULL;
+	struct tdx_mapping *mapping = NULL;
+	enum tdx_version_source src;
+	struct tdx_host_facts facts;
+	char *found = NULL;
+	const char *mpath = a->mapping;
+	int rc;
+
+	if (a->version)
+		tdx_version_parse(a->version, &user);
+	rc = tdx_image_resolve_version(image, a->image.path, a->version ? &user : NULL, &v, &src);
+	if (rc == 0) {
+		vp = &v;
+	} else if (rc == -EINVAL) {
+		char sv[TDX_VERSION_STRLEN];
+
+		tdx_report_add(r->report, TDX_CHK_COMPAT_IMAGE_VERSION, TDX_CHECK_FAIL,
+			       "--version %s disagrees with the version %s in the image's "
+			       "sigstruct; nothing was changed; drop --version or check the image",
+			       a->version, tdx_version_format(&v, sv, sizeof(sv)));
+		vp = &v;
+	}
+	if (vp)
+		tdx_version_format(vp, r->image_version, sizeof(r->image_version));
+
+	if (!mpath && tdx_mapping_locate(a->image.path, &found) == 0)
+		mpath = found;
+	if (mpath) {
+		rc = tdx_mapping_load(ctx, mpath, &mapping);
+		if (rc < 0) {
+			result_set(r, TDX_OUTCOME_INPUT, "cannot use the mapping file %s: %s; "
+				   "nothing was changed",
+				   mpath, rc == -EINVAL ? "not a valid Intel mapping file"
+							: strerror(-rc));
+			free(found);
+			return TDX_COMPAT_INCOMPATIBLE;
+		}
+		if (vp)
+			release = tdx_mapping_find(mapping, vp);
+	} else {
+		copts.no_mapping = true;
+	}
+	tdx_host_status_facts(st, &facts);
+	rc = tdx_compat_check(&facts, image, vp, release, &copts, r->report, &verdict);
+	if (rc < 0)
+		result_set(r, TDX_OUTCOME_FAILED, "compatibility check failed to run: %s",
+			   strerror(-rc));
+	tdx_mapping_free(mapping);
+	free(found);
+	return verdict;
+}
+
+/*
+ * The last check is the lock; once it is held, re-read what another updater could have
+ * changed meanwhile (it held the lock until its verdict), so two updates never both run.
+ */
+static int update_lock(struct tdx_ctx *ctx, struct tdx_host *host, struct tdx_host_status *st,
+		       struct update_result *r, struct tdx_lock **lock)
+{
+	struct tdx_host_status now;
+	struct tdx_lock_owner owner = { 0 };
+	struct tdx_report *again;
+	int rc;
+
+	rc = tdx_lock_acquire(ctx, tdx_lock_dir(), lock, &owner);
+	if (rc == -EWOULDBLOCK) {
+		tdx_report_add(r->report, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
+			       "another tdxctl (PID %d) holds %s/update.lock and is updating; "
+			       "nothing was changed; retry when it is done ('tdxctl status')",
+			       (int)owner.pid, tdx_lock_dir());
+		return rc;
+	}
+	if (rc < 0) {
+		tdx_report_add(r->report, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
+			       "cannot take %s/update.lock: %s; nothing was changed",
+			       tdx_lock_dir(), strerror(-rc));
+		return rc;
+	}
+	tdx_report_add(r->report, TDX_CHK_HOST_LOCK, TDX_CHECK_PASS, "held by this process");
+
+	tdx_host_collect(ctx, host, &now);
+	if (now.version_rc != st->version_rc ||
+	    (!now.version_rc && tdx_version_cmp(&now.version, &st->version) != 0)) {
+		char v[TDX_VERSION_STRLEN] = "?";
+
+		if (!now.version_rc)
+			tdx_version_format(&now.version, v, sizeof(v));
+		if (!now.version_rc && strcmp(v, r->image_version) == 0)
+			result_set(r, TDX_OUTCOME_OK, "already current: another update installed "
+				   "%s while this one was checking; nothing done", v);
+		else
+			result_set(r, TDX_OUTCOME_RETRY, "the running module changed from %s to %s "
+				   "during the checks (another update?); nothing was changed; run "
+				   "again", r->old_version, v);
+		return -EAGAIN;
+	}
+	if (tdx_report_new(&again) < 0)
+		return -ENOMEM;
+	tdx_host_check_ready(&now, again);
+	if (tdx_report_outcome(again) != TDX_OUTCOME_OK) {
+		size_t i;
+
+		tdx_report_first_failure(again, &i);
+		tdx_report_add(r->report, tdx_report_id(again, i), TDX_CHECK_FAIL, "%s",
+			       tdx_report_message(again, i));
+		rc = -EAGAIN;
+	}
+	tdx_report_free(again);
+	*st = now;
+	return rc;
+}
+
+/*
+ * TD builds (kernel-update-path.md §4.2): close the gate VMM launchers check before a TD build,
+ * and refuse while a recorded build is still running. It stays closed until the verdict. A dry
+ * run only looks, so that it never holds up a launcher.
+ */
+static int update_gate(struct tdx_ctx *ctx, const struct update_args *a, struct update_result *r,
+		       struct tdx_gate **gate)
+{
+	struct tdx_gate_entry *list = NULL;
+	size_t n = 0, live = 0;
+	int rc;
+
+	rc = tdx_gate_new(ctx, NULL, gate);
+	if (rc < 0)
+		return rc;
+	if (a->dry_run) {
+		rc = tdx_gate_list(*gate, &list, &n);
+		for (size_t i = 0; !rc && i < n; i++)
+			live += list[i].state == TDX_GATE_LIVE;
+		free(list);
+		if (rc < 0)
+			tdx_report_add(r->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
+				       "cannot list the TD builds in %s: %s",
+				       tdx_gate_get_dir(*gate), strerror(-rc));
+		else if (live)
+			tdx_report_add(r->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
+				       "%zu TD build(s) in progress ('tdxctl build list'): an "
+				       "update now would be refused; retry when they end", live);
+		else
+			tdx_report_add(r->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_PASS,
+				       "no TD build in progress");
+		return rc < 0 ? rc : live ? -EBUSY : 0;
+	}
+	rc = tdx_gate_close(*gate, 0, r->report);
+	if (rc == -EALREADY)
+		tdx_report_add(r->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
+			       "another process holds the TD-build gate in %s closed; nothing was "
+			       "changed; retry later", tdx_gate_get_dir(*gate));
+	else if (rc < 0 && rc != -EBUSY)
+		tdx_report_add(r->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
+			       "cannot close the TD-build gate in %s: %s; nothing was changed",
+			       tdx_gate_get_dir(*gate), strerror(-rc));
+	return rc;
+}
+
+/*
+ * From the start, so that an interrupted attempt still ends in one result and one history
+ * line. A signal the caller left ignored (nohup, a shell's background job) stays ignored.
+ */
+static void update_signals_install(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { 0 }, old;
+
+	sa.sa_handler = update_on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a write to `data` returns EINTR so the loop sees the signal. */
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+}
+
+/* Between the steps of the checks: stop before anything is written when asked to. */
+static bool update_interrupted(struct update_result *r)
+{
+	if (!update_signal)
+		return false;
+	result_set(r, TDX_OUTCOME_FAILED, "interrupted by %s during the checks: nothing was "
+		   "written to the kernel", strsignal(update_signal));
+	return true;
+}
+
+static void update_signals_block(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+/* A signal that arrived while blocked after loading=0 (it stays pending until exit). */
+static int update_signal_pending(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	sigset_t set;
+
+	if (update_signal)
+		return update_signal;
+	if (sigpending(&set) < 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigismember(&set, sigs[i]))
+			return sigs[i];
+	return 0;
+}
+
+/*
+ * The verdict, from facts: the version file after the upload, compared with the old one and
+ * the image's. The error word only refines it (device-busy: nothing happened).
+ */
+static void update_verdict(struct tdx_host *host, const struct update_args *a,
+			   struct update_result *r, bool same_version_expected)
+{
+	struct tdx_version now;
+	unsigned int remaining;
+	int rc;
+
+	r->phase = "verdict";
+	r->have_kernel_error = r->run.have_error_after && r->run.error_after.set;
+	if (r->have_kernel_error)
+		tdx_fw_error_format(&r->run.error_after, r->kernel_error, sizeof(r->kernel_error));
+	if (tdx_host_read_remaining_updates(host, &remaining) == 0) {
+		r->have_remaining_after = true;
+		r->remaining_after = remaining;
+	}
+	r->started = tdx_fwupload_run_started(&r->run) ||
+		     (r->have_remaining_before && r->have_remaining_after &&
+		      r->remaining_after < r->remaining_before);
+
+	rc = tdx_host_read_version(host, &now);
+	if (rc == -ENXIO) {
+		result_set(r, TDX_OUTCOME_LOST, "the TDX module was LOST during the update "
+			   "(version now fails with ENXIO%s%s): every TD is gone; reboot required",
+			   r->have_kernel_error ? "; kernel error " : "",
+			   r->have_kernel_error ? r->kernel_error : "");
+		return;
+	}
+	if (r->run.timed_out) {
+		result_set(r, TDX_OUTCOME_FAILED, "the kernel was still busy after %u s (status "
+			   "not idle): the update is still running; do not reboot or retry now; "
+			   "watch 'tdxctl status' until the upload device is idle", a->timeout_s);
+		return;
+	}
+	if (rc < 0) {
+		result_set(r, TDX_OUTCOME_FAILED, "cannot read the module version after the "
+			   "update: %s; check 'tdxctl status'", strerror(-rc));
+		return;
+	}
+	tdx_version_format(&now, r->new_version, sizeof(r->new_version));
+	if (strcmp(r->new_version, r->image_version) == 0 && !same_version_expected &&
+	    r->have_kernel_error) {
+		/* Kernels before the abort rule ran later steps after a failed one. */
+		result_set(r, TDX_OUTCOME_FAILED, "the kernel reported %s, yet the version now "
+			   "reads %s: the update may be partial (some CPU failed a step); start no "
+			   "new TDs, check the kernel log, and reboot to get a consistent state",
+			   r->kernel_error, r->new_version);
+		return;
+	}
+	if (strcmp(r->new_version, r->image_version) == 0 &&
+	    (!same_version_expected || (!r->have_kernel_error && r->started))) {
+		result_set(r, TDX_OUTCOME_OK, "%s the TDX module %s -> %s in %llu ms (upload "
+			   "%llu ms, %zu bytes, format 0x%x)",
+			   same_version_expected ? "reinstalled" : "updated", r->old_version,
+			   r->new_version,
+			   (unsigned long long)((tdx_monotonic_ns() - r->t0) / 1000000),
+			   (unsigned long long)(r->run.upload_ns / 1000000), r->size, r->format);
+		return;
+	}
+	if (strcmp(r->new_version, r->old_version) != 0) {
+		result_set(r, TDX_OUTCOME_FAILED, "the running module is now %s, neither the "
+			   "old %s nor the image's %s; TDX is running; check 'tdxctl status' and "
+			   "the kernel log", r->new_version, r->old_version, r->image_version);
+		return;
+	}
+	if (r->have_kernel_error && strcmp(r->run.error_after.code, "device-busy") == 0) {
+		result_set(r, TDX_OUTCOME_RETRY, "the kernel refused to start now (%s: a TD "
+			   "build or migration is in progress); the running module %s is intact; "
+			   "retry later", r->kernel_error, r->old_version);
+		return;
+	}
+	result_set(r, TDX_OUTCOME_REJECTED, "the update was rejected (%s); the running module "
+		   "%s is intact%s", r->have_kernel_error ? r->kernel_error :
+		   "the kernel reported no error, yet the version did not change",
+		   r->old_version, r->started ? "" : " (tdxctl could not confirm that its upload "
+		   "started: the error shown may be an earlier attempt's)");
+}
+
+/*
+ * The upload itself: loading=1, data, then signals blocked, loading=0, wait. Returns with
+ * signals still blocked once loading=0 was written (*@committed), so that nothing interrupts
+ * the verdict.
+ */
+static void update_upload(struct tdx_ctx *ctx, const struct update_args *a,
+			  struct update_result *r, const uint8_t *buf, size_t len, bool *committed)
+{
+	const char *dir = r->upload_path;
+	sigset_t old;
+	int rc;
+
+	*committed = false;
+	r->phase = "upload";
+	phase(a, r, "uploading %zu bytes (format 0x%x, sha256 %.16s...) to %s", len, r->format,
+	      r->sha256, dir);
+	rc = tdx_fwupload_begin(ctx, dir, &r->run);
+	if (rc < 0) {
+		result_set(r, TDX_OUTCOME_FAILED, "cannot start the upload (%s/loading=1: %s); "
+			   "nothing was changed", dir, strerror(-rc));
+		r->started = -1;
+		return;
+	}
+	rc = tdx_fwupload_write_data(ctx, dir, buf, len, &update_signal, &r->run);
+	update_signals_block(&old);
+	if (!rc && update_signal)
+		rc = -EINTR;	/* arrived after the last write, before the block */
+	if (rc == -ENODEV) {
+		/* Another writer owns the device: our loading=1 did nothing, leave theirs alone. */
+		result_set(r, TDX_OUTCOME_RETRY, "another upload owns the upload device (data: "
+			   "ENODEV); nothing was changed; retry when it is idle");
+		r->started = -1;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return;
+	}
+	if (rc < 0) {
+		tdx_fwupload_abandon(ctx, dir);
+		r->started = -1;
+		if (rc == -EINTR)
+			result_set(r, TDX_OUTCOME_FAILED, "interrupted by %s before the image was "
+				   "handed to the kernel: abandoned (loading=-1); nothing was "
+				   "changed", strsignal(update_signal));
+		else
+			result_set(r, TDX_OUTCOME_FAILED, "writing the image failed at byte %zu of "
+				   "%zu: %s; abandoned (loading=-1); nothing was changed",
+				   r->run.written, len, strerror(-rc));
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return;
+	}
+	phase(a, r, "image written; handing it to the kernel (loading=0)");
+	rc = tdx_fwupload_commit(ctx, dir);
+	*committed = true;
+	if (rc < 0) {
+		/* Whether anything started is judged below from the version file. */
+		cli_warn("%s/loading=0: %s", dir, strerror(-rc));
+	}
+	rc = tdx_fwupload_wait_idle(ctx, dir, tdx_monotonic_ns() +
+				    (uint64_t)a->timeout_s * 1000000000ull, &r->run);
+	phase(a, r, "upload device %s after %llu ms (%u polls)%s", r->run.timed_out ? "still busy"
+	      : "idle", (unsigned long long)(r->run.upload_ns / 1000000), r->run.polls,
+	      rc < 0 && !r->run.timed_out ? "; status unreadable" : "");
+}
+
+int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
+{
+	struct update_args a = { .timeout_s = DEFAULT_TIMEOUT_S };
+	struct update_result r = { .phase = "pre-flight" };
+	struct tdx_verify_opts vopts;
+	struct tdx_image *image = NULL;
+	struct tdx_host *host = NULL;
+	struct tdx_lock *lock = NULL;
+	struct tdx_gate *gate = NULL;
+	struct tdx_host_status st;
+	enum tdx_compat_verdict verdict = TDX_COMPAT_INCOMPATIBLE;
+	enum tdx_outcome oc;
+	const char *kmodule;
+	char why[512];
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	bool root, rawio, committed = false, same_version;
+	int rc, code;
+
+	if (argp_parse(&update_argp, argc, argv, 0, NULL, &a))
+		return EXIT_USAGE;
+	r.t0 = tdx_monotonic_ns();
+	r.dry_run = a.dry_run;
+	update_signals_install();
+	if (tdx_report_new(&r.report) < 0)
+		return exit_from_outcome(TDX_OUTCOME_FAILED);
+	kmodule = tdx_kmodule_name(a.module);
+
+	/* 1. Pre-flight. Nothing below writes to the kernel until the upload. */
+	tdx_caller_get_privileges(&root, &rawio);
+	if (!root || !rawio)
+		tdx_report_add(r.report, TDX_CHK_HOST_PERMISSION, TDX_CHECK_FAIL,
+			       "%s: installing a module needs root with CAP_SYS_RAWIO; nothing was "
+			       "changed; run as root", root ? "CAP_SYS_RAWIO missing" : "not root");
+	else
+		tdx_report_add(r.report, TDX_CHK_HOST_PERMISSION, TDX_CHECK_PASS,
+			       "root, CAP_SYS_RAWIO");
+
+	rc = image_open(ctx, &a.image, r.report, &image, &oc, why, sizeof(why));
+	if (rc < 0 && oc != TDX_OUTCOME_INVALID_IMAGE) {
+		/* A permission failure comes first: it is probably why the file is unreadable. */
+		if (!preflight_failed(&r))
+			result_set(&r, oc, "%s; nothing was changed", why);
+		goto done;
+	}
+	if (image) {
+		image_args_verify_opts(&a.image, &vopts);
+		rc = tdx_image_verify(image, &vopts, r.report);
+		if (rc < 0 && rc != -EBADMSG) {
+			result_set(&r, TDX_OUTCOME_FAILED, "offline checks could not run: %s",
+				   strerror(-rc));
+			goto done;
+		}
+	}
+	phase(&a, &r, "image %s: %zu checks, %zu failed", a.image.path, tdx_report_count(r.report),
+	      tdx_report_count_status(r.report, TDX_CHECK_FAIL));
+
+	if (tdx_host_open(ctx, &host) == -ENODEV && a.load_module && root) {
+		enum tdx_kmodule_state ks = TDX_KMODULE_UNKNOWN;
+
+		tdx_kmodule_get_state(ctx, kmodule, &ks);
+		if (ks == TDX_KMODULE_NOT_LOADED) {
+			phase(&a, &r, "loading kernel module %s", kmodule);
+			rc = tdx_kmodule_load(ctx, kmodule);
+			if (rc < 0)
+				cli_warn("could not load %s: %s", kmodule,
+					 rc == -EPERM ? "blacklisted" : strerror(-rc));
+			tdx_host_open(ctx, &host);
+		}
+	}
+	tdx_host_collect(ctx, host, &st);
+	if (!st.version_rc)
+		tdx_version_format(&st.version, r.old_version, sizeof(r.old_version));
+	if (!st.remaining_rc) {
+		r.have_remaining_before = true;
+		r.remaining_before = st.remaining;
+	}
+	tdx_host_check_interface(ctx, &st, kmodule, r.report);
+	if (!a.format) {
+		/* The series with the seamldr/ folder (v3-v7) took only Intel's 0x100 blobs. */
+		a.format = st.layout == TDX_LAYOUT_SEAMLDR_DIR || st.layout == TDX_LAYOUT_V3 ?
+			   TDX_BLOB_FORMAT : TDX_IMAGE_FORMAT;
+		if (a.format == TDX_BLOB_FORMAT)
+			phase(&a, &r, "layout %s: sending format 0x100 (--image-format overrides)",
+			      tdx_host_layout_name(st.layout));
+	}
+	if (!image)
+		goto done;
+	verdict = update_compat(ctx, &a, image, &st, &r);
+	if (r.have_outcome)
+		goto done;
+	if (verdict == TDX_COMPAT_CURRENT && !preflight_failed(&r)) {
+		result_set(&r, TDX_OUTCOME_OK, "already current: the running module is %s, the "
+			   "image's version; nothing done (--reinstall installs it again)",
+			   r.old_version);
+		snprintf(r.new_version, sizeof(r.new_version), "%s", r.old_version);
+		goto done;
+	}
+	if (host)
+		tdx_host_check_ready(&st, r.report);
+	if (preflight_failed(&r) || update_interrupted(&r))
+		goto done;
+	if (update_lock(ctx, host, &st, &r, &lock) < 0 || r.have_outcome)
+		goto done;
+	if (update_gate(ctx, &a, &r, &gate) < 0 || update_interrupted(&r))
+		goto done;
+	r.upload_path = tdx_host_get_upload_path(host);
+
+	/* 2. The image in the kernel's format. */
+	if (update_build(&a, image, &r, &buf, &len) < 0 || update_interrupted(&r))
+		goto done;
+	phase(&a, &r, "pre-flight passed: %zu checks; image built (%zu bytes, format 0x%x)",
+	      tdx_report_count(r.report), len, r.format);
+	if (a.dry_run) {
+		result_set(&r, TDX_OUTCOME_OK, "dry run: every check passed; would write "
+			   "loading=1, %zu bytes (format 0x%x, sha256 %s) to %s/data, loading=0, "
+			   "then wait up to %u s for idle and expect version %s -> %s; nothing was "
+			   "written", len, r.format, r.sha256, r.upload_path, a.timeout_s,
+			   r.old_version, r.image_version);
+		goto done;
+	}
+
+	/* 3. The upload; 4. the verdict. */
+	same_version = strcmp(r.old_version, r.image_version) == 0;
+	update_upload(ctx, &a, &r, buf, len, &committed);
+	r.committed = committed;
+	if (committed) {
+		update_verdict(host, &a, &r, same_version);
+		r.held_signal = update_signal_pending();
+	}
+
+done:
+	result_fill_advice(&r);
+	r.outcome = result_outcome(&r);
+	r.have_outcome = true;
+	code = exit_from_outcome(r.outcome);
+	if (a.g.json)
+		json_print(result_to_json(&r, code));
+	else
+		result_print_text(&a, &r);
+	result_record(&a, &r, code);
+	tdx_gate_free(gate);	/* reopens the TD-build gate */
+	tdx_lock_release(lock);
+	free(buf);
+	tdx_image_free(image);
+	tdx_host_free(host);
+	tdx_report_free(r.report);
+	return code;
+}

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The updater's side of the TD-build gate for the command tests (tdxctl update is another
+ * engineer's; this is the library call it makes): close the gate, say how that went, hold it
+ * closed for a while, then say whether any build was recorded meanwhile (there must be none).
+ * Usage: tdx-gate-helper RUNDIR WAIT_MS HOLD_MS
+ * Prints "drained" or "busy" or "error N", then the host.td_builds message; after the hold,
+ * "live=N". Exits 0 drained, 75 busy, 1 on errors.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libtdxctl.h"
+
+int main(int argc, char **argv)
+{
+	struct tdx_gate_entry *list = NULL;
+	struct tdx_report *report = NULL;
+	struct tdx_gate *gate = NULL;
+	size_t n = 0, live = 0;
+	int rc;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: %s RUNDIR WAIT_MS HOLD_MS\n", argv[0]);
+		return 64;
+	}
+	if (tdx_gate_new(NULL, argv[1], &gate) < 0 || tdx_report_new(&report) < 0)
+		return 1;
+	rc = tdx_gate_close(gate, (unsigned int)atoi(argv[2]), report);
+	if (rc == 0)
+		printf("drained\n");
+	else if (rc == -EBUSY)
+		printf("busy\n");
+	else
+		printf("error %d\n", rc);
+	if (tdx_report_count(report))
+		printf("%s: %s\n", tdx_check_status_name(tdx_report_status(report, 0)),
+		       tdx_report_message(report, 0));
+	fflush(stdout);
+	if (rc == 0) {
+		usleep((useconds_t)atoi(argv[3]) * 1000);
+		if (tdx_gate_list(gate, &list, &n) == 0)
+			for (size_t i = 0; i < n; i++)
+				live += list[i].state == TDX_GATE_LIVE;
+		printf("live=%zu\n", live);
+		free(list);
+	}
+	tdx_report_free(report);
+	tdx_gate_free(gate);
+	return rc == 0 ? 0 : rc == -EBUSY ? 75 : 1;
+}

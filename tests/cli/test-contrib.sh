@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# contrib/: the systemd units pass systemd-analyze verify and match the exit codes; the
+# launcher wrapper and the libvirt hook record and end TD builds in the gate, and give up with
+# 75 while an update holds it closed.
+# Usage: test-contrib.sh TDXCTL SOURCE_ROOT GATE_HELPER
+set -u
+tdxctl=$1
+src=$2
+helper=$3
+. "$(dirname "$0")/lib.sh"
+
+tmp=$(mktemp -d)
+pids=""
+cleanup() {
+	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+export TDXCTL_RUNDIR=$tmp/run TDXCTL=$tdxctl
+wrap=$src/contrib/tdxctl-build-wrap
+hook=$src/contrib/libvirt/qemu
+
+wait_line() {
+	for _ in $(seq 1000); do
+		grep -qx -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.01
+	done
+	return 1
+}
+
+# --- systemd units ------------------------------------------------------------------------------
+unit_in=$src/contrib/systemd/tdxctl-update.service.in
+timer=$src/contrib/systemd/tdxctl-update.timer
+# Restarted on 75 only: every other non-zero code of the one table is listed as final.
+expect_grep "Restart=on-failure" "$(cat "$unit_in")" "restarted on failure"
+prevent=$(sed -n 's/^RestartPreventExitStatus=//p' "$unit_in")
+expect_true '[ "$prevent" = "1 3 4 64 65 66 69 73 77" ]' "only 75 is retried ($prevent)"
+codes=$(sed -n 's/^\tEXIT_[A-Z]* = \([0-9]*\),.*/\1/p' "$src/cli/tdxctl.h" | grep -vx -e 0 -e 75 |
+	sort -n | tr '\n' ' ')
+expect_true '[ "$codes" = "$prevent " ]' "the unit lists every final exit code of cli/tdxctl.h ($codes)"
+expect_grep "--latest /var/lib/tdxctl/releases --quiet --retry-for" "$(cat "$unit_in")" \
+	"one-shot update with retries"
+expect_grep "Persistent=true" "$(cat "$timer")" "timer catches up missed runs"
+expect_grep "RandomizedDelaySec=" "$(cat "$timer")" "timer spreads a fleet"
+if command -v systemd-analyze >/dev/null; then
+	mkdir "$tmp/units"
+	sed "s|@sbindir@|$(dirname "$(readlink -f "$tdxctl")")|" "$unit_in" \
+		> "$tmp/units/tdxctl-update.service"
+	cp "$timer" "$tmp/units/"
+	run systemd-analyze verify --man=no "$tmp/units/tdxctl-update.service" \
+		"$tmp/units/tdxctl-update.timer"
+	expect_rc 0 "systemd-analyze verify"
+	expect_true '[ -z "$errout" ]' "systemd-analyze verify says nothing ($errout)"
+else
+	echo "SKIP: systemd-analyze not found: the units are not verified"
+fi
+
+# --- the launcher wrapper -----------------------------------------------------------------------
+run "$wrap" w1 -- sh -c "\"$tdxctl\" build list --json"
+expect_rc 0 "wrapper runs the command"
+expect_json '[.builds[] | [.name, .state]]' '[["w1","live"]]' "build recorded during the command"
+run $tdxctl build list --json
+expect_json '.builds' '[]' "build ended after the command"
+run "$wrap" --wait 1s --ttl 5m w2 -- sh -c 'exit 3'
+expect_rc 3 "wrapper passes the command's status on"
+run "$wrap" --hold 200ms w3 -- sh -c "sleep 1; \"$tdxctl\" build list --json"
+expect_rc 0 "wrapper --hold"
+expect_json '.builds' '[]' "--hold ends the build while the command runs"
+run "$wrap" w4
+expect_rc 64 "wrapper usage"
+run "$wrap" --hold soon w4 -- true
+expect_rc 64 "wrapper bad --hold"
+
+# --- the libvirt hook ---------------------------------------------------------------------------
+td_xml="<domain type='kvm'><name>td1</name><launchSecurity type='tdx'><policy>0x10000000</policy></launchSecurity></domain>"
+vm_xml="<domain type='kvm'><name>vm1</name></domain>"
+echo "$td_xml" | "$hook" "my td/1" prepare begin -
+expect_true "[ $? = 0 ]" "hook prepare begin"
+run $tdxctl build list --json
+expect_json '[.builds[] | [.name, .state]]' '[["libvirt-my_td_1","live"]]' \
+	"hook recorded the TD build, owned by libvirt (its parent)"
+echo "$td_xml" | "$hook" "my td/1" start begin -
+run $tdxctl build list --json
+expect_json '.builds | length' 1 "still building at start"
+echo "$td_xml" | "$hook" "my td/1" started begin -
+run $tdxctl build list --json
+expect_json '.builds' '[]' "hook ended the build once started"
+echo "$td_xml" | "$hook" "my td/1" stopped end -
+expect_true "[ $? = 0 ]" "hook: ending twice is harmless"
+echo "$vm_xml" | "$hook" vm1 prepare begin -
+run $tdxctl build list --json
+expect_json '.builds' '[]' "hook ignores domains that are not TDs"
+echo "$td_xml" | "$hook" td2 prepare begin -
+echo "$td_xml" | "$hook" td2 release end -
+run $tdxctl build list --json
+expect_json '.builds' '[]' "hook ends a build whose start failed"
+
+# --- while an update holds the gate -------------------------------------------------------------
+$helper "$TDXCTL_RUNDIR" 0 3000 > "$tmp/closer.out" & closer=$!; pids="$pids $closer"
+wait_line "$tmp/closer.out" drained && ok || bad "closer did not close the gate"
+run "$wrap" --wait 200ms w5 -- touch "$tmp/ran"
+expect_rc 75 "wrapper refused while the gate is closed"
+expect_true "[ ! -e '$tmp/ran' ]" "wrapper did not run the command"
+echo "$td_xml" | TDXCTL_BUILD_WAIT=200ms "$hook" td3 prepare begin - 2>/dev/null
+expect_true "[ $? = 75 ]" "hook fails prepare while the gate is closed"
+echo "$td_xml" | TDXCTL_BUILD_WAIT=10s "$hook" td3 prepare begin -
+expect_true "[ $? = 0 ]" "hook waits for the gate to reopen"
+wait $closer
+expect_true "grep -qx live=0 '$tmp/closer.out'" "nothing recorded while closed"
+
+finish

@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Keeps the documentation in step with the code: every command has a man page and is in tdxctl(8)
+# and both completions; every long option a command accepts is in its man page and both
+# completions; every check name in lib/checks.def is documented in a man page.
+# Usage: test-docs.sh TDXCTL SOURCE_ROOT
+set -u
+tdxctl=$1
+src=$2
+. "$src/tests/cli/lib.sh"
+
+man=$src/man
+bash_comp=$src/completions/tdxctl.bash
+zsh_comp=$src/completions/_tdxctl
+
+commands=$($tdxctl --list-commands)
+[ -n "$commands" ] && ok || bad "tdxctl --list-commands printed nothing"
+for c in $commands; do
+	page=$man/tdxctl-$c.8.scd
+	expect_true "[ -f '$page' ]" "man page for $c"
+	expect_true "grep -q '^\*$c\*' '$man/tdxctl.8.scd'" "$c listed in tdxctl(8)"
+	expect_true "grep -qw -- '$c' '$bash_comp'" "$c in the bash completion"
+	expect_true "grep -qw -- '$c' '$zsh_comp'" "$c in the zsh completion"
+	# Long options from the command's own --help, less argp's own.
+	opts=$($tdxctl "$c" --help | grep -o -- '--[a-z][a-z-]*' | sort -u |
+		grep -v -x -e --help -e --usage)
+	for o in $opts; do
+		[ -f "$page" ] && expect_true "grep -qF -- '$o' '$page'" "$c $o in its man page"
+		expect_true "grep -qF -- '$o' '$bash_comp'" "$c $o in the bash completion"
+		expect_true "grep -qF -- '$o' '$zsh_comp'" "$c $o in the zsh completion"
+	done
+done
+
+checks=$(sed -n 's/^TDX_CHECK([A-Z0-9_]*, *"\([^"]*\)".*/\1/p' "$src/lib/checks.def")
+[ "$(echo "$checks" | wc -l)" -gt 40 ] && ok || bad "too few checks parsed from checks.def"
+for name in $checks; do
+	expect_true "grep -qF -- '*$name*' '$man'/*.scd" "check $name documented in a man page"
+done
+
+finish

@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The sysfs layouts of the patch series: v3 (seamldr/ folder, upload device seamldr_upload) and
+# v4-v7 (seamldr/ folder, tdx_module), found and used like mainline's.
+. /files/lib.sh
+img=$F/tdx_module_1.5.09.img
+
+for l in v3 v4; do
+	sim_load layout=$l
+	t "$l: status" 0 tdxctl status --json
+	has "$l: layout" '"layout":"seamldr' $OUT
+	eq "$l: P-SEAMLDR read" 1.5.01 "$(json_str $OUT seamldr_version)"
+	eq "$l: budget read" 8 "$(json_num $OUT remaining_updates)"
+	up=tdx_module; [ $l = v3 ] && up=seamldr_upload
+	has "$l: upload device" "\"path\":\"/sys/devices/faux/tdx_host/firmware/$up\"" $OUT
+	# Those kernels took only 0x100 blobs: that is the default on these layouts.
+	t "$l: dry run" 0 tdxctl update --key-hash "$KEYHASH" --json --dry-run $img
+	eq "$l: default format" 0x100 "$(json_str $OUT format)"
+	# The shim itself takes 0x200 on every layout.
+	t "$l: update" 0 tdxctl update --key-hash "$KEYHASH" --json --image-format 0x200 $img
+	eq "$l: version" 1.5.09 "$(host_version)"
+	eq "$l: budget -1" 7 "$(cat /sys/devices/faux/tdx_host/seamldr/num_remaining_updates)"
+	eq "$l: one upload" 1 "$(sim uploads)"
+	sim_load layout=$l remaining_updates=0
+	t "$l: budget 0 refused" 69 tdxctl update --key-hash "$KEYHASH" --json --image-format 0x200 $img
+	has "$l: budget check" '"check":"host.remaining_updates"' $OUT
+	eq "$l: nothing uploaded" 0 "$(sim uploads)"
+done
+finish
