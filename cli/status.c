@@ -57,8 +57,8 @@ static const struct argp status_argp = {
 	"supported, the upload device, the CPUs, the update lock and the last update; and whether "
 	"an update could start now.\v"
 	"Exit status: 0 an update can start now; 69 not on this host (unsupported, module lost, "
-	"no updates left, CPUs offline); 75 not now (upload busy, lock held); 77 run as root to "
-	"see everything.",
+	"no updates left, CPUs offline); 75 not now (upload busy, lock held, TD builds in "
+	"progress, TD-build gate closed); 77 run as root to see everything.",
 	NULL, NULL, NULL
 };
 
@@ -76,6 +76,8 @@ struct status_extra {
 	size_t builds_live, builds_ignored;
 	bool gate_closed;
 	pid_t gate_closer;
+	struct json_object *live_names;	/* the live builds' names */
+	char live_text[256];		/* the same, "vm1, vm2" */
 };
 
 /* The last attempt, and the last one that reached the kernel (refusals and no-ops do not). */
@@ -107,11 +109,17 @@ static void status_read_gate(struct tdx_ctx *ctx, struct status_extra *x)
 		x->gate_rc = tdx_gate_list(gate, &list, &n);
 	if (!x->gate_rc)
 		x->gate_rc = tdx_gate_query(gate, &x->gate_closed, &x->gate_closer);
-	for (size_t i = 0; !x->gate_rc && i < n; i++) {
-		if (list[i].state == TDX_GATE_LIVE)
-			x->builds_live++;
-		else
+	x->live_names = json_object_new_array();
+	for (size_t i = 0, len = 0; !x->gate_rc && i < n; i++) {
+		if (list[i].state != TDX_GATE_LIVE) {
 			x->builds_ignored++;
+			continue;
+		}
+		x->builds_live++;
+		json_object_array_add(x->live_names, json_object_new_string(list[i].name));
+		if (len < sizeof(x->live_text))
+			len += (size_t)snprintf(x->live_text + len, sizeof(x->live_text) - len,
+						"%s%s", len ? ", " : "", list[i].name);
 	}
 	free(list);
 	tdx_gate_free(gate);
@@ -184,8 +192,12 @@ static struct json_object *status_to_json(const struct tdx_host_status *st,
 			       json_object_new_int64((int64_t)x->builds_live));
 	json_object_object_add(o, "td_builds_ignored", x->gate_rc ? NULL :
 			       json_object_new_int64((int64_t)x->builds_ignored));
+	json_object_object_add(o, "td_build_names", x->gate_rc ? NULL :
+			       json_object_get(x->live_names));
 	json_object_object_add(o, "td_build_gate_closed", x->gate_rc ? NULL :
 			       json_object_new_boolean(x->gate_closed));
+	json_object_object_add(o, "td_build_gate_closer", x->gate_closed && x->gate_closer ?
+			       json_object_new_int(x->gate_closer) : NULL);
 	json_object_object_add(o, "last_attempt", json_object_get(x->last));
 	json_object_object_add(o, "last_update", json_object_get(x->last_upload));
 	json_object_object_add(o, "checks", report_to_json(report));
@@ -206,7 +218,7 @@ static void status_print_record(const char *label, struct json_object *o)
 {
 	if (!o)
 		return;
-	printf("%s      %s %s (%s -> %s)\n", label, record_str(o, "time"),
+	printf("%s     %s %s (%s -> %s)\n", label, record_str(o, "time"),
 	       record_str(o, "outcome"), record_str(o, "old_version"),
 	       record_str(o, "new_version"));
 }
@@ -259,10 +271,12 @@ static void status_print_text(const struct tdx_host_status *st, const struct sta
 			printf(", offline: %s", tdx_cpuset_format(&st->offline, buf, sizeof(buf)));
 		putchar('\n');
 	}
-	if (!x->gate_rc)
-		printf("TD builds:          %zu in progress%s%s\n", x->builds_live,
-		       x->builds_ignored ? " (stale or expired ones ignored)" : "",
-		       x->gate_closed ? "; gate closed by an update" : "");
+	if (!x->gate_rc) {
+		printf("TD builds:          %zu in progress%s%s%s%s\n", x->builds_live,
+		       x->builds_live ? " (" : "", x->live_text, x->builds_live ? ")" : "",
+		       x->builds_ignored ? "; stale or expired ones ignored" : "");
+		printf("TD-build gate:      %s\n", x->gate_closed ? "closed by an update" : "open");
+	}
 	if (x->lock_held)
 		printf("Update lock:        held by PID %d%s\n", (int)x->owner.pid,
 		       x->owner.alive ? "" : " (not running any more?)");
@@ -317,10 +331,21 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 			       "running; retry when it is done", (int)x.owner.pid, tdx_lock_dir());
 	else
 		tdx_report_add(report, TDX_CHK_HOST_LOCK, TDX_CHECK_PASS, "free");
-	if (!x.gate_rc && x.builds_live)
+	if (x.gate_rc)
+		tdx_report_add(report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_WARN,
+			       "cannot read the TD-build gate: %s", strerror(-x.gate_rc));
+	else if (x.builds_live)
 		tdx_report_add(report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
-			       "%zu TD build(s) in progress ('tdxctl build list'): an update now "
-			       "would be refused; retry when they end", x.builds_live);
+			       "TD builds in progress: %s ('tdxctl build list'): an update now "
+			       "would wait for them (--wait-builds), then be refused; retry when "
+			       "they end", x.live_text);
+	else if (x.gate_closed)
+		tdx_report_add(report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
+			       "the TD-build gate is closed by PID %d (an update is running); "
+			       "retry when it is done", (int)x.gate_closer);
+	else
+		tdx_report_add(report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_PASS,
+			       "no TD build in progress; the TD-build gate is open");
 	if (!x.root || !x.rawio)
 		tdx_report_add(report, TDX_CHK_HOST_PERMISSION, TDX_CHECK_FAIL,
 			       "%s: an update needs root with CAP_SYS_RAWIO, and without root "
@@ -338,6 +363,7 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 		status_print_text(&st, &x, report, outcome);
 	json_object_put(x.last);
 	json_object_put(x.last_upload);
+	json_object_put(x.live_names);
 	tdx_report_free(report);
 	tdx_host_free(host);
 	return exit_from_outcome(outcome);

@@ -14,10 +14,15 @@
  */
 #include <argp.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +35,10 @@
 #include "tdx-host.h"
 
 #define DEFAULT_TIMEOUT_S	120
+#define DEFAULT_WAIT_BUILDS_MS	(60 * 1000u)
+#define WAIT_BUILDS_MAX_MS	(24 * 3600 * 1000u)
+#define DEFAULT_RETRY_INTERVAL_MS	(30 * 1000u)
+#define RETRY_CAP_FACTOR	10u	/* no backoff delay exceeds 10 x --retry-interval */
 
 /*
  * The one piece of process-wide state: a signal handler can only talk to the code it
@@ -50,8 +59,13 @@ struct update_args {
 	const char *version;
 	const char *module;
 	const char *history;
+	const char *latest;		/* --latest DIR: the image is picked from DIR */
 	unsigned int format;
 	unsigned int timeout_s;
+	unsigned int wait_builds_ms;
+	uint64_t retry_for_ms;		/* 0: one attempt */
+	uint64_t retry_interval_ms;
+	bool have_retry_interval;
 	bool dry_run;
 	bool reinstall;
 	bool load_module;
@@ -59,7 +73,8 @@ struct update_args {
 
 enum {
 	OPT_MAPPING = 0x300, OPT_VERSION, OPT_DRY_RUN, OPT_TIMEOUT, OPT_FORMAT, OPT_REINSTALL,
-	OPT_MODULE, OPT_LOAD_MODULE, OPT_HISTORY,
+	OPT_MODULE, OPT_LOAD_MODULE, OPT_HISTORY, OPT_LATEST, OPT_WAIT_BUILDS, OPT_RETRY_FOR,
+	OPT_RETRY_INTERVAL,
 };
 
 static const struct argp_option update_options[] = {
@@ -70,8 +85,22 @@ static const struct argp_option update_options[] = {
 	  0 },
 	{ "dry-run", OPT_DRY_RUN, NULL, 0,
 	  "Do every check, say what the upload would do, and write nothing to the kernel", 0 },
+	{ "latest", OPT_LATEST, "DIR", 0,
+	  "Instead of IMAGE: the newest release under DIR this host can take in place (exit 0, "
+	  "'already current', when none is newer)", 0 },
+	{ "wait-builds", OPT_WAIT_BUILDS, "DURATION", 0,
+	  "Wait up to DURATION for recorded TD builds to end before giving up with 75 (default "
+	  "60s)", 0 },
+	{ "retry-for", OPT_RETRY_FOR, "DURATION", 0,
+	  "Retry outcomes that may clear by themselves (75: device busy, lock held, TD builds) "
+	  "with backoff and jitter for up to DURATION", 0 },
+	{ "retry-interval", OPT_RETRY_INTERVAL, "DURATION", 0,
+	  "The first and shortest delay between attempts (default 30s; delays double up to 10 "
+	  "times it)", 0 },
 	{ "json", 'j', NULL, 0, "Print the result as one JSON object", 0 },
-	{ "quiet", 'q', NULL, 0, "Print nothing but errors", 0 },
+	{ "quiet", 'q', NULL, 0,
+	  "For cron and timers: nothing when updated, current or to be retried later (0, 75); "
+	  "one line on stderr otherwise", 0 },
 	{ "timeout", OPT_TIMEOUT, "S", 0,
 	  "Wait at most S seconds for the kernel to finish (default 120)", 0 },
 	{ "image-format", OPT_FORMAT, "0x200|0x100", 0,
@@ -89,6 +118,19 @@ static const struct argp_option update_options[] = {
 	  "/history.jsonl)", 0 },
 	{ 0 }
 };
+
+/* A DURATION option ("500ms", "30s", "30m"; bare numbers are seconds) within [@min, @max] ms. */
+static uint64_t parse_duration(struct argp_state *state, const char *opt, const char *arg,
+			       uint64_t min_ms, uint64_t max_ms)
+{
+	uint64_t ms;
+
+	if (tdx_duration_parse(arg, &ms) < 0 || ms < min_ms || ms > max_ms)
+		argp_error(state, "%s wants a duration such as 500ms, 30s, 30m or 2h (%llu ms to "
+			   "%llu s), not '%s'", opt, (unsigned long long)min_ms,
+			   (unsigned long long)(max_ms / 1000), arg);
+	return ms;
+}
 
 static error_t update_parse(int key, char *arg, struct argp_state *state)
 {
@@ -144,14 +186,37 @@ static error_t update_parse(int key, char *arg, struct argp_state *state)
 	case OPT_HISTORY:
 		a->history = arg;
 		return 0;
+	case OPT_LATEST:
+		a->latest = arg;
+		return 0;
+	case OPT_WAIT_BUILDS:
+		a->wait_builds_ms = (unsigned int)parse_duration(state, "--wait-builds", arg, 0,
+								 WAIT_BUILDS_MAX_MS);
+		return 0;
+	case OPT_RETRY_FOR:
+		a->retry_for_ms = parse_duration(state, "--retry-for", arg, 0,
+						 7ull * 24 * 3600 * 1000);
+		return 0;
+	case OPT_RETRY_INTERVAL:
+		a->retry_interval_ms = parse_duration(state, "--retry-interval", arg, 100,
+						      24ull * 3600 * 1000);
+		a->have_retry_interval = true;
+		return 0;
 	case ARGP_KEY_ARG:
 		if (a->image.path)
 			argp_error(state, "one image at a time ('%s' is extra)", arg);
 		a->image.path = arg;
 		return 0;
 	case ARGP_KEY_END:
-		if (!a->image.path)
-			argp_error(state, "which image? (give a path)");
+		if (a->latest && a->image.path)
+			argp_error(state, "give IMAGE or --latest DIR, not both");
+		if (!a->image.path && !a->latest)
+			argp_error(state, "which image? (give a path, or --latest DIR)");
+		if (a->latest && (a->image.sig_path || a->version || a->reinstall))
+			argp_error(state, "--latest picks the release itself: --sigstruct, "
+				   "--version and --reinstall go with IMAGE");
+		if (a->have_retry_interval && !a->retry_for_ms)
+			argp_error(state, "--retry-interval goes with --retry-for");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -164,10 +229,10 @@ static const struct argp_child update_children[] = {
 };
 
 static const struct argp update_argp = {
-	update_options, update_parse, "IMAGE",
-	"Install IMAGE as the running TDX module without a reboot. Every check runs before "
-	"anything reaches the kernel; the verdict comes from the module version the kernel "
-	"reports afterwards.\v"
+	update_options, update_parse, "IMAGE\n--latest DIR",
+	"Install IMAGE (or the newest installable release under DIR) as the running TDX module "
+	"without a reboot. Every check runs before anything reaches the kernel; the verdict comes "
+	"from the module version the kernel reports afterwards.\v"
 	"Exit status: 0 updated or already current; 3 rejected, running module intact; 4 FATAL: "
 	"module lost, reboot required; 64 usage; 65 invalid image; 66 unreadable input; 69 not "
 	"possible on this host; 75 try again later; 77 permission; 1 anything else.",
@@ -199,7 +264,30 @@ struct update_result {
 	bool dry_run;
 	const char *upload_path;
 	struct tdx_fwupload_run run;
+	unsigned int attempt;		/* 1, 2, ... within this run */
+	char *image_path;		/* this attempt's image (--latest: the release picked) */
+	char *sig_path;
+	char *mapping_path;		/* --latest: the mapping file used to pick */
+	struct json_object *considered;	/* --latest: every release found, with its label */
 };
+
+/* How the run of attempts ended, for the final result. */
+struct update_run {
+	unsigned int attempts;
+	int stopped_by;		/* the signal that ended the retrying, or 0 */
+	uint64_t t0;		/* the first attempt's start */
+};
+
+/* What one attempt owns after it ended: released before the next one, or at exit. */
+static void result_release(struct update_result *r)
+{
+	tdx_report_free(r->report);
+	free(r->image_path);
+	free(r->sig_path);
+	free(r->mapping_path);
+	json_object_put(r->considered);
+	memset(r, 0, sizeof(*r));
+}
 
 static bool phases_shown(const struct update_args *a)
 {
@@ -289,7 +377,9 @@ static struct json_object *json_str_or_null(const char *s)
 	return s && *s ? json_object_new_string(s) : NULL;
 }
 
-static struct json_object *result_to_json(const struct update_result *r, int code)
+static struct json_object *result_to_json(const struct update_args *a,
+					  const struct update_result *r, int code,
+					  unsigned int attempts, int stop_signal)
 {
 	enum tdx_outcome outcome = result_outcome(r);
 	struct json_object *o = json_object_new_object(), *failed = json_object_new_array();
@@ -313,6 +403,13 @@ static struct json_object *result_to_json(const struct update_result *r, int cod
 			       json_object_new_boolean(tdx_outcome_retryable(outcome)));
 	json_object_object_add(o, "exit_code", json_object_new_int(code));
 	json_object_object_add(o, "dry_run", json_object_new_boolean(r->dry_run));
+	json_object_object_add(o, "attempts", json_object_new_int64(attempts));
+	json_object_object_add(o, "retry_stopped_by", stop_signal ?
+			       json_object_new_string(strsignal(stop_signal)) : NULL);
+	json_object_object_add(o, "image", json_str_or_null(r->image_path));
+	json_object_object_add(o, "latest_dir", json_str_or_null(a->latest));
+	json_object_object_add(o, "mapping", json_str_or_null(r->mapping_path));
+	json_object_object_add(o, "considered", json_object_get(r->considered));
 	json_object_object_add(o, "phase", json_object_new_string(r->phase));
 	json_object_object_add(o, "verdict", json_object_new_string(r->verdict));
 	json_object_object_add(o, "old_version", json_str_or_null(r->old_version));
@@ -342,13 +439,12 @@ static struct json_object *result_to_json(const struct update_result *r, int cod
 	return o;
 }
 
-static void result_print_text(const struct update_args *a, const struct update_result *r)
+static void result_print_text(const struct update_result *r, const struct update_run *run)
 {
 	enum tdx_outcome outcome = result_outcome(r);
 	FILE *out = outcome == TDX_OUTCOME_OK ? stdout : stderr;
+	uint64_t ms = (tdx_monotonic_ns() - run->t0) / 1000000;
 
-	if (a->g.quiet && outcome == TDX_OUTCOME_OK)
-		return;
 	if (outcome != TDX_OUTCOME_OK) {
 		report_print_text(r->report, stderr, true);
 		fprintf(out, "tdxctl update: %s%s: %s\n",
@@ -362,6 +458,11 @@ static void result_print_text(const struct update_args *a, const struct update_r
 	if (r->held_signal)
 		fprintf(out, "  %s arrived after the image was handed to the kernel; it was held "
 			"until this verdict\n", strsignal(r->held_signal));
+	if (run->attempts > 1)
+		fprintf(out, "  attempt %u, after %llu.%01llu s of retrying\n", run->attempts,
+			(unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000 / 100));
+	if (run->stopped_by)
+		fprintf(out, "  %s stopped the retrying\n", strsignal(run->stopped_by));
 }
 
 /* One history line and one syslog line, whatever happened. */
@@ -378,7 +479,7 @@ static void result_record(const struct update_args *a, const struct update_resul
 	rec.command = r->dry_run ? "update --dry-run" : "update";
 	rec.old_version = r->old_version[0] ? r->old_version : NULL;
 	rec.new_version = r->new_version[0] ? r->new_version : NULL;
-	rec.image = a->image.path;
+	rec.image = r->image_path ? r->image_path : a->latest;
 	rec.image_sha256 = r->sha256[0] ? r->sha256 : NULL;
 	rec.format = r->format;
 	rec.failed_checks = names;
@@ -389,7 +490,9 @@ static void result_record(const struct update_args *a, const struct update_resul
 	rec.verdict = r->verdict;
 	rec.duration_ms = (tdx_monotonic_ns() - r->t0) / 1000000;
 	rec.exit_code = code;
-	if (tdx_history_append(NULL, tdx_history_path(a->history), &rec) < 0 && !a->g.json)
+	rec.attempt = a->retry_for_ms ? r->attempt : 0;
+	if (tdx_history_append(NULL, tdx_history_path(a->history), &rec) < 0 && !a->g.json &&
+	    !a->g.quiet)
 		cli_warn("could not record this attempt in %s", tdx_history_path(a->history));
 	tdx_history_syslog(&rec);
 	free(names);
@@ -439,12 +542,12 @@ static enum tdx_compat_verdict update_compat(struct tdx_ctx *ctx, const struct u
 	enum tdx_version_source src;
 	struct tdx_host_facts facts;
 	char *found = NULL;
-	const char *mpath = a->mapping;
+	const char *mpath = r->mapping_path ? r->mapping_path : a->mapping;
 	int rc;
 
 	if (a->version)
 		tdx_version_parse(a->version, &user);
-	rc = tdx_image_resolve_version(image, a->image.path, a->version ? &user : NULL, &v, &src);
+	rc = tdx_image_resolve_version(image, r->image_path, a->version ? &user : NULL, &v, &src);
 	if (rc == 0) {
 		vp = &v;
 	} else if (rc == -EINVAL) {
@@ -459,7 +562,7 @@ static enum tdx_compat_verdict update_compat(struct tdx_ctx *ctx, const struct u
 	if (vp)
 		tdx_version_format(vp, r->image_version, sizeof(r->image_version));
 
-	if (!mpath && tdx_mapping_locate(a->image.path, &found) == 0)
+	if (!mpath && tdx_mapping_locate(r->image_path, &found) == 0)
 		mpath = found;
 	if (mpath) {
 		rc = tdx_mapping_load(ctx, mpath, &mapping);
@@ -546,16 +649,43 @@ static int update_lock(struct tdx_ctx *ctx, struct tdx_host *host, struct tdx_ho
 	return rc;
 }
 
+static bool update_interrupted(struct update_result *r);
+
+/*
+ * The live builds' names, "vm1, vm2", for the one-line refusal: the gate's own report line
+ * says more, but a fleet's log wants the names first.
+ */
+static void gate_live_names(struct tdx_gate *gate, char *buf, size_t size)
+{
+	struct tdx_gate_entry *list = NULL;
+	size_t n = 0, len = 0;
+
+	buf[0] = '\0';
+	if (tdx_gate_list(gate, &list, &n) < 0)
+		n = 0;
+	for (size_t i = 0; i < n && len < size; i++) {
+		if (list[i].state != TDX_GATE_LIVE)
+			continue;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
+					list[i].name);
+	}
+	free(list);
+	if (!buf[0])
+		snprintf(buf, size, "(ended just now)");
+}
+
 /*
  * TD builds (kernel-update-path.md §4.2): close the gate VMM launchers check before a TD build,
- * and refuse while a recorded build is still running. It stays closed until the verdict. A dry
- * run only looks, so that it never holds up a launcher.
+ * then wait up to --wait-builds for the recorded builds to end; refuse (75) when some remain.
+ * It stays closed until the verdict, and a signal ends the wait at once. A dry run only looks,
+ * so that it never holds up a launcher.
  */
 static int update_gate(struct tdx_ctx *ctx, const struct update_args *a, struct update_result *r,
 		       struct tdx_gate **gate)
 {
 	struct tdx_gate_entry *list = NULL;
 	size_t n = 0, live = 0;
+	char names[256];
 	int rc;
 
 	rc = tdx_gate_new(ctx, NULL, gate);
@@ -579,12 +709,26 @@ static int update_gate(struct tdx_ctx *ctx, const struct update_args *a, struct 
 				       "no TD build in progress");
 		return rc < 0 ? rc : live ? -EBUSY : 0;
 	}
-	rc = tdx_gate_close(*gate, 0, r->report);
-	if (rc == -EALREADY)
+	if (phases_shown(a) && tdx_gate_list(*gate, &list, &n) == 0) {
+		for (size_t i = 0; i < n; i++)
+			live += list[i].state == TDX_GATE_LIVE;
+		if (live)
+			phase(a, r, "closing the TD-build gate; waiting up to %u.%03u s for %zu TD "
+			      "build(s) to end", a->wait_builds_ms / 1000, a->wait_builds_ms % 1000,
+			      live);
+	}
+	free(list);
+	rc = tdx_gate_close_stop(*gate, a->wait_builds_ms, &update_signal, r->report);
+	if (rc == -EBUSY) {
+		gate_live_names(*gate, names, sizeof(names));
+		result_set(r, TDX_OUTCOME_RETRY, "TD builds in progress: %s; retry later", names);
+	} else if (rc == -EINTR) {
+		update_interrupted(r);
+	} else if (rc == -EALREADY)
 		tdx_report_add(r->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
 			       "another process holds the TD-build gate in %s closed; nothing was "
 			       "changed; retry later", tdx_gate_get_dir(*gate));
-	else if (rc < 0 && rc != -EBUSY)
+	else if (rc < 0)
 		tdx_report_add(r->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
 			       "cannot close the TD-build gate in %s: %s; nothing was changed",
 			       tdx_gate_get_dir(*gate), strerror(-rc));
@@ -781,7 +925,8 @@ static void update_upload(struct tdx_ctx *ctx, const struct update_args *a,
 	*committed = true;
 	if (rc < 0) {
 		/* Whether anything started is judged below from the version file. */
-		cli_warn("%s/loading=0: %s", dir, strerror(-rc));
+		if (!a->g.quiet)
+			cli_warn("%s/loading=0: %s", dir, strerror(-rc));
 	}
 	rc = tdx_fwupload_wait_idle(ctx, dir, tdx_monotonic_ns() +
 				    (uint64_t)a->timeout_s * 1000000000ull, &r->run);
@@ -790,152 +935,464 @@ static void update_upload(struct tdx_ctx *ctx, const struct update_args *a,
 	      rc < 0 && !r->run.timed_out ? "; status unreadable" : "");
 }
 
-int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
+/* The host device, loading its kernel module first when asked to (and allowed to). */
+static struct tdx_host *update_host_open(struct tdx_ctx *ctx, const struct update_args *a,
+					 const struct update_result *r, const char *kmodule,
+					 bool root)
 {
-	struct update_args a = { .timeout_s = DEFAULT_TIMEOUT_S };
-	struct update_result r = { .phase = "pre-flight" };
+	struct tdx_host *host = NULL;
+	enum tdx_kmodule_state ks = TDX_KMODULE_UNKNOWN;
+	int rc;
+
+	if (tdx_host_open(ctx, &host) != -ENODEV || !a->load_module || !root)
+		return host;
+	tdx_kmodule_get_state(ctx, kmodule, &ks);
+	if (ks != TDX_KMODULE_NOT_LOADED)
+		return host;
+	phase(a, r, "loading kernel module %s", kmodule);
+	rc = tdx_kmodule_load(ctx, kmodule);
+	if (rc < 0 && !a->g.quiet)
+		cli_warn("could not load %s: %s", kmodule,
+			 rc == -EPERM ? "blacklisted" : strerror(-rc));
+	tdx_host_open(ctx, &host);
+	return host;
+}
+
+/* --latest's mapping file: --mapping, else mapping_file.json in DIR or a parent folder. */
+static int update_latest_mapping(struct tdx_ctx *ctx, const struct update_args *a,
+				 struct update_result *r, struct tdx_mapping **mapping)
+{
+	char *probe;
+	int rc;
+
+	*mapping = NULL;
+	if (a->mapping) {
+		r->mapping_path = strdup(a->mapping);
+	} else {
+		if (asprintf(&probe, "%s/" TDX_MAPPING_FILE_NAME, a->latest) < 0)
+			return -ENOMEM;
+		rc = tdx_mapping_locate(probe, &r->mapping_path);
+		free(probe);
+		if (rc < 0)
+			return 0;	/* none: rules 3 and 4 are skipped, as for an IMAGE */
+	}
+	if (!r->mapping_path)
+		return -ENOMEM;
+	rc = tdx_mapping_load(ctx, r->mapping_path, mapping);
+	if (rc < 0)
+		result_set(r, TDX_OUTCOME_INPUT, "cannot use the mapping file %s: %s; nothing was "
+			   "changed", r->mapping_path, rc == -EINVAL ?
+			   "not a valid Intel mapping file" : strerror(-rc));
+	return rc;
+}
+
+/*
+ * Every release @list holds, with its label: as JSON into r->considered, and as
+ * "1.5.08 running, 1.5.16 installable" into @text for the one-line verdicts.
+ */
+static void update_latest_describe(const struct tdx_releases *list, struct update_result *r,
+				   char *text, size_t size)
+{
+	char v[TDX_VERSION_STRLEN];
+	size_t len = 0;
+
+	r->considered = json_object_new_array();
+	text[0] = '\0';
+	for (size_t i = 0; i < tdx_releases_count(list); i++) {
+		const struct tdx_candidate *c = tdx_releases_get(list, i);
+		const char *reason = tdx_candidate_reason(c);
+		struct json_object *o = json_object_new_object();
+
+		if (c->have_version)
+			tdx_version_format(&c->version, v, sizeof(v));
+		else
+			snprintf(v, sizeof(v), "?");
+		json_object_object_add(o, "version", c->have_version ?
+				       json_object_new_string(v) : NULL);
+		json_object_object_add(o, "label", json_object_new_string(
+			tdx_release_label_name(c->label)));
+		json_object_object_add(o, "path", json_object_new_string(c->path));
+		json_object_object_add(o, "reason", json_str_or_null(reason));
+		json_object_array_add(r->considered, o);
+		if (len < size)
+			len += (size_t)snprintf(text + len, size - len, "%s%s %s", i ? ", " : "", v,
+						tdx_release_label_name(c->label));
+	}
+}
+
+/*
+ * --latest, for one attempt: the newest release under DIR this host can take in place,
+ * judged against the host as it is now (a retry judges again: another update may have run
+ * meanwhile). Returns 1 with r->image_path set when one was picked; 0 when the result is
+ * decided (nothing newer is installable: "already current"; DIR or the mapping unusable);
+ * -ENODEV when the running version is unreadable, so the host checks must say why.
+ */
+static int update_pick_latest(struct tdx_ctx *ctx, const struct update_args *a,
+			      struct tdx_host *host, struct update_result *r)
+{
+	struct tdx_compat_opts copts = { .allow_debug = a->image.allow_debug };
+	struct tdx_verify_opts vopts;
+	struct tdx_releases *list = NULL;
+	struct tdx_mapping *mapping = NULL;
+	struct tdx_host_status st;
+	struct tdx_host_facts facts;
+	char text[384], running[TDX_VERSION_STRLEN];
+	struct stat sb;
+	size_t idx;
+	int rc, ret = 0;
+
+	if (stat(a->latest, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		result_set(r, TDX_OUTCOME_INPUT, "cannot read the folder of releases %s: %s; "
+			   "nothing was changed", a->latest, access(a->latest, F_OK) < 0 ?
+			   strerror(errno) : "not a folder");
+		return 0;
+	}
+	rc = update_latest_mapping(ctx, a, r, &mapping);
+	if (rc < 0) {
+		if (!r->have_outcome)
+			result_set(r, TDX_OUTCOME_FAILED, "out of memory");
+		return 0;
+	}
+	tdx_host_collect(ctx, host, &st);
+	tdx_host_status_facts(&st, &facts);
+	if (!facts.have_running) {
+		ret = -ENODEV;
+		goto out;
+	}
+	tdx_version_format(&facts.running, running, sizeof(running));
+	rc = tdx_releases_scan(ctx, a->latest, &list);
+	if (rc == -ENOENT) {
+		result_set(r, TDX_OUTCOME_OK, "already current: the running module is %s and %s "
+			   "holds no release; nothing done", running, a->latest);
+		goto current;
+	}
+	if (rc < 0) {
+		result_set(r, rc == -ENOMEM ? TDX_OUTCOME_FAILED : TDX_OUTCOME_INPUT, "cannot "
+			   "read the folder of releases %s: %s; nothing was changed", a->latest,
+			   strerror(-rc));
+		goto out;
+	}
+	image_args_verify_opts(&a->image, &vopts);
+	copts.no_mapping = !mapping;
+	rc = tdx_releases_label(ctx, list, &facts, mapping, &copts, &vopts);
+	if (rc < 0) {
+		result_set(r, TDX_OUTCOME_FAILED, "cannot judge the releases under %s: %s; nothing "
+			   "was changed", a->latest, strerror(-rc));
+		goto out;
+	}
+	update_latest_describe(list, r, text, sizeof(text));
+	if (tdx_releases_pick_latest(list, &idx) == 0) {
+		const struct tdx_candidate *c = tdx_releases_get(list, idx);
+
+		r->image_path = strdup(c->path);
+		r->sig_path = c->sig_path ? strdup(c->sig_path) : NULL;
+		if (!r->image_path || (c->sig_path && !r->sig_path)) {
+			result_set(r, TDX_OUTCOME_FAILED, "out of memory");
+			goto out;
+		}
+		phase(a, r, "--latest: %s, the newest installable of %zu releases under %s (%s)",
+		      r->image_path, tdx_releases_count(list), a->latest, text);
+		ret = 1;
+		goto out;
+	}
+	result_set(r, TDX_OUTCOME_OK, "already current: the running module is %s and no newer "
+		   "release under %s is installable on this host (%s); nothing done", running,
+		   a->latest, text);
+current:
+	snprintf(r->old_version, sizeof(r->old_version), "%s", running);
+	snprintf(r->new_version, sizeof(r->new_version), "%s", running);
+out:
+	tdx_releases_free(list);
+	tdx_mapping_free(mapping);
+	return ret;
+}
+
+/*
+ * One attempt, from the first check to its history line. It takes and releases the update
+ * lock and the TD-build gate itself, so that nothing is held while a retry waits. The result
+ * stays in @r (zeroed by the caller) for the caller to print once it knows this attempt was
+ * the last; returns its outcome. When the image reached the kernel, signals stay blocked
+ * (update_upload()), so that one arriving during the verdict is reported as held.
+ */
+static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_args *args,
+				       unsigned int attempt, struct update_result *r)
+{
+	struct update_args a = *args;	/* the format default is per attempt */
 	struct tdx_verify_opts vopts;
 	struct tdx_image *image = NULL;
-	struct tdx_host *host = NULL;
+	struct tdx_host *host;
 	struct tdx_lock *lock = NULL;
 	struct tdx_gate *gate = NULL;
 	struct tdx_host_status st;
 	enum tdx_compat_verdict verdict = TDX_COMPAT_INCOMPATIBLE;
 	enum tdx_outcome oc;
-	const char *kmodule;
+	const char *kmodule = tdx_kmodule_name(a.module);
 	char why[512];
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	bool root, rawio, committed = false, same_version;
-	int rc, code;
+	int rc;
 
-	if (argp_parse(&update_argp, argc, argv, 0, NULL, &a))
-		return EXIT_USAGE;
-	r.t0 = tdx_monotonic_ns();
-	r.dry_run = a.dry_run;
-	update_signals_install();
-	if (tdx_report_new(&r.report) < 0)
-		return exit_from_outcome(TDX_OUTCOME_FAILED);
-	kmodule = tdx_kmodule_name(a.module);
+	r->phase = "pre-flight";
+	r->attempt = attempt;
+	r->t0 = tdx_monotonic_ns();
+	r->dry_run = a.dry_run;
+	if (tdx_report_new(&r->report) < 0)
+		return TDX_OUTCOME_FAILED;
 
 	/* 1. Pre-flight. Nothing below writes to the kernel until the upload. */
 	tdx_caller_get_privileges(&root, &rawio);
 	if (!root || !rawio)
-		tdx_report_add(r.report, TDX_CHK_HOST_PERMISSION, TDX_CHECK_FAIL,
+		tdx_report_add(r->report, TDX_CHK_HOST_PERMISSION, TDX_CHECK_FAIL,
 			       "%s: installing a module needs root with CAP_SYS_RAWIO; nothing was "
 			       "changed; run as root", root ? "CAP_SYS_RAWIO missing" : "not root");
 	else
-		tdx_report_add(r.report, TDX_CHK_HOST_PERMISSION, TDX_CHECK_PASS,
+		tdx_report_add(r->report, TDX_CHK_HOST_PERMISSION, TDX_CHECK_PASS,
 			       "root, CAP_SYS_RAWIO");
+	host = update_host_open(ctx, &a, r, kmodule, root);
 
-	rc = image_open(ctx, &a.image, r.report, &image, &oc, why, sizeof(why));
-	if (rc < 0 && oc != TDX_OUTCOME_INVALID_IMAGE) {
-		/* A permission failure comes first: it is probably why the file is unreadable. */
-		if (!preflight_failed(&r))
-			result_set(&r, oc, "%s; nothing was changed", why);
-		goto done;
-	}
-	if (image) {
-		image_args_verify_opts(&a.image, &vopts);
-		rc = tdx_image_verify(image, &vopts, r.report);
-		if (rc < 0 && rc != -EBADMSG) {
-			result_set(&r, TDX_OUTCOME_FAILED, "offline checks could not run: %s",
-				   strerror(-rc));
+	if (a.latest) {
+		if (update_pick_latest(ctx, &a, host, r) == 0)
+			goto done;
+	} else {
+		r->image_path = strdup(a.image.path);
+		r->sig_path = a.image.sig_path ? strdup(a.image.sig_path) : NULL;
+		if (!r->image_path || (a.image.sig_path && !r->sig_path)) {
+			result_set(r, TDX_OUTCOME_FAILED, "out of memory");
 			goto done;
 		}
 	}
-	phase(&a, &r, "image %s: %zu checks, %zu failed", a.image.path, tdx_report_count(r.report),
-	      tdx_report_count_status(r.report, TDX_CHECK_FAIL));
+	if (r->image_path) {
+		struct image_args img = a.image;
 
-	if (tdx_host_open(ctx, &host) == -ENODEV && a.load_module && root) {
-		enum tdx_kmodule_state ks = TDX_KMODULE_UNKNOWN;
-
-		tdx_kmodule_get_state(ctx, kmodule, &ks);
-		if (ks == TDX_KMODULE_NOT_LOADED) {
-			phase(&a, &r, "loading kernel module %s", kmodule);
-			rc = tdx_kmodule_load(ctx, kmodule);
-			if (rc < 0)
-				cli_warn("could not load %s: %s", kmodule,
-					 rc == -EPERM ? "blacklisted" : strerror(-rc));
-			tdx_host_open(ctx, &host);
+		img.path = r->image_path;
+		img.sig_path = r->sig_path;
+		rc = image_open(ctx, &img, r->report, &image, &oc, why, sizeof(why));
+		if (rc < 0 && oc != TDX_OUTCOME_INVALID_IMAGE) {
+			/* A permission failure comes first: probably why the file is unreadable. */
+			if (!preflight_failed(r))
+				result_set(r, oc, "%s; nothing was changed", why);
+			goto done;
 		}
+		if (image) {
+			image_args_verify_opts(&img, &vopts);
+			rc = tdx_image_verify(image, &vopts, r->report);
+			if (rc < 0 && rc != -EBADMSG) {
+				result_set(r, TDX_OUTCOME_FAILED, "offline checks could not "
+					   "run: %s", strerror(-rc));
+				goto done;
+			}
+		}
+		phase(&a, r, "image %s: %zu checks, %zu failed", r->image_path,
+		      tdx_report_count(r->report), tdx_report_count_status(r->report,
+									     TDX_CHECK_FAIL));
 	}
+
 	tdx_host_collect(ctx, host, &st);
 	if (!st.version_rc)
-		tdx_version_format(&st.version, r.old_version, sizeof(r.old_version));
+		tdx_version_format(&st.version, r->old_version, sizeof(r->old_version));
 	if (!st.remaining_rc) {
-		r.have_remaining_before = true;
-		r.remaining_before = st.remaining;
+		r->have_remaining_before = true;
+		r->remaining_before = st.remaining;
 	}
-	tdx_host_check_interface(ctx, &st, kmodule, r.report);
+	tdx_host_check_interface(ctx, &st, kmodule, r->report);
 	if (!a.format) {
 		/* The series with the seamldr/ folder (v3-v7) took only Intel's 0x100 blobs. */
 		a.format = st.layout == TDX_LAYOUT_SEAMLDR_DIR || st.layout == TDX_LAYOUT_V3 ?
 			   TDX_BLOB_FORMAT : TDX_IMAGE_FORMAT;
 		if (a.format == TDX_BLOB_FORMAT)
-			phase(&a, &r, "layout %s: sending format 0x100 (--image-format overrides)",
+			phase(&a, r, "layout %s: sending format 0x100 (--image-format overrides)",
 			      tdx_host_layout_name(st.layout));
 	}
-	if (!image)
+	if (!image) {
+		if (!r->image_path && !preflight_failed(r))
+			result_set(r, TDX_OUTCOME_FAILED, "cannot tell which release under %s "
+				   "is newer: the running module's version is unreadable (%s); "
+				   "nothing was changed; see 'tdxctl status'", a.latest,
+				   strerror(-st.version_rc));
 		goto done;
-	verdict = update_compat(ctx, &a, image, &st, &r);
-	if (r.have_outcome)
+	}
+	verdict = update_compat(ctx, &a, image, &st, r);
+	if (r->have_outcome)
 		goto done;
-	if (verdict == TDX_COMPAT_CURRENT && !preflight_failed(&r)) {
-		result_set(&r, TDX_OUTCOME_OK, "already current: the running module is %s, the "
+	if (verdict == TDX_COMPAT_CURRENT && !preflight_failed(r)) {
+		result_set(r, TDX_OUTCOME_OK, "already current: the running module is %s, the "
 			   "image's version; nothing done (--reinstall installs it again)",
-			   r.old_version);
-		snprintf(r.new_version, sizeof(r.new_version), "%s", r.old_version);
+			   r->old_version);
+		snprintf(r->new_version, sizeof(r->new_version), "%s", r->old_version);
 		goto done;
 	}
 	if (host)
-		tdx_host_check_ready(&st, r.report);
-	if (preflight_failed(&r) || update_interrupted(&r))
+		tdx_host_check_ready(&st, r->report);
+	if (preflight_failed(r) || update_interrupted(r))
 		goto done;
-	if (update_lock(ctx, host, &st, &r, &lock) < 0 || r.have_outcome)
+	if (update_lock(ctx, host, &st, r, &lock) < 0 || r->have_outcome)
 		goto done;
-	if (update_gate(ctx, &a, &r, &gate) < 0 || update_interrupted(&r))
+	if (update_gate(ctx, &a, r, &gate) < 0 || update_interrupted(r))
 		goto done;
-	r.upload_path = tdx_host_get_upload_path(host);
+	r->upload_path = tdx_host_get_upload_path(host);
 
 	/* 2. The image in the kernel's format. */
-	if (update_build(&a, image, &r, &buf, &len) < 0 || update_interrupted(&r))
+	if (update_build(&a, image, r, &buf, &len) < 0 || update_interrupted(r))
 		goto done;
-	phase(&a, &r, "pre-flight passed: %zu checks; image built (%zu bytes, format 0x%x)",
-	      tdx_report_count(r.report), len, r.format);
+	phase(&a, r, "pre-flight passed: %zu checks; image built (%zu bytes, format 0x%x)",
+	      tdx_report_count(r->report), len, r->format);
 	if (a.dry_run) {
-		result_set(&r, TDX_OUTCOME_OK, "dry run: every check passed; would write "
+		result_set(r, TDX_OUTCOME_OK, "dry run: every check passed; would write "
 			   "loading=1, %zu bytes (format 0x%x, sha256 %s) to %s/data, loading=0, "
 			   "then wait up to %u s for idle and expect version %s -> %s; nothing was "
-			   "written", len, r.format, r.sha256, r.upload_path, a.timeout_s,
-			   r.old_version, r.image_version);
+			   "written", len, r->format, r->sha256, r->upload_path, a.timeout_s,
+			   r->old_version, r->image_version);
 		goto done;
 	}
 
 	/* 3. The upload; 4. the verdict. */
-	same_version = strcmp(r.old_version, r.image_version) == 0;
-	update_upload(ctx, &a, &r, buf, len, &committed);
-	r.committed = committed;
+	same_version = strcmp(r->old_version, r->image_version) == 0;
+	update_upload(ctx, &a, r, buf, len, &committed);
+	r->committed = committed;
 	if (committed) {
-		update_verdict(host, &a, &r, same_version);
-		r.held_signal = update_signal_pending();
+		update_verdict(host, &a, r, same_version);
+		r->held_signal = update_signal_pending();
 	}
 
 done:
-	result_fill_advice(&r);
-	r.outcome = result_outcome(&r);
-	r.have_outcome = true;
-	code = exit_from_outcome(r.outcome);
-	if (a.g.json)
-		json_print(result_to_json(&r, code));
-	else
-		result_print_text(&a, &r);
-	result_record(&a, &r, code);
+	result_fill_advice(r);
+	r->outcome = result_outcome(r);
+	r->have_outcome = true;
+	result_record(&a, r, exit_from_outcome(r->outcome));
 	tdx_gate_free(gate);	/* reopens the TD-build gate */
 	tdx_lock_release(lock);
 	free(buf);
 	tdx_image_free(image);
 	tdx_host_free(host);
-	tdx_report_free(r.report);
+	return r->outcome;
+}
+
+/* Jitter for the backoff: getrandom(2) does not block once the pool is ready; else the time. */
+static uint32_t update_random(void)
+{
+	struct timespec ts;
+	uint32_t v;
+
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) == (ssize_t)sizeof(v))
+		return v;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint32_t)ts.tv_nsec * 2654435761u;
+}
+
+/*
+ * Wait @ms before the next attempt, with the signal mask of the program's start (@orig) so
+ * that SIGINT/SIGTERM/SIGHUP end the wait at once. The handled signals are blocked except
+ * inside ppoll(), which unblocks them atomically: one that arrives just before the wait still
+ * ends it. Returns false when a signal asked to stop. Leaves the mask at @orig.
+ */
+static bool update_backoff_sleep(uint64_t ms, const sigset_t *orig)
+{
+	uint64_t end = tdx_monotonic_ns() + ms * 1000000ull;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	while (!update_signal) {
+		uint64_t now = tdx_monotonic_ns();
+		struct timespec ts;
+
+		if (now >= end)
+			break;
+		ts.tv_sec = (time_t)((end - now) / 1000000000ull);
+		ts.tv_nsec = (long)((end - now) % 1000000000ull);
+		ppoll(NULL, 0, &ts, orig);
+	}
+	sigprocmask(SIG_SETMASK, orig, NULL);
+	return !update_signal;
+}
+
+/* --quiet: cron mails any output, so 0 and 75 say nothing and any other code one line. */
+static void result_print_quiet(const struct update_result *r)
+{
+	size_t i;
+
+	if (r->outcome == TDX_OUTCOME_OK || tdx_outcome_retryable(r->outcome))
+		return;
+	fprintf(stderr, "tdxctl update: %s%s: %s", r->outcome == TDX_OUTCOME_LOST ? "FATAL: " : "",
+		tdx_outcome_name(r->outcome), r->verdict);
+	/* A refusal's verdict names the check; its message says why and what to do. */
+	if (tdx_report_first_failure(r->report, &i) == 0 && strstr(r->verdict, "refused before"))
+		fprintf(stderr, ": %s", tdx_report_message(r->report, i));
+	fputc('\n', stderr);
+}
+
+/* One line per attempt that is retried: the final attempt's result is printed in full. */
+static void update_note_retry(const struct update_args *a, const struct update_result *r,
+			      uint64_t delay_ms)
+{
+	if (a->g.json || a->g.quiet)
+		return;
+	fprintf(stderr, "tdxctl update: attempt %u: %s: %s; attempt %u in %llu.%01llu s\n",
+		r->attempt, tdx_outcome_name(r->outcome), r->verdict, r->attempt + 1,
+		(unsigned long long)(delay_ms / 1000),
+		(unsigned long long)(delay_ms % 1000 / 100));
+}
+
+int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
+{
+	struct update_args a = { .timeout_s = DEFAULT_TIMEOUT_S,
+				 .wait_builds_ms = DEFAULT_WAIT_BUILDS_MS,
+				 .retry_interval_ms = DEFAULT_RETRY_INTERVAL_MS };
+	struct update_result r = { 0 };
+	struct update_run run = { 0 };
+	struct tdx_retry_policy policy;
+	enum tdx_outcome outcome;
+	uint64_t delay, elapsed_ms;
+	sigset_t orig;
+	int code, sig;
+
+	if (argp_parse(&update_argp, argc, argv, 0, NULL, &a))
+		return EXIT_USAGE;
+	/* --quiet promises one line at most: the library's own error lines would add more. */
+	if (a.g.quiet && tdx_ctx_get_log_priority(ctx) <= LOG_ERR)
+		tdx_ctx_set_log_priority(ctx, LOG_CRIT);
+	policy.base_ms = a.retry_interval_ms;
+	policy.cap_ms = a.retry_interval_ms * RETRY_CAP_FACTOR;
+	policy.budget_ms = a.retry_for_ms;
+	sigprocmask(SIG_BLOCK, NULL, &orig);
+	update_signals_install();
+
+	run.t0 = tdx_monotonic_ns();
+	for (;;) {
+		result_release(&r);
+		outcome = update_attempt(ctx, &a, ++run.attempts, &r);
+		if (!r.report) {
+			cli_err("update: out of memory");
+			return exit_from_outcome(TDX_OUTCOME_FAILED);
+		}
+		sig = update_signal_pending();
+		if (sig) {
+			if (a.retry_for_ms && tdx_outcome_retryable(outcome))
+				run.stopped_by = sig;
+			break;
+		}
+		elapsed_ms = (tdx_monotonic_ns() - run.t0) / 1000000;
+		if (!tdx_retry_next(&policy, outcome, run.attempts, elapsed_ms, update_random(),
+				    &delay))
+			break;
+		update_note_retry(&a, &r, delay);
+		if (!update_backoff_sleep(delay, &orig)) {
+			run.stopped_by = update_signal;
+			break;
+		}
+	}
+
+	code = exit_from_outcome(r.outcome);
+	if (a.g.json)
+		json_print(result_to_json(&a, &r, code, run.attempts, run.stopped_by));
+	else if (a.g.quiet)
+		result_print_quiet(&r);
+	else
+		result_print_text(&r, &run);
+	result_release(&r);
 	return code;
 }

@@ -22,7 +22,8 @@ _tdxctl()
 	convert) opts="$image_opts --output --format --sigstruct-output --force --json --quiet --help" ;;
 	status)  opts="--json --module --history --help" ;;
 	update)  opts="$image_opts --mapping --version --dry-run --json --quiet --timeout
-			--image-format --reinstall --module --load-module --history --help" ;;
+			--image-format --reinstall --module --load-module --history --latest
+			--wait-builds --retry-for --retry-interval --help" ;;
 	history) opts="--json -n --history --help" ;;
 	list)    opts="--json --mapping --no-mapping --running --seamldr --cpuid --key-hash --allow-debug --help" ;;
 	build)   opts="--ttl --wait --pid --rundir --json --quiet --help"
@@ -51,8 +52,11 @@ _tdxctl()
 	--mapping)
 		_filedir json
 		return ;;
-	--rundir)
+	--rundir|--latest)
 		_filedir -d
+		return ;;
+	--wait-builds|--retry-for|--retry-interval)
+		COMPREPLY=($(compgen -W "30s 1m 5m 30m 1h" -- "$cur"))
 		return ;;
 	--running|--seamldr|--cpuid|--ttl|--wait|--pid)
 		return ;;

@@ -601,6 +601,12 @@ static void close_report(struct tdx_gate *g, struct tdx_report *report,
 
 int tdx_gate_close(struct tdx_gate *g, unsigned int wait_ms, struct tdx_report *report)
 {
+	return tdx_gate_close_stop(g, wait_ms, NULL, report);
+}
+
+int tdx_gate_close_stop(struct tdx_gate *g, unsigned int wait_ms,
+			const volatile sig_atomic_t *stop, struct tdx_report *report)
+{
 	uint64_t deadline = now_ms() + wait_ms;
 	unsigned int interval = POLL_FIRST_MS;
 	struct tdx_gate_entry *list = NULL;
@@ -631,6 +637,12 @@ int tdx_gate_close(struct tdx_gate *g, unsigned int wait_ms, struct tdx_report *
 			live += list[i].state == TDX_GATE_LIVE;
 		if (!live || now_ms() >= deadline)
 			break;
+		if (stop && *stop) {
+			/* Asked to stop while builds remain: reopen, as for any failure. */
+			free(list);
+			tdx_gate_reopen(g);
+			return -EINTR;
+		}
 		free(list);
 		list = NULL;
 		sleep_ms(poll_next(&interval, deadline));

@@ -89,6 +89,8 @@ static struct json_object *history_record_to_json(const struct tdx_history_recor
 	json_object_object_add(o, "verdict", json_string_or_null(rec->verdict));
 	json_object_object_add(o, "duration_ms", json_object_new_int64((int64_t)rec->duration_ms));
 	json_object_object_add(o, "exit_code", json_object_new_int(rec->exit_code));
+	if (rec->attempt)
+		json_object_object_add(o, "attempt", json_object_new_int64(rec->attempt));
 	return o;
 }
 

@@ -125,6 +125,14 @@ int tdx_gate_query(struct tdx_gate *gate, bool *closed, pid_t *closer_pid);
  * lock, and do not fork without exec while the gate is closed (a child would keep it closed).
  */
 int tdx_gate_close(struct tdx_gate *gate, unsigned int wait_ms, struct tdx_report *report);
+/*
+ * tdx_gate_close(), but the wait for live builds ends early, with the gate open again and
+ * -EINTR (nothing recorded in @report), once *@stop is set (a signal handler's flag; may be
+ * NULL): a signal interrupts the poll's sleep, so an updater told to stop does not first sit
+ * out the whole wait.
+ */
+int tdx_gate_close_stop(struct tdx_gate *gate, unsigned int wait_ms,
+			const volatile sig_atomic_t *stop, struct tdx_report *report);
 /* Open the gate again if this handle closed it; harmless otherwise. */
 void tdx_gate_reopen(struct tdx_gate *gate);
 

@@ -277,6 +277,7 @@ struct tdx_history_record {
 	const char *verdict;		/* one line for people */
 	uint64_t duration_ms;
 	int exit_code;
+	unsigned int attempt;		/* 1, 2, ... within one retrying run; 0: not written */
 };
 
 /*

@@ -178,4 +178,29 @@ else
 	echo "SKIP: Intel's releases not found at $intel; their conformance checks did not run"
 fi
 
+# --- update: the new options' usage rules, and --latest/--quiet where no TDX host exists ------
+export TDXCTL_RUNDIR=$tmp/run TDXCTL_HISTORY=$tmp/history.jsonl
+run $tdxctl update --latest "$tmp" "$img"
+expect_rc 64 "update: IMAGE and --latest"
+run $tdxctl update --latest "$tmp" --sigstruct x
+expect_rc 64 "update: --latest with --sigstruct"
+run $tdxctl update --retry-interval 1s "$img"
+expect_rc 64 "update: --retry-interval without --retry-for"
+for bad_d in abc 5x -1s 2d; do
+	run $tdxctl update --wait-builds "$bad_d" "$img"
+	expect_rc 64 "update: --wait-builds $bad_d"
+done
+run $tdxctl update --retry-interval 10ms --retry-for 1m "$img"
+expect_rc 64 "update: --retry-interval below 100ms"
+run $tdxctl update --latest "$tmp/none" --quiet --retry-for 30s
+expect_rc 66 "update --latest: no such folder"
+[ -z "$out" ] && [ "$(printf '%s\n' "$errout" | wc -l)" = 1 ] && ok ||
+	bad "update --quiet: one stderr line, got '$out' / '$errout'"
+run $tdxctl update --latest "$tmp/none" --json --retry-for 30s
+expect_rc 66 "update --latest --json: no such folder"
+expect_json '[.outcome, .attempts, .retryable, .latest_dir]' \
+	"[\"input-error\",1,false,\"$tmp/none\"]" "update --latest --json"
+[ "$(grep -c '"attempt":1' "$tmp/history.jsonl")" = 2 ] && ok ||
+	bad "update --retry-for: the history records carry their attempt number"
+
 finish

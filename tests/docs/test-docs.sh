@@ -31,6 +31,13 @@ for c in $commands; do
 	done
 done
 
+# Every page renders (scdoc names the line it cannot read).
+if command -v scdoc >/dev/null; then
+	for page in "$man"/*.scd; do
+		if msg=$(scdoc <"$page" 2>&1 >/dev/null); then ok; else bad "$page: scdoc: $msg"; fi
+	done
+fi
+
 checks=$(sed -n 's/^TDX_CHECK([A-Z0-9_]*, *"\([^"]*\)".*/\1/p' "$src/lib/checks.def")
 [ "$(echo "$checks" | wc -l)" -gt 40 ] && ok || bad "too few checks parsed from checks.def"
 for name in $checks; do
