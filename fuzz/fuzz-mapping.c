@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Intel's mapping_file.json: tdx_mapping_parse, then every entry read back and looked up. */
+#include "fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct tdx_mapping *m = NULL;
+	char *json = (char *)fuzz_memdup(data, size);	/* not NUL-terminated: @len is the size */
+	int rc;
+
+	rc = tdx_mapping_parse(fuzz_ctx(), json, size, &m);
+	if (rc == 0) {
+		size_t n = tdx_mapping_count(m);
+
+		FUZZ_ASSERT(n > 0);
+		for (size_t i = 0; i < n; i++) {
+			const struct tdx_release_info *r = tdx_mapping_get(m, i);
+
+			FUZZ_ASSERT(r);
+			FUZZ_ASSERT(r->n_min_seamldr >= 1 &&
+				    r->n_min_seamldr <= TDX_MAPPING_MAX_SEAMLDR);
+			FUZZ_ASSERT(tdx_mapping_find(m, &r->version) == r);
+		}
+		FUZZ_ASSERT(!tdx_mapping_get(m, n));
+	} else {
+		FUZZ_ASSERT(rc == -EINVAL && !m);
+	}
+	tdx_mapping_free(m);
+	free(json);
+	return 0;
+}
