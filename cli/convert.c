@@ -147,19 +147,9 @@ static int verify_result(struct tdx_ctx *ctx, const struct convert_args *a,
 static int write_checked(struct tdx_ctx *ctx, const char *path, const uint8_t *buf, size_t len,
 			 bool force)
 {
-	uint8_t *back;
-	size_t back_len;
 	int rc = tdx_file_write_atomic(ctx, path, buf, len, force);
 
-	if (rc < 0)
-		return rc;
-	rc = tdx_file_read(ctx, path, len, &back, &back_len);
-	if (rc < 0)
-		return rc;
-	if (back_len != len || memcmp(back, buf, len) != 0)
-		rc = -EIO;
-	free(back);
-	return rc;
+	return rc < 0 ? rc : tdx_file_compare(ctx, path, buf, len);
 }
 
 static void report_json_result(const struct convert_args *a, const char *sig_out,

@@ -189,3 +189,42 @@ int tdx_file_write_atomic(struct tdx_ctx *ctx, const char *path, const uint8_t *
 	free(tmp);
 	return rc;
 }
+
+/*
+ * Read @path back in small pieces and compare it with @buf: proves what is on disk without a
+ * second copy of the image in memory. -EIO on any difference, including the size.
+ */
+int tdx_file_compare(struct tdx_ctx *ctx, const char *path, const uint8_t *buf, size_t len)
+{
+	uint8_t chunk[65536];
+	size_t off = 0;
+	ssize_t n;
+	int fd, rc = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		if (n == 0) {
+			if (off != len)
+				rc = -EIO;
+			break;
+		}
+		if ((size_t)n > len - off || memcmp(chunk, buf + off, (size_t)n) != 0) {
+			rc = -EIO;
+			break;
+		}
+		off += (size_t)n;
+	}
+	close(fd);
+	if (rc == -EIO)
+		dbg(ctx, "%s differs from what was written\n", path);
+	return rc;
+}

@@ -295,6 +295,9 @@ int tdx_file_read(struct tdx_ctx *ctx, const char *path, size_t max, uint8_t **b
 int tdx_file_write_atomic(struct tdx_ctx *ctx, const char *path, const uint8_t *buf, size_t len,
 			  bool force);
 
+/* Does @path hold exactly these @len bytes? Read back in pieces; -EIO when not. */
+int tdx_file_compare(struct tdx_ctx *ctx, const char *path, const uint8_t *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
