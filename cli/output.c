@@ -12,21 +12,6 @@ void json_print(struct json_object *obj)
 	json_object_put(obj);
 }
 
-struct json_object *json_hex(const uint8_t *buf, size_t len)
-{
-	static const char digits[] = "0123456789abcdef";
-	char out[2 * 512 + 1];
-
-	if (len > 512)
-		len = 512;
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = digits[buf[i] >> 4];
-		out[2 * i + 1] = digits[buf[i] & 0xf];
-	}
-	out[2 * len] = '\0';
-	return json_object_new_string(out);
-}
-
 /* One line a check: "  fail  signature: ...". Passing checks only when asked. */
 void report_print_text(const struct tdx_report *report, FILE *out, bool failures_only)
 {

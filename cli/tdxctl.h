@@ -51,8 +51,6 @@ int cmd_build(int argc, char **argv, struct tdx_ctx *ctx);
 
 /* Print a JSON object to stdout, pretty, with a trailing newline; then release it. */
 void json_print(struct json_object *obj);
-/* Hex of @len bytes as a new JSON string. */
-struct json_object *json_hex(const uint8_t *buf, size_t len);
 
 /* Report helpers shared by verify, convert and update (report.c). */
 void report_print_text(const struct tdx_report *report, FILE *out, bool failures_only);

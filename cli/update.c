@@ -26,7 +26,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 
 #include "config.h"
 #include "image-opts.h"
@@ -503,7 +502,6 @@ static int update_build(const struct update_args *a, const struct tdx_image *ima
 			struct update_result *r, uint8_t **buf, size_t *len)
 {
 	uint8_t md[TDX_SHA256_LEN];
-	unsigned int mdlen = 0;
 	int rc;
 
 	rc = tdx_image_build(image, a->format, buf, len);
@@ -512,13 +510,12 @@ static int update_build(const struct update_args *a, const struct tdx_image *ima
 			   "nothing was changed", a->format, strerror(-rc));
 		return rc;
 	}
-	if (!EVP_Digest(*buf, *len, md, &mdlen, EVP_sha256(), NULL) || mdlen != sizeof(md)) {
+	if (tdx_sha256(*buf, *len, md) < 0) {
 		result_set(r, TDX_OUTCOME_FAILED, "cannot hash the image (OpenSSL); nothing was "
 			   "changed");
 		return -EIO;
 	}
-	for (size_t i = 0; i < sizeof(md); i++)
-		snprintf(r->sha256 + 2 * i, 3, "%02x", md[i]);
+	tdx_hex_encode(md, sizeof(md), r->sha256);
 	r->format = a->format;
 	r->size = *len;
 	return 0;

@@ -218,17 +218,6 @@ out:
 	return exit_from_outcome(outcome);
 }
 
-static void hex_string(const uint8_t *buf, size_t len, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = digits[buf[i] >> 4];
-		out[2 * i + 1] = digits[buf[i] & 0xf];
-	}
-	out[2 * len] = '\0';
-}
-
 /* Everything inspect knows, as one JSON object; the text output is printed from it. */
 static struct json_object *inspect_to_json(const struct verify_args *a,
 					   const struct tdx_image *image,
@@ -297,18 +286,18 @@ static struct json_object *inspect_to_json(const struct verify_args *a,
 		json_object_array_add(cpuids, json_object_new_string(buf));
 	}
 	json_object_object_add(sj, "cpuid_table", cpuids);
-	hex_string(s->seamhash, TDX_SHA384_LEN, hex);
+	tdx_hex_encode(s->seamhash, TDX_SHA384_LEN, hex);
 	json_object_object_add(sj, "seamhash", json_object_new_string(hex));
 	json_object_object_add(o, "sigstruct", sj);
 
 	if (tdx_image_module_sha384(image, hash) == 0) {
-		hex_string(hash, TDX_SHA384_LEN, hex);
+		tdx_hex_encode(hash, TDX_SHA384_LEN, hex);
 		json_object_object_add(o, "module_sha384", json_object_new_string(hex));
 		json_object_object_add(o, "seamhash_matches", json_object_new_boolean(
 			memcmp(hash, s->seamhash, TDX_SHA384_LEN) == 0));
 	}
 	if (tdx_sigstruct_key_hash(s, key) == 0) {
-		hex_string(key, TDX_SHA384_LEN, hex);
+		tdx_hex_encode(key, TDX_SHA384_LEN, hex);
 		json_object_object_add(o, "signer_key_hash", json_object_new_string(hex));
 		json_object_object_add(o, "signer_is_intel", json_object_new_boolean(
 			memcmp(key, tdx_intel_key_hash, TDX_SHA384_LEN) == 0));

@@ -101,14 +101,3 @@ void tdx_log(struct tdx_ctx *ctx, int priority, const char *file, int line, cons
 	ctx->log_fn(ctx, priority, file, line, fn, format, args);
 	va_end(args);
 }
-
-void tdx_hex_encode(const uint8_t *in, size_t len, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 0xf];
-	}
-	out[2 * len] = '\0';
-}

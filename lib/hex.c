@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Hex strings for key hashes given on the command line or in configuration. */
+/* Hex strings: key hashes given on the command line, hashes shown to people and in JSON. */
 #include <errno.h>
 #include <string.h>
 
@@ -28,4 +28,15 @@ int tdx_hex_decode(const char *hex, uint8_t *out, size_t len)
 		out[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return 0;
+}
+
+void tdx_hex_encode(const uint8_t *in, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 0xf];
+	}
+	out[2 * len] = '\0';
 }

@@ -278,6 +278,11 @@ uint16_t tdx_checksum16(const uint8_t *buf, size_t len);
 
 /* Exactly 2 * @len hex digits (either case) into @len bytes; -EINVAL otherwise. */
 int tdx_hex_decode(const char *hex, uint8_t *out, size_t len);
+/* Lower-case hex of @len bytes into @out, which holds 2 * @len + 1 bytes. */
+void tdx_hex_encode(const uint8_t *in, size_t len, char *out);
+
+/* SHA-256 of @len bytes (signature.c: the one file that calls OpenSSL). */
+int tdx_sha256(const uint8_t *buf, size_t len, uint8_t out[TDX_SHA256_LEN]);
 
 /* ---- files (file.c): the only place image bytes are read from disk ------------------------- */
 

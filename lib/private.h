@@ -69,7 +69,5 @@ static inline int mem_is_zero(const uint8_t *p, size_t len)
  */
 int tdx_proc_start_time(pid_t pid, unsigned long long *start);
 
-/* Lower-case hex of @len bytes into @out, which holds 2 * @len + 1 bytes. */
-void tdx_hex_encode(const uint8_t *in, size_t len, char *out);
 
 #endif /* LIBTDXCTL_PRIVATE_H */

@@ -29,6 +29,15 @@ int tdx_sha384(const uint8_t *buf, size_t len, uint8_t out[TDX_SHA384_LEN])
 	return ok && n == TDX_SHA384_LEN ? 0 : -ENOMEM;
 }
 
+int tdx_sha256(const uint8_t *buf, size_t len, uint8_t out[TDX_SHA256_LEN])
+{
+	unsigned int n = TDX_SHA256_LEN;
+	int ok = EVP_Digest(buf, len, out, &n, EVP_sha256(), NULL);
+
+	ERR_clear_error();
+	return ok && n == TDX_SHA256_LEN ? 0 : -ENOMEM;
+}
+
 int tdx_sigstruct_key_hash(const struct tdx_sigstruct *sig, uint8_t out[TDX_SHA384_LEN])
 {
 	return tdx_sha384(sig->modulus, sizeof(sig->modulus), out);
