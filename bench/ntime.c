@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * ntime: run a command RUNS times and print each run's wall time in nanoseconds, one a line,
- * then "median NS". Built static (bench/run does it) so that it also runs in the emulated host,
+ * then "median NS" and "maxrss KIB" (the largest peak resident set of the runs, from wait4(2):
+ * busybox's time cannot tell it). Built static (bench/run does it) so that it also runs in the emulated host,
  * whose busybox `date` has no nanoseconds. The command's output goes to /dev/null; a run that
  * exits non-zero is reported and ends ntime with status 1.
  *
@@ -11,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +35,7 @@ static int cmp_u64(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	uint64_t *t;
+	long maxrss = 0;
 	int runs;
 
 	if (argc < 3 || (runs = atoi(argv[1])) < 1) {
@@ -44,6 +47,7 @@ int main(int argc, char **argv)
 		return 1;
 	for (int i = 0; i < runs; i++) {
 		uint64_t start = now_ns();
+		struct rusage ru;
 		int status;
 		pid_t pid = fork();
 
@@ -59,8 +63,10 @@ int main(int argc, char **argv)
 			execvp(argv[2], argv + 2);
 			_exit(127);
 		}
-		if (waitpid(pid, &status, 0) < 0)
+		if (wait4(pid, &status, 0, &ru) < 0)
 			return 1;
+		if (ru.ru_maxrss > maxrss)
+			maxrss = ru.ru_maxrss;
 		t[i] = now_ns() - start;
 		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 			fprintf(stderr, "ntime: %s: exit status %d\n", argv[2],
@@ -71,6 +77,7 @@ int main(int argc, char **argv)
 	}
 	qsort(t, (size_t)runs, sizeof(*t), cmp_u64);
 	printf("median %llu\n", (unsigned long long)t[runs / 2]);
+	printf("maxrss %ld\n", maxrss);
 	free(t);
 	return 0;
 }

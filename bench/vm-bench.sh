@@ -64,5 +64,11 @@ echo "RESULT verify_ns $($NT "$runs" tdxctl verify --key-hash "$KEYHASH" -q "$im
 echo "RESULT cat_ns $($NT "$runs" cat $files | sed -n 's/^median //p')"
 echo "RESULT update_overhead_ns $(update_overhead tdxctl update --key-hash "$KEYHASH" -q "$img")"
 echo "RESULT update_sm_ns $(median </tmp/sm)"
+# 4 for update itself: peak RSS of one real update with the largest legal image (496 pages).
+sim_load
+big=$F/big/tdx_module_1.5.09.img
+echo "RESULT update_big_size $(wc -c <"$big")"
+echo "RESULT update_big_maxrss_kib $($NT 1 tdxctl update --key-hash "$KEYHASH" -q "$big" |
+	sed -n 's/^maxrss //p')"
 echo "RESULT shell_overhead_ns $(update_overhead sh /tmp/shell-update.sh $UP "$img" 0)"
 echo "RESULT poll1s_overhead_ns $(update_overhead sh /tmp/shell-update.sh $UP "$img" 1)"
