@@ -14,18 +14,16 @@
 #include "config.h"
 #include "tdxctl.h"
 
+/* Summaries fit an 80-column --help: at most 63 characters. */
 static const struct cmd commands[] = {
 	{ "verify",  "check an image offline: format, sigstruct, signature, hash, ELF", cmd_verify },
 	{ "inspect", "show everything about an image", cmd_inspect },
-	{ "convert", "convert between blob 0x100, kernel image 0x200 and .bin+.sigstruct",
-	  cmd_convert },
-	{ "status",  "show the update path: module, P-SEAMLDR, budget, upload device, lock",
-	  cmd_status },
+	{ "convert", "convert between blob 0x100, image 0x200 and .bin + .sigstruct", cmd_convert },
+	{ "status",  "can an update start now? module, P-SEAMLDR, budget, lock, ...", cmd_status },
 	{ "update",  "install a module image into the running host, checked first", cmd_update },
 	{ "history", "show the update attempts recorded on this host", cmd_history },
-	{ "list",    "list the releases in a folder, each labelled against this host", cmd_list },
-	{ "build",   "record TD builds so that no update runs during one (the TD-build gate)",
-	  cmd_build },
+	{ "list",    "list the releases in a folder, labelled against this host", cmd_list },
+	{ "build",   "record TD builds, so that no update runs during one", cmd_build },
 };
 
 const char *argp_program_version = "tdxctl " TDXCTL_VERSION;
