@@ -26,12 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-
 #include "config.h"
-#include "image-opts.h"
-#include "tdx-compat.h"
-#include "tdx-gate.h"
-#include "tdx-host.h"
+#include "update.h"
 
 #define DEFAULT_TIMEOUT_S	120
 #define DEFAULT_WAIT_BUILDS_MS	(60 * 1000u)
@@ -50,25 +46,6 @@ static void update_on_signal(int sig)
 {
 	update_signal = sig;
 }
-
-struct update_args {
-	struct image_args image;
-	struct global_opts g;
-	const char *mapping;
-	const char *version;
-	const char *module;
-	const char *history;
-	const char *latest;		/* --latest DIR: the image is picked from DIR */
-	unsigned int format;
-	unsigned int timeout_s;
-	unsigned int wait_builds_ms;
-	uint64_t retry_for_ms;		/* 0: one attempt */
-	uint64_t retry_interval_ms;
-	bool have_retry_interval;
-	bool dry_run;
-	bool reinstall;
-	bool load_module;
-};
 
 enum {
 	OPT_MAPPING = 0x300, OPT_VERSION, OPT_DRY_RUN, OPT_TIMEOUT, OPT_FORMAT, OPT_REINSTALL,
@@ -238,265 +215,6 @@ static const struct argp update_argp = {
 	update_children, NULL, NULL
 };
 
-/* Everything the result, the history line and the syslog line are made of. */
-struct update_result {
-	struct tdx_report *report;
-	enum tdx_outcome outcome;
-	bool have_outcome;		/* set directly, not from a failed check */
-	uint64_t t0;
-	const char *phase;		/* where it ended: "pre-flight", "upload", "verdict" */
-	char verdict[512];		/* one line for people */
-	char advice[640];
-	char old_version[TDX_VERSION_STRLEN];
-	char new_version[TDX_VERSION_STRLEN];
-	char image_version[TDX_VERSION_STRLEN];
-	char sha256[2 * TDX_SHA256_LEN + 1];
-	unsigned int format;		/* sent (or would be): 0 when nothing was built */
-	size_t size;
-	char kernel_error[64];
-	bool have_kernel_error;
-	int started;			/* 1 yes, 0 unknown, -1 never written */
-	bool have_remaining_before, have_remaining_after;
-	unsigned int remaining_before, remaining_after;
-	int held_signal;
-	bool committed;			/* loading=0 was written: the kernel has the image */
-	bool dry_run;
-	const char *upload_path;
-	struct tdx_fwupload_run run;
-	unsigned int attempt;		/* 1, 2, ... within this run */
-	char *image_path;		/* this attempt's image (--latest: the release picked) */
-	char *sig_path;
-	char *mapping_path;		/* --latest: the mapping file used to pick */
-	struct json_object *considered;	/* --latest: every release found, with its label */
-};
-
-/* How the run of attempts ended, for the final result. */
-struct update_run {
-	unsigned int attempts;
-	int stopped_by;		/* the signal that ended the retrying, or 0 */
-	uint64_t t0;		/* the first attempt's start */
-};
-
-/* What one attempt owns after it ended: released before the next one, or at exit. */
-static void result_release(struct update_result *r)
-{
-	tdx_report_free(r->report);
-	free(r->image_path);
-	free(r->sig_path);
-	free(r->mapping_path);
-	json_object_put(r->considered);
-	memset(r, 0, sizeof(*r));
-}
-
-static bool phases_shown(const struct update_args *a)
-{
-	return !a->g.json && !a->g.quiet && isatty(STDERR_FILENO);
-}
-
-/* "[  0.123s] message" on a terminal only: the terminal output is not an interface. */
-static void __attribute__((format(printf, 3, 4)))
-phase(const struct update_args *a, const struct update_result *r, const char *fmt, ...)
-{
-	va_list args;
-
-	if (!phases_shown(a))
-		return;
-	fprintf(stderr, "[%8.3fs] ", (double)(tdx_monotonic_ns() - r->t0) / 1e9);
-	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
-	va_end(args);
-	fputc('\n', stderr);
-}
-
-static void __attribute__((format(printf, 3, 4)))
-result_set(struct update_result *r, enum tdx_outcome outcome, const char *fmt, ...)
-{
-	va_list args;
-
-	r->outcome = outcome;
-	r->have_outcome = true;
-	va_start(args, fmt);
-	vsnprintf(r->verdict, sizeof(r->verdict), fmt, args);
-	va_end(args);
-}
-
-static enum tdx_outcome result_outcome(const struct update_result *r)
-{
-	return r->have_outcome ? r->outcome : tdx_report_outcome(r->report);
-}
-
-static bool preflight_failed(const struct update_result *r)
-{
-	size_t i;
-
-	return r->have_outcome || tdx_report_first_failure(r->report, &i) == 0;
-}
-
-/* What to do next, by outcome, when no failed check already says it. */
-static void result_fill_advice(struct update_result *r)
-{
-	enum tdx_outcome outcome = result_outcome(r);
-	size_t i;
-
-	if (r->advice[0])
-		return;
-	if (!r->have_outcome && tdx_report_first_failure(r->report, &i) == 0) {
-		snprintf(r->verdict, sizeof(r->verdict), "refused before anything reached the "
-			 "kernel: %s failed", tdx_check_name(tdx_report_id(r->report, i)));
-		snprintf(r->advice, sizeof(r->advice), "%s", tdx_report_message(r->report, i));
-		return;
-	}
-	switch (outcome) {
-	case TDX_OUTCOME_OK:
-		break;
-	case TDX_OUTCOME_REJECTED:
-		snprintf(r->advice, sizeof(r->advice), "the running module %s is intact and every "
-			 "TD keeps running; the kernel or the P-SEAMLDR refused the image%s%s; the "
-			 "kernel log (dmesg) may say why; do not retry the same image unchanged",
-			 r->old_version, r->have_kernel_error ? " with " : "",
-			 r->have_kernel_error ? r->kernel_error : "");
-		break;
-	case TDX_OUTCOME_LOST:
-		snprintf(r->advice, sizeof(r->advice), "the TDX module is LOST: every TD on this "
-			 "host is gone and TDX stays down until a reboot; reboot now (the module "
-			 "is loaded again at boot)");
-		break;
-	case TDX_OUTCOME_RETRY:
-		snprintf(r->advice, sizeof(r->advice), "nothing changed; the running module %s "
-			 "is intact; try again later", r->old_version[0] ? r->old_version : "");
-		break;
-	default:
-		snprintf(r->advice, sizeof(r->advice), "%s", r->verdict);
-		break;
-	}
-}
-
-static struct json_object *json_str_or_null(const char *s)
-{
-	return s && *s ? json_object_new_string(s) : NULL;
-}
-
-static struct json_object *result_to_json(const struct update_args *a,
-					  const struct update_result *r, int code,
-					  unsigned int attempts, int stop_signal)
-{
-	enum tdx_outcome outcome = result_outcome(r);
-	struct json_object *o = json_object_new_object(), *failed = json_object_new_array();
-	char fmt[16];
-
-	for (size_t i = 0; i < tdx_report_count(r->report); i++) {
-		struct json_object *f;
-
-		if (tdx_report_status(r->report, i) != TDX_CHECK_FAIL)
-			continue;
-		f = json_object_new_object();
-		json_object_object_add(f, "check", json_object_new_string(
-			tdx_check_name(tdx_report_id(r->report, i))));
-		json_object_object_add(f, "message",
-				       json_object_new_string(tdx_report_message(r->report, i)));
-		json_object_array_add(failed, f);
-	}
-	snprintf(fmt, sizeof(fmt), "0x%x", r->format);
-	json_object_object_add(o, "outcome", json_object_new_string(tdx_outcome_name(outcome)));
-	json_object_object_add(o, "retryable",
-			       json_object_new_boolean(tdx_outcome_retryable(outcome)));
-	json_object_object_add(o, "exit_code", json_object_new_int(code));
-	json_object_object_add(o, "dry_run", json_object_new_boolean(r->dry_run));
-	json_object_object_add(o, "attempts", json_object_new_int64(attempts));
-	json_object_object_add(o, "retry_stopped_by", stop_signal ?
-			       json_object_new_string(strsignal(stop_signal)) : NULL);
-	json_object_object_add(o, "image", json_str_or_null(r->image_path));
-	json_object_object_add(o, "latest_dir", json_str_or_null(a->latest));
-	json_object_object_add(o, "mapping", json_str_or_null(r->mapping_path));
-	json_object_object_add(o, "considered", json_object_get(r->considered));
-	json_object_object_add(o, "phase", json_object_new_string(r->phase));
-	json_object_object_add(o, "verdict", json_object_new_string(r->verdict));
-	json_object_object_add(o, "old_version", json_str_or_null(r->old_version));
-	json_object_object_add(o, "new_version", json_str_or_null(r->new_version));
-	json_object_object_add(o, "image_version", json_str_or_null(r->image_version));
-	json_object_object_add(o, "image_sha256", json_str_or_null(r->sha256));
-	json_object_object_add(o, "format", r->format ? json_object_new_string(fmt) : NULL);
-	json_object_object_add(o, "size", r->format ? json_object_new_int64((int64_t)r->size)
-						    : NULL);
-	json_object_object_add(o, "kernel_error",
-			       r->have_kernel_error ? json_object_new_string(r->kernel_error)
-						    : NULL);
-	json_object_object_add(o, "uploaded", json_object_new_boolean(r->committed));
-	json_object_object_add(o, "upload_started", r->started < 0 ? json_object_new_boolean(0) :
-			       r->started > 0 ? json_object_new_boolean(1) : NULL);
-	json_object_object_add(o, "remaining_updates_before", r->have_remaining_before ?
-			       json_object_new_int64(r->remaining_before) : NULL);
-	json_object_object_add(o, "remaining_updates_after", r->have_remaining_after ?
-			       json_object_new_int64(r->remaining_after) : NULL);
-	json_object_object_add(o, "failed_checks", failed);
-	json_object_object_add(o, "advice", json_str_or_null(r->advice));
-	json_object_object_add(o, "signal_held", r->held_signal ?
-			       json_object_new_string(strsignal(r->held_signal)) : NULL);
-	json_object_object_add(o, "duration_ms", json_object_new_int64(
-		(int64_t)((tdx_monotonic_ns() - r->t0) / 1000000)));
-	json_object_object_add(o, "checks", report_to_json(r->report));
-	return o;
-}
-
-static void result_print_text(const struct update_result *r, const struct update_run *run)
-{
-	enum tdx_outcome outcome = result_outcome(r);
-	FILE *out = outcome == TDX_OUTCOME_OK ? stdout : stderr;
-	uint64_t ms = (tdx_monotonic_ns() - run->t0) / 1000000;
-
-	if (outcome != TDX_OUTCOME_OK) {
-		report_print_text(r->report, stderr, true);
-		fprintf(out, "tdxctl update: %s%s: %s\n",
-			outcome == TDX_OUTCOME_LOST ? "FATAL: " : "", tdx_outcome_name(outcome),
-			r->verdict);
-	} else {
-		fprintf(out, "tdxctl update: %s\n", r->verdict);
-	}
-	if (r->advice[0] && strcmp(r->advice, r->verdict) != 0)
-		fprintf(out, "  what to do: %s\n", r->advice);
-	if (r->held_signal)
-		fprintf(out, "  %s arrived after the image was handed to the kernel; it was held "
-			"until this verdict\n", strsignal(r->held_signal));
-	if (run->attempts > 1)
-		fprintf(out, "  attempt %u, after %llu.%01llu s of retrying\n", run->attempts,
-			(unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000 / 100));
-	if (run->stopped_by)
-		fprintf(out, "  %s stopped the retrying\n", strsignal(run->stopped_by));
-}
-
-/* One history line and one syslog line, whatever happened. */
-static void result_record(const struct update_args *a, const struct update_result *r, int code)
-{
-	const char **names = calloc(tdx_report_count(r->report) + 1, sizeof(*names));
-	struct tdx_history_record rec = { 0 };
-	size_t n = 0;
-
-	for (size_t i = 0; names && i < tdx_report_count(r->report); i++)
-		if (tdx_report_status(r->report, i) == TDX_CHECK_FAIL)
-			names[n++] = tdx_check_name(tdx_report_id(r->report, i));
-	rec.time = time(NULL);
-	rec.command = r->dry_run ? "update --dry-run" : "update";
-	rec.old_version = r->old_version[0] ? r->old_version : NULL;
-	rec.new_version = r->new_version[0] ? r->new_version : NULL;
-	rec.image = r->image_path ? r->image_path : a->latest;
-	rec.image_sha256 = r->sha256[0] ? r->sha256 : NULL;
-	rec.format = r->format;
-	rec.failed_checks = names;
-	rec.n_failed_checks = n;
-	rec.kernel_error = r->have_kernel_error ? r->kernel_error : NULL;
-	rec.uploaded = r->committed;
-	rec.outcome = tdx_outcome_name(result_outcome(r));
-	rec.verdict = r->verdict;
-	rec.duration_ms = (tdx_monotonic_ns() - r->t0) / 1000000;
-	rec.exit_code = code;
-	rec.attempt = a->retry_for_ms ? r->attempt : 0;
-	if (tdx_history_append(NULL, tdx_history_path(a->history), &rec) < 0 && !a->g.json &&
-	    !a->g.quiet)
-		cli_warn("could not record this attempt in %s", tdx_history_path(a->history));
-	tdx_history_syslog(&rec);
-	free(names);
-}
-
 /* The image's bytes for the kernel, with their SHA-256 for the record and for comparison. */
 static int update_build(const struct update_args *a, const struct tdx_image *image,
 			struct update_result *r, uint8_t **buf, size_t *len)
@@ -506,12 +224,12 @@ static int update_build(const struct update_args *a, const struct tdx_image *ima
 
 	rc = tdx_image_build(image, a->format, buf, len);
 	if (rc < 0) {
-		result_set(r, TDX_OUTCOME_FAILED, "cannot build the image in format 0x%x: %s; "
+		update_result_set(r, TDX_OUTCOME_FAILED, "cannot build the image in format 0x%x: %s; "
 			   "nothing was changed", a->format, strerror(-rc));
 		return rc;
 	}
 	if (tdx_sha256(*buf, *len, md) < 0) {
-		result_set(r, TDX_OUTCOME_FAILED, "cannot hash the image (OpenSSL); nothing was "
+		update_result_set(r, TDX_OUTCOME_FAILED, "cannot hash the image (OpenSSL); nothing was "
 			   "changed");
 		return -EIO;
 	}
@@ -564,7 +282,7 @@ static enum tdx_compat_verdict update_compat(struct tdx_ctx *ctx, const struct u
 	if (mpath) {
 		rc = tdx_mapping_load(ctx, mpath, &mapping);
 		if (rc < 0) {
-			result_set(r, TDX_OUTCOME_INPUT, "cannot use the mapping file %s: %s; "
+			update_result_set(r, TDX_OUTCOME_INPUT, "cannot use the mapping file %s: %s; "
 				   "nothing was changed",
 				   mpath, rc == -EINVAL ? "not a valid Intel mapping file"
 							: strerror(-rc));
@@ -579,7 +297,7 @@ static enum tdx_compat_verdict update_compat(struct tdx_ctx *ctx, const struct u
 	tdx_host_status_facts(st, &facts);
 	rc = tdx_compat_check(&facts, image, vp, release, &copts, r->report, &verdict);
 	if (rc < 0)
-		result_set(r, TDX_OUTCOME_FAILED, "compatibility check failed to run: %s",
+		update_result_set(r, TDX_OUTCOME_FAILED, "compatibility check failed to run: %s",
 			   strerror(-rc));
 	tdx_mapping_free(mapping);
 	free(found);
@@ -622,10 +340,10 @@ static int update_lock(struct tdx_ctx *ctx, struct tdx_host *host, struct tdx_ho
 		if (!now.version_rc)
 			tdx_version_format(&now.version, v, sizeof(v));
 		if (!now.version_rc && strcmp(v, r->image_version) == 0)
-			result_set(r, TDX_OUTCOME_OK, "already current: another update installed "
+			update_result_set(r, TDX_OUTCOME_OK, "already current: another update installed "
 				   "%s while this one was checking; nothing done", v);
 		else
-			result_set(r, TDX_OUTCOME_RETRY, "the running module changed from %s to %s "
+			update_result_set(r, TDX_OUTCOME_RETRY, "the running module changed from %s to %s "
 				   "during the checks (another update?); nothing was changed; run "
 				   "again", r->old_version, v);
 		return -EAGAIN;
@@ -706,11 +424,11 @@ static int update_gate(struct tdx_ctx *ctx, const struct update_args *a, struct 
 				       "no TD build in progress");
 		return rc < 0 ? rc : live ? -EBUSY : 0;
 	}
-	if (phases_shown(a) && tdx_gate_list(*gate, &list, &n) == 0) {
+	if (update_phases_shown(a) && tdx_gate_list(*gate, &list, &n) == 0) {
 		for (size_t i = 0; i < n; i++)
 			live += list[i].state == TDX_GATE_LIVE;
 		if (live)
-			phase(a, r, "closing the TD-build gate; waiting up to %u.%03u s for %zu TD "
+			update_phase(a, r, "closing the TD-build gate; waiting up to %u.%03u s for %zu TD "
 			      "build(s) to end", a->wait_builds_ms / 1000, a->wait_builds_ms % 1000,
 			      live);
 	}
@@ -718,7 +436,7 @@ static int update_gate(struct tdx_ctx *ctx, const struct update_args *a, struct 
 	rc = tdx_gate_close_stop(*gate, a->wait_builds_ms, &update_signal, r->report);
 	if (rc == -EBUSY) {
 		gate_live_names(*gate, names, sizeof(names));
-		result_set(r, TDX_OUTCOME_RETRY, "TD builds in progress: %s; retry later", names);
+		update_result_set(r, TDX_OUTCOME_RETRY, "TD builds in progress: %s; retry later", names);
 	} else if (rc == -EINTR) {
 		update_interrupted(r);
 	} else if (rc == -EALREADY)
@@ -754,7 +472,7 @@ static bool update_interrupted(struct update_result *r)
 {
 	if (!update_signal)
 		return false;
-	result_set(r, TDX_OUTCOME_FAILED, "interrupted by %s during the checks: nothing was "
+	update_result_set(r, TDX_OUTCOME_FAILED, "interrupted by %s during the checks: nothing was "
 		   "written to the kernel", strsignal(update_signal));
 	return true;
 }
@@ -812,20 +530,20 @@ static void update_verdict(struct tdx_host *host, const struct update_args *a,
 
 	rc = tdx_host_read_version(host, &now);
 	if (rc == -ENXIO) {
-		result_set(r, TDX_OUTCOME_LOST, "the TDX module was LOST during the update "
+		update_result_set(r, TDX_OUTCOME_LOST, "the TDX module was LOST during the update "
 			   "(version now fails with ENXIO%s%s): every TD is gone; reboot required",
 			   r->have_kernel_error ? "; kernel error " : "",
 			   r->have_kernel_error ? r->kernel_error : "");
 		return;
 	}
 	if (r->run.timed_out) {
-		result_set(r, TDX_OUTCOME_FAILED, "the kernel was still busy after %u s (status "
+		update_result_set(r, TDX_OUTCOME_FAILED, "the kernel was still busy after %u s (status "
 			   "not idle): the update is still running; do not reboot or retry now; "
 			   "watch 'tdxctl status' until the upload device is idle", a->timeout_s);
 		return;
 	}
 	if (rc < 0) {
-		result_set(r, TDX_OUTCOME_FAILED, "cannot read the module version after the "
+		update_result_set(r, TDX_OUTCOME_FAILED, "cannot read the module version after the "
 			   "update: %s; check 'tdxctl status'", strerror(-rc));
 		return;
 	}
@@ -833,7 +551,7 @@ static void update_verdict(struct tdx_host *host, const struct update_args *a,
 	if (strcmp(r->new_version, r->image_version) == 0 && !same_version_expected &&
 	    r->have_kernel_error) {
 		/* Kernels before the abort rule ran later steps after a failed one. */
-		result_set(r, TDX_OUTCOME_FAILED, "the kernel reported %s, yet the version now "
+		update_result_set(r, TDX_OUTCOME_FAILED, "the kernel reported %s, yet the version now "
 			   "reads %s: the update may be partial (some CPU failed a step); start no "
 			   "new TDs, check the kernel log, and reboot to get a consistent state",
 			   r->kernel_error, r->new_version);
@@ -841,7 +559,7 @@ static void update_verdict(struct tdx_host *host, const struct update_args *a,
 	}
 	if (strcmp(r->new_version, r->image_version) == 0 &&
 	    (!same_version_expected || (!r->have_kernel_error && r->started))) {
-		result_set(r, TDX_OUTCOME_OK, "%s the TDX module %s -> %s in %llu ms (upload "
+		update_result_set(r, TDX_OUTCOME_OK, "%s the TDX module %s -> %s in %llu ms (upload "
 			   "%llu ms, %zu bytes, format 0x%x)",
 			   same_version_expected ? "reinstalled" : "updated", r->old_version,
 			   r->new_version,
@@ -850,18 +568,18 @@ static void update_verdict(struct tdx_host *host, const struct update_args *a,
 		return;
 	}
 	if (strcmp(r->new_version, r->old_version) != 0) {
-		result_set(r, TDX_OUTCOME_FAILED, "the running module is now %s, neither the "
+		update_result_set(r, TDX_OUTCOME_FAILED, "the running module is now %s, neither the "
 			   "old %s nor the image's %s; TDX is running; check 'tdxctl status' and "
 			   "the kernel log", r->new_version, r->old_version, r->image_version);
 		return;
 	}
 	if (r->have_kernel_error && strcmp(r->run.error_after.code, "device-busy") == 0) {
-		result_set(r, TDX_OUTCOME_RETRY, "the kernel refused to start now (%s: a TD "
+		update_result_set(r, TDX_OUTCOME_RETRY, "the kernel refused to start now (%s: a TD "
 			   "build or migration is in progress); the running module %s is intact; "
 			   "retry later", r->kernel_error, r->old_version);
 		return;
 	}
-	result_set(r, TDX_OUTCOME_REJECTED, "the update was rejected (%s); the running module "
+	update_result_set(r, TDX_OUTCOME_REJECTED, "the update was rejected (%s); the running module "
 		   "%s is intact%s", r->have_kernel_error ? r->kernel_error :
 		   "the kernel reported no error, yet the version did not change",
 		   r->old_version, r->started ? "" : " (tdxctl could not confirm that its upload "
@@ -882,11 +600,11 @@ static void update_upload(struct tdx_ctx *ctx, const struct update_args *a,
 
 	*committed = false;
 	r->phase = "upload";
-	phase(a, r, "uploading %zu bytes (format 0x%x, sha256 %.16s...) to %s", len, r->format,
+	update_phase(a, r, "uploading %zu bytes (format 0x%x, sha256 %.16s...) to %s", len, r->format,
 	      r->sha256, dir);
 	rc = tdx_fwupload_begin(ctx, dir, &r->run);
 	if (rc < 0) {
-		result_set(r, TDX_OUTCOME_FAILED, "cannot start the upload (%s/loading=1: %s); "
+		update_result_set(r, TDX_OUTCOME_FAILED, "cannot start the upload (%s/loading=1: %s); "
 			   "nothing was changed", dir, strerror(-rc));
 		r->started = -1;
 		return;
@@ -897,7 +615,7 @@ static void update_upload(struct tdx_ctx *ctx, const struct update_args *a,
 		rc = -EINTR;	/* arrived after the last write, before the block */
 	if (rc == -ENODEV) {
 		/* Another writer owns the device: our loading=1 did nothing, leave theirs alone. */
-		result_set(r, TDX_OUTCOME_RETRY, "another upload owns the upload device (data: "
+		update_result_set(r, TDX_OUTCOME_RETRY, "another upload owns the upload device (data: "
 			   "ENODEV); nothing was changed; retry when it is idle");
 		r->started = -1;
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -907,17 +625,17 @@ static void update_upload(struct tdx_ctx *ctx, const struct update_args *a,
 		tdx_fwupload_abandon(ctx, dir);
 		r->started = -1;
 		if (rc == -EINTR)
-			result_set(r, TDX_OUTCOME_FAILED, "interrupted by %s before the image was "
+			update_result_set(r, TDX_OUTCOME_FAILED, "interrupted by %s before the image was "
 				   "handed to the kernel: abandoned (loading=-1); nothing was "
 				   "changed", strsignal(update_signal));
 		else
-			result_set(r, TDX_OUTCOME_FAILED, "writing the image failed at byte %zu of "
+			update_result_set(r, TDX_OUTCOME_FAILED, "writing the image failed at byte %zu of "
 				   "%zu: %s; abandoned (loading=-1); nothing was changed",
 				   r->run.written, len, strerror(-rc));
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return;
 	}
-	phase(a, r, "image written; handing it to the kernel (loading=0)");
+	update_phase(a, r, "image written; handing it to the kernel (loading=0)");
 	rc = tdx_fwupload_commit(ctx, dir);
 	*committed = true;
 	if (rc < 0) {
@@ -927,7 +645,7 @@ static void update_upload(struct tdx_ctx *ctx, const struct update_args *a,
 	}
 	rc = tdx_fwupload_wait_idle(ctx, dir, tdx_monotonic_ns() +
 				    (uint64_t)a->timeout_s * 1000000000ull, &r->run);
-	phase(a, r, "upload device %s after %llu ms (%u polls)%s", r->run.timed_out ? "still busy"
+	update_phase(a, r, "upload device %s after %llu ms (%u polls)%s", r->run.timed_out ? "still busy"
 	      : "idle", (unsigned long long)(r->run.upload_ns / 1000000), r->run.polls,
 	      rc < 0 && !r->run.timed_out ? "; status unreadable" : "");
 }
@@ -946,162 +664,13 @@ static struct tdx_host *update_host_open(struct tdx_ctx *ctx, const struct updat
 	tdx_kmodule_get_state(ctx, kmodule, &ks);
 	if (ks != TDX_KMODULE_NOT_LOADED)
 		return host;
-	phase(a, r, "loading kernel module %s", kmodule);
+	update_phase(a, r, "loading kernel module %s", kmodule);
 	rc = tdx_kmodule_load(ctx, kmodule);
 	if (rc < 0 && !a->g.quiet)
 		cli_warn("could not load %s: %s", kmodule,
 			 rc == -EPERM ? "blacklisted" : strerror(-rc));
 	tdx_host_open(ctx, &host);
 	return host;
-}
-
-/* --latest's mapping file: --mapping, else mapping_file.json in DIR or a parent folder. */
-static int update_latest_mapping(struct tdx_ctx *ctx, const struct update_args *a,
-				 struct update_result *r, struct tdx_mapping **mapping)
-{
-	char *probe;
-	int rc;
-
-	*mapping = NULL;
-	if (a->mapping) {
-		r->mapping_path = strdup(a->mapping);
-	} else {
-		if (asprintf(&probe, "%s/" TDX_MAPPING_FILE_NAME, a->latest) < 0)
-			return -ENOMEM;
-		rc = tdx_mapping_locate(probe, &r->mapping_path);
-		free(probe);
-		if (rc < 0)
-			return 0;	/* none: rules 3 and 4 are skipped, as for an IMAGE */
-	}
-	if (!r->mapping_path)
-		return -ENOMEM;
-	rc = tdx_mapping_load(ctx, r->mapping_path, mapping);
-	if (rc < 0)
-		result_set(r, TDX_OUTCOME_INPUT, "cannot use the mapping file %s: %s; nothing was "
-			   "changed", r->mapping_path, rc == -EINVAL ?
-			   "not a valid Intel mapping file" : strerror(-rc));
-	return rc;
-}
-
-/*
- * Every release @list holds, with its label: as JSON into r->considered, and as
- * "1.5.08 running, 1.5.16 installable" into @text for the one-line verdicts.
- */
-static void update_latest_describe(const struct tdx_releases *list, struct update_result *r,
-				   char *text, size_t size)
-{
-	char v[TDX_VERSION_STRLEN];
-	size_t len = 0;
-
-	r->considered = json_object_new_array();
-	text[0] = '\0';
-	for (size_t i = 0; i < tdx_releases_count(list); i++) {
-		const struct tdx_candidate *c = tdx_releases_get(list, i);
-		const char *reason = tdx_candidate_reason(c);
-		struct json_object *o = json_object_new_object();
-
-		if (c->have_version)
-			tdx_version_format(&c->version, v, sizeof(v));
-		else
-			snprintf(v, sizeof(v), "?");
-		json_object_object_add(o, "version", c->have_version ?
-				       json_object_new_string(v) : NULL);
-		json_object_object_add(o, "label", json_object_new_string(
-			tdx_release_label_name(c->label)));
-		json_object_object_add(o, "path", json_object_new_string(c->path));
-		json_object_object_add(o, "reason", json_str_or_null(reason));
-		json_object_array_add(r->considered, o);
-		if (len < size)
-			len += (size_t)snprintf(text + len, size - len, "%s%s %s", i ? ", " : "", v,
-						tdx_release_label_name(c->label));
-	}
-}
-
-/*
- * --latest, for one attempt: the newest release under DIR this host can take in place,
- * judged against the host as it is now (a retry judges again: another update may have run
- * meanwhile). Returns 1 with r->image_path set when one was picked; 0 when the result is
- * decided (nothing newer is installable: "already current"; DIR or the mapping unusable);
- * -ENODEV when the running version is unreadable, so the host checks must say why.
- */
-static int update_pick_latest(struct tdx_ctx *ctx, const struct update_args *a,
-			      struct tdx_host *host, struct update_result *r)
-{
-	struct tdx_compat_opts copts = { .allow_debug = a->image.allow_debug };
-	struct tdx_verify_opts vopts;
-	struct tdx_releases *list = NULL;
-	struct tdx_mapping *mapping = NULL;
-	struct tdx_host_status st;
-	struct tdx_host_facts facts;
-	char text[384], running[TDX_VERSION_STRLEN];
-	struct stat sb;
-	size_t idx;
-	int rc, ret = 0;
-
-	if (stat(a->latest, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
-		result_set(r, TDX_OUTCOME_INPUT, "cannot read the folder of releases %s: %s; "
-			   "nothing was changed", a->latest, access(a->latest, F_OK) < 0 ?
-			   strerror(errno) : "not a folder");
-		return 0;
-	}
-	rc = update_latest_mapping(ctx, a, r, &mapping);
-	if (rc < 0) {
-		if (!r->have_outcome)
-			result_set(r, TDX_OUTCOME_FAILED, "out of memory");
-		return 0;
-	}
-	tdx_host_collect(ctx, host, &st);
-	tdx_host_status_facts(&st, &facts);
-	if (!facts.have_running) {
-		ret = -ENODEV;
-		goto out;
-	}
-	tdx_version_format(&facts.running, running, sizeof(running));
-	rc = tdx_releases_scan(ctx, a->latest, &list);
-	if (rc == -ENOENT) {
-		result_set(r, TDX_OUTCOME_OK, "already current: the running module is %s and %s "
-			   "holds no release; nothing done", running, a->latest);
-		goto current;
-	}
-	if (rc < 0) {
-		result_set(r, rc == -ENOMEM ? TDX_OUTCOME_FAILED : TDX_OUTCOME_INPUT, "cannot "
-			   "read the folder of releases %s: %s; nothing was changed", a->latest,
-			   strerror(-rc));
-		goto out;
-	}
-	image_args_verify_opts(&a->image, &vopts);
-	copts.no_mapping = !mapping;
-	rc = tdx_releases_label(ctx, list, &facts, mapping, &copts, &vopts);
-	if (rc < 0) {
-		result_set(r, TDX_OUTCOME_FAILED, "cannot judge the releases under %s: %s; nothing "
-			   "was changed", a->latest, strerror(-rc));
-		goto out;
-	}
-	update_latest_describe(list, r, text, sizeof(text));
-	if (tdx_releases_pick_latest(list, &idx) == 0) {
-		const struct tdx_candidate *c = tdx_releases_get(list, idx);
-
-		r->image_path = strdup(c->path);
-		r->sig_path = c->sig_path ? strdup(c->sig_path) : NULL;
-		if (!r->image_path || (c->sig_path && !r->sig_path)) {
-			result_set(r, TDX_OUTCOME_FAILED, "out of memory");
-			goto out;
-		}
-		phase(a, r, "--latest: %s, the newest installable of %zu releases under %s (%s)",
-		      r->image_path, tdx_releases_count(list), a->latest, text);
-		ret = 1;
-		goto out;
-	}
-	result_set(r, TDX_OUTCOME_OK, "already current: the running module is %s and no newer "
-		   "release under %s is installable on this host (%s); nothing done", running,
-		   a->latest, text);
-current:
-	snprintf(r->old_version, sizeof(r->old_version), "%s", running);
-	snprintf(r->new_version, sizeof(r->new_version), "%s", running);
-out:
-	tdx_releases_free(list);
-	tdx_mapping_free(mapping);
-	return ret;
 }
 
 /*
@@ -1155,7 +724,7 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 		r->image_path = strdup(a.image.path);
 		r->sig_path = a.image.sig_path ? strdup(a.image.sig_path) : NULL;
 		if (!r->image_path || (a.image.sig_path && !r->sig_path)) {
-			result_set(r, TDX_OUTCOME_FAILED, "out of memory");
+			update_result_set(r, TDX_OUTCOME_FAILED, "out of memory");
 			goto done;
 		}
 	}
@@ -1167,20 +736,20 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 		rc = image_open(ctx, &img, r->report, &image, &oc, why, sizeof(why));
 		if (rc < 0 && oc != TDX_OUTCOME_INVALID_IMAGE) {
 			/* A permission failure comes first: probably why the file is unreadable. */
-			if (!preflight_failed(r))
-				result_set(r, oc, "%s; nothing was changed", why);
+			if (!update_preflight_failed(r))
+				update_result_set(r, oc, "%s; nothing was changed", why);
 			goto done;
 		}
 		if (image) {
 			image_args_verify_opts(&img, &vopts);
 			rc = tdx_image_verify(image, &vopts, r->report);
 			if (rc < 0 && rc != -EBADMSG) {
-				result_set(r, TDX_OUTCOME_FAILED, "offline checks could not "
+				update_result_set(r, TDX_OUTCOME_FAILED, "offline checks could not "
 					   "run: %s", strerror(-rc));
 				goto done;
 			}
 		}
-		phase(&a, r, "image %s: %zu checks, %zu failed", r->image_path,
+		update_phase(&a, r, "image %s: %zu checks, %zu failed", r->image_path,
 		      tdx_report_count(r->report), tdx_report_count_status(r->report,
 									     TDX_CHECK_FAIL));
 	}
@@ -1198,12 +767,12 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 		a.format = st.layout == TDX_LAYOUT_SEAMLDR_DIR || st.layout == TDX_LAYOUT_V3 ?
 			   TDX_BLOB_FORMAT : TDX_IMAGE_FORMAT;
 		if (a.format == TDX_BLOB_FORMAT)
-			phase(&a, r, "layout %s: sending format 0x100 (--image-format overrides)",
+			update_phase(&a, r, "layout %s: sending format 0x100 (--image-format overrides)",
 			      tdx_host_layout_name(st.layout));
 	}
 	if (!image) {
-		if (!r->image_path && !preflight_failed(r))
-			result_set(r, TDX_OUTCOME_FAILED, "cannot tell which release under %s "
+		if (!r->image_path && !update_preflight_failed(r))
+			update_result_set(r, TDX_OUTCOME_FAILED, "cannot tell which release under %s "
 				   "is newer: the running module's version is unreadable (%s); "
 				   "nothing was changed; see 'tdxctl status'", a.latest,
 				   strerror(-st.version_rc));
@@ -1212,8 +781,8 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 	verdict = update_compat(ctx, &a, image, &st, r);
 	if (r->have_outcome)
 		goto done;
-	if (verdict == TDX_COMPAT_CURRENT && !preflight_failed(r)) {
-		result_set(r, TDX_OUTCOME_OK, "already current: the running module is %s, the "
+	if (verdict == TDX_COMPAT_CURRENT && !update_preflight_failed(r)) {
+		update_result_set(r, TDX_OUTCOME_OK, "already current: the running module is %s, the "
 			   "image's version; nothing done (--reinstall installs it again)",
 			   r->old_version);
 		snprintf(r->new_version, sizeof(r->new_version), "%s", r->old_version);
@@ -1221,7 +790,7 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 	}
 	if (host)
 		tdx_host_check_ready(&st, r->report);
-	if (preflight_failed(r) || update_interrupted(r))
+	if (update_preflight_failed(r) || update_interrupted(r))
 		goto done;
 	if (update_lock(ctx, host, &st, r, &lock) < 0 || r->have_outcome)
 		goto done;
@@ -1232,10 +801,10 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 	/* 2. The image in the kernel's format. */
 	if (update_build(&a, image, r, &buf, &len) < 0 || update_interrupted(r))
 		goto done;
-	phase(&a, r, "pre-flight passed: %zu checks; image built (%zu bytes, format 0x%x)",
+	update_phase(&a, r, "pre-flight passed: %zu checks; image built (%zu bytes, format 0x%x)",
 	      tdx_report_count(r->report), len, r->format);
 	if (a.dry_run) {
-		result_set(r, TDX_OUTCOME_OK, "dry run: every check passed; would write "
+		update_result_set(r, TDX_OUTCOME_OK, "dry run: every check passed; would write "
 			   "loading=1, %zu bytes (format 0x%x, sha256 %s) to %s/data, loading=0, "
 			   "then wait up to %u s for idle and expect version %s -> %s; nothing was "
 			   "written", len, r->format, r->sha256, r->upload_path, a.timeout_s,
@@ -1253,10 +822,10 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 	}
 
 done:
-	result_fill_advice(r);
-	r->outcome = result_outcome(r);
+	update_result_advise(r);
+	r->outcome = update_result_outcome(r);
 	r->have_outcome = true;
-	result_record(&a, r, exit_from_outcome(r->outcome));
+	update_result_record(&a, r, exit_from_outcome(r->outcome));
 	tdx_gate_free(gate);	/* reopens the TD-build gate */
 	tdx_lock_release(lock);
 	free(buf);
@@ -1307,33 +876,6 @@ static bool update_backoff_sleep(uint64_t ms, const sigset_t *orig)
 	return !update_signal;
 }
 
-/* --quiet: cron mails any output, so 0 and 75 say nothing and any other code one line. */
-static void result_print_quiet(const struct update_result *r)
-{
-	size_t i;
-
-	if (r->outcome == TDX_OUTCOME_OK || tdx_outcome_retryable(r->outcome))
-		return;
-	fprintf(stderr, "tdxctl update: %s%s: %s", r->outcome == TDX_OUTCOME_LOST ? "FATAL: " : "",
-		tdx_outcome_name(r->outcome), r->verdict);
-	/* A refusal's verdict names the check; its message says why and what to do. */
-	if (tdx_report_first_failure(r->report, &i) == 0 && strstr(r->verdict, "refused before"))
-		fprintf(stderr, ": %s", tdx_report_message(r->report, i));
-	fputc('\n', stderr);
-}
-
-/* One line per attempt that is retried: the final attempt's result is printed in full. */
-static void update_note_retry(const struct update_args *a, const struct update_result *r,
-			      uint64_t delay_ms)
-{
-	if (a->g.json || a->g.quiet)
-		return;
-	fprintf(stderr, "tdxctl update: attempt %u: %s: %s; attempt %u in %llu.%01llu s\n",
-		r->attempt, tdx_outcome_name(r->outcome), r->verdict, r->attempt + 1,
-		(unsigned long long)(delay_ms / 1000),
-		(unsigned long long)(delay_ms % 1000 / 100));
-}
-
 int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 {
 	struct update_args a = { .timeout_s = DEFAULT_TIMEOUT_S,
@@ -1360,7 +902,7 @@ int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 
 	run.t0 = tdx_monotonic_ns();
 	for (;;) {
-		result_release(&r);
+		update_result_release(&r);
 		outcome = update_attempt(ctx, &a, ++run.attempts, &r);
 		if (!r.report) {
 			cli_err("update: out of memory");
@@ -1385,11 +927,11 @@ int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 
 	code = exit_from_outcome(r.outcome);
 	if (a.g.json)
-		json_print(result_to_json(&a, &r, code, run.attempts, run.stopped_by));
+		json_print(update_result_to_json(&a, &r, code, run.attempts, run.stopped_by));
 	else if (a.g.quiet)
-		result_print_quiet(&r);
+		update_result_print_quiet(&r);
 	else
-		result_print_text(&r, &run);
-	result_release(&r);
+		update_result_print_text(&r, &run);
+	update_result_release(&r);
 	return code;
 }
