@@ -340,34 +340,20 @@ out:
  */
 static int gate_probe_closed(struct tdx_gate *g, bool *closed, pid_t *closer)
 {
-	char path[PATH_MAX], buf[64], *end;
-	int fd, rc = 0;
-	ssize_t n;
+	char path[PATH_MAX], text[64], *end;
 	long pid;
+	int rc;
 
-	*closed = false;
 	if (closer)
 		*closer = 0;
 	gate_path(g, GATE_CLOSED, path, sizeof(path));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
-		flock(fd, LOCK_UN);
-	} else if (errno == EWOULDBLOCK) {
-		*closed = true;
-		n = pread(fd, buf, sizeof(buf) - 1, 0);
-		if (closer && n > 0) {
-			buf[n] = '\0';
-			errno = 0;
-			pid = strtol(buf, &end, 10);
-			if (!errno && end != buf && pid > 0 && pid <= INT_MAX)
-				*closer = (pid_t)pid;
-		}
-	} else {
-		rc = -errno;
+	rc = tdx_flock_probe(path, closed, text, sizeof(text));
+	if (rc == 0 && *closed && closer) {
+		errno = 0;
+		pid = strtol(text, &end, 10);
+		if (!errno && end != text && pid > 0 && pid <= INT_MAX)
+			*closer = (pid_t)pid;
 	}
-	close(fd);
 	return rc;
 }
 

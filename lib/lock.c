@@ -66,20 +66,24 @@ int tdx_lock_owner_parse(const char *s, struct tdx_lock_owner *owner)
 }
 
 
-static void lock_read_owner(int fd, struct tdx_lock_owner *owner)
+/* The holder's record, and whether that very process (PID and start time) still runs. */
+static void lock_owner_from_text(const char *text, struct tdx_lock_owner *owner)
 {
 	unsigned long long start;
-	char buf[64];
-	ssize_t n;
 
 	memset(owner, 0, sizeof(*owner));
-	n = pread(fd, buf, sizeof(buf) - 1, 0);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	if (tdx_lock_owner_parse(buf, owner) < 0)
+	if (tdx_lock_owner_parse(text, owner) < 0)
 		return;
 	owner->alive = tdx_proc_start_time(owner->pid, &start) == 0 && start == owner->starttime;
+}
+
+static void lock_read_owner(int fd, struct tdx_lock_owner *owner)
+{
+	char buf[64];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	lock_owner_from_text(buf, owner);
 }
 
 int tdx_lock_acquire(struct tdx_ctx *ctx, const char *dir, struct tdx_lock **lockp,
@@ -137,24 +141,15 @@ void tdx_lock_release(struct tdx_lock *lock)
 
 int tdx_lock_query(struct tdx_ctx *ctx, const char *dir, bool *held, struct tdx_lock_owner *owner)
 {
-	char path[PATH_MAX];
-	int fd, rc = 0;
+	char path[PATH_MAX], text[64];
+	int rc;
 
-	*held = false;
 	memset(owner, 0, sizeof(*owner));
 	snprintf(path, sizeof(path), "%s/%s", dir, LOCK_NAME);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
-		flock(fd, LOCK_UN);
-	} else if (errno == EWOULDBLOCK) {
-		*held = true;
-		lock_read_owner(fd, owner);
-	} else {
-		rc = -errno;
+	rc = tdx_flock_probe(path, held, text, sizeof(text));
+	if (rc < 0)
 		dbg(ctx, "flock %s: %s\n", path, strerror(-rc));
-	}
-	close(fd);
+	else if (*held)
+		lock_owner_from_text(text, owner);
 	return rc;
 }

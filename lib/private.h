@@ -3,6 +3,7 @@
 #ifndef LIBTDXCTL_PRIVATE_H
 #define LIBTDXCTL_PRIVATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <syslog.h>
@@ -68,6 +69,8 @@ static inline int mem_is_zero(const uint8_t *p, size_t len)
  * that has exited but is not reaped yet, -ENOENT for none (proc.c).
  */
 int tdx_proc_start_time(pid_t pid, unsigned long long *start);
+/* Is the flock on @path held, and what does its holder's record say (proc.c)? */
+int tdx_flock_probe(const char *path, bool *held, char *text, size_t size);
 
 
 #endif /* LIBTDXCTL_PRIVATE_H */
