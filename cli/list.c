@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * tdxctl list DIR: every release under DIR with its label against this host (installable,
- * running, older, other-line, ...), as lib/releases.c judges it. The host's facts come from
+ * running, older, other-line, ...), as lib/host/releases.c judges it. The host's facts come from
  * sysfs and CPUID, or from options, so releases can be judged for another host or without TDX.
  */
 #include <argp.h>

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Static analysis of lib/ and cli/ (the 'lint' suite):
 #   tests/lint/run-lint.sh clang-tidy|cppcheck BUILD_DIR SOURCE_ROOT
-# Uses BUILD_DIR/compile_commands.json restricted to lib/*.c and cli/*.c, the configuration in
+# Uses BUILD_DIR/compile_commands.json restricted to lib/**.c and cli/*.c, the configuration in
 # SOURCE_ROOT/.clang-tidy or tests/lint/cppcheck-suppressions.txt, and fails on any finding.
 # Exits 77 (skip) when the tool is not installed.
 set -eu
@@ -15,7 +15,7 @@ command -v jq >/dev/null || { echo "jq not installed: skipped"; exit 77; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# The project's own C files (SOURCE_ROOT/lib/*.c, SOURCE_ROOT/cli/*.c), once each: a file
+# The project's own C files (SOURCE_ROOT/lib/**.c, SOURCE_ROOT/cli/*.c), once each: a file
 # compiled twice, e.g. for the fuzz library, is analysed with its first command.
 tab=$(printf '\t')
 jq -r 'to_entries[] | "\(.key)\t\(.value.directory)\t\(.value.file)"' \
@@ -23,8 +23,8 @@ jq -r 'to_entries[] | "\(.key)\t\(.value.directory)\t\(.value.file)"' \
 	case $file in /*) path=$file ;; *) path=$dir/$file ;; esac
 	path=$(realpath -m "$path")
 	case ${path#"$src"/} in
-	lib/*/* | cli/*/*) ;;
-	lib/*.c | cli/*.c) echo "$key $path" ;;
+	cli/*/*) ;;
+	lib/*.c | lib/*/*.c | cli/*.c) echo "$key $path" ;;
 	esac
 done | sort -k2,2 -u -s >"$tmp/selected"
 keys=$(cut -d' ' -f1 "$tmp/selected" | paste -sd, -)
