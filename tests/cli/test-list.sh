@@ -92,6 +92,9 @@ if [ ! -f "$intel/mapping_file.json" ]; then
 	exit 77
 fi
 intel=$(cd "$intel" && pwd)
+# The mapping file is printed as the file actually read (symlinks resolved); release paths as
+# found under the folder given. ../shared may be reached through a symlink.
+intel_real=$(cd "$intel" && pwd -P)
 
 # list_expect WHAT WANT_LABELS WANT_LATEST OPTIONS...
 list_expect() {
@@ -106,7 +109,7 @@ list_expect() {
 list_expect "1.5.08 host" \
 	'[["1.5.01","older"],["1.5.05","older"],["1.5.06","older"],["1.5.08","running"],["1.5.09","installable"],["1.5.13","installable"],["1.5.16","installable"],["2.0.02","cpu"]]' \
 	'"1.5.16"' --running 1.5.08 --seamldr 1.5.02 --cpuid 0x806F8
-expect_json '.mapping' "\"$intel/mapping_file.json\"" "mapping found in DIR"
+expect_json '.mapping' "\"$intel_real/mapping_file.json\"" "mapping found in DIR"
 expect_json '.releases[6].path' "\"$intel/joined_files/1.5/tdx_module_1.5.16.blob\"" "blob path"
 expect_json '.releases[6].alt_path' \
 	"\"$intel/separate_files/1.5/1.5.16/tdx_module_1.5.16.bin\"" "its pair remembered"
@@ -147,7 +150,7 @@ expect_json '.mapping' null "--no-mapping"
 # A subfolder: the mapping file is found above it.
 run $tdxctl list "$intel/joined_files/1.5" --json --running 1.5.08 --seamldr 1.5.02 --cpuid 0x806F8
 expect_rc 0 "joined_files/1.5"
-expect_json '.mapping' "\"$intel/mapping_file.json\"" "mapping found in a parent folder"
+expect_json '.mapping' "\"$intel_real/mapping_file.json\"" "mapping found in a parent folder"
 expect_json '[(.releases | length), .latest]' '[7,"1.5.16"]' "joined_files/1.5: 7 releases"
 
 run $tdxctl list "$intel" --running 1.5.08 --seamldr 1.5.02 --cpuid 0x806F8
