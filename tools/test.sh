@@ -5,15 +5,41 @@
 # cppcheck, fuzz: corpus replay), the unit, cli and fuzz suites under valgrind memcheck, all but
 # vm again under AddressSanitizer + UndefinedBehaviorSanitizer, builds once more with clang
 # (-Werror), and runs each libFuzzer harness for $TDXCTL_FUZZ_SECONDS (default 20).
+# Prints the wall time of each stage. Tests write temporary files only under a private $TMPDIR,
+# which must be empty at the end; anything a test leaves there, or in /tmp under the project's
+# prefix (tdxctl*), counts as one failed test and is named.
 # Ends with one line "tests: N passed, N failed, N skipped"; exits non-zero if anything failed.
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
 
-tools/deps.sh
-
 status=0
 passed=0 failed=0 skipped=0
+run_start=$(date +%s)
+stage_name='' stage_start=0
+
+# stage NAME: close the running stage (print its wall time) and start the next one.
+stage() {
+	now=$(date +%s)
+	if [ -n "$stage_name" ]; then
+		printf '== %s: %ss\n' "$stage_name" $((now - stage_start))
+		timings="${timings:-}$(printf '%-48s %5ss' "$stage_name" $((now - stage_start)))
+"
+	fi
+	stage_name=$1 stage_start=$now
+	[ -z "$stage_name" ] || echo "== $stage_name"
+}
+
+stage "dependencies (tools/deps.sh)"
+tools/deps.sh
+
+# Every temporary file of every test goes below this folder; /tmp's own tdxctl* entries are
+# listed now so that only what this run adds is blamed.
+tmp_before=$(mktemp)
+find /tmp -mindepth 1 -maxdepth 1 -name 'tdxctl*' 2>/dev/null | sort >"$tmp_before"
+test_tmp=$(mktemp -d "${TMPDIR:-/tmp}/tdxctl-test-tmp.XXXXXX")
+trap 'rm -rf "$test_tmp" "$tmp_before"' EXIT
+export TMPDIR="$test_tmp"
 
 # Count one build directory's results from meson's machine-readable log (testlog-SETUP for a
 # --setup run).
@@ -37,18 +63,18 @@ setup() {
 	fi
 }
 
-echo "== gcc build, all suites"
+stage "gcc build, all suites"
 setup build
 ninja -C build
 meson test -C build --print-errorlogs --num-processes 2 || status=1
 tally build
 
-echo "== valgrind memcheck: unit, cli and fuzz-replay suites"
+stage "valgrind memcheck: unit, cli and fuzz-replay suites"
 meson test -C build --setup valgrind --print-errorlogs --num-processes 2 \
 	--suite unit --suite cli --suite fuzz || status=1
 tally build testlog-valgrind
 
-echo "== AddressSanitizer + UndefinedBehaviorSanitizer, all suites but vm"
+stage "AddressSanitizer + UBSan, all suites but vm and lint"
 setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 ninja -C build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -56,15 +82,15 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print
 	--no-suite lint || status=1
 tally build-asan
 
-echo "== clang build (warnings are errors)"
+stage "clang build (warnings are errors)"
 CC=clang setup build-clang
 ninja -C build-clang || status=1
 
 # Each harness counts as one test; fuzz/run.sh's last line is "fuzz: N passed, N failed; ...".
 fuzz_secs=${TDXCTL_FUZZ_SECONDS:-20}
-echo "== libFuzzer: each harness for $fuzz_secs s (fuzz/run.sh; longer: fuzz/run.sh 600)"
+stage "libFuzzer: each harness for $fuzz_secs s (fuzz/run.sh 600 for longer)"
 if command -v clang >/dev/null; then
-	fuzz_log=$(mktemp)
+	fuzz_log=$test_tmp/fuzz.log
 	fuzz/run.sh "$fuzz_secs" | tee "$fuzz_log" || true
 	fp=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' "$fuzz_log")
 	ff=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' "$fuzz_log")
@@ -79,6 +105,22 @@ else
 	skipped=$((skipped + 1))
 fi
 
+stage "leftovers: nothing in \$TMPDIR, no new tdxctl* in /tmp"
+left=$(find "$test_tmp" -mindepth 1 -maxdepth 1 ! -name fuzz.log 2>/dev/null | sort)
+new_tmp=$(find /tmp -mindepth 1 -maxdepth 1 -name 'tdxctl*' ! -path "$test_tmp" 2>/dev/null |
+	sort | comm -13 "$tmp_before" -)
+if [ -n "$left$new_tmp" ]; then
+	echo "FAIL: tests left files behind:"
+	printf '%s\n' $left $new_tmp | sed 's/^/  /'
+	failed=$((failed + 1))
+else
+	echo "ok: nothing left behind"
+	passed=$((passed + 1))
+fi
+stage ""
+
+printf '\nwall time per stage:\n%s' "$timings"
+printf '%-48s %5ss\n' "total" $(($(date +%s) - run_start))
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] || status=1
 exit $status
