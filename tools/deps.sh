@@ -1,14 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # Install what building and testing tdxctl needs on Debian 12, only if something is missing.
-# Runs as root (apt-get); prints what it installs.
+# Runs as root (apt-get); prints what it installs. debhelper (2.6 MB with what it pulls in) builds
+# the Debian package, lintian (6.6 MB) checks it (tests/package).
 set -eu
 
 packages="build-essential meson ninja-build pkg-config
 	libkmod-dev libudev-dev libjson-c-dev libssl-dev
 	scdoc bash-completion jq clang libclang-rt-14-dev valgrind cppcheck clang-tidy time
 	qemu-system-x86 busybox-static cpio kmod xz-utils debian-archive-keyring
-	ca-certificates systemd perl"
+	ca-certificates systemd perl
+	debhelper lintian"
 
 missing=""
 for p in $packages; do

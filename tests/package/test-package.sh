@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The Debian package as an administrator gets it: dpkg-buildpackage -us -uc -b from a copy of the
+# source in a temporary folder (it writes into the parent folder), lintian with no error or
+# warning, the exact file list (files.txt: paths and modes), the maintainer scripts leaving the
+# timer disabled, then the package unpacked into a scratch root and its tdxctl run on this
+# machine (--version) and in the emulated TDX host (--version, status) with one boot.
+#
+# usage: test-package.sh SOURCE_ROOT VERSION
+# Environment: TDXCTL_BUILD_DIR (the build whose tdx-mkfixture and libraries the guest uses),
+# TDXCTL_REQUIRE_VM (fail instead of skipping the guest part when QEMU is missing).
+# Exit status: 0 pass, 1 fail, 77 the guest part skipped (no qemu-system-x86_64) and the rest
+# passed.
+set -u
+src=$1
+version=$2
+here=$src/tests/package
+. "$src/tests/cli/lib.sh"
+
+for tool in dpkg-buildpackage dh lintian; do
+	command -v "$tool" >/dev/null || { echo "error: no $tool (tools/deps.sh installs it)" >&2; exit 1; }
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tdxctl-package.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# The source as it is (committed or not), without build folders or anything git ignores.
+tree=$tmp/tdxctl-$version
+mkdir "$tree"
+if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
+	git -C "$src" ls-files -z --cached --others --exclude-standard |
+		(cd "$src" && tar -c --null -T - 2>/dev/null) | tar -x -C "$tree"
+else
+	tar -C "$src" -c --exclude='./build*' . | tar -x -C "$tree"
+fi
+
+run dpkg-parsechangelog -l "$tree/debian/changelog" -S Version
+[ "$out" = "$version" ] && ok || bad "debian/changelog says $out, meson.build $version"
+
+echo "== dpkg-buildpackage -us -uc -b"
+if (cd "$tree" && dpkg-buildpackage -us -uc -b) >"$tmp/build.log" 2>&1; then ok; else
+	bad "dpkg-buildpackage failed:"
+	tail -n 40 "$tmp/build.log" >&2
+	finish
+	exit 1
+fi
+deb=$tmp/tdxctl_${version}_amd64.deb
+[ -f "$deb" ] && ok || { bad "no $(basename "$deb")"; finish; exit 1; }
+
+echo "== lintian"
+lintian --info "$tmp/tdxctl_${version}_amd64.changes" >"$tmp/lintian.log" 2>&1
+sed 's/^/   /' "$tmp/lintian.log"
+if grep -q '^[EW]: ' "$tmp/lintian.log"; then bad "lintian reports errors or warnings"; else ok; fi
+# An override only with its reason: a comment line right above each one.
+for f in "$tree"/debian/*lintian-overrides "$tree"/debian/source/lintian-overrides; do
+	[ -f "$f" ] || continue
+	awk '!/^#/ && NF && prev !~ /^#/ { print FILENAME ": " $0; bad = 1 } { prev = $0 }
+	     END { exit bad }' "$f" && ok || bad "lintian override without a reason above it"
+done
+
+echo "== file list"
+dpkg-deb -c "$deb" | awk '{ print $1, $6 }' >"$tmp/files.txt"
+if diff -u "$here/files.txt" "$tmp/files.txt" >&2; then ok; else bad "file list differs from files.txt"; fi
+
+# The timer is installed but not enabled: the postinst enables it only if it was enabled before.
+dpkg-deb -e "$deb" "$tmp/control"
+# Outside the "if ... was-enabled" block, nothing may enable or start a unit.
+own=$(awk '/deb-systemd-helper --quiet was-enabled/ { skip = 1; next }
+	   skip && /^[[:space:]]*fi[[:space:]]*$/ { skip = 0; next }
+	   !skip' "$tmp/control/postinst")
+expect_true "! printf '%s' \"\$own\" | grep -q 'deb-systemd-helper enable\|deb-systemd-invoke\|systemctl'" \
+	"postinst enables or starts nothing of its own accord"
+expect_true "grep -q 'was-enabled .tdxctl-update.timer' '$tmp/control/postinst'" \
+	"postinst keeps an operator's enable of the timer across upgrades"
+
+echo "== installed into a scratch root"
+root=$tmp/files/root
+mkdir -p "$root"
+dpkg-deb -x "$deb" "$root"
+run "$root/usr/sbin/tdxctl" --version
+expect_rc 0 "installed tdxctl --version"
+[ "$out" = "tdxctl $version" ] && ok || bad "installed tdxctl --version: '$out'"
+expect_true "[ -d '$root/var/lib/tdxctl/releases' ]" "/var/lib/tdxctl/releases"
+expect_true "grep -q '^ExecStart=/usr/sbin/tdxctl ' '$root/lib/systemd/system/tdxctl-update.service'" \
+	"the service runs /usr/sbin/tdxctl"
+
+echo "== in the emulated host"
+if ! command -v qemu-system-x86_64 >/dev/null; then
+	if [ -n "${TDXCTL_REQUIRE_VM:-}" ]; then
+		bad "no qemu-system-x86_64 (TDXCTL_REQUIRE_VM is set)"
+		finish
+		exit 1
+	fi
+	echo "skip: no qemu-system-x86_64"
+	finish || exit 1
+	exit 77
+fi
+build=$(cd "${TDXCTL_BUILD_DIR:-$src/build}" && pwd)
+mk=$build/tests/tdx-mkfixture
+"$mk" --genkey "$tmp/key.pem"
+"$mk" --key "$tmp/key.pem" --print-key-hash | tr -d '\n' >"$tmp/files/key.hash"
+cp "$src/tests/vm-tdxctl/guest-lib.sh" "$tmp/files/lib.sh"
+sed "s/@VERSION@/$version/" "$here/installed.sh" >"$tmp/installed.sh"
+TDXCTL_BUILD_DIR=$build "$src/tests/vm/run-scenario" "$tmp/installed.sh" --smp 1 \
+	--files "$tmp/files" | tee "$tmp/guest.log"
+guest_rc=${PIPESTATUS[0]}
+[ "$guest_rc" -eq 0 ] && ok || bad "guest scenario exited $guest_rc"
+grep -q '^== [0-9]* checks, 0 failed' "$tmp/guest.log" && ok || bad "guest checks did not all pass"
+finish
