@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "status.h"
 #include "tdx-gate.h"
 #include "tdx-host.h"
 #include "tdxctl.h"
@@ -17,15 +18,21 @@ struct status_args {
 	struct global_opts g;
 	const char *module;
 	const char *history;
+	bool prometheus;
+	const char *output;
 };
 
-enum { OPT_MODULE = 0x300, OPT_HISTORY };
+enum { OPT_MODULE = 0x300, OPT_HISTORY, OPT_PROMETHEUS };
 
 static const struct argp_option status_options[] = {
 	{ "json", 'j', NULL, 0, "Print the state as one JSON object", 0 },
 	{ "module", OPT_MODULE, "NAME", 0,
 	  "Kernel module providing the interface (default $TDXCTL_MODULE, else tdx_host)", 0 },
 	{ "history", OPT_HISTORY, "FILE", 0, "History file to take the last update from", 0 },
+	{ "prometheus", OPT_PROMETHEUS, NULL, 0,
+	  "Print node_exporter textfile-collector metrics instead (tdxctl(8) lists them)", 0 },
+	{ "output", 'o', "FILE", 0,
+	  "With --prometheus: write FILE atomically (a temporary file, then rename)", 0 },
 	{ 0 }
 };
 
@@ -43,8 +50,22 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 	case OPT_HISTORY:
 		a->history = arg;
 		return 0;
+	case OPT_PROMETHEUS:
+		a->prometheus = true;
+		return 0;
+	case 'o':
+		if (!*arg)
+			argp_error(state, "--output wants a file name");
+		a->output = arg;
+		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
+		return 0;
+	case ARGP_KEY_END:
+		if (a->output && !a->prometheus)
+			argp_error(state, "--output goes with --prometheus");
+		if (a->prometheus && a->g.json)
+			argp_error(state, "--prometheus and --json exclude each other");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -58,26 +79,9 @@ static const struct argp status_argp = {
 	"an update could start now.\v"
 	"Exit status: 0 an update can start now; 69 not on this host (unsupported, module lost, "
 	"no updates left, CPUs offline); 75 not now (upload busy, lock held, TD builds in "
-	"progress, TD-build gate closed); 77 run as root to see everything.",
+	"progress, TD-build gate closed); 77 run as root to see everything. With --prometheus: 0 "
+	"the metrics were written (readiness is in tdx_update_ready), 73 FILE cannot be written.",
 	NULL, NULL, NULL
-};
-
-/* The facts that are not checks: module, lock, last update. */
-struct status_extra {
-	const char *kmodule;
-	enum tdx_kmodule_state kstate;
-	int lock_rc;
-	bool lock_held;
-	struct tdx_lock_owner owner;
-	struct json_object *last;	/* the last attempt in the history, or NULL */
-	struct json_object *last_upload;	/* the last one that reached the kernel */
-	bool root, rawio;
-	int gate_rc;
-	size_t builds_live, builds_ignored;
-	bool gate_closed;
-	pid_t gate_closer;
-	struct json_object *live_names;	/* the live builds' names */
-	char live_text[256];		/* the same, "vm1, vm2" */
 };
 
 /* The last attempt, and the last one that reached the kernel (refusals and no-ops do not). */
@@ -305,7 +309,6 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 	struct tdx_host *host = NULL;
 	struct json_object *recs = NULL;
 	enum tdx_outcome outcome;
-	size_t skipped;
 
 	if (argp_parse(&status_argp, argc, argv, 0, NULL, &a))
 		return EXIT_USAGE;
@@ -317,8 +320,12 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 	tdx_host_collect(ctx, host, &st);
 	tdx_caller_get_privileges(&x.root, &x.rawio);
 	x.lock_rc = tdx_lock_query(ctx, tdx_lock_dir(), &x.lock_held, &x.owner);
-	if (tdx_history_read(ctx, tdx_history_path(a.history), 0, &recs, &skipped) == 0)
+	x.history_rc = tdx_history_read(ctx, tdx_history_path(a.history), 0, &recs,
+					&x.history_skipped);
+	if (x.history_rc == 0) {
 		status_last_records(recs, &x);
+		tdx_history_last_update(recs, &x.last_update);
+	}
 	json_object_put(recs);
 
 	status_read_gate(ctx, &x);
@@ -357,7 +364,9 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 			       "root, CAP_SYS_RAWIO");
 	outcome = tdx_report_outcome(report);
 
-	if (a.g.json)
+	if (a.prometheus)
+		outcome = status_write_prometheus(ctx, &st, &x, report, outcome, a.output);
+	else if (a.g.json)
 		json_print(status_to_json(&st, &x, report, outcome));
 	else
 		status_print_text(&st, &x, report, outcome);

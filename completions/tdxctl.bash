@@ -20,7 +20,7 @@ _tdxctl()
 	verify)  opts="$image_opts --json --quiet --help" ;;
 	inspect) opts="$image_opts --json --version --help" ;;
 	convert) opts="$image_opts --output --format --sigstruct-output --force --json --quiet --help" ;;
-	status)  opts="--json --module --history --help" ;;
+	status)  opts="--json --module --history --prometheus --output --help" ;;
 	update)  opts="$image_opts --mapping --version --dry-run --json --quiet --timeout
 			--image-format --reinstall --module --load-module --history --latest
 			--wait-builds --retry-for --retry-interval --help" ;;

@@ -296,6 +296,24 @@ void tdx_history_syslog(const struct tdx_history_record *rec);
 int tdx_history_read(struct tdx_ctx *ctx, const char *path, size_t n,
 		     struct json_object **records, size_t *skipped);
 
+#define TDX_HISTORY_OUTCOME_MAX	32
+
+/* The last update attempt that was not a dry run, each field taken only when well formed. */
+struct tdx_history_last {
+	bool found;			/* there is such a record */
+	bool time_ok;
+	time_t time;
+	bool exit_code_ok;		/* 0..255 */
+	int exit_code;
+	char outcome[TDX_HISTORY_OUTCOME_MAX];	/* a-z and '-' only; "" when missing or malformed */
+	bool old_ok, new_ok;
+	struct tdx_version old_version, new_version;
+	bool uploaded;			/* the image reached the kernel */
+};
+
+/* From tdx_history_read()'s @records (NULL allowed: nothing found). Pure: no I/O. */
+void tdx_history_last_update(struct json_object *records, struct tdx_history_last *last);
+
 #ifdef __cplusplus
 }
 #endif

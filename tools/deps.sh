@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Install what building and testing tdxctl needs on Debian 12, only if something is missing.
 # Runs as root (apt-get); prints what it installs. debhelper (2.6 MB with what it pulls in) builds
-# the Debian package, lintian (6.6 MB) checks it (tests/package).
+# the Debian package, lintian (6.6 MB) checks it (tests/package); prometheus (22.5 MB, for
+# promtool) and prometheus-node-exporter (4.1 MB) check the metrics (tests/cli). Their daemons
+# are not started by the tests, which run their own node exporter on 127.0.0.1.
 set -eu
 
 packages="build-essential meson ninja-build pkg-config
@@ -10,7 +12,7 @@ packages="build-essential meson ninja-build pkg-config
 	scdoc bash-completion jq clang libclang-rt-14-dev valgrind cppcheck clang-tidy time
 	qemu-system-x86 busybox-static cpio kmod xz-utils debian-archive-keyring
 	ca-certificates systemd perl
-	debhelper lintian"
+	debhelper lintian prometheus prometheus-node-exporter"
 
 missing=""
 for p in $packages; do

@@ -179,13 +179,27 @@ int tdx_history_read(struct tdx_ctx *ctx, const char *path, size_t n,
 	struct json_object *all;
 	char *line = NULL;
 	size_t cap = 0, len;
+	struct stat st;
 	ssize_t got;
+	int fd, rc;
 	FILE *f;
 
 	*skipped = 0;
-	f = fopen(path, "re");
-	if (!f)
+	/* Not blocking on a FIFO, and only a regular file: the path may be anyone's. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
 		return -errno;
+	rc = fstat(fd, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? 0 : -EINVAL;
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
 	all = json_object_new_array();
 	while ((got = getline(&line, &cap, f)) > 0) {
 		struct json_object *o;
@@ -204,7 +218,13 @@ int tdx_history_read(struct tdx_ctx *ctx, const char *path, size_t n,
 		json_object_array_add(all, o);
 	}
 	free(line);
+	/* A read error is not the end of the file: say so rather than return what came before. */
+	rc = ferror(f) ? -EIO : 0;
 	fclose(f);
+	if (rc) {
+		json_object_put(all);
+		return rc;
+	}
 	if (*skipped)
 		dbg(ctx, "%s: %zu unreadable line(s) skipped\n", path, *skipped);
 	len = json_object_array_length(all);

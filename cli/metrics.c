@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tdxctl status --prometheus: the state status gathers and judges, in the Prometheus text
+ * format that node_exporter's textfile collector reads. Every value is computed by status; here
+ * it is only printed. A fact that could not be read is left out and said so in
+ * tdx_fact_known{fact="..."} 0, so the file is always complete and valid. The text is built in
+ * memory first: the file is written whole (temporary file, fsync, rename) or not at all.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "status.h"
+#include "tdxctl.h"
+
+/* "# HELP" and "# TYPE" of one family; every family here is a gauge (nothing is a counter). */
+static void prom_family(FILE *f, const char *name, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+/*
+ * A label value as the text format wants it: backslash, double quote and newline escaped. The
+ * values are versions, check and outcome names, but some come from files: any other control or
+ * non-ASCII byte becomes '?', so the file stays valid whatever they hold.
+ */
+static void prom_label_value(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\\' || c == '"')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c < 0x20 || c >= 0x7f)
+			fputc('?', f);
+		else
+			fputc(c, f);
+	}
+}
+
+/* name{label="value"} 1: the one sample of an _info family or of a labelled gauge. */
+static void prom_labelled(FILE *f, const char *name, const char *label, const char *value,
+			  long long v)
+{
+	fprintf(f, "%s{%s=\"", name, label);
+	prom_label_value(f, value);
+	fprintf(f, "\"} %lld\n", v);
+}
+
+static void prom_gauge(FILE *f, const char *name, const char *help, long long v)
+{
+	prom_family(f, name, help);
+	fprintf(f, "%s %lld\n", name, v);
+}
+
+static const char *version_or_empty(bool ok, const struct tdx_version *v, char *buf, size_t size)
+{
+	return ok ? tdx_version_format(v, buf, size) : "";
+}
+
+/* A label value for why runtime update is (not) supported: one word, stable. */
+static const char *support_reason(enum tdx_update_support support)
+{
+	switch (support) {
+	case TDX_UPDATE_SUPPORTED:	return "supported";
+	case TDX_UPDATE_NO_DEVICE:	return "no-tdx-host";
+	case TDX_UPDATE_ERRATUM:	return "cpu-erratum";
+	case TDX_UPDATE_NO_FEATURE:	return "no-upload-device";
+	}
+	return "unknown";
+}
+
+/* The name of the first check that stands in the way, "none" when ready. */
+static const char *ready_reason(const struct tdx_report *report)
+{
+	size_t i;
+
+	if (tdx_report_first_failure(report, &i) < 0)
+		return "none";
+	return tdx_check_name(tdx_report_id(report, i));
+}
+
+struct fact {
+	const char *name;
+	bool known;
+};
+
+/* The whole file into @f. */
+static void metrics_print(FILE *f, const struct tdx_host_status *st, const struct status_extra *x,
+			  const struct tdx_report *report, enum tdx_outcome outcome)
+{
+	const struct tdx_history_last *lu = &x->last_update;
+	bool host = st->host_rc == 0;
+	bool module_known = host && (st->version_rc == 0 || st->version_rc == -ENXIO);
+	bool history_known = x->history_rc == 0 || x->history_rc == -ENOENT;
+	bool last_known = history_known &&
+			  (!lu->found || (lu->time_ok && lu->exit_code_ok && lu->outcome[0]));
+	const struct fact facts[] = {
+		{ "module", module_known },
+		{ "seamldr", host && st->seamldr_rc == 0 },
+		{ "updates_remaining", host && st->remaining_rc == 0 },
+		{ "cpus", st->cpus_rc == 0 },
+		{ "td_builds", x->gate_rc == 0 },
+		{ "history", history_known },
+		{ "last_update", last_known },
+	};
+	char v1[TDX_VERSION_STRLEN], v2[TDX_VERSION_STRLEN];
+
+	prom_gauge(f, "tdx_metrics_generated_timestamp_seconds",
+		   "When tdxctl wrote these metrics, in seconds since the epoch.", (long long)time(NULL));
+	prom_family(f, "tdx_fact_known", "Whether tdxctl could read a fact (0: unknown, and the "
+		    "metrics that show it are absent), by fact.");
+	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
+		prom_labelled(f, "tdx_fact_known", "fact", facts[i].name, facts[i].known);
+	prom_gauge(f, "tdx_host_interface_present", "Whether the kernel's TDX host interface "
+		   "(/sys/devices/faux/tdx_host) exists.", host);
+	prom_family(f, "tdx_runtime_update_supported", "Whether the host supports TDX module "
+		    "updates at runtime (1), or why not (reason).");
+	prom_labelled(f, "tdx_runtime_update_supported", "reason",
+		      support_reason(st->support), st->support == TDX_UPDATE_SUPPORTED);
+	if (module_known) {
+		prom_gauge(f, "tdx_module_lost", "1: the running TDX module was lost, every TD is "
+			   "gone and only a reboot brings TDX back.", st->version_rc == -ENXIO);
+	}
+	if (host && st->version_rc == 0) {
+		prom_family(f, "tdx_module_info", "The running TDX module's version.");
+		prom_labelled(f, "tdx_module_info", "version",
+			      tdx_version_format(&st->version, v1, sizeof(v1)), 1);
+	}
+	if (host && st->seamldr_rc == 0) {
+		prom_family(f, "tdx_seamldr_info", "The P-SEAMLDR's version.");
+		prom_labelled(f, "tdx_seamldr_info", "version",
+			      tdx_version_format(&st->seamldr, v1, sizeof(v1)), 1);
+	}
+	if (host && st->remaining_rc == 0)
+		prom_gauge(f, "tdx_updates_remaining", "How many more runtime updates the "
+			   "P-SEAMLDR allows before a reboot.", st->remaining);
+	if (st->cpus_rc == 0) {
+		prom_gauge(f, "tdx_cpus_present", "CPUs present.", tdx_cpuset_count(&st->present));
+		prom_gauge(f, "tdx_cpus_online", "CPUs online (an update needs every present CPU "
+			   "online).", tdx_cpuset_count(&st->online));
+	}
+	if (x->gate_rc == 0) {
+		prom_gauge(f, "tdx_td_builds_in_progress", "TD builds recorded with the TD-build gate "
+			   "and still live.", (long long)x->builds_live);
+		prom_gauge(f, "tdx_td_build_gate_closed", "1: an update holds the TD-build gate "
+			   "closed.", x->gate_closed);
+	}
+	prom_family(f, "tdx_update_ready", "1: an update could start now; 0: reason names the "
+		    "first check in the way (tdxctl-update(8)).");
+	prom_labelled(f, "tdx_update_ready", "reason", ready_reason(report),
+		      outcome == TDX_OUTCOME_OK);
+	if (history_known) {
+		prom_gauge(f, "tdx_history_lines_skipped", "Lines of the update history that could "
+			   "not be read (a write cut short, damage).", (long long)x->history_skipped);
+	}
+	if (last_known && lu->found) {
+		prom_gauge(f, "tdx_last_update_timestamp_seconds", "When the last update (not a dry "
+			   "run) was attempted, in seconds since the epoch.", (long long)lu->time);
+		prom_gauge(f, "tdx_last_update_exit_code", "The exit code of the last update "
+			   "(tdxctl(8): 0 updated or current, 75 try later, others failed).",
+			   lu->exit_code);
+		prom_family(f, "tdx_last_update_info", "The last update's outcome and the module "
+			    "versions before and after it.");
+		fputs("tdx_last_update_info{outcome=\"", f);
+		prom_label_value(f, lu->outcome);
+		fputs("\",old_version=\"", f);
+		prom_label_value(f, version_or_empty(lu->old_ok, &lu->old_version, v1, sizeof(v1)));
+		fputs("\",new_version=\"", f);
+		prom_label_value(f, version_or_empty(lu->new_ok, &lu->new_version, v2, sizeof(v2)));
+		fputs("\"} 1\n", f);
+	}
+}
+
+enum tdx_outcome status_write_prometheus(struct tdx_ctx *ctx, const struct tdx_host_status *st,
+					 const struct status_extra *x,
+					 const struct tdx_report *report, enum tdx_outcome outcome,
+					 const char *output)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int rc;
+
+	if (!f) {
+		cli_err("cannot build the metrics: %s", strerror(errno));
+		return TDX_OUTCOME_FAILED;
+	}
+	metrics_print(f, st, x, report, outcome);
+	if (fclose(f) != 0) {
+		cli_err("cannot build the metrics: %s", strerror(errno));
+		free(buf);
+		return TDX_OUTCOME_FAILED;
+	}
+	if (output) {
+		rc = tdx_file_write_atomic(ctx, output, (const uint8_t *)buf, len, true);
+		if (rc < 0)
+			cli_err("cannot write the metrics to %s: %s", output, strerror(-rc));
+	} else {
+		rc = fwrite(buf, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : -EIO;
+		if (rc < 0)
+			cli_err("cannot write the metrics to stdout");
+	}
+	free(buf);
+	return rc < 0 ? TDX_OUTCOME_OUTPUT : TDX_OUTCOME_OK;
+}
