@@ -4,7 +4,8 @@
 # source in a temporary folder (it writes into the parent folder), lintian with no error or
 # warning, the exact file list (files.txt: paths and modes), the maintainer scripts leaving the
 # timer disabled, then the package unpacked into a scratch root and its tdxctl run on this
-# machine (--version) and in the emulated TDX host (--version, status) with one boot.
+# machine (--version) and in the emulated TDX host with one boot: --version, status, and
+# status --prometheus for a ready host and after a lost module (promtool checks both files).
 #
 # usage: test-package.sh SOURCE_ROOT VERSION
 # Environment: TDXCTL_BUILD_DIR (the build whose tdx-mkfixture and libraries the guest uses),
@@ -17,7 +18,7 @@ version=$2
 here=$src/tests/package
 . "$src/tests/cli/lib.sh"
 
-for tool in dpkg-buildpackage dh lintian; do
+for tool in dpkg-buildpackage dh lintian promtool; do
 	command -v "$tool" >/dev/null || { echo "error: no $tool (tools/deps.sh installs it)" >&2; exit 1; }
 done
 
@@ -99,6 +100,13 @@ build=$(cd "${TDXCTL_BUILD_DIR:-$src/build}" && pwd)
 mk=$build/tests/tdx-mkfixture
 "$mk" --genkey "$tmp/key.pem"
 "$mk" --key "$tmp/key.pem" --print-key-hash | tr -d '\n' >"$tmp/files/key.hash"
+"$mk" --key "$tmp/key.pem" -o "$tmp/files/tdx_module_1.5.09.img"
+cat >"$tmp/files/mapping_file.json" <<'JSON'
+{ "Header": { "Copyright": "tdxctl tests", "Info": "test releases", "Version": "1.0" },
+  "tdx_module_releases": [
+    { "version": "1.5.09", "min_module_version_for_td_preserving": "1.5.01",
+      "min_seamldr_versions": [ "1.5.00", "2.0.00" ], "tdx_feature0": "0x226F3F0FBF" } ] }
+JSON
 cp "$src/tests/vm-tdxctl/guest-lib.sh" "$tmp/files/lib.sh"
 sed "s/@VERSION@/$version/" "$here/installed.sh" >"$tmp/installed.sh"
 TDXCTL_BUILD_DIR=$build "$src/tests/vm/run-scenario" "$tmp/installed.sh" --smp 1 \
@@ -106,4 +114,11 @@ TDXCTL_BUILD_DIR=$build "$src/tests/vm/run-scenario" "$tmp/installed.sh" --smp 1
 guest_rc=${PIPESTATUS[0]}
 [ "$guest_rc" -eq 0 ] && ok || bad "guest scenario exited $guest_rc"
 grep -q '^== [0-9]* checks, 0 failed' "$tmp/guest.log" && ok || bad "guest checks did not all pass"
+# The guest's metrics files pass promtool here.
+for m in ready lost; do
+	full=$(tr -d '\r' <"$tmp/guest.log" | sed -n "/^--- metrics $m\$/,/^--- end\$/p" | sed '1d;$d')
+	if [ -z "$full" ]; then bad "no '$m' metrics from the guest"; continue; fi
+	msg=$(printf '%s\n' "$full" | promtool check metrics 2>&1) && [ -z "$msg" ] && ok ||
+		bad "guest metrics '$m': promtool check metrics: $msg"
+done
 finish
