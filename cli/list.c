@@ -118,7 +118,7 @@ static const struct argp list_argp = {
 	"older, other-line, below-minimum, seamldr, cpu, debug, svn, invalid, unlisted or "
 	"no-version. Each release is verified, not just named.\v"
 	"Exit status: 0 listed (even when nothing is installable), 66 DIR or the mapping file "
-	"unreadable, 65 the mapping file invalid, 64 usage error. See tdxctl-list(8).",
+	"unreadable or the mapping file invalid, 64 usage error. See tdxctl-list(8).",
 	NULL, NULL, NULL
 };
 
@@ -325,9 +325,11 @@ static enum tdx_outcome mapping_open(struct tdx_ctx *ctx, const struct list_args
 	rc = tdx_mapping_load(ctx, *path, m);
 	if (rc == 0)
 		return TDX_OUTCOME_OK;
+	/* Like update: a mapping file that cannot be used is an input error (66), never 65. */
 	if (rc == -EINVAL) {
-		cli_err("%s is not a valid mapping file", *path);
-		return TDX_OUTCOME_INVALID_IMAGE;
+		cli_err("%s is not a valid Intel mapping file: nothing listed; fix or replace it, "
+			"or give --mapping FILE or --no-mapping", *path);
+		return TDX_OUTCOME_INPUT;
 	}
 	cli_err("cannot read %s: %s", *path, strerror(-rc));
 	return rc == -ENOMEM ? TDX_OUTCOME_FAILED : TDX_OUTCOME_INPUT;

@@ -65,11 +65,11 @@ static int get_string(struct tdx_ctx *ctx, struct json_object *obj, const char *
 	struct json_object *v;
 
 	if (!json_object_object_get_ex(obj, key, &v)) {
-		err(ctx, "mapping file: %s: key \"%s\" is missing", where, key);
+		err(ctx, "mapping file: %s: key \"%s\" is missing\n", where, key);
 		return -EINVAL;
 	}
 	if (!json_object_is_type(v, json_type_string)) {
-		err(ctx, "mapping file: %s: key \"%s\" is %s, expected a string", where, key,
+		err(ctx, "mapping file: %s: key \"%s\" is %s, expected a string\n", where, key,
 		    json_kind(v));
 		return -EINVAL;
 	}
@@ -83,7 +83,7 @@ static int parse_version_value(struct tdx_ctx *ctx, const char *s, const char *w
 {
 	/* tdx_version_parse() accepts a trailing newline (sysfs); a JSON value must not. */
 	if (strchr(s, '\n') || tdx_version_parse(s, v) < 0) {
-		err(ctx, "mapping file: %s: key \"%s\": \"%.40s\" is not a version X.Y.ZZ", where,
+		err(ctx, "mapping file: %s: key \"%s\": \"%.40s\" is not a version X.Y.ZZ\n", where,
 		    key, s);
 		return -EINVAL;
 	}
@@ -130,7 +130,7 @@ static int parse_entry(struct tdx_ctx *ctx, struct json_object *entry, size_t i,
 
 	entry_name(entry, i, where, sizeof(where));
 	if (!json_object_is_type(entry, json_type_object)) {
-		err(ctx, "mapping file: %s of \"%s\" is %s, expected an object", where,
+		err(ctx, "mapping file: %s of \"%s\" is %s, expected an object\n", where,
 		    KEY_RELEASES, json_kind(entry));
 		return -EINVAL;
 	}
@@ -147,24 +147,24 @@ static int parse_entry(struct tdx_ctx *ctx, struct json_object *entry, size_t i,
 		rc = get_string(ctx, entry, where, KEY_FEATURES0, &s);
 	if (rc == 0 && parse_hex64(s, &r->features0) < 0) {
 		err(ctx, "mapping file: %s: key \"%s\": \"%.40s\" is not a hex number 0x... of at "
-		    "most 64 bits", where, KEY_FEATURES0, s);
+		    "most 64 bits\n", where, KEY_FEATURES0, s);
 		rc = -EINVAL;
 	}
 	if (rc < 0)
 		return rc;
 
 	if (!json_object_object_get_ex(entry, KEY_MIN_SEAMLDR, &arr)) {
-		err(ctx, "mapping file: %s: key \"%s\" is missing", where, KEY_MIN_SEAMLDR);
+		err(ctx, "mapping file: %s: key \"%s\" is missing\n", where, KEY_MIN_SEAMLDR);
 		return -EINVAL;
 	}
 	if (!json_object_is_type(arr, json_type_array)) {
-		err(ctx, "mapping file: %s: key \"%s\" is %s, expected an array of strings", where,
+		err(ctx, "mapping file: %s: key \"%s\" is %s, expected an array of strings\n", where,
 		    KEY_MIN_SEAMLDR, json_kind(arr));
 		return -EINVAL;
 	}
 	n = json_object_array_length(arr);
 	if (n == 0 || n > TDX_MAPPING_MAX_SEAMLDR) {
-		err(ctx, "mapping file: %s: key \"%s\" has %zu entries, expected 1 to %u", where,
+		err(ctx, "mapping file: %s: key \"%s\" has %zu entries, expected 1 to %u\n", where,
 		    KEY_MIN_SEAMLDR, n, TDX_MAPPING_MAX_SEAMLDR);
 		return -EINVAL;
 	}
@@ -174,7 +174,7 @@ static int parse_entry(struct tdx_ctx *ctx, struct json_object *entry, size_t i,
 
 		snprintf(key, sizeof(key), "%s[%zu]", KEY_MIN_SEAMLDR, j);
 		if (!json_object_is_type(e, json_type_string)) {
-			err(ctx, "mapping file: %s: key \"%s\" is %s, expected a string", where,
+			err(ctx, "mapping file: %s: key \"%s\" is %s, expected a string\n", where,
 			    key, json_kind(e));
 			return -EINVAL;
 		}
@@ -194,22 +194,22 @@ static int parse_root(struct tdx_ctx *ctx, struct json_object *root, struct tdx_
 	size_t n;
 
 	if (!json_object_is_type(root, json_type_object)) {
-		err(ctx, "mapping file: the top level is %s, expected an object",
+		err(ctx, "mapping file: the top level is %s, expected an object\n",
 		    json_kind(root));
 		return -EINVAL;
 	}
 	if (!json_object_object_get_ex(root, KEY_RELEASES, &arr)) {
-		err(ctx, "mapping file: key \"%s\" is missing", KEY_RELEASES);
+		err(ctx, "mapping file: key \"%s\" is missing\n", KEY_RELEASES);
 		return -EINVAL;
 	}
 	if (!json_object_is_type(arr, json_type_array)) {
-		err(ctx, "mapping file: key \"%s\" is %s, expected an array", KEY_RELEASES,
+		err(ctx, "mapping file: key \"%s\" is %s, expected an array\n", KEY_RELEASES,
 		    json_kind(arr));
 		return -EINVAL;
 	}
 	n = json_object_array_length(arr);
 	if (n == 0) {
-		err(ctx, "mapping file: \"%s\" lists no release", KEY_RELEASES);
+		err(ctx, "mapping file: \"%s\" lists no release\n", KEY_RELEASES);
 		return -EINVAL;
 	}
 	m->releases = calloc(n, sizeof(*m->releases));
@@ -227,7 +227,7 @@ static int parse_root(struct tdx_ctx *ctx, struct json_object *root, struct tdx_
 
 				tdx_version_format(&r->version, v, sizeof(v));
 				err(ctx, "mapping file: entry %zu: version %s is already listed by "
-				    "entry %zu", i, v, j);
+				    "entry %zu\n", i, v, j);
 				return -EINVAL;
 			}
 		}
@@ -248,16 +248,16 @@ int tdx_mapping_parse(struct tdx_ctx *ctx, const char *json, size_t len,
 
 	*mapping = NULL;
 	if (!json || len == 0) {
-		err(ctx, "mapping file: empty");
+		err(ctx, "mapping file: empty\n");
 		return -EINVAL;
 	}
 	if (len > TDX_MAPPING_MAX_SIZE || len > INT_MAX) {
-		err(ctx, "mapping file: %zu bytes, more than the %u accepted", len,
+		err(ctx, "mapping file: %zu bytes, more than the %u accepted\n", len,
 		    TDX_MAPPING_MAX_SIZE);
 		return -EINVAL;
 	}
 	if (memchr(json, '\0', len)) {
-		err(ctx, "mapping file: contains a NUL byte: not a JSON text");
+		err(ctx, "mapping file: contains a NUL byte: not a JSON text\n");
 		return -EINVAL;
 	}
 	tok = json_tokener_new();
@@ -269,7 +269,7 @@ int tdx_mapping_parse(struct tdx_ctx *ctx, const char *json, size_t len,
 	json_tokener_free(tok);
 	if (!root || jerr != json_tokener_success) {
 		/* A truncated text stops json-c in json_tokener_continue: also "not JSON". */
-		err(ctx, "mapping file: not valid JSON: %s (near byte %zu)",
+		err(ctx, "mapping file: not valid JSON: %s (near byte %zu)\n",
 		    jerr == json_tokener_continue ? "unexpected end of text" :
 		    json_tokener_error_desc(jerr), end);
 		json_object_put(root);
@@ -277,7 +277,7 @@ int tdx_mapping_parse(struct tdx_ctx *ctx, const char *json, size_t len,
 	}
 	for (; end < len; end++) {
 		if (!strchr(" \t\r\n", json[end])) {
-			err(ctx, "mapping file: text after the JSON object at byte %zu", end);
+			err(ctx, "mapping file: text after the JSON object at byte %zu\n", end);
 			json_object_put(root);
 			return -EINVAL;
 		}
@@ -294,7 +294,7 @@ int tdx_mapping_parse(struct tdx_ctx *ctx, const char *json, size_t len,
 		tdx_mapping_free(m);
 		return rc;
 	}
-	dbg(ctx, "mapping file: %zu releases", m->count);
+	dbg(ctx, "mapping file: %zu releases\n", m->count);
 	*mapping = m;
 	return 0;
 }
@@ -308,12 +308,12 @@ int tdx_mapping_load(struct tdx_ctx *ctx, const char *path, struct tdx_mapping *
 	*mapping = NULL;
 	rc = tdx_file_read(ctx, path, TDX_MAPPING_MAX_SIZE, &buf, &len);
 	if (rc < 0) {
-		err(ctx, "%s: cannot read: %s", path, strerror(-rc));
+		err(ctx, "%s: cannot read: %s\n", path, strerror(-rc));
 		return rc;
 	}
 	rc = tdx_mapping_parse(ctx, (const char *)buf, len, mapping);
 	if (rc < 0)
-		err(ctx, "%s: not a usable mapping file", path);
+		err(ctx, "%s: not a usable mapping file\n", path);
 	free(buf);
 	return rc;
 }

@@ -144,7 +144,7 @@ static int scan_file(struct tdx_ctx *ctx, struct tdx_releases *list, const char 
 	if (is_regular(sig) && is_regular(path))
 		rc = list_add(list, path, sig);
 	else {
-		dbg(ctx, "%s: no %s beside it: not a release", path, sig);
+		dbg(ctx, "%s: no %s beside it: not a release\n", path, sig);
 		rc = 0;
 	}
 	free(sig);
@@ -173,7 +173,7 @@ static int scan_dir(struct tdx_ctx *ctx, struct tdx_releases *list, const char *
 			break;
 		}
 		if (lstat(path, &st) < 0) {
-			dbg(ctx, "%s: %s: skipped", path, strerror(errno));
+			dbg(ctx, "%s: %s: skipped\n", path, strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {
 			if (depth < SCAN_MAX_DEPTH) {
 				int sub = scan_dir(ctx, list, path, depth + 1);
@@ -181,7 +181,7 @@ static int scan_dir(struct tdx_ctx *ctx, struct tdx_releases *list, const char *
 				if (sub == -ENOMEM)
 					rc = sub;
 				else if (sub < 0)
-					dbg(ctx, "%s: %s: skipped", path, strerror(-sub));
+					dbg(ctx, "%s: %s: skipped\n", path, strerror(-sub));
 			}
 		} else {
 			rc = scan_file(ctx, list, path, de->d_name);
@@ -222,7 +222,7 @@ static void list_dedup(struct tdx_ctx *ctx, struct tdx_releases *list)
 			}
 		}
 		if (single) {
-			dbg(ctx, "%s: the same release as %s", pair->path, single->path);
+			dbg(ctx, "%s: the same release as %s\n", pair->path, single->path);
 			single->alt_path = pair->path;
 			single->alt_sig_path = pair->sig_path;
 			pair->path = NULL;	/* dropped by the compaction below */
@@ -281,7 +281,7 @@ int tdx_releases_scan(struct tdx_ctx *ctx, const char *dir, struct tdx_releases 
 	/* Sorted first, so a blob is matched with its pair whatever order readdir gave. */
 	qsort(l->items, l->count, sizeof(*l->items), candidate_cmp);
 	list_dedup(ctx, l);
-	dbg(ctx, "%s: %zu candidate releases", dir, l->count);
+	dbg(ctx, "%s: %zu candidate releases\n", dir, l->count);
 	*list = l;
 	return 0;
 }
@@ -360,7 +360,7 @@ static int candidate_label(struct tdx_ctx *ctx, struct tdx_candidate *c,
 		if (c->have_version && tdx_version_cmp(&v, &c->version) != 0) {
 			char a[TDX_VERSION_STRLEN], b[TDX_VERSION_STRLEN];
 
-			warn(ctx, "%s: the sigstruct says %s, the file name %s: using %s", c->path,
+			warn(ctx, "%s: the sigstruct says %s, the file name %s: using %s\n", c->path,
 			     tdx_version_format(&v, a, sizeof(a)),
 			     tdx_version_format(&c->version, b, sizeof(b)), a);
 		}

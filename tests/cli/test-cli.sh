@@ -203,4 +203,20 @@ expect_json '[.outcome, .attempts, .retryable, .latest_dir]' \
 [ "$(grep -c '"attempt":1' "$tmp/history.jsonl")" = 2 ] && ok ||
 	bad "update --retry-for: the history records carry their attempt number"
 
+# A mapping file that cannot be used: 66 from update (IMAGE and --latest) as from list.
+mkdir "$tmp/rel"
+cp "$img" "$tmp/rel/tdx_module_1.5.08.img"
+echo '{"tdx_module_releases": [ {"version": "1.5.08"} ] }' > "$tmp/rel/mapping_file.json"
+run $tdxctl update $key --json "$tmp/rel/tdx_module_1.5.08.img"
+expect_rc 66 "update: invalid mapping file beside the image"
+expect_json '.outcome' '"input-error"' "update: invalid mapping file outcome"
+expect_true '[ "$(printf "%s\n" "$errout" | grep -o "tdxctl: " | wc -l)" = "$(printf "%s\n" "$errout" | wc -l)" ]' \
+	"update: one library message a line ($errout)"
+run $tdxctl update $key --latest "$tmp/rel" --json
+expect_rc 66 "update --latest: invalid mapping file"
+expect_grep "not a valid Intel mapping file" "$(printf '%s' "$out" | jq -r .verdict)" \
+	"update --latest: the verdict names the mapping file"
+run $tdxctl list $key "$tmp/rel" --running 1.5.08 --cpuid 0x806F8
+expect_rc 66 "list: the same invalid mapping file"
+
 finish

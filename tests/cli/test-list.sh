@@ -72,7 +72,18 @@ run $tdxctl list "$d" $host --mapping "$tmp/none.json"
 expect_rc 66 "missing mapping file"
 echo '{ "tdx_module_releases": 5 }' > "$tmp/bad.json"
 run $tdxctl list "$d" $host --mapping "$tmp/bad.json"
-expect_rc 65 "invalid mapping file"
+expect_rc 66 "invalid mapping file: 66 as for update, never 65 (invalid image)"
+expect_grep "is not a valid Intel mapping file: nothing listed" "$errout" "invalid mapping file message"
+# Each library message on a line of its own (they once lacked their newline).
+expect_true '! printf "%s\n" "$errout" | grep -v "^tdxctl: " | grep -q .' \
+	"invalid mapping file: every stderr line is one message ($errout)"
+expect_true '[ "$(printf "%s\n" "$errout" | grep -c "tdxctl: ")" = "$(printf "%s\n" "$errout" | grep -o "tdxctl: " | wc -l)" ]' \
+	"invalid mapping file: never two messages on one line ($errout)"
+echo '{"tdx_module_releases": [ {"version": "1.5.08"} ] }' > "$tmp/bad2.json"
+run $tdxctl list "$d" $host --mapping "$tmp/bad2.json" --json
+expect_rc 66 "mapping file entry without its keys"
+expect_true '[ "$(printf "%s\n" "$errout" | grep -o "tdxctl: " | wc -l)" = "$(printf "%s\n" "$errout" | wc -l)" ]' \
+	"mapping file entry without its keys: one message a line ($errout)"
 for args in "" "$d $d" "$d --running 1.5" "$d --seamldr x" "$d --cpuid zz" \
 	    "$d --cpuid 0x100000000" "$d --key-hash 12" "$d --mapping x --no-mapping"; do
 	run $tdxctl list $args
