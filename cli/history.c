@@ -76,10 +76,23 @@ static void history_print_text(struct json_object *recs)
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(recs, i), *checks;
 		const char *nv = field(o, "new_version"), *err = field(o, "kernel_error");
+		const char *outcome = field(o, "outcome") ?: "?", *iv = field(o, "image_version");
+		bool dry = strcmp(field(o, "kind") ?: "", "dry-run") == 0;
+		char label[64], versions[96];
 
-		printf("%s  %-17s exit %-3s %s -> %s  %s  %s ms\n", field(o, "time") ?: "?",
-		       field(o, "outcome") ?: "?", field(o, "exit_code") ?: "?",
-		       field(o, "old_version") ?: "-", nv ? nv : "-", field(o, "image") ?: "-",
+		/* A dry run installs nothing: never shown as "ok ... OLD -> NEW" like an update. */
+		if (dry && strcmp(outcome, "ok") == 0)
+			snprintf(label, sizeof(label), "dry-run");
+		else
+			snprintf(label, sizeof(label), "%s%s", dry ? "dry-run:" : "", outcome);
+		if (dry)
+			snprintf(versions, sizeof(versions), "%s (image %s, not installed)",
+				 field(o, "old_version") ?: "-", iv ? iv : "-");
+		else
+			snprintf(versions, sizeof(versions), "%s -> %s",
+				 field(o, "old_version") ?: "-", nv ? nv : "-");
+		printf("%s  %-17s exit %-3s %s  %s  %s ms\n", field(o, "time") ?: "?", label,
+		       field(o, "exit_code") ?: "?", versions, field(o, "image") ?: "-",
 		       field(o, "duration_ms") ?: "?");
 		if (field(o, "verdict"))
 			printf("    %s\n", field(o, "verdict"));

@@ -211,6 +211,8 @@ void update_result_record(const struct update_args *a, const struct update_resul
 			names[n++] = tdx_check_name(tdx_report_id(r->report, i));
 	rec.time = time(NULL);
 	rec.command = r->dry_run ? "update --dry-run" : "update";
+	rec.dry_run = r->dry_run;
+	rec.image_version = r->image_version[0] ? r->image_version : NULL;
 	rec.old_version = r->old_version[0] ? r->old_version : NULL;
 	rec.new_version = r->new_version[0] ? r->new_version : NULL;
 	rec.image = r->image_path ? r->image_path : a->latest;

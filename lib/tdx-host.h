@@ -264,6 +264,8 @@ const char *tdx_history_path(const char *override);
 struct tdx_history_record {
 	time_t time;
 	const char *command;		/* "update", "update --dry-run" */
+	bool dry_run;			/* recorded as "kind": "dry-run" (else "update") */
+	const char *image_version;	/* the image's version, when known */
 	const char *old_version;
 	const char *new_version;
 	const char *image;

@@ -77,8 +77,11 @@ static struct json_object *history_record_to_json(const struct tdx_history_recor
 	json_object_object_add(o, "time", json_object_new_string(when));
 	json_object_object_add(o, "host", json_object_new_string(host));
 	json_object_object_add(o, "command", json_string_or_null(rec->command));
+	json_object_object_add(o, "kind", json_object_new_string(rec->dry_run ? "dry-run"
+										: "update"));
 	json_object_object_add(o, "old_version", json_string_or_null(rec->old_version));
 	json_object_object_add(o, "new_version", json_string_or_null(rec->new_version));
+	json_object_object_add(o, "image_version", json_string_or_null(rec->image_version));
 	json_object_object_add(o, "image", json_string_or_null(rec->image));
 	json_object_object_add(o, "image_sha256", json_string_or_null(rec->image_sha256));
 	json_object_object_add(o, "format", rec->format ? json_object_new_string(fmt) : NULL);
@@ -173,6 +176,22 @@ void tdx_history_syslog(const struct tdx_history_record *rec)
 	closelog();
 }
 
+/*
+ * Records written before "kind" existed say a dry run only in "command": give them the same
+ * field, so that readers never take a dry run for an update.
+ */
+static void history_record_add_kind(struct json_object *o)
+{
+	struct json_object *v;
+	const char *cmd;
+
+	if (json_object_object_get_ex(o, "kind", &v) && json_object_is_type(v, json_type_string))
+		return;
+	cmd = json_object_object_get_ex(o, "command", &v) ? json_object_get_string(v) : NULL;
+	json_object_object_add(o, "kind", json_object_new_string(
+		cmd && strstr(cmd, "--dry-run") ? "dry-run" : "update"));
+}
+
 int tdx_history_read(struct tdx_ctx *ctx, const char *path, size_t n,
 		     struct json_object **records, size_t *skipped)
 {
@@ -215,6 +234,7 @@ int tdx_history_read(struct tdx_ctx *ctx, const char *path, size_t n,
 			(*skipped)++;
 			continue;
 		}
+		history_record_add_kind(o);
 		json_object_array_add(all, o);
 	}
 	free(line);

@@ -219,4 +219,24 @@ expect_grep "not a valid Intel mapping file" "$(printf '%s' "$out" | jq -r .verd
 run $tdxctl list $key "$tmp/rel" --running 1.5.08 --cpuid 0x806F8
 expect_rc 66 "list: the same invalid mapping file"
 
+# --- history: a dry run is labelled as one, never "ok ... OLD -> -" like an update ------------
+hist=$tmp/labels.jsonl
+# A record written before "kind" existed, a dry run, and an update.
+cat > "$hist" <<'EOF2'
+{"time":"2026-01-01T00:00:00Z","command":"update --dry-run","old_version":"1.5.08","new_version":null,"image":"/r/a.img","outcome":"ok","exit_code":0,"duration_ms":5}
+{"time":"2026-01-01T00:00:01Z","command":"update --dry-run","kind":"dry-run","old_version":"1.5.08","new_version":null,"image_version":"1.5.16","image":"/r/b.img","outcome":"unavailable","exit_code":69,"duration_ms":6}
+{"time":"2026-01-01T00:00:02Z","command":"update","kind":"update","old_version":"1.5.08","new_version":"1.5.16","image_version":"1.5.16","image":"/r/b.img","outcome":"ok","exit_code":0,"duration_ms":7}
+EOF2
+run $tdxctl history --history "$hist" --json
+expect_rc 0 "history --json"
+expect_json '[.records[].kind]' '["dry-run","dry-run","update"]' "history --json: kind of each record"
+run $tdxctl history --history "$hist"
+expect_rc 0 "history text"
+expect_true '[ "$(printf "%s\n" "$out" | grep -c "^2026-01-01T00:00:00Z  dry-run  .* 1.5.08 (image -, not installed)  /r/a.img")" = 1 ]' \
+	"history text: the old dry-run record labelled dry-run ($out)"
+expect_true '[ "$(printf "%s\n" "$out" | grep -c "^2026-01-01T00:00:01Z  dry-run:unavailable .* 1.5.08 (image 1.5.16, not installed)")" = 1 ]' \
+	"history text: a refused dry run ($out)"
+expect_true '[ "$(printf "%s\n" "$out" | grep -c "^2026-01-01T00:00:02Z  ok  .* 1.5.08 -> 1.5.16  /r/b.img")" = 1 ]' \
+	"history text: the update ($out)"
+
 finish

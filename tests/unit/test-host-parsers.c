@@ -281,6 +281,25 @@ static void test_lock_and_history(void)
 	CHECK(tdx_history_read(NULL, path, 0, &recs, &skipped) == 0);
 	CHECK(json_object_array_length(recs) == 4 && skipped == 1);
 	json_object_put(recs);
+	/* A dry run is recorded as one: "kind" says so, with the image's version. */
+	rec.command = "update --dry-run";
+	rec.dry_run = true;
+	rec.image_version = "1.5.16";
+	CHECK(tdx_history_append(NULL, path, &rec) == 0);
+	CHECK(tdx_history_read(NULL, path, 2, &recs, &skipped) == 0);
+	if (json_object_array_length(recs) == 2) {
+		struct json_object *v;
+
+		CHECK(json_object_object_get_ex(json_object_array_get_idx(recs, 0), "kind", &v) &&
+		      strcmp(json_object_get_string(v), "update") == 0);
+		CHECK(json_object_object_get_ex(json_object_array_get_idx(recs, 1), "kind", &v) &&
+		      strcmp(json_object_get_string(v), "dry-run") == 0);
+		CHECK(json_object_object_get_ex(json_object_array_get_idx(recs, 1), "image_version",
+						&v) && strcmp(json_object_get_string(v), "1.5.16") == 0);
+	} else {
+		CHECK(!"two records");
+	}
+	json_object_put(recs);
 
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/sub", dir);
