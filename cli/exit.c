@@ -15,6 +15,7 @@ int exit_from_outcome(enum tdx_outcome outcome)
 	case TDX_OUTCOME_LOST:		return EXIT_LOST;
 	case TDX_OUTCOME_OUTPUT:		return EXIT_CANTCREAT;
 	case TDX_OUTCOME_FAILED:	return EXIT_FAILED;
+	case TDX_OUTCOME_INTERRUPTED:	return EXIT_INTERRUPTED;
 	}
 	return EXIT_FAILED;
 }

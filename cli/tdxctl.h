@@ -16,6 +16,7 @@ enum tdxctl_exit {
 	EXIT_FAILED = 1,
 	EXIT_REJECTED = 3,	/* update rejected by the kernel or loader; running module intact */
 	EXIT_LOST = 4,		/* FATAL: the running module is lost; reboot required */
+	EXIT_INTERRUPTED = 5,	/* a signal stopped it before anything was changed */
 	EXIT_USAGE = 64,	/* EX_USAGE */
 	EXIT_DATAERR = 65,	/* EX_DATAERR: invalid image */
 	EXIT_NOINPUT = 66,	/* EX_NOINPUT: cannot read an input */

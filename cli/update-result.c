@@ -104,6 +104,11 @@ void update_result_advise(struct update_result *r)
 		snprintf(r->advice, sizeof(r->advice), "nothing changed; the running module %s "
 			 "is intact; try again later", r->old_version[0] ? r->old_version : "");
 		break;
+	case TDX_OUTCOME_INTERRUPTED:
+		snprintf(r->advice, sizeof(r->advice), "nothing changed; the running module %s "
+			 "is intact; run the update again when it may go ahead",
+			 r->old_version[0] ? r->old_version : "");
+		break;
 	default:
 		snprintf(r->advice, sizeof(r->advice), "%s", r->verdict);
 		break;

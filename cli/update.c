@@ -472,8 +472,8 @@ static bool update_interrupted(struct update_result *r)
 {
 	if (!update_signal)
 		return false;
-	update_result_set(r, TDX_OUTCOME_FAILED, "interrupted by %s during the checks: nothing was "
-		   "written to the kernel", strsignal(update_signal));
+	update_result_set(r, TDX_OUTCOME_INTERRUPTED, "interrupted by %s during the checks: "
+			  "nothing was written to the kernel", strsignal(update_signal));
 	return true;
 }
 
@@ -625,9 +625,9 @@ static void update_upload(struct tdx_ctx *ctx, const struct update_args *a,
 		tdx_fwupload_abandon(ctx, dir);
 		r->started = -1;
 		if (rc == -EINTR)
-			update_result_set(r, TDX_OUTCOME_FAILED, "interrupted by %s before the image was "
-				   "handed to the kernel: abandoned (loading=-1); nothing was "
-				   "changed", strsignal(update_signal));
+			update_result_set(r, TDX_OUTCOME_INTERRUPTED, "interrupted by %s before "
+				   "the image was handed to the kernel: abandoned (loading=-1); "
+				   "nothing was changed", strsignal(update_signal));
 		else
 			update_result_set(r, TDX_OUTCOME_FAILED, "writing the image failed at byte %zu of "
 				   "%zu: %s; abandoned (loading=-1); nothing was changed",

@@ -66,6 +66,7 @@ enum tdx_outcome {
 	TDX_OUTCOME_LOST,		/* the running module is gone: reboot required */
 	TDX_OUTCOME_OUTPUT,		/* an output file cannot be written */
 	TDX_OUTCOME_FAILED,		/* anything else */
+	TDX_OUTCOME_INTERRUPTED,	/* a signal ended it before anything was changed */
 };
 
 const char *tdx_outcome_name(enum tdx_outcome outcome);

@@ -15,6 +15,7 @@ const char *tdx_outcome_name(enum tdx_outcome outcome)
 	case TDX_OUTCOME_LOST:		return "module-lost";
 	case TDX_OUTCOME_OUTPUT:		return "output-error";
 	case TDX_OUTCOME_FAILED:	return "failed";
+	case TDX_OUTCOME_INTERRUPTED:	return "interrupted";
 	}
 	return "failed";
 }

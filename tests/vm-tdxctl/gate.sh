@@ -88,6 +88,26 @@ tdxctl build end vm4; tdxctl build end vm5
 t "next update works" 0 $U $img
 eq "one upload" 1 "$(sim uploads)"
 
+echo "== SIGTERM while waiting for builds: interrupted (5), nothing changed"
+sim_load
+: >/tmp/history.jsonl
+t "begin vm6" 0 tdxctl build begin vm6 --pid $owner
+$U --wait-builds 60s --json $img >/tmp/i.out 2>&1 &
+upd=$!
+i=0
+while [ $i -lt 100 ] && ! tdxctl build list | grep -q '^gate: closed'; do usleep 50000; i=$((i + 1)); done
+kill -TERM $upd
+wait $upd
+eq "update interrupted: exit 5" 5 $?
+has "json: interrupted" '"outcome":"interrupted"' /tmp/i.out
+has "json: exit_code 5" '"exit_code":5' /tmp/i.out
+has "json: says nothing was written" 'interrupted by Terminated during the checks: nothing was written' /tmp/i.out
+has "history: interrupted, exit 5" '"outcome":"interrupted".*"exit_code":5' /tmp/history.jsonl
+eq "no upload" 0 "$(sim uploads)"
+eq "version unchanged" 1.5.08 "$(host_version)"
+t "gate open again: begin vm7" 0 tdxctl build begin vm7 --pid $owner
+tdxctl build end vm6; tdxctl build end vm7
+
 echo "== mainline mapping: a TD build on the shim, registered through the gate"
 sim_load remaining_updates=100 next_version=1.5.09
 t "begin tdA" 0 tdxctl build begin tdA --pid $owner

@@ -34,14 +34,15 @@ while [ $d -le $last ]; do
 	if [ $rc = 143 ] || [ $rc = 129 ]; then
 		what=killed; killed=$((killed + 1))
 		eq "$d ms $sig: killed before the upload: nothing uploaded" 0 "$n"
-	elif [ $rc = 1 ] && grep -q 'during the checks: nothing was written' /tmp/s.out; then
+	elif [ $rc = 5 ] && grep -q 'during the checks: nothing was written' /tmp/s.out; then
 		what="stopped in the checks"; checks_stopped=$((checks_stopped + 1))
 		eq "$d ms $sig: stopped in the checks: nothing uploaded" 0 "$n"
-		has "$d ms $sig: one JSON result" '"outcome":"failed"' /tmp/s.out
-	elif [ $rc = 1 ] && grep -q 'interrupted by' /tmp/s.out; then
+		has "$d ms $sig: one JSON result" '"outcome":"interrupted"' /tmp/s.out
+	elif [ $rc = 5 ] && grep -q 'interrupted by' /tmp/s.out; then
 		what=abandoned; abandoned=$((abandoned + 1))
 		eq "$d ms $sig: abandoned: nothing uploaded" 0 "$n"
 		has "$d ms $sig: abandoned: says loading=-1" 'loading=-1' /tmp/s.out
+		has "$d ms $sig: abandoned: interrupted" '"outcome":"interrupted"' /tmp/s.out
 	elif [ $rc = 0 ] && grep -q '"signal_held":"' /tmp/s.out; then
 		what=held; held=$((held + 1))
 		eq "$d ms $sig: held: updated" 1.5.09 "$v"
