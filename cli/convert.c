@@ -35,6 +35,7 @@ static const struct argp_option convert_options[] = {
 	{ "force", OPT_FORCE, NULL, 0, "Replace an existing output file", 0 },
 	{ "json", 'j', NULL, 0, "Print the result as one JSON object", 0 },
 	{ "quiet", 'q', NULL, 0, "Print nothing on success", 0 },
+	IMAGE_STRICT_OPTION,
 	{ 0 }
 };
 
@@ -64,6 +65,9 @@ static error_t convert_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_FORCE:
 		a->force = true;
+		return 0;
+	case IMAGE_OPT_STRICT:
+		a->image.strict = true;
 		return 0;
 	case 'j':
 		a->g.json = true;

@@ -47,6 +47,7 @@ void image_args_verify_opts(const struct image_args *a, struct tdx_verify_opts *
 {
 	opts->key_hash = a->have_key_hash ? a->key_hash : NULL;
 	opts->allow_debug = a->allow_debug;
+	opts->strict = a->strict;
 }
 
 int image_open(struct tdx_ctx *ctx, const struct image_args *a, struct tdx_report *report,

@@ -12,7 +12,17 @@ struct image_args {
 	uint8_t key_hash[TDX_SHA384_LEN];
 	bool have_key_hash;
 	bool allow_debug;
+	bool strict;		/* --strict, for the commands that judge an image */
 };
+
+/*
+ * --strict: the commands that judge an image (verify, convert, update) list it in their own
+ * options, since inspect shares image_argp and judges nothing.
+ */
+#define IMAGE_OPT_STRICT	0x280
+#define IMAGE_STRICT_OPTION	{ "strict", IMAGE_OPT_STRICT, NULL, 0, \
+				  "A finding of a rule only observed in Intel's samples fails " \
+				  "(default: a warning; see tdxctl-verify(8))", 0 }
 
 /* An argp child: put it in a command's children with &its image_args as input. */
 extern const struct argp image_argp;

@@ -22,11 +22,12 @@ struct list_args {
 	uint8_t key_hash[TDX_SHA384_LEN];
 	bool have_key_hash;
 	bool allow_debug;
+	bool strict;
 };
 
 enum {
 	OPT_MAPPING = 0x400, OPT_NO_MAPPING, OPT_RUNNING, OPT_SEAMLDR, OPT_CPUID, OPT_KEY_HASH,
-	OPT_ALLOW_DEBUG,
+	OPT_ALLOW_DEBUG, OPT_STRICT,
 };
 
 static const struct argp_option list_options[] = {
@@ -45,6 +46,9 @@ static const struct argp_option list_options[] = {
 	  "Trust the signing key whose modulus hashes (SHA-384) to HEX instead of Intel's", 0 },
 	{ "allow-debug", OPT_ALLOW_DEBUG, NULL, 0,
 	  "Debug-signed modules can be installable (only debug-unlocked platforms load one)", 0 },
+	{ "strict", OPT_STRICT, NULL, 0,
+	  "A finding of a rule only observed in Intel's samples makes a release invalid "
+	  "(default: a warning)", 0 },
 	{ 0 }
 };
 
@@ -94,6 +98,9 @@ static error_t list_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_ALLOW_DEBUG:
 		a->allow_debug = true;
+		return 0;
+	case OPT_STRICT:
+		a->strict = true;
 		return 0;
 	case ARGP_KEY_ARG:
 		if (a->dir)
@@ -377,6 +384,7 @@ int cmd_list(int argc, char **argv, struct tdx_ctx *ctx)
 	copts.no_mapping = !m;
 	vopts.key_hash = a.have_key_hash ? a.key_hash : NULL;
 	vopts.allow_debug = a.allow_debug;
+	vopts.strict = a.strict;
 	if (list) {
 		rc = tdx_releases_label(ctx, list, &h, m, &copts, &vopts);
 		if (rc < 0) {

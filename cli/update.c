@@ -54,6 +54,7 @@ enum {
 };
 
 static const struct argp_option update_options[] = {
+	IMAGE_STRICT_OPTION,
 	{ "mapping", OPT_MAPPING, "FILE", 0,
 	  "Intel's mapping_file.json (default: beside the image or in a parent folder)", 0 },
 	{ "version", OPT_VERSION, "X.Y.ZZ", 0,
@@ -126,6 +127,9 @@ static error_t update_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_MAPPING:
 		a->mapping = arg;
+		return 0;
+	case IMAGE_OPT_STRICT:
+		a->image.strict = true;
 		return 0;
 	case OPT_VERSION:
 		if (tdx_version_parse(arg, &v) < 0)

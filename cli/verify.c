@@ -15,6 +15,7 @@ struct verify_args {
 static const struct argp_option verify_options[] = {
 	{ "json", 'j', NULL, 0, "Print the result as one JSON object", 0 },
 	{ "quiet", 'q', NULL, 0, "Print only failures, warnings and the verdict", 0 },
+	IMAGE_STRICT_OPTION,
 	{ 0 }
 };
 
@@ -41,6 +42,9 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'V':
 		a->version = arg;
+		return 0;
+	case IMAGE_OPT_STRICT:
+		a->image.strict = true;
 		return 0;
 	case ARGP_KEY_ARG:
 		if (a->image.path)
@@ -194,6 +198,7 @@ int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx)
 		json_object_object_add(o, "size",
 				       json_object_new_int64((int64_t)tdx_image_get_size(image)));
 		json_object_object_add(o, "valid", json_object_new_boolean(nfail == 0));
+		json_object_object_add(o, "strict", json_object_new_boolean(a.image.strict));
 		json_object_object_add(o, "passed", json_object_new_int((int)npass));
 		json_object_object_add(o, "warnings", json_object_new_int((int)nwarn));
 		json_object_object_add(o, "failed", names);
@@ -211,6 +216,9 @@ int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx)
 		else
 			printf("verdict: valid (%zu checks passed, %zu warning%s)\n", npass, nwarn,
 			       nwarn == 1 ? "" : "s");
+		if (!nfail && nwarn && !a.g.quiet)
+			printf("  a warning is a finding that no kernel code or Intel document "
+			       "rejects; --strict makes those of observed rules failures\n");
 	}
 out:
 	tdx_image_free(image);
@@ -281,6 +289,17 @@ static struct json_object *inspect_to_json(const struct verify_args *a,
 	json_object_object_add(sj, "min_update_hv", json_object_new_int(s->min_update_hv));
 	json_object_object_add(sj, "no_downgrade", json_object_new_int(s->no_downgrade));
 	json_object_object_add(sj, "num_handoff_pages", json_object_new_int(s->num_handoff_pages));
+	/* reserved3 as a 2.x sigstruct uses it: the version's build number, and the raw bytes. */
+	{
+		struct tdx_version sv;
+		unsigned int build;
+		char r3[2 * sizeof(s->reserved3) + 1];
+
+		json_object_object_add(sj, "build", tdx_sigstruct_get_version(s, &sv, &build) == 0 ?
+				       json_object_new_int64(build) : NULL);
+		tdx_hex_encode(s->reserved3, sizeof(s->reserved3), r3);
+		json_object_object_add(sj, "reserved3", json_object_new_string(r3));
+	}
 	for (uint32_t i = 0; i < s->cpuid_table_size && i < TDX_CPUID_TABLE_MAX; i++) {
 		snprintf(buf, sizeof(buf), "0x%x", s->cpuid_table[i]);
 		json_object_array_add(cpuids, json_object_new_string(buf));
@@ -343,6 +362,9 @@ static void inspect_print_text(struct json_object *o, const struct tdx_image *im
 	       "DEBUG-signed" : "production");
 	printf("  SVN:             major %s, minor %s\n", jstr(s, "svn_major"),
 	       jstr(s, "svn_minor"));
+	if (json_object_object_get(s, "build"))
+		printf("  build:           %s\n", jstr(s, "build"));
+	printf("  reserved3:       %s\n", jstr(s, "reserved3"));
 	printf("  rip_offset:      %s\n", jstr(s, "rip_offset"));
 	printf("  pages:           stack %s, tls %s, keyhole %s, global data %s\n",
 	       jstr(s, "num_stack_pages"), jstr(s, "num_tls_pages"), jstr(s, "num_keyhole_pages"),

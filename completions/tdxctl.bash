@@ -17,15 +17,17 @@ _tdxctl()
 	fi
 
 	case ${words[1]} in
-	verify)  opts="$image_opts --json --quiet --help" ;;
+	verify)  opts="$image_opts --json --quiet --strict --help" ;;
 	inspect) opts="$image_opts --json --version --help" ;;
-	convert) opts="$image_opts --output --format --sigstruct-output --force --json --quiet --help" ;;
+	convert) opts="$image_opts --output --format --sigstruct-output --force --json --quiet
+			--strict --help" ;;
 	status)  opts="--json --module --history --prometheus --output --help" ;;
-	update)  opts="$image_opts --mapping --version --dry-run --json --quiet --timeout
+	update)  opts="$image_opts --strict --mapping --version --dry-run --json --quiet --timeout
 			--image-format --reinstall --module --load-module --history --latest
 			--wait-builds --retry-for --retry-interval --help" ;;
 	history) opts="--json -n --history --help" ;;
-	list)    opts="--json --mapping --no-mapping --running --seamldr --cpuid --key-hash --allow-debug --help" ;;
+	list)    opts="--json --mapping --no-mapping --running --seamldr --cpuid --key-hash --allow-debug
+			--strict --help" ;;
 	build)   opts="--ttl --wait --pid --rundir --json --quiet --help"
 		if [[ $cword -eq 2 ]]; then
 			COMPREPLY=($(compgen -W "begin end list" -- "$cur"))

@@ -87,15 +87,25 @@ enum tdx_check_status {
  * documents, and a test keeps the two in step.
  */
 enum tdx_check_id {
-#define TDX_CHECK(sym, name, outcome, what) TDX_CHK_##sym,
+#define TDX_CHECK(sym, name, outcome, evidence, what) TDX_CHK_##sym,
 #include "checks.def"
 #undef TDX_CHECK
 	TDX_CHK__COUNT
 };
 
+/* Where a check's rule comes from (checks.def explains each); names as in tdx_evidence_name(). */
+enum tdx_evidence {
+	TDX_EVIDENCE_KERNEL = 0,	/* "kernel": the kernel's own code */
+	TDX_EVIDENCE_SPEC,		/* "spec": a document Intel published */
+	TDX_EVIDENCE_TOOL,		/* "tool": Intel's selection tool and mapping file */
+	TDX_EVIDENCE_OBSERVED,		/* "observed": inferred from samples; warns, never fails */
+};
+
 const char *tdx_check_name(enum tdx_check_id id);
 const char *tdx_check_description(enum tdx_check_id id);
 enum tdx_outcome tdx_check_outcome(enum tdx_check_id id);
+enum tdx_evidence tdx_check_evidence(enum tdx_check_id id);
+const char *tdx_evidence_name(enum tdx_evidence evidence);
 /* Look a check up by its stable name; -ENOENT when there is none. */
 int tdx_check_lookup(const char *name, enum tdx_check_id *id);
 const char *tdx_check_status_name(enum tdx_check_status status);
@@ -104,6 +114,15 @@ struct tdx_report;
 
 int tdx_report_new(struct tdx_report **report);
 void tdx_report_free(struct tdx_report *report);
+/*
+ * A failure of a check graded TDX_EVIDENCE_OBSERVED is recorded as a warning, unless the report
+ * is strict (--strict): then it stays a failure. Applies to results added afterwards.
+ */
+void tdx_report_set_strict(struct tdx_report *report, bool strict);
+bool tdx_report_get_strict(const struct tdx_report *report);
+/* The status @status of check @id is recorded as in @report (NULL: not strict). */
+enum tdx_check_status tdx_report_grade(const struct tdx_report *report, enum tdx_check_id id,
+				       enum tdx_check_status status);
 /* Record one result. The message names the field, the value found and the value expected. */
 int tdx_report_add(struct tdx_report *report, enum tdx_check_id id,
 		   enum tdx_check_status status, const char *fmt, ...)
@@ -254,6 +273,7 @@ int tdx_image_module_sha384(const struct tdx_image *image, uint8_t out[TDX_SHA38
 struct tdx_verify_opts {
 	const uint8_t *key_hash;	/* trusted signer; NULL: Intel's production key */
 	bool allow_debug;		/* accept debug-signed modules */
+	bool strict;			/* observed rules fail too (tdx_report_set_strict) */
 };
 
 /*

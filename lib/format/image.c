@@ -97,7 +97,7 @@ static int result(struct tdx_image *img, struct tdx_report *r, enum tdx_check_id
 	va_list args;
 	int rc;
 
-	if (!ok)
+	if (tdx_report_grade(r, id, ok ? TDX_CHECK_PASS : TDX_CHECK_FAIL) == TDX_CHECK_FAIL)
 		img->container_failed = true;
 	va_start(args, fmt);
 	rc = tdx_report_addv(r, id, ok ? TDX_CHECK_PASS : TDX_CHECK_FAIL, fmt, args);

@@ -10,9 +10,11 @@
 static const struct {
 	const char *name;
 	enum tdx_outcome outcome;
+	enum tdx_evidence evidence;
 	const char *what;
 } catalogue[] = {
-#define TDX_CHECK(sym, name, outcome, what) [TDX_CHK_##sym] = { name, outcome, what },
+#define TDX_CHECK(sym, name, outcome, evidence, what) \
+	[TDX_CHK_##sym] = { name, outcome, TDX_EVIDENCE_##evidence, what },
 #include "checks.def"
 #undef TDX_CHECK
 };
@@ -27,6 +29,7 @@ struct tdx_report {
 	struct report_entry *entries;
 	size_t count;
 	size_t cap;
+	bool strict;
 };
 
 const char *tdx_check_name(enum tdx_check_id id)
@@ -42,6 +45,23 @@ const char *tdx_check_description(enum tdx_check_id id)
 enum tdx_outcome tdx_check_outcome(enum tdx_check_id id)
 {
 	return (unsigned int)id < TDX_CHK__COUNT ? catalogue[id].outcome : TDX_OUTCOME_FAILED;
+}
+
+/* An unknown id counts as kernel evidence: it can only make a failure stay a failure. */
+enum tdx_evidence tdx_check_evidence(enum tdx_check_id id)
+{
+	return (unsigned int)id < TDX_CHK__COUNT ? catalogue[id].evidence : TDX_EVIDENCE_KERNEL;
+}
+
+const char *tdx_evidence_name(enum tdx_evidence evidence)
+{
+	switch (evidence) {
+	case TDX_EVIDENCE_KERNEL:	return "kernel";
+	case TDX_EVIDENCE_SPEC:		return "spec";
+	case TDX_EVIDENCE_TOOL:		return "tool";
+	case TDX_EVIDENCE_OBSERVED:	return "observed";
+	}
+	return "unknown";
 }
 
 int tdx_check_lookup(const char *name, enum tdx_check_id *id)
@@ -82,11 +102,36 @@ void tdx_report_free(struct tdx_report *report)
 	free(report);
 }
 
+void tdx_report_set_strict(struct tdx_report *report, bool strict)
+{
+	if (report)
+		report->strict = strict;
+}
+
+bool tdx_report_get_strict(const struct tdx_report *report)
+{
+	return report && report->strict;
+}
+
+/*
+ * The one place where evidence decides: a rule inferred from samples only reports what it saw,
+ * so that a genuine release unlike the samples is never refused, unless the caller asked for
+ * strictness. Every check site records through here, so a check added later is graded too.
+ */
+enum tdx_check_status tdx_report_grade(const struct tdx_report *report, enum tdx_check_id id,
+				       enum tdx_check_status status)
+{
+	if (status == TDX_CHECK_FAIL && tdx_check_evidence(id) == TDX_EVIDENCE_OBSERVED &&
+	    !tdx_report_get_strict(report))
+		return TDX_CHECK_WARN;
+	return status;
+}
+
 int tdx_report_addv(struct tdx_report *report, enum tdx_check_id id,
 		    enum tdx_check_status status, const char *fmt, va_list args)
 {
 	struct report_entry *e;
-	char *msg;
+	char *msg, *graded;
 
 	if (!report)
 		return 0;
@@ -101,9 +146,20 @@ int tdx_report_addv(struct tdx_report *report, enum tdx_check_id id,
 	}
 	if (vasprintf(&msg, fmt, args) < 0)
 		return -ENOMEM;
+	if (status == TDX_CHECK_FAIL && tdx_check_evidence(id) == TDX_EVIDENCE_OBSERVED) {
+		/* Say why an observed finding did (not) refuse, whichever way it went. */
+		if (asprintf(&graded, "%s (a rule observed in Intel's samples, not documented: %s)",
+			     msg, report->strict ? "a failure under --strict" :
+			     "reported, not refused; --strict refuses it") < 0) {
+			free(msg);
+			return -ENOMEM;
+		}
+		free(msg);
+		msg = graded;
+	}
 	e = &report->entries[report->count++];
 	e->id = id;
-	e->status = status;
+	e->status = tdx_report_grade(report, id, status);
 	e->message = msg;
 	return 0;
 }

@@ -62,8 +62,10 @@ bool tdx_sigstruct_is_debug(const struct tdx_sigstruct *sig)
 
 /*
  * 2.x sigstructs carry the version in reserved3 (an inference from Intel's samples): u16 update,
- * u8 minor, u8 major, u16 build, the rest zero. -ENOENT when reserved3 is zero (1.x), -EBADMSG
- * when it holds something else.
+ * u8 minor, u8 major. Only those four bytes are read as the version; what follows is data (the
+ * samples have a build number in bytes 4-5, read here as a u32 over bytes 4-7 so that a build
+ * above 0xFFFF reads right), never a reason to doubt the version. -ENOENT when reserved3 is zero
+ * (1.x), -EBADMSG when its major byte is below 2 (not that layout).
  */
 int tdx_sigstruct_get_version(const struct tdx_sigstruct *sig, struct tdx_version *v,
 			      unsigned int *build)
@@ -72,13 +74,13 @@ int tdx_sigstruct_get_version(const struct tdx_sigstruct *sig, struct tdx_versio
 
 	if (mem_is_zero(r, sizeof(sig->reserved3)))
 		return -ENOENT;
-	if (r[3] < 2 || !mem_is_zero(r + 6, sizeof(sig->reserved3) - 6))
+	if (r[3] < 2)
 		return -EBADMSG;
 	v->update = get_le16(r);
 	v->minor = r[2];
 	v->major = r[3];
 	if (build)
-		*build = get_le16(r + 4);
+		*build = get_le32(r + 4);
 	return 0;
 }
 
@@ -97,14 +99,14 @@ bool tdx_sigstruct_supports_cpu(const struct tdx_sigstruct *sig, uint32_t cpuid_
 static int check_result(struct tdx_report *report, enum tdx_check_id id, bool ok, bool *failed,
 			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Record one check; a failure also sets *failed for the caller's verdict. */
+/* Record one check; a failure, as graded by its evidence, also sets *failed for the verdict. */
 static int check_result(struct tdx_report *report, enum tdx_check_id id, bool ok, bool *failed,
 			const char *fmt, ...)
 {
 	va_list args;
 	int rc;
 
-	if (!ok)
+	if (tdx_report_grade(report, id, ok ? TDX_CHECK_PASS : TDX_CHECK_FAIL) == TDX_CHECK_FAIL)
 		*failed = true;
 	va_start(args, fmt);
 	rc = tdx_report_addv(report, id, ok ? TDX_CHECK_PASS : TDX_CHECK_FAIL, fmt, args);
@@ -164,8 +166,8 @@ static int check_date(const struct tdx_sigstruct *s, struct tdx_report *r, bool 
 		return check_result(r, TDX_CHK_SIGSTRUCT_DATE, true, failed, "date is %04" PRIx32
 				    "-%02" PRIx32 "-%02" PRIx32, s->date >> 16, s->date >> 8 & 0xff,
 				    s->date & 0xff);
-	return check_result(r, TDX_CHK_SIGSTRUCT_DATE, false, failed,
-			    "date is 0x%08" PRIx32 ", expected a BCD date yyyymmdd", s->date);
+	return check_result(r, TDX_CHK_SIGSTRUCT_DATE, false, failed, "date is 0x%08" PRIx32
+			    ", not a BCD date yyyymmdd as in every sample", s->date);
 }
 
 static int check_svn(const struct tdx_sigstruct *s, struct tdx_report *r, bool *failed)
@@ -229,30 +231,41 @@ static int check_fault_wrapper(const struct tdx_sigstruct *s, size_t module_len,
 			    "fault_wrapper_offset is 0x%" PRIx32, fw);
 }
 
-/* Zero for 1.x; for 2.x (non-zero, major byte >= 2) a version and zero after its 6 bytes. */
+/*
+ * An observed rule (image-formats.md §4): the 1.x samples have reserved3 zero, the 2.0 samples a
+ * version, a build number and zeros. No document defines these bytes and they are signed, so
+ * anything else is reported as what it is and what the samples had, never refused by default.
+ */
 static int check_reserved3(const struct tdx_sigstruct *s, struct tdx_report *r, bool *failed)
 {
 	enum tdx_check_id id = TDX_CHK_SIGSTRUCT_RESERVED3;
 	const uint8_t *b = s->reserved3;
+	const size_t data = 8;		/* after the version (4) and the build number (4) */
 	struct tdx_version v;
 	unsigned int build;
 	char ver[TDX_VERSION_STRLEN];
 	int rc = tdx_sigstruct_get_version(s, &v, &build);
-	size_t i = 6;
+	size_t i;
 
 	if (rc == -ENOENT)
-		return check_result(r, id, true, failed, "reserved3 is zero (1.x module)");
-	if (rc == 0)
-		return check_result(r, id, true, failed, "reserved3 carries version %s build %u",
-				    tdx_version_format(&v, ver, sizeof(ver)), build);
-	if (b[3] < 2)
-		return check_result(r, id, false, failed,
-				    "reserved3 is non-zero with major byte %u, expected zero for a "
-				    "1.x module or a version 2.x or later", b[3]);
-	while (i < sizeof(s->reserved3) - 1 && !b[i])
-		i++;
-	return check_result(r, id, false, failed, "reserved3 byte %zu is 0x%02x after a %u.x "
-			    "version, expected 0", i, b[i], b[3]);
+		return check_result(r, id, true, failed, "reserved3 is zero (as in the 1.x samples)");
+	if (rc < 0) {
+		for (i = 0; !b[i]; i++)
+			;
+		return check_result(r, id, false, failed, "reserved3 byte %zu is 0x%02x but its "
+				    "major byte (3) is %u: the samples have reserved3 either zero "
+				    "(1.x) or starting with a version 2.x or later (2.0)", i, b[i],
+				    b[3]);
+	}
+	tdx_version_format(&v, ver, sizeof(ver));
+	if (mem_is_zero(b + data, sizeof(s->reserved3) - data))
+		return check_result(r, id, true, failed, "reserved3 carries version %s, then %u "
+				    "(bytes 4-7, the build number in the 2.0 samples)", ver, build);
+	for (i = data; !b[i]; i++)
+		;
+	return check_result(r, id, false, failed, "reserved3 carries version %s, then %u (bytes "
+			    "4-7, the build number in the 2.0 samples), then data: byte %zu is "
+			    "0x%02x where every sample has zero", ver, build, i, b[i]);
 }
 
 static int check_cpuid_table(const struct tdx_sigstruct *s, struct tdx_report *r, bool *failed)

@@ -73,6 +73,8 @@ int tdx_image_verify(struct tdx_image *image, const struct tdx_verify_opts *opts
 
 	if (!opts)
 		opts = &defaults;
+	if (opts->strict)
+		tdx_report_set_strict(report, true);
 	rc = tdx_sigstruct_check(&image->fields, image->sig, image->module_len, opts->allow_debug,
 				 report, &failed);
 	if (!rc)

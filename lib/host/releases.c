@@ -347,7 +347,8 @@ static int candidate_label(struct tdx_ctx *ctx, struct tdx_candidate *c,
 
 	sig = tdx_image_get_sigstruct_fields(image);
 	if (!(sig && tdx_sigstruct_is_debug(sig) && !opts->allow_debug)) {
-		struct tdx_verify_opts vopts = { .key_hash = verify ? verify->key_hash : NULL };
+		struct tdx_verify_opts vopts = { .key_hash = verify ? verify->key_hash : NULL,
+						 .strict = verify && verify->strict };
 
 		/* One word on debug modules for both verification and compatibility: @opts'. */
 		vopts.allow_debug = opts->allow_debug;

@@ -38,10 +38,19 @@ if command -v scdoc >/dev/null; then
 	done
 fi
 
-checks=$(sed -n 's/^TDX_CHECK([A-Z0-9_]*, *"\([^"]*\)".*/\1/p' "$src/lib/checks.def")
+# Every check with its evidence, "*name* (evidence)", as TDX_CHECK(SYM, "name", OUTCOME,
+# EVIDENCE, ...) in checks.def, an entry spread over up to three lines.
+checks=$(tr '\n\t' '  ' <"$src/lib/checks.def" |
+	grep -o 'TDX_CHECK([A-Z0-9_]*, *"[^"]*", *[A-Z_]*, *[A-Z]*' |
+	sed 's/^TDX_CHECK([A-Z0-9_]*, *"\([^"]*\)", *[A-Z_]*, *\([A-Z]*\)$/\1:\2/')
 [ "$(echo "$checks" | wc -l)" -gt 40 ] && ok || bad "too few checks parsed from checks.def"
-for name in $checks; do
-	expect_true "grep -qF -- '*$name*' '$man'/*.scd" "check $name documented in a man page"
+[ "$(echo "$checks" | wc -l)" = "$(grep -c '^TDX_CHECK(' "$src/lib/checks.def")" ] && ok ||
+	bad "every TDX_CHECK entry parsed with its evidence"
+for entry in $checks; do
+	name=${entry%%:*} evidence=$(echo "${entry#*:}" | tr 'A-Z' 'a-z')
+	case $evidence in kernel | spec | tool | observed) ok ;; *) bad "$name: evidence '$evidence'" ;; esac
+	expect_true "grep -qF -- '*$name* ($evidence)' '$man'/*.scd" \
+		"check $name documented with its evidence ($evidence) in a man page"
 done
 
 finish

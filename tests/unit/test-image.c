@@ -44,8 +44,35 @@ struct variant {
 	enum op op;
 	uint64_t value;
 	int fixup;
-	const char *expect;	/* the first failing check */
+	const char *expect;	/* the first failing check; "warn:CHECK": valid, CHECK a warning */
 };
+
+/*
+ * Checks graded "observed" that reported something, over every image this program verifies:
+ * as warnings by default, as failures with strict. test_observed_catalogue() asks that each
+ * such check of the catalogue was seen both ways, so that a check added later is covered.
+ */
+static bool observed_warned[TDX_CHK__COUNT], observed_failed_strict[TDX_CHK__COUNT];
+
+/* The evidence rule, on one report: an observed check never fails unless strict. */
+static void check_observed_grading(const struct tdx_report *r, bool strict)
+{
+	for (size_t i = 0; i < tdx_report_count(r); i++) {
+		enum tdx_check_id id = tdx_report_id(r, i);
+		enum tdx_check_status st = tdx_report_status(r, i);
+
+		if (tdx_check_evidence(id) != TDX_EVIDENCE_OBSERVED)
+			continue;
+		if (!strict && st == TDX_CHECK_FAIL)
+			CHECK(!"an observed check failed without strict");
+		if (!strict && st == TDX_CHECK_WARN)
+			observed_warned[id] = true;
+		if (strict && st == TDX_CHECK_WARN)
+			CHECK(!"an observed check only warned with strict");
+		if (strict && st == TDX_CHECK_FAIL)
+			observed_failed_strict[id] = true;
+	}
+}
 
 static void put_le(uint8_t *p, uint64_t v, unsigned int bytes)
 {
@@ -101,10 +128,12 @@ static void fix_checksum(uint8_t *buf, size_t len)
  * Parse and verify @buf (a container, or a pair when @sig is set) and return the report; *rc
  * gets the first negative result (parse or verify).
  */
-static struct tdx_report *run(const struct fixtures *f, const uint8_t *buf, size_t len,
-			      const uint8_t *sig, size_t sig_len, bool allow_debug, int *rc)
+static struct tdx_report *run_opts(const struct fixtures *f, const uint8_t *buf, size_t len,
+				   const uint8_t *sig, size_t sig_len, bool allow_debug,
+				   bool strict, int *rc)
 {
-	struct tdx_verify_opts opts = { .key_hash = f->key_hash, .allow_debug = allow_debug };
+	struct tdx_verify_opts opts = { .key_hash = f->key_hash, .allow_debug = allow_debug,
+					.strict = strict };
 	struct tdx_image *img = NULL;
 	struct tdx_report *r;
 
@@ -115,8 +144,17 @@ static struct tdx_report *run(const struct fixtures *f, const uint8_t *buf, size
 	CHECK((*rc == 0) == (img != NULL));
 	if (!*rc)
 		*rc = tdx_image_verify(img, &opts, r);
+	/* Warnings never make the verdict; failures always do. */
+	CHECK((*rc == -EBADMSG) == (tdx_report_count_status(r, TDX_CHECK_FAIL) > 0));
+	check_observed_grading(r, strict);
 	tdx_image_free(img);
 	return r;
+}
+
+static struct tdx_report *run(const struct fixtures *f, const uint8_t *buf, size_t len,
+			      const uint8_t *sig, size_t sig_len, bool allow_debug, int *rc)
+{
+	return run_opts(f, buf, len, sig, sig_len, allow_debug, false, rc);
 }
 
 /* Every check id has at most one line, and when parsing failed every image check has one. */
@@ -144,6 +182,39 @@ static void expect_reject(const struct fixtures *f, const char *name, const uint
 	tdx_report_free(r);
 	free(copy);
 	free(sig_copy);
+}
+
+/*
+ * A finding of an observed rule: valid with @check a warning (the only one), and with strict
+ * invalid with @check the first failure.
+ */
+static void expect_warn(const struct fixtures *f, const char *name, const uint8_t *buf,
+			size_t len, const char *check)
+{
+	int rc;
+	struct tdx_report *r = run(f, buf, len, NULL, 0, false, &rc);
+	bool ok = CHECK_INT(rc, 0);
+
+	ok &= CHECK_INT(test_status_of(r, check), TDX_CHECK_WARN);
+	ok &= CHECK_INT(tdx_report_count_status(r, TDX_CHECK_WARN), 1);
+	ok &= CHECK_INT(tdx_report_count_status(r, TDX_CHECK_FAIL), 0);
+	for (size_t i = 0; i < tdx_report_count(r); i++)
+		if (tdx_report_status(r, i) == TDX_CHECK_WARN)
+			ok &= CHECK(strstr(tdx_report_message(r, i), "--strict refuses it"));
+	if (!ok) {
+		fprintf(stderr, "  variant %s:\n", name);
+		test_dump_report(r);
+	}
+	tdx_report_free(r);
+	r = run_opts(f, buf, len, NULL, 0, false, true, &rc);
+	ok = CHECK_INT(rc, -EBADMSG);
+	ok &= CHECK_STR(test_first_failure(r), check);
+	ok &= CHECK_INT(tdx_report_count_status(r, TDX_CHECK_FAIL), 1);
+	if (!ok) {
+		fprintf(stderr, "  variant %s, strict:\n", name);
+		test_dump_report(r);
+	}
+	tdx_report_free(r);
 }
 
 static void expect_pass(const struct fixtures *f, const char *name, const uint8_t *buf,
@@ -223,9 +294,10 @@ static const struct variant variants[] = {
 	{ "module_type bit 0", B_IMG, SIG(0x00c), SET32, 1, 0, "sigstruct.module_type" },
 	{ "module_type bit 30", B_IMG, SIG(0x00c), SET32, 1u << 30, 0, "sigstruct.module_type" },
 	{ "module_vendor", B_IMG, SIG(0x010), SET32, 0x8087, 0, "sigstruct.module_vendor" },
-	{ "date month 13", B_IMG, SIG(0x014), SET32, 0x20251301, 0, "sigstruct.date" },
-	{ "date day 0", B_IMG, SIG(0x014), SET32, 0x20250600, 0, "sigstruct.date" },
-	{ "date not BCD", B_IMG, SIG(0x014), SET32, 0x2025060a, 0, "sigstruct.date" },
+	/* observed rules: signed again, so that the finding is the only one; a warning */
+	{ "date month 13", B_IMG, SIG(0x014), SET32, 0x20251301, FIX_SIGN, "warn:sigstruct.date" },
+	{ "date day 0", B_IMG, SIG(0x014), SET32, 0x20250600, FIX_SIGN, "warn:sigstruct.date" },
+	{ "date not BCD", B_IMG, SIG(0x014), SET32, 0x2025060a, FIX_SIGN, "warn:sigstruct.date" },
 	{ "size", B_IMG, SIG(0x018), SET32, 0x100, 0, "sigstruct.size" },
 	{ "key_size", B_IMG, SIG(0x01c), SET32, 0x40, 0, "sigstruct.key_size" },
 	{ "modulus_size", B_IMG, SIG(0x020), SET32, 0x40, 0, "sigstruct.modulus_size" },
@@ -247,12 +319,20 @@ static const struct variant variants[] = {
 	  "sigstruct.fault_wrapper_offset" },
 	{ "fault_wrapper_offset 0 alone", B_IMG, SIG(0x3e4), SET32, 0, 0,
 	  "sigstruct.gdt_idt_offset" },
-	{ "reserved3 non-zero on 1.x", B_IMG, SIG(0x3e8), SET8, 1, 0, "sigstruct.reserved3" },
-	{ "reserved3 major 1", B_IMG, SIG(0x3eb), SET8, 1, 0, "sigstruct.reserved3" },
-	{ "reserved3 last byte", B_IMG, SIG(0x3ff), SET8, 1, 0, "sigstruct.reserved3" },
-	{ "2.x reserved3 trailing", B_V2, SIG(0x3ee), SET8, 1, 0, "sigstruct.reserved3" },
-	{ "2.x reserved3 major 1", B_V2, SIG(0x3eb), SET8, 1, 0, "sigstruct.reserved3" },
+	{ "reserved3 non-zero on 1.x", B_IMG, SIG(0x3e8), SET8, 1, FIX_SIGN,
+	  "warn:sigstruct.reserved3" },
+	{ "reserved3 major 1", B_IMG, SIG(0x3eb), SET8, 1, FIX_SIGN, "warn:sigstruct.reserved3" },
+	{ "reserved3 last byte", B_IMG, SIG(0x3ff), SET8, 1, FIX_SIGN, "warn:sigstruct.reserved3" },
+	/* 2.x: bytes 4-7 are the build number, with no limit; later bytes are data */
+	{ "2.x reserved3 byte 6 (build above 0xFFFF)", B_V2, SIG(0x3ee), SET8, 8, FIX_SIGN, "pass" },
+	{ "2.x reserved3 byte 7", B_V2, SIG(0x3ef), SET8, 0xff, FIX_SIGN, "pass" },
+	{ "2.x reserved3 byte 8", B_V2, SIG(0x3f0), SET8, 1, FIX_SIGN, "warn:sigstruct.reserved3" },
+	{ "2.x reserved3 last byte", B_V2, SIG(0x3ff), SET8, 0x80, FIX_SIGN,
+	  "warn:sigstruct.reserved3" },
+	{ "2.x reserved3 major 1", B_V2, SIG(0x3eb), SET8, 1, FIX_SIGN,
+	  "warn:sigstruct.reserved3" },
 	{ "2.x reserved3 flip in version", B_V2, SIG(0x3e8), XOR8, 1, 0, "signature" },
+	{ "2.x reserved3 byte 6 unsigned", B_V2, SIG(0x3ee), SET8, 8, 0, "signature" },
 	{ "cpuid_table_size 0", B_IMG, SIG(0x400), SET32, 0, 0, "sigstruct.cpuid_table" },
 	{ "cpuid_table_size 256", B_IMG, SIG(0x400), SET32, 256, 0, "sigstruct.cpuid_table" },
 	{ "cpuid_table_size huge", B_IMG, SIG(0x400), SET32, 0xffffffff, 0,
@@ -295,8 +375,8 @@ static const struct variant variants[] = {
 	{ "ELF e_shnum huge", B_IMG, MOD(60), SET16, 0xfeff, FIX_SIGN, "elf.header" },
 	{ "ELF e_shstrndx", B_IMG, MOD(62), SET16, 6, FIX_SIGN, "elf.header" },
 	{ "ELF extended shnum huge", B_IMG, MOD(60), SET16, 0, FIX_SIGN, "elf.header" },
-	{ "ELF e_entry", B_IMG, MOD(24), SET64, 0x104, FIX_SIGN, "elf.entry" },
-	{ "ELF e_entry high", B_IMG, MOD(28), SET8, 1, FIX_SIGN, "elf.entry" },
+	{ "ELF e_entry", B_IMG, MOD(24), SET64, 0x104, FIX_SIGN, "warn:elf.entry" },
+	{ "ELF e_entry high", B_IMG, MOD(28), SET8, 1, FIX_SIGN, "warn:elf.entry" },
 	{ "RELA type R_X86_64_64", B_IMG, MOD(0x200 + 24 + 8), SET32, 1, FIX_SIGN,
 	  "elf.relocations" },
 	{ "RELA type R_X86_64_NONE", B_IMG, MOD(0x200 + 8), SET32, 0, FIX_SIGN,
@@ -337,7 +417,12 @@ static void run_variant(const struct fixtures *f, const struct variant *v)
 		resign(f, buf + PAGE, buf + 2 * PAGE, len - 2 * PAGE);
 	if (v->fixup & (FIX_SUM | FIX_SIGN))
 		fix_checksum(buf, len);
-	expect_reject(f, v->name, buf, len, NULL, 0, v->expect);
+	if (strncmp(v->expect, "warn:", 5) == 0)
+		expect_warn(f, v->name, buf, len, v->expect + 5);
+	else if (strcmp(v->expect, "pass") == 0)
+		expect_pass(f, v->name, buf, len, NULL, 0, false);
+	else
+		expect_reject(f, v->name, buf, len, NULL, 0, v->expect);
 	free(buf);
 }
 
@@ -345,6 +430,22 @@ static void test_variants(const struct fixtures *f)
 {
 	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
 		run_variant(f, &variants[i]);
+}
+
+/*
+ * Driven by the catalogue: every check graded "observed" fired in some image verified here, as
+ * a warning by default and as a failure with strict. A check added to checks.def with that
+ * grade fails this until a variant shows it warns.
+ */
+static void test_observed_catalogue(void)
+{
+	for (unsigned int id = 0; id < TDX_CHK__COUNT; id++) {
+		if (tdx_check_evidence((enum tdx_check_id)id) != TDX_EVIDENCE_OBSERVED)
+			continue;
+		if (!CHECK(observed_warned[id]) || !CHECK(observed_failed_strict[id]))
+			fprintf(stderr, "  observed check %s: no variant shows it warning and "
+				"failing under strict\n", tdx_check_name((enum tdx_check_id)id));
+	}
 }
 
 /* What the first failure of a truncated fixture must be, from the container rules. */
@@ -805,6 +906,7 @@ int main(void)
 	test_sizes(&f);
 	test_generated(&f, tmp);
 	test_files(&f, tmp);
+	test_observed_catalogue();
 	fixtures_free(&f);
 	rmdir(tmp);
 	return test_finish();

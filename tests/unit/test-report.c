@@ -31,6 +31,59 @@ static void test_catalogue(void)
 	CHECK_STR(tdx_check_status_name(TDX_CHECK_SKIP), "skip");
 }
 
+/*
+ * The evidence rule, for every check of the catalogue (a check added later included): a failure
+ * of an "observed" check is recorded as a warning, and as a failure only in a strict report;
+ * every other failure stays one. Passes, warnings and skips are never changed.
+ */
+static void test_evidence(void)
+{
+	static const char *const names[] = { "kernel", "spec", "tool", "observed" };
+	unsigned int observed = 0;
+
+	for (unsigned int i = 0; i < TDX_CHK__COUNT; i++) {
+		enum tdx_check_id id = (enum tdx_check_id)i;
+		enum tdx_evidence ev = tdx_check_evidence(id);
+		bool obs = ev == TDX_EVIDENCE_OBSERVED;
+		struct tdx_report *r, *strict;
+
+		if (!CHECK((unsigned int)ev < 4))
+			continue;
+		CHECK_STR(tdx_evidence_name(ev), names[ev]);
+		observed += obs;
+		if (tdx_report_new(&r) || tdx_report_new(&strict))
+			exit(1);
+		tdx_report_set_strict(strict, true);
+		CHECK(!tdx_report_get_strict(r) && tdx_report_get_strict(strict));
+		for (int st = TDX_CHECK_PASS; st <= TDX_CHECK_SKIP; st++) {
+			CHECK_INT(tdx_report_add(r, id, (enum tdx_check_status)st, "x %d", st), 0);
+			CHECK_INT(tdx_report_add(strict, id, (enum tdx_check_status)st, "x %d", st), 0);
+			CHECK_INT(tdx_report_status(strict, (size_t)st), st);
+			if (st == TDX_CHECK_FAIL && obs)
+				CHECK_INT(tdx_report_status(r, (size_t)st), TDX_CHECK_WARN);
+			else
+				CHECK_INT(tdx_report_status(r, (size_t)st), st);
+		}
+		/* The downgraded message says so, and what --strict would do. */
+		if (obs) {
+			CHECK(strstr(tdx_report_message(r, TDX_CHECK_FAIL), "--strict refuses it"));
+			CHECK(strstr(tdx_report_message(strict, TDX_CHECK_FAIL), "under --strict"));
+		}
+		CHECK_INT(tdx_report_outcome(r), obs ? TDX_OUTCOME_OK : tdx_check_outcome(id));
+		CHECK_INT(tdx_report_outcome(strict), tdx_check_outcome(id));
+		CHECK_INT(tdx_report_grade(NULL, id, TDX_CHECK_FAIL),
+			  obs ? TDX_CHECK_WARN : TDX_CHECK_FAIL);
+		tdx_report_free(r);
+		tdx_report_free(strict);
+	}
+	CHECK(observed > 0);
+	CHECK_INT(tdx_check_evidence(TDX_CHK_SIGSTRUCT_RESERVED3), TDX_EVIDENCE_OBSERVED);
+	CHECK_INT(tdx_check_evidence(TDX_CHK_SIGNATURE), TDX_EVIDENCE_SPEC);
+	CHECK_INT(tdx_check_evidence(TDX_CHK_CONTAINER_MODULE_PAGES), TDX_EVIDENCE_KERNEL);
+	CHECK_INT(tdx_check_evidence(TDX_CHK_COMPAT_MIN_RUNNING), TDX_EVIDENCE_TOOL);
+	CHECK_INT(tdx_check_evidence(TDX_CHK__COUNT), TDX_EVIDENCE_KERNEL);
+}
+
 static void test_report(void)
 {
 	struct tdx_report *r;
@@ -89,6 +142,7 @@ static void test_checksum(void)
 int main(void)
 {
 	test_catalogue();
+	test_evidence();
 	test_report();
 	test_checksum();
 	return test_finish();
