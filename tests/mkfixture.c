@@ -11,7 +11,13 @@
  *   tdx-mkfixture --key KEY.pem --print-key-hash
  *   tdx-mkfixture --key KEY.pem [--version X.Y.ZZ] [--svn MAJOR.MINOR] [--cpuid HEX[,HEX...]]
  *                 [--debug] [--pages N] [--handoff HV,MINHV] [--date YYYYMMDD] [--build N]
- *                 [--format 0x200|0x100|pair] -o OUT
+ *                 [--sigstruct-byte OFFSET=VALUE]... [--format 0x200|0x100|pair] -o OUT
+ *
+ * What a next Intel release could plausibly look like, for the tests that judge it: versions of
+ * new lines (--version 2.1.00, 3.0.00; 2.x and later carry the version in reserved3), a build
+ * number above 0xFFFF (--build, 32 bits, in reserved3 bytes 4-7), many CPUID entries (--cpuid),
+ * the largest legal module (--pages 496), and non-zero bytes anywhere in the signed sigstruct
+ * (--sigstruct-byte, set before signing, e.g. in reserved3 or the reserved fields).
  */
 #include <elf.h>
 #include <errno.h>
@@ -49,6 +55,8 @@ struct fixture_opts {
 	unsigned int module_hv, min_update_hv;
 	uint32_t date;				/* BCD yyyymmdd */
 	enum out_format format;
+	struct { unsigned int off; uint8_t value; } bytes[32];	/* --sigstruct-byte */
+	unsigned int n_bytes;
 };
 
 /* Layout of the synthetic module ELF; all of it sits in the first page. */
@@ -340,8 +348,11 @@ static void sigstruct_build(const struct fixture_opts *o, EVP_PKEY *pkey,
 		put16(s + 0x3e8, (uint16_t)o->update);
 		s[0x3ea] = (uint8_t)o->minor;
 		s[0x3eb] = (uint8_t)o->major;
-		put16(s + 0x3ec, (uint16_t)o->build);
+		put32(s + 0x3ec, o->build);
 	}
+	/* Bytes the signer chose: inside the signed range they stay covered by the signature. */
+	for (unsigned int i = 0; i < o->n_bytes; i++)
+		s[o->bytes[i].off] = o->bytes[i].value;
 	put32(s + 0x400, o->cpuid_count);
 	for (unsigned int i = 0; i < o->cpuid_count; i++)
 		put32(s + 0x404 + 4 * i, o->cpuid[i]);
@@ -492,6 +503,7 @@ static void usage(FILE *f)
 		"       tdx-mkfixture --key KEY.pem [--version X.Y.ZZ] [--svn MAJOR.MINOR]\n"
 		"                     [--cpuid HEX[,HEX...]] [--debug] [--pages N]\n"
 		"                     [--handoff HV,MINHV] [--date YYYYMMDD] [--build N]\n"
+		"                     [--sigstruct-byte OFFSET=VALUE]...\n"
 		"                     [--format 0x200|0x100|pair] -o OUT\n");
 }
 
@@ -522,7 +534,7 @@ static void defaults_fill(struct fixture_opts *o)
 int main(int argc, char **argv)
 {
 	enum { O_GENKEY = 256, O_KEY, O_HASH, O_VERSION, O_SVN, O_CPUID, O_DEBUG, O_PAGES,
-	       O_HANDOFF, O_DATE, O_FORMAT, O_BUILD };
+	       O_HANDOFF, O_DATE, O_FORMAT, O_BUILD, O_SIGBYTE };
 	static const struct option longopts[] = {
 		{ "genkey", required_argument, NULL, O_GENKEY },
 		{ "key", required_argument, NULL, O_KEY },
@@ -535,6 +547,7 @@ int main(int argc, char **argv)
 		{ "handoff", required_argument, NULL, O_HANDOFF },
 		{ "date", required_argument, NULL, O_DATE },
 		{ "build", required_argument, NULL, O_BUILD },
+		{ "sigstruct-byte", required_argument, NULL, O_SIGBYTE },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -603,9 +616,22 @@ int main(int argc, char **argv)
 				return usage_error("date", optarg);
 			break;
 		case O_BUILD:
-			if (!parse_uint(optarg, 10, 65535, &v))
+			if (!parse_uint(optarg, 10, UINT32_MAX, &v))
 				return usage_error("build number", optarg);
 			o.build = (unsigned int)v;
+			break;
+		case O_SIGBYTE:
+			/* OFFSET=VALUE, both hex (0x optional): a sigstruct byte, set before signing */
+			comma = strchr(optarg, '=');
+			if (!comma || o.n_bytes == sizeof(o.bytes) / sizeof(o.bytes[0]))
+				return usage_error("sigstruct byte (OFFSET=VALUE, at most 32)", optarg);
+			*comma = '\0';
+			if (!parse_uint(optarg, 16, SIG_SIZE - 1, &v))
+				return usage_error("sigstruct byte offset", optarg);
+			o.bytes[o.n_bytes].off = (unsigned int)v;
+			if (!parse_uint(comma + 1, 16, 255, &v))
+				return usage_error("sigstruct byte value", comma + 1);
+			o.bytes[o.n_bytes++].value = (uint8_t)v;
 			break;
 		case O_FORMAT:
 			if (strcmp(optarg, "0x200") == 0)
