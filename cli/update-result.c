@@ -190,6 +190,9 @@ void update_result_print_text(const struct update_result *r, const struct update
 			outcome == TDX_OUTCOME_LOST ? "FATAL: " : "", tdx_outcome_name(outcome),
 			r->verdict);
 	} else {
+		/* Warnings (findings of observed rules) did not stop it, but are worth a look. */
+		if (tdx_report_count_status(r->report, TDX_CHECK_WARN))
+			report_print_text(r->report, stderr, true);
 		fprintf(out, "tdxctl update: %s\n", r->verdict);
 	}
 	if (r->advice[0] && strcmp(r->advice, r->verdict) != 0)
