@@ -1,15 +1,115 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Output shared by the commands: reports as text lines or JSON, JSON printing. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "tdxctl.h"
 
+/*
+ * Valid UTF-8 for strict readers whatever the strings hold (file names, history lines): the
+ * text json-c prints goes through tdx_json_sanitize() before it reaches stdout.
+ */
 void json_print(struct json_object *obj)
 {
-	fputs(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
-					     JSON_C_TO_STRING_NOSLASHESCAPE), stdout);
+	const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+							  JSON_C_TO_STRING_NOSLASHESCAPE);
+	char *safe = tdx_json_sanitize(text, strlen(text));
+
+	fputs(safe ? safe : "{}", stdout);
 	fputc('\n', stdout);
+	free(safe);
 	json_object_put(obj);
+}
+
+/* A terminal-safe stream over a descriptor: what it keeps between writes. */
+struct out_filter {
+	int fd;
+	size_t ncarry;
+	char carry[4];		/* an unfinished UTF-8 sequence from the last write */
+};
+
+static int fd_write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Escape @len bytes (after the carry) and write them; an unfinished character waits. */
+static int out_filter_emit(struct out_filter *f, const char *buf, size_t len, bool final)
+{
+	size_t total = f->ncarry + len, tail;
+	char *joined, *safe;
+	int rc;
+
+	joined = malloc(total ? total : 1);
+	if (!joined)
+		return -1;
+	memcpy(joined, f->carry, f->ncarry);
+	memcpy(joined + f->ncarry, buf, len);
+	tail = final ? 0 : tdx_utf8_incomplete_tail(joined, total);
+	safe = tdx_escape(joined, total - tail, TDX_ESCAPE_KEEP_NEWLINE | TDX_ESCAPE_KEEP_TAB);
+	memcpy(f->carry, joined + total - tail, tail);
+	f->ncarry = tail;
+	free(joined);
+	if (!safe)
+		return -1;
+	rc = fd_write_all(f->fd, safe, strlen(safe));
+	free(safe);
+	return rc;
+}
+
+static ssize_t out_filter_write(void *cookie, const char *buf, size_t len)
+{
+	return out_filter_emit(cookie, buf, len, false) < 0 ? -1 : (ssize_t)len;
+}
+
+static int out_filter_close(void *cookie)
+{
+	struct out_filter *f = cookie;
+	int rc = f->ncarry ? out_filter_emit(f, "", 0, true) : 0;
+
+	free(f);
+	return rc;
+}
+
+/*
+ * Every byte tdxctl prints to @fd goes through tdx_escape() (C0 but newline and tab, DEL, C1,
+ * invalid UTF-8): file names, history fields, kernel words and argp's echo of a bad argument
+ * alike, so no path to the terminal can forget it. Returns the new stream, or @orig when the
+ * filter cannot be set up (out of memory at start-up).
+ */
+FILE *output_filter_open(FILE *orig, int fd)
+{
+	static const cookie_io_functions_t io = {
+		.write = out_filter_write,
+		.close = out_filter_close,
+	};
+	struct out_filter *f = calloc(1, sizeof(*f));
+	FILE *stream;
+
+	if (!f)
+		return orig;
+	f->fd = fd;
+	stream = fopencookie(f, "w", io);
+	if (!stream) {
+		free(f);
+		return orig;
+	}
+	/* As before: a terminal and stderr see each line at once, a pipe gets blocks. */
+	setvbuf(stream, NULL, fd == STDERR_FILENO || isatty(fd) ? _IOLBF : _IOFBF, BUFSIZ);
+	return stream;
 }
 
 /*

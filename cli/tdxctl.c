@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "tdxctl.h"
@@ -90,26 +91,36 @@ static const struct argp root_argp = {
 	root_help_filter, NULL
 };
 
+/* One message line on stderr: a newline inside (from a file name) is escaped, not obeyed. */
+__attribute__((format(printf, 2, 0)))
+static void cli_message(const char *prefix, const char *fmt, va_list args)
+{
+	char *msg = NULL, *safe = NULL;
+	int len = vasprintf(&msg, fmt, args);
+
+	if (len >= 0)
+		safe = tdx_escape(msg, (size_t)len, TDX_ESCAPE_KEEP_TAB);
+	fprintf(stderr, "%s%s\n", prefix, safe ? safe : "(out of memory)");
+	free(safe);
+	free(msg);
+}
+
 void cli_err(const char *fmt, ...)
 {
 	va_list args;
 
-	fputs("tdxctl: ", stderr);
 	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
+	cli_message("tdxctl: ", fmt, args);
 	va_end(args);
-	fputc('\n', stderr);
 }
 
 void cli_warn(const char *fmt, ...)
 {
 	va_list args;
 
-	fputs("tdxctl: warning: ", stderr);
 	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
+	cli_message("tdxctl: warning: ", fmt, args);
 	va_end(args);
-	fputc('\n', stderr);
 }
 
 /* Library messages go to stderr with the same prefix as the tool's own. */
@@ -131,6 +142,11 @@ int main(int argc, char **argv)
 	char *name;
 	int rc;
 
+	/* Everything printed, argp's messages included, is escaped on its way out. */
+	fflush(stdout);
+	fflush(stderr);
+	stdout = output_filter_open(stdout, STDOUT_FILENO);
+	stderr = output_filter_open(stderr, STDERR_FILENO);
 	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&root_argp, argc, argv, ARGP_IN_ORDER, NULL, &args))
 		return EXIT_USAGE;

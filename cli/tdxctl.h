@@ -60,6 +60,9 @@ struct json_object *json_string_or_null(const char *s);
 void report_print_text(const struct tdx_report *report, FILE *out, bool failures_only);
 struct json_object *report_to_json(const struct tdx_report *report);
 
+/* A stream over @fd that escapes what is written to it (output.c); @orig if it cannot. */
+FILE *output_filter_open(FILE *orig, int fd);
+
 /* "tdxctl: " + message on stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -302,6 +302,31 @@ int tdx_hex_decode(const char *hex, uint8_t *out, size_t len);
 /* Lower-case hex of @len bytes into @out, which holds 2 * @len + 1 bytes. */
 void tdx_hex_encode(const uint8_t *in, size_t len, char *out);
 
+/* ---- escaping bytes that are not ours (escape.c) ----------------------------------------- */
+
+#define TDX_ESCAPE_KEEP_NEWLINE	0x1u	/* a text stream: '\n' passes (a log line escapes it) */
+#define TDX_ESCAPE_KEEP_TAB	0x2u	/* '\t' passes */
+
+/*
+ * @len bytes as text safe for a terminal, a log or syslog, in a new string (NULL: no memory):
+ * valid UTF-8 passes, except C0 controls, DEL and C1 controls, which become \e, \n, \t, \r or
+ * \xNN (newline and tab pass when @flags say so); each byte of invalid UTF-8 becomes \xNN.
+ */
+char *tdx_escape(const char *s, size_t len, unsigned int flags);
+/*
+ * How many bytes at the end of @s are a UTF-8 sequence not finished yet (0 to 3): a stream
+ * escaper keeps them for its next write instead of escaping half a character.
+ */
+size_t tdx_utf8_incomplete_tail(const char *s, size_t len);
+/*
+ * JSON text made valid UTF-8 for strict readers, in a new string: each invalid byte becomes
+ * \ufffd, DEL and C1 controls \u00XX. Only valid on JSON text (where such bytes can only be in
+ * strings), as json-c prints it.
+ */
+char *tdx_json_sanitize(const char *json, size_t len);
+/* @s with each byte of invalid UTF-8 replaced by U+FFFD, in a new string (a JSON value). */
+char *tdx_utf8_sanitize(const char *s);
+
 /* SHA-256 of @len bytes (signature.c: the one file that calls OpenSSL). */
 int tdx_sha256(const uint8_t *buf, size_t len, uint8_t out[TDX_SHA256_LEN]);
 

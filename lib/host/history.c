@@ -54,9 +54,18 @@ static int history_make_dir(const char *path)
 	return 0;
 }
 
+/* A JSON string of @s made valid UTF-8 (an image's name is any bytes), or null. */
 static struct json_object *json_string_or_null(const char *s)
 {
-	return s ? json_object_new_string(s) : NULL;
+	struct json_object *o;
+	char *safe;
+
+	if (!s)
+		return NULL;
+	safe = tdx_utf8_sanitize(s);
+	o = json_object_new_string(safe ? safe : "");
+	free(safe);
+	return o;
 }
 
 static struct json_object *history_record_to_json(const struct tdx_history_record *rec)
@@ -157,6 +166,8 @@ out:
 void tdx_history_syslog(const struct tdx_history_record *rec)
 {
 	int prio = LOG_WARNING;
+	char *line = NULL, *safe;
+	int len;
 
 	if (rec->outcome && strcmp(rec->outcome, tdx_outcome_name(TDX_OUTCOME_LOST)) == 0)
 		prio = LOG_CRIT;
@@ -164,16 +175,25 @@ void tdx_history_syslog(const struct tdx_history_record *rec)
 		prio = LOG_NOTICE;
 	else if (rec->outcome && strcmp(rec->outcome, tdx_outcome_name(TDX_OUTCOME_REJECTED)) == 0)
 		prio = LOG_ERR;
+	len = asprintf(&line, "%s %s: %s (outcome %s, exit %d, %s -> %s, sha256 %s, %s%s%llu ms)",
+		       rec->command ? rec->command : "update", rec->image ? rec->image : "-",
+		       rec->verdict ? rec->verdict : "", rec->outcome ? rec->outcome : "-",
+		       rec->exit_code, rec->old_version ? rec->old_version : "-",
+		       rec->new_version ? rec->new_version : "-",
+		       rec->image_sha256 ? rec->image_sha256 : "-",
+		       rec->kernel_error ? rec->kernel_error : "", rec->kernel_error ? ", " : "",
+		       (unsigned long long)rec->duration_ms);
+	if (len < 0)
+		return;
+	/* The image's name is the caller's: escaped as one line, like every log line. */
+	safe = tdx_escape(line, (size_t)len, 0);
+	free(line);
+	if (!safe)
+		return;
 	openlog("tdxctl", LOG_PID, LOG_DAEMON);
-	syslog(prio, "%s %s: %s (outcome %s, exit %d, %s -> %s, sha256 %s, %s%s%llu ms)",
-	       rec->command ? rec->command : "update", rec->image ? rec->image : "-",
-	       rec->verdict ? rec->verdict : "", rec->outcome ? rec->outcome : "-",
-	       rec->exit_code, rec->old_version ? rec->old_version : "-",
-	       rec->new_version ? rec->new_version : "-",
-	       rec->image_sha256 ? rec->image_sha256 : "-",
-	       rec->kernel_error ? rec->kernel_error : "", rec->kernel_error ? ", " : "",
-	       (unsigned long long)rec->duration_ms);
+	syslog(prio, "%s", safe);
 	closelog();
+	free(safe);
 }
 
 /*
