@@ -73,13 +73,20 @@ run "$wrap" --hold soon w4 -- true
 expect_rc 64 "wrapper bad --hold"
 
 # --- the libvirt hook ---------------------------------------------------------------------------
-td_xml="<domain type='kvm'><name>td1</name><launchSecurity type='tdx'><policy>0x10000000</policy></launchSecurity></domain>"
-vm_xml="<domain type='kvm'><name>vm1</name></domain>"
+u1=0d5d1a36-5c4e-4c6e-9a0b-6f3e2a1b7c01
+u2=0d5d1a36-5c4e-4c6e-9a0b-6f3e2a1b7c02
+td_xml="<domain type='kvm'>
+  <name>td1</name>
+  <uuid>$u1</uuid>
+  <launchSecurity type='tdx'><policy>0x10000000</policy></launchSecurity>
+</domain>"
+vm_xml="<domain type='kvm'><name>vm1</name>
+  <uuid>$u2</uuid></domain>"
 echo "$td_xml" | "$hook" "my td/1" prepare begin -
 expect_true "[ $? = 0 ]" "hook prepare begin"
 run $tdxctl build list --json
-expect_json '[.builds[] | [.name, .state]]' '[["libvirt-my_td_1","live"]]' \
-	"hook recorded the TD build, owned by libvirt (its parent)"
+expect_json '[.builds[] | [.name, .state]]' "[[\"libvirt-$u1\",\"live\"]]" \
+	"hook recorded the TD build under the domain's UUID, owned by libvirt (its parent)"
 echo "$td_xml" | "$hook" "my td/1" start begin -
 run $tdxctl build list --json
 expect_json '.builds | length' 1 "still building at start"
@@ -95,6 +102,22 @@ echo "$td_xml" | "$hook" td2 prepare begin -
 echo "$td_xml" | "$hook" td2 release end -
 run $tdxctl build list --json
 expect_json '.builds' '[]' "hook ends a build whose start failed"
+# Issue 16, finding 6: two domains whose names agree in their first 56 bytes (one entry under
+# the old naming) are two builds, and one's start does not end the other's.
+long=$(printf 'a%.0s' $(seq 60))
+printf '%s\n' "$td_xml" | "$hook" "${long}x" prepare begin -
+printf '%s\n' "$td_xml" | sed "s/$u1/$u2/" | "$hook" "${long}y" prepare begin -
+run $tdxctl build list --json
+expect_json '[.builds[].name]' "[\"libvirt-$u1\",\"libvirt-$u2\"]" \
+	"6: two domains with one long name prefix are two builds"
+printf '%s\n' "$td_xml" | sed "s/$u1/$u2/" | "$hook" "${long}y" started begin -
+run $tdxctl build list --json
+expect_json '[.builds[] | [.name, .state]]' "[[\"libvirt-$u1\",\"live\"]]" \
+	"6: one domain's start does not end the other's build"
+printf '%s\n' "$td_xml" | "$hook" "${long}x" release end -
+printf '%s\n' "<domain><name>n</name><launchSecurity type='tdx'/></domain>" |
+	"$hook" n prepare begin - 2>/dev/null
+expect_true "[ $? = 1 ]" "a TD without a UUID is refused"
 
 # --- while an update holds the gate -------------------------------------------------------------
 $helper "$TDXCTL_RUNDIR" 0 3000 > "$tmp/closer.out" & closer=$!; pids="$pids $closer"
