@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "tdxctl.h"
 
 enum build_verb { VERB_NONE = 0, VERB_BEGIN, VERB_END, VERB_LIST };
@@ -79,6 +80,7 @@ static error_t build_parse(int key, char *arg, struct argp_state *state)
 		a->pid = (pid_t)v;
 		return 0;
 	case OPT_RUNDIR:
+		cli_check_path_option(state, "--rundir");
 		a->rundir = arg;
 		return 0;
 	case 'j':
@@ -126,8 +128,8 @@ static const struct argp build_argp = {
 	"The TD-build gate: record TD builds so that tdxctl update never runs during one. A VMM "
 	"launcher runs 'begin NAME' before it builds a TD and 'end NAME' once the TD runs (or "
 	"failed to start); 'tdxctl update' closes the gate and waits for the builds to end.\v"
-	"Exit status: 0 done; 75 the gate is closed (an update is in progress), retry later; 77 no "
-	"write access to the gate's folder; 64 usage error; 1 anything else. See tdxctl-build(8).",
+	"Exit status: 0 done; 75 the gate is closed (an update is in progress), retry later; 77 not "
+	"root nor in the launcher group; 64 usage error; 1 anything else. See tdxctl-build(8).",
 	NULL, NULL, NULL
 };
 
@@ -140,6 +142,7 @@ static enum tdx_outcome outcome_from_errno(int rc)
 	case -EROFS:
 		return TDX_OUTCOME_PERMISSION;
 	case -EBUSY:
+	case -ETIMEDOUT:
 		return TDX_OUTCOME_RETRY;
 	default:
 		return TDX_OUTCOME_FAILED;
@@ -177,6 +180,17 @@ static enum tdx_outcome build_begin(struct tdx_gate *gate, const struct build_ar
 	case -ESRCH:
 		cli_err("no process %d to own build %s (--pid)", (int)owner, a->name);
 		return TDX_OUTCOME_FAILED;
+	case -ETIMEDOUT:
+		cli_err("the TD-build gate in %s stayed locked by another process; build %s not "
+			"recorded; retry later", tdx_gate_get_dir(gate), a->name);
+		return TDX_OUTCOME_RETRY;
+	case -EACCES:
+	case -EPERM:
+		/* Not --rundir: builds recorded elsewhere are builds the updater never sees. */
+		cli_err("cannot record build %s in %s: %s; nothing was recorded; TD builds are "
+			"recorded by root or by members of group '%s' (see TRUST MODEL in tdxctl(8))",
+			a->name, tdx_gate_get_dir(gate), strerror(-rc), TDXCTL_LAUNCHER_GROUP);
+		return TDX_OUTCOME_PERMISSION;
 	default:
 		cli_err("cannot record build %s in %s: %s", a->name, tdx_gate_get_dir(gate),
 			strerror(-rc));

@@ -48,6 +48,7 @@ static error_t convert_parse(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &a->image;
 		return 0;
 	case 'o':
+		cli_check_path_option(state, "--output");
 		a->out = arg;
 		return 0;
 	case 'f':
@@ -61,6 +62,7 @@ static error_t convert_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--format is 0x200, 0x100 or pair, not '%s'", arg);
 		return 0;
 	case OPT_SIG_OUT:
+		cli_check_path_option(state, "--sigstruct-output");
 		a->sig_out = arg;
 		return 0;
 	case OPT_FORCE:

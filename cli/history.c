@@ -41,6 +41,7 @@ static error_t history_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "-n wants a count, not '%s'", arg);
 		return 0;
 	case OPT_HISTORY:
+		cli_check_path_option(state, "--history");
 		a->path = arg;
 		return 0;
 	case ARGP_KEY_ARG:

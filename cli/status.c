@@ -45,9 +45,11 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 		a->g.json = true;
 		return 0;
 	case OPT_MODULE:
+		cli_check_path_option(state, "--module");
 		a->module = arg;
 		return 0;
 	case OPT_HISTORY:
+		cli_check_path_option(state, "--history");
 		a->history = arg;
 		return 0;
 	case OPT_PROMETHEUS:

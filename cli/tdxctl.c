@@ -123,6 +123,32 @@ void cli_warn(const char *fmt, ...)
 	va_end(args);
 }
 
+void cli_check_path_option(struct argp_state *state, const char *option)
+{
+	if (tdx_caller_may_choose_paths())
+		return;
+	argp_failure(state, EXIT_NOPERM, 0, "%s is refused when root runs tdxctl for another user "
+		     "(sudo, doas, pkexec, or a real user that is not root): it would let the caller "
+		     "choose what root writes, reads or loads; nothing was done; drop the option "
+		     "(the configured location is used), or run tdxctl as root itself", option);
+}
+
+/* The environment's paths that tdx_env_path() ignores for a delegated root: say so once. */
+static void warn_ignored_env(void)
+{
+	static const char *const vars[] = { "TDXCTL_RUNDIR", "TDXCTL_HISTORY", "TDXCTL_MODULE" };
+
+	if (tdx_caller_may_choose_paths())
+		return;
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && *v)
+			cli_warn("$%s ignored: root is running tdxctl for another user (sudo), so "
+				 "paths and the module come from the configuration only", vars[i]);
+	}
+}
+
 /* Library messages go to stderr with the same prefix as the tool's own. */
 __attribute__((format(printf, 6, 0)))
 static void log_to_stderr(struct tdx_ctx *ctx, int priority, const char *file, int line,
@@ -155,6 +181,7 @@ int main(int argc, char **argv)
 	 * commands have options of their own by that name, so only "tdxctl --version" keeps it.
 	 */
 	argp_program_version = NULL;
+	warn_ignored_env();
 	if (args.list_commands) {
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			printf("%s\n", commands[i].name);

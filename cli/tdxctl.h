@@ -63,6 +63,13 @@ struct json_object *report_to_json(const struct tdx_report *report);
 /* A stream over @fd that escapes what is written to it (output.c); @orig if it cannot. */
 FILE *output_filter_open(FILE *orig, int fd);
 
+/*
+ * For an option that names a path root writes or reads, or the module root loads: refused (exit
+ * 77) when root runs for someone else (sudo, doas, pkexec, a non-root real user).
+ */
+struct argp_state;
+void cli_check_path_option(struct argp_state *state, const char *option);
+
 /* "tdxctl: " + message on stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

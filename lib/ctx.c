@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "private.h"
 
@@ -44,6 +45,41 @@ static int log_priority_parse(const char *s)
 	if (errno || end == s || *end || v < LOG_EMERG || v > LOG_DEBUG)
 		return -1;
 	return (int)v;
+}
+
+/*
+ * Root acting for someone else: sudo (and run0, which sets the same variables), doas, pkexec,
+ * or a real user that is not root (a setuid or file-capability install). Setting one of these
+ * variables only makes tdxctl stricter, so trusting them is safe.
+ */
+static bool caller_is_delegated(void)
+{
+	static const char *const vars[] = { "SUDO_UID", "SUDO_USER", "DOAS_USER", "PKEXEC_UID" };
+
+	if (getuid() != 0 || getgid() != 0)
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(vars); i++)
+		if (getenv(vars[i]))
+			return true;
+	return false;
+}
+
+bool tdx_caller_may_choose_paths(void)
+{
+	/* An unprivileged caller writes as itself: its own environment and options are its own. */
+	if (geteuid() != 0)
+		return true;
+	return !caller_is_delegated();
+}
+
+const char *tdx_env_path(const char *name)
+{
+	const char *env;
+
+	if (!tdx_caller_may_choose_paths())
+		return NULL;
+	env = secure_getenv(name);
+	return env && *env ? env : NULL;
 }
 
 int tdx_ctx_new(struct tdx_ctx **ctx)

@@ -49,6 +49,16 @@ void tdx_ctx_set_log_priority(struct tdx_ctx *ctx, int priority);
 void tdx_ctx_set_userdata(struct tdx_ctx *ctx, void *data);
 void *tdx_ctx_get_userdata(const struct tdx_ctx *ctx);
 
+/*
+ * May this caller choose the paths root writes and the module root loads (environment,
+ * options)? Yes for an unprivileged caller (it writes as itself) and for root acting for itself;
+ * no for root acting for someone else: under sudo, doas, pkexec, or with a real user that is
+ * not root. Then only the build's configuration counts (tdxctl(8), TRUST MODEL).
+ */
+bool tdx_caller_may_choose_paths(void);
+/* secure_getenv(@name) when tdx_caller_may_choose_paths(), and set and not empty; else NULL. */
+const char *tdx_env_path(const char *name);
+
 /* ---- outcomes: the error taxonomy (outcome.c) --------------------------------------------- */
 
 /*

@@ -59,8 +59,13 @@ struct tdx_gate_entry {
 	char name[TDX_GATE_NAME_MAX + 1];
 	pid_t pid;
 	unsigned long long pid_start_time;	/* clock ticks after boot, /proc/PID/stat field 22 */
-	time_t started;
+	time_t started;		/* wall clock, for people */
 	time_t expires;
+	/* The boot-time clock (CLOCK_BOOTTIME s) of boot @boot_id: what the state is judged on. */
+	char boot_id[37];	/* empty in entries of older versions: the wall clock then */
+	int64_t started_boot;
+	int64_t expires_boot;	/* believed at most TDX_GATE_TTL_MAX after started_boot */
+	uint64_t pidns;		/* the PID namespace @pid is numbered in (0: unknown) */
 	enum tdx_gate_state state;
 };
 

@@ -47,6 +47,47 @@ static int read_at_end(int fd)
 	return n == 0 ? 0 : -EIO;
 }
 
+/*
+ * Open @path for reading only once it is known to be a regular file: an O_PATH descriptor is
+ * checked with fstat first, because opening a device can act (rewind a tape, arm a watchdog)
+ * and a FIFO can block. The file is then opened through that descriptor, so it is the same
+ * one. Returns the descriptor (with *@st) or -EINVAL for anything but a regular file.
+ */
+static int file_open_regular(const char *path, struct stat *st)
+{
+	char proc[64];
+	struct stat again;
+	int pfd, fd, rc;
+
+	pfd = open(path, O_PATH | O_CLOEXEC);
+	if (pfd < 0)
+		return -errno;
+	if (fstat(pfd, st) < 0) {
+		rc = -errno;
+		close(pfd);
+		return rc;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(pfd);
+		return -EINVAL;
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	/* Without /proc, the path again; the inode comparison below catches a swap. */
+	if (fd < 0 && errno == ENOENT)
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	rc = fd < 0 ? -errno : 0;
+	close(pfd);
+	if (rc < 0)
+		return rc;
+	if (fstat(fd, &again) < 0 || again.st_dev != st->st_dev || again.st_ino != st->st_ino) {
+		close(fd);
+		return -EINVAL;
+	}
+	*st = again;
+	return fd;
+}
+
 int tdx_file_read(struct tdx_ctx *ctx, const char *path, size_t max, uint8_t **buf, size_t *len)
 {
 	struct stat st;
@@ -56,20 +97,12 @@ int tdx_file_read(struct tdx_ctx *ctx, const char *path, size_t max, uint8_t **b
 
 	*buf = NULL;
 	*len = 0;
-	/* O_NONBLOCK: a FIFO must not block the open; it is refused as non-regular below. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = file_open_regular(path, &st);
 	if (fd < 0) {
-		rc = -errno;
+		rc = fd;
 		dbg(ctx, "%s: open: %s\n", path, strerror(-rc));
 		return rc;
 	}
-	if (fstat(fd, &st) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	rc = -EINVAL;
-	if (!S_ISREG(st.st_mode))
-		goto out;
 	rc = -EFBIG;
 	if (st.st_size < 0 || (uint64_t)st.st_size > max)
 		goto out;

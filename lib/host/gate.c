@@ -36,10 +36,16 @@
 #define POLL_FIRST_MS	5u
 #define POLL_MAX_MS	250u
 
+/* How long a check-and-record step may wait for gate.lock; its holders take milliseconds. */
+#define GATE_LOCK_WAIT_MS	10000u
+/* How far in the future a boot-time start may lie before the entry is not believed. */
+#define START_SLACK_S		60
+
 struct tdx_gate {
 	struct tdx_ctx *ctx;
 	char *dir;
 	int closed_fd;		/* >= 0 while this handle holds the gate closed */
+	const volatile sig_atomic_t *stop;	/* ends a wait for gate.lock; may be NULL */
 };
 
 const char *tdx_gate_state_name(enum tdx_gate_state state)
@@ -75,9 +81,10 @@ const char *tdx_gate_dir(const char *override)
 {
 	const char *env;
 
-	if (override && *override)
+	/* The CLI refuses such an option; a library caller gets the configured path. */
+	if (override && *override && tdx_caller_may_choose_paths())
 		return override;
-	env = secure_getenv("TDXCTL_RUNDIR");
+	env = tdx_env_path("TDXCTL_RUNDIR");
 	return env && *env ? env : TDXCTL_RUNDIR;
 }
 
@@ -112,16 +119,6 @@ const char *tdx_gate_get_dir(const struct tdx_gate *g)
 	return g->dir;
 }
 
-static void gate_path(const struct tdx_gate *g, const char *name, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s/%s", g->dir, name);
-}
-
-static void entry_path(const struct tdx_gate *g, const char *name, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s/" GATE_BUILDS "/%s", g->dir, name);
-}
-
 static uint64_t now_ms(void)
 {
 	struct timespec ts;
@@ -151,83 +148,137 @@ static unsigned int poll_next(unsigned int *interval, uint64_t deadline)
 	return ms;
 }
 
-static int gate_mkdirs(struct tdx_gate *g)
+/* The launcher group's modes when it exists; root's alone otherwise (tdxctl(8), TRUST MODEL). */
+static void gate_modes(gid_t gid, mode_t *lock_mode, mode_t *closed_mode, mode_t *builds_mode)
 {
-	char path[PATH_MAX];
+	bool group = gid != (gid_t)-1;
 
-	if (mkdir(g->dir, 0755) < 0 && errno != EEXIST) {
-		int rc = -errno;
+	*lock_mode = group ? 0660 : 0600;
+	*closed_mode = group ? 0640 : 0600;
+	*builds_mode = group ? 03770 : 0755;
+}
 
-		err(g->ctx, "cannot create %s: %s\n", g->dir, strerror(-rc));
-		return rc;
-	}
-	gate_path(g, GATE_BUILDS, path, sizeof(path));
-	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-		int rc = -errno;
+/* The verified run folder, created when @create. -ENOENT when missing and !@create. */
+static int gate_dir_open(struct tdx_gate *g, bool create, int *dirfd)
+{
+	return tdx_rundir_open(g->ctx, g->dir, create, dirfd);
+}
 
-		err(g->ctx, "cannot create %s: %s\n", path, strerror(-rc));
-		return rc;
-	}
-	return 0;
+/* builds/ in the verified run folder, created when @create. */
+static int gate_builds_open(struct tdx_gate *g, int dirfd, bool create, int *fd)
+{
+	mode_t lock_mode, closed_mode, builds_mode;
+	gid_t gid = tdx_launcher_gid();
+
+	gate_modes(gid, &lock_mode, &closed_mode, &builds_mode);
+	return tdx_subdir_open(g->ctx, dirfd, GATE_BUILDS, create, builds_mode, gid, fd);
 }
 
 /*
  * Take gate.lock exclusively and return its descriptor; closing it unlocks. Holders only ever
- * check and record, so the wait is short; a holder that dies releases it. With !@create a
+ * check and record, so the wait is short; but anyone who can open the file can hold it, so the
+ * wait has a deadline (-ETIMEDOUT) and the handle's stop flag ends it (-EINTR). With !@create a
  * missing file is -ENOENT (then nobody has ever closed the gate or recorded a build).
  */
-static int gate_lock(struct tdx_gate *g, bool create)
+static int gate_lock(struct tdx_gate *g, int dirfd, bool create)
 {
-	char path[PATH_MAX];
+	mode_t lock_mode, closed_mode, builds_mode;
+	gid_t gid = tdx_launcher_gid();
 	int fd, rc;
 
-	gate_path(g, GATE_LOCK, path, sizeof(path));
-	fd = create ? open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644)
-		    : open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		rc = -errno;
+	gate_modes(gid, &lock_mode, &closed_mode, &builds_mode);
+	rc = tdx_file_open_at(g->ctx, dirfd, GATE_LOCK, create ? O_RDWR | O_CREAT : O_RDONLY,
+			      lock_mode, gid, &fd);
+	if (rc < 0) {
 		if (rc != -ENOENT || create)
-			err(g->ctx, "cannot open %s: %s\n", path, strerror(-rc));
+			err(g->ctx, "cannot open %s/" GATE_LOCK ": %s\n", g->dir, strerror(-rc));
 		return rc;
 	}
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			rc = -errno;
-			err(g->ctx, "cannot lock %s: %s\n", path, strerror(-rc));
-			close(fd);
-			return rc;
-		}
+	rc = tdx_flock_wait(fd, LOCK_EX, GATE_LOCK_WAIT_MS, g->stop);
+	if (rc < 0) {
+		if (rc == -ETIMEDOUT)
+			err(g->ctx, "%s/" GATE_LOCK " stayed locked by another process for %u s; "
+			    "nothing was changed\n", g->dir, GATE_LOCK_WAIT_MS / 1000);
+		else if (rc != -EINTR)
+			err(g->ctx, "cannot lock %s/" GATE_LOCK ": %s\n", g->dir, strerror(-rc));
+		close(fd);
+		return rc;
 	}
 	return fd;
 }
-
 
 /*
  * Is the process that recorded (@pid, @start) still there? A PID now used by another process
  * has another start time. Where /proc hides other users' processes, existence is all we know.
  */
-static bool owner_alive(pid_t pid, unsigned long long start)
+static bool owner_alive(const struct tdx_gate_entry *e)
 {
 	unsigned long long now = 0;
+	uint64_t ns = 0;
 	int rc;
 
-	if (pid <= 0)
+	if (e->pid <= 0)
 		return false;
-	rc = tdx_proc_start_time(pid, &now);
+	/* Recorded inside another PID namespace (a container): its PID means nothing here. */
+	if (e->pidns && tdx_proc_pidns(0, &ns) == 0 && ns != e->pidns)
+		return tdx_proc_alive_in_ns(e->pidns, e->pid, e->pid_start_time);
+	rc = tdx_proc_start_time(e->pid, &now);
 	if (rc == 0)
-		return now == start;
+		return now == e->pid_start_time;
 	if (rc == -ENOENT || rc == -ESRCH)
 		return false;
-	return kill(pid, 0) == 0 || errno == EPERM;
+	return kill(e->pid, 0) == 0 || errno == EPERM;
 }
 
-static enum tdx_gate_state entry_state(const struct tdx_gate_entry *e, time_t now)
+/*
+ * Judged on the boot-time clock when the entry has one (a wall-clock jump must not expire a
+ * live build) and only within the boot that wrote it; an expiry is never believed beyond
+ * TDX_GATE_TTL_MAX after the start, nor a start in the future, so no entry stays live for ever.
+ */
+static enum tdx_gate_state entry_state(const struct tdx_gate_entry *e, time_t now,
+				       const char *boot_id, int64_t boot_now)
 {
-	if (!owner_alive(e->pid, e->pid_start_time))
+	int64_t expires;
+
+	if (e->boot_id[0] && boot_id && strcmp(e->boot_id, boot_id) != 0)
+		return TDX_GATE_STALE;		/* recorded before this boot */
+	if (!owner_alive(e))
 		return TDX_GATE_STALE;
-	if (now >= e->expires)
+	if (e->boot_id[0] && boot_id) {
+		if (e->started_boot > boot_now + START_SLACK_S)
+			return TDX_GATE_EXPIRED;
+		expires = e->expires_boot;
+		if (expires > e->started_boot + (int64_t)TDX_GATE_TTL_MAX)
+			expires = e->started_boot + (int64_t)TDX_GATE_TTL_MAX;
+		return boot_now >= expires ? TDX_GATE_EXPIRED : TDX_GATE_LIVE;
+	}
+	if (e->started > now + START_SLACK_S)
 		return TDX_GATE_EXPIRED;
-	return TDX_GATE_LIVE;
+	expires = e->expires;
+	if (expires > (int64_t)e->started + (int64_t)TDX_GATE_TTL_MAX)
+		expires = (int64_t)e->started + (int64_t)TDX_GATE_TTL_MAX;
+	return (int64_t)now >= expires ? TDX_GATE_EXPIRED : TDX_GATE_LIVE;
+}
+
+/* The clocks every entry of one listing is judged against. */
+struct gate_now {
+	time_t wall;
+	int64_t boot;
+	char boot_id[TDX_BOOT_ID_LEN + 1];
+	bool have_boot_id;
+};
+
+static void gate_now_read(struct gate_now *n)
+{
+	n->wall = time(NULL);
+	n->boot = tdx_boottime_s();
+	n->have_boot_id = tdx_boot_id(n->boot_id) == 0;
+}
+
+static enum tdx_gate_state entry_state_now(const struct tdx_gate_entry *e,
+					   const struct gate_now *n)
+{
+	return entry_state(e, n->wall, n->have_boot_id ? n->boot_id : NULL, n->boot);
 }
 
 static int json_get_int64(struct json_object *o, const char *key, int64_t *v)
@@ -262,23 +313,36 @@ static int entry_parse(const char *text, const char *file_name, struct tdx_gate_
 	e->pid_start_time = (unsigned long long)start;
 	e->started = (time_t)started;
 	e->expires = (time_t)expires;
+	/* Optional (older entries lack them): the boot, its clock, the owner's PID namespace. */
+	if (json_object_object_get_ex(o, "boot_id", &f) && json_object_is_type(f, json_type_string) &&
+	    strlen(json_object_get_string(f)) == TDX_BOOT_ID_LEN &&
+	    json_get_int64(o, "started_boot", &started) == 0 &&
+	    json_get_int64(o, "expires_boot", &expires) == 0) {
+		memcpy(e->boot_id, json_object_get_string(f), TDX_BOOT_ID_LEN + 1);
+		e->started_boot = started;
+		e->expires_boot = expires;
+	}
+	if (json_get_int64(o, "pidns", &pid) == 0 && pid > 0)
+		e->pidns = (uint64_t)pid;
 	rc = 0;
 out:
 	json_object_put(o);
 	return rc;
 }
 
-/* Read and parse builds/@name: -ENOENT when absent, -EINVAL when it does not parse. */
-static int entry_read(struct tdx_gate *g, const char *name, struct tdx_gate_entry *e)
+/*
+ * Read and parse builds/@name from the verified folder @bfd: -ENOENT when absent, -EINVAL when
+ * it does not parse or is not a regular file (a FIFO there must not hang the updater).
+ */
+static int entry_read(struct tdx_gate *g, int bfd, const char *name, struct tdx_gate_entry *e)
 {
-	char path[PATH_MAX], buf[ENTRY_MAX_SIZE + 1];
+	char buf[ENTRY_MAX_SIZE + 1];
 	ssize_t n;
 	int fd, rc;
 
-	entry_path(g, name, path, sizeof(path));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
+	rc = tdx_file_open_at(g->ctx, bfd, name, O_RDONLY, 0, (gid_t)-1, &fd);
+	if (rc < 0)
+		return rc;
 	n = read(fd, buf, sizeof(buf) - 1);
 	rc = n < 0 ? -errno : 0;
 	close(fd);
@@ -287,15 +351,15 @@ static int entry_read(struct tdx_gate *g, const char *name, struct tdx_gate_entr
 	buf[n] = '\0';
 	rc = entry_parse(buf, name, e);
 	if (rc < 0)
-		warn(g->ctx, "%s does not parse; ignored\n", path);
+		warn(g->ctx, "%s/" GATE_BUILDS "/%s does not parse; ignored\n", g->dir, name);
 	return rc;
 }
 
-/* Write builds/NAME whole or not at all: a temporary file, renamed over it. */
-static int entry_write(struct tdx_gate *g, const struct tdx_gate_entry *e)
+/* Write builds/NAME whole or not at all: a private temporary file, renamed over it. */
+static int entry_write(struct tdx_gate *g, int bfd, const struct tdx_gate_entry *e)
 {
-	char tmp[PATH_MAX], path[PATH_MAX];
 	struct json_object *o = json_object_new_object();
+	char tmp[TDX_GATE_NAME_MAX + 32];
 	const char *text;
 	size_t len;
 	int fd, rc = 0;
@@ -306,28 +370,30 @@ static int entry_write(struct tdx_gate *g, const struct tdx_gate_entry *e)
 			       json_object_new_int64((int64_t)e->pid_start_time));
 	json_object_object_add(o, "started", json_object_new_int64(e->started));
 	json_object_object_add(o, "expires", json_object_new_int64(e->expires));
+	if (e->boot_id[0]) {
+		json_object_object_add(o, "boot_id", json_object_new_string(e->boot_id));
+		json_object_object_add(o, "started_boot", json_object_new_int64(e->started_boot));
+		json_object_object_add(o, "expires_boot", json_object_new_int64(e->expires_boot));
+	}
+	if (e->pidns)
+		json_object_object_add(o, "pidns", json_object_new_int64((int64_t)e->pidns));
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	len = strlen(text);
 
-	snprintf(tmp, sizeof(tmp), "%s/" GATE_BUILDS "/.%s.XXXXXX", g->dir, e->name);
-	entry_path(g, e->name, path, sizeof(path));
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		err(g->ctx, "cannot create a file in %s/" GATE_BUILDS ": %s\n", g->dir,
-		    strerror(-rc));
+	rc = tdx_tmpfile_at(g->ctx, bfd, e->name, tmp, sizeof(tmp), &fd);
+	if (rc < 0)
 		goto out;
-	}
 	if (fchmod(fd, 0644) < 0 || write(fd, text, len) != (ssize_t)len ||
 	    write(fd, "\n", 1) != 1)
 		rc = errno ? -errno : -EIO;
 	if (close(fd) < 0 && !rc)
 		rc = -errno;
-	if (!rc && rename(tmp, path) < 0)
+	if (!rc && renameat(bfd, tmp, bfd, e->name) < 0)
 		rc = -errno;
 	if (rc) {
-		err(g->ctx, "cannot write %s: %s\n", path, strerror(-rc));
-		unlink(tmp);
+		err(g->ctx, "cannot write %s/" GATE_BUILDS "/%s: %s\n", g->dir, e->name,
+		    strerror(-rc));
+		unlinkat(bfd, tmp, 0);
 	}
 out:
 	json_object_put(o);
@@ -338,16 +404,15 @@ out:
  * Under gate.lock: is gate.closed locked by someone (not us through this handle)? The probe
  * takes a shared lock for an instant; only a closer's exclusive lock makes it fail.
  */
-static int gate_probe_closed(struct tdx_gate *g, bool *closed, pid_t *closer)
+static int gate_probe_closed(struct tdx_gate *g, int dirfd, bool *closed, pid_t *closer)
 {
-	char path[PATH_MAX], text[64], *end;
+	char text[64], *end;
 	long pid;
 	int rc;
 
 	if (closer)
 		*closer = 0;
-	gate_path(g, GATE_CLOSED, path, sizeof(path));
-	rc = tdx_flock_probe(path, closed, text, sizeof(text));
+	rc = tdx_flock_probe(g->ctx, dirfd, GATE_CLOSED, closed, text, sizeof(text));
 	if (rc == 0 && *closed && closer) {
 		errno = 0;
 		pid = strtol(text, &end, 10);
@@ -358,18 +423,20 @@ static int gate_probe_closed(struct tdx_gate *g, bool *closed, pid_t *closer)
 }
 
 /* Under gate.lock and with the gate open: record @e unless a live build of another owns it. */
-static int gate_record(struct tdx_gate *g, const struct tdx_gate_entry *e)
+static int gate_record(struct tdx_gate *g, int bfd, const struct tdx_gate_entry *e)
 {
 	struct tdx_gate_entry old;
+	struct gate_now now;
 	int rc;
 
-	rc = entry_read(g, e->name, &old);
-	if (rc == 0 && entry_state(&old, time(NULL)) == TDX_GATE_LIVE &&
+	gate_now_read(&now);
+	rc = entry_read(g, bfd, e->name, &old);
+	if (rc == 0 && entry_state_now(&old, &now) == TDX_GATE_LIVE &&
 	    (old.pid != e->pid || old.pid_start_time != e->pid_start_time)) {
 		info(g->ctx, "build %s is in progress, owned by pid %d\n", e->name, (int)old.pid);
 		return -EEXIST;
 	}
-	return entry_write(g, e);
+	return entry_write(g, bfd, e);
 }
 
 int tdx_gate_begin(struct tdx_gate *g, const char *name, pid_t pid, unsigned int ttl_s,
@@ -378,8 +445,8 @@ int tdx_gate_begin(struct tdx_gate *g, const char *name, pid_t pid, unsigned int
 	uint64_t deadline = now_ms() + wait_ms;
 	unsigned int interval = POLL_FIRST_MS;
 	struct tdx_gate_entry e = { 0 };
-	bool closed;
-	int fd, rc;
+	int dirfd = -1, bfd = -1, fd, rc;
+	bool closed = false;
 
 	if (!tdx_gate_name_valid(name) || ttl_s > TDX_GATE_TTL_MAX)
 		return -EINVAL;
@@ -387,42 +454,66 @@ int tdx_gate_begin(struct tdx_gate *g, const char *name, pid_t pid, unsigned int
 		return -ESRCH;
 	snprintf(e.name, sizeof(e.name), "%s", name);
 	e.pid = pid;
-	rc = gate_mkdirs(g);
-	if (rc < 0)
-		return rc;
-	for (;;) {
-		fd = gate_lock(g, true);
-		if (fd < 0)
-			return fd;
-		rc = gate_probe_closed(g, &closed, closer_pid);
+	/* The owner's PID namespace is ours (it is a PID we can see): a container's, maybe. */
+	if (tdx_proc_pidns(0, &e.pidns) < 0)
+		e.pidns = 0;
+	if (tdx_boot_id(e.boot_id) < 0)
+		e.boot_id[0] = '\0';
+	rc = gate_dir_open(g, true, &dirfd);
+	if (rc == 0)
+		rc = gate_builds_open(g, dirfd, true, &bfd);
+	for (; rc == 0;) {
+		fd = gate_lock(g, dirfd, true);
+		if (fd < 0) {
+			rc = fd;
+			break;
+		}
+		rc = gate_probe_closed(g, dirfd, &closed, closer_pid);
 		if (rc == 0 && !closed) {
 			e.started = time(NULL);
 			e.expires = e.started + (ttl_s ? ttl_s : TDX_GATE_TTL_DEFAULT);
-			rc = gate_record(g, &e);
+			e.started_boot = tdx_boottime_s();
+			e.expires_boot = e.started_boot + (ttl_s ? ttl_s : TDX_GATE_TTL_DEFAULT);
+			rc = gate_record(g, bfd, &e);
 		}
 		close(fd);
 		if (rc < 0 || !closed)
-			return rc;
-		if (now_ms() >= deadline)
-			return -EBUSY;
+			break;
+		if (now_ms() >= deadline) {
+			rc = -EBUSY;
+			break;
+		}
 		sleep_ms(poll_next(&interval, deadline));
 	}
+	if (bfd >= 0)
+		close(bfd);
+	if (dirfd >= 0)
+		close(dirfd);
+	return rc;
 }
 
 int tdx_gate_end(struct tdx_gate *g, const char *name)
 {
-	char path[PATH_MAX];
-	int fd, rc = 0;
+	int dirfd, bfd, fd, rc;
 
 	if (!tdx_gate_name_valid(name))
 		return -EINVAL;
-	fd = gate_lock(g, false);
-	if (fd < 0)
+	rc = gate_dir_open(g, false, &dirfd);
+	if (rc < 0)
+		return rc;
+	fd = gate_lock(g, dirfd, false);
+	if (fd < 0) {
+		close(dirfd);
 		return fd;
-	entry_path(g, name, path, sizeof(path));
-	if (unlink(path) < 0)
-		rc = -errno;
+	}
+	rc = gate_builds_open(g, dirfd, false, &bfd);
+	if (rc == 0) {
+		if (unlinkat(bfd, name, 0) < 0)
+			rc = -errno;
+		close(bfd);
+	}
 	close(fd);
+	close(dirfd);
 	return rc;
 }
 
@@ -435,20 +526,28 @@ static int entry_cmp(const void *a, const void *b)
 int tdx_gate_list(struct tdx_gate *g, struct tdx_gate_entry **entries, size_t *count)
 {
 	struct tdx_gate_entry *list = NULL, *grown;
+	int rootfd = -1, bfd = -1, rc;
 	size_t n = 0, cap = 0;
-	char path[PATH_MAX];
+	struct gate_now now;
 	struct dirent *d;
-	time_t now;
 	DIR *dir;
-	int rc = 0;
 
 	*entries = NULL;
 	*count = 0;
-	gate_path(g, GATE_BUILDS, path, sizeof(path));
-	dir = opendir(path);
-	if (!dir)
-		return errno == ENOENT ? 0 : -errno;
-	now = time(NULL);
+	rc = gate_dir_open(g, false, &rootfd);
+	if (rc == 0)
+		rc = gate_builds_open(g, rootfd, false, &bfd);
+	if (rootfd >= 0)
+		close(rootfd);
+	if (rc < 0)
+		return rc == -ENOENT ? 0 : rc;
+	dir = fdopendir(bfd);
+	if (!dir) {
+		rc = -errno;
+		close(bfd);
+		return rc;
+	}
+	gate_now_read(&now);
 	while ((d = readdir(dir))) {
 		if (!tdx_gate_name_valid(d->d_name))
 			continue;	/* ".", "..", our temporary files, foreign files */
@@ -461,9 +560,9 @@ int tdx_gate_list(struct tdx_gate *g, struct tdx_gate_entry **entries, size_t *c
 			}
 			list = grown;
 		}
-		if (entry_read(g, d->d_name, &list[n]) < 0)
-			continue;	/* ended meanwhile, or not ours */
-		list[n].state = entry_state(&list[n], now);
+		if (entry_read(g, dirfd(dir), d->d_name, &list[n]) < 0)
+			continue;	/* ended meanwhile, not ours, or not a regular file */
+		list[n].state = entry_state_now(&list[n], &now);
 		n++;
 	}
 	closedir(dir);
@@ -480,7 +579,7 @@ int tdx_gate_list(struct tdx_gate *g, struct tdx_gate_entry **entries, size_t *c
 
 int tdx_gate_query(struct tdx_gate *g, bool *closed, pid_t *closer_pid)
 {
-	int fd, rc;
+	int dirfd, fd, rc;
 
 	*closed = false;
 	if (closer_pid)
@@ -491,28 +590,33 @@ int tdx_gate_query(struct tdx_gate *g, bool *closed, pid_t *closer_pid)
 			*closer_pid = getpid();
 		return 0;
 	}
-	fd = gate_lock(g, false);
-	if (fd == -ENOENT)
-		return 0;
-	if (fd < 0)
-		return fd;
-	rc = gate_probe_closed(g, closed, closer_pid);
+	rc = gate_dir_open(g, false, &dirfd);
+	if (rc < 0)
+		return rc == -ENOENT ? 0 : rc;
+	fd = gate_lock(g, dirfd, false);
+	if (fd < 0) {
+		close(dirfd);
+		return fd == -ENOENT ? 0 : fd;
+	}
+	rc = gate_probe_closed(g, dirfd, closed, closer_pid);
 	close(fd);
+	close(dirfd);
 	return rc;
 }
 
 /* Under gate.lock: lock gate.closed exclusively and keep it; the gate is closed from here on. */
-static int gate_take_closed(struct tdx_gate *g)
+static int gate_take_closed(struct tdx_gate *g, int dirfd)
 {
+	mode_t lock_mode, closed_mode, builds_mode;
 	unsigned long long start = 0;
-	char path[PATH_MAX], buf[64];
+	gid_t gid = tdx_launcher_gid();
+	char buf[64];
 	int fd, rc, len;
 
-	gate_path(g, GATE_CLOSED, path, sizeof(path));
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0) {
-		rc = -errno;
-		err(g->ctx, "cannot open %s: %s\n", path, strerror(-rc));
+	gate_modes(gid, &lock_mode, &closed_mode, &builds_mode);
+	rc = tdx_file_open_at(g->ctx, dirfd, GATE_CLOSED, O_RDWR | O_CREAT, closed_mode, gid, &fd);
+	if (rc < 0) {
+		err(g->ctx, "cannot open %s/" GATE_CLOSED ": %s\n", g->dir, strerror(-rc));
 		return rc;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -524,7 +628,8 @@ static int gate_take_closed(struct tdx_gate *g)
 	tdx_proc_start_time(getpid(), &start);
 	len = snprintf(buf, sizeof(buf), "%d %llu\n", (int)getpid(), start);
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)len, 0) != len)
-		dbg(g->ctx, "cannot record the closer in %s: %s\n", path, strerror(errno));
+		dbg(g->ctx, "cannot record the closer in %s/" GATE_CLOSED ": %s\n", g->dir,
+		    strerror(errno));
 	g->closed_fd = fd;
 	return 0;
 }
@@ -596,18 +701,25 @@ int tdx_gate_close_stop(struct tdx_gate *g, unsigned int wait_ms,
 	uint64_t deadline = now_ms() + wait_ms;
 	unsigned int interval = POLL_FIRST_MS;
 	struct tdx_gate_entry *list = NULL;
+	int dirfd, bfd, fd, rc;
 	size_t n = 0, live;
-	int fd, rc;
 
+	g->stop = stop;
 	if (g->closed_fd < 0) {
-		rc = gate_mkdirs(g);
+		rc = gate_dir_open(g, true, &dirfd);
 		if (rc < 0)
 			return rc;
-		fd = gate_lock(g, true);
-		if (fd < 0)
+		rc = gate_builds_open(g, dirfd, true, &bfd);
+		if (rc == 0)
+			close(bfd);
+		fd = rc < 0 ? rc : gate_lock(g, dirfd, true);
+		if (fd < 0) {
+			close(dirfd);
 			return fd;
-		rc = gate_take_closed(g);
+		}
+		rc = gate_take_closed(g, dirfd);
 		close(fd);
+		close(dirfd);
 		if (rc < 0)
 			return rc;
 	}

@@ -23,9 +23,10 @@ const char *tdx_history_path(const char *override)
 {
 	const char *env;
 
-	if (override && *override)
+	/* The CLI refuses such an option; a library caller gets the configured path. */
+	if (override && *override && tdx_caller_may_choose_paths())
 		return override;
-	env = secure_getenv("TDXCTL_HISTORY");
+	env = tdx_env_path("TDXCTL_HISTORY");
 	return env && *env ? env : TDXCTL_STATEDIR "/" HISTORY_NAME;
 }
 

@@ -16,9 +16,10 @@ const char *tdx_kmodule_name(const char *override)
 {
 	const char *env;
 
-	if (override && *override)
+	/* The CLI refuses such an option; a library caller gets the configured path. */
+	if (override && *override && tdx_caller_may_choose_paths())
 		return override;
-	env = secure_getenv("TDXCTL_MODULE");
+	env = tdx_env_path("TDXCTL_MODULE");
 	return env && *env ? env : TDXCTL_DEFAULT_MODULE;
 }
 

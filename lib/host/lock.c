@@ -26,7 +26,7 @@ struct tdx_lock {
 
 const char *tdx_lock_dir(void)
 {
-	const char *env = secure_getenv("TDXCTL_RUNDIR");
+	const char *env = tdx_env_path("TDXCTL_RUNDIR");
 
 	return env && *env ? env : TDXCTL_RUNDIR;
 }
@@ -90,20 +90,18 @@ int tdx_lock_acquire(struct tdx_ctx *ctx, const char *dir, struct tdx_lock **loc
 		     struct tdx_lock_owner *owner)
 {
 	unsigned long long start = 0;
-	char path[PATH_MAX], buf[64];
 	struct tdx_lock *lock;
-	int fd, rc, len;
+	char buf[64];
+	int dirfd, fd, rc, len;
 
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		rc = -errno;
-		err(ctx, "cannot create %s: %s\n", dir, strerror(-rc));
+	rc = tdx_rundir_open(ctx, dir, true, &dirfd);
+	if (rc < 0)
 		return rc;
-	}
-	snprintf(path, sizeof(path), "%s/%s", dir, LOCK_NAME);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0) {
-		rc = -errno;
-		err(ctx, "cannot open %s: %s\n", path, strerror(-rc));
+	/* Root's alone (0600): nobody else can open it, so nobody else can hold its flock. */
+	rc = tdx_file_open_at(ctx, dirfd, LOCK_NAME, O_RDWR | O_CREAT, 0600, (gid_t)-1, &fd);
+	close(dirfd);
+	if (rc < 0) {
+		err(ctx, "cannot open %s/%s: %s\n", dir, LOCK_NAME, strerror(-rc));
 		return rc;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -122,7 +120,7 @@ int tdx_lock_acquire(struct tdx_ctx *ctx, const char *dir, struct tdx_lock **loc
 	tdx_proc_start_time(getpid(), &start);
 	len = snprintf(buf, sizeof(buf), "%d %llu\n", (int)getpid(), start);
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)len, 0) != len)
-		dbg(ctx, "cannot record the owner in %s: %s\n", path, strerror(errno));
+		dbg(ctx, "cannot record the owner in %s/%s: %s\n", dir, LOCK_NAME, strerror(errno));
 	*lockp = lock;
 	return 0;
 }
@@ -141,14 +139,20 @@ void tdx_lock_release(struct tdx_lock *lock)
 
 int tdx_lock_query(struct tdx_ctx *ctx, const char *dir, bool *held, struct tdx_lock_owner *owner)
 {
-	char path[PATH_MAX], text[64];
-	int rc;
+	char text[64];
+	int dirfd, rc;
 
 	memset(owner, 0, sizeof(*owner));
-	snprintf(path, sizeof(path), "%s/%s", dir, LOCK_NAME);
-	rc = tdx_flock_probe(path, held, text, sizeof(text));
+	*held = false;
+	rc = tdx_rundir_open(ctx, dir, false, &dirfd);
+	if (rc == -ENOENT)
+		return 0;
 	if (rc < 0)
-		dbg(ctx, "flock %s: %s\n", path, strerror(-rc));
+		return rc;
+	rc = tdx_flock_probe(ctx, dirfd, LOCK_NAME, held, text, sizeof(text));
+	close(dirfd);
+	if (rc < 0)
+		dbg(ctx, "flock %s/%s: %s\n", dir, LOCK_NAME, strerror(-rc));
 	else if (*held)
 		lock_owner_from_text(text, owner);
 	return rc;

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -243,6 +244,22 @@ static void test_lock_and_history(void)
 	CHECK(tdx_lock_query(NULL, dir, &held, &owner) == 0 && held && owner.pid == getpid());
 	tdx_lock_release(lock);
 	CHECK(tdx_lock_query(NULL, dir, &held, &owner) == 0 && !held);
+	/* Issue 16: private, so that nobody else can open it to hold its flock. */
+	snprintf(path, sizeof(path), "%s/update.lock", dir);
+	{
+		struct stat st;
+
+		CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600);
+		/* An older version's 0644 is made private again by the next holder. */
+		CHECK(chmod(path, 0644) == 0);
+		CHECK(tdx_lock_acquire(NULL, dir, &lock, NULL) == 0);
+		CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600);
+		tdx_lock_release(lock);
+		/* A run folder others can write is refused. */
+		CHECK(chmod(dir, 0777) == 0);
+		CHECK(tdx_lock_acquire(NULL, dir, &lock, NULL) == -EPERM);
+		CHECK(chmod(dir, 0700) == 0);
+	}
 
 	snprintf(path, sizeof(path), "%s/sub/history.jsonl", dir);
 	CHECK(tdx_history_read(NULL, path, 0, &recs, &skipped) == -ENOENT);

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The run folder (update lock, TD-build gate) as root must see it on a host shared with VMM
+ * launchers and other users. Everything in it is opened relative to one verified folder
+ * descriptor: the folder is a directory (not a symlink) owned by root (or by the caller, for an
+ * unprivileged caller's own folder) and writable by nobody else, so no file in it can be
+ * removed or swapped by another user; files are opened with O_NOFOLLOW and O_NONBLOCK and must
+ * be regular (a FIFO would hang the reader, a device could act on open); lock files get
+ * private modes, so that nobody outside the launcher group can even open them to take a flock.
+ * Waiting for a flock has a deadline, and a signal (the caller's stop flag) ends it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "private.h"
+
+gid_t tdx_launcher_gid(void)
+{
+	const struct group *gr = getgrnam(TDXCTL_LAUNCHER_GROUP);
+
+	return gr ? gr->gr_gid : (gid_t)-1;
+}
+
+/*
+ * Is this folder safe for root to keep its locks and records in? A directory, owned by root
+ * or by the caller, writable by nobody else; with @group_sticky, writable by its group when the
+ * sticky bit keeps each member to their own files (builds/ for the launcher group).
+ */
+static int dir_verify(struct tdx_ctx *ctx, const char *what, const struct stat *st,
+		      bool group_sticky)
+{
+	if (!S_ISDIR(st->st_mode)) {
+		err(ctx, "%s is not a folder; nothing was changed\n", what);
+		return -ENOTDIR;
+	}
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		err(ctx, "%s is owned by uid %u, not root: another user could replace what is in it; "
+		    "refusing to use it, nothing was changed (it must be owned by root, mode 0755)\n",
+		    what, (unsigned int)st->st_uid);
+		return -EPERM;
+	}
+	if ((st->st_mode & S_IWOTH) ||
+	    ((st->st_mode & S_IWGRP) && !(group_sticky && (st->st_mode & S_ISVTX)))) {
+		err(ctx, "%s is writable by %s (mode %04o): they could remove or replace its "
+		    "files; refusing to use it, nothing was changed (chmod go-w it)\n", what,
+		    st->st_mode & S_IWOTH ? "every user" : "its group",
+		    (unsigned int)(st->st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+int tdx_rundir_open(struct tdx_ctx *ctx, const char *path, bool create, int *dirfd)
+{
+	struct stat st;
+	int fd, rc;
+
+	*dirfd = -1;
+	if (create && mkdir(path, 0755) == 0) {
+		/* Exactly 0755 whatever the umask: readable for `build list`, writable by root. */
+		if (chmod(path, 0755) < 0)
+			dbg(ctx, "chmod %s: %s\n", path, strerror(errno));
+	} else if (create && errno != EEXIST) {
+		rc = -errno;
+		err(ctx, "cannot create %s: %s\n", path, strerror(-rc));
+		return rc;
+	}
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		rc = errno == ELOOP ? -ENOTDIR : -errno;
+		if (rc == -ENOTDIR)
+			err(ctx, "%s is a symlink or not a folder; refusing to use it, nothing was "
+			    "changed\n", path);
+		else if (rc != -ENOENT)
+			err(ctx, "cannot open %s: %s\n", path, strerror(-rc));
+		return rc;
+	}
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	rc = dir_verify(ctx, path, &st, false);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	*dirfd = fd;
+	return 0;
+}
+
+int tdx_subdir_open(struct tdx_ctx *ctx, int dirfd, const char *name, bool create, mode_t mode,
+		    gid_t gid, int *subfd)
+{
+	struct stat st;
+	int fd, rc;
+
+	*subfd = -1;
+	if (create && mkdirat(dirfd, name, 0700) == 0) {
+		/* Made private first, then given its group and mode: never briefly too open. */
+		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			if ((gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) < 0) ||
+			    fchmod(fd, mode) < 0)
+				dbg(ctx, "cannot set the mode of %s: %s\n", name, strerror(errno));
+			close(fd);
+		}
+	} else if (create && errno != EEXIST) {
+		rc = -errno;
+		err(ctx, "cannot create %s: %s\n", name, strerror(-rc));
+		return rc;
+	}
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		rc = errno == ELOOP ? -ENOTDIR : -errno;
+		if (rc == -ENOTDIR)
+			err(ctx, "%s in the run folder is a symlink or not a folder; refusing to "
+			    "use it, nothing was changed\n", name);
+		return rc;
+	}
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	rc = dir_verify(ctx, name, &st, true);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	*subfd = fd;
+	return 0;
+}
+
+int tdx_file_open_at(struct tdx_ctx *ctx, int dirfd, const char *name, int flags, mode_t mode,
+		     gid_t gid, int *fdp)
+{
+	struct stat st;
+	int fd, rc;
+
+	*fdp = -1;
+	/* O_NONBLOCK: a FIFO planted here must not hang the open; it is refused below. */
+	fd = openat(dirfd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = errno == ELOOP ? -EINVAL : -errno;
+		if (rc == -EINVAL)
+			warn(ctx, "%s is a symlink; ignored\n", name);
+		return rc;
+	}
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		warn(ctx, "%s is not a regular file; ignored\n", name);
+		close(fd);
+		return -EINVAL;
+	}
+	/* Ours: the mode we want, whatever the umask or an older version left (0644). */
+	if ((flags & O_CREAT) && st.st_uid == geteuid() &&
+	    (((st.st_mode & 07777) != mode) || (gid != (gid_t)-1 && st.st_gid != gid))) {
+		if ((gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) < 0) || fchmod(fd, mode) < 0)
+			dbg(ctx, "cannot set the mode of %s: %s\n", name, strerror(errno));
+	}
+	*fdp = fd;
+	return 0;
+}
+
+int tdx_tmpfile_at(struct tdx_ctx *ctx, int dirfd, const char *prefix, char *name, size_t size,
+		   int *fdp)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+	for (int attempt = 0; attempt < 16; attempt++) {
+		uint8_t rnd[8];
+		char suffix[9];
+		int fd;
+
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			return -EIO;
+		for (size_t i = 0; i < sizeof(rnd); i++)
+			suffix[i] = chars[rnd[i] % (sizeof(chars) - 1)];
+		suffix[8] = '\0';
+		if ((size_t)snprintf(name, size, ".%s.%s", prefix, suffix) >= size)
+			return -ENAMETOOLONG;
+		fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			*fdp = fd;
+			return 0;
+		}
+		if (errno != EEXIST) {
+			int rc = -errno;
+
+			err(ctx, "cannot create a file in the run folder: %s\n", strerror(-rc));
+			return rc;
+		}
+	}
+	return -EEXIST;
+}
+
+static uint64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int tdx_flock_wait(int fd, int op, unsigned int wait_ms, const volatile sig_atomic_t *stop)
+{
+	uint64_t deadline = monotonic_ms() + wait_ms;
+	unsigned int interval = 1;
+
+	/*
+	 * Never a blocking flock: a holder that never lets go (anyone who could open the file)
+	 * must not hang us past the deadline, and a signal must end the wait at once.
+	 */
+	for (;;) {
+		struct timespec ts;
+		uint64_t now;
+
+		if (flock(fd, op | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		if (stop && *stop)
+			return -EINTR;
+		now = monotonic_ms();
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		if (interval > deadline - now)
+			interval = (unsigned int)(deadline - now);
+		ts.tv_sec = interval / 1000;
+		ts.tv_nsec = (long)(interval % 1000) * 1000000;
+		nanosleep(&ts, NULL);
+		interval = interval * 2 > 100 ? 100 : interval * 2;
+	}
+}
+
+int tdx_boot_id(char id[TDX_BOOT_ID_LEN + 1])
+{
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, id, TDX_BOOT_ID_LEN);
+	close(fd);
+	if (n != TDX_BOOT_ID_LEN)
+		return -EIO;
+	id[TDX_BOOT_ID_LEN] = '\0';
+	return 0;
+}
+
+int64_t tdx_boottime_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (int64_t)ts.tv_sec;
+}
