@@ -33,7 +33,7 @@ enum {
 static const struct argp_option list_options[] = {
 	{ "json", 'j', NULL, 0, "Print one JSON object", 0 },
 	{ "mapping", OPT_MAPPING, "FILE", 0,
-	  "Intel's mapping_file.json (default: in DIR or a parent folder)", 0 },
+	  "Intel's mapping_file.json (default: in DIR)", 0 },
 	{ "no-mapping", OPT_NO_MAPPING, NULL, 0,
 	  "Judge without a mapping file (minimum running and P-SEAMLDR rules skipped)", 0 },
 	{ "running", OPT_RUNNING, "X.Y.ZZ", 0,
@@ -322,7 +322,7 @@ static enum tdx_outcome mapping_open(struct tdx_ctx *ctx, const struct list_args
 		rc = tdx_mapping_locate(probe, path);
 		free(probe);
 		if (rc < 0) {
-			cli_warn("no %s in %s or its parent folders: judging without it (rules 3 "
+			cli_warn("no %s in %s: judging without it (rules 3 "
 				 "and 4 skipped); give --mapping", TDX_MAPPING_FILE_NAME, a->dir);
 			return TDX_OUTCOME_OK;
 		}
@@ -336,6 +336,12 @@ static enum tdx_outcome mapping_open(struct tdx_ctx *ctx, const struct list_args
 	if (rc == -EINVAL) {
 		cli_err("%s is not a valid Intel mapping file: nothing listed; fix or replace it, "
 			"or give --mapping FILE or --no-mapping", *path);
+		return TDX_OUTCOME_INPUT;
+	}
+	if (rc == -EPERM) {
+		cli_err("%s or its folder is writable by someone other than root: not trusted to "
+			"decide what is installable; nothing was judged; fix its owner and mode, or "
+			"give --mapping with a file only root can write", *path);
 		return TDX_OUTCOME_INPUT;
 	}
 	cli_err("cannot read %s: %s", *path, strerror(-rc));

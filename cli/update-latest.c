@@ -12,7 +12,7 @@
 #include "config.h"
 #include "update.h"
 
-/* --latest's mapping file: --mapping, else mapping_file.json in DIR or a parent folder. */
+/* --latest's mapping file: --mapping, else mapping_file.json in DIR. */
 static int update_latest_mapping(struct tdx_ctx *ctx, const struct update_args *a,
 				 struct update_result *r, struct tdx_mapping **mapping)
 {
@@ -36,7 +36,9 @@ static int update_latest_mapping(struct tdx_ctx *ctx, const struct update_args *
 	if (rc < 0)
 		update_result_set(r, TDX_OUTCOME_INPUT, "cannot use the mapping file %s: %s; nothing was "
 			   "changed", r->mapping_path, rc == -EINVAL ?
-			   "not a valid Intel mapping file" : strerror(-rc));
+			   "not a valid Intel mapping file" : rc == -EPERM ? "it or its folder is writable by "
+			   "someone other than root, so it is not trusted (fix its owner and mode, or give "
+			   "--mapping)" : strerror(-rc));
 	return rc;
 }
 

@@ -56,7 +56,7 @@ enum {
 static const struct argp_option update_options[] = {
 	IMAGE_STRICT_OPTION,
 	{ "mapping", OPT_MAPPING, "FILE", 0,
-	  "Intel's mapping_file.json (default: beside the image or in a parent folder)", 0 },
+	  "Intel's mapping_file.json (default: beside the image)", 0 },
 	{ "version", OPT_VERSION, "X.Y.ZZ", 0,
 	  "The image's module version, when neither its sigstruct nor its file name carries it",
 	  0 },
@@ -290,7 +290,9 @@ static enum tdx_compat_verdict update_compat(struct tdx_ctx *ctx, const struct u
 		if (rc < 0) {
 			update_result_set(r, TDX_OUTCOME_INPUT, "cannot use the mapping file %s: %s; "
 				   "nothing was changed",
-				   mpath, rc == -EINVAL ? "not a valid Intel mapping file"
+				   mpath, rc == -EINVAL ? "not a valid Intel mapping file" :
+				   rc == -EPERM ? "it or its folder is writable by someone other than root, so "
+				   "it is not trusted (fix its owner and mode, or give --mapping)"
 							: strerror(-rc));
 			free(found);
 			return TDX_COMPAT_INCOMPATIBLE;

@@ -356,6 +356,14 @@ int tdx_file_read(struct tdx_ctx *ctx, const char *path, size_t max, uint8_t **b
 int tdx_file_write_atomic(struct tdx_ctx *ctx, const char *path, const uint8_t *buf, size_t len,
 			  bool force);
 
+/*
+ * May root act on what @path says (a file that decides what is installable)? Its real path's
+ * file and folder must be owned by root or the caller and writable by nobody else (a sticky
+ * folder does not help: the file's owner could still rewrite it). -EPERM, logged with the
+ * reason and the fix, when not; the stat errno otherwise.
+ */
+int tdx_file_check_trusted(struct tdx_ctx *ctx, const char *path);
+
 /* Does @path hold exactly these @len bytes? Read back in pieces; -EIO when not. */
 int tdx_file_compare(struct tdx_ctx *ctx, const char *path, const uint8_t *buf, size_t len);
 

@@ -48,13 +48,16 @@ struct tdx_mapping;
  */
 int tdx_mapping_parse(struct tdx_ctx *ctx, const char *json, size_t len,
 		      struct tdx_mapping **mapping);
-/* Read @path with tdx_file_read() and parse it; read errors are passed on (-ENOENT, ...). */
+/*
+ * Read @path with tdx_file_read() and parse it; read errors are passed on (-ENOENT, ...).
+ * -EPERM (logged) when the file or its folder can be written by anyone but root (or the caller):
+ * it decides what is installable, so it is trusted only the way ssh trusts its files.
+ */
 int tdx_mapping_load(struct tdx_ctx *ctx, const char *path, struct tdx_mapping **mapping);
 /*
- * Find mapping_file.json beside @image_path or in one of its parent folders (up to 4 levels
- * up), as Intel's layout puts it at the top of joined_files/ and separate_files/. The image's
- * folder is canonicalised (realpath), the image itself is not followed if it is a symlink.
- * Returns a new string in *@mapping_path, or -ENOENT when there is none.
+ * Find mapping_file.json beside @image_path (for a folder of releases, give "DIR/x"), never in
+ * a parent folder. The image's folder is canonicalised (realpath), the image itself is not
+ * followed if it is a symlink. Returns a new string in *@mapping_path, or -ENOENT.
  */
 int tdx_mapping_locate(const char *image_path, char **mapping_path);
 void tdx_mapping_free(struct tdx_mapping *mapping);

@@ -23,7 +23,6 @@
 #define KEY_FEATURES0	"tdx_feature0"
 
 /* How many folders above the image's own are searched for the mapping file. */
-#define LOCATE_PARENT_LEVELS	4
 
 struct tdx_mapping {
 	size_t count;
@@ -306,6 +305,9 @@ int tdx_mapping_load(struct tdx_ctx *ctx, const char *path, struct tdx_mapping *
 	int rc;
 
 	*mapping = NULL;
+	rc = tdx_file_check_trusted(ctx, path);
+	if (rc < 0)
+		return rc;
 	rc = tdx_file_read(ctx, path, TDX_MAPPING_MAX_SIZE, &buf, &len);
 	if (rc < 0) {
 		err(ctx, "%s: cannot read: %s\n", path, strerror(-rc));
@@ -338,7 +340,7 @@ int tdx_mapping_locate(const char *image_path, char **mapping_path)
 {
 	const char *slash;
 	char *dir, *real;
-	int rc = -ENOENT;
+	int rc;
 
 	*mapping_path = NULL;
 	if (!image_path || !*image_path)
@@ -357,24 +359,13 @@ int tdx_mapping_locate(const char *image_path, char **mapping_path)
 	free(dir);
 	if (!real)
 		return -errno;
-
-	for (int level = 0; level <= LOCATE_PARENT_LEVELS; level++) {
-		char *up;
-
-		rc = probe_dir(real, mapping_path);
-		if (rc != 0)
-			break;
-		rc = -ENOENT;
-		up = strrchr(real, '/');
-		if (!up || strcmp(real, "/") == 0)
-			break;
-		if (up == real)
-			up[1] = '\0';
-		else
-			*up = '\0';
-	}
+	/*
+	 * Only beside the image: a parent folder is often writable by others (/tmp, a shared
+	 * download folder), and a file planted there would change what is installable.
+	 */
+	rc = probe_dir(real, mapping_path);
 	free(real);
-	return rc < 0 ? rc : 0;
+	return rc > 0 ? 0 : rc < 0 ? rc : -ENOENT;
 }
 
 void tdx_mapping_free(struct tdx_mapping *mapping)

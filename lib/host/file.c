@@ -223,6 +223,45 @@ int tdx_file_write_atomic(struct tdx_ctx *ctx, const char *path, const uint8_t *
 	return rc;
 }
 
+/* Owned by root or the caller, writable by nobody else. */
+static int stat_trusted(struct tdx_ctx *ctx, const char *what, const char *path,
+			const struct stat *st)
+{
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		err(ctx, "%s %s is owned by uid %u, not root; refusing to trust it (chown root "
+		    "it)\n", what, path, (unsigned int)st->st_uid);
+		return -EPERM;
+	}
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		err(ctx, "%s %s is writable by %s (mode %04o); refusing to trust it (chmod go-w "
+		    "it)\n", what, path, st->st_mode & S_IWOTH ? "every user" : "its group",
+		    (unsigned int)(st->st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+int tdx_file_check_trusted(struct tdx_ctx *ctx, const char *path)
+{
+	char *real, *copy;
+	struct stat st;
+	int rc;
+
+	real = realpath(path, NULL);
+	if (!real)
+		return -errno;
+	rc = stat(real, &st) < 0 ? -errno : stat_trusted(ctx, "the file", real, &st);
+	copy = rc ? NULL : strdup(real);
+	if (!rc && !copy)
+		rc = -ENOMEM;
+	if (!rc)
+		rc = stat(dirname(copy), &st) < 0 ? -errno :
+		     stat_trusted(ctx, "the folder of", real, &st);
+	free(copy);
+	free(real);
+	return rc;
+}
+
 /*
  * Read @path back in small pieces and compare it with @buf: proves what is on disk without a
  * second copy of the image in memory. -EIO on any difference, including the size.

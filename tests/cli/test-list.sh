@@ -158,10 +158,15 @@ list_expect "1.5.08 host without the mapping file" \
 	'"1.5.16"' --running 1.5.08 --seamldr 1.5.02 --cpuid 0x806F8 --no-mapping
 expect_json '.mapping' null "--no-mapping"
 
-# A subfolder: the mapping file is found above it.
+# A subfolder: the mapping file above it is not used (issue 16: a parent folder may be
+# writable by others); --mapping names it.
 run $tdxctl list "$intel/joined_files/1.5" --json --running 1.5.08 --seamldr 1.5.02 --cpuid 0x806F8
 expect_rc 0 "joined_files/1.5"
-expect_json '.mapping' "\"$intel_real/mapping_file.json\"" "mapping found in a parent folder"
+expect_json '.mapping' null "no mapping taken from a parent folder"
+run $tdxctl list "$intel/joined_files/1.5" --json --running 1.5.08 --seamldr 1.5.02 --cpuid 0x806F8 \
+	--mapping "$intel/mapping_file.json"
+expect_rc 0 "joined_files/1.5 --mapping"
+expect_json '.mapping' "\"$intel/mapping_file.json\"" "--mapping names it"
 expect_json '[(.releases | length), .latest]' '[7,"1.5.16"]' "joined_files/1.5: 7 releases"
 
 run $tdxctl list "$intel" --running 1.5.08 --seamldr 1.5.02 --cpuid 0x806F8

@@ -142,6 +142,33 @@ expect_true '[ "$(cat "$target")" = precious ]' "2: \$TDXCTL_HISTORY ignored und
 run $tdxctl build list --rundir "$tmp/own" --json
 expect_json '.rundir' "\"$tmp/own\"" "2: plain root may still choose --rundir"
 
+# --- 4: a mapping file planted where others can write does not change what is installable ---------
+pub=$tmp/pub
+mkdir -m 1777 "$pub"
+mkdir -m 0755 "$pub/releases"
+cp "$fx/fixture-1.5.08.img" "$pub/releases/tdx_module_1.5.09.img"
+# nobody plants a mapping file in the world-writable parent: it would list 1.5.09.
+as_nobody sh -c "printf '%s' '{\"releases\":[]}' > '$pub/mapping_file.json'"
+expect_true '[ -O "$pub/mapping_file.json" ] || [ -e "$pub/mapping_file.json" ]' "4: nobody planted it"
+run $tdxctl list "$pub/releases" $key --running 1.5.08 --seamldr 1.5.02 --cpuid 0x806F8 --json
+expect_rc 0 "4: list of the releases"
+expect_json '.mapping' null "4: the parent folder's mapping file is not used"
+# Beside the image, in a folder others can write: refused, not used.
+mkdir -m 0777 "$tmp/open"
+cp "$fx/fixture-1.5.08.img" "$tmp/open/tdx_module_1.5.09.img"
+printf '{"releases":[]}' > "$tmp/open/mapping_file.json"
+run $tdxctl list "$tmp/open" $key --running 1.5.08 --seamldr 1.5.02 --cpuid 0x806F8 --json
+expect_rc 66 "4: a mapping file in a world-writable folder is refused"
+run $tdxctl update --dry-run "$tmp/open/tdx_module_1.5.09.img" $key --json
+expect_rc 66 "4: update refuses it too"
+expect_grep "writable by someone other than root" "$out" "4: and says why"
+# Named with --mapping but owned by nobody: refused as well.
+chmod 0755 "$tmp/open"
+chown nobody "$tmp/open/mapping_file.json"
+run $tdxctl list "$tmp/open" $key --running 1.5.08 --seamldr 1.5.02 --cpuid 0x806F8 \
+	--mapping "$tmp/open/mapping_file.json"
+expect_rc 66 "4: --mapping owned by another user is refused"
+
 # --- 7: a run folder launchers could write is refused; its files are checked ---------------------
 bad=$tmp/badrun
 mkdir -m 0777 "$bad"

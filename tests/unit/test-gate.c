@@ -6,6 +6,7 @@
  */
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -527,6 +528,59 @@ static void test_race(const char *dir)
 	CHECK_INT(drained + busy, RACE_ROUNDS);
 }
 
+static volatile sig_atomic_t test_stop;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	test_stop = 1;
+}
+
+/*
+ * Issue 16, finding 1: a process holding gate.lock (any member of the launcher group could) no
+ * longer hangs the updater: a signal, through the stop flag, ends its wait at once.
+ */
+static void test_lock_holder_and_signal(const char *dir)
+{
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	struct tdx_gate *g = NULL;
+	char path[300];
+	int pipefd[2], status;
+	pid_t child;
+	char c;
+
+	CHECK(tdx_gate_new(NULL, dir, &g) == 0);
+	CHECK_INT(tdx_gate_begin(g, "x", getpid(), 0, 0, NULL), 0);
+	CHECK_INT(tdx_gate_end(g, "x"), 0);
+	snprintf(path, sizeof(path), "%s/gate.lock", dir);
+	CHECK(pipe(pipefd) == 0);
+	child = fork();
+	if (child == 0) {
+		int fd = open(path, O_RDONLY);
+
+		if (fd < 0 || flock(fd, LOCK_EX) < 0)
+			_exit(1);
+		if (write(pipefd[1], "l", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	CHECK(read(pipefd[0], &c, 1) == 1);
+	sigaction(SIGALRM, &sa, &old);
+	test_stop = 0;
+	alarm(1);
+	CHECK_INT(tdx_gate_close_stop(g, 0, &test_stop, NULL), -EINTR);
+	alarm(0);
+	sigaction(SIGALRM, &old, NULL);
+	kill(child, SIGKILL);
+	waitpid(child, &status, 0);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	/* Let go, and the gate closes as before. */
+	CHECK_INT(tdx_gate_close(g, 0, NULL), 0);
+	tdx_gate_free(g);
+}
+
 int main(void)
 {
 	char tmpl[] = "/tmp/tdxctl-test-gate.XXXXXX", cmd[64];
@@ -543,6 +597,7 @@ int main(void)
 	test_close(sub);
 	test_wait_and_crash(sub);
 	test_race(sub);
+	test_lock_holder_and_signal(sub);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);
