@@ -90,7 +90,7 @@ static int file_open_regular(const char *path, struct stat *st)
 
 int tdx_file_read(struct tdx_ctx *ctx, const char *path, size_t max, uint8_t **buf, size_t *len)
 {
-	struct stat st;
+	struct stat st = { 0 };
 	uint8_t *data = NULL;
 	size_t size;
 	int fd, rc;

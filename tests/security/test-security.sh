@@ -14,7 +14,9 @@ if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
 	echo "SKIP: needs root and setpriv (util-linux)"
 	exit 77
 fi
-tmp=$(mktemp -d)
+# Under /tmp itself, not $TMPDIR: user nobody must reach these files for the attacks to be
+# real (a private $TMPDIR would refuse them all for the wrong reason). Removed at exit.
+tmp=$(mktemp -d /tmp/tdxctl-security.XXXXXX)
 pids=""
 cleanup() {
 	for p in $pids; do kill -9 "$p" 2>/dev/null; done
@@ -27,6 +29,8 @@ key="--key-hash $(cat "$fx/test-key.hash")"
 as_nobody() {
 	setpriv --reuid=nobody --regid=nogroup --clear-groups --reset-env -- "$@"
 }
+run as_nobody test -x "$tmp"
+expect_rc 0 "user nobody can reach the test folder (else every attack below fails trivially)"
 ESC=$'\033' BEL=$'\a'
 
 # --- 3: bytes from file names and files reach the terminal, the log and JSON escaped ------------

@@ -528,6 +528,56 @@ static void test_race(const char *dir)
 	CHECK_INT(drained + busy, RACE_ROUNDS);
 }
 
+/*
+ * Issue 16, finding 7: what is not a regular file in builds/ is skipped without being opened
+ * for reading in a way that could block (a FIFO), and a symlink is never followed; builds/
+ * itself as a symlink, or a run folder others can write, is refused.
+ */
+static void test_file_types(const char *dir)
+{
+	struct tdx_gate_entry *list = NULL;
+	struct tdx_gate *g = NULL;
+	char path[300], target[300];
+	size_t n = 9;
+
+	CHECK(tdx_gate_new(NULL, dir, &g) == 0);
+	CHECK_INT(tdx_gate_begin(g, "real", getpid(), 0, 0, NULL), 0);
+	snprintf(path, sizeof(path), "%s/builds/fifo", dir);
+	CHECK(mkfifo(path, 0644) == 0);
+	snprintf(path, sizeof(path), "%s/builds/subdir", dir);
+	CHECK(mkdir(path, 0755) == 0);
+	snprintf(path, sizeof(path), "%s/builds/link", dir);
+	snprintf(target, sizeof(target), "%s/builds/real", dir);
+	CHECK(symlink(target, path) == 0);
+	CHECK(tdx_gate_list(g, &list, &n) == 0 && n == 1 && strcmp(list[0].name, "real") == 0);
+	free(list);
+	CHECK_INT(tdx_gate_end(g, "real"), 0);
+	snprintf(path, sizeof(path), "%s/builds/fifo", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/builds/subdir", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/builds/link", dir);
+	unlink(path);
+
+	/* builds/ replaced by a symlink: nothing is written through it. */
+	snprintf(path, sizeof(path), "%s/builds", dir);
+	snprintf(target, sizeof(target), "%s.elsewhere", dir);
+	CHECK(rename(path, target) == 0);
+	CHECK(symlink(target, path) == 0);
+	CHECK_INT(tdx_gate_begin(g, "x", getpid(), 0, 0, NULL), -ENOTDIR);
+	CHECK(tdx_gate_list(g, &list, &n) == -ENOTDIR);
+	unlink(path);
+	CHECK(rename(target, path) == 0);
+
+	/* A run folder others can write. */
+	CHECK(chmod(dir, 0777) == 0);
+	CHECK_INT(tdx_gate_begin(g, "x", getpid(), 0, 0, NULL), -EPERM);
+	CHECK(chmod(dir, 0755) == 0);
+	CHECK_INT(tdx_gate_begin(g, "x", getpid(), 0, 0, NULL), 0);
+	CHECK_INT(tdx_gate_end(g, "x"), 0);
+	tdx_gate_free(g);
+}
+
 static volatile sig_atomic_t test_stop;
 
 static void on_alarm(int sig)
@@ -598,6 +648,7 @@ int main(void)
 	test_wait_and_crash(sub);
 	test_race(sub);
 	test_lock_holder_and_signal(sub);
+	test_file_types(sub);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);
