@@ -3,10 +3,13 @@
  * The updater's side of the TD-build gate for the command tests (tdxctl update is another
  * engineer's; this is the library call it makes): close the gate, say how that went, hold it
  * closed for a while, then say whether any build was recorded meanwhile (there must be none).
- * Usage: tdx-gate-helper RUNDIR WAIT_MS HOLD_MS
+ * Usage: tdx-gate-helper RUNDIR WAIT_MS HOLD
+ * HOLD is milliseconds, or a path: the gate stays closed until that file exists (at most 120 s),
+ * so that a test on a loaded machine decides when it reopens instead of racing a timer.
  * Prints "drained" or "busy" or "error N", then the host.td_builds message; after the hold,
  * "live=N". Exits 0 drained, 75 busy, 1 on errors.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +17,17 @@
 #include <unistd.h>
 
 #include "libtdxctl.h"
+
+/* Hold the gate closed: HOLD milliseconds, or until the file HOLD exists. */
+static void hold(const char *arg)
+{
+	if (isdigit((unsigned char)arg[0])) {
+		usleep((useconds_t)atoi(arg) * 1000);
+		return;
+	}
+	for (int i = 0; i < 12000 && access(arg, F_OK) != 0; i++)
+		usleep(10000);
+}
 
 int main(int argc, char **argv)
 {
@@ -24,7 +38,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: %s RUNDIR WAIT_MS HOLD_MS\n", argv[0]);
+		fprintf(stderr, "usage: %s RUNDIR WAIT_MS HOLD_MS|HOLD_UNTIL_FILE\n", argv[0]);
 		return 64;
 	}
 	if (tdx_gate_new(NULL, argv[1], &gate) < 0 || tdx_report_new(&report) < 0)
@@ -41,7 +55,7 @@ int main(int argc, char **argv)
 		       tdx_report_message(report, 0));
 	fflush(stdout);
 	if (rc == 0) {
-		usleep((useconds_t)atoi(argv[3]) * 1000);
+		hold(argv[3]);
 		if (tdx_gate_list(gate, &list, &n) == 0)
 			for (size_t i = 0; i < n; i++)
 				live += list[i].state == TDX_GATE_LIVE;

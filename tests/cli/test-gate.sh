@@ -86,7 +86,9 @@ expect_rc 1 "begin for a process that does not exist"
 expect_grep "no process 2147483647" "$errout" "no such owner message"
 
 # --- the gate closed: refused, --wait, a killed closer -----------------------------------------
-$helper "$TDXCTL_RUNDIR" 0 2000 > "$tmp/closer.out" & closer=$!; pids="$pids $closer"
+# The closer holds the gate until $tmp/release exists: no timer races the checks below.
+rm -f "$tmp/release"
+$helper "$TDXCTL_RUNDIR" 0 "$tmp/release" > "$tmp/closer.out" & closer=$!; pids="$pids $closer"
 wait_line "$tmp/closer.out" drained && ok || bad "closer did not close the gate"
 run $tdxctl build begin td1 --pid $$
 expect_rc 75 "begin while the gate is closed"
@@ -97,11 +99,15 @@ run $tdxctl build list --json
 expect_json '[.gate, .closer_pid]' "[\"closed\",$closer]" "list shows the gate closed"
 run $tdxctl build list
 expect_grep "gate: closed by pid $closer" "$out" "text list: closed"
-start=$(date +%s%N)
-run $tdxctl build begin td1 --pid $$ --wait 10s
-end=$(date +%s%N)
-expect_rc 0 "begin --wait succeeds once the gate reopens"
-expect_true "[ $(( (end - start) / 1000000 )) -ge 500 ]" "begin --wait waited for the reopen"
+# shellcheck disable=SC2086
+(${TDXCTL_WRAPPER:-} $tdxctl build begin td1 --pid $$ --wait 60s >"$tmp/waiter.out" 2>&1
+	echo $? > "$tmp/waiter.rc") &
+waiter=$!
+sleep 0.5
+expect_true "kill -0 $waiter" "begin --wait is still waiting while the gate is closed"
+touch "$tmp/release"
+wait $waiter
+expect_true "[ \"$(cat "$tmp/waiter.rc")\" = 0 ]" "begin --wait succeeds once the gate reopens"
 wait $closer
 expect_true "grep -qx live=0 '$tmp/closer.out'" "nothing recorded while closed"
 run $tdxctl build begin td2 --pid $$ --wait 300ms
