@@ -12,7 +12,8 @@ packages="build-essential meson ninja-build pkg-config
 	scdoc bash-completion jq clang libclang-rt-14-dev valgrind cppcheck clang-tidy time
 	qemu-system-x86 busybox-static cpio kmod xz-utils debian-archive-keyring
 	ca-certificates systemd perl
-	debhelper lintian prometheus prometheus-node-exporter"
+	debhelper lintian prometheus prometheus-node-exporter
+	dropbear-bin openssh-client"
 
 missing=""
 for p in $packages; do
