@@ -4,7 +4,9 @@
 # Runs as root (apt-get); prints what it installs. debhelper (2.6 MB with what it pulls in) builds
 # the Debian package, lintian (6.6 MB) checks it (tests/package); prometheus (22.5 MB, for
 # promtool) and prometheus-node-exporter (4.1 MB) check the metrics (tests/cli). Their daemons
-# are not started by the tests, which run their own node exporter on 127.0.0.1.
+# are not started by the tests, which run their own node exporter on 127.0.0.1. ansible-core (4.4
+# MB of .debs with its Python modules) and dropbear-bin (0.6 MB with its libraries) run the fleet
+# rollout against emulated hosts (tests/fleet); dropbear's daemon package is not installed.
 set -eu
 
 packages="build-essential meson ninja-build pkg-config
@@ -13,7 +15,7 @@ packages="build-essential meson ninja-build pkg-config
 	qemu-system-x86 busybox-static cpio kmod xz-utils debian-archive-keyring
 	ca-certificates systemd perl
 	debhelper lintian prometheus prometheus-node-exporter
-	dropbear-bin openssh-client"
+	ansible-core dropbear-bin openssh-client"
 
 missing=""
 for p in $packages; do
