@@ -5,13 +5,14 @@
  * tdx_sim_check_header() is what the mainline kernel checks before an
  * update starts (a failure there is harmless). tdx_sim_check_loader() is
  * what the P-SEAMLDR checks at CPU_INSTALL, after the running module was shut
- * down (a failure there is fatal). The RSA signature is NOT verified: that
- * is left to userspace (tdxctl verify), see README.md.
+ * down (a failure there is fatal), including the RSA-3072 signature.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <crypto/hash.h>
+#include <crypto/sig.h>
 #include <linux/kernel.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
 
@@ -37,6 +38,7 @@
 #define SS_RESERVED0		0x028
 #define SS_MODULUS		0x080
 #define SS_EXPONENT		0x200
+#define SS_SIGNATURE		0x204
 #define SS_SEAMHASH		0x384
 #define SS_SVN_MINOR		0x3b4
 #define SS_SVN_MAJOR		0x3b5
@@ -58,38 +60,125 @@ static bool all_zero(const u8 *p, size_t len)
 	return !memchr_inv(p, 0, len);
 }
 
-/**
- * tdx_sim_check_header() - the mainline kernel's checks of an update image
- * @data: the image
- * @size: its size in bytes
- *
- * Return: NULL when the image passes, else the rule it breaks (each one is
- * -EINVAL, firmware-invalid, in the real driver).
+/* Intel's blob, format 0x100 (image-formats.md section 2). */
+#define BLOB_VERSION		0
+#define BLOB_MODULE_OFFSET	4
+#define BLOB_SIGNATURE		8
+#define BLOB_LENGTH		16
+#define BLOB_RESERVED		20
+
+/*
+ * The mainline kernel's checks, in its order (seamldr_install_module() and
+ * init_seamldr_params() in arch/x86/virt/vmx/tdx/seamldr.c): at least one
+ * page, size exactly the page counts', version 0x200, page counts, TDX-BLOB,
+ * reserved bytes zero. Zero page counts pass, as there.
  */
-const char *tdx_sim_check_header(const u8 *data, size_t size)
+static const char *check_header_200(const u8 *data, size_t size,
+				    struct tdx_sim_parts *parts)
 {
 	u32 ss_pages, mod_pages;
 
 	if (size < TDX_SIM_PAGE)
 		return "header: image smaller than 4096 bytes";
-	if (get_unaligned_le16(data + HDR_VERSION) != 0x200)
-		return "header: version is not 0x200";
-	if (memcmp(data + HDR_SIGNATURE, "TDX-BLOB", 8))
-		return "header: signature is not TDX-BLOB";
 	ss_pages = get_unaligned_le32(data + HDR_SIGSTRUCT_PAGES);
 	mod_pages = get_unaligned_le32(data + HDR_MODULE_PAGES);
+	if ((u64)size != (u64)TDX_SIM_PAGE * (1 + (u64)ss_pages + mod_pages))
+		return "header: size does not match the page counts";
+	if (get_unaligned_le16(data + HDR_VERSION) != 0x200)
+		return "header: version is not 0x200";
 	if (ss_pages > TDX_SIM_MAX_SIGSTRUCT_PAGES)
 		return "header: sigstruct_nr_pages above 1";
 	if (mod_pages > TDX_SIM_MAX_MODULE_PAGES)
 		return "header: module_nr_pages above 496";
+	if (memcmp(data + HDR_SIGNATURE, "TDX-BLOB", 8))
+		return "header: signature is not TDX-BLOB";
 	if (!all_zero(data + HDR_RESERVED, TDX_SIM_PAGE - HDR_RESERVED))
 		return "header: reserved bytes not zero";
-	if ((u64)size != (u64)TDX_SIM_PAGE * (1 + ss_pages + mod_pages))
-		return "header: size does not match the page counts";
+	parts->sigstruct = data + TDX_SIM_PAGE;
+	parts->sigstruct_pages = ss_pages;
+	parts->module = parts->sigstruct + (size_t)ss_pages * TDX_SIM_PAGE;
+	parts->module_pages = mod_pages;
 	return NULL;
 }
 
-/* The sigstruct's fixed fields and reserved areas. */
+/* 16-bit little-endian word sum of the whole blob, carries dropped. */
+static u16 blob_word_sum(const u8 *data, size_t size)
+{
+	u16 sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < size; i += 2)
+		sum += get_unaligned_le16(data + i);
+	if (size & 1)
+		sum += data[size - 1];
+	return sum;
+}
+
+/*
+ * What the series v3-v8 kernels checked of Intel's 0x100 blob
+ * (image-formats.md section 2): version, TDX-BLOB, length, zero reserved
+ * fields, a page-aligned module offset after at least one sigstruct page, and
+ * (v3 only) the checksum. The page limits are mainline's.
+ */
+static const char *check_header_100(const u8 *data, size_t size, bool csum,
+				    struct tdx_sim_parts *parts)
+{
+	u32 off;
+
+	if (size < TDX_SIM_PAGE)
+		return "header: image smaller than 4096 bytes";
+	if (get_unaligned_le16(data + BLOB_VERSION) != 0x100)
+		return "header: version is not 0x100";
+	if (memcmp(data + BLOB_SIGNATURE, "TDX-BLOB", 8))
+		return "header: signature is not TDX-BLOB";
+	if (get_unaligned_le32(data + BLOB_LENGTH) != size)
+		return "header: length is not the size";
+	if (!all_zero(data + BLOB_RESERVED, TDX_SIM_PAGE - BLOB_RESERVED))
+		return "header: reserved bytes not zero";
+	if (csum && blob_word_sum(data, size))
+		return "header: checksum";
+	off = get_unaligned_le32(data + BLOB_MODULE_OFFSET);
+	if (off % TDX_SIM_PAGE || off < 2 * TDX_SIM_PAGE || off > size ||
+	    size % TDX_SIM_PAGE)
+		return "header: module offset or size not page-aligned";
+	if (off / TDX_SIM_PAGE - 1 > TDX_SIM_MAX_SIGSTRUCT_PAGES)
+		return "header: more than 1 sigstruct page";
+	if ((size - off) / TDX_SIM_PAGE > TDX_SIM_MAX_MODULE_PAGES)
+		return "header: more than 496 module pages";
+	parts->sigstruct = data + TDX_SIM_PAGE;
+	parts->sigstruct_pages = off / TDX_SIM_PAGE - 1;
+	parts->module = data + off;
+	parts->module_pages = (size - off) / TDX_SIM_PAGE;
+	return NULL;
+}
+
+/**
+ * tdx_sim_check_header() - the kernel's checks of an update image
+ * @data: the image
+ * @size: its size in bytes
+ * @format: the format the emulated kernel accepts
+ * @parts: set to the sigstruct and module pages when the image passes
+ *
+ * Return: NULL when the image passes, else the rule it breaks (each one is
+ * -EINVAL, firmware-invalid, in the real driver).
+ */
+const char *tdx_sim_check_header(const u8 *data, size_t size,
+				 enum tdx_sim_format format,
+				 struct tdx_sim_parts *parts)
+{
+	memset(parts, 0, sizeof(*parts));
+	if (format == TDX_SIM_FORMAT_200)
+		return check_header_200(data, size, parts);
+	return check_header_100(data, size, format == TDX_SIM_FORMAT_100_CSUM,
+				parts);
+}
+
+/*
+ * The sigstruct's fixed fields and reserved areas. Evidence for each:
+ * image-formats.md section 4 (Intel's sigstruct layout, the "required value"
+ * column) and section 6 (the P-SEAMLDR rejects any constant or reserved field
+ * that is wrong).
+ */
 static const char *check_sigstruct_fields(const u8 *ss,
 					  const struct tdx_sim_platform *plat)
 {
@@ -124,18 +213,18 @@ static const char *check_sigstruct_fields(const u8 *ss,
 	if (ss[SS_RESERVED2])
 		return "sigstruct: reserved2";
 	/*
-	 * A 1.x P-SEAMLDR requires reserved3 to be zero; 2.x modules carry
-	 * their version and build number in its first 6 bytes, the rest is zero.
+	 * reserved3: the reference says a 1.x P-SEAMLDR requires it to be
+	 * zero. A 2.x sigstruct carries version bytes there and later 2.0
+	 * releases more non-zero bytes; no document says what a 2.x loader
+	 * requires of it, so a 2.x loader checks nothing here.
 	 */
-	if (plat->seamldr.major < 2) {
-		if (!all_zero(ss + SS_RESERVED3, 24))
-			return "sigstruct: reserved3 (P-SEAMLDR 1.x)";
-	} else if (!all_zero(ss + SS_RESERVED3 + 6, 18)) {
-		return "sigstruct: reserved3";
-	}
+	if (plat->seamldr.major < 2 && !all_zero(ss + SS_RESERVED3, 24))
+		return "sigstruct: reserved3 (P-SEAMLDR 1.x)";
+	/* "module_hv ... must be >= min_update_hv" (section 4). */
 	if (get_unaligned_le16(ss + SS_MODULE_HV) <
 	    get_unaligned_le16(ss + SS_MIN_UPDATE_HV))
 		return "sigstruct: module_hv below min_update_hv";
+	/* "number of entries, <= 255" (section 4). */
 	if (get_unaligned_le32(ss + SS_CPUID_TABLE_SIZE) > SS_CPUID_MAX)
 		return "sigstruct: cpuid_table_size";
 	return NULL;
@@ -156,73 +245,173 @@ static bool cpuid_in_table(const u8 *ss, u32 cpuid)
 	return false;
 }
 
+/* DER RSAPublicKey: SEQUENCE { INTEGER n (0x00 + 384 bytes), INTEGER e }. */
+#define RSA_KEY_DER_LEN		(4 + 4 + 1 + TDX_SIM_RSA_BYTES + 5)
+#define TDX_SIM_RSA_BYTES	384u
+#define SS_SIGNED_HEAD		0x80u
+
+/*
+ * The signature (image-formats.md section 4, "Signature", checked on every
+ * sample): RSA-3072 PKCS#1 v1.5 with SHA-384 over the header 0x000-0x07F
+ * and the body 0x384-0x7FF; modulus and signature stored little-endian.
+ */
+static int verify_signature(const u8 *ss, struct crypto_shash *sha384,
+			    struct crypto_sig *rsa)
+{
+	u8 digest[TDX_SIM_HASH_LEN];
+	u8 *key, *sig;
+	unsigned int i;
+	int ret;
+
+	{
+		SHASH_DESC_ON_STACK(desc, sha384);
+
+		desc->tfm = sha384;
+		ret = crypto_shash_init(desc) ?:
+		      crypto_shash_update(desc, ss, SS_SIGNED_HEAD) ?:
+		      crypto_shash_update(desc, ss + SS_SEAMHASH,
+					  TDX_SIM_SIGSTRUCT_SIZE - SS_SEAMHASH) ?:
+		      crypto_shash_final(desc, digest);
+		shash_desc_zero(desc);
+		if (ret)
+			return ret;
+	}
+
+	key = kmalloc(RSA_KEY_DER_LEN + TDX_SIM_RSA_BYTES, GFP_KERNEL);
+	if (!key)
+		return -ENOMEM;
+	sig = key + RSA_KEY_DER_LEN;
+	key[0] = 0x30;
+	key[1] = 0x82;
+	put_unaligned_be16(RSA_KEY_DER_LEN - 4, key + 2);
+	key[4] = 0x02;
+	key[5] = 0x82;
+	put_unaligned_be16(TDX_SIM_RSA_BYTES + 1, key + 6);
+	key[8] = 0;
+	for (i = 0; i < TDX_SIM_RSA_BYTES; i++) {
+		key[9 + i] = ss[SS_MODULUS + TDX_SIM_RSA_BYTES - 1 - i];
+		sig[i] = ss[SS_SIGNATURE + TDX_SIM_RSA_BYTES - 1 - i];
+	}
+	/* The exponent was checked to be 65537. */
+	memcpy(key + 9 + TDX_SIM_RSA_BYTES, "\x02\x03\x01\x00\x01", 5);
+
+	ret = crypto_sig_set_pubkey(rsa, key, RSA_KEY_DER_LEN);
+	if (!ret)
+		ret = crypto_sig_verify(rsa, sig, TDX_SIM_RSA_BYTES, digest,
+					sizeof(digest));
+	kfree(key);
+	return ret;
+}
+
 /**
  * tdx_sim_check_loader() - the emulated P-SEAMLDR's checks (SEAMLDR.INSTALL)
- * @data: the image, already through tdx_sim_check_header()
- * @size: its size
+ * @parts: the image's sigstruct and module, from tdx_sim_check_header()
  * @plat: the running module and platform
  * @sha384: a "sha384" transform
+ * @rsa: a "pkcs1pad(rsa,sha384)" transform
  * @info: filled with what the loader learned when the image passes
  *
  * The real loader runs these on each CPU at CPU_INSTALL; the shim runs them
- * once before stop_machine() (hashing 2 MB inside it would only slow the
- * guest) and CPU_INSTALL fails with the verdict. Not checked: the RSA
- * signature, the module's ELF and relocations.
+ * once before stop_machine() (hashing 2 MB and an RSA verification inside
+ * it would only slow the guest, and the crypto API may sleep) and
+ * CPU_INSTALL fails with the verdict. Not checked: the module's ELF and
+ * relocations.
  *
  * Return: NULL when the image passes, else the check that failed.
  */
-const char *tdx_sim_check_loader(const u8 *data, size_t size,
+const char *tdx_sim_check_loader(const struct tdx_sim_parts *parts,
 				 const struct tdx_sim_platform *plat,
 				 struct crypto_shash *sha384,
+				 struct crypto_sig *rsa,
 				 struct tdx_sim_image_info *info)
 {
 	u8 digest[TDX_SIM_HASH_LEN];
-	u32 ss_pages = get_unaligned_le32(data + HDR_SIGSTRUCT_PAGES);
-	u32 mod_pages = get_unaligned_le32(data + HDR_MODULE_PAGES);
-	const u8 *ss = data + TDX_SIM_PAGE;
-	const u8 *mod = ss + (size_t)ss_pages * TDX_SIM_PAGE;
+	const u8 *ss = parts->sigstruct;
 	bool debug;
 	const char *why;
+	int ret;
 
 	memset(info, 0, sizeof(*info));
-	if (!ss_pages)
+	if (!parts->sigstruct_pages)
 		return "loader: no sigstruct";
 	why = check_sigstruct_fields(ss, plat);
 	if (why)
 		return why;
+	/* The signer is pinned to the platform's key (section 4). */
 	if (crypto_shash_tfm_digest(sha384, ss + SS_MODULUS, 384, digest))
 		return "loader: sha384 failed";
 	if (memcmp(digest, plat->key_hash, TDX_SIM_HASH_LEN))
 		return "loader: signer key hash";
+	ret = verify_signature(ss, sha384, rsa);
+	if (ret == -ENOMEM)
+		return "loader: out of memory";
+	if (ret)
+		return "loader: signature";
+	/* Section 6: debug-signed module on a production platform. */
 	debug = get_unaligned_le32(ss + SS_MODULE_TYPE) & SS_DEBUG_BIT;
 	if (debug && !plat->debug_platform)
 		return "loader: debug-signed module on a production platform";
-	if (mod_pages < 1 || mod_pages > TDX_SIM_MAX_MODULE_PAGES)
+	/* Section 6: module page count outside 1..496. */
+	if (parts->module_pages < 1 ||
+	    parts->module_pages > TDX_SIM_MAX_MODULE_PAGES)
 		return "loader: module page count";
-	if (crypto_shash_tfm_digest(sha384, mod,
-				    (size_t)mod_pages * TDX_SIM_PAGE, digest))
+	/* Section 5: seamhash = SHA-384 of all module pages. */
+	if (crypto_shash_tfm_digest(sha384, parts->module,
+				    (size_t)parts->module_pages * TDX_SIM_PAGE,
+				    digest))
 		return "loader: sha384 failed";
 	if (memcmp(digest, ss + SS_SEAMHASH, TDX_SIM_HASH_LEN))
 		return "loader: seamhash";
+	/* Section 4: SVN major non-zero and kept, SVN minor no rollback. */
 	if (!ss[SS_SVN_MAJOR])
 		return "loader: SVN major is zero";
 	if (ss[SS_SVN_MAJOR] != plat->svn_major)
 		return "loader: SVN major differs";
 	if (ss[SS_SVN_MINOR] < plat->svn_minor)
 		return "loader: SVN minor rollback";
+	/*
+	 * Section 4: min_update_hv is "the oldest handoff version it can take
+	 * over from": the running module's must not be older.
+	 */
+	if (get_unaligned_le16(ss + SS_MIN_UPDATE_HV) > plat->module_hv)
+		return "loader: handoff version";
+	/* Section 4: cpuid_table_size > 0 for a production module. */
 	if (!debug && !get_unaligned_le32(ss + SS_CPUID_TABLE_SIZE))
 		return "loader: empty CPUID table";
+	/* Section 6: the stepping-masked CPUID(1).EAX must be in the table. */
 	if (get_unaligned_le32(ss + SS_CPUID_TABLE_SIZE) &&
 	    !cpuid_in_table(ss, plat->cpuid))
 		return "loader: CPU not in the CPUID table";
 
 	info->svn_major = ss[SS_SVN_MAJOR];
 	info->svn_minor = ss[SS_SVN_MINOR];
-	if (plat->seamldr.major >= 2 && !all_zero(ss + SS_RESERVED3, 4)) {
+	info->module_hv = get_unaligned_le16(ss + SS_MODULE_HV);
+	/* 2.x sigstructs carry u16 update, u8 minor, u8 major in reserved3. */
+	if (!all_zero(ss + SS_RESERVED3, 4)) {
 		info->has_version = true;
 		info->version.update = get_unaligned_le16(ss + SS_RESERVED3);
 		info->version.minor = ss[SS_RESERVED3 + 2];
 		info->version.major = ss[SS_RESERVED3 + 3];
 	}
 	return NULL;
+}
+
+/**
+ * tdx_sim_module_marker() - the version tdx-mkfixture wrote into its module
+ * @parts: the image's parts
+ * @buf: set to the version text after the marker, NUL-terminated
+ * @len: size of @buf
+ *
+ * Return: true when the module carries the marker.
+ */
+bool tdx_sim_module_marker(const struct tdx_sim_parts *parts, char *buf,
+			   size_t len)
+{
+	const char *m = (const char *)parts->module + TDX_SIM_MARKER_OFFSET;
+	size_t n = sizeof(TDX_SIM_MARKER) - 1;
+
+	if (!parts->module_pages || strncmp(m, TDX_SIM_MARKER, n))
+		return false;
+	strscpy(buf, m + n, min_t(size_t, len, 16));
+	return true;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Image checks of tdx_host_sim: the kernel's header checks (mainline) and
- * the emulated P-SEAMLDR's checks of the sigstruct and module.
+ * Image checks of tdx_host_sim: the kernel's header checks (mainline, and the
+ * older series' 0x100 blob) and the emulated P-SEAMLDR's checks of the
+ * sigstruct and module.
  */
 #ifndef TDX_SIM_IMAGE_H
 #define TDX_SIM_IMAGE_H
@@ -13,6 +14,23 @@
 #define TDX_SIM_MAX_SIGSTRUCT_PAGES 1u
 #define TDX_SIM_SIGSTRUCT_SIZE	2048u
 #define TDX_SIM_HASH_LEN	48u
+#define TDX_SIM_SS_SEAMHASH	0x384u
+
+/* Offset in the module of the version marker tdx-mkfixture writes. */
+#define TDX_SIM_MARKER_OFFSET	0xc0u
+#define TDX_SIM_MARKER		"tdx_host_sim:version="
+
+/**
+ * enum tdx_sim_format - the image format a kernel accepts
+ * @TDX_SIM_FORMAT_200: mainline and series v9+: image header 0x200
+ * @TDX_SIM_FORMAT_100: series v4-v8: Intel's blob, version 0x100
+ * @TDX_SIM_FORMAT_100_CSUM: series v3: the blob, with its checksum checked
+ */
+enum tdx_sim_format {
+	TDX_SIM_FORMAT_200,
+	TDX_SIM_FORMAT_100,
+	TDX_SIM_FORMAT_100_CSUM,
+};
 
 /**
  * struct tdx_sim_version - a TDX module or P-SEAMLDR version, major.minor.update
@@ -27,9 +45,24 @@ struct tdx_sim_version {
 };
 
 /**
+ * struct tdx_sim_parts - where the sigstruct and module pages of an image are
+ * @sigstruct: first sigstruct page
+ * @sigstruct_pages: number of sigstruct pages
+ * @module: first module page
+ * @module_pages: number of module pages
+ */
+struct tdx_sim_parts {
+	const u8 *sigstruct;
+	u32 sigstruct_pages;
+	const u8 *module;
+	u32 module_pages;
+};
+
+/**
  * struct tdx_sim_platform - what the emulated P-SEAMLDR checks an image against
  * @svn_major: SVN major of the running module
  * @svn_minor: SVN minor of the running module
+ * @module_hv: handoff version of the running module
  * @seamldr: P-SEAMLDR version (1.x requires sigstruct reserved3 to be zero)
  * @cpuid: CPUID(1).EAX of the emulated CPU
  * @key_hash: SHA-384 of the accepted signer's modulus
@@ -38,6 +71,7 @@ struct tdx_sim_version {
 struct tdx_sim_platform {
 	u8 svn_major;
 	u8 svn_minor;
+	u16 module_hv;
 	struct tdx_sim_version seamldr;
 	u32 cpuid;
 	u8 key_hash[TDX_SIM_HASH_LEN];
@@ -50,20 +84,28 @@ struct tdx_sim_platform {
  * @version: that version
  * @svn_major: SVN major of the new module
  * @svn_minor: SVN minor of the new module
+ * @module_hv: handoff version of the new module
  */
 struct tdx_sim_image_info {
 	bool has_version;
 	struct tdx_sim_version version;
 	u8 svn_major;
 	u8 svn_minor;
+	u16 module_hv;
 };
 
 struct crypto_shash;
+struct crypto_sig;
 
-const char *tdx_sim_check_header(const u8 *data, size_t size);
-const char *tdx_sim_check_loader(const u8 *data, size_t size,
+const char *tdx_sim_check_header(const u8 *data, size_t size,
+				 enum tdx_sim_format format,
+				 struct tdx_sim_parts *parts);
+const char *tdx_sim_check_loader(const struct tdx_sim_parts *parts,
 				 const struct tdx_sim_platform *plat,
 				 struct crypto_shash *sha384,
+				 struct crypto_sig *rsa,
 				 struct tdx_sim_image_info *info);
+bool tdx_sim_module_marker(const struct tdx_sim_parts *parts,
+			   char *buf, size_t len);
 
 #endif /* TDX_SIM_IMAGE_H */

@@ -9,11 +9,13 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <crypto/hash.h>
+#include <crypto/sig.h>
 #include <linux/atomic.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/firmware.h>
 #include <linux/hex.h>
@@ -21,6 +23,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/prandom.h>
 #include <linux/slab.h>
 #include <linux/stop_machine.h>
 #include <linux/string.h>
@@ -37,6 +40,8 @@
 
 #define SHA256_LEN 32
 #define FAULT_ALWAYS UINT_MAX
+#define FAULT_DELAY_MAX_MS 60000
+#define MAX_VERSIONS 64
 
 enum sim_layout {
 	LAYOUT_MAINLINE,	/* v8 and later: flat attributes */
@@ -59,24 +64,44 @@ enum fault_cpu {
 	FAULT_CPU_LEAD = -1,
 	FAULT_CPU_ANY = -2,
 	FAULT_CPU_ALL = -3,
+	FAULT_CPU_LAST = -4,
+	FAULT_CPU_RANDOM = -5,
 };
 
 /**
  * struct sim_fault - one armed fault
  * @step: step to fail (%TDX_SIM_START: none armed)
  * @cpu: a CPU number or one of enum fault_cpu
- * @err: negative errno to return
+ * @err: negative errno to return (0 for a delay)
+ * @delay_ms: how much slower the step is (a delay fault)
  * @count: updates still to fail (%FAULT_ALWAYS: every one)
  * @claimed: "any" already fired in this update
  * @fired: fired in this update
+ * @target: the CPU that "random" and "last" chose for this update
+ * @seed: seed of @rnd, as last written to fault_seed
+ * @rnd: generator behind "random"
  */
 struct sim_fault {
 	enum tdx_sim_step step;
 	int cpu;
 	int err;
+	unsigned int delay_ms;
 	unsigned int count;
 	atomic_t claimed;
 	bool fired;
+	int target;
+	u64 seed;
+	struct rnd_state rnd;
+};
+
+/**
+ * struct sim_version_entry - one seamhash the test named a version for
+ * @seamhash: SHA-384 of the module, as in the sigstruct
+ * @version: the version a module with that hash installs as
+ */
+struct sim_version_entry {
+	u8 seamhash[TDX_SIM_HASH_LEN];
+	struct tdx_sim_version version;
 };
 
 /**
@@ -102,10 +127,12 @@ struct sim_trace_entry {
  * @fwl: the upload device, NULL while runtime update is unsupported
  * @dbg: debugfs folder
  * @layout: sysfs layout, fixed at load time
+ * @format: image format the emulated kernel accepts, fixed at load time
  * @version: running module version
- * @plat: SVN, P-SEAMLDR version, CPUID, key hash, debug platform
- * @next_version: version given to the next 1.x module installed
- * @next_version_set: @next_version is valid
+ * @plat: SVN, handoff version, P-SEAMLDR version, CPUID, key hash, debug platform
+ * @versions: seamhash-to-version table for modules without a version inside
+ * @nr_versions: entries used in @versions
+ * @new_version: the version the image being installed will run as
  * @remaining: updates the P-SEAMLDR still accepts
  * @support: runtime update supported, or why not
  * @race_avoidance: TDX_FEATURES0 bit 47: SHUTDOWN refuses during TD builds
@@ -133,6 +160,7 @@ struct sim_trace_entry {
  * @sl: the step loop's control block
  * @sha256: "sha256" transform
  * @sha384: "sha384" transform
+ * @rsa: "pkcs1pad(rsa,sha384)" transform
  */
 struct tdx_sim {
 	struct mutex lock;		/* updates and state changes */
@@ -142,10 +170,12 @@ struct tdx_sim {
 	struct fw_upload *fwl;
 	struct dentry *dbg;
 	enum sim_layout layout;
+	enum tdx_sim_format format;
 	struct tdx_sim_version version;
 	struct tdx_sim_platform plat;
-	struct tdx_sim_version next_version;
-	bool next_version_set;
+	struct sim_version_entry versions[MAX_VERSIONS];
+	unsigned int nr_versions;
+	struct tdx_sim_version new_version;
 	u32 remaining;
 	enum sim_support support;
 	bool race_avoidance;
@@ -173,6 +203,7 @@ struct tdx_sim {
 	struct tdx_sim_steploop sl;
 	struct crypto_shash *sha256;
 	struct crypto_shash *sha384;
+	struct crypto_sig *rsa;
 };
 
 static struct tdx_sim sim;
@@ -211,15 +242,15 @@ MODULE_PARM_DESC(error_mapping, "mainline | v9 (default mainline)");
 static bool debug_platform;
 module_param(debug_platform, bool, 0444);
 MODULE_PARM_DESC(debug_platform, "accept debug-signed modules (default 0)");
-static char *next_version = "";
-module_param(next_version, charp, 0444);
-MODULE_PARM_DESC(next_version, "version of the next 1.x module installed");
+static ushort module_hv;
+module_param(module_hv, ushort, 0444);
+MODULE_PARM_DESC(module_hv, "handoff version of the running module (default 0)");
 static bool legacy;
 module_param(legacy, bool, 0444);
 MODULE_PARM_DESC(legacy, "continue after a failed step, as before the abort rule");
 static char *layout = "mainline";
 module_param(layout, charp, 0444);
-MODULE_PARM_DESC(layout, "sysfs layout: mainline (v8+) | v3 | v4 (v4-v7)");
+MODULE_PARM_DESC(layout, "kernel series: mainline (v9+) | v3 | v4 (v4-v7) | v8");
 
 /* Parse "X.Y.Z" (each part in range) into @v. */
 static int parse_version(const char *s, struct tdx_sim_version *v)
@@ -266,15 +297,35 @@ static const char * const layout_names[] = {
 	[LAYOUT_V4] = "v4",
 };
 
-/* Parse the layout parameter; v5-v7 have v4's layout, v8+ mainline's. */
-static int parse_layout(const char *s)
+/*
+ * Parse the layout parameter (a kernel series) into its sysfs layout and the
+ * image format it accepts: v3 the 0x100 blob with its checksum, v4-v8 the
+ * blob, v9+ and mainline 0x200 (kernel-update-path.md sections 1.1 and 2).
+ */
+static int parse_layout(const char *s, enum tdx_sim_format *format)
 {
-	if (sysfs_streq(s, "v5") || sysfs_streq(s, "v6") || sysfs_streq(s, "v7"))
+	*format = TDX_SIM_FORMAT_100;
+	if (sysfs_streq(s, "v3")) {
+		*format = TDX_SIM_FORMAT_100_CSUM;
+		return LAYOUT_V3;
+	}
+	if (sysfs_streq(s, "v4") || sysfs_streq(s, "v5") ||
+	    sysfs_streq(s, "v6") || sysfs_streq(s, "v7"))
 		return LAYOUT_V4;
-	if (sysfs_streq(s, "v8") || sysfs_streq(s, "v9") || sysfs_streq(s, "v10"))
+	if (sysfs_streq(s, "v8"))
 		return LAYOUT_MAINLINE;
-	return sysfs_match_string(layout_names, s);
+	*format = TDX_SIM_FORMAT_200;
+	if (sysfs_streq(s, "v9") || sysfs_streq(s, "v10") ||
+	    sysfs_streq(s, "mainline"))
+		return LAYOUT_MAINLINE;
+	return -EINVAL;
 }
+
+static const char * const format_names[] = {
+	[TDX_SIM_FORMAT_200] = "0x200",
+	[TDX_SIM_FORMAT_100] = "0x100",
+	[TDX_SIM_FORMAT_100_CSUM] = "0x100+checksum",
+};
 
 static const struct {
 	int err;
@@ -319,16 +370,21 @@ static int parse_errno(const char *s, int *err)
 
 /* ---- sysfs: /sys/devices/faux/tdx_host ---- */
 
+/*
+ * As mainline's version_show(): preemption off keeps stop_machine(), and so
+ * an update's steps, out while the version is read; nothing waits for an
+ * update to finish.
+ */
 static ssize_t version_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
 	struct tdx_sim_version v;
 	bool live;
 
-	mutex_lock(&sim.lock);
-	v = sim.version;
-	live = sim.live && !sim.lost;
-	mutex_unlock(&sim.lock);
+	preempt_disable();
+	v = READ_ONCE(sim.version);
+	live = READ_ONCE(sim.live) && !READ_ONCE(sim.lost);
+	preempt_enable();
 	if (!live)
 		return -ENXIO;
 	return sysfs_emit(buf, "%u.%u.%02u\n", v.major, v.minor, v.update);
@@ -338,11 +394,8 @@ static DEVICE_ATTR_RO(version);
 static ssize_t seamldr_version_show(struct device *dev,
 				    struct device_attribute *attr, char *buf)
 {
-	struct tdx_sim_version v;
+	struct tdx_sim_version v = READ_ONCE(sim.plat.seamldr);
 
-	mutex_lock(&sim.lock);
-	v = sim.plat.seamldr;
-	mutex_unlock(&sim.lock);
 	return sysfs_emit(buf, "%u.%u.%02u\n", v.major, v.minor, v.update);
 }
 
@@ -350,11 +403,8 @@ static ssize_t num_remaining_updates_show(struct device *dev,
 					  struct device_attribute *attr,
 					  char *buf)
 {
-	u32 n;
+	u32 n = READ_ONCE(sim.support) == SUPPORT_YES ? READ_ONCE(sim.remaining) : 0;
 
-	mutex_lock(&sim.lock);
-	n = sim.support == SUPPORT_YES ? sim.remaining : 0;
-	mutex_unlock(&sim.lock);
 	return sysfs_emit(buf, "%u\n", n);
 }
 
@@ -451,11 +501,15 @@ static int fault_check(enum tdx_sim_step step, unsigned int cpu)
 	case FAULT_CPU_ALL:
 		hit = true;
 		break;
+	case FAULT_CPU_LAST:
+	case FAULT_CPU_RANDOM:
+		hit = cpu == f->target;
+		break;
 	default:
 		hit = cpu == f->cpu;
 		break;
 	}
-	if (!hit)
+	if (!hit || !f->err)
 		return 0;
 	WRITE_ONCE(f->fired, true);
 	return f->err;
@@ -509,12 +563,8 @@ static int step_work(enum tdx_sim_step step, unsigned int cpu)
 			set_reason("run_update: no handed-over state");
 			return -EIO;
 		}
-		if (sim.info.has_version)
-			sim.version = sim.info.version;
-		else if (sim.next_version_set)
-			sim.version = sim.next_version;
-		else
-			sim.version.update++;
+		WRITE_ONCE(sim.version, sim.new_version);
+		sim.plat.module_hv = sim.info.module_hv;
 		sim.plat.svn_major = sim.info.svn_major;
 		sim.plat.svn_minor = sim.info.svn_minor;
 		sim.remaining--;
@@ -558,6 +608,62 @@ static enum fw_upload_err map_error(int err)
 	return FW_UPLOAD_ERR_FW_INVALID;
 }
 
+/* The version a module with this seamhash was named in the versions table. */
+static const struct tdx_sim_version *lookup_version(const u8 *seamhash)
+{
+	unsigned int i;
+
+	for (i = 0; i < sim.nr_versions; i++)
+		if (!memcmp(sim.versions[i].seamhash, seamhash, TDX_SIM_HASH_LEN))
+			return &sim.versions[i].version;
+	return NULL;
+}
+
+/*
+ * The version an accepted image runs as: from a 2.x sigstruct, else from the
+ * versions table (the module's seamhash), else from tdx-mkfixture's marker.
+ * Return: 0, or -ENOENT when nothing names it.
+ */
+static int image_version(const struct tdx_sim_parts *parts,
+			 struct tdx_sim_version *v)
+{
+	const struct tdx_sim_version *t;
+	char text[16];
+
+	if (sim.info.has_version) {
+		*v = sim.info.version;
+		return 0;
+	}
+	t = lookup_version(parts->sigstruct + TDX_SIM_SS_SEAMHASH);
+	if (t) {
+		*v = *t;
+		return 0;
+	}
+	if (tdx_sim_module_marker(parts, text, sizeof(text)) &&
+	    !parse_version(text, v))
+		return 0;
+	return -ENOENT;
+}
+
+/* Choose the CPU of a "last" or "random" fault for this update. */
+static void fault_pick_target(void)
+{
+	struct sim_fault *f = &sim.fault;
+	unsigned int n = num_online_cpus();
+
+	f->target = -1;
+	if (f->cpu == FAULT_CPU_LAST) {
+		f->target = cpumask_last(cpu_online_mask);
+	} else if (f->cpu == FAULT_CPU_RANDOM) {
+		/* lead-only steps: the lead is the only CPU doing them */
+		if (f->step == TDX_SIM_SHUTDOWN || f->step == TDX_SIM_RUN_UPDATE)
+			f->target = cpumask_first(cpu_online_mask);
+		else
+			f->target = cpumask_nth(prandom_u32_state(&f->rnd) % n,
+						cpu_online_mask);
+	}
+}
+
 /*
  * Run one update of the emulated module with @data; called with sim.lock
  * held. Header checks first (harmless), then the loader's verdict is worked
@@ -565,6 +671,7 @@ static enum fw_upload_err map_error(int err)
  */
 static int sim_update(const u8 *data, size_t size)
 {
+	struct tdx_sim_parts parts;
 	char ebuf[16];
 	const char *why;
 	u64 t0;
@@ -574,7 +681,7 @@ static int sim_update(const u8 *data, size_t size)
 	atomic_set(&sim.trace_len, 0);
 	sim.stop_machine_ns = 0;
 
-	why = tdx_sim_check_header(data, size);
+	why = tdx_sim_check_header(data, size, sim.format, &parts);
 	if (why) {
 		strscpy(sim.last_reason, why, sizeof(sim.last_reason));
 		strscpy(sim.last_result, "header -EINVAL", sizeof(sim.last_result));
@@ -587,12 +694,33 @@ static int sim_update(const u8 *data, size_t size)
 		return -ENXIO;
 	}
 
-	sim.verdict = tdx_sim_check_loader(data, size, &sim.plat, sim.sha384,
-					   &sim.info);
+	sim.verdict = tdx_sim_check_loader(&parts, &sim.plat, sim.sha384,
+					   sim.rsa, &sim.info);
+	if (!sim.verdict && image_version(&parts, &sim.new_version)) {
+		/* A test set-up error, not an emulated one: say so, change nothing. */
+		pr_err("image installs, but nothing names its version: build it with tdx-mkfixture or add its seamhash to versions\n");
+		strscpy(sim.last_reason, "sim: no version known for this module",
+			sizeof(sim.last_reason));
+		strscpy(sim.last_result, "sim -EINVAL", sizeof(sim.last_result));
+		return -EINVAL;
+	}
 	sim.handoff = false;
 	sim.fault.fired = false;
 	atomic_set(&sim.fault.claimed, 0);
+	fault_pick_target();
 	tdx_sim_steploop_init(&sim.sl, 0, sim.legacy, sim_step, NULL);
+
+	if (sim.fault.count && sim.fault.delay_ms) {
+		/*
+		 * A slow step: its time is spent here, before stop_machine(),
+		 * where userspace can watch the upload stay busy (inside
+		 * stop_machine() nothing else runs, with interrupts off).
+		 */
+		pr_info("%s is %u ms slow (fault injected)\n",
+			tdx_sim_step_name(sim.fault.step), sim.fault.delay_ms);
+		msleep(sim.fault.delay_ms);
+		sim.fault.fired = true;
+	}
 
 	t0 = ktime_get_ns();
 	stop_machine(sim_stop_fn, NULL, cpu_online_mask);
@@ -607,7 +735,7 @@ static int sim_update(const u8 *data, size_t size)
 	}
 	if (ret) {
 		if (!sim.live)
-			sim.lost = true;
+			WRITE_ONCE(sim.lost, true);
 		sim.updates_failed++;
 		snprintf(sim.last_result, sizeof(sim.last_result), "%s %s",
 			 tdx_sim_step_name(sim.sl.failed_step),
@@ -694,8 +822,13 @@ static int sim_sync_upload_device(void)
 	if (want && !sim.fwl) {
 		struct fw_upload *fwl;
 
-		/* NULL owner: a THIS_MODULE reference would block rmmod. */
-		fwl = firmware_upload_register(NULL, sim.dev,
+		/*
+		 * THIS_MODULE, as mainline: the upload device pins the module,
+		 * so rmmod is refused until the device is gone (write
+		 * "features" to update_supported first) and never frees the
+		 * code of a running upload.
+		 */
+		fwl = firmware_upload_register(THIS_MODULE, sim.dev,
 					       sim.layout == LAYOUT_V3 ?
 					       "seamldr_upload" : "tdx_module",
 					       &sim_fw_ops, &sim);
@@ -716,12 +849,12 @@ static int sim_sync_upload_device(void)
 /* ---- debugfs: /sys/kernel/debug/tdx_host_sim ---- */
 
 enum dbg_kind {
-	DBG_VERSION, DBG_SEAMLDR_VERSION, DBG_NEXT_VERSION, DBG_SVN,
+	DBG_VERSION, DBG_SEAMLDR_VERSION, DBG_MODULE_HV, DBG_VERSIONS, DBG_SVN,
 	DBG_REMAINING, DBG_SUPPORT, DBG_RACE, DBG_TD_BUILDS, DBG_CPUID,
 	DBG_KEY_HASH, DBG_ERRMAP, DBG_DEBUG_PLATFORM, DBG_LEGACY, DBG_FAULT,
 	DBG_TRACE, DBG_STOP_NS, DBG_UPLOADS, DBG_SHA256, DBG_UPDATES_OK,
 	DBG_UPDATES_FAILED, DBG_LOST, DBG_LIVE, DBG_CORRUPTED, DBG_RESULT,
-	DBG_REASON, DBG_LAYOUT,
+	DBG_REASON, DBG_LAYOUT, DBG_FORMAT, DBG_FAULT_SEED,
 };
 
 static const struct {
@@ -730,7 +863,8 @@ static const struct {
 } dbg_files[] = {
 	[DBG_VERSION] = { "version", 0644 },
 	[DBG_SEAMLDR_VERSION] = { "seamldr_version", 0644 },
-	[DBG_NEXT_VERSION] = { "next_version", 0644 },
+	[DBG_MODULE_HV] = { "module_hv", 0644 },
+	[DBG_VERSIONS] = { "versions", 0644 },
 	[DBG_SVN] = { "svn", 0644 },
 	[DBG_REMAINING] = { "remaining_updates", 0644 },
 	[DBG_SUPPORT] = { "update_supported", 0644 },
@@ -754,13 +888,15 @@ static const struct {
 	[DBG_RESULT] = { "last_result", 0444 },
 	[DBG_REASON] = { "last_reason", 0444 },
 	[DBG_LAYOUT] = { "layout", 0444 },
+	[DBG_FORMAT] = { "image_format", 0444 },
+	[DBG_FAULT_SEED] = { "fault_seed", 0644 },
 };
 
 /* Print the armed fault as it would be written, or "none". */
 static int fault_show(char *buf, size_t len)
 {
 	struct sim_fault *f = &sim.fault;
-	char cbuf[16], ebuf[16], nbuf[16];
+	char cbuf[16], ebuf[24], nbuf[16];
 	const char *c;
 
 	if (f->step == TDX_SIM_START || !f->count)
@@ -775,6 +911,12 @@ static int fault_show(char *buf, size_t len)
 	case FAULT_CPU_ALL:
 		c = "all";
 		break;
+	case FAULT_CPU_LAST:
+		c = "last";
+		break;
+	case FAULT_CPU_RANDOM:
+		c = "random";
+		break;
 	default:
 		snprintf(cbuf, sizeof(cbuf), "%d", f->cpu);
 		c = cbuf;
@@ -784,8 +926,11 @@ static int fault_show(char *buf, size_t len)
 		strscpy(nbuf, "always", sizeof(nbuf));
 	else
 		snprintf(nbuf, sizeof(nbuf), "%u", f->count);
+	if (f->delay_ms)
+		snprintf(ebuf, sizeof(ebuf), "delay=%u", f->delay_ms);
 	return scnprintf(buf, len, "%s %s %s %s\n", tdx_sim_step_name(f->step),
-			 c, errno_str(f->err, ebuf, sizeof(ebuf)), nbuf);
+			 c, f->delay_ms ? ebuf : errno_str(f->err, ebuf, sizeof(ebuf)),
+			 nbuf);
 }
 
 /* Parse "STEP CPU ERRNO [COUNT]" or "none"; see README.md. */
@@ -822,11 +967,20 @@ static int fault_store(char *s)
 		f.cpu = FAULT_CPU_ANY;
 	else if (!strcmp(tok[1], "all"))
 		f.cpu = FAULT_CPU_ALL;
+	else if (!strcmp(tok[1], "last"))
+		f.cpu = FAULT_CPU_LAST;
+	else if (!strcmp(tok[1], "random"))
+		f.cpu = FAULT_CPU_RANDOM;
 	else if (kstrtoint(tok[1], 0, &f.cpu) || f.cpu < 0 ||
 		 f.cpu >= nr_cpu_ids)
 		return -EINVAL;
-	if (parse_errno(tok[2], &f.err))
+	if (!strncmp(tok[2], "delay=", 6)) {
+		if (kstrtouint(tok[2] + 6, 10, &f.delay_ms) || !f.delay_ms ||
+		    f.delay_ms > FAULT_DELAY_MAX_MS)
+			return -EINVAL;
+	} else if (parse_errno(tok[2], &f.err)) {
 		return -EINVAL;
+	}
 	f.count = 1;
 	if (n == 4) {
 		if (!strcmp(tok[3], "always"))
@@ -839,7 +993,52 @@ static int fault_store(char *s)
 	sim.fault.step = f.step;
 	sim.fault.cpu = f.cpu;
 	sim.fault.err = f.err;
+	sim.fault.delay_ms = f.delay_ms;
 	sim.fault.count = f.count;
+	return 0;
+}
+
+/* The versions table, one "SEAMHASH X.Y.ZZ" line per entry. */
+static int versions_show(char *buf, size_t len)
+{
+	unsigned int i;
+	int pos = 0;
+
+	for (i = 0; i < sim.nr_versions; i++) {
+		const struct sim_version_entry *e = &sim.versions[i];
+
+		pos += scnprintf(buf + pos, len - pos, "%*phN %u.%u.%02u\n",
+				 (int)TDX_SIM_HASH_LEN, e->seamhash,
+				 e->version.major, e->version.minor,
+				 e->version.update);
+	}
+	return pos;
+}
+
+/* Add "SEAMHASH X.Y.ZZ" (or replace that hash's entry), or "clear" the table. */
+static int versions_store(char *s)
+{
+	struct sim_version_entry e;
+	unsigned int i;
+	char *hash;
+
+	if (!strcmp(s, "clear")) {
+		sim.nr_versions = 0;
+		return 0;
+	}
+	hash = strsep(&s, " \t");
+	if (!s || strlen(hash) != 2 * TDX_SIM_HASH_LEN ||
+	    hex2bin(e.seamhash, hash, TDX_SIM_HASH_LEN) ||
+	    parse_version(skip_spaces(s), &e.version))
+		return -EINVAL;
+	for (i = 0; i < sim.nr_versions; i++)
+		if (!memcmp(sim.versions[i].seamhash, e.seamhash, TDX_SIM_HASH_LEN))
+			break;
+	if (i == MAX_VERSIONS)
+		return -ENOSPC;
+	sim.versions[i] = e;
+	if (i == sim.nr_versions)
+		sim.nr_versions++;
 	return 0;
 }
 
@@ -878,11 +1077,14 @@ static int dbg_format(enum dbg_kind k, char *buf, size_t len)
 	case DBG_SEAMLDR_VERSION:
 		v = &sim.plat.seamldr;
 		break;
-	case DBG_NEXT_VERSION:
-		if (!sim.next_version_set)
-			return scnprintf(buf, len, "\n");
-		v = &sim.next_version;
-		break;
+	case DBG_MODULE_HV:
+		return scnprintf(buf, len, "%u\n", sim.plat.module_hv);
+	case DBG_VERSIONS:
+		return versions_show(buf, len);
+	case DBG_FORMAT:
+		return scnprintf(buf, len, "%s\n", format_names[sim.format]);
+	case DBG_FAULT_SEED:
+		return scnprintf(buf, len, "%llu\n", sim.fault.seed);
 	case DBG_SVN:
 		return scnprintf(buf, len, "%u.%u\n", sim.plat.svn_major,
 				 sim.plat.svn_minor);
@@ -981,16 +1183,14 @@ static int dbg_parse(enum dbg_kind k, char *s, bool *resync)
 		if (!ret)
 			sim.plat.seamldr = v;
 		return ret;
-	case DBG_NEXT_VERSION:
-		if (!*s) {
-			sim.next_version_set = false;
-			return 0;
-		}
-		ret = parse_version(s, &v);
-		if (!ret) {
-			sim.next_version = v;
-			sim.next_version_set = true;
-		}
+	case DBG_MODULE_HV:
+		return kstrtou16(s, 0, &sim.plat.module_hv);
+	case DBG_VERSIONS:
+		return versions_store(s);
+	case DBG_FAULT_SEED:
+		ret = kstrtou64(s, 0, &sim.fault.seed);
+		if (!ret)
+			prandom_seed_state(&sim.fault.rnd, sim.fault.seed);
 		return ret;
 	case DBG_SVN:
 		return parse_svn(s, &sim.plat.svn_major, &sim.plat.svn_minor);
@@ -1098,9 +1298,9 @@ static int sim_init_state(void)
 {
 	int ret;
 
-	ret = parse_layout(layout);
+	ret = parse_layout(layout, &sim.format);
 	if (ret < 0) {
-		pr_err("layout=%s: use mainline, v3 or v4\n", layout);
+		pr_err("layout=%s: use mainline, v3 to v10\n", layout);
 		return ret;
 	}
 	sim.layout = ret;
@@ -1108,11 +1308,6 @@ static int sim_init_state(void)
 	    parse_version(seamldr_version, &sim.plat.seamldr)) {
 		pr_err("version/seamldr_version: use X.Y.ZZ\n");
 		return -EINVAL;
-	}
-	if (*next_version) {
-		if (parse_version(next_version, &sim.next_version))
-			return -EINVAL;
-		sim.next_version_set = true;
 	}
 	if (parse_svn(svn, &sim.plat.svn_major, &sim.plat.svn_minor)) {
 		pr_err("svn=%s: use MAJOR.MINOR\n", svn);
@@ -1137,6 +1332,8 @@ static int sim_init_state(void)
 	}
 	sim.plat.cpuid = param_cpuid ? param_cpuid : cpuid_eax(1);
 	sim.plat.debug_platform = debug_platform;
+	sim.plat.module_hv = module_hv;
+	prandom_seed_state(&sim.fault.rnd, 0);
 	sim.remaining = remaining_updates;
 	sim.race_avoidance = race_avoidance;
 	sim.td_builds = td_builds;
@@ -1195,6 +1392,8 @@ static void sim_free(void)
 		crypto_free_shash(sim.sha256);
 	if (!IS_ERR_OR_NULL(sim.sha384))
 		crypto_free_shash(sim.sha384);
+	if (!IS_ERR_OR_NULL(sim.rsa))
+		crypto_free_sig(sim.rsa);
 }
 
 static int __init tdx_host_sim_init(void)
@@ -1212,7 +1411,9 @@ static int __init tdx_host_sim_init(void)
 	sim.trace = kvcalloc(sim.trace_max, sizeof(*sim.trace), GFP_KERNEL);
 	sim.sha256 = crypto_alloc_shash("sha256", 0, 0);
 	sim.sha384 = crypto_alloc_shash("sha384", 0, 0);
-	if (!sim.trace || IS_ERR(sim.sha256) || IS_ERR(sim.sha384)) {
+	sim.rsa = crypto_alloc_sig("pkcs1pad(rsa,sha384)", 0, 0);
+	if (!sim.trace || IS_ERR(sim.sha256) || IS_ERR(sim.sha384) ||
+	    IS_ERR(sim.rsa)) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
@@ -1229,11 +1430,11 @@ static int __init tdx_host_sim_init(void)
 	if (ret)
 		goto err_devices;
 
-	pr_info("emulating TDX module %u.%u.%02u, P-SEAMLDR %u.%u.%02u, CPUID 0x%x, layout %s%s\n",
+	pr_info("emulating TDX module %u.%u.%02u, P-SEAMLDR %u.%u.%02u, CPUID 0x%x, layout %s, image format %s%s\n",
 		sim.version.major, sim.version.minor, sim.version.update,
 		sim.plat.seamldr.major, sim.plat.seamldr.minor,
 		sim.plat.seamldr.update, sim.plat.cpuid,
-		layout_names[sim.layout],
+		layout_names[sim.layout], format_names[sim.format],
 		sim.support == SUPPORT_YES ? "" : ", runtime update unsupported");
 	return 0;
 

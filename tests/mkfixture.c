@@ -11,13 +11,17 @@
  *   tdx-mkfixture --key KEY.pem --print-key-hash
  *   tdx-mkfixture --key KEY.pem [--version X.Y.ZZ] [--svn MAJOR.MINOR] [--cpuid HEX[,HEX...]]
  *                 [--debug] [--pages N] [--handoff HV,MINHV] [--date YYYYMMDD] [--build N]
- *                 [--sigstruct-byte OFFSET=VALUE]... [--format 0x200|0x100|pair] -o OUT
+ *                 [--sigstruct-byte OFFSET=VALUE]... [--format 0x200|0x100|pair] [--no-marker]
+ *                 -o OUT
  *
  * What a next Intel release could plausibly look like, for the tests that judge it: versions of
  * new lines (--version 2.1.00, 3.0.00; 2.x and later carry the version in reserved3), a build
  * number above 0xFFFF (--build, 32 bits, in reserved3 bytes 4-7), many CPUID entries (--cpuid),
  * the largest legal module (--pages 496), and non-zero bytes anywhere in the signed sigstruct
  * (--sigstruct-byte, set before signing, e.g. in reserved3 or the reserved fields).
+ *
+ * The module carries "tdx_host_sim:version=X.Y.ZZ" at offset 0xc0 (unless --no-marker): the
+ * emulated host (kernel/) installs it as that version, and no two versions have equal bytes.
  */
 #include <elf.h>
 #include <errno.h>
@@ -51,6 +55,7 @@ struct fixture_opts {
 	uint32_t cpuid[MAX_CPUID];
 	unsigned int cpuid_count;		/* 0: the default for the version line */
 	bool debug;
+	bool no_marker;
 	unsigned int pages;
 	unsigned int module_hv, min_update_hv;
 	uint32_t date;				/* BCD yyyymmdd */
@@ -62,6 +67,7 @@ struct fixture_opts {
 /* Layout of the synthetic module ELF; all of it sits in the first page. */
 enum {
 	M_PHDR = 0x040,
+	M_MARKER = 0x0c0,	/* "tdx_host_sim:version=X.Y.ZZ" */
 	M_TEXT = 0x100,		/* entry point = rip_offset */
 	M_FAULT = 0x180,	/* fault wrapper */
 	M_RELA = 0x200,
@@ -230,8 +236,9 @@ static void elf_phdr(uint8_t *p, uint32_t type, uint32_t flags, uint64_t off, ui
  * .text (entry and fault wrapper), .rela.dyn with R_X86_64_RELATIVE entries that patch .data,
  * .dynamic, .data, .shstrtab and the section headers; the rest of the pages is 0xF4 (hlt).
  */
-static uint8_t *module_build(unsigned int pages, size_t *len)
+static uint8_t *module_build(const struct fixture_opts *o, size_t *len)
 {
+	unsigned int pages = o->pages;
 	static const char shstr[] = "\0.text\0.rela.dyn\0.dynamic\0.data\0.shstrtab";
 	enum { N_TEXT = 1, N_RELA = 7, N_DYN = 17, N_DATA = 26, N_SHSTR = 32 };
 	static const uint8_t entry_code[] = { 0xf3, 0x90, 0xeb, 0xfc };	/* pause; jmp */
@@ -264,6 +271,10 @@ static uint8_t *module_build(unsigned int pages, size_t *len)
 	elf_phdr(m + M_PHDR + sizeof(Elf64_Phdr), PT_DYNAMIC, PF_R | PF_W, M_DYN,
 		 5 * sizeof(Elf64_Dyn), 8);
 
+	/* The version, for the emulated host (kernel/README.md): each release has its own bytes. */
+	if (!o->no_marker)
+		snprintf((char *)m + M_MARKER, M_TEXT - M_MARKER, "tdx_host_sim:version=%u.%u.%02u",
+			 o->major, o->minor, o->update);
 	memcpy(m + M_TEXT, entry_code, sizeof(entry_code));
 	memcpy(m + M_FAULT, fault_code, sizeof(fault_code));
 
@@ -422,7 +433,7 @@ static int make_fixture(struct fixture_opts *o)
 	uint8_t modulus[KEY_BYTES], sig[SIG_SIZE];
 	EVP_PKEY *pkey = key_load(o->key_path, modulus);
 	size_t module_len;
-	uint8_t *module = module_build(o->pages, &module_len);
+	uint8_t *module = module_build(o, &module_len);
 
 	sigstruct_build(o, pkey, modulus, module, module_len, sig);
 	if (o->format == FMT_PAIR)
@@ -504,7 +515,7 @@ static void usage(FILE *f)
 		"                     [--cpuid HEX[,HEX...]] [--debug] [--pages N]\n"
 		"                     [--handoff HV,MINHV] [--date YYYYMMDD] [--build N]\n"
 		"                     [--sigstruct-byte OFFSET=VALUE]...\n"
-		"                     [--format 0x200|0x100|pair] -o OUT\n");
+		"                     [--format 0x200|0x100|pair] [--no-marker] -o OUT\n");
 }
 
 static int usage_error(const char *what, const char *arg)
@@ -534,7 +545,7 @@ static void defaults_fill(struct fixture_opts *o)
 int main(int argc, char **argv)
 {
 	enum { O_GENKEY = 256, O_KEY, O_HASH, O_VERSION, O_SVN, O_CPUID, O_DEBUG, O_PAGES,
-	       O_HANDOFF, O_DATE, O_FORMAT, O_BUILD, O_SIGBYTE };
+	       O_HANDOFF, O_DATE, O_FORMAT, O_BUILD, O_SIGBYTE, O_NO_MARKER };
 	static const struct option longopts[] = {
 		{ "genkey", required_argument, NULL, O_GENKEY },
 		{ "key", required_argument, NULL, O_KEY },
@@ -548,6 +559,7 @@ int main(int argc, char **argv)
 		{ "date", required_argument, NULL, O_DATE },
 		{ "build", required_argument, NULL, O_BUILD },
 		{ "sigstruct-byte", required_argument, NULL, O_SIGBYTE },
+		{ "no-marker", no_argument, NULL, O_NO_MARKER },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -642,6 +654,9 @@ int main(int argc, char **argv)
 				o.format = FMT_PAIR;
 			else
 				return usage_error("format", optarg);
+			break;
+		case O_NO_MARKER:
+			o.no_marker = true;
 			break;
 		case 'o':
 			o.out = optarg;

@@ -43,9 +43,16 @@ end() {
 	fi
 }
 
+# Remove the shim: its upload device pins it (THIS_MODULE, as mainline), so that goes first.
+unload() {
+	[ -d /sys/module/tdx_host_sim ] || return 0
+	echo features >$D/update_supported
+	rmmod tdx_host_sim
+}
+
 # (Re)load the shim with the test key accepted and the given parameters.
 load() {
-	rmmod tdx_host_sim 2>/dev/null
+	unload
 	if ! modprobe tdx_host_sim key_hash="$KH" "$@"; then
 		ERRS="$ERRS; modprobe $* failed"
 		return 1
@@ -54,16 +61,27 @@ load() {
 
 # Upload FILE through upload device DEV (default tdx_module); prints the error file.
 upload() {
+	start_upload "$@" || return 1
 	f=/sys/class/firmware/${2:-tdx_module}
-	echo 1 >$f/loading || return 1
-	cat "$1" >$f/data
-	echo 0 >$f/loading
 	i=0
 	while [ "$(cat $f/status)" != idle ] && [ $i -lt 1200 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
 	cat $f/error
+}
+
+# Start uploading FILE through DEV (default tdx_module), do not wait.
+start_upload() {
+	f=/sys/class/firmware/${2:-tdx_module}
+	echo 1 >$f/loading || return 1
+	cat "$1" >$f/data
+	echo 0 >$f/loading
+}
+
+# seamhash of an image (sigstruct offset 0x384, first sigstruct page at 4096), as hex.
+seamhash() {
+	od -An -v -tx1 -j $((4096 + 0x384)) -N 48 "$1" | tr -d ' \n'
 }
 
 # The running version, or ENXIO when reading it fails that way.
@@ -139,10 +157,10 @@ if begin "success smp$NCPU"; then
 	check last_result "$(dbg last_result)" ok
 	check stop_machine_ns-positive "$([ "$(dbg stop_machine_ns)" -gt 0 ] && echo yes)" yes
 	check_success_trace
-	check svn "$(dbg svn)" 1.8
-	echo 1.5.16 >$D/next_version
-	check second "$(upload $GOOD)" ""
+	check svn "$(dbg svn)" 1.9
+	check second "$(upload /files/v16.img)" ""
 	check version-next "$(ver)" 1.5.16
+	check sha256-next "$(dbg last_sha256)" "$(sha256sum /files/v16.img | cut -d' ' -f1)"
 	check remaining2 "$(remaining)" 6
 	check uploads2 "$(dbg uploads)" 2
 	end
@@ -153,6 +171,42 @@ if begin "v2 version from sigstruct"; then
 	check error "$(upload /files/v2.img)" ""
 	check version "$(ver)" 2.0.02
 	check svn "$(dbg svn)" 3.2
+	end
+fi
+
+if begin "version from the seamhash table"; then
+	load
+	echo "$(seamhash /files/nomarker.img) 1.5.11" >$D/versions
+	check versions "$(dbg versions)" "$(seamhash /files/nomarker.img) 1.5.11"
+	check error "$(upload /files/nomarker.img)" ""
+	check version "$(ver)" 1.5.11
+	end
+fi
+
+if begin "table before marker"; then
+	load
+	echo "$(seamhash $GOOD) 1.5.12" >$D/versions
+	check error "$(upload $GOOD)" ""
+	check version "$(ver)" 1.5.12
+	end
+fi
+
+if begin "no version known: refused loudly, nothing changed"; then
+	load
+	check error "$(upload /files/nomarker.img)" $FI
+	check last_result "$(dbg last_result)" "sim -EINVAL"
+	check reason "$(dbg last_reason)" "sim: no version known for this module"
+	check trace-empty "$(wc -l <$D/trace)" 0
+	check version "$(ver)" 1.5.08
+	check remaining "$(remaining)" 8
+	end
+fi
+
+if begin "handoff version accepted"; then
+	load module_hv=1
+	check error "$(upload /files/handoff.img)" ""
+	check version "$(ver)" 1.5.09
+	check module_hv "$(dbg module_hv)" 1
 	end
 fi
 
@@ -271,7 +325,8 @@ header_case() {
 
 cp $GOOD $T/small && dd if=$GOOD of=$T/small bs=100 count=1 2>/dev/null
 header_case "too small" $T/small "image smaller than 4096 bytes"
-header_case "0x100 blob" /files/good.blob "version is not 0x200"
+# mainline checks the size against the page counts before the version: a blob fails there
+header_case "0x100 blob" /files/good.blob "size does not match the page counts"
 cp $GOOD $T/ver && poke $T/ver 0 '\001'
 header_case "version 0x201" $T/ver "version is not 0x200"
 cp $GOOD $T/sig && poke $T/sig 4 'X'
@@ -322,15 +377,23 @@ cp $GOOD $T/r0 && poke $T/r0 $((4096 + 0x30)) '\001'
 loader_case "reserved0" $T/r0 "sigstruct: reserved0"
 cp $GOOD $T/exp && poke $T/exp $((4096 + 0x200)) '\003'
 loader_case "exponent" $T/exp "sigstruct: exponent"
-cp $GOOD $T/r3 && poke $T/r3 $((4096 + 0x3f0)) '\001'
-loader_case "reserved3 tail" $T/r3 "sigstruct: reserved3" seamldr_version=2.0.00
+# A 2.x loader does not check reserved3 (no document says it does): a byte after the version
+# bytes gets as far as the signature, which it breaks.
+cp /files/v2.img $T/r3 && poke $T/r3 $((4096 + 0x3f0)) '\001'
+loader_case "reserved3 tail on 2.x: only the signature" $T/r3 "loader: signature" \
+	version=2.0.01 svn=3.0 seamldr_version=2.0.00 cpuid=0xa06d0
+cp $GOOD $T/badsig && poke $T/badsig $((4096 + 0x300)) '\132'
+loader_case "signature" $T/badsig "loader: signature"
+cp $GOOD $T/signed && poke $T/signed $((4096 + 0x14)) '\002'
+loader_case "signed header byte (date)" $T/signed "loader: signature"
+loader_case "handoff version" /files/handoff.img "loader: handoff version"
 loader_case "reserved3 on P-SEAMLDR 1.x" /files/v2.img "sigstruct: reserved3 (P-SEAMLDR 1.x)" \
 	version=2.0.01 svn=3.0 cpuid=0xa06d0
 loader_case "signer key" $GOOD "loader: signer key hash" \
 	key_hash=c8572f548869a0beca19376b81c2dffc2a23b5a5f71da0b87579b43f408daa1a33bad9c149eb56c634f883737968a34c
 loader_case "debug on production" /files/debug.img "loader: debug-signed module on a production platform"
 loader_case "svn major" /files/svn2.img "loader: SVN major differs"
-loader_case "svn rollback" $GOOD "loader: SVN minor rollback" svn=1.9
+loader_case "svn rollback" $GOOD "loader: SVN minor rollback" svn=1.10
 loader_case "cpuid table" /files/cpuid-a06d0.img "loader: CPU not in the CPUID table"
 loader_case "emulated cpuid override" $GOOD "loader: CPU not in the CPUID table" cpuid=0xa06d0
 head -c 8192 $GOOD >$T/nomod && poke $T/nomod 16 '\000\000'
@@ -415,7 +478,13 @@ if begin "layout v3"; then
 	check flat-absent "$([ -e $H/seamldr_version ] && echo present)" ""
 	check tdx_module-absent "$([ -e /sys/class/firmware/tdx_module ] && echo present)" ""
 	check parent "$(readlink -f /sys/class/firmware/seamldr_upload/device)" $H
-	check error "$(upload $GOOD seamldr_upload)" ""
+	check image_format "$(dbg image_format)" 0x100+checksum
+	check 0x200 "$(upload $GOOD seamldr_upload)" $FI
+	check 0x200-reason "$(dbg last_reason)" "header: version is not 0x100"
+	cp /files/good.blob $T/csum && poke $T/csum 2 '\125'
+	check bad-checksum "$(upload $T/csum seamldr_upload)" $FI
+	check bad-checksum-reason "$(dbg last_reason)" "header: checksum"
+	check error "$(upload /files/good.blob seamldr_upload)" ""
 	check version "$(ver)" 1.5.09
 	check remaining "$(cat $H/seamldr/num_remaining_updates)" 7
 	end
@@ -426,7 +495,11 @@ if begin "layout v4"; then
 	check seamldr/version "$(cat $H/seamldr/version)" 1.5.01
 	check flat-absent "$([ -e $H/num_remaining_updates ] && echo present)" ""
 	check parent "$(readlink -f /sys/class/firmware/tdx_module/device)" $H
-	check error "$(upload $GOOD)" ""
+	check image_format "$(dbg image_format)" 0x100
+	check 0x200 "$(upload $GOOD)" $FI
+	check 0x200-reason "$(dbg last_reason)" "header: version is not 0x100"
+	cp /files/good.blob $T/csum && poke $T/csum 2 '\125'
+	check "checksum not checked after v3" "$(upload $T/csum)" ""
 	check version "$(ver)" 1.5.09
 	end
 fi
@@ -445,7 +518,11 @@ if begin "unload and reload"; then
 	echo "CPU_INSTALL lead -EIO" >$D/fault
 	check error "$(upload $GOOD)" $FI
 	check version "$(ver)" ENXIO
+	rmmod tdx_host_sim 2>/dev/null
+	check "rmmod refused while the upload device exists" "$?" 1
+	echo features >$D/update_supported
 	rmmod tdx_host_sim
+	check rmmod "$?" 0
 	check faux-gone "$([ -e /sys/devices/faux ] && echo present)" ""
 	check class-gone "$([ -e /sys/class/firmware/tdx_module ] && echo present)" ""
 	modprobe tdx_host_sim key_hash="$KH"
@@ -455,6 +532,80 @@ if begin "unload and reload"; then
 	end
 fi
 
-rmmod tdx_host_sim 2>/dev/null
+# Regression: rmmod while an upload is starting crashed the guest (a NULL owner let the module go
+# while the upload worker ran its code). Now rmmod is refused while the device exists, and
+# removing the device waits for the upload.
+if begin "rmmod races an upload"; then
+	r=0
+	while [ $r -lt 10 ]; do
+		load
+		start_upload /files/big.img &
+		rmmod tdx_host_sim 2>/dev/null && ERRS="$ERRS; round $r: rmmod with the device registered"
+		wait
+		echo features >$D/update_supported
+		rmmod tdx_host_sim || ERRS="$ERRS; round $r: rmmod after the device went"
+		r=$((r + 1))
+	done
+	load
+	check "works after" "$(upload $GOOD)" ""
+	end
+fi
+
+# ---- fault targets: last, random (seeded), delay ----
+
+if begin "fault last"; then
+	load
+	echo "CPU_INIT last -EIO" >$D/fault
+	check fault "$(dbg fault)" "CPU_INIT last -EIO 1"
+	check error "$(upload $GOOD)" $FI
+	check failed-entry "$(grep -c "^$OTHER CPU_INIT -EIO\$" $D/trace)" 1
+	check version "$(ver)" ENXIO
+	end
+fi
+
+if begin "fault random, seeded"; then
+	load
+	echo 7 >$D/fault_seed
+	echo "CPU_INSTALL random -EINVAL" >$D/fault
+	check error "$(upload $GOOD)" $FI
+	first=$(grep ' CPU_INSTALL -EINVAL$' $D/trace | cut -d' ' -f1)
+	check failed-entries "$(grep -c ' CPU_INSTALL -EINVAL$' $D/trace)" 1
+	load
+	echo 7 >$D/fault_seed
+	echo "CPU_INSTALL random -EINVAL" >$D/fault
+	check error-again "$(upload $GOOD)" $FI
+	check "same seed, same CPU" "$(grep ' CPU_INSTALL -EINVAL$' $D/trace | cut -d' ' -f1)" "$first"
+	load
+	echo "SHUTDOWN random -EIO" >$D/fault
+	check "random on a lead-only step: the lead" "$(upload $GOOD)" $FI
+	check lead-entry "$(grep -c '^0 SHUTDOWN -EIO$' $D/trace)" 1
+	end
+fi
+
+if begin "version reads do not wait for an update"; then
+	load
+	echo "CPU_INIT lead delay=3000" >$D/fault
+	check fault "$(dbg fault)" "CPU_INIT lead delay=3000 1"
+	start_upload $GOOD &
+	i=0
+	while [ "$(cat /sys/class/firmware/tdx_module/status)" = idle ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	check "read during the update" "$(ver)" 1.5.08
+	check "the update still runs" "$(cat /sys/class/firmware/tdx_module/status)" transferring
+	wait
+	i=0
+	while [ "$(cat /sys/class/firmware/tdx_module/status)" != idle ] && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	check error "$(cat /sys/class/firmware/tdx_module/error)" ""
+	check version-after "$(ver)" 1.5.09
+	check fault-used "$(dbg fault)" none
+	end
+fi
+
+unload
 echo "$PASSED passed, $FAILED failed"
 [ $FAILED -eq 0 ]
