@@ -313,6 +313,97 @@ static enum tdx_compat_verdict update_compat(struct tdx_ctx *ctx, const struct u
 }
 
 /*
+ * The running module's handoff version (its sigstruct's module_hv) is in no sysfs file: only
+ * its release's files have it. Look for them where Intel's trees put a release of the same line
+ * as the image: beside it (joined_files/X.Y/, or a folder of images), or in the sibling folder
+ * of separate_files/X.Y/X.Y.ZZ/. Returns 0 and the value, or -ENOENT.
+ */
+static int running_module_hv(struct tdx_ctx *ctx, const char *image_path,
+			     const struct tdx_version *running, uint16_t *hv)
+{
+	/* where, relative to the image's folder ("" or "/../X.Y.ZZ"), and which file */
+	static const struct {
+		bool sibling;
+		const char *ext;
+	} places[] = { { false, "sigstruct" }, { false, "blob" }, { false, "img" },
+		       { true, "sigstruct" } };
+	char v[TDX_VERSION_STRLEN], path[4096], *dir, *slash;
+	struct tdx_sigstruct sig;
+	int rc = -ENOENT;
+
+	dir = strdup(image_path);
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	tdx_version_format(running, v, sizeof(v));
+	for (size_t i = 0; i < sizeof(places) / sizeof(places[0]) && rc; i++) {
+		bool pair = strcmp(places[i].ext, "sigstruct") == 0;
+		uint8_t *buf = NULL;
+		size_t len, off = pair ? 0 : TDX_PAGE_SIZE;
+
+		snprintf(path, sizeof(path), "%s%s%s/tdx_module_%s.%s", dir,
+			 places[i].sibling ? "/../" : "", places[i].sibling ? v : "", v,
+			 places[i].ext);
+		if (access(path, R_OK) || tdx_file_read(ctx, path, TDX_READ_MAX_SIZE, &buf, &len))
+			continue;
+		if (len >= off + TDX_SIGSTRUCT_SIZE &&
+		    tdx_sigstruct_parse(buf + off, TDX_SIGSTRUCT_SIZE, &sig) == 0) {
+			*hv = sig.module_hv;
+			rc = 0;
+		}
+		free(buf);
+	}
+	free(dir);
+	return rc;
+}
+
+/*
+ * The image's min_update_hv against the running module's handoff version, when tdxctl can know
+ * it (README.md): above it, the loader fails the install at CPU_INSTALL and the module is lost.
+ */
+static void update_handoff(struct tdx_ctx *ctx, const struct tdx_image *image,
+			   const struct tdx_host_status *st, struct update_result *r)
+{
+	const struct tdx_sigstruct *ss = tdx_image_get_sigstruct_fields(image);
+	char v[TDX_VERSION_STRLEN];
+	uint16_t hv;
+
+	if (!ss)
+		return;
+	if (!ss->min_update_hv) {
+		tdx_report_add(r->report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_PASS,
+			       "min_update_hv is 0: any running module can hand over");
+		return;
+	}
+	if (st->version_rc)
+		return;
+	tdx_version_format(&st->version, v, sizeof(v));
+	if (running_module_hv(ctx, r->image_path, &st->version, &hv) < 0) {
+		tdx_report_add(r->report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_WARN,
+			       "the image needs a running module with handoff version %u or later; "
+			       "the running %s's is unknown (its release is not beside the image): "
+			       "if it is lower, the loader fails the install and every TD is lost",
+			       ss->min_update_hv, v);
+		return;
+	}
+	if (hv < ss->min_update_hv) {
+		tdx_report_add(r->report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_FAIL,
+			       "the image needs a running module with handoff version %u or later; "
+			       "the running %s has %u (its release's sigstruct): the loader would "
+			       "fail the install and every TD would be lost; nothing was changed",
+			       ss->min_update_hv, v, hv);
+		return;
+	}
+	tdx_report_add(r->report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_PASS,
+		       "the running %s has handoff version %u, at least min_update_hv %u", v, hv,
+		       ss->min_update_hv);
+}
+
+/*
  * The last check is the lock; once it is held, re-read what another updater could have
  * changed meanwhile (it held the lock until its verdict), so two updates never both run.
  */
@@ -789,6 +880,8 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 	verdict = update_compat(ctx, &a, image, &st, r);
 	if (r->have_outcome)
 		goto done;
+	if (verdict != TDX_COMPAT_CURRENT)
+		update_handoff(ctx, image, &st, r);
 	if (verdict == TDX_COMPAT_CURRENT && !update_preflight_failed(r)) {
 		update_result_set(r, TDX_OUTCOME_OK, "already current: the running module is %s, the "
 			   "image's version; nothing done (--reinstall installs it again)",
