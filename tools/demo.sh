@@ -58,7 +58,11 @@ good=/files/releases/$(cat /files/good)
 refused=/files/releases/$(cat /files/refused)
 
 echo "== An emulated Sapphire Rapids host running TDX module 1.5.08, P-SEAMLDR 1.5.01"
-modprobe tdx_host_sim version=1.5.08 next_version=1.5.16 $(cat /files/shim-args) || exit 1
+modprobe tdx_host_sim version=1.5.08 $(cat /files/shim-args) || exit 1
+# The shim learns a 1.x module's version from a marker (generated modules) or, for Intel's,
+# from its seamhash (sigstruct offset 0x384), named after the file.
+seamhash=$(od -An -v -tx1 -j $((4096 + 0x384)) -N 48 "$good" | tr -d ' \n')
+echo "$seamhash 1.5.16" >/sys/kernel/debug/tdx_host_sim/versions
 show tdxctl status
 show tdxctl update --dry-run $key "$good"
 show tdxctl update $key "$good"

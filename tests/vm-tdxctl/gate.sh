@@ -109,7 +109,7 @@ t "gate open again: begin vm7" 0 tdxctl build begin vm7 --pid $owner
 tdxctl build end vm6; tdxctl build end vm7
 
 echo "== mainline mapping: a TD build on the shim, registered through the gate"
-sim_load remaining_updates=100 next_version=1.5.09
+sim_load remaining_updates=100
 t "begin tdA" 0 tdxctl build begin tdA --pid $owner
 sim_set td_builds 1
 t "update refused while tdA builds: 75" 75 $U --wait-builds 1s $img

@@ -15,13 +15,37 @@ ERR=/tmp/err
 ok() { checks=$((checks + 1)); echo "ok   $*"; }
 fail() { checks=$((checks + 1)); failures=$((failures + 1)); echo "FAIL $*"; }
 
+# sim_unload: remove the shim. Its upload device pins it (as the real driver's does), so the
+# device goes first; that waits for a running upload.
+sim_unload() {
+	[ -d /sys/module/tdx_host_sim ] || return 0
+	echo features >$SIM/update_supported
+	rmmod tdx_host_sim
+}
 # sim_load [param=value...]: a fresh shim accepting the test key.
 sim_load() {
-	rmmod tdx_host_sim 2>/dev/null
+	sim_unload
 	modprobe tdx_host_sim key_hash="$KEYHASH" "$@" || { fail "modprobe tdx_host_sim $*"; return 1; }
+}
+# sim_versions FILE...: name the version of each of Intel's tdx_module_X.Y.ZZ.blob files (from
+# its name) in the shim's seamhash table: their modules carry no version of their own.
+sim_versions() {
+	for b in "$@"; do
+		v=${b##*/tdx_module_}
+		v=${v%.blob}
+		h=$(od -An -v -tx1 -j $((4096 + 0x384)) -N 48 "$b" | tr -d ' \n')
+		echo "$h $v" >$SIM/versions || fail "versions: $h $v"
+	done
 }
 sim() { cat "$SIM/$1"; }
 sim_set() { echo "$2" >"$SIM/$1"; }
+# raw_upload FILE: hand FILE to the upload device without tdxctl, wait until idle.
+raw_upload() {
+	u=/sys/class/firmware/tdx_module
+	echo 1 >$u/loading && cat "$1" >$u/data && echo 0 >$u/loading
+	n=0
+	while [ "$(cat $u/status)" != idle ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
+}
 host_version() { cat /sys/devices/faux/tdx_host/version 2>/dev/null || echo ENXIO; }
 
 # t NAME EXPECTED_RC CMD...: run CMD (stdout in $OUT, stderr in $ERR), compare the status.

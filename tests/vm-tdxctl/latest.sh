@@ -21,8 +21,9 @@ export TDXCTL_MODULE=tdx_host_sim
 
 # host PARAMS...: a fresh shim with Intel's key (its default) and PARAMS
 host() {
-	rmmod tdx_host_sim 2>/dev/null
+	sim_unload
 	modprobe tdx_host_sim "$@" || fail "modprobe tdx_host_sim $*"
+	sim_versions $D/joined_files/1.5/tdx_module_1.5.*.blob
 	echo "-- host: $* (CPUID $cpuid)"
 }
 # labels: "VERSION LABEL, ..." of `tdxctl list DIR`
@@ -50,7 +51,7 @@ esac
 S=joined_files/1.5
 
 if [ $cpuid = 0x806F8 ]; then
-	host next_version=1.5.16
+	host
 	A="1.5.01 older, 1.5.05 older, 1.5.06 older, 1.5.08 running, 1.5.09 installable, 1.5.13 installable, 1.5.16 installable, 2.0.02 cpu"
 	eq "1.5.08 host: labels" "$A" "$(labels)"
 	has "1.5.08 host: latest installable" "^latest installable: 1.5.16 ($S/tdx_module_1.5.16.blob)" /tmp/list.out

@@ -20,6 +20,9 @@ sim_load
 refused "corrupted module" 65 seamhash $F/bad/tdx_module_1.5.09.img
 refused "not an image" 65 container.magic $F/bad/garbage.img
 refused "wrong signing key" 65 signer $F/wrongkey/tdx_module_1.5.09.img
+# The right key hash, one signature byte flipped: the emulated loader would fail it at
+# CPU_INSTALL (module lost); tdxctl's own RSA check must keep it from the kernel.
+refused "corrupted signature" 65 signature $F/badsig/tdx_module_1.5.09.img
 refused "debug module" 65 sigstruct.debug $F/debug/tdx_module_1.5.09.img
 refused "older release" 69 compat.not_older $F/tdx_module_1.5.07.img
 refused "other major.minor" 69 compat.line $F/tdx_module_1.6.00.img
@@ -84,7 +87,7 @@ has "lost: says reboot" "reboot" $OUT
 t "status: lost" 69 tdxctl status
 has "status: LOST" "LOST: reboot required" $OUT
 
-rmmod tdx_host_sim
+sim_unload
 t "interface missing" 69 tdxctl update --key-hash "$KEYHASH" --json $good
 has "interface missing: module not loaded" "tdx_host_sim is not loaded" $OUT
 mkdir -p /etc/modprobe.d

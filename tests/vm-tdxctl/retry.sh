@@ -136,7 +136,7 @@ mkdir -p /tmp/rel
 cp $F/tdx_module_1.5.07.img $F/tdx_module_1.5.09.img $F/tdx_module_1.5.11.img \
 	$F/tdx_module_1.5.12.img $F/tdx_module_1.6.00.img $F/mapping_file.json /tmp/rel/
 L="tdxctl update --latest /tmp/rel --key-hash $KEYHASH"
-sim_load error_mapping=v9 race_avoidance=1 td_builds=1 next_version=1.5.09
+sim_load error_mapping=v9 race_avoidance=1 td_builds=1
 : >/tmp/history.jsonl
 (usleep 2000000; echo 0 >$SIM/td_builds) &
 t "busy, then updated to 1.5.09 (1.5.11 needs a running 1.5.09)" 0 \
@@ -145,7 +145,6 @@ wait $!
 empty "silent" $ERR
 eq "version" 1.5.09 "$(host_version)"
 ge "attempts in the history" 2 "$(hist '"image":"/tmp/rel/tdx_module_1.5.09.img"')"
-sim_set next_version 1.5.11
 t "the next run judges again: 1.5.11" 0 $L --quiet --retry-for 20s
 empty "silent" $ERR
 eq "version" 1.5.11 "$(host_version)"
