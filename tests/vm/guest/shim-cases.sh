@@ -537,7 +537,7 @@ fi
 # removing the device waits for the upload.
 if begin "rmmod races an upload"; then
 	r=0
-	while [ $r -lt 10 ]; do
+	while [ $r -lt 5 ]; do
 		load
 		start_upload /files/big.img &
 		rmmod tdx_host_sim 2>/dev/null && ERRS="$ERRS; round $r: rmmod with the device registered"
