@@ -188,7 +188,9 @@ static struct json_object *status_to_json(const struct tdx_host_status *st,
 	json_object_object_add(o, "cpus", cpus);
 
 	lock = json_object_new_object();
-	json_object_object_add(lock, "held", json_object_new_boolean(x->lock_held));
+	/* null when it cannot be told: the lock file is root's alone (0600) since issue 16. */
+	json_object_object_add(lock, "held", x->lock_rc < 0 ? NULL :
+			       json_object_new_boolean(x->lock_held));
 	json_object_object_add(lock, "pid", x->lock_held && x->owner.pid ?
 			       json_object_new_int(x->owner.pid) : NULL);
 	json_object_object_add(lock, "owner_alive", x->lock_held ?
@@ -286,6 +288,9 @@ static void status_print_text(const struct tdx_host_status *st, const struct sta
 	if (x->lock_held)
 		printf("Update lock:        held by PID %d%s\n", (int)x->owner.pid,
 		       x->owner.alive ? "" : " (not running any more?)");
+	else if (x->lock_rc < 0)
+		printf("Update lock:        unknown (%s; the lock is root's)\n",
+		       strerror(-x->lock_rc));
 	else
 		printf("Update lock:        free\n");
 	status_print_record("Last update:   ", x->last_upload);

@@ -89,6 +89,10 @@ else
 		expect_true '[ "$rc" -ne 0 ]' "1: nobody cannot open $f to flock it (exit $rc)"
 	done
 fi
+# status as nobody: the lock is root's, so it is unknown to them, never "free".
+install -m 0600 /dev/null "$run/update.lock"
+run as_nobody env TDXCTL_RUNDIR="$run" "$tdxctl" status --json
+expect_json '.lock.held' null "1: nobody's status cannot tell the update lock (not 'free')"
 # The reproducer: nobody's flock on gate.closed no longer makes build begin exit 75.
 as_nobody sh -c "exec 9<'$run/gate.closed' && flock -x 9 && sleep 600" 2>/dev/null &
 pids="$pids $!"
