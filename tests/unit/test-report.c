@@ -121,6 +121,53 @@ static void test_report(void)
 	CHECK_INT(tdx_report_add(NULL, TDX_CHK_SIGNER, TDX_CHECK_FAIL, "ignored"), 0);
 }
 
+/* The definition, one word at a time: what the eight-byte version must agree with. */
+static uint16_t checksum_ref(const uint8_t *buf, size_t len)
+{
+	uint16_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum = (uint16_t)(sum + (buf[i] | buf[i + 1] << 8));
+	if (i < len)
+		sum = (uint16_t)(sum + buf[i]);
+	return sum;
+}
+
+/*
+ * Every length from 0 to 40 at every start offset up to 8 (the tail and unaligned loads), and
+ * the largest file tdxctl reads, all 0xff and then pseudo-random: lanes near their limit, and
+ * more than one fold of them.
+ */
+static void test_checksum_wide(void)
+{
+	size_t big_len = TDX_READ_MAX_SIZE + 3;
+	uint8_t *big = malloc(big_len);
+	uint32_t x = 2463534242u;
+	unsigned int bad = 0;
+
+	if (!big) {
+		CHECK(big != NULL);
+		return;
+	}
+	memset(big, 0xff, big_len);
+	CHECK_INT(tdx_checksum16(big, big_len), checksum_ref(big, big_len));
+	CHECK_INT(tdx_checksum16(big, big_len - 3), (uint16_t)(0xffff * ((big_len - 3) / 2)));
+	for (size_t i = 0; i < big_len; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		big[i] = (uint8_t)x;
+	}
+	for (size_t off = 0; off < 8; off++)
+		for (size_t len = 0; len <= 40; len++)
+			bad += tdx_checksum16(big + off, len) != checksum_ref(big + off, len);
+	CHECK_INT(bad, 0);
+	CHECK_INT(tdx_checksum16(big, big_len), checksum_ref(big, big_len));
+	CHECK_INT(tdx_checksum16(big + 1, big_len - 1), checksum_ref(big + 1, big_len - 1));
+	free(big);
+}
+
 static void test_checksum(void)
 {
 	static const uint8_t a[] = { 0x01, 0x02, 0x03, 0x04 };
@@ -137,6 +184,7 @@ static void test_checksum(void)
 	CHECK_INT(tdx_checksum16(zero_sum, sizeof(zero_sum)), 0);
 	memset(big, 0xff, sizeof(big));
 	CHECK_INT(tdx_checksum16(big, sizeof(big)), (uint16_t)(0xffff * 2048));
+	test_checksum_wide();
 }
 
 int main(void)
