@@ -793,6 +793,34 @@ static void test_files(const struct fixtures *f, const char *tmp)
 	CHECK_INT(len, 0);
 	free(buf);
 
+	/*
+	 * Large files go into a buffer aligned for a huge page (from 256 KiB): just below, at, and
+	 * at the largest size read, every byte comes back, and one byte more is -EFBIG.
+	 */
+	{
+		static const size_t sizes[] = { 256 * 1024 - 1, 256 * 1024, TDX_READ_MAX_SIZE };
+		uint8_t *want = malloc(TDX_READ_MAX_SIZE + 1);
+		uint32_t x = 88172645u;
+
+		CHECK(want != NULL);
+		for (size_t i = 0; want && i <= TDX_READ_MAX_SIZE; i++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			want[i] = (uint8_t)x;
+		}
+		for (size_t i = 0; want && i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			write_bytes(p, want, sizes[i]);
+			CHECK_INT(tdx_file_read(NULL, p, TDX_READ_MAX_SIZE, &buf, &len), 0);
+			CHECK(len == sizes[i] && memcmp(buf, want, len) == 0);
+			free(buf);
+		}
+		if (want)
+			write_bytes(p, want, TDX_READ_MAX_SIZE + 1);
+		CHECK_INT(tdx_file_read(NULL, p, TDX_READ_MAX_SIZE, &buf, &len), -EFBIG);
+		free(want);
+	}
+
 	/* atomic writes: no overwrite without force, nothing left behind */
 	unlink(p);
 	CHECK_INT(tdx_file_write_atomic(NULL, p, (const uint8_t *)"one", 3, false), 0);
