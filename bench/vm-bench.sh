@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Benchmarks 2, 3 and 5 inside the emulated TDX host (bench/run --vm; busybox ash as root).
+# The benchmarks inside the emulated TDX host (bench/run --vm; busybox ash as root).
 # Prints "RESULT name value" lines that bench/run turns into its table. Arguments: RUNS MODE,
-# MODE "host" (2 and 3) or "smp" (5: the shim's stop_machine time only).
+# MODE "host" (status, start-up, update) or "smp" (the shim's stop_machine time only).
 . /files/lib.sh
 NT=/files/ntime
 runs=${1:-11}
@@ -57,14 +57,17 @@ sim_load
 files="$H/version $H/num_remaining_updates $UP/status $UP/error /sys/devices/system/cpu/present
 	/sys/devices/system/cpu/online"
 [ -r $H/seamldr_version ] && files="$files $H/seamldr_version"
-echo "RESULT status_ns $($NT "$runs" tdxctl status | sed -n 's/^median //p')"
+# shellcheck disable=SC2086
+$NT -p "$runs" tdxctl status -- cat $files >/tmp/pair || exit 1
+echo "RESULT status_ns $(sed -n 's/^median_a //p' /tmp/pair)"
+echo "RESULT cat_ns $(sed -n 's/^median_b //p' /tmp/pair)"
+echo "RESULT status_ratio $(sed -n 's/^ratio //p' /tmp/pair)"
 echo "RESULT help_ns $($NT "$runs" tdxctl --help | sed -n 's/^median //p')"
 echo "RESULT verify_ns $($NT "$runs" tdxctl verify --key-hash "$KEYHASH" -q "$img" |
 	sed -n 's/^median //p')"
-echo "RESULT cat_ns $($NT "$runs" cat $files | sed -n 's/^median //p')"
 echo "RESULT update_overhead_ns $(update_overhead tdxctl update --key-hash "$KEYHASH" -q "$img")"
 echo "RESULT update_sm_ns $(median </tmp/sm)"
-# 4 for update itself: peak RSS of one real update with the largest legal image (496 pages).
+# Peak RSS of one real update with the largest legal image (496 pages).
 sim_load
 big=$F/big/tdx_module_1.5.09.img
 echo "RESULT update_big_size $(wc -c <"$big")"
