@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# contrib/: the systemd units pass systemd-analyze verify and match the exit codes; the
+# contrib/: the systemd units pass systemd-analyze verify and match the exit codes, the service
+# refreshes the metrics after every run; the
 # launcher wrapper and the libvirt hook record and end TD builds in the gate, and give up with
 # 75 while an update holds it closed.
 # Usage: test-contrib.sh TDXCTL SOURCE_ROOT GATE_HELPER
@@ -55,6 +56,21 @@ if command -v systemd-analyze >/dev/null; then
 else
 	echo "SKIP: systemd-analyze not found: the units are not verified"
 fi
+
+# After every run the unit refreshes the metrics: its ExecStopPost= line, run as systemd would
+# (the variable from its Environment= line), writes a valid file, and is allowed to fail.
+post=$(sed -n 's/^ExecStopPost=-@sbindir@\/tdxctl //p' "$unit_in")
+expect_true '[ "$post" = "status --prometheus --output \${TDXCTL_METRICS_FILE}" ]' \
+	"ExecStopPost refreshes the metrics, failure ignored ($post)"
+metrics_file=$(sed -n 's/^Environment=TDXCTL_METRICS_FILE=//p' "$unit_in")
+expect_true '[ "$metrics_file" = /var/lib/prometheus/node-exporter/tdxctl.prom ]' \
+	"metrics go to Debian's node_exporter textfile folder ($metrics_file)"
+mkdir "$tmp/textfile"
+TDXCTL_METRICS_FILE=$tmp/textfile/tdxctl.prom
+eval "set -- $post"
+run $tdxctl "$@"
+expect_rc 0 "the unit's ExecStopPost command"
+expect_true "grep -q '^tdx_update_ready{' '$tmp/textfile/tdxctl.prom'" "it wrote the metrics file"
 
 # --- the launcher wrapper -----------------------------------------------------------------------
 run "$wrap" w1 -- sh -c "\"$tdxctl\" build list --json"
