@@ -9,19 +9,19 @@
 
 #include "host-private.h"
 
-/* Is the record a dry run? Older records say so in "command", newer ones may in "dry_run". */
+/*
+ * Is the record a dry run? "kind" says so (tdx_history_read() adds it to records written before
+ * it existed, from "command"); a record without a usable "kind" is judged by "command" here too.
+ */
 static bool history_record_is_dry_run(struct json_object *o)
 {
 	struct json_object *v;
-	const char *cmd;
 
-	if (json_object_object_get_ex(o, "dry_run", &v) && json_object_is_type(v, json_type_boolean)
-	    && json_object_get_boolean(v))
-		return true;
+	if (json_object_object_get_ex(o, "kind", &v) && json_object_is_type(v, json_type_string))
+		return strcmp(json_object_get_string(v), "dry-run") == 0;
 	if (!json_object_object_get_ex(o, "command", &v) || !json_object_is_type(v, json_type_string))
 		return false;
-	cmd = json_object_get_string(v);
-	return strstr(cmd, "dry-run") != NULL;
+	return strstr(json_object_get_string(v), "dry-run") != NULL;
 }
 
 /* "2026-12-01T21:30:00Z" exactly, as written; the seconds since the epoch. */

@@ -34,7 +34,7 @@ static void test_good(void)
 		"\"new_version\":null,\"outcome\":\"rejected\",\"exit_code\":3,\"uploaded\":true}",
 		"{\"time\":\"2026-12-01T12:00:00Z\",\"command\":\"update --dry-run\","
 		"\"old_version\":\"1.5.08\",\"outcome\":\"ok\",\"exit_code\":0}",
-		"{\"time\":\"2026-12-01T13:00:00Z\",\"command\":\"update\",\"dry_run\":true,"
+		"{\"time\":\"2026-12-01T13:00:00Z\",\"command\":\"update\",\"kind\":\"dry-run\","
 		"\"outcome\":\"ok\",\"exit_code\":0}",
 	};
 	struct tdx_history_last l;
@@ -57,6 +57,11 @@ static void test_none(void)
 {
 	static const char *const dry[] = {
 		"{\"time\":\"2026-12-01T12:00:00Z\",\"command\":\"update --dry-run\",\"exit_code\":0}",
+		"{\"time\":\"2026-12-01T13:00:00Z\",\"command\":\"update\",\"kind\":\"dry-run\"}",
+	};
+	static const char *const kind_update[] = {
+		"{\"time\":\"2026-12-01T12:00:00Z\",\"command\":\"update\",\"kind\":\"update\","
+		"\"outcome\":\"interrupted\",\"exit_code\":5}",
 	};
 	struct tdx_history_last l;
 
@@ -64,6 +69,10 @@ static void test_none(void)
 	CHECK(!l.found);
 	LAST(dry, &l);
 	CHECK(!l.found);
+	LAST(kind_update, &l);
+	CHECK(l.found);
+	CHECK_STR(l.outcome, "interrupted");
+	CHECK_INT(l.exit_code, 5);
 }
 
 /* Fields of the wrong shape are unknown, never passed on. */
