@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Set up and run every test of tdxctl: installs the build dependencies (as root), builds with gcc
 # and runs all suites (unit, cli, docs, vm: real-kernel tests in QEMU, fleet: the Ansible
-# rollout playbook, lint: clang-tidy and cppcheck, fuzz: corpus replay), the unit,
+# rollout on three emulated hosts, lint: clang-tidy and cppcheck, fuzz: corpus replay), the unit,
 # cli and fuzz suites under valgrind memcheck, all but vm, fleet and lint again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, builds once more with clang
 # (-Werror), and runs each libFuzzer harness for $TDXCTL_FUZZ_SECONDS (default 20).
