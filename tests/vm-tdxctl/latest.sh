@@ -7,6 +7,23 @@
 # follow the CPU this guest has. Skips (77) when the tree was not passed in, unless
 # TDXCTL_REQUIRE_INTEL was set for prepare.
 . /files/lib.sh
+
+# Lines Intel has not published yet (test-signed, version in the sigstruct's reserved3): list
+# labels them for a host of that line, and update --latest installs the newest of the line.
+N=$F/newline
+for line in "2.1.00 4.0 2.1.03 3.0.01" "3.0.00 5.0 3.0.01 2.1.03"; do
+	set -- $line
+	sim_load version=$1 svn=$2 seamldr_version=2.0.00
+	t "$1 host: list" 0 tdxctl list --key-hash "$KEYHASH" $N
+	has "$1 host: $3 installable" "^$3 *installable" $OUT
+	has "$1 host: $4 another line" "^$4 *other-line" $OUT
+	has "$1 host: latest" "^latest installable: $3 " $OUT
+	t "$1 host: --latest installs $3" 0 tdxctl update --key-hash "$KEYHASH" --latest $N --json
+	has "$1 host: new version" "\"new_version\":\"$3\"" $OUT
+	eq "$1 host: running version" "$3" "$(host_version)"
+	eq "$1 host: one upload" 1 "$(sim uploads)"
+done
+
 D=$F/intel-tree
 if [ ! -f $D/joined_files/1.5/tdx_module_1.5.16.blob ]; then
 	if [ -f $F/require-intel ]; then
