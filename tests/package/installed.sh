@@ -31,7 +31,7 @@ echo "--- metrics ready"; cat $P; echo "--- end"
 
 # A fault after SHUTDOWN: the module is lost (exit 4); the metrics say so.
 sim_load
-sim_set fault "CPU_INIT lead EIO"
+sim_set fault "CPU_INIT lead -EIO"
 t "lost: update" 4 $T update --key-hash "$KEYHASH" $F/tdx_module_1.5.09.img
 t "metrics: lost module" 0 $T status --prometheus --output $P
 for line in 'tdx_module_lost 1' 'tdx_fact_known{fact="module"} 1' \
