@@ -116,7 +116,7 @@ int cmd_history(int argc, char **argv, struct tdx_ctx *ctx)
 
 	if (argp_parse(&history_argp, argc, argv, 0, NULL, &a))
 		return EXIT_USAGE;
-	path = tdx_history_path(a.path);
+	path = tdx_history_path(ctx, a.path);
 	rc = tdx_history_read(ctx, path, a.n, &recs, &skipped);
 	if (rc == -ENOENT) {
 		recs = json_object_new_array();

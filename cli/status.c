@@ -321,13 +321,14 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 		return EXIT_USAGE;
 	if (tdx_report_new(&report) < 0)
 		return exit_from_outcome(TDX_OUTCOME_FAILED);
-	x.kmodule = tdx_kmodule_name(a.module);
+	x.kmodule = tdx_kmodule_name(ctx, a.module);
 	tdx_kmodule_get_state(ctx, x.kmodule, &x.kstate);
 	tdx_host_open(ctx, &host);
 	tdx_host_collect(ctx, host, &st);
 	tdx_caller_get_privileges(&x.root, &x.rawio);
-	x.lock_rc = tdx_lock_query(ctx, tdx_lock_dir(), &x.lock_held, &x.owner);
-	x.history_rc = tdx_history_read(ctx, tdx_history_path(a.history), 0, &recs,
+	x.lock_rc = tdx_lock_query(ctx, tdx_ctx_get_path(ctx, TDX_CTX_RUN_DIR), &x.lock_held,
+				   &x.owner);
+	x.history_rc = tdx_history_read(ctx, tdx_history_path(ctx, a.history), 0, &recs,
 					&x.history_skipped);
 	if (x.history_rc == 0) {
 		status_last_records(recs, &x);
@@ -338,11 +339,12 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 	status_read_gate(ctx, &x);
 	tdx_host_check_interface(ctx, &st, x.kmodule, report);
 	if (st.host_rc == 0)
-		tdx_host_check_ready(&st, report);
+		tdx_host_check_ready(ctx, &st, report);
 	if (x.lock_held)
 		tdx_report_add(report, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
 			       "another tdxctl (PID %d) holds %s/update.lock: an update is "
-			       "running; retry when it is done", (int)x.owner.pid, tdx_lock_dir());
+			       "running; retry when it is done", (int)x.owner.pid,
+			       tdx_ctx_get_path(ctx, TDX_CTX_RUN_DIR));
 	else
 		tdx_report_add(report, TDX_CHK_HOST_LOCK, TDX_CHECK_PASS, "free");
 	if (x.gate_rc)

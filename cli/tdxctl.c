@@ -136,7 +136,8 @@ void cli_check_path_option(struct argp_state *state, const char *option)
 /* The environment's paths that tdx_env_path() ignores for a delegated root: say so once. */
 static void warn_ignored_env(void)
 {
-	static const char *const vars[] = { "TDXCTL_RUNDIR", "TDXCTL_HISTORY", "TDXCTL_MODULE" };
+	static const char *const vars[] = { "TDXCTL_RUNDIR", "TDXCTL_HISTORY", "TDXCTL_MODULE",
+					    "TDXCTL_STATEDIR", "TDXCTL_SYSFS_ROOT", "TDXCTL_PROCFS_ROOT" };
 
 	if (tdx_caller_may_choose_paths())
 		return;

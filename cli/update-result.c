@@ -208,7 +208,8 @@ void update_result_print_text(const struct update_result *r, const struct update
 }
 
 /* One history line and one syslog line, whatever happened. */
-void update_result_record(const struct update_args *a, const struct update_result *r, int code)
+void update_result_record(struct tdx_ctx *ctx, const struct update_args *a,
+			  const struct update_result *r, int code)
 {
 	const char **names = calloc(tdx_report_count(r->report) + 1, sizeof(*names));
 	struct tdx_history_record rec = { 0 };
@@ -235,9 +236,10 @@ void update_result_record(const struct update_args *a, const struct update_resul
 	rec.duration_ms = (tdx_monotonic_ns() - r->t0) / 1000000;
 	rec.exit_code = code;
 	rec.attempt = a->retry_for_ms ? r->attempt : 0;
-	if (tdx_history_append(NULL, tdx_history_path(a->history), &rec) < 0 && !a->g.json &&
+	if (tdx_history_append(NULL, tdx_history_path(ctx, a->history), &rec) < 0 && !a->g.json &&
 	    !a->g.quiet)
-		cli_warn("could not record this attempt in %s", tdx_history_path(a->history));
+		cli_warn("could not record this attempt in %s",
+			 tdx_history_path(ctx, a->history));
 	tdx_history_syslog(&rec);
 	free(names);
 }

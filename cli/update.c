@@ -415,18 +415,18 @@ static int update_lock(struct tdx_ctx *ctx, struct tdx_host *host, struct tdx_ho
 	struct tdx_report *again;
 	int rc;
 
-	rc = tdx_lock_acquire(ctx, tdx_lock_dir(), lock, &owner);
+	rc = tdx_lock_acquire(ctx, tdx_ctx_get_path(ctx, TDX_CTX_RUN_DIR), lock, &owner);
 	if (rc == -EWOULDBLOCK) {
 		tdx_report_add(r->report, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
 			       "another tdxctl (PID %d) holds %s/update.lock and is updating; "
 			       "nothing was changed; retry when it is done ('tdxctl status')",
-			       (int)owner.pid, tdx_lock_dir());
+			       (int)owner.pid, tdx_ctx_get_path(ctx, TDX_CTX_RUN_DIR));
 		return rc;
 	}
 	if (rc < 0) {
 		tdx_report_add(r->report, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
 			       "cannot take %s/update.lock: %s; nothing was changed",
-			       tdx_lock_dir(), strerror(-rc));
+			       tdx_ctx_get_path(ctx, TDX_CTX_RUN_DIR), strerror(-rc));
 		return rc;
 	}
 	tdx_report_add(r->report, TDX_CHK_HOST_LOCK, TDX_CHECK_PASS, "held by this process");
@@ -449,7 +449,7 @@ static int update_lock(struct tdx_ctx *ctx, struct tdx_host *host, struct tdx_ho
 	}
 	if (tdx_report_new(&again) < 0)
 		return -ENOMEM;
-	tdx_host_check_ready(&now, again);
+	tdx_host_check_ready(ctx, &now, again);
 	if (tdx_report_outcome(again) != TDX_OUTCOME_OK) {
 		size_t i;
 
@@ -791,7 +791,7 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 	struct tdx_host_status st;
 	enum tdx_compat_verdict verdict = TDX_COMPAT_INCOMPATIBLE;
 	enum tdx_outcome oc;
-	const char *kmodule = tdx_kmodule_name(a.module);
+	const char *kmodule = tdx_kmodule_name(ctx, a.module);
 	char why[512];
 	uint8_t *buf = NULL;
 	size_t len = 0;
@@ -890,7 +890,7 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 		goto done;
 	}
 	if (host)
-		tdx_host_check_ready(&st, r->report);
+		tdx_host_check_ready(ctx, &st, r->report);
 	if (update_preflight_failed(r) || update_interrupted(r))
 		goto done;
 	if (update_lock(ctx, host, &st, r, &lock) < 0 || r->have_outcome)
@@ -926,7 +926,7 @@ done:
 	update_result_advise(r);
 	r->outcome = update_result_outcome(r);
 	r->have_outcome = true;
-	update_result_record(&a, r, exit_from_outcome(r->outcome));
+	update_result_record(ctx, &a, r, exit_from_outcome(r->outcome));
 	tdx_gate_free(gate);	/* reopens the TD-build gate */
 	tdx_lock_release(lock);
 	free(buf);

@@ -86,7 +86,8 @@ struct json_object *update_result_to_json(const struct update_args *a,
 					  const struct update_result *r, int code,
 					  unsigned int attempts, int stop_signal);
 void update_result_print_text(const struct update_result *r, const struct update_run *run);
-void update_result_record(const struct update_args *a, const struct update_result *r, int code);
+void update_result_record(struct tdx_ctx *ctx, const struct update_args *a,
+			  const struct update_result *r, int code);
 void update_result_print_quiet(const struct update_result *r);
 void update_note_retry(const struct update_args *a, const struct update_result *r,
 		       uint64_t delay_ms);

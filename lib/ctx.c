@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The library context: logging and caller data. Everything in lib/ hangs off one of these. */
+/*
+ * The library context: logging, caller data and the paths the host code works on (sysfs and
+ * procfs roots, run and state folders). Everything in lib/ hangs off one of these. The
+ * environment is read here, once, when the context is created, and nowhere else in lib/.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,12 +11,29 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "private.h"
 
 struct tdx_ctx {
 	tdx_log_fn log_fn;
 	int log_priority;
 	void *userdata;
+	char *paths[TDX_CTX_PATH__COUNT];	/* NULL: the default */
+	char *history_default;			/* STATE_DIR/history.jsonl */
+};
+
+/* Each setting: its environment variable and its default (NULL: derived from another). */
+static const struct {
+	const char *env;
+	const char *def;
+	bool absolute;		/* a relative value from the environment is refused */
+} path_settings[TDX_CTX_PATH__COUNT] = {
+	[TDX_CTX_SYSFS]		= { "TDXCTL_SYSFS_ROOT", "/sys", true },
+	[TDX_CTX_PROCFS]	= { "TDXCTL_PROCFS_ROOT", "/proc", true },
+	[TDX_CTX_RUN_DIR]	= { "TDXCTL_RUNDIR", TDXCTL_RUNDIR, false },
+	[TDX_CTX_STATE_DIR]	= { "TDXCTL_STATEDIR", TDXCTL_STATEDIR, true },
+	[TDX_CTX_HISTORY]	= { "TDXCTL_HISTORY", NULL, false },
+	[TDX_CTX_KMODULE]	= { "TDXCTL_MODULE", TDXCTL_DEFAULT_MODULE, false },
 };
 
 __attribute__((format(printf, 6, 0)))
@@ -82,10 +103,27 @@ const char *tdx_env_path(const char *name)
 	return env && *env ? env : NULL;
 }
 
+/* The history file's default lives in the state folder, and follows it when that changes. */
+static int ctx_history_default(struct tdx_ctx *c)
+{
+	char *s;
+
+	if (asprintf(&s, "%s/history.jsonl", tdx_ctx_get_path(c, TDX_CTX_STATE_DIR)) < 0)
+		return -ENOMEM;
+	free(c->history_default);
+	c->history_default = s;
+	return 0;
+}
+
+/*
+ * Every setting from the environment, once: an empty variable is unset. A root that must be
+ * absolute and is not makes creation fail (-EINVAL) rather than quietly use the real host.
+ */
 int tdx_ctx_new(struct tdx_ctx **ctx)
 {
 	struct tdx_ctx *c = calloc(1, sizeof(*c));
 	const char *env;
+	int rc = 0;
 
 	if (!c)
 		return -ENOMEM;
@@ -94,13 +132,65 @@ int tdx_ctx_new(struct tdx_ctx **ctx)
 	env = secure_getenv("TDXCTL_LOG");
 	if (env && log_priority_parse(env) >= 0)
 		c->log_priority = log_priority_parse(env);
+	for (int i = 0; i < TDX_CTX_PATH__COUNT && !rc; i++) {
+		/* None is obeyed from a delegated caller (sudo): see tdx_env_path(). */
+		env = tdx_env_path(path_settings[i].env);
+		if (env && *env && path_settings[i].absolute && env[0] != '/') {
+			err(c, "$%s must be an absolute path, not '%s'\n", path_settings[i].env,
+			    env);
+			rc = -EINVAL;
+		} else if (env && *env) {
+			c->paths[i] = strdup(env);
+			rc = c->paths[i] ? 0 : -ENOMEM;
+		}
+	}
+	if (!rc)
+		rc = ctx_history_default(c);
+	if (rc < 0) {
+		tdx_ctx_free(c);
+		return rc;
+	}
 	*ctx = c;
 	return 0;
 }
 
 void tdx_ctx_free(struct tdx_ctx *ctx)
 {
+	if (!ctx)
+		return;
+	for (int i = 0; i < TDX_CTX_PATH__COUNT; i++)
+		free(ctx->paths[i]);
+	free(ctx->history_default);
 	free(ctx);
+}
+
+int tdx_ctx_set_path(struct tdx_ctx *ctx, enum tdx_ctx_path which, const char *value)
+{
+	char *copy;
+
+	if ((int)which < 0 || which >= TDX_CTX_PATH__COUNT || !value || !*value)
+		return -EINVAL;
+	if (path_settings[which].absolute && value[0] != '/')
+		return -EINVAL;
+	copy = strdup(value);
+	if (!copy)
+		return -ENOMEM;
+	free(ctx->paths[which]);
+	ctx->paths[which] = copy;
+	return which == TDX_CTX_STATE_DIR ? ctx_history_default(ctx) : 0;
+}
+
+/* A NULL context (allowed wherever lib/ takes one) stands for the built-in defaults. */
+const char *tdx_ctx_get_path(const struct tdx_ctx *ctx, enum tdx_ctx_path which)
+{
+	if ((int)which < 0 || which >= TDX_CTX_PATH__COUNT)
+		return NULL;
+	if (!ctx)
+		return which == TDX_CTX_HISTORY ? TDXCTL_STATEDIR "/history.jsonl" :
+						  path_settings[which].def;
+	if (ctx->paths[which])
+		return ctx->paths[which];
+	return which == TDX_CTX_HISTORY ? ctx->history_default : path_settings[which].def;
 }
 
 void tdx_ctx_set_log_fn(struct tdx_ctx *ctx, tdx_log_fn fn)

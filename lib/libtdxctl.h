@@ -41,8 +41,28 @@ struct tdx_ctx;
 typedef void (*tdx_log_fn)(struct tdx_ctx *ctx, int priority, const char *file, int line,
 			   const char *fn, const char *format, va_list args);
 
+/*
+ * Reads the environment once: TDXCTL_LOG, and each path setting's variable below. -EINVAL when
+ * a root or the state folder from the environment is not an absolute path.
+ */
 int tdx_ctx_new(struct tdx_ctx **ctx);
 void tdx_ctx_free(struct tdx_ctx *ctx);
+
+/* What the host code works on; each setting's environment variable and default. */
+enum tdx_ctx_path {
+	TDX_CTX_SYSFS = 0,	/* $TDXCTL_SYSFS_ROOT, else /sys */
+	TDX_CTX_PROCFS,		/* $TDXCTL_PROCFS_ROOT, else /proc: machine facts (cpuinfo) */
+	TDX_CTX_RUN_DIR,	/* $TDXCTL_RUNDIR, else /run/tdxctl: update lock, TD-build gate */
+	TDX_CTX_STATE_DIR,	/* $TDXCTL_STATEDIR, else /var/lib/tdxctl */
+	TDX_CTX_HISTORY,	/* $TDXCTL_HISTORY, else STATE_DIR/history.jsonl */
+	TDX_CTX_KMODULE,	/* $TDXCTL_MODULE, else the build's default (tdx_host) */
+	TDX_CTX_PATH__COUNT
+};
+
+/* -EINVAL for an empty value, or a relative one for the roots and the state folder. */
+int tdx_ctx_set_path(struct tdx_ctx *ctx, enum tdx_ctx_path which, const char *value);
+/* The setting; for a NULL @ctx, the built-in default (no environment). */
+const char *tdx_ctx_get_path(const struct tdx_ctx *ctx, enum tdx_ctx_path which);
 void tdx_ctx_set_log_fn(struct tdx_ctx *ctx, tdx_log_fn fn);
 int tdx_ctx_get_log_priority(const struct tdx_ctx *ctx);
 void tdx_ctx_set_log_priority(struct tdx_ctx *ctx, int priority);

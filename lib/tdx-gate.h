@@ -75,13 +75,13 @@ struct tdx_gate_entry {
  */
 bool tdx_gate_name_valid(const char *name);
 
-/* The run folder: @override, else $TDXCTL_RUNDIR, else the build's default (/run/tdxctl). */
-const char *tdx_gate_dir(const char *override);
+/* The run folder: @override, else the context's (TDX_CTX_RUN_DIR). */
+const char *tdx_gate_dir(struct tdx_ctx *ctx, const char *override);
 
 struct tdx_gate;
 
 /*
- * A handle on the gate in @rundir (NULL: tdx_gate_dir(NULL)). Nothing is created or locked
+ * A handle on the gate in @rundir (NULL: the context's run folder). Nothing is created or locked
  * yet; the folder is created by the first call that writes. Returns 0 or -ENOMEM.
  */
 int tdx_gate_new(struct tdx_ctx *ctx, const char *rundir, struct tdx_gate **gate);

@@ -163,12 +163,13 @@ void tdx_host_status_facts(const struct tdx_host_status *st, struct tdx_host_fac
 void tdx_host_check_interface(struct tdx_ctx *ctx, const struct tdx_host_status *st,
 			      const char *kmodule, struct tdx_report *report);
 /* Record host.remaining_updates, host.cpus_online and host.upload_idle. */
-void tdx_host_check_ready(const struct tdx_host_status *st, struct tdx_report *report);
+void tdx_host_check_ready(struct tdx_ctx *ctx, const struct tdx_host_status *st,
+			  struct tdx_report *report);
 
 /* ---- the providing kernel module (kmodule.c) ------------------------------------------------- */
 
-/* The module name: @override, else $TDXCTL_MODULE, else the build's default ("tdx_host"). */
-const char *tdx_kmodule_name(const char *override);
+/* The module name: @override, else the context's (TDX_CTX_KMODULE). */
+const char *tdx_kmodule_name(struct tdx_ctx *ctx, const char *override);
 
 enum tdx_kmodule_state {
 	TDX_KMODULE_UNKNOWN = 0,	/* no module of that name is known to modprobe */
@@ -232,9 +233,6 @@ uint64_t tdx_monotonic_ns(void);
 
 /* ---- the update lock (lock.c) ---------------------------------------------------------------- */
 
-/* $TDXCTL_RUNDIR, else the build's default (/run/tdxctl). */
-const char *tdx_lock_dir(void);
-
 struct tdx_lock;
 
 struct tdx_lock_owner {
@@ -257,8 +255,8 @@ int tdx_lock_owner_parse(const char *s, struct tdx_lock_owner *owner);
 
 /* ---- the history (history.c) ----------------------------------------------------------------- */
 
-/* @override, else $TDXCTL_HISTORY, else the build's default (/var/lib/tdxctl/history.jsonl). */
-const char *tdx_history_path(const char *override);
+/* @override, else the context's (TDX_CTX_HISTORY). */
+const char *tdx_history_path(struct tdx_ctx *ctx, const char *override);
 
 /* One attempt. Strings may be NULL (written as null). */
 struct tdx_history_record {

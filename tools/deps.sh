@@ -10,7 +10,7 @@
 set -eu
 
 packages="build-essential meson ninja-build pkg-config
-	libkmod-dev libudev-dev libjson-c-dev libssl-dev
+	libkmod-dev libjson-c-dev libssl-dev
 	scdoc bash-completion jq clang libclang-rt-14-dev valgrind cppcheck clang-tidy time
 	qemu-system-x86 busybox-static cpio kmod xz-utils debian-archive-keyring
 	ca-certificates systemd perl

@@ -25,7 +25,6 @@
 
 #include <json-c/json.h>
 
-#include "config.h"
 #include "private.h"
 #include "tdx-gate.h"
 
@@ -77,15 +76,11 @@ bool tdx_gate_name_valid(const char *name)
 	return true;
 }
 
-const char *tdx_gate_dir(const char *override)
+const char *tdx_gate_dir(struct tdx_ctx *ctx, const char *override)
 {
-	const char *env;
-
-	/* The CLI refuses such an option; a library caller gets the configured path. */
-	if (override && *override && tdx_caller_may_choose_paths())
+	if (override && *override)
 		return override;
-	env = tdx_env_path("TDXCTL_RUNDIR");
-	return env && *env ? env : TDXCTL_RUNDIR;
+	return tdx_ctx_get_path(ctx, TDX_CTX_RUN_DIR);
 }
 
 int tdx_gate_new(struct tdx_ctx *ctx, const char *rundir, struct tdx_gate **gatep)
@@ -94,7 +89,7 @@ int tdx_gate_new(struct tdx_ctx *ctx, const char *rundir, struct tdx_gate **gate
 
 	if (!g)
 		return -ENOMEM;
-	g->dir = strdup(tdx_gate_dir(rundir));
+	g->dir = strdup(tdx_gate_dir(ctx, rundir));
 	if (!g->dir) {
 		free(g);
 		return -ENOMEM;

@@ -14,20 +14,14 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "host-private.h"
 
-#define HISTORY_NAME	"history.jsonl"
 
-const char *tdx_history_path(const char *override)
+const char *tdx_history_path(struct tdx_ctx *ctx, const char *override)
 {
-	const char *env;
-
-	/* The CLI refuses such an option; a library caller gets the configured path. */
-	if (override && *override && tdx_caller_may_choose_paths())
+	if (override && *override)
 		return override;
-	env = tdx_env_path("TDXCTL_HISTORY");
-	return env && *env ? env : TDXCTL_STATEDIR "/" HISTORY_NAME;
+	return tdx_ctx_get_path(ctx, TDX_CTX_HISTORY);
 }
 
 /* mkdir -p of the folder holding @path. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The kernel's TDX host device and its firmware-upload device: discovery through libudev, and
+ * The kernel's TDX host device and its firmware-upload device: discovery in sysfs, and
  * fresh reads of the attributes an update depends on. Also the CPU sets and the CPU erratum.
  */
 #include <ctype.h>
@@ -14,14 +14,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <libudev.h>
 #include <linux/capability.h>
 
 #include "host-private.h"
 
-#define TDX_HOST_SYSPATH	"/sys/devices/faux/tdx_host"
-#define TDX_HOST_BUSPATH	"/sys/bus/faux/devices/tdx_host"
-#define CPU_SYSPATH		"/sys/devices/system/cpu"
+/* Relative to the context's sysfs root. */
+#define TDX_HOST_SYSPATH	"devices/faux/tdx_host"
+#define TDX_HOST_BUSPATH	"bus/faux/devices/tdx_host"
+#define CPU_SYSPATH		"devices/system/cpu"
 #define SEAMRET_ERRATUM		"seamret_invd_vmcs"
 
 struct tdx_host {
@@ -259,7 +259,8 @@ static bool path_exists(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return false;
 	return access(path, F_OK) == 0;
 }
 
@@ -287,52 +288,61 @@ const char *tdx_update_support_name(enum tdx_update_support support)
 	return "unknown";
 }
 
+/* <sysfs>/@rel, the way messages name it. */
+static void sysfs_path(struct tdx_ctx *ctx, const char *rel, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s", tdx_ctx_get_path(ctx, TDX_CTX_SYSFS), rel);
+}
+
+/* A device folder: a folder with a uevent file, as libudev requires of a device's syspath. */
+static bool is_device_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode) && path_exists(path, "uevent");
+}
+
+/* Is the device at @path in the class @class (its subsystem link ends in /@class)? */
+static bool device_in_class(const char *path, const char *class)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	if (snprintf(link, sizeof(link), "%s/subsystem", path) >= (int)sizeof(link))
+		return false;
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	return strcmp(base ? base + 1 : target, class) == 0;
+}
+
 /*
- * The upload device: a child of tdx_host in the firmware class, named as one of the layouts
- * names it. Any other firmware-upload device (CXL, FPGA, test_firmware) is never ours.
+ * The upload device: a child of tdx_host in the firmware class, so in the class's folder under
+ * tdx_host, named as one of the layouts names it (the mainline name wins). Any other
+ * firmware-upload device (CXL, FPGA, test_firmware) is never ours. Plain sysfs rather than
+ * libudev, which knows only /sys: the host code works on the context's sysfs root.
  */
-static int host_find_upload(struct udev *udev, struct udev_device *hostdev, struct tdx_host *host)
+static int host_find_upload(struct tdx_host *host)
 {
 	static const char *const names[] = { "tdx_module", "seamldr_upload" };
-	struct udev_enumerate *en = udev_enumerate_new(udev);
-	struct udev_list_entry *e;
-	int rc = 0;
+	char path[PATH_MAX];
 
-	if (!en)
-		return -ENOMEM;
-	if (udev_enumerate_add_match_subsystem(en, "firmware") < 0 ||
-	    udev_enumerate_add_match_parent(en, hostdev) < 0 ||
-	    udev_enumerate_scan_devices(en) < 0) {
-		rc = errno ? -errno : -EIO;
-		goto out;
-	}
-	udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en)) {
-		struct udev_device *dev, *parent;
-		const char *name;
-
-		dev = udev_device_new_from_syspath(udev, udev_list_entry_get_name(e));
-		if (!dev)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (snprintf(path, sizeof(path), "%s/firmware/%s", host->syspath, names[i]) >=
+		    (int)sizeof(path))
+			return -ENAMETOOLONG;
+		if (!is_device_dir(path) || !device_in_class(path, "firmware"))
 			continue;
-		parent = udev_device_get_parent(dev);
-		name = udev_device_get_sysname(dev);
-		for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-			if (!parent || strcmp(name, names[i]) != 0 ||
-			    strcmp(udev_device_get_syspath(parent), host->syspath) != 0)
-				continue;
-			if (host->upload_path && i > 0)
-				continue;	/* the mainline name wins */
-			free(host->upload_path);
-			free(host->upload_name);
-			host->upload_path = strdup(udev_device_get_syspath(dev));
-			host->upload_name = strdup(name);
-			if (!host->upload_path || !host->upload_name)
-				rc = -ENOMEM;
-		}
-		udev_device_unref(dev);
+		host->upload_path = strdup(path);
+		host->upload_name = strdup(names[i]);
+		if (!host->upload_path || !host->upload_name)
+			return -ENOMEM;
+		return 0;
 	}
-out:
-	udev_enumerate_unref(en);
-	return rc;
+	return 0;
 }
 
 /* Flat attributes first (mainline), then the seamldr/ subfolder of the series. */
@@ -354,45 +364,38 @@ static enum tdx_host_layout host_detect_layout(const struct tdx_host *host)
 int tdx_host_open(struct tdx_ctx *ctx, struct tdx_host **hostp)
 {
 	static const char *const paths[] = { TDX_HOST_SYSPATH, TDX_HOST_BUSPATH };
-	struct udev_device *hostdev = NULL;
+	char path[PATH_MAX];
 	struct tdx_host *host;
-	struct udev *udev;
+	char *syspath = NULL;
 	int rc;
 
-	udev = udev_new();
-	if (!udev)
-		return -ENOMEM;
-	for (size_t i = 0; i < ARRAY_SIZE(paths) && !hostdev; i++)
-		hostdev = udev_device_new_from_syspath(udev, paths[i]);
-	if (!hostdev) {
-		dbg(ctx, "no %s\n", TDX_HOST_SYSPATH);
-		udev_unref(udev);
+	for (size_t i = 0; i < ARRAY_SIZE(paths) && !syspath; i++) {
+		sysfs_path(ctx, paths[i], path, sizeof(path));
+		if (is_device_dir(path))
+			syspath = realpath(path, NULL);
+	}
+	if (!syspath) {
+		sysfs_path(ctx, TDX_HOST_SYSPATH, path, sizeof(path));
+		dbg(ctx, "no %s\n", path);
 		return -ENODEV;
 	}
 	host = calloc(1, sizeof(*host));
 	if (!host) {
-		rc = -ENOMEM;
-		goto out;
+		free(syspath);
+		return -ENOMEM;
 	}
 	host->ctx = ctx;
-	host->syspath = strdup(udev_device_get_syspath(hostdev));
-	if (!host->syspath) {
-		rc = -ENOMEM;
-		goto out;
+	host->syspath = syspath;
+	rc = host_find_upload(host);
+	if (rc < 0) {
+		tdx_host_free(host);
+		return rc;
 	}
-	rc = host_find_upload(udev, hostdev, host);
-	if (rc < 0)
-		goto out;
 	host->layout = host_detect_layout(host);
 	dbg(ctx, "tdx_host at %s, upload device %s, layout %s\n", host->syspath,
 	    host->upload_path ? host->upload_path : "(none)", tdx_host_layout_name(host->layout));
 	*hostp = host;
-	host = NULL;
-out:
-	tdx_host_free(host);
-	udev_device_unref(hostdev);
-	udev_unref(udev);
-	return rc;
+	return 0;
 }
 
 void tdx_host_free(struct tdx_host *host)
@@ -516,31 +519,34 @@ int tdx_cpus_read(struct tdx_ctx *ctx, struct tdx_cpuset *present, struct tdx_cp
 {
 	/* Large enough for 8192 CPUs listed one by one, the worst case the kernel prints. */
 	size_t size = 64 * 1024;
-	char *buf = malloc(size);
+	char *buf = malloc(size), dir[PATH_MAX];
 	int rc;
 
 	if (!buf)
 		return -ENOMEM;
-	rc = tdx_sysfs_read(CPU_SYSPATH, "present", buf, size);
+	sysfs_path(ctx, CPU_SYSPATH, dir, sizeof(dir));
+	rc = tdx_sysfs_read(dir, "present", buf, size);
 	if (rc >= 0)
 		rc = tdx_cpuset_parse(buf, present);
 	if (rc >= 0)
-		rc = tdx_sysfs_read(CPU_SYSPATH, "online", buf, size);
+		rc = tdx_sysfs_read(dir, "online", buf, size);
 	if (rc >= 0)
 		rc = tdx_cpuset_parse(buf, online);
 	if (rc < 0)
-		err(ctx, "cannot read the CPU lists in %s: %s\n", CPU_SYSPATH, strerror(-rc));
+		err(ctx, "cannot read the CPU lists in %s: %s\n", dir, strerror(-rc));
 	free(buf);
 	return rc < 0 ? rc : 0;
 }
 
 int tdx_cpu_read_seamret_erratum(struct tdx_ctx *ctx, bool *has)
 {
-	FILE *f = fopen("/proc/cpuinfo", "re");
-	char *line = NULL;
+	char *line = NULL, path[PATH_MAX];
 	size_t cap = 0;
 	int rc = 0;
+	FILE *f;
 
+	snprintf(path, sizeof(path), "%s/cpuinfo", tdx_ctx_get_path(ctx, TDX_CTX_PROCFS));
+	f = fopen(path, "re");
 	if (!f)
 		return -errno;
 	*has = false;
@@ -605,8 +611,9 @@ void tdx_host_check_interface(struct tdx_ctx *ctx, const struct tdx_host_status 
 			      const char *kmodule, struct tdx_report *report)
 {
 	enum tdx_kmodule_state ks = TDX_KMODULE_UNKNOWN;
-	char v[TDX_VERSION_STRLEN];
+	char v[TDX_VERSION_STRLEN], hostpath[PATH_MAX];
 
+	sysfs_path(ctx, TDX_HOST_SYSPATH, hostpath, sizeof(hostpath));
 	if (st->host_rc < 0) {
 		if (kmodule)
 			tdx_kmodule_get_state(ctx, kmodule, &ks);
@@ -616,7 +623,7 @@ void tdx_host_check_interface(struct tdx_ctx *ctx, const struct tdx_host_status 
 				       "no %s: kernel module %s is not loaded; nothing was "
 				       "changed; load it with 'modprobe %s' or run again with "
 				       "--load-module",
-				       TDX_HOST_SYSPATH, kmodule, kmodule);
+				       hostpath, kmodule, kmodule);
 			break;
 		case TDX_KMODULE_LOADED:
 		case TDX_KMODULE_BUILTIN:
@@ -625,14 +632,14 @@ void tdx_host_check_interface(struct tdx_ctx *ctx, const struct tdx_host_status 
 				       "no %s although module %s is %s: TDX was not initialized "
 				       "at boot (BIOS setting, kvm_intel.tdx=1, or the kernel log "
 				       "says why); nothing was changed",
-				       TDX_HOST_SYSPATH, kmodule, tdx_kmodule_state_name(ks));
+				       hostpath, kmodule, tdx_kmodule_state_name(ks));
 			break;
 		case TDX_KMODULE_UNKNOWN:
 			tdx_report_add(report, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
 				       "no %s and no kernel module '%s': the kernel lacks the "
 				       "TDX host services (CONFIG_TDX_HOST_SERVICES, Linux 7.2 or "
 				       "later) or the module has another name (--module); nothing "
-				       "was changed", TDX_HOST_SYSPATH, kmodule ? kmodule : "");
+				       "was changed", hostpath, kmodule ? kmodule : "");
 			break;
 		}
 		tdx_report_add(report, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_SKIP,
@@ -642,7 +649,7 @@ void tdx_host_check_interface(struct tdx_ctx *ctx, const struct tdx_host_status 
 		return;
 	}
 	tdx_report_add(report, TDX_CHK_HOST_INTERFACE, TDX_CHECK_PASS, "%s, upload device %s",
-		       TDX_HOST_SYSPATH, st->upload_path ? st->upload_path : "(none)");
+		       hostpath, st->upload_path ? st->upload_path : "(none)");
 	if (st->version_rc == -ENXIO)
 		tdx_report_add(report, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_FAIL,
 			       "the TDX module is LOST (reading version fails with ENXIO): every "
@@ -650,7 +657,7 @@ void tdx_host_check_interface(struct tdx_ctx *ctx, const struct tdx_host_status 
 	else if (st->version_rc < 0)
 		tdx_report_add(report, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_FAIL,
 			       "cannot read %s/version: %s; nothing was changed",
-			       TDX_HOST_SYSPATH, strerror(-st->version_rc));
+			       hostpath, strerror(-st->version_rc));
 	else
 		tdx_report_add(report, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_PASS, "running %s",
 			       tdx_version_format(&st->version, v, sizeof(v)));
@@ -674,15 +681,17 @@ void tdx_host_check_interface(struct tdx_ctx *ctx, const struct tdx_host_status 
 			       "erratum, so the running module lacks TD-preserving update "
 			       "(TDX_FEATURES0 bit 1) or the kernel predates runtime update; "
 			       "nothing was changed; install the module at boot instead",
-			       TDX_HOST_SYSPATH);
+			       hostpath);
 		break;
 	}
 }
 
-void tdx_host_check_ready(const struct tdx_host_status *st, struct tdx_report *report)
+void tdx_host_check_ready(struct tdx_ctx *ctx, const struct tdx_host_status *st,
+			  struct tdx_report *report)
 {
-	char list[256];
+	char list[256], cpus[PATH_MAX];
 
+	sysfs_path(ctx, CPU_SYSPATH, cpus, sizeof(cpus));
 	if (st->remaining_rc == -EACCES || st->remaining_rc == -EPERM)
 		tdx_report_add(report, TDX_CHK_HOST_REMAINING_UPDATES, TDX_CHECK_SKIP,
 			       "num_remaining_updates is readable by root only");
@@ -703,14 +712,14 @@ void tdx_host_check_ready(const struct tdx_host_status *st, struct tdx_report *r
 	if (st->cpus_rc < 0)
 		tdx_report_add(report, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_FAIL,
 			       "cannot read %s/{present,online}: %s; nothing was changed",
-			       CPU_SYSPATH, strerror(-st->cpus_rc));
+			       cpus, strerror(-st->cpus_rc));
 	else if (tdx_cpuset_count(&st->offline))
 		tdx_report_add(report, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_FAIL,
 			       "CPU(s) %s present but offline: the P-SEAMLDR needs every CPU, "
 			       "and an update now would fail after shutdown, losing the module; "
 			       "nothing was changed; bring them online (echo 1 > %s/cpuN/online) "
 			       "and retry",
-			       tdx_cpuset_format(&st->offline, list, sizeof(list)), CPU_SYSPATH);
+			       tdx_cpuset_format(&st->offline, list, sizeof(list)), cpus);
 	else
 		tdx_report_add(report, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_PASS,
 			       "all %u present CPUs online", tdx_cpuset_count(&st->present));

@@ -9,18 +9,13 @@
 
 #include <libkmod.h>
 
-#include "config.h"
 #include "host-private.h"
 
-const char *tdx_kmodule_name(const char *override)
+const char *tdx_kmodule_name(struct tdx_ctx *ctx, const char *override)
 {
-	const char *env;
-
-	/* The CLI refuses such an option; a library caller gets the configured path. */
-	if (override && *override && tdx_caller_may_choose_paths())
+	if (override && *override)
 		return override;
-	env = tdx_env_path("TDXCTL_MODULE");
-	return env && *env ? env : TDXCTL_DEFAULT_MODULE;
+	return tdx_ctx_get_path(ctx, TDX_CTX_KMODULE);
 }
 
 const char *tdx_kmodule_state_name(enum tdx_kmodule_state state)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The update lock: an exclusive flock(2) on $TDXCTL_RUNDIR/update.lock, taken without blocking.
+ * The update lock: an exclusive flock(2) on update.lock in the run folder, taken without blocking.
  * flock rather than a PID file, so a crashed holder releases it by dying; the holder's PID and
  * start time are written into the file only so that `tdxctl status` can say who holds it.
  */
@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "host-private.h"
 
 #define LOCK_NAME	"update.lock"
@@ -23,13 +22,6 @@
 struct tdx_lock {
 	int fd;
 };
-
-const char *tdx_lock_dir(void)
-{
-	const char *env = tdx_env_path("TDXCTL_RUNDIR");
-
-	return env && *env ? env : TDXCTL_RUNDIR;
-}
 
 /* Decimal digits only, at most @max (sscanf's %d wraps "4294967297" to 1). Advances *s. */
 static int parse_decimal(const char **s, unsigned long long max, unsigned long long *v)

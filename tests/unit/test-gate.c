@@ -124,6 +124,7 @@ static struct tdx_gate_entry *find(struct tdx_gate_entry *list, size_t n, const 
 static void test_names(void)
 {
 	char long_name[TDX_GATE_NAME_MAX + 2];
+	struct tdx_ctx *env_ctx = NULL, *plain = NULL;
 
 	CHECK(tdx_gate_name_valid("vm1"));
 	CHECK(tdx_gate_name_valid("libvirt:td-guest_2.example+x@host"));
@@ -141,12 +142,17 @@ static void test_names(void)
 	long_name[TDX_GATE_NAME_MAX + 1] = '\0';
 	CHECK(!tdx_gate_name_valid(long_name));
 
-	CHECK_STR(tdx_gate_dir("/x/y"), "/x/y");
+	/* The environment is read when a context is created, not later. */
 	setenv("TDXCTL_RUNDIR", "/from/env", 1);
-	CHECK_STR(tdx_gate_dir(NULL), "/from/env");
-	CHECK_STR(tdx_gate_dir(""), "/from/env");
+	CHECK(tdx_ctx_new(&env_ctx) == 0);
 	unsetenv("TDXCTL_RUNDIR");
-	CHECK_STR(tdx_gate_dir(NULL), "/run/tdxctl");
+	CHECK(tdx_ctx_new(&plain) == 0);
+	CHECK_STR(tdx_gate_dir(env_ctx, "/x/y"), "/x/y");
+	CHECK_STR(tdx_gate_dir(env_ctx, NULL), "/from/env");
+	CHECK_STR(tdx_gate_dir(env_ctx, ""), "/from/env");
+	CHECK_STR(tdx_gate_dir(plain, NULL), "/run/tdxctl");
+	tdx_ctx_free(env_ctx);
+	tdx_ctx_free(plain);
 	CHECK_STR(tdx_gate_state_name(TDX_GATE_LIVE), "live");
 	CHECK_STR(tdx_gate_state_name(TDX_GATE_STALE), "stale");
 	CHECK_STR(tdx_gate_state_name(TDX_GATE_EXPIRED), "expired");
