@@ -605,15 +605,16 @@ static int update_signal_pending(void)
 }
 
 /*
- * The verdict, from facts: the version file after the upload, compared with the old one and
- * the image's. The error word only refines it (device-busy: nothing happened).
+ * The verdict: the facts after the upload, judged by tdx_update_judge() (the version file
+ * decides, the error word only refines), put in words for people.
  */
 static void update_verdict(struct tdx_host *host, const struct update_args *a,
 			   struct update_result *r, bool same_version_expected)
 {
-	struct tdx_version now;
+	struct tdx_update_facts facts = { 0 };
+	enum tdx_update_judgement judgement;
+	enum tdx_outcome outcome;
 	unsigned int remaining;
-	int rc;
 
 	r->phase = "verdict";
 	r->have_kernel_error = r->run.have_error_after && r->run.error_after.set;
@@ -627,62 +628,68 @@ static void update_verdict(struct tdx_host *host, const struct update_args *a,
 		     (r->have_remaining_before && r->have_remaining_after &&
 		      r->remaining_after < r->remaining_before);
 
-	rc = tdx_host_read_version(host, &now);
-	if (rc == -ENXIO) {
-		update_result_set(r, TDX_OUTCOME_LOST, "the TDX module was LOST during the update "
+	facts.version_rc = tdx_host_read_version(host, &facts.now);
+	tdx_version_parse(r->old_version, &facts.old);
+	tdx_version_parse(r->image_version, &facts.image);
+	facts.reinstall = same_version_expected;
+	facts.timed_out = r->run.timed_out;
+	facts.have_kernel_error = r->have_kernel_error;
+	facts.kernel_error_code = r->run.error_after.code;
+	facts.started = r->started;
+	judgement = tdx_update_judge(&facts);
+	outcome = tdx_update_judgement_outcome(judgement);
+	if (judgement != TDX_JUDGED_LOST && judgement != TDX_JUDGED_STILL_BUSY &&
+	    judgement != TDX_JUDGED_UNREADABLE)
+		tdx_version_format(&facts.now, r->new_version, sizeof(r->new_version));
+
+	switch (judgement) {
+	case TDX_JUDGED_LOST:
+		update_result_set(r, outcome, "the TDX module was LOST during the update "
 			   "(version now fails with ENXIO%s%s): every TD is gone; reboot required",
 			   r->have_kernel_error ? "; kernel error " : "",
 			   r->have_kernel_error ? r->kernel_error : "");
-		return;
-	}
-	if (r->run.timed_out) {
-		update_result_set(r, TDX_OUTCOME_FAILED, "the kernel was still busy after %u s (status "
+		break;
+	case TDX_JUDGED_STILL_BUSY:
+		update_result_set(r, outcome, "the kernel was still busy after %u s (status "
 			   "not idle): the update is still running; do not reboot or retry now; "
 			   "watch 'tdxctl status' until the upload device is idle", a->timeout_s);
-		return;
-	}
-	if (rc < 0) {
-		update_result_set(r, TDX_OUTCOME_FAILED, "cannot read the module version after the "
-			   "update: %s; check 'tdxctl status'", strerror(-rc));
-		return;
-	}
-	tdx_version_format(&now, r->new_version, sizeof(r->new_version));
-	if (strcmp(r->new_version, r->image_version) == 0 && !same_version_expected &&
-	    r->have_kernel_error) {
-		/* Kernels before the abort rule ran later steps after a failed one. */
-		update_result_set(r, TDX_OUTCOME_FAILED, "the kernel reported %s, yet the version now "
+		break;
+	case TDX_JUDGED_UNREADABLE:
+		update_result_set(r, outcome, "cannot read the module version after the "
+			   "update: %s; check 'tdxctl status'", strerror(-facts.version_rc));
+		break;
+	case TDX_JUDGED_PARTIAL:
+		update_result_set(r, outcome, "the kernel reported %s, yet the version now "
 			   "reads %s: the update may be partial (some CPU failed a step); start no "
 			   "new TDs, check the kernel log, and reboot to get a consistent state",
 			   r->kernel_error, r->new_version);
-		return;
-	}
-	if (strcmp(r->new_version, r->image_version) == 0 &&
-	    (!same_version_expected || (!r->have_kernel_error && r->started))) {
-		update_result_set(r, TDX_OUTCOME_OK, "%s the TDX module %s -> %s in %llu ms (upload "
+		break;
+	case TDX_JUDGED_UPDATED:
+		update_result_set(r, outcome, "%s the TDX module %s -> %s in %llu ms (upload "
 			   "%llu ms, %zu bytes, format 0x%x)",
 			   same_version_expected ? "reinstalled" : "updated", r->old_version,
 			   r->new_version,
 			   (unsigned long long)((tdx_monotonic_ns() - r->t0) / 1000000),
 			   (unsigned long long)(r->run.upload_ns / 1000000), r->size, r->format);
-		return;
-	}
-	if (strcmp(r->new_version, r->old_version) != 0) {
-		update_result_set(r, TDX_OUTCOME_FAILED, "the running module is now %s, neither the "
+		break;
+	case TDX_JUDGED_OTHER_VERSION:
+		update_result_set(r, outcome, "the running module is now %s, neither the "
 			   "old %s nor the image's %s; TDX is running; check 'tdxctl status' and "
 			   "the kernel log", r->new_version, r->old_version, r->image_version);
-		return;
-	}
-	if (r->have_kernel_error && strcmp(r->run.error_after.code, "device-busy") == 0) {
-		update_result_set(r, TDX_OUTCOME_RETRY, "the kernel refused to start now (%s: a TD "
+		break;
+	case TDX_JUDGED_DEVICE_BUSY:
+		update_result_set(r, outcome, "the kernel refused to start now (%s: a TD "
 			   "build or migration is in progress); the running module %s is intact; "
 			   "retry later", r->kernel_error, r->old_version);
-		return;
+		break;
+	case TDX_JUDGED_REJECTED:
+		update_result_set(r, outcome, "the update was rejected (%s); the running module "
+			   "%s is intact%s", r->have_kernel_error ? r->kernel_error :
+			   "the kernel reported no error, yet the version did not change",
+			   r->old_version, r->started ? "" : " (tdxctl could not confirm that its "
+			   "upload started: the error shown may be an earlier attempt's)");
+		break;
 	}
-	update_result_set(r, TDX_OUTCOME_REJECTED, "the update was rejected (%s); the running module "
-		   "%s is intact%s", r->have_kernel_error ? r->kernel_error :
-		   "the kernel reported no error, yet the version did not change",
-		   r->old_version, r->started ? "" : " (tdxctl could not confirm that its upload "
-		   "started: the error shown may be an earlier attempt's)");
 }
 
 /*

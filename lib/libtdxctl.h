@@ -395,5 +395,6 @@ int tdx_file_compare(struct tdx_ctx *ctx, const char *path, const uint8_t *buf, 
 #include "tdx-compat.h"
 #include "tdx-host.h"
 #include "tdx-gate.h"
+#include "tdx-update.h"
 
 #endif /* LIBTDXCTL_H */
