@@ -1,0 +1,216 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# tdxctl status and update --dry-run against fake sysfs and procfs trees (TDXCTL_SYSFS_ROOT,
+# TDXCTL_PROCFS_ROOT): the three layouts, the erratum, offline CPUs, an exhausted budget, a
+# busy upload device, no TDX host, and the pre-flight refusals with nothing written to the
+# device. Seconds, no QEMU. The upload itself and the module-lost case (ENXIO from a sysfs
+# read) need a kernel: tests/vm-tdxctl, and the judgement's unit test (tests/unit/test-judge.c).
+# Usage: test-host.sh TDXCTL MKFIXTURE FIXTURE_DIR
+set -u
+tdxctl=$1
+mkfixture=$2
+fx=$3
+. "$(dirname "$0")/../cli/lib.sh"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+hash=$(cat "$fx/test-key.hash")
+key="--key-hash $hash"
+
+# An image for this very CPU, so that the CPUID check passes on any machine: CPUID(1).EAX from
+# the family, model and stepping /proc/cpuinfo prints.
+field() { sed -n "s/^$1[[:space:]]*: //p" /proc/cpuinfo | head -n 1; }
+fam=$(field 'cpu family') model=$(field model) stepping=$(field stepping)
+if [ -z "$fam" ] || [ -z "$model" ] || [ -z "$stepping" ]; then
+	echo "no family/model/stepping in /proc/cpuinfo: skipped"
+	exit 77
+fi
+if [ "$fam" -ge 15 ]; then basefam=15 extfam=$((fam - 15)); else basefam=$fam extfam=0; fi
+eax=$(printf '0x%X' $(( (extfam << 20) | ((model >> 4) << 16) | (basefam << 8) |
+	((model & 15) << 4) | stepping )))
+img=$tmp/tdx_module_1.5.09.img
+"$mkfixture" --key "$fx/test-key.pem" --version 1.5.09 --cpuid "$eax" -o "$img" ||
+	{ echo "tdx-mkfixture failed"; exit 1; }
+
+# tree NAME LAYOUT [options]: a fake host under $tmp/NAME (sys/, proc/, run/, history).
+#   LAYOUT: mainline, v4 (seamldr/ subfolder), v3 (seamldr_upload), none (tdx_host, no
+#   upload device), absent (no tdx_host at all)
+#   --erratum: /proc/cpuinfo lists seamret_invd_vmcs; --offline: CPU 2 of 0-3 offline;
+#   --budget N: remaining updates (default 8); --busy: the upload device is transferring.
+tree() {
+	local name=$1 layout=$2 erratum='' offline='' budget=8 status=idle
+	shift 2
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--erratum) erratum=' seamret_invd_vmcs' ;;
+		--offline) offline=1 ;;
+		--budget) budget=$2; shift ;;
+		--busy) status=transferring ;;
+		esac
+		shift
+	done
+	local t=$tmp/$name h
+	h=$t/sys/devices/faux/tdx_host
+	mkdir -p "$t/sys/devices/system/cpu" "$t/sys/class/firmware" "$t/proc" "$t/run"
+	printf '0-3\n' >"$t/sys/devices/system/cpu/present"
+	if [ -n "$offline" ]; then printf '0-1,3\n'; else printf '0-3\n'; fi \
+		>"$t/sys/devices/system/cpu/online"
+	printf 'processor\t: 0\nbugs\t\t: spectre_v1 spectre_v2%s\n' "$erratum" >"$t/proc/cpuinfo"
+	[ "$layout" = absent ] && return
+	mkdir -p "$h"
+	: >"$h/uevent"
+	printf '1.5.08\n' >"$h/version"
+	local up=tdx_module
+	case $layout in
+	mainline)
+		printf '1.5.01\n' >"$h/seamldr_version"
+		printf '%s\n' "$budget" >"$h/num_remaining_updates" ;;
+	v3 | v4)
+		mkdir "$h/seamldr"
+		printf '1.5.01\n' >"$h/seamldr/version"
+		printf '%s\n' "$budget" >"$h/seamldr/num_remaining_updates"
+		[ "$layout" = v3 ] && up=seamldr_upload ;;
+	none) return ;;
+	esac
+	local u=$h/firmware/$up
+	mkdir -p "$u"
+	: >"$u/uevent"
+	: >"$u/loading"
+	: >"$u/data"
+	: >"$u/error"
+	printf '%s\n' "$status" >"$u/status"
+	ln -s ../../../../../class/firmware "$u/subsystem"
+}
+
+# host NAME: the environment that points tdxctl at tree NAME.
+host() {
+	export TDXCTL_SYSFS_ROOT=$tmp/$1/sys TDXCTL_PROCFS_ROOT=$tmp/$1/proc
+	export TDXCTL_RUNDIR=$tmp/$1/run TDXCTL_HISTORY=$tmp/$1/history.jsonl
+}
+
+upload_dir() {
+	local d
+	for d in "$tmp/$1"/sys/devices/faux/tdx_host/firmware/*; do echo "$d"; done
+}
+
+failed_checks='[.checks[] | select(.status == "fail") | .check]'
+
+# update runs without valgrind (`meson test --setup valgrind` sets TDXCTL_WRAPPER): memcheck
+# emulates CPUID, so this CPU would not be the one the image lists. status runs under it.
+update_run() {
+	TDXCTL_WRAPPER='' run "$@"
+}
+
+# --- status: each layout ----------------------------------------------------------------------
+for layout in mainline v4 v3; do
+	tree "st-$layout" $layout
+	host "st-$layout"
+	run $tdxctl status --json
+	expect_rc 0 "status $layout"
+	expect_json '.ready' true "status $layout ready"
+	expect_json '.module_version' '"1.5.08"' "status $layout version"
+	expect_json '.seamldr_version' '"1.5.01"' "status $layout seamldr"
+	expect_json '.remaining_updates' 8 "status $layout budget"
+	expect_json '.upload_device.status' '"idle"' "status $layout upload idle"
+done
+host st-mainline
+run $tdxctl status --json
+expect_json '.layout' '"mainline"' "layout mainline"
+expect_json '.upload_device.path' "\"$tmp/st-mainline/sys/devices/faux/tdx_host/firmware/tdx_module\"" \
+	"upload device path under the sysfs root"
+host st-v4
+run $tdxctl status --json
+expect_json '.layout' '"seamldr-subfolder (series v4-v7)"' "layout v4"
+host st-v3
+run $tdxctl status --json
+expect_json '.layout' '"seamldr_upload (series v3)"' "layout v3"
+expect_json '.upload_device.path | endswith("/firmware/seamldr_upload")' true "v3 upload device"
+
+# --- status: what makes a host not ready --------------------------------------------------------
+tree st-absent absent
+host st-absent
+run $tdxctl status --json
+expect_rc 69 "no tdx_host"
+expect_json '.tdx_host' false "no tdx_host: tdx_host false"
+expect_json '.update_support' '"no TDX host device"' "no tdx_host: support"
+
+tree st-erratum none --erratum
+host st-erratum
+run $tdxctl status --json
+expect_rc 69 "erratum"
+expect_json '.update_support' '"CPU erratum seamret_invd_vmcs"' "erratum: support"
+expect_json '.update_supported' false "erratum: unsupported"
+
+tree st-nofeature none
+host st-nofeature
+run $tdxctl status --json
+expect_rc 69 "no upload device, no erratum"
+expect_json '.update_support' '"no upload device"' "no feature: support"
+
+tree st-offline mainline --offline
+host st-offline
+run $tdxctl status --json
+expect_json '.ready' false "offline CPU: not ready"
+expect_json '.cpus.offline' '"2"' "offline CPU listed"
+offline_rc=$rc
+
+tree st-budget mainline --budget 0
+host st-budget
+run $tdxctl status --json
+expect_json '.ready' false "budget 0: not ready"
+expect_json '.remaining_updates' 0 "budget 0 shown"
+budget_rc=$rc
+
+tree st-busy mainline --busy
+host st-busy
+run $tdxctl status --json
+expect_rc 75 "upload device busy: try later"
+expect_json '.upload_device.status' '"transferring"' "busy status shown"
+
+# --- update --dry-run: every check, nothing written ----------------------------------------------
+tree dry mainline
+host dry
+update_run $tdxctl update $key --dry-run --json "$img"
+expect_rc 0 "dry run"
+expect_json '.outcome' '"ok"' "dry run outcome"
+expect_json '.verdict | startswith("dry run: every check passed")' true "dry run verdict"
+expect_json "$failed_checks" '[]' "dry run: no failed check"
+u=$(upload_dir dry)
+expect_true "[ ! -s '$u/data' ] && [ ! -s '$u/loading' ]" "dry run: nothing written to the device"
+expect_true "[ \"\$(cat '$tmp/dry/sys/devices/faux/tdx_host/version')\" = 1.5.08 ]" \
+	"dry run: version unchanged"
+for layout in v4 v3; do
+	tree "dry-$layout" $layout
+	host "dry-$layout"
+	update_run $tdxctl update $key --dry-run --json "$img"
+	expect_rc 0 "dry run $layout"
+	expect_json '.format' '"0x100"' "dry run $layout: the series take format 0x100"
+done
+
+# --- pre-flight refusals: exit code, the failed check, nothing written ---------------------------
+# refuse NAME WANT_RC CHECK WHAT
+refuse() {
+	host "$1"
+	update_run $tdxctl update $key --json "$img"
+	expect_rc "$2" "$4"
+	expect_json "$failed_checks | index(\"$3\") != null" true "$4: fails $3"
+	local d
+	for d in "$tmp/$1"/sys/devices/faux/tdx_host/firmware/*; do
+		[ -d "$d" ] || continue
+		expect_true "[ ! -s '$d/data' ] && [ ! -s '$d/loading' ]" "$4: nothing written"
+	done
+}
+refuse st-absent 69 host.interface "refusal: no tdx_host"
+refuse st-erratum 69 host.update_supported "refusal: erratum"
+refuse st-offline "$offline_rc" host.cpus_online "refusal: offline CPU"
+refuse st-budget "$budget_rc" host.remaining_updates "refusal: budget exhausted"
+refuse st-busy 75 host.upload_idle "refusal: upload device busy"
+
+# The lock, held by another process.
+tree locked mainline
+exec 8>"$tmp/locked/run/update.lock"
+flock -n 8
+refuse locked 75 host.lock "refusal: lock held"
+exec 8>&-
+
+finish
