@@ -174,6 +174,13 @@ if begin "v2 version from sigstruct"; then
 	end
 fi
 
+if begin "v2 reserved3 tail bytes: accepted by a 2.x loader"; then
+	load version=2.0.01 svn=3.0 seamldr_version=2.0.00 cpuid=0xa06d0
+	check error "$(upload /files/v2-tail.img)" ""
+	check version "$(ver)" 2.0.02
+	end
+fi
+
 if begin "version from the seamhash table"; then
 	load
 	echo "$(seamhash /files/nomarker.img) 1.5.11" >$D/versions
@@ -389,6 +396,8 @@ loader_case "signed header byte (date)" $T/signed "loader: signature"
 loader_case "handoff version" /files/handoff.img "loader: handoff version"
 loader_case "reserved3 on P-SEAMLDR 1.x" /files/v2.img "sigstruct: reserved3 (P-SEAMLDR 1.x)" \
 	version=2.0.01 svn=3.0 cpuid=0xa06d0
+loader_case "reserved3 tail on P-SEAMLDR 1.x" /files/v2-tail.img \
+	"sigstruct: reserved3 (P-SEAMLDR 1.x)" version=2.0.01 svn=3.0 cpuid=0xa06d0
 loader_case "signer key" $GOOD "loader: signer key hash" \
 	key_hash=c8572f548869a0beca19376b81c2dffc2a23b5a5f71da0b87579b43f408daa1a33bad9c149eb56c634f883737968a34c
 loader_case "debug on production" /files/debug.img "loader: debug-signed module on a production platform"
