@@ -24,6 +24,9 @@ done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tdxctl-package.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+# Everything below writes its own temporary files into $tmp too: lintian leaves its
+# mldbm-elf-* caches behind in $TMPDIR.
+export TMPDIR=$tmp
 
 # The source as it is (committed or not), without build folders or anything git ignores.
 tree=$tmp/tdxctl-$version
