@@ -153,8 +153,3 @@ struct json_object *report_to_json(const struct tdx_report *report)
 	}
 	return arr;
 }
-
-struct json_object *json_string_or_null(const char *s)
-{
-	return s && *s ? json_object_new_string(s) : NULL;
-}

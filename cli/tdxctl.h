@@ -53,9 +53,6 @@ int cmd_build(int argc, char **argv, struct tdx_ctx *ctx);
 /* Print a JSON object to stdout, pretty, with a trailing newline; then release it. */
 void json_print(struct json_object *obj);
 
-/* A JSON string, or null for NULL or "" (a field that has no value yet). */
-struct json_object *json_string_or_null(const char *s);
-
 /* Report helpers shared by verify, convert and update (report.c). */
 void report_print_text(const struct tdx_report *report, FILE *out, bool failures_only);
 struct json_object *report_to_json(const struct tdx_report *report);

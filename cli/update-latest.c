@@ -68,7 +68,7 @@ static void update_latest_describe(const struct tdx_releases *list, struct updat
 		json_object_object_add(o, "label", json_object_new_string(
 			tdx_release_label_name(c->label)));
 		json_object_object_add(o, "path", json_object_new_string(c->path));
-		json_object_object_add(o, "reason", json_string_or_null(reason));
+		json_object_object_add(o, "reason", tdx_json_string_or_null(reason));
 		json_object_array_add(r->considered, o);
 		if (len < size)
 			len += (size_t)snprintf(text + len, size - len, "%s%s %s", i ? ", " : "", v,

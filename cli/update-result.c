@@ -145,16 +145,16 @@ struct json_object *update_result_to_json(const struct update_args *a,
 	json_object_object_add(o, "attempts", json_object_new_int64(attempts));
 	json_object_object_add(o, "retry_stopped_by", stop_signal ?
 			       json_object_new_string(strsignal(stop_signal)) : NULL);
-	json_object_object_add(o, "image", json_string_or_null(r->image_path));
-	json_object_object_add(o, "latest_dir", json_string_or_null(a->latest));
-	json_object_object_add(o, "mapping", json_string_or_null(r->mapping_path));
+	json_object_object_add(o, "image", tdx_json_string_or_null(r->image_path));
+	json_object_object_add(o, "latest_dir", tdx_json_string_or_null(a->latest));
+	json_object_object_add(o, "mapping", tdx_json_string_or_null(r->mapping_path));
 	json_object_object_add(o, "considered", json_object_get(r->considered));
 	json_object_object_add(o, "phase", json_object_new_string(r->phase));
 	json_object_object_add(o, "verdict", json_object_new_string(r->verdict));
-	json_object_object_add(o, "old_version", json_string_or_null(r->old_version));
-	json_object_object_add(o, "new_version", json_string_or_null(r->new_version));
-	json_object_object_add(o, "image_version", json_string_or_null(r->image_version));
-	json_object_object_add(o, "image_sha256", json_string_or_null(r->sha256));
+	json_object_object_add(o, "old_version", tdx_json_string_or_null(r->old_version));
+	json_object_object_add(o, "new_version", tdx_json_string_or_null(r->new_version));
+	json_object_object_add(o, "image_version", tdx_json_string_or_null(r->image_version));
+	json_object_object_add(o, "image_sha256", tdx_json_string_or_null(r->sha256));
 	json_object_object_add(o, "format", r->format ? json_object_new_string(fmt) : NULL);
 	json_object_object_add(o, "size", r->format ? json_object_new_int64((int64_t)r->size)
 						    : NULL);
@@ -169,7 +169,7 @@ struct json_object *update_result_to_json(const struct update_args *a,
 	json_object_object_add(o, "remaining_updates_after", r->have_remaining_after ?
 			       json_object_new_int64(r->remaining_after) : NULL);
 	json_object_object_add(o, "failed_checks", failed);
-	json_object_object_add(o, "advice", json_string_or_null(r->advice));
+	json_object_object_add(o, "advice", tdx_json_string_or_null(r->advice));
 	json_object_object_add(o, "signal_held", r->held_signal ?
 			       json_object_new_string(strsignal(r->held_signal)) : NULL);
 	json_object_object_add(o, "duration_ms", json_object_new_int64(

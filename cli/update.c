@@ -698,9 +698,9 @@ static void update_verdict(struct tdx_host *host, const struct update_args *a,
  * the verdict.
  */
 static void update_upload(struct tdx_ctx *ctx, const struct update_args *a,
-			  struct update_result *r, const uint8_t *buf, size_t len, bool *committed)
+			  struct update_result *r, const char *dir, const uint8_t *buf, size_t len,
+			  bool *committed)
 {
-	const char *dir = r->upload_path;
 	sigset_t old;
 	int rc;
 
@@ -798,7 +798,7 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 	struct tdx_host_status st;
 	enum tdx_compat_verdict verdict = TDX_COMPAT_INCOMPATIBLE;
 	enum tdx_outcome oc;
-	const char *kmodule = tdx_kmodule_name(ctx, a.module);
+	const char *kmodule = tdx_kmodule_name(ctx, a.module), *upload;
 	char why[512];
 	uint8_t *buf = NULL;
 	size_t len = 0;
@@ -904,7 +904,7 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 		goto done;
 	if (update_gate(ctx, &a, r, &gate) < 0 || update_interrupted(r))
 		goto done;
-	r->upload_path = tdx_host_get_upload_path(host);
+	upload = tdx_host_get_upload_path(host);	/* @host's: valid until it is freed below */
 
 	/* 2. The image in the kernel's format. */
 	if (update_build(&a, image, r, &buf, &len) < 0 || update_interrupted(r))
@@ -915,14 +915,14 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 		update_result_set(r, TDX_OUTCOME_OK, "dry run: every check passed; would write "
 			   "loading=1, %zu bytes (format 0x%x, sha256 %s) to %s/data, loading=0, "
 			   "then wait up to %u s for idle and expect version %s -> %s; nothing was "
-			   "written", len, r->format, r->sha256, r->upload_path, a.timeout_s,
+			   "written", len, r->format, r->sha256, upload, a.timeout_s,
 			   r->old_version, r->image_version);
 		goto done;
 	}
 
 	/* 3. The upload; 4. the verdict. */
 	same_version = strcmp(r->old_version, r->image_version) == 0;
-	update_upload(ctx, &a, r, buf, len, &committed);
+	update_upload(ctx, &a, r, upload, buf, len, &committed);
 	r->committed = committed;
 	if (committed) {
 		update_verdict(host, &a, r, same_version);
@@ -942,16 +942,17 @@ done:
 	return r->outcome;
 }
 
-/* Jitter for the backoff: getrandom(2) does not block once the pool is ready; else the time. */
+/*
+ * The one jitter source for the backoff: getrandom(2) does not block once the pool is ready;
+ * before that, the clock's low bits spread a fleet's retries well enough.
+ */
 static uint32_t update_random(void)
 {
-	struct timespec ts;
 	uint32_t v;
 
 	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) == (ssize_t)sizeof(v))
 		return v;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint32_t)ts.tv_nsec * 2654435761u;
+	return (uint32_t)tdx_monotonic_ns() * 2654435761u;
 }
 
 /*

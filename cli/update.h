@@ -57,7 +57,6 @@ struct update_result {
 	int held_signal;
 	bool committed;			/* loading=0 was written: the kernel has the image */
 	bool dry_run;
-	const char *upload_path;
 	struct tdx_fwupload_run run;
 	unsigned int attempt;		/* 1, 2, ... within this run */
 	char *image_path;		/* this attempt's image (--latest: the release picked) */

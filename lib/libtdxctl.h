@@ -356,6 +356,12 @@ size_t tdx_utf8_incomplete_tail(const char *s, size_t len);
 char *tdx_json_sanitize(const char *json, size_t len);
 /* @s with each byte of invalid UTF-8 replaced by U+FFFD, in a new string (a JSON value). */
 char *tdx_utf8_sanitize(const char *s);
+struct json_object;
+/*
+ * A JSON string of @s made valid UTF-8 (tdx_utf8_sanitize: a file name is any bytes), or NULL,
+ * which json-c adds as null, for NULL or "" (a field that has no value) or when out of memory.
+ */
+struct json_object *tdx_json_string_or_null(const char *s);
 
 /* SHA-256 of @len bytes (signature.c: the one file that calls OpenSSL). */
 int tdx_sha256(const uint8_t *buf, size_t len, uint8_t out[TDX_SHA256_LEN]);

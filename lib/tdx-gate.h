@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The TD-build gate (gate.c) and the retry policy (retry.c).
+ * The TD-build gate (gate.c) and the retry policy (format/retry.c).
  *
  * An update that races a TD build corrupts that TD's measurement (kernel-update-path.md §4.2),
  * and no kernel in use detects it. So VMM launchers record their TD builds in a host-local
@@ -21,7 +21,8 @@
  * its expiry is expired. Both are ignored by the updater and reported.
  *
  * The retry policy is pure: exponential backoff with jitter within a time budget, the random
- * value supplied by the caller so that it is testable; tdx_retry_run() is the loop around it.
+ * value and the elapsed time supplied by the caller so that it is testable; the caller's loop
+ * sleeps (tdxctl's is in cli/update.c).
  */
 #ifndef LIBTDXCTL_GATE_H
 #define LIBTDXCTL_GATE_H
@@ -141,7 +142,7 @@ int tdx_gate_close_stop(struct tdx_gate *gate, unsigned int wait_ms,
 /* Open the gate again if this handle closed it; harmless otherwise. */
 void tdx_gate_reopen(struct tdx_gate *gate);
 
-/* ---- the retry policy (retry.c) ------------------------------------------------------------ */
+/* ---- the retry policy (format/retry.c) ----------------------------------------------------- */
 
 struct tdx_retry_policy {
 	uint64_t base_ms;	/* the first delay, and the shortest one */
@@ -173,19 +174,6 @@ bool tdx_retry_next(const struct tdx_retry_policy *policy, enum tdx_outcome outc
  * ("90", "90s", "500ms", "30m", "1h"). -EINVAL, -ERANGE (more than a year).
  */
 int tdx_duration_parse(const char *s, uint64_t *ms);
-
-/* One attempt of the operation tdx_retry_run() repeats; @attempt counts from 0. */
-typedef enum tdx_outcome (*tdx_retry_fn)(void *data, unsigned int attempt);
-
-/*
- * Run @fn until it comes to an outcome tdx_retry_next() does not retry, sleeping between
- * attempts (CLOCK_MONOTONIC, random jitter from getrandom(2)). Stops early, returning the last
- * outcome, once *@stop is set (a signal handler's flag; may be NULL); a signal interrupts the
- * sleep. *@attempts (may be NULL) is the number of attempts made.
- */
-enum tdx_outcome tdx_retry_run(const struct tdx_retry_policy *policy, tdx_retry_fn fn,
-			       void *data, const volatile sig_atomic_t *stop,
-			       unsigned int *attempts);
 
 #ifdef __cplusplus
 }

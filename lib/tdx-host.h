@@ -106,11 +106,8 @@ struct tdx_host;
  */
 int tdx_host_open(struct tdx_ctx *ctx, struct tdx_host **host);
 void tdx_host_free(struct tdx_host *host);
-const char *tdx_host_get_syspath(const struct tdx_host *host);
-/* The upload device's sysfs folder and name; NULL when there is none. */
+/* The upload device's sysfs folder (@host's, valid until it is freed); NULL when there is none. */
 const char *tdx_host_get_upload_path(const struct tdx_host *host);
-const char *tdx_host_get_upload_name(const struct tdx_host *host);
-enum tdx_host_layout tdx_host_get_layout(const struct tdx_host *host);
 
 /* The running module's version; -ENXIO when the kernel has lost the module (reboot needed). */
 int tdx_host_read_version(struct tdx_host *host, struct tdx_version *v);
@@ -228,7 +225,7 @@ int tdx_fwupload_abandon(struct tdx_ctx *ctx, const char *dir);
  */
 int tdx_fwupload_wait_idle(struct tdx_ctx *ctx, const char *dir, uint64_t deadline_ns,
 			   struct tdx_fwupload_run *run);
-/* CLOCK_MONOTONIC in nanoseconds. */
+/* CLOCK_MONOTONIC in nanoseconds: the one monotonic clock of lib/ and cli/. */
 uint64_t tdx_monotonic_ns(void);
 
 /* ---- the update lock (lock.c) ---------------------------------------------------------------- */

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "private.h"
 
 /*
@@ -197,4 +199,19 @@ char *tdx_utf8_sanitize(const char *s)
 	}
 	*o = '\0';
 	return out;
+}
+
+struct json_object *tdx_json_string_or_null(const char *s)
+{
+	struct json_object *o;
+	char *safe;
+
+	if (!s || !*s)
+		return NULL;
+	safe = tdx_utf8_sanitize(s);
+	if (!safe)
+		return NULL;
+	o = json_object_new_string(safe);
+	free(safe);
+	return o;
 }

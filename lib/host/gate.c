@@ -26,6 +26,7 @@
 #include <json-c/json.h>
 
 #include "private.h"
+#include "tdx-host.h"
 #include "tdx-gate.h"
 
 #define GATE_LOCK	"gate.lock"
@@ -114,14 +115,6 @@ const char *tdx_gate_get_dir(const struct tdx_gate *g)
 	return g->dir;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void sleep_ms(unsigned int ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
@@ -132,7 +125,7 @@ static void sleep_ms(unsigned int ms)
 /* The next poll interval: doubled, capped, and never past the deadline. */
 static unsigned int poll_next(unsigned int *interval, uint64_t deadline)
 {
-	uint64_t now = now_ms();
+	uint64_t now = tdx_monotonic_ns() / 1000000;
 	unsigned int ms = *interval;
 
 	if (now >= deadline)
@@ -437,7 +430,7 @@ static int gate_record(struct tdx_gate *g, int bfd, const struct tdx_gate_entry 
 int tdx_gate_begin(struct tdx_gate *g, const char *name, pid_t pid, unsigned int ttl_s,
 		   unsigned int wait_ms, pid_t *closer_pid)
 {
-	uint64_t deadline = now_ms() + wait_ms;
+	uint64_t deadline = tdx_monotonic_ns() / 1000000 + wait_ms;
 	unsigned int interval = POLL_FIRST_MS;
 	struct tdx_gate_entry e = { 0 };
 	int dirfd = -1, bfd = -1, fd, rc;
@@ -474,7 +467,7 @@ int tdx_gate_begin(struct tdx_gate *g, const char *name, pid_t pid, unsigned int
 		close(fd);
 		if (rc < 0 || !closed)
 			break;
-		if (now_ms() >= deadline) {
+		if (tdx_monotonic_ns() / 1000000 >= deadline) {
 			rc = -EBUSY;
 			break;
 		}
@@ -693,7 +686,7 @@ int tdx_gate_close(struct tdx_gate *g, unsigned int wait_ms, struct tdx_report *
 int tdx_gate_close_stop(struct tdx_gate *g, unsigned int wait_ms,
 			const volatile sig_atomic_t *stop, struct tdx_report *report)
 {
-	uint64_t deadline = now_ms() + wait_ms;
+	uint64_t deadline = tdx_monotonic_ns() / 1000000 + wait_ms;
 	unsigned int interval = POLL_FIRST_MS;
 	struct tdx_gate_entry *list = NULL;
 	int dirfd, bfd, fd, rc;
@@ -728,7 +721,7 @@ int tdx_gate_close_stop(struct tdx_gate *g, unsigned int wait_ms,
 		live = 0;
 		for (size_t i = 0; i < n; i++)
 			live += list[i].state == TDX_GATE_LIVE;
-		if (!live || now_ms() >= deadline)
+		if (!live || tdx_monotonic_ns() / 1000000 >= deadline)
 			break;
 		if (stop && *stop) {
 			/* Asked to stop while builds remain: reopen, as for any failure. */

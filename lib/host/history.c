@@ -49,20 +49,6 @@ static int history_make_dir(const char *path)
 	return 0;
 }
 
-/* A JSON string of @s made valid UTF-8 (an image's name is any bytes), or null. */
-static struct json_object *json_string_or_null(const char *s)
-{
-	struct json_object *o;
-	char *safe;
-
-	if (!s)
-		return NULL;
-	safe = tdx_utf8_sanitize(s);
-	o = json_object_new_string(safe ? safe : "");
-	free(safe);
-	return o;
-}
-
 static struct json_object *history_record_to_json(const struct tdx_history_record *rec)
 {
 	struct json_object *o = json_object_new_object(), *checks = json_object_new_array();
@@ -80,20 +66,20 @@ static struct json_object *history_record_to_json(const struct tdx_history_recor
 
 	json_object_object_add(o, "time", json_object_new_string(when));
 	json_object_object_add(o, "host", json_object_new_string(host));
-	json_object_object_add(o, "command", json_string_or_null(rec->command));
+	json_object_object_add(o, "command", tdx_json_string_or_null(rec->command));
 	json_object_object_add(o, "kind", json_object_new_string(rec->dry_run ? "dry-run"
 										: "update"));
-	json_object_object_add(o, "old_version", json_string_or_null(rec->old_version));
-	json_object_object_add(o, "new_version", json_string_or_null(rec->new_version));
-	json_object_object_add(o, "image_version", json_string_or_null(rec->image_version));
-	json_object_object_add(o, "image", json_string_or_null(rec->image));
-	json_object_object_add(o, "image_sha256", json_string_or_null(rec->image_sha256));
+	json_object_object_add(o, "old_version", tdx_json_string_or_null(rec->old_version));
+	json_object_object_add(o, "new_version", tdx_json_string_or_null(rec->new_version));
+	json_object_object_add(o, "image_version", tdx_json_string_or_null(rec->image_version));
+	json_object_object_add(o, "image", tdx_json_string_or_null(rec->image));
+	json_object_object_add(o, "image_sha256", tdx_json_string_or_null(rec->image_sha256));
 	json_object_object_add(o, "format", rec->format ? json_object_new_string(fmt) : NULL);
 	json_object_object_add(o, "failed_checks", checks);
-	json_object_object_add(o, "kernel_error", json_string_or_null(rec->kernel_error));
+	json_object_object_add(o, "kernel_error", tdx_json_string_or_null(rec->kernel_error));
 	json_object_object_add(o, "uploaded", json_object_new_boolean(rec->uploaded));
-	json_object_object_add(o, "outcome", json_string_or_null(rec->outcome));
-	json_object_object_add(o, "verdict", json_string_or_null(rec->verdict));
+	json_object_object_add(o, "outcome", tdx_json_string_or_null(rec->outcome));
+	json_object_object_add(o, "verdict", tdx_json_string_or_null(rec->verdict));
 	json_object_object_add(o, "duration_ms", json_object_new_int64((int64_t)rec->duration_ms));
 	json_object_object_add(o, "exit_code", json_object_new_int(rec->exit_code));
 	if (rec->attempt)

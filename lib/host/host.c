@@ -408,24 +408,9 @@ void tdx_host_free(struct tdx_host *host)
 	free(host);
 }
 
-const char *tdx_host_get_syspath(const struct tdx_host *host)
-{
-	return host->syspath;
-}
-
 const char *tdx_host_get_upload_path(const struct tdx_host *host)
 {
 	return host->upload_path;
-}
-
-const char *tdx_host_get_upload_name(const struct tdx_host *host)
-{
-	return host->upload_name;
-}
-
-enum tdx_host_layout tdx_host_get_layout(const struct tdx_host *host)
-{
-	return host->layout;
 }
 
 /* Read an attribute and parse it as a version. */

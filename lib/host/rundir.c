@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "private.h"
+#include "tdx-host.h"
 
 gid_t tdx_launcher_gid(void)
 {
@@ -209,17 +210,9 @@ int tdx_tmpfile_at(struct tdx_ctx *ctx, int dirfd, const char *prefix, char *nam
 	return -EEXIST;
 }
 
-static uint64_t monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 int tdx_flock_wait(int fd, int op, unsigned int wait_ms, const volatile sig_atomic_t *stop)
 {
-	uint64_t deadline = monotonic_ms() + wait_ms;
+	uint64_t deadline = tdx_monotonic_ns() / 1000000 + wait_ms;
 	unsigned int interval = 1;
 
 	/*
@@ -236,7 +229,7 @@ int tdx_flock_wait(int fd, int op, unsigned int wait_ms, const volatile sig_atom
 			return -errno;
 		if (stop && *stop)
 			return -EINTR;
-		now = monotonic_ms();
+		now = tdx_monotonic_ns() / 1000000;
 		if (now >= deadline)
 			return -ETIMEDOUT;
 		if (interval > deadline - now)

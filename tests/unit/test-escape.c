@@ -70,6 +70,15 @@ static void test_json(void)
 	safe = tdx_utf8_sanitize("ok\xff\xc3\xa9");
 	CHECK_STR(safe, "ok\xef\xbf\xbd\xc3\xa9");
 	free(safe);
+
+	/* The one JSON string helper of lib/ and cli/: null for nothing, valid UTF-8 otherwise. */
+	CHECK(tdx_json_string_or_null(NULL) == NULL);
+	CHECK(tdx_json_string_or_null("") == NULL);
+	o = tdx_json_string_or_null("ok\xff\xc3\xa9");
+	CHECK(o != NULL);
+	if (o)
+		CHECK_STR(json_object_get_string(o), "ok\xef\xbf\xbd\xc3\xa9");
+	json_object_put(o);
 }
 
 int main(void)

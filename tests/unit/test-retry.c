@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The retry policy: exact delays for given random values, the bounds, the budget, the loop. */
-#include <time.h>
+/*
+ * The retry policy: exact delays for given random values, the bounds, the budget. The loop that
+ * sleeps between attempts is the CLI's (tests/cli: --retry-for).
+ */
 
 #include "test.h"
 
@@ -108,78 +110,11 @@ static void test_duration(void)
 	CHECK(tdx_duration_parse("s", &ms) == -EINVAL);
 }
 
-struct script {
-	const enum tdx_outcome *outcomes;
-	unsigned int n;
-	unsigned int calls;
-	volatile sig_atomic_t *stop;
-	unsigned int stop_after;
-};
-
-static enum tdx_outcome scripted(void *data, unsigned int attempt)
-{
-	struct script *s = data;
-
-	CHECK_INT(attempt, s->calls);
-	s->calls++;
-	if (s->stop && s->calls == s->stop_after)
-		*s->stop = 1;
-	return s->outcomes[attempt < s->n ? attempt : s->n - 1];
-}
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static void test_run(void)
-{
-	static const enum tdx_outcome busy_then_ok[] = {
-		TDX_OUTCOME_RETRY, TDX_OUTCOME_RETRY, TDX_OUTCOME_OK,
-	};
-	static const enum tdx_outcome busy_then_lost[] = { TDX_OUTCOME_RETRY, TDX_OUTCOME_LOST };
-	static const enum tdx_outcome rejected[] = { TDX_OUTCOME_REJECTED };
-	static const enum tdx_outcome busy[] = { TDX_OUTCOME_RETRY };
-	struct tdx_retry_policy p = { .base_ms = 2, .cap_ms = 10, .budget_ms = 5000 };
-	volatile sig_atomic_t stop = 0;
-	struct script s = { busy_then_ok, 3, 0, NULL, 0 };
-	unsigned int attempts = 0;
-	uint64_t t0;
-
-	CHECK_INT(tdx_retry_run(&p, scripted, &s, NULL, &attempts), TDX_OUTCOME_OK);
-	CHECK_INT(attempts, 3);
-	s = (struct script){ busy_then_lost, 2, 0, NULL, 0 };
-	CHECK_INT(tdx_retry_run(&p, scripted, &s, &stop, &attempts), TDX_OUTCOME_LOST);
-	CHECK_INT(attempts, 2);
-	/* Not retryable: exactly one attempt. */
-	s = (struct script){ rejected, 1, 0, NULL, 0 };
-	CHECK_INT(tdx_retry_run(&p, scripted, &s, &stop, &attempts), TDX_OUTCOME_REJECTED);
-	CHECK_INT(attempts, 1);
-	/* The budget ends the loop: at least 100 ms, and not much later. */
-	p.budget_ms = 100;
-	s = (struct script){ busy, 1, 0, NULL, 0 };
-	t0 = mono_ms();
-	CHECK_INT(tdx_retry_run(&p, scripted, &s, &stop, &attempts), TDX_OUTCOME_RETRY);
-	CHECK(mono_ms() - t0 >= 100 && mono_ms() - t0 < 1000);
-	CHECK(attempts >= 3 && attempts <= 52);
-	/* A stop request ends it at once. */
-	p.budget_ms = 60000;
-	s = (struct script){ busy, 1, 0, &stop, 3 };
-	t0 = mono_ms();
-	CHECK_INT(tdx_retry_run(&p, scripted, &s, &stop, &attempts), TDX_OUTCOME_RETRY);
-	CHECK_INT(attempts, 3);
-	CHECK(mono_ms() - t0 < 1000);
-}
-
 int main(void)
 {
 	test_delay();
 	test_delay_spread();
 	test_next();
 	test_duration();
-	test_run();
 	return test_finish();
 }

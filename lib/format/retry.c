@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The retry policy for outcomes that may clear by themselves (device busy, lock held, TD builds
- * in progress): exponential backoff with jitter, within a time budget. The policy is pure and
- * takes its randomness from the caller; only tdx_retry_run() sleeps.
+ * in progress): exponential backoff with jitter, within a time budget, and the durations that
+ * set it. Pure: the randomness and the clock come from the caller, whose loop sleeps (the CLI's
+ * retry loop, cli/update.c).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
 
 #include "private.h"
 #include "tdx-gate.h"
@@ -73,67 +72,4 @@ int tdx_duration_parse(const char *s, uint64_t *ms)
 		return 0;
 	}
 	return -EINVAL;
-}
-
-static uint64_t monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* getrandom(2) never blocks once the pool is ready; if it fails, the time is jitter enough. */
-static uint32_t retry_random(void)
-{
-	struct timespec ts;
-	uint32_t r;
-
-	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) == (ssize_t)sizeof(r))
-		return r;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint32_t)ts.tv_nsec * 2654435761u;
-}
-
-/* Sleep @ms, in slices, so that a signal which sets *@stop ends it at once. */
-static void retry_sleep(uint64_t ms, const volatile sig_atomic_t *stop)
-{
-	uint64_t end = monotonic_ms() + ms;
-
-	while (!(stop && *stop)) {
-		uint64_t now = monotonic_ms(), left;
-		struct timespec ts;
-
-		if (now >= end)
-			return;
-		left = end - now;
-		ts.tv_sec = (time_t)(left / 1000);
-		ts.tv_nsec = (long)(left % 1000) * 1000000;
-		if (nanosleep(&ts, NULL) < 0 && errno != EINTR)
-			return;
-	}
-}
-
-enum tdx_outcome tdx_retry_run(const struct tdx_retry_policy *policy, tdx_retry_fn fn,
-			       void *data, const volatile sig_atomic_t *stop,
-			       unsigned int *attempts)
-{
-	uint64_t start = monotonic_ms(), delay;
-	enum tdx_outcome outcome;
-	unsigned int n = 0;
-
-	for (;;) {
-		outcome = fn(data, n++);
-		if (stop && *stop)
-			break;
-		if (!tdx_retry_next(policy, outcome, n, monotonic_ms() - start, retry_random(),
-				    &delay))
-			break;
-		retry_sleep(delay, stop);
-		if (stop && *stop)
-			break;
-	}
-	if (attempts)
-		*attempts = n;
-	return outcome;
 }
