@@ -90,9 +90,11 @@ struct fact {
 };
 
 /* The whole file into @f. */
-static void metrics_print(FILE *f, const struct tdx_host_status *st, const struct status_extra *x,
-			  const struct tdx_report *report, enum tdx_outcome outcome)
+static void metrics_print(FILE *f, const struct status_extra *x, const struct tdx_report *report,
+			  enum tdx_outcome outcome)
 {
+	const struct tdx_readiness_facts *rf = &x->rf;
+	const struct tdx_host_status *st = &rf->host;
 	const struct tdx_history_last *lu = &x->last_update;
 	bool host = st->host_rc == 0;
 	bool module_known = host && (st->version_rc == 0 || st->version_rc == -ENXIO);
@@ -104,7 +106,7 @@ static void metrics_print(FILE *f, const struct tdx_host_status *st, const struc
 		{ "seamldr", host && st->seamldr_rc == 0 },
 		{ "updates_remaining", host && st->remaining_rc == 0 },
 		{ "cpus", st->cpus_rc == 0 },
-		{ "td_builds", x->gate_rc == 0 },
+		{ "td_builds", rf->gate_rc == 0 },
 		{ "history", history_known },
 		{ "last_update", last_known },
 	};
@@ -144,11 +146,11 @@ static void metrics_print(FILE *f, const struct tdx_host_status *st, const struc
 		prom_gauge(f, "tdx_cpus_online", "CPUs online (an update needs every present CPU "
 			   "online).", tdx_cpuset_count(&st->online));
 	}
-	if (x->gate_rc == 0) {
+	if (rf->gate_rc == 0) {
 		prom_gauge(f, "tdx_td_builds_in_progress", "TD builds recorded with the TD-build gate "
-			   "and still live.", (long long)x->builds_live);
+			   "and still live.", (long long)rf->builds_live);
 		prom_gauge(f, "tdx_td_build_gate_closed", "1: an update holds the TD-build gate "
-			   "closed.", x->gate_closed);
+			   "closed.", rf->gate_closed);
 	}
 	prom_family(f, "tdx_update_ready", "1: an update could start now; 0: reason names the "
 		    "first check in the way (tdxctl-update(8)).");
@@ -176,8 +178,7 @@ static void metrics_print(FILE *f, const struct tdx_host_status *st, const struc
 	}
 }
 
-enum tdx_outcome status_write_prometheus(struct tdx_ctx *ctx, const struct tdx_host_status *st,
-					 const struct status_extra *x,
+enum tdx_outcome status_write_prometheus(struct tdx_ctx *ctx, const struct status_extra *x,
 					 const struct tdx_report *report, enum tdx_outcome outcome,
 					 const char *output)
 {
@@ -190,7 +191,7 @@ enum tdx_outcome status_write_prometheus(struct tdx_ctx *ctx, const struct tdx_h
 		cli_err("cannot build the metrics: %s", strerror(errno));
 		return TDX_OUTCOME_FAILED;
 	}
-	metrics_print(f, st, x, report, outcome);
+	metrics_print(f, x, report, outcome);
 	if (fclose(f) != 0) {
 		cli_err("cannot build the metrics: %s", strerror(errno));
 		free(buf);

@@ -103,32 +103,15 @@ static void status_last_records(struct json_object *recs, struct status_extra *x
 	}
 }
 
-/* The TD builds recorded with the gate, read only (status never closes it). */
-static void status_read_gate(struct tdx_ctx *ctx, struct status_extra *x)
+/* The live builds' names, one JSON string each. */
+static struct json_object *status_build_names(const struct tdx_readiness_facts *rf)
 {
-	struct tdx_gate_entry *list = NULL;
-	struct tdx_gate *gate = NULL;
-	size_t n = 0;
+	struct json_object *names = json_object_new_array();
 
-	x->gate_rc = tdx_gate_new(ctx, NULL, &gate);
-	if (!x->gate_rc)
-		x->gate_rc = tdx_gate_list(gate, &list, &n);
-	if (!x->gate_rc)
-		x->gate_rc = tdx_gate_query(gate, &x->gate_closed, &x->gate_closer);
-	x->live_names = json_object_new_array();
-	for (size_t i = 0, len = 0; !x->gate_rc && i < n; i++) {
-		if (list[i].state != TDX_GATE_LIVE) {
-			x->builds_ignored++;
-			continue;
-		}
-		x->builds_live++;
-		json_object_array_add(x->live_names, json_object_new_string(list[i].name));
-		if (len < sizeof(x->live_text))
-			len += (size_t)snprintf(x->live_text + len, sizeof(x->live_text) - len,
-						"%s%s", len ? ", " : "", list[i].name);
-	}
-	free(list);
-	tdx_gate_free(gate);
+	for (size_t i = 0; i < rf->n_builds; i++)
+		if (rf->builds[i].state == TDX_GATE_LIVE)
+			json_object_array_add(names, json_object_new_string(rf->builds[i].name));
+	return names;
 }
 
 static struct json_object *json_version_or_null(int rc, const struct tdx_version *v)
@@ -138,19 +121,20 @@ static struct json_object *json_version_or_null(int rc, const struct tdx_version
 	return rc ? NULL : json_object_new_string(tdx_version_format(v, buf, sizeof(buf)));
 }
 
-static struct json_object *status_to_json(const struct tdx_host_status *st,
-					  const struct status_extra *x,
+static struct json_object *status_to_json(const struct status_extra *x,
 					  const struct tdx_report *report, enum tdx_outcome outcome)
 {
+	const struct tdx_readiness_facts *rf = &x->rf;
+	const struct tdx_host_status *st = &rf->host;
 	struct json_object *o = json_object_new_object(), *cpus, *upl, *lock;
 	char buf[512];
 
 	json_object_object_add(o, "ready", json_object_new_boolean(outcome == TDX_OUTCOME_OK));
 	json_object_object_add(o, "outcome", json_object_new_string(tdx_outcome_name(outcome)));
 	json_object_object_add(o, "exit_code", json_object_new_int(exit_from_outcome(outcome)));
-	json_object_object_add(o, "kernel_module", json_object_new_string(x->kmodule));
+	json_object_object_add(o, "kernel_module", json_object_new_string(rf->kmodule));
 	json_object_object_add(o, "kernel_module_state",
-			       json_object_new_string(tdx_kmodule_state_name(x->kstate)));
+			       json_object_new_string(tdx_kmodule_state_name(rf->kmodule_state)));
 	json_object_object_add(o, "tdx_host", json_object_new_boolean(st->host_rc == 0));
 	json_object_object_add(o, "layout", st->host_rc ? NULL :
 			       json_object_new_string(tdx_host_layout_name(st->layout)));
@@ -189,23 +173,22 @@ static struct json_object *status_to_json(const struct tdx_host_status *st,
 
 	lock = json_object_new_object();
 	/* null when it cannot be told: the lock file is root's alone (0600) since issue 16. */
-	json_object_object_add(lock, "held", x->lock_rc < 0 ? NULL :
-			       json_object_new_boolean(x->lock_held));
-	json_object_object_add(lock, "pid", x->lock_held && x->owner.pid ?
-			       json_object_new_int(x->owner.pid) : NULL);
-	json_object_object_add(lock, "owner_alive", x->lock_held ?
-			       json_object_new_boolean(x->owner.alive) : NULL);
+	json_object_object_add(lock, "held", rf->lock_rc < 0 ? NULL :
+			       json_object_new_boolean(rf->lock_held));
+	json_object_object_add(lock, "pid", rf->lock_held && rf->lock_owner.pid ?
+			       json_object_new_int(rf->lock_owner.pid) : NULL);
+	json_object_object_add(lock, "owner_alive", rf->lock_held ?
+			       json_object_new_boolean(rf->lock_owner.alive) : NULL);
 	json_object_object_add(o, "lock", lock);
-	json_object_object_add(o, "td_builds", x->gate_rc ? NULL :
-			       json_object_new_int64((int64_t)x->builds_live));
-	json_object_object_add(o, "td_builds_ignored", x->gate_rc ? NULL :
-			       json_object_new_int64((int64_t)x->builds_ignored));
-	json_object_object_add(o, "td_build_names", x->gate_rc ? NULL :
-			       json_object_get(x->live_names));
-	json_object_object_add(o, "td_build_gate_closed", x->gate_rc ? NULL :
-			       json_object_new_boolean(x->gate_closed));
-	json_object_object_add(o, "td_build_gate_closer", x->gate_closed && x->gate_closer ?
-			       json_object_new_int(x->gate_closer) : NULL);
+	json_object_object_add(o, "td_builds", rf->gate_rc ? NULL :
+			       json_object_new_int64((int64_t)rf->builds_live));
+	json_object_object_add(o, "td_builds_ignored", rf->gate_rc ? NULL :
+			       json_object_new_int64((int64_t)rf->builds_ignored));
+	json_object_object_add(o, "td_build_names", rf->gate_rc ? NULL : status_build_names(rf));
+	json_object_object_add(o, "td_build_gate_closed", rf->gate_rc ? NULL :
+			       json_object_new_boolean(rf->gate_closed));
+	json_object_object_add(o, "td_build_gate_closer", rf->gate_closed && rf->gate_closer ?
+			       json_object_new_int(rf->gate_closer) : NULL);
 	json_object_object_add(o, "last_attempt", json_object_get(x->last));
 	json_object_object_add(o, "last_update", json_object_get(x->last_upload));
 	json_object_object_add(o, "checks", report_to_json(report));
@@ -231,13 +214,16 @@ static void status_print_record(const char *label, struct json_object *o)
 	       record_str(o, "new_version"));
 }
 
-static void status_print_text(const struct tdx_host_status *st, const struct status_extra *x,
-			      const struct tdx_report *report, enum tdx_outcome outcome)
+static void status_print_text(const struct status_extra *x, const struct tdx_report *report,
+			      enum tdx_outcome outcome)
 {
+	const struct tdx_readiness_facts *rf = &x->rf;
+	const struct tdx_host_status *st = &rf->host;
 	char buf[512], v[TDX_VERSION_STRLEN];
 	size_t i;
 
-	printf("Kernel module:      %s (%s)\n", x->kmodule, tdx_kmodule_state_name(x->kstate));
+	printf("Kernel module:      %s (%s)\n", rf->kmodule,
+	       tdx_kmodule_state_name(rf->kmodule_state));
 	if (st->host_rc) {
 		printf("TDX host device:    none\n");
 	} else {
@@ -279,18 +265,18 @@ static void status_print_text(const struct tdx_host_status *st, const struct sta
 			printf(", offline: %s", tdx_cpuset_format(&st->offline, buf, sizeof(buf)));
 		putchar('\n');
 	}
-	if (!x->gate_rc) {
-		printf("TD builds:          %zu in progress%s%s%s%s\n", x->builds_live,
-		       x->builds_live ? " (" : "", x->live_text, x->builds_live ? ")" : "",
-		       x->builds_ignored ? "; stale or expired ones ignored" : "");
-		printf("TD-build gate:      %s\n", x->gate_closed ? "closed by an update" : "open");
+	if (!rf->gate_rc) {
+		printf("TD builds:          %zu in progress%s%s%s%s\n", rf->builds_live,
+		       rf->builds_live ? " (" : "", x->live_text, rf->builds_live ? ")" : "",
+		       rf->builds_ignored ? "; stale or expired ones ignored" : "");
+		printf("TD-build gate:      %s\n", rf->gate_closed ? "closed by an update" : "open");
 	}
-	if (x->lock_held)
-		printf("Update lock:        held by PID %d%s\n", (int)x->owner.pid,
-		       x->owner.alive ? "" : " (not running any more?)");
-	else if (x->lock_rc < 0)
+	if (rf->lock_held)
+		printf("Update lock:        held by PID %d%s\n", (int)rf->lock_owner.pid,
+		       rf->lock_owner.alive ? "" : " (not running any more?)");
+	else if (rf->lock_rc < 0)
 		printf("Update lock:        unknown (%s; the lock is root's)\n",
-		       strerror(-x->lock_rc));
+		       strerror(-rf->lock_rc));
 	else
 		printf("Update lock:        free\n");
 	status_print_record("Last update:   ", x->last_upload);
@@ -311,7 +297,6 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 {
 	struct status_args a = { 0 };
 	struct status_extra x = { 0 };
-	struct tdx_host_status st;
 	struct tdx_report *report;
 	struct tdx_host *host = NULL;
 	struct json_object *recs = NULL;
@@ -321,13 +306,9 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 		return EXIT_USAGE;
 	if (tdx_report_new(&report) < 0)
 		return exit_from_outcome(TDX_OUTCOME_FAILED);
-	x.kmodule = tdx_kmodule_name(ctx, a.module);
-	tdx_kmodule_get_state(ctx, x.kmodule, &x.kstate);
 	tdx_host_open(ctx, &host);
-	tdx_host_collect(ctx, host, &st);
-	tdx_caller_get_privileges(&x.root, &x.rawio);
-	x.lock_rc = tdx_lock_query(ctx, tdx_ctx_get_path(ctx, TDX_CTX_RUN_DIR), &x.lock_held,
-				   &x.owner);
+	outcome = tdx_host_readiness(ctx, host, a.module, &x.rf, report);
+	tdx_readiness_builds_format(&x.rf, x.live_text, sizeof(x.live_text));
 	x.history_rc = tdx_history_read(ctx, tdx_history_path(ctx, a.history), 0, &recs,
 					&x.history_skipped);
 	if (x.history_rc == 0) {
@@ -336,52 +317,15 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 	}
 	json_object_put(recs);
 
-	status_read_gate(ctx, &x);
-	tdx_host_check_interface(ctx, &st, x.kmodule, report);
-	if (st.host_rc == 0)
-		tdx_host_check_ready(ctx, &st, report);
-	if (x.lock_held)
-		tdx_report_add(report, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
-			       "another tdxctl (PID %d) holds %s/update.lock: an update is "
-			       "running; retry when it is done", (int)x.owner.pid,
-			       tdx_ctx_get_path(ctx, TDX_CTX_RUN_DIR));
-	else
-		tdx_report_add(report, TDX_CHK_HOST_LOCK, TDX_CHECK_PASS, "free");
-	if (x.gate_rc)
-		tdx_report_add(report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_WARN,
-			       "cannot read the TD-build gate: %s", strerror(-x.gate_rc));
-	else if (x.builds_live)
-		tdx_report_add(report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
-			       "TD builds in progress: %s ('tdxctl build list'): an update now "
-			       "would wait for them (--wait-builds), then be refused; retry when "
-			       "they end", x.live_text);
-	else if (x.gate_closed)
-		tdx_report_add(report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
-			       "the TD-build gate is closed by PID %d (an update is running); "
-			       "retry when it is done", (int)x.gate_closer);
-	else
-		tdx_report_add(report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_PASS,
-			       "no TD build in progress; the TD-build gate is open");
-	if (!x.root || !x.rawio)
-		tdx_report_add(report, TDX_CHK_HOST_PERMISSION, TDX_CHECK_FAIL,
-			       "%s: an update needs root with CAP_SYS_RAWIO, and without root "
-			       "the P-SEAMLDR version and the update budget are unreadable; run "
-			       "as root",
-			       x.root ? "CAP_SYS_RAWIO missing" : "not root");
-	else
-		tdx_report_add(report, TDX_CHK_HOST_PERMISSION, TDX_CHECK_PASS,
-			       "root, CAP_SYS_RAWIO");
-	outcome = tdx_report_outcome(report);
-
 	if (a.prometheus)
-		outcome = status_write_prometheus(ctx, &st, &x, report, outcome, a.output);
+		outcome = status_write_prometheus(ctx, &x, report, outcome, a.output);
 	else if (a.g.json)
-		json_print(status_to_json(&st, &x, report, outcome));
+		json_print(status_to_json(&x, report, outcome));
 	else
-		status_print_text(&st, &x, report, outcome);
+		status_print_text(&x, report, outcome);
 	json_object_put(x.last);
 	json_object_put(x.last_upload);
-	json_object_put(x.live_names);
+	tdx_readiness_facts_release(&x.rf);
 	tdx_report_free(report);
 	tdx_host_free(host);
 	return exit_from_outcome(outcome);

@@ -4,28 +4,17 @@
 #define TDXCTL_STATUS_H
 
 #include <stdbool.h>
-#include <sys/types.h>
 
 #include <json-c/json.h>
 
 #include "tdx-host.h"
 
-/* The facts that are not checks: module, lock, last update. */
+/* The facts readiness is judged from (the library's), and the history's. */
 struct status_extra {
-	const char *kmodule;
-	enum tdx_kmodule_state kstate;
-	int lock_rc;
-	bool lock_held;
-	struct tdx_lock_owner owner;
+	struct tdx_readiness_facts rf;	/* tdx_readiness_collect() */
 	struct json_object *last;	/* the last attempt in the history, or NULL */
 	struct json_object *last_upload;	/* the last one that reached the kernel */
-	bool root, rawio;
-	int gate_rc;
-	size_t builds_live, builds_ignored;
-	bool gate_closed;
-	pid_t gate_closer;
-	struct json_object *live_names;	/* the live builds' names */
-	char live_text[256];		/* the same, "vm1, vm2" */
+	char live_text[256];		/* the live builds' names, "vm1, vm2" */
 	int history_rc;			/* tdx_history_read(): 0, -ENOENT (none yet), or why not */
 	size_t history_skipped;		/* lines that did not parse */
 	struct tdx_history_last last_update;	/* the last update that was not a dry run */
@@ -35,8 +24,7 @@ struct status_extra {
  * The state as node_exporter textfile-collector metrics, to stdout or, with @output, into that
  * file atomically. Returns an outcome: TDX_OUTCOME_OUTPUT when the file cannot be written.
  */
-enum tdx_outcome status_write_prometheus(struct tdx_ctx *ctx, const struct tdx_host_status *st,
-					 const struct status_extra *x,
+enum tdx_outcome status_write_prometheus(struct tdx_ctx *ctx, const struct status_extra *x,
 					 const struct tdx_report *report, enum tdx_outcome outcome,
 					 const char *output);
 

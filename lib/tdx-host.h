@@ -311,6 +311,62 @@ struct tdx_history_last {
 /* From tdx_history_read()'s @records (NULL allowed: nothing found). Pure: no I/O. */
 void tdx_history_last_update(struct json_object *records, struct tdx_history_last *last);
 
+/* ---- readiness: could an update start now? (readiness.c) ------------------------------------ */
+
+struct tdx_gate_entry;
+
+/*
+ * Every fact the readiness rules are judged from. tdx_readiness_collect() gathers them from the
+ * host; a test or another front end may fill them in by hand. The strings and @host.upload_path
+ * belong to the caller (collect: the context and the tdx_host object), @builds to the facts.
+ */
+struct tdx_readiness_facts {
+	struct tdx_host_status host;		/* tdx_host_collect() */
+	const char *sysfs_root;			/* for messages: where tdx_host and the CPUs are */
+	const char *kmodule;			/* the providing kernel module's name (may be NULL) */
+	enum tdx_kmodule_state kmodule_state;
+	bool root, rawio;			/* tdx_caller_get_privileges() */
+	const char *run_dir;			/* the run folder: update lock, TD-build gate */
+	int lock_rc;				/* tdx_lock_query(): < 0 the lock cannot be told */
+	bool lock_held;
+	bool lock_mine;				/* held by this very process */
+	struct tdx_lock_owner lock_owner;
+	int gate_rc;				/* reading the gate and its builds: < 0 unknown */
+	bool gate_closed;
+	bool gate_mine;				/* closed by this very process */
+	pid_t gate_closer;			/* 0 when unknown */
+	struct tdx_gate_entry *builds;		/* every recorded build, judged; free() */
+	size_t n_builds;
+	size_t builds_live, builds_ignored;	/* live ones; stale or expired ones */
+};
+
+/*
+ * Gather the facts: the host's (@host may be NULL: no tdx_host), @kmodule's state (NULL: the
+ * context's), the caller's privileges, the update lock and the TD-build gate, read only (the
+ * gate is never closed here). Nothing fails: each read keeps its own _rc.
+ */
+void tdx_readiness_collect(struct tdx_ctx *ctx, struct tdx_host *host, const char *kmodule,
+			   struct tdx_readiness_facts *facts);
+/* Free what the facts own (the builds list); the facts stay readable but for @builds. */
+void tdx_readiness_facts_release(struct tdx_readiness_facts *facts);
+/*
+ * Judge whether an update could start now, from @facts only (no I/O). One result per rule is
+ * appended to @report (may be NULL), in this order, which is the order of precedence:
+ * host.interface, host.module_live, host.update_supported, host.remaining_updates,
+ * host.cpus_online, host.upload_idle, host.lock, host.td_builds, host.permission. Returns the
+ * outcome of the first rule that failed (tdx_check_outcome()), TDX_OUTCOME_OK when the host is
+ * ready, TDX_OUTCOME_FAILED when a result could not be recorded (out of memory).
+ */
+enum tdx_outcome tdx_readiness_judge(const struct tdx_readiness_facts *facts,
+				     struct tdx_report *report);
+/* The live builds' names, "vm1, vm2" ("" when none; cut to fit @size); returns @buf. */
+char *tdx_readiness_builds_format(const struct tdx_readiness_facts *facts, char *buf,
+				  size_t size);
+/* tdx_readiness_collect() then tdx_readiness_judge(): the host's readiness now. */
+enum tdx_outcome tdx_host_readiness(struct tdx_ctx *ctx, struct tdx_host *host,
+				    const char *kmodule, struct tdx_readiness_facts *facts,
+				    struct tdx_report *report);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Internals of the system side (host.c, fwupload.c, lock.c, history.c). */
+/* Internals of the system side (host.c, readiness.c, fwupload.c, lock.c, history.c). */
 #ifndef TDX_HOST_PRIVATE_H
 #define TDX_HOST_PRIVATE_H
 
@@ -7,6 +7,10 @@
 
 #include "private.h"
 #include "tdx-host.h"
+
+/* Relative to the context's sysfs root: the TDX host device and the CPUs (host.c). */
+#define TDX_HOST_SYSPATH	"devices/faux/tdx_host"
+#define CPU_SYSPATH		"devices/system/cpu"
 
 /*
  * Read a small sysfs or proc file afresh into @buf (NUL-terminated). Returns the length or the

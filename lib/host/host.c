@@ -18,10 +18,8 @@
 
 #include "host-private.h"
 
-/* Relative to the context's sysfs root. */
-#define TDX_HOST_SYSPATH	"devices/faux/tdx_host"
+/* Relative to the context's sysfs root (TDX_HOST_SYSPATH, CPU_SYSPATH: host-private.h). */
 #define TDX_HOST_BUSPATH	"bus/faux/devices/tdx_host"
-#define CPU_SYSPATH		"devices/system/cpu"
 #define SEAMRET_ERRATUM		"seamret_invd_vmcs"
 
 struct tdx_host {
@@ -589,140 +587,6 @@ void tdx_host_collect(struct tdx_ctx *ctx, struct tdx_host *host, struct tdx_hos
 							      &st->upload_error);
 	else
 		st->upload_error_rc = -EBUSY;
-}
-
-/* Each message says what failed, that nothing changed, and what to do. */
-void tdx_host_check_interface(struct tdx_ctx *ctx, const struct tdx_host_status *st,
-			      const char *kmodule, struct tdx_report *report)
-{
-	enum tdx_kmodule_state ks = TDX_KMODULE_UNKNOWN;
-	char v[TDX_VERSION_STRLEN], hostpath[PATH_MAX];
-
-	sysfs_path(ctx, TDX_HOST_SYSPATH, hostpath, sizeof(hostpath));
-	if (st->host_rc < 0) {
-		if (kmodule)
-			tdx_kmodule_get_state(ctx, kmodule, &ks);
-		switch (ks) {
-		case TDX_KMODULE_NOT_LOADED:
-			tdx_report_add(report, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
-				       "no %s: kernel module %s is not loaded; nothing was "
-				       "changed; load it with 'modprobe %s' or run again with "
-				       "--load-module",
-				       hostpath, kmodule, kmodule);
-			break;
-		case TDX_KMODULE_LOADED:
-		case TDX_KMODULE_BUILTIN:
-		case TDX_KMODULE_COMING:
-			tdx_report_add(report, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
-				       "no %s although module %s is %s: TDX was not initialized "
-				       "at boot (BIOS setting, kvm_intel.tdx=1, or the kernel log "
-				       "says why); nothing was changed",
-				       hostpath, kmodule, tdx_kmodule_state_name(ks));
-			break;
-		case TDX_KMODULE_UNKNOWN:
-			tdx_report_add(report, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
-				       "no %s and no kernel module '%s': the kernel lacks the "
-				       "TDX host services (CONFIG_TDX_HOST_SERVICES, Linux 7.2 or "
-				       "later) or the module has another name (--module); nothing "
-				       "was changed", hostpath, kmodule ? kmodule : "");
-			break;
-		}
-		tdx_report_add(report, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_SKIP,
-			       "no TDX host device");
-		tdx_report_add(report, TDX_CHK_HOST_UPDATE_SUPPORTED, TDX_CHECK_SKIP,
-			       "no TDX host device");
-		return;
-	}
-	tdx_report_add(report, TDX_CHK_HOST_INTERFACE, TDX_CHECK_PASS, "%s, upload device %s",
-		       hostpath, st->upload_path ? st->upload_path : "(none)");
-	if (st->version_rc == -ENXIO)
-		tdx_report_add(report, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_FAIL,
-			       "the TDX module is LOST (reading version fails with ENXIO): every "
-			       "TD is gone and TDX stays down until a reboot; reboot this host");
-	else if (st->version_rc < 0)
-		tdx_report_add(report, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_FAIL,
-			       "cannot read %s/version: %s; nothing was changed",
-			       hostpath, strerror(-st->version_rc));
-	else
-		tdx_report_add(report, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_PASS, "running %s",
-			       tdx_version_format(&st->version, v, sizeof(v)));
-
-	switch (st->support) {
-	case TDX_UPDATE_SUPPORTED:
-		tdx_report_add(report, TDX_CHK_HOST_UPDATE_SUPPORTED, TDX_CHECK_PASS,
-			       "upload device %s (layout %s)", st->upload_path,
-			       tdx_host_layout_name(st->layout));
-		break;
-	case TDX_UPDATE_ERRATUM:
-		tdx_report_add(report, TDX_CHK_HOST_UPDATE_SUPPORTED, TDX_CHECK_FAIL,
-			       "runtime update unsupported: this CPU has the seamret_invd_vmcs "
-			       "erratum (/proc/cpuinfo bugs), so the kernel offers no upload "
-			       "device; nothing was changed; install the module at boot instead");
-		break;
-	case TDX_UPDATE_NO_FEATURE:
-	case TDX_UPDATE_NO_DEVICE:
-		tdx_report_add(report, TDX_CHK_HOST_UPDATE_SUPPORTED, TDX_CHECK_FAIL,
-			       "runtime update unsupported: no upload device under %s and no CPU "
-			       "erratum, so the running module lacks TD-preserving update "
-			       "(TDX_FEATURES0 bit 1) or the kernel predates runtime update; "
-			       "nothing was changed; install the module at boot instead",
-			       hostpath);
-		break;
-	}
-}
-
-void tdx_host_check_ready(struct tdx_ctx *ctx, const struct tdx_host_status *st,
-			  struct tdx_report *report)
-{
-	char list[256], cpus[PATH_MAX];
-
-	sysfs_path(ctx, CPU_SYSPATH, cpus, sizeof(cpus));
-	if (st->remaining_rc == -EACCES || st->remaining_rc == -EPERM)
-		tdx_report_add(report, TDX_CHK_HOST_REMAINING_UPDATES, TDX_CHECK_SKIP,
-			       "num_remaining_updates is readable by root only");
-	else if (st->remaining_rc < 0)
-		tdx_report_add(report, TDX_CHK_HOST_REMAINING_UPDATES, TDX_CHECK_SKIP,
-			       "num_remaining_updates unavailable: %s",
-			       strerror(-st->remaining_rc));
-	else if (st->remaining == 0)
-		tdx_report_add(report, TDX_CHK_HOST_REMAINING_UPDATES, TDX_CHECK_FAIL,
-			       "the P-SEAMLDR accepts no more updates until reboot "
-			       "(num_remaining_updates is 0; an update now would fail after the "
-			       "running module shut down, losing it); nothing was changed; reboot "
-			       "to reset the budget");
-	else
-		tdx_report_add(report, TDX_CHK_HOST_REMAINING_UPDATES, TDX_CHECK_PASS,
-			       "%u more update(s) accepted", st->remaining);
-
-	if (st->cpus_rc < 0)
-		tdx_report_add(report, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_FAIL,
-			       "cannot read %s/{present,online}: %s; nothing was changed",
-			       cpus, strerror(-st->cpus_rc));
-	else if (tdx_cpuset_count(&st->offline))
-		tdx_report_add(report, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_FAIL,
-			       "CPU(s) %s present but offline: the P-SEAMLDR needs every CPU, "
-			       "and an update now would fail after shutdown, losing the module; "
-			       "nothing was changed; bring them online (echo 1 > %s/cpuN/online) "
-			       "and retry",
-			       tdx_cpuset_format(&st->offline, list, sizeof(list)), cpus);
-	else
-		tdx_report_add(report, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_PASS,
-			       "all %u present CPUs online", tdx_cpuset_count(&st->present));
-
-	if (!st->upload_path)
-		tdx_report_add(report, TDX_CHK_HOST_UPLOAD_IDLE, TDX_CHECK_SKIP,
-			       "no upload device");
-	else if (st->upload_status_rc < 0)
-		tdx_report_add(report, TDX_CHK_HOST_UPLOAD_IDLE, TDX_CHECK_FAIL,
-			       "cannot read %s/status: %s; nothing was changed", st->upload_path,
-			       strerror(-st->upload_status_rc));
-	else if (st->upload_status != TDX_FW_IDLE)
-		tdx_report_add(report, TDX_CHK_HOST_UPLOAD_IDLE, TDX_CHECK_FAIL,
-			       "the upload device is busy (status %s): another update is running; "
-			       "nothing was changed; retry when 'tdxctl status' shows it idle",
-			       tdx_fw_status_name(st->upload_status));
-	else
-		tdx_report_add(report, TDX_CHK_HOST_UPLOAD_IDLE, TDX_CHECK_PASS, "idle");
 }
 
 void tdx_host_status_facts(const struct tdx_host_status *st, struct tdx_host_facts *facts)

@@ -5,11 +5,12 @@
 # busy upload device, no TDX host, and the pre-flight refusals with nothing written to the
 # device. Seconds, no QEMU. The upload itself and the module-lost case (ENXIO from a sysfs
 # read) need a kernel: tests/vm-tdxctl, and the judgement's unit test (tests/unit/test-judge.c).
-# Usage: test-host.sh TDXCTL MKFIXTURE FIXTURE_DIR
+# Usage: test-host.sh TDXCTL MKFIXTURE FIXTURE_DIR GATE_HELPER
 set -u
 tdxctl=$1
 mkfixture=$2
 fx=$3
+gate_helper=$4
 . "$(dirname "$0")/../cli/lib.sh"
 
 tmp=$(mktemp -d)
@@ -166,6 +167,84 @@ host st-busy
 run $tdxctl status --json
 expect_rc 75 "upload device busy: try later"
 expect_json '.upload_device.status' '"transferring"' "busy status shown"
+
+# --- status: the readiness rules, one at a time (the library's tdx_readiness_judge) -------------
+# check_status CHECK: that check's status in the last --json output.
+check_status() { printf '[.checks[] | select(.check == "%s") | .status]' "$1"; }
+# ready_rule TREE RC OUTCOME CHECK WHAT: not ready, CHECK the first failure, the rest as they are.
+ready_rule() {
+	host "$1"
+	run $tdxctl status --prometheus
+	expect_grep "tdx_update_ready{reason=\"$4\"} 0" "$out" "$5: metrics reason"
+	run $tdxctl status --json
+	expect_rc "$2" "$5: exit code"
+	expect_json '.ready' false "$5: not ready"
+	expect_json '.outcome' "\"$3\"" "$5: outcome"
+	expect_json "$failed_checks | .[0]" "\"$4\"" "$5: first failure $4"
+}
+host st-mainline
+run $tdxctl status --json
+expect_json "$failed_checks" '[]' "ready: no rule fails"
+expect_json '[.checks[].check]' '["host.interface","host.module_live","host.update_supported","host.remaining_updates","host.cpus_online","host.upload_idle","host.lock","host.td_builds","host.permission"]' \
+	"ready: every readiness rule, in order"
+expect_json "$(check_status host.lock)" '["pass"]' "ready: lock free"
+run $tdxctl status --prometheus
+expect_grep 'tdx_update_ready{reason="none"} 1' "$out" "ready: metrics"
+
+ready_rule st-offline 69 unavailable host.cpus_online "readiness: offline CPU"
+expect_json "$failed_checks" '["host.cpus_online"]' "readiness: offline CPU fails only that"
+ready_rule st-budget 69 unavailable host.remaining_updates "readiness: budget exhausted"
+expect_json "$failed_checks" '["host.remaining_updates"]' "readiness: budget fails only that"
+ready_rule st-busy 75 retry-later host.upload_idle "readiness: upload device busy"
+ready_rule st-erratum 69 unavailable host.update_supported "readiness: erratum"
+ready_rule st-absent 69 unavailable host.interface "readiness: no tdx_host"
+
+# The update lock, held by another process.
+tree st-locked mainline
+exec 8>"$tmp/st-locked/run/update.lock"
+flock -n 8
+ready_rule st-locked 75 retry-later host.lock "readiness: lock held"
+expect_json '.lock.held' true "readiness: lock held shown"
+expect_json "$failed_checks" '["host.lock"]' "readiness: lock held fails only that"
+run $tdxctl status
+expect_rc 75 "readiness: lock held, text: exit code"
+expect_grep 'Ready for update:   no (retry-later)' "$out" "readiness: lock held, text"
+expect_grep "  host.lock: another process holds $tmp/st-locked/run/update.lock (it recorded no PID): an update is running; retry when it is done" \
+	"$out" "readiness: lock held, text names the rule"
+exec 8>&-
+run $tdxctl status --json
+expect_rc 0 "readiness: lock released, ready again"
+
+# A TD build in progress, recorded as a VMM launcher records it.
+tree st-build mainline
+host st-build
+run $tdxctl build begin vm1 --pid $$ --quiet
+expect_rc 0 "readiness: build vm1 recorded"
+ready_rule st-build 75 retry-later host.td_builds "readiness: TD build in progress"
+expect_json '.td_build_names' '["vm1"]' "readiness: the live build named"
+expect_json '[.checks[] | select(.check == "host.td_builds") | .message | contains("vm1")]' \
+	'[true]' "readiness: the rule names the build"
+run $tdxctl build end vm1 --quiet
+run $tdxctl status --json
+expect_rc 0 "readiness: build ended, ready again"
+
+# The TD-build gate, held closed by an updater (the library call tdxctl update makes).
+tree st-gate mainline
+host st-gate
+"$gate_helper" "$tmp/st-gate/run" 0 "$tmp/st-gate/release" >"$tmp/st-gate/helper.out" 2>&1 &
+helper=$!
+for _ in $(seq 600); do
+	grep -q drained "$tmp/st-gate/helper.out" 2>/dev/null && break
+	kill -0 $helper 2>/dev/null || break
+	sleep 0.1
+done
+ready_rule st-gate 75 retry-later host.td_builds "readiness: gate closed"
+expect_json '.td_build_gate_closed' true "readiness: gate closed shown"
+expect_json '.td_build_gate_closer' "$helper" "readiness: gate closer's PID"
+touch "$tmp/st-gate/release"
+wait $helper
+run $tdxctl status --json
+expect_rc 0 "readiness: gate reopened, ready again"
 
 # --- update --dry-run: every check, nothing written ----------------------------------------------
 tree dry mainline

@@ -93,6 +93,8 @@ fi
 install -m 0600 /dev/null "$run/update.lock"
 run as_nobody env TDXCTL_RUNDIR="$run" "$tdxctl" status --json
 expect_json '.lock.held' null "1: nobody's status cannot tell the update lock (not 'free')"
+expect_json '[.checks[] | select(.check == "host.lock") | .status]' '["warn"]' \
+	"1: nobody's status: host.lock is a warning (unknown), not a pass"
 # The reproducer: nobody's flock on gate.closed no longer makes build begin exit 75.
 as_nobody sh -c "exec 9<'$run/gate.closed' && flock -x 9 && sleep 600" 2>/dev/null &
 pids="$pids $!"

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Could an update start now? The readiness rules, judged once for every front end (status,
+ * metrics, the update's pre-flight): a pure judgement of facts (tdx_readiness_judge), and the
+ * host function that gathers them (tdx_readiness_collect). The judgement's messages say what
+ * was found and what to do, but not which command-line option would help: a front end adds
+ * that, keyed on the check id. (host.interface still names --load-module and --module, as it
+ * did in host.c; those go with the rest of the library's option advice.)
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host-private.h"
+#include "tdx-gate.h"
+
+/* The rows recorded so far and the outcome of the first failure among them. */
+struct judging {
+	struct tdx_report *report;
+	enum tdx_outcome outcome;
+	bool failed_first;	/* outcome is set */
+	bool oom;
+};
+
+static void row(struct judging *j, enum tdx_check_id id, enum tdx_check_status status,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * One rule's result. The outcome is taken from the status as the report grades it, never read
+ * back from the report: a result that cannot be recorded must not make the host look ready.
+ */
+static void row(struct judging *j, enum tdx_check_id id, enum tdx_check_status status,
+		const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	if (tdx_report_addv(j->report, id, status, fmt, args) < 0)
+		j->oom = true;
+	va_end(args);
+	if (!j->failed_first && tdx_report_grade(j->report, id, status) == TDX_CHECK_FAIL) {
+		j->outcome = tdx_check_outcome(id);
+		j->failed_first = true;
+	}
+}
+
+/* host.interface, host.module_live, host.update_supported: can compatibility run at all? */
+static void judge_interface(struct judging *j, const struct tdx_host_status *st,
+			    const char *sysfs, const char *kmodule, enum tdx_kmodule_state ks)
+{
+	char v[TDX_VERSION_STRLEN];
+
+	if (st->host_rc < 0) {
+		switch (ks) {
+		case TDX_KMODULE_NOT_LOADED:
+			row(j, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
+			    "no %s/" TDX_HOST_SYSPATH ": kernel module %s is not loaded; nothing was "
+			    "changed; load it with 'modprobe %s' or run again with --load-module",
+			    sysfs, kmodule, kmodule);
+			break;
+		case TDX_KMODULE_LOADED:
+		case TDX_KMODULE_BUILTIN:
+		case TDX_KMODULE_COMING:
+			row(j, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
+			    "no %s/" TDX_HOST_SYSPATH " although module %s is %s: TDX was not "
+			    "initialized at boot (BIOS setting, kvm_intel.tdx=1, or the kernel log "
+			    "says why); nothing was changed", sysfs, kmodule,
+			    tdx_kmodule_state_name(ks));
+			break;
+		case TDX_KMODULE_UNKNOWN:
+			row(j, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
+			    "no %s/" TDX_HOST_SYSPATH " and no kernel module '%s': the kernel lacks "
+			    "the TDX host services (CONFIG_TDX_HOST_SERVICES, Linux 7.2 or later) or "
+			    "the module has another name (--module); nothing was changed", sysfs,
+			    kmodule ? kmodule : "");
+			break;
+		}
+		row(j, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_SKIP, "no TDX host device");
+		row(j, TDX_CHK_HOST_UPDATE_SUPPORTED, TDX_CHECK_SKIP, "no TDX host device");
+		return;
+	}
+	row(j, TDX_CHK_HOST_INTERFACE, TDX_CHECK_PASS, "%s/" TDX_HOST_SYSPATH ", upload device %s",
+	    sysfs, st->upload_path ? st->upload_path : "(none)");
+	if (st->version_rc == -ENXIO)
+		row(j, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_FAIL,
+		    "the TDX module is LOST (reading version fails with ENXIO): every TD is gone "
+		    "and TDX stays down until a reboot; reboot this host");
+	else if (st->version_rc < 0)
+		row(j, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_FAIL,
+		    "cannot read %s/" TDX_HOST_SYSPATH "/version: %s; nothing was changed", sysfs,
+		    strerror(-st->version_rc));
+	else
+		row(j, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_PASS, "running %s",
+		    tdx_version_format(&st->version, v, sizeof(v)));
+
+	switch (st->support) {
+	case TDX_UPDATE_SUPPORTED:
+		row(j, TDX_CHK_HOST_UPDATE_SUPPORTED, TDX_CHECK_PASS, "upload device %s (layout %s)",
+		    st->upload_path, tdx_host_layout_name(st->layout));
+		break;
+	case TDX_UPDATE_ERRATUM:
+		row(j, TDX_CHK_HOST_UPDATE_SUPPORTED, TDX_CHECK_FAIL,
+		    "runtime update unsupported: this CPU has the seamret_invd_vmcs erratum "
+		    "(/proc/cpuinfo bugs), so the kernel offers no upload device; nothing was "
+		    "changed; install the module at boot instead");
+		break;
+	case TDX_UPDATE_NO_FEATURE:
+	case TDX_UPDATE_NO_DEVICE:
+		row(j, TDX_CHK_HOST_UPDATE_SUPPORTED, TDX_CHECK_FAIL,
+		    "runtime update unsupported: no upload device under %s/" TDX_HOST_SYSPATH " and "
+		    "no CPU erratum, so the running module lacks TD-preserving update "
+		    "(TDX_FEATURES0 bit 1) or the kernel predates runtime update; nothing was "
+		    "changed; install the module at boot instead", sysfs);
+		break;
+	}
+}
+
+/* host.remaining_updates, host.cpus_online, host.upload_idle: what can change while it runs. */
+static void judge_host_state(struct judging *j, const struct tdx_host_status *st,
+			     const char *sysfs)
+{
+	char list[256];
+
+	if (st->remaining_rc == -EACCES || st->remaining_rc == -EPERM)
+		row(j, TDX_CHK_HOST_REMAINING_UPDATES, TDX_CHECK_SKIP,
+		    "num_remaining_updates is readable by root only");
+	else if (st->remaining_rc < 0)
+		row(j, TDX_CHK_HOST_REMAINING_UPDATES, TDX_CHECK_SKIP,
+		    "num_remaining_updates unavailable: %s", strerror(-st->remaining_rc));
+	else if (st->remaining == 0)
+		row(j, TDX_CHK_HOST_REMAINING_UPDATES, TDX_CHECK_FAIL,
+		    "the P-SEAMLDR accepts no more updates until reboot (num_remaining_updates is "
+		    "0; an update now would fail after the running module shut down, losing it); "
+		    "nothing was changed; reboot to reset the budget");
+	else
+		row(j, TDX_CHK_HOST_REMAINING_UPDATES, TDX_CHECK_PASS, "%u more update(s) accepted",
+		    st->remaining);
+
+	if (st->cpus_rc < 0)
+		row(j, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_FAIL,
+		    "cannot read %s/" CPU_SYSPATH "/{present,online}: %s; nothing was changed",
+		    sysfs, strerror(-st->cpus_rc));
+	else if (tdx_cpuset_count(&st->offline))
+		row(j, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_FAIL,
+		    "CPU(s) %s present but offline: the P-SEAMLDR needs every CPU, and an update "
+		    "now would fail after shutdown, losing the module; nothing was changed; bring "
+		    "them online (echo 1 > %s/" CPU_SYSPATH "/cpuN/online) and retry",
+		    tdx_cpuset_format(&st->offline, list, sizeof(list)), sysfs);
+	else
+		row(j, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_PASS, "all %u present CPUs online",
+		    tdx_cpuset_count(&st->present));
+
+	if (!st->upload_path)
+		row(j, TDX_CHK_HOST_UPLOAD_IDLE, TDX_CHECK_SKIP, "no upload device");
+	else if (st->upload_status_rc < 0)
+		row(j, TDX_CHK_HOST_UPLOAD_IDLE, TDX_CHECK_FAIL,
+		    "cannot read %s/status: %s; nothing was changed", st->upload_path,
+		    strerror(-st->upload_status_rc));
+	else if (st->upload_status != TDX_FW_IDLE)
+		row(j, TDX_CHK_HOST_UPLOAD_IDLE, TDX_CHECK_FAIL,
+		    "the upload device is busy (status %s): another update is running; nothing was "
+		    "changed; retry when 'tdxctl status' shows it idle",
+		    tdx_fw_status_name(st->upload_status));
+	else
+		row(j, TDX_CHK_HOST_UPLOAD_IDLE, TDX_CHECK_PASS, "idle");
+}
+
+/*
+ * host.lock. A lock that cannot be told is a failure for root, whose update could not take it
+ * either, and a warning for anyone else: the lock is root's alone, and host.permission already
+ * says that an update needs root.
+ */
+static void judge_lock(struct judging *j, const struct tdx_readiness_facts *f)
+{
+	if (f->lock_rc < 0 && f->root)
+		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
+		    "cannot tell whether %s/update.lock is held: %s; an update could not take it "
+		    "either; nothing was changed", f->run_dir, strerror(-f->lock_rc));
+	else if (f->lock_rc < 0)
+		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_WARN,
+		    "cannot tell whether %s/update.lock is held: %s; the lock is root's",
+		    f->run_dir, strerror(-f->lock_rc));
+	else if (f->lock_held && f->lock_mine)
+		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_PASS, "held by this process");
+	else if (f->lock_held && f->lock_owner.pid)
+		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
+		    "another tdxctl (PID %d) holds %s/update.lock: an update is running; retry "
+		    "when it is done", (int)f->lock_owner.pid, f->run_dir);
+	else if (f->lock_held)
+		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
+		    "another process holds %s/update.lock (it recorded no PID): an update is "
+		    "running; retry when it is done", f->run_dir);
+	else
+		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_PASS, "free");
+}
+
+/* host.td_builds: a build racing the update would get a wrong measurement (§4.2). */
+static void judge_builds(struct judging *j, const struct tdx_readiness_facts *f)
+{
+	char names[256];
+
+	if (f->gate_rc < 0 && f->root)
+		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
+		    "cannot read the TD-build gate in %s: %s; an update could not close it "
+		    "either; nothing was changed", f->run_dir, strerror(-f->gate_rc));
+	else if (f->gate_rc < 0)
+		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_WARN, "cannot read the TD-build gate: %s",
+		    strerror(-f->gate_rc));
+	else if (f->builds_live)
+		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
+		    "TD builds in progress: %s ('tdxctl build list'): an update now would wait for "
+		    "them, then be refused; retry when they end",
+		    tdx_readiness_builds_format(f, names, sizeof(names)));
+	else if (f->gate_closed && f->gate_mine)
+		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_PASS,
+		    "no TD build in progress; the TD-build gate is closed by this process");
+	else if (f->gate_closed)
+		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
+		    "the TD-build gate is closed by PID %d (an update is running); retry when it "
+		    "is done", (int)f->gate_closer);
+	else
+		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_PASS,
+		    "no TD build in progress; the TD-build gate is open");
+}
+
+static void judge_permission(struct judging *j, const struct tdx_readiness_facts *f)
+{
+	if (!f->root || !f->rawio)
+		row(j, TDX_CHK_HOST_PERMISSION, TDX_CHECK_FAIL,
+		    "%s: an update needs root with CAP_SYS_RAWIO, and without root the P-SEAMLDR "
+		    "version and the update budget are unreadable; run as root",
+		    f->root ? "CAP_SYS_RAWIO missing" : "not root");
+	else
+		row(j, TDX_CHK_HOST_PERMISSION, TDX_CHECK_PASS, "root, CAP_SYS_RAWIO");
+}
+
+enum tdx_outcome tdx_readiness_judge(const struct tdx_readiness_facts *f,
+				     struct tdx_report *report)
+{
+	struct judging j = { report, TDX_OUTCOME_OK, false, false };
+	const char *sysfs = f->sysfs_root ? f->sysfs_root : "/sys";
+
+	judge_interface(&j, &f->host, sysfs, f->kmodule, f->kmodule_state);
+	if (f->host.host_rc == 0)
+		judge_host_state(&j, &f->host, sysfs);
+	judge_lock(&j, f);
+	judge_builds(&j, f);
+	judge_permission(&j, f);
+	return j.oom ? TDX_OUTCOME_FAILED : j.outcome;
+}
+
+char *tdx_readiness_builds_format(const struct tdx_readiness_facts *f, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (!size)
+		return buf;
+	buf[0] = '\0';
+	for (size_t i = 0; i < f->n_builds && len < size; i++) {
+		if (f->builds[i].state != TDX_GATE_LIVE)
+			continue;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
+					f->builds[i].name);
+	}
+	return buf;
+}
+
+/* The gate, read only: its builds and whether an update holds it closed. */
+static void readiness_read_gate(struct tdx_ctx *ctx, struct tdx_readiness_facts *f)
+{
+	struct tdx_gate *gate = NULL;
+
+	f->gate_rc = tdx_gate_new(ctx, NULL, &gate);
+	if (!f->gate_rc)
+		f->gate_rc = tdx_gate_list(gate, &f->builds, &f->n_builds);
+	if (!f->gate_rc)
+		f->gate_rc = tdx_gate_query(gate, &f->gate_closed, &f->gate_closer);
+	tdx_gate_free(gate);
+	if (f->gate_rc < 0) {
+		free(f->builds);
+		f->builds = NULL;
+		f->n_builds = 0;
+		f->gate_closed = false;
+		f->gate_closer = 0;
+		return;
+	}
+	for (size_t i = 0; i < f->n_builds; i++) {
+		if (f->builds[i].state == TDX_GATE_LIVE)
+			f->builds_live++;
+		else
+			f->builds_ignored++;
+	}
+	f->gate_mine = f->gate_closed && f->gate_closer == getpid();
+}
+
+void tdx_readiness_collect(struct tdx_ctx *ctx, struct tdx_host *host, const char *kmodule,
+			   struct tdx_readiness_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	tdx_host_collect(ctx, host, &f->host);
+	f->sysfs_root = tdx_ctx_get_path(ctx, TDX_CTX_SYSFS);
+	f->kmodule = tdx_kmodule_name(ctx, kmodule);
+	tdx_kmodule_get_state(ctx, f->kmodule, &f->kmodule_state);
+	tdx_caller_get_privileges(&f->root, &f->rawio);
+	f->run_dir = tdx_ctx_get_path(ctx, TDX_CTX_RUN_DIR);
+	f->lock_rc = tdx_lock_query(ctx, f->run_dir, &f->lock_held, &f->lock_owner);
+	f->lock_mine = f->lock_held && f->lock_owner.pid == getpid() && f->lock_owner.alive;
+	readiness_read_gate(ctx, f);
+}
+
+void tdx_readiness_facts_release(struct tdx_readiness_facts *f)
+{
+	free(f->builds);
+	f->builds = NULL;
+	f->n_builds = 0;
+}
+
+enum tdx_outcome tdx_host_readiness(struct tdx_ctx *ctx, struct tdx_host *host,
+				    const char *kmodule, struct tdx_readiness_facts *f,
+				    struct tdx_report *report)
+{
+	tdx_readiness_collect(ctx, host, kmodule, f);
+	return tdx_readiness_judge(f, report);
+}
+
+/* ---- the same rules, a group at a time, for the update's pre-flight -------------------------- */
+
+void tdx_host_check_interface(struct tdx_ctx *ctx, const struct tdx_host_status *st,
+			      const char *kmodule, struct tdx_report *report)
+{
+	struct judging j = { report, TDX_OUTCOME_OK, false, false };
+	enum tdx_kmodule_state ks = TDX_KMODULE_UNKNOWN;
+
+	/* Asked of libkmod only when it explains something: tdx_host is missing. */
+	if (st->host_rc < 0 && kmodule)
+		tdx_kmodule_get_state(ctx, kmodule, &ks);
+	judge_interface(&j, st, tdx_ctx_get_path(ctx, TDX_CTX_SYSFS), kmodule, ks);
+}
+
+void tdx_host_check_ready(struct tdx_ctx *ctx, const struct tdx_host_status *st,
+			  struct tdx_report *report)
+{
+	struct judging j = { report, TDX_OUTCOME_OK, false, false };
+
+	judge_host_state(&j, st, tdx_ctx_get_path(ctx, TDX_CTX_SYSFS));
+}

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The readiness judgement, row by row: every combination of the facts that decide it (the
+ * host device, the module, runtime update support, the budget, the CPUs, the upload device,
+ * the update lock, the TD-build gate, the privileges) against the result each rule must give
+ * and the outcome of the first that fails. The expected results are written here from the
+ * rules as tdxctl-status(8) states them, independently of readiness.c, so a reordering or a
+ * changed rule fails here.
+ */
+#include <errno.h>
+
+#include "test.h"
+#include "tdx-gate.h"
+#include "tdx-host.h"
+
+enum version { V_OK, V_LOST, V_EIO };
+enum budget { B_SOME, B_NONE, B_ROOT_ONLY, B_EIO };
+enum cpus { C_ALL, C_OFFLINE, C_EIO };
+enum upload { U_IDLE, U_BUSY, U_EIO, U_NONE };
+enum lock { L_FREE, L_OTHER, L_MINE, L_UNKNOWN };
+enum gate { G_OPEN, G_BUILDS, G_CLOSED, G_MINE, G_UNKNOWN };
+enum priv { P_ROOT, P_NO_RAWIO, P_USER };
+
+/* One combination; host false: no tdx_host, and kstate says why. */
+struct row {
+	bool host;
+	enum tdx_kmodule_state kstate;
+	enum version version;
+	enum tdx_update_support support;
+	enum budget budget;
+	enum cpus cpus;
+	enum upload upload;
+	enum lock lock;
+	enum gate gate;
+	enum priv priv;
+};
+
+/* The rules in their order of precedence (tdx-host.h). */
+static const enum tdx_check_id order[] = {
+	TDX_CHK_HOST_INTERFACE, TDX_CHK_HOST_MODULE_LIVE, TDX_CHK_HOST_UPDATE_SUPPORTED,
+	TDX_CHK_HOST_REMAINING_UPDATES, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHK_HOST_UPLOAD_IDLE,
+	TDX_CHK_HOST_LOCK, TDX_CHK_HOST_TD_BUILDS, TDX_CHK_HOST_PERMISSION,
+};
+#define N_RULES (sizeof(order) / sizeof(order[0]))
+
+static struct tdx_gate_entry builds[3];
+
+static void facts_of(const struct row *r, struct tdx_readiness_facts *f)
+{
+	struct tdx_host_status *st = &f->host;
+
+	memset(f, 0, sizeof(*f));
+	f->sysfs_root = "/sys";
+	f->run_dir = "/run/tdxctl";
+	f->kmodule = "tdx_host";
+	f->kmodule_state = r->kstate;
+	st->host_rc = r->host ? 0 : -ENODEV;
+	st->version_rc = st->seamldr_rc = st->remaining_rc = -ENODEV;
+	st->upload_status_rc = st->upload_error_rc = -ENODEV;
+	st->support = r->host ? r->support : TDX_UPDATE_NO_DEVICE;
+	tdx_cpuset_parse("0-3", &st->present);
+	tdx_cpuset_parse(r->cpus == C_OFFLINE ? "0-1,3" : "0-3", &st->online);
+	tdx_cpuset_andnot(&st->offline, &st->present, &st->online);
+	st->cpus_rc = r->cpus == C_EIO ? -EIO : 0;
+	if (r->host) {
+		st->layout = TDX_LAYOUT_MAINLINE;
+		st->version_rc = r->version == V_LOST ? -ENXIO : r->version == V_EIO ? -EIO : 0;
+		st->version = (struct tdx_version){ 1, 5, 8 };
+		st->seamldr_rc = 0;
+		st->remaining_rc = r->budget == B_ROOT_ONLY ? -EACCES : r->budget == B_EIO ? -EIO : 0;
+		st->remaining = r->budget == B_NONE ? 0 : 3;
+		if (r->upload != U_NONE) {
+			st->upload_path = "/sys/devices/faux/tdx_host/firmware/tdx_module";
+			st->upload_status_rc = r->upload == U_EIO ? -EIO : 0;
+			st->upload_status = r->upload == U_BUSY ? TDX_FW_TRANSFERRING : TDX_FW_IDLE;
+		}
+	}
+	f->lock_rc = r->lock == L_UNKNOWN ? -EACCES : 0;
+	f->lock_held = r->lock == L_OTHER || r->lock == L_MINE;
+	f->lock_mine = r->lock == L_MINE;
+	f->lock_owner.pid = f->lock_held ? 4242 : 0;
+	f->lock_owner.alive = f->lock_held;
+	f->gate_rc = r->gate == G_UNKNOWN ? -EACCES : 0;
+	f->gate_closed = r->gate == G_CLOSED || r->gate == G_MINE;
+	f->gate_mine = r->gate == G_MINE;
+	f->gate_closer = f->gate_closed ? 4343 : 0;
+	/* Always a stale and an expired build; a live one only in G_BUILDS. */
+	snprintf(builds[0].name, sizeof(builds[0].name), "vm-stale");
+	builds[0].state = TDX_GATE_STALE;
+	snprintf(builds[1].name, sizeof(builds[1].name), "vm-expired");
+	builds[1].state = TDX_GATE_EXPIRED;
+	snprintf(builds[2].name, sizeof(builds[2].name), "vm1");
+	builds[2].state = TDX_GATE_LIVE;
+	f->builds = builds;
+	f->n_builds = r->gate == G_BUILDS ? 3 : 2;
+	f->builds_live = r->gate == G_BUILDS;
+	f->builds_ignored = 2;
+	f->root = r->priv != P_USER;
+	f->rawio = r->priv == P_ROOT;
+}
+
+/* What each rule must say, as the man page states the rules; -1: the rule is not judged. */
+static int expected_status(const struct row *r, enum tdx_check_id id)
+{
+	bool root = r->priv != P_USER;
+
+	switch (id) {
+	case TDX_CHK_HOST_INTERFACE:
+		return r->host ? TDX_CHECK_PASS : TDX_CHECK_FAIL;
+	case TDX_CHK_HOST_MODULE_LIVE:
+		return !r->host ? TDX_CHECK_SKIP : r->version == V_OK ? TDX_CHECK_PASS :
+		       TDX_CHECK_FAIL;
+	case TDX_CHK_HOST_UPDATE_SUPPORTED:
+		return !r->host ? TDX_CHECK_SKIP : r->support == TDX_UPDATE_SUPPORTED ?
+		       TDX_CHECK_PASS : TDX_CHECK_FAIL;
+	case TDX_CHK_HOST_REMAINING_UPDATES:
+		return !r->host ? -1 : r->budget == B_SOME ? TDX_CHECK_PASS :
+		       r->budget == B_NONE ? TDX_CHECK_FAIL : TDX_CHECK_SKIP;
+	case TDX_CHK_HOST_CPUS_ONLINE:
+		return !r->host ? -1 : r->cpus == C_ALL ? TDX_CHECK_PASS : TDX_CHECK_FAIL;
+	case TDX_CHK_HOST_UPLOAD_IDLE:
+		return !r->host ? -1 : r->upload == U_NONE ? TDX_CHECK_SKIP :
+		       r->upload == U_IDLE ? TDX_CHECK_PASS : TDX_CHECK_FAIL;
+	case TDX_CHK_HOST_LOCK:
+		/* Unknown: root could not take it either; for others, permission says it all. */
+		if (r->lock == L_UNKNOWN)
+			return root ? TDX_CHECK_FAIL : TDX_CHECK_WARN;
+		return r->lock == L_OTHER ? TDX_CHECK_FAIL : TDX_CHECK_PASS;
+	case TDX_CHK_HOST_TD_BUILDS:
+		if (r->gate == G_UNKNOWN)
+			return root ? TDX_CHECK_FAIL : TDX_CHECK_WARN;
+		return r->gate == G_BUILDS || r->gate == G_CLOSED ? TDX_CHECK_FAIL :
+		       TDX_CHECK_PASS;
+	case TDX_CHK_HOST_PERMISSION:
+		return r->priv == P_ROOT ? TDX_CHECK_PASS : TDX_CHECK_FAIL;
+	default:
+		return -1;
+	}
+}
+
+/* The outcome each rule's failure stands for (checks.def), written out again here. */
+static enum tdx_outcome failure_outcome(enum tdx_check_id id)
+{
+	switch (id) {
+	case TDX_CHK_HOST_UPLOAD_IDLE:
+	case TDX_CHK_HOST_LOCK:
+	case TDX_CHK_HOST_TD_BUILDS:
+		return TDX_OUTCOME_RETRY;
+	case TDX_CHK_HOST_PERMISSION:
+		return TDX_OUTCOME_PERMISSION;
+	default:
+		return TDX_OUTCOME_UNAVAILABLE;
+	}
+}
+
+static enum tdx_outcome expected_outcome(const struct row *r)
+{
+	for (size_t i = 0; i < N_RULES; i++)
+		if (expected_status(r, order[i]) == TDX_CHECK_FAIL)
+			return failure_outcome(order[i]);
+	return TDX_OUTCOME_OK;
+}
+
+/* Judge @r and compare every result and the outcome; returns false on any difference. */
+static bool check_row(const struct row *r, const char *what)
+{
+	struct tdx_readiness_facts f;
+	struct tdx_report *report;
+	enum tdx_outcome got, again;
+	size_t n = 0;
+	bool ok = true;
+
+	facts_of(r, &f);
+	if (tdx_report_new(&report) < 0)
+		return CHECK(false);
+	got = tdx_readiness_judge(&f, report);
+	again = tdx_readiness_judge(&f, NULL);
+	ok &= test_check(got == expected_outcome(r), __FILE__, __LINE__, "%s: outcome %s, want %s",
+			 what, tdx_outcome_name(got), tdx_outcome_name(expected_outcome(r)));
+	ok &= test_check(again == got, __FILE__, __LINE__, "%s: without a report %s", what,
+			 tdx_outcome_name(again));
+	for (size_t i = 0; i < N_RULES; i++) {
+		int want = expected_status(r, order[i]);
+		const char *msg;
+
+		if (want < 0)
+			continue;
+		if (n >= tdx_report_count(report) || tdx_report_id(report, n) != order[i]) {
+			ok &= test_check(false, __FILE__, __LINE__, "%s: row %zu is not %s", what, n,
+					 tdx_check_name(order[i]));
+			break;
+		}
+		ok &= test_check((int)tdx_report_status(report, n) == want, __FILE__, __LINE__,
+				 "%s: %s is %s, want %s", what, tdx_check_name(order[i]),
+				 tdx_check_status_name(tdx_report_status(report, n)),
+				 tdx_check_status_name((enum tdx_check_status)want));
+		msg = tdx_report_message(report, n);
+		ok &= test_check(msg && *msg, __FILE__, __LINE__, "%s: %s without a message", what,
+				 tdx_check_name(order[i]));
+		/* Front ends add option advice; the library names none (host.interface aside). */
+		if (order[i] != TDX_CHK_HOST_INTERFACE)
+			ok &= test_check(!strstr(msg, " --") && !strstr(msg, "(--"), __FILE__,
+					 __LINE__, "%s: %s names an option: %s", what,
+					 tdx_check_name(order[i]), msg);
+		n++;
+	}
+	ok &= test_check(n == tdx_report_count(report), __FILE__, __LINE__,
+			 "%s: %zu results, want %zu", what, tdx_report_count(report), n);
+	tdx_report_free(report);
+	return ok;
+}
+
+/*
+ * The rows a reader checks by eye: mostly one change from a ready host, with the outcome and
+ * the first failure it gives. Columns: host, kernel module, version, support, budget, CPUs,
+ * upload device, lock, gate, privileges.
+ */
+#define OK_ TDX_KMODULE_LOADED
+#define SUP TDX_UPDATE_SUPPORTED
+static const struct {
+	const char *what;
+	struct row r;
+	enum tdx_outcome want;
+	enum tdx_check_id first;	/* the first failure; ignored when ready */
+} named[] = {
+	{ "ready", { true, OK_, V_OK, SUP, B_SOME, C_ALL, U_IDLE, L_FREE, G_OPEN, P_ROOT },
+	  TDX_OUTCOME_OK, 0 },
+	{ "no tdx_host, module not loaded", { false, TDX_KMODULE_NOT_LOADED, V_OK, SUP, B_SOME,
+	  C_ALL, U_IDLE, L_FREE, G_OPEN, P_ROOT }, TDX_OUTCOME_UNAVAILABLE, TDX_CHK_HOST_INTERFACE },
+	{ "lost", { true, OK_, V_LOST, SUP, B_SOME, C_ALL, U_IDLE, L_FREE, G_OPEN, P_ROOT },
+	  TDX_OUTCOME_UNAVAILABLE, TDX_CHK_HOST_MODULE_LIVE },
+	{ "erratum", { true, OK_, V_OK, TDX_UPDATE_ERRATUM, B_SOME, C_ALL, U_NONE, L_FREE, G_OPEN,
+	  P_ROOT }, TDX_OUTCOME_UNAVAILABLE, TDX_CHK_HOST_UPDATE_SUPPORTED },
+	{ "budget exhausted", { true, OK_, V_OK, SUP, B_NONE, C_ALL, U_IDLE, L_FREE, G_OPEN,
+	  P_ROOT }, TDX_OUTCOME_UNAVAILABLE, TDX_CHK_HOST_REMAINING_UPDATES },
+	{ "budget root only", { true, OK_, V_OK, SUP, B_ROOT_ONLY, C_ALL, U_IDLE, L_FREE, G_OPEN,
+	  P_ROOT }, TDX_OUTCOME_OK, 0 },
+	{ "a CPU offline", { true, OK_, V_OK, SUP, B_SOME, C_OFFLINE, U_IDLE, L_FREE, G_OPEN,
+	  P_ROOT }, TDX_OUTCOME_UNAVAILABLE, TDX_CHK_HOST_CPUS_ONLINE },
+	{ "upload device busy", { true, OK_, V_OK, SUP, B_SOME, C_ALL, U_BUSY, L_FREE, G_OPEN,
+	  P_ROOT }, TDX_OUTCOME_RETRY, TDX_CHK_HOST_UPLOAD_IDLE },
+	{ "lock held", { true, OK_, V_OK, SUP, B_SOME, C_ALL, U_IDLE, L_OTHER, G_OPEN, P_ROOT },
+	  TDX_OUTCOME_RETRY, TDX_CHK_HOST_LOCK },
+	{ "lock held by this process", { true, OK_, V_OK, SUP, B_SOME, C_ALL, U_IDLE, L_MINE,
+	  G_OPEN, P_ROOT }, TDX_OUTCOME_OK, 0 },
+	{ "lock unknown to root", { true, OK_, V_OK, SUP, B_SOME, C_ALL, U_IDLE, L_UNKNOWN, G_OPEN,
+	  P_ROOT }, TDX_OUTCOME_RETRY, TDX_CHK_HOST_LOCK },
+	{ "TD build live", { true, OK_, V_OK, SUP, B_SOME, C_ALL, U_IDLE, L_FREE, G_BUILDS,
+	  P_ROOT }, TDX_OUTCOME_RETRY, TDX_CHK_HOST_TD_BUILDS },
+	{ "gate closed", { true, OK_, V_OK, SUP, B_SOME, C_ALL, U_IDLE, L_FREE, G_CLOSED, P_ROOT },
+	  TDX_OUTCOME_RETRY, TDX_CHK_HOST_TD_BUILDS },
+	{ "gate closed by this process", { true, OK_, V_OK, SUP, B_SOME, C_ALL, U_IDLE, L_MINE,
+	  G_MINE, P_ROOT }, TDX_OUTCOME_OK, 0 },
+	{ "not root", { true, OK_, V_OK, SUP, B_ROOT_ONLY, C_ALL, U_IDLE, L_FREE, G_OPEN, P_USER },
+	  TDX_OUTCOME_PERMISSION, TDX_CHK_HOST_PERMISSION },
+	{ "no CAP_SYS_RAWIO", { true, OK_, V_OK, SUP, B_SOME, C_ALL, U_IDLE, L_FREE, G_OPEN,
+	  P_NO_RAWIO }, TDX_OUTCOME_PERMISSION, TDX_CHK_HOST_PERMISSION },
+	{ "not root, lock and gate unknown", { true, OK_, V_OK, SUP, B_ROOT_ONLY, C_ALL, U_IDLE,
+	  L_UNKNOWN, G_UNKNOWN, P_USER }, TDX_OUTCOME_PERMISSION, TDX_CHK_HOST_PERMISSION },
+	{ "budget before busy", { true, OK_, V_OK, SUP, B_NONE, C_ALL, U_BUSY, L_FREE, G_OPEN,
+	  P_ROOT }, TDX_OUTCOME_UNAVAILABLE, TDX_CHK_HOST_REMAINING_UPDATES },
+	{ "busy before lock", { true, OK_, V_OK, SUP, B_SOME, C_ALL, U_BUSY, L_OTHER, G_OPEN,
+	  P_ROOT }, TDX_OUTCOME_RETRY, TDX_CHK_HOST_UPLOAD_IDLE },
+	{ "lock before permission", { true, OK_, V_OK, SUP, B_SOME, C_ALL, U_IDLE, L_OTHER, G_OPEN,
+	  P_USER }, TDX_OUTCOME_RETRY, TDX_CHK_HOST_LOCK },
+};
+
+static const struct row ready = {
+	true, OK_, V_OK, SUP, B_SOME, C_ALL, U_IDLE, L_FREE, G_OPEN, P_ROOT,
+};
+
+static void test_named_rows(void)
+{
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		struct tdx_readiness_facts f;
+		struct tdx_report *report;
+		size_t first;
+
+		check_row(&named[i].r, named[i].what);
+		CHECK(expected_outcome(&named[i].r) == named[i].want);
+		facts_of(&named[i].r, &f);
+		if (tdx_report_new(&report) < 0)
+			continue;
+		test_check(tdx_readiness_judge(&f, report) == named[i].want, __FILE__, __LINE__,
+			   "%s: want %s", named[i].what, tdx_outcome_name(named[i].want));
+		if (named[i].want == TDX_OUTCOME_OK)
+			CHECK(tdx_report_first_failure(report, &first) == -ENOENT);
+		else if (CHECK(tdx_report_first_failure(report, &first) == 0))
+			test_check(tdx_report_id(report, first) == named[i].first, __FILE__,
+				   __LINE__, "%s: first failure %s", named[i].what,
+				   tdx_check_name(tdx_report_id(report, first)));
+		tdx_report_free(report);
+	}
+}
+
+/* Every combination on a host with tdx_host, and every one without. */
+static void test_all_rows(void)
+{
+	static const enum tdx_update_support supports[] = {
+		TDX_UPDATE_SUPPORTED, TDX_UPDATE_ERRATUM, TDX_UPDATE_NO_FEATURE,
+	};
+	static const enum tdx_kmodule_state kstates[] = {
+		TDX_KMODULE_UNKNOWN, TDX_KMODULE_NOT_LOADED, TDX_KMODULE_LOADED,
+		TDX_KMODULE_BUILTIN, TDX_KMODULE_COMING,
+	};
+	unsigned int n = 0, bad = 0;
+	struct row r = ready;
+
+	for (int v = V_OK; v <= V_EIO; v++)
+	for (size_t s = 0; s < 3; s++)
+	for (int b = B_SOME; b <= B_EIO; b++)
+	for (int c = C_ALL; c <= C_EIO; c++)
+	for (int u = U_IDLE; u <= U_NONE; u++)
+	for (int l = L_FREE; l <= L_UNKNOWN; l++)
+	for (int g = G_OPEN; g <= G_UNKNOWN; g++)
+	for (int p = P_ROOT; p <= P_USER; p++) {
+		r = (struct row){ true, TDX_KMODULE_LOADED, (enum version)v, supports[s],
+				  (enum budget)b, (enum cpus)c, (enum upload)u, (enum lock)l,
+				  (enum gate)g, (enum priv)p };
+		bad += !check_row(&r, "combination");
+		n++;
+	}
+	for (size_t k = 0; k < 5; k++)
+	for (int l = L_FREE; l <= L_UNKNOWN; l++)
+	for (int g = G_OPEN; g <= G_UNKNOWN; g++)
+	for (int p = P_ROOT; p <= P_USER; p++) {
+		r = ready;
+		r.host = false;
+		r.kstate = kstates[k];
+		r.lock = (enum lock)l;
+		r.gate = (enum gate)g;
+		r.priv = (enum priv)p;
+		bad += !check_row(&r, "no tdx_host");
+		n++;
+	}
+	CHECK_INT(bad, 0);
+	CHECK_INT(n, 3 * 3 * 4 * 3 * 4 * 4 * 5 * 3 + 5 * 4 * 5 * 3);
+}
+
+/* The messages carry the facts: names of live builds, the PID in the way, the paths. */
+static void test_messages(void)
+{
+	struct tdx_readiness_facts f;
+	struct tdx_report *report;
+	struct row r = ready;
+	char buf[8];
+
+	r.gate = G_BUILDS;
+	facts_of(&r, &f);
+	CHECK_STR(tdx_readiness_builds_format(&f, (char[64]){ 0 }, 64), "vm1");
+	CHECK_STR(tdx_readiness_builds_format(&f, buf, 3), "vm");
+	if (tdx_report_new(&report) < 0)
+		return;
+	tdx_readiness_judge(&f, report);
+	CHECK(strstr(tdx_report_message(report, 7), "vm1") != NULL);
+	CHECK(strstr(tdx_report_message(report, 7), "vm-stale") == NULL);
+	tdx_report_free(report);
+
+	r = ready;
+	r.lock = L_OTHER;
+	facts_of(&r, &f);
+	f.run_dir = "/tmp/run-x";
+	if (tdx_report_new(&report) < 0)
+		return;
+	tdx_readiness_judge(&f, report);
+	CHECK_STR(tdx_report_message(report, 6),
+		  "another tdxctl (PID 4242) holds /tmp/run-x/update.lock: an update is running; "
+		  "retry when it is done");
+	tdx_report_free(report);
+	f.lock_owner.pid = 0;	/* a holder that wrote no record */
+	if (tdx_report_new(&report) < 0)
+		return;
+	CHECK_INT(tdx_readiness_judge(&f, report), TDX_OUTCOME_RETRY);
+	CHECK_STR(tdx_report_message(report, 6),
+		  "another process holds /tmp/run-x/update.lock (it recorded no PID): an update is "
+		  "running; retry when it is done");
+	tdx_report_free(report);
+
+	r = ready;
+	r.cpus = C_OFFLINE;
+	facts_of(&r, &f);
+	f.sysfs_root = "/fake/sys";
+	if (tdx_report_new(&report) < 0)
+		return;
+	tdx_readiness_judge(&f, report);
+	CHECK(strstr(tdx_report_message(report, 4), "CPU(s) 2 present but offline") != NULL);
+	CHECK(strstr(tdx_report_message(report, 4), "/fake/sys/devices/system/cpu/cpuN/online"));
+	tdx_report_free(report);
+}
+
+int main(void)
+{
+	test_named_rows();
+	test_all_rows();
+	test_messages();
+	return test_finish();
+}
