@@ -75,6 +75,14 @@ has() {
 	fi
 }
 
+# lacks NAME PATTERN FILE: ! grep -q
+lacks() {
+	if ! grep -q -- "$2" "$3"; then ok "$1"; else
+		fail "$1: '$2' in $3"
+		grep -- "$2" "$3" | sed 's/^/     | /' | head -n 10
+	fi
+}
+
 # json_str FILE KEY: the string value of "KEY":"..." in tdxctl's pretty JSON (first match).
 json_str() { sed -n "s/^ *\"$2\":\"\\([^\"]*\\)\".*/\\1/p" "$1" | head -n 1; }
 json_num() { sed -n "s/^ *\"$2\":\\([0-9-]*\\).*/\\1/p" "$1" | head -n 1; }
