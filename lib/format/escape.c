@@ -102,10 +102,73 @@ static size_t put_hex(char *o, const char *prefix, unsigned int v)
 	return n;
 }
 
-char *tdx_escape(const char *s, size_t len, unsigned int flags)
+/* How one walk over the bytes writes what must not pass as itself. */
+enum escape_mode {
+	ESCAPE_TEXT,	/* terminals and logs: controls by name or \xNN, invalid bytes \xNN */
+	ESCAPE_JSON,	/* a JSON text: C1, DEL, stray controls and invalid bytes as \uXXXX */
+	ESCAPE_UTF8,	/* any string: invalid bytes as U+FFFD, everything else kept */
+};
+
+/* Whether @cp, valid UTF-8, passes as itself in @mode. */
+static bool escape_keeps(enum escape_mode mode, uint32_t cp, unsigned int flags)
+{
+	switch (mode) {
+	case ESCAPE_TEXT:
+		return !is_control(cp) || (cp == '\t' && (flags & TDX_ESCAPE_KEEP_TAB)) ||
+		       (cp == '\n' && (flags & TDX_ESCAPE_KEEP_NEWLINE));
+	case ESCAPE_JSON:
+		/*
+		 * JSON's own syntax is ASCII, so invalid bytes and raw controls can only be inside
+		 * strings, where \uXXXX is their escape. json-c escapes controls below 0x20; what
+		 * is left raw is the pretty-printer's whitespace.
+		 */
+		return !is_control(cp) || cp == '\n' || cp == '\t' || cp == '\r';
+	case ESCAPE_UTF8:
+		break;
+	}
+	return true;
+}
+
+/* Writes the escape for a code point @mode does not keep; returns its length. */
+static size_t escape_put(enum escape_mode mode, char *o, uint32_t cp)
+{
+	const char *name = cp == '\n' ? "\\n" : cp == '\t' ? "\\t" :
+			   cp == '\r' ? "\\r" : cp == 0x1b ? "\\e" : NULL;
+
+	if (mode == ESCAPE_JSON)
+		return put_hex(o, "\\u", cp);
+	if (name) {
+		memcpy(o, name, 2);
+		return 2;
+	}
+	return put_hex(o, "\\x", cp);
+}
+
+/* Writes the replacement for a byte that is not valid UTF-8; returns its length. */
+static size_t escape_put_invalid(enum escape_mode mode, char *o, uint8_t byte)
+{
+	switch (mode) {
+	case ESCAPE_TEXT:
+		return put_hex(o, "\\x", byte);
+	case ESCAPE_JSON:
+		memcpy(o, "\\ufffd", 6);
+		return 6;
+	case ESCAPE_UTF8:
+		break;
+	}
+	memcpy(o, "\xef\xbf\xbd", 3);	/* U+FFFD REPLACEMENT CHARACTER */
+	return 3;
+}
+
+/*
+ * The one walk behind the three public forms: valid sequences either pass or are escaped,
+ * invalid or cut-short bytes are replaced one at a time. @per_byte is the mode's worst case.
+ */
+static char *escape_walk(const char *s, size_t len, enum escape_mode mode, unsigned int flags,
+			 size_t per_byte)
 {
 	const uint8_t *p = (const uint8_t *)s;
-	char *out = out_alloc(len, 4), *o = out;
+	char *out = out_alloc(len, per_byte), *o = out;
 
 	if (!out)
 		return NULL;
@@ -114,91 +177,35 @@ char *tdx_escape(const char *s, size_t len, unsigned int flags)
 		int r = utf8_decode(p + i, len - i, &cp);
 
 		if (r <= 0) {
-			/* Invalid or cut short: the byte alone, as \xNN. */
-			o += put_hex(o, "\\x", p[i]);
+			o += escape_put_invalid(mode, o, p[i]);
 			i++;
 			continue;
 		}
-		if (is_control(cp) && !(cp == '\t' && (flags & TDX_ESCAPE_KEEP_TAB)) &&
-		    !(cp == '\n' && (flags & TDX_ESCAPE_KEEP_NEWLINE))) {
-			const char *name = cp == '\n' ? "\\n" : cp == '\t' ? "\\t" :
-					   cp == '\r' ? "\\r" : cp == 0x1b ? "\\e" : NULL;
-
-			if (name) {
-				memcpy(o, name, 2);
-				o += 2;
-			} else {
-				o += put_hex(o, "\\x", cp);
-			}
-		} else {
+		if (escape_keeps(mode, cp, flags)) {
 			memcpy(o, p + i, (size_t)r);
 			o += r;
+		} else {
+			o += escape_put(mode, o, cp);
 		}
 		i += (size_t)r;
 	}
 	*o = '\0';
 	return out;
+}
+
+char *tdx_escape(const char *s, size_t len, unsigned int flags)
+{
+	return escape_walk(s, len, ESCAPE_TEXT, flags, 4);
 }
 
 char *tdx_json_sanitize(const char *json, size_t len)
 {
-	const uint8_t *p = (const uint8_t *)json;
-	char *out = out_alloc(len, 6), *o = out;
-
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len;) {
-		uint32_t cp = 0;
-		int r = utf8_decode(p + i, len - i, &cp);
-
-		/*
-		 * JSON's own syntax is ASCII, so invalid bytes and raw controls can only be inside
-		 * strings, where \uXXXX is their escape. json-c escapes controls below 0x20; what is
-		 * left raw is the pretty-printer's whitespace.
-		 */
-		if (r <= 0) {
-			memcpy(o, "\\ufffd", 6);
-			o += 6;
-			i++;
-			continue;
-		}
-		if ((cp >= 0x7f && cp <= 0x9f) ||
-		    (cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r')) {
-			o += put_hex(o, "\\u", cp);
-		} else {
-			memcpy(o, p + i, (size_t)r);
-			o += r;
-		}
-		i += (size_t)r;
-	}
-	*o = '\0';
-	return out;
+	return escape_walk(json, len, ESCAPE_JSON, 0, 6);
 }
 
 char *tdx_utf8_sanitize(const char *s)
 {
-	const uint8_t *p = (const uint8_t *)s;
-	size_t len = strlen(s);
-	char *out = out_alloc(len, 3), *o = out;
-
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len;) {
-		uint32_t cp = 0;
-		int r = utf8_decode(p + i, len - i, &cp);
-
-		if (r <= 0) {
-			memcpy(o, "\xef\xbf\xbd", 3);	/* U+FFFD REPLACEMENT CHARACTER */
-			o += 3;
-			i++;
-			continue;
-		}
-		memcpy(o, p + i, (size_t)r);
-		o += r;
-		i += (size_t)r;
-	}
-	*o = '\0';
-	return out;
+	return escape_walk(s, strlen(s), ESCAPE_UTF8, 0, 3);
 }
 
 struct json_object *tdx_json_string_or_null(const char *s)
