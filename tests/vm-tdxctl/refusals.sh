@@ -47,10 +47,7 @@ has "offline CPU: names it" "CPU(s) 1 present but offline" $OUT
 echo 1 >/sys/devices/system/cpu/cpu1/online
 
 sim_load
-mkdir -p /run/tdxctl
-$F/flock-hold /run/tdxctl/update.lock 30 &
-holder=$!
-sleep 1
+lock_hold 600
 refused "lock held" 75 host.lock $good
 has "lock held: names the holder" "PID $holder" $OUT
 eq "lock held: retryable" '"retryable":true,' "$(grep '"retryable"' $OUT | tr -d ' ')"

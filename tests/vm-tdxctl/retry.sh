@@ -12,6 +12,14 @@ now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 ge() { if [ "$3" -ge "$2" ]; then ok "$1: $3"; else fail "$1: $3, expected >= $2"; fi; }
 le() { if [ "$3" -le "$2" ]; then ok "$1: $3"; else fail "$1: $3, expected <= $2"; fi; }
 empty() { if [ ! -s "$2" ]; then ok "$1"; else fail "$1: not empty"; sed 's/^/     | /' "$2"; fi; }
+# The shim's TD builds end once the first attempt is in the history (so at least one attempt
+# was refused as busy, however slow the guest): no race with a timer.
+builds_end_after_first() {
+	(i=0
+	while [ $i -lt 6000 ] && [ "$(hist '"command":"update"')" = 0 ]; do
+		usleep 50000; i=$((i + 1)); done
+	echo 0 >$SIM/td_builds) &
+}
 one_line() {
 	n=$(wc -l <"$2")
 	if [ "$n" = 1 ]; then ok "$1: $(cat "$2")"; else fail "$1: $n lines"; sed 's/^/     | /' "$2"; fi
@@ -27,7 +35,7 @@ eq "one upload" 1 "$(sim uploads)"
 echo "== --retry-for: succeeds once the shim's builds drop to 0"
 sim_load error_mapping=v9 race_avoidance=1 td_builds=1
 : >/tmp/history.jsonl
-(usleep 2000000; echo 0 >$SIM/td_builds) &
+builds_end_after_first
 t0=$(now_ms)
 t "--retry-for 20s --retry-interval 1s: updated" 0 $U --retry-for 20s --retry-interval 1s --json $img
 t1=$(now_ms)
@@ -59,11 +67,17 @@ has "last attempt's verdict" '"outcome":"retry-later"' $OUT
 
 echo "== the lock held by another process: retried until it is free"
 sim_load
-$F/flock-hold /run/tdxctl/update.lock 2 &
-holder=$!
-usleep 300000
-t "lock held, then free: updated" 0 $U --retry-for 20s --retry-interval 500ms $img
-wait $holder
+# The holder lets go once the first attempt has been refused, however slow the guest.
+rm -f /tmp/release
+: >$ERR
+lock_hold --until /tmp/release
+(n=0
+while ! grep -q 'attempt 1: retry-later' $ERR 2>/dev/null && [ $n -lt 6000 ]; do
+	usleep 50000; n=$((n + 1)); done
+touch /tmp/release) &
+releaser=$!
+t "lock held, then free: updated" 0 $U --retry-for 60s --retry-interval 500ms $img
+wait $holder $releaser
 has "text: the retried attempt on stderr" 'attempt 1: retry-later: refused before anything reached the kernel: host.lock failed; attempt 2 in' $ERR
 has "text: how many attempts" 'attempt [2-9], after' $OUT
 eq "one upload" 1 "$(sim uploads)"
@@ -142,7 +156,7 @@ cp $F/tdx_module_1.5.07.img $F/tdx_module_1.5.09.img $F/tdx_module_1.5.11.img \
 L="tdxctl update --latest /tmp/rel --key-hash $KEYHASH"
 sim_load error_mapping=v9 race_avoidance=1 td_builds=1
 : >/tmp/history.jsonl
-(usleep 2000000; echo 0 >$SIM/td_builds) &
+builds_end_after_first
 t "busy, then updated to 1.5.09 (1.5.11 needs a running 1.5.09)" 0 \
 	$L --quiet --retry-for 20s --retry-interval 1s
 wait $!
