@@ -121,7 +121,9 @@ run $tdxctl build begin td3 --pid $$ --wait 400ms
 end=$(date +%s%N)
 expect_rc 75 "begin --wait gives up at its bound"
 expect_true "[ $(( (end - start) / 1000000 )) -ge 400 ]" "waited the full --wait"
-expect_true "[ $(( (end - start) / 1000000 )) -lt 5000 ]" "--wait is a bound"
+# Not a speed check: the closer holds the gate for 60 s, so ending well inside that proves the
+# bound, however loaded the machine.
+expect_true "[ $(( (end - start) / 1000000 )) -lt 30000 ]" "--wait is a bound"
 kill -9 $closer; wait $closer 2>/dev/null
 run $tdxctl build list --json
 expect_json '.gate' '"open"' "a killed closer leaves the gate open"
