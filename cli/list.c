@@ -303,49 +303,35 @@ static void list_print_text(const struct list_args *a, const char *mapping_path,
 		printf("nothing installable\n");
 }
 
-/* The mapping file the options name, or the one in DIR or above it; none is not an error. */
+/* The mapping file the options name, or the one in DIR; none is not an error. */
 static enum tdx_outcome mapping_open(struct tdx_ctx *ctx, const struct list_args *a,
 				     struct tdx_mapping **m, char **path)
 {
-	char *probe;
+	struct tdx_mapping_source src = { .path = a->mapping, .dir = a->dir };
 	int rc;
 
 	*m = NULL;
 	*path = NULL;
 	if (a->no_mapping)
 		return TDX_OUTCOME_OK;
-	if (a->mapping) {
-		*path = strdup(a->mapping);
-	} else {
-		if (asprintf(&probe, "%s/" TDX_MAPPING_FILE_NAME, a->dir) < 0)
-			return TDX_OUTCOME_FAILED;
-		rc = tdx_mapping_locate(probe, path);
-		free(probe);
-		if (rc < 0) {
-			cli_warn("no %s in %s: judging without it (rules 3 "
-				 "and 4 skipped); give --mapping", TDX_MAPPING_FILE_NAME, a->dir);
-			return TDX_OUTCOME_OK;
-		}
-	}
-	if (!*path)
-		return TDX_OUTCOME_FAILED;
-	rc = tdx_mapping_load(ctx, *path, m);
-	if (rc == 0)
+	rc = tdx_mapping_open(ctx, &src, m, path);
+	if (rc == 0) {
+		if (!*m)
+			cli_warn("no %s in %s: judging without it (rules 3 and 4 skipped); give "
+				 "--mapping", TDX_MAPPING_FILE_NAME, a->dir);
 		return TDX_OUTCOME_OK;
+	}
 	/* Like update: a mapping file that cannot be used is an input error (66), never 65. */
-	if (rc == -EINVAL) {
+	if (rc == -EINVAL)
 		cli_err("%s is not a valid Intel mapping file: nothing listed; fix or replace it, "
 			"or give --mapping FILE or --no-mapping", *path);
-		return TDX_OUTCOME_INPUT;
-	}
-	if (rc == -EPERM) {
+	else if (rc == -EPERM)
 		cli_err("%s or its folder is writable by someone other than root: not trusted to "
 			"decide what is installable; nothing was judged; fix its owner and mode, or "
 			"give --mapping with a file only root can write", *path);
-		return TDX_OUTCOME_INPUT;
-	}
-	cli_err("cannot read %s: %s", *path, strerror(-rc));
-	return rc == -ENOMEM ? TDX_OUTCOME_FAILED : TDX_OUTCOME_INPUT;
+	else
+		cli_err("cannot read %s: %s", *path ? *path : TDX_MAPPING_FILE_NAME, strerror(-rc));
+	return tdx_mapping_open_outcome(rc);
 }
 
 int cmd_list(int argc, char **argv, struct tdx_ctx *ctx)

@@ -12,34 +12,13 @@
 #include "config.h"
 #include "update.h"
 
-/* --latest's mapping file: --mapping, else mapping_file.json in DIR. */
+/* --latest's mapping file: --mapping, else mapping_file.json in DIR (none: rules 3-4 skipped). */
 static int update_latest_mapping(struct tdx_ctx *ctx, const struct update_args *a,
 				 struct update_result *r, struct tdx_mapping **mapping)
 {
-	char *probe;
-	int rc;
+	struct tdx_mapping_source src = { .path = a->mapping, .dir = a->latest };
 
-	*mapping = NULL;
-	if (a->mapping) {
-		r->mapping_path = strdup(a->mapping);
-	} else {
-		if (asprintf(&probe, "%s/" TDX_MAPPING_FILE_NAME, a->latest) < 0)
-			return -ENOMEM;
-		rc = tdx_mapping_locate(probe, &r->mapping_path);
-		free(probe);
-		if (rc < 0)
-			return 0;	/* none: rules 3 and 4 are skipped, as for an IMAGE */
-	}
-	if (!r->mapping_path)
-		return -ENOMEM;
-	rc = tdx_mapping_load(ctx, r->mapping_path, mapping);
-	if (rc < 0)
-		update_result_set(r, TDX_OUTCOME_INPUT, "cannot use the mapping file %s: %s; nothing was "
-			   "changed", r->mapping_path, rc == -EINVAL ?
-			   "not a valid Intel mapping file" : rc == -EPERM ? "it or its folder is writable by "
-			   "someone other than root, so it is not trusted (fix its owner and mode, or give "
-			   "--mapping)" : strerror(-rc));
-	return rc;
+	return update_mapping_open(ctx, r, &src, mapping, &r->mapping_path);
 }
 
 /*

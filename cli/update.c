@@ -246,6 +246,24 @@ static int update_build(const struct update_args *a, const struct tdx_image *ima
 }
 
 /*
+ * The mapping file @src names or finds (tdx_mapping_open()); one that cannot be used ends the
+ * attempt (66, or 1 without memory), with the CLI's advice. 0 with *@mapping NULL: none.
+ */
+int update_mapping_open(struct tdx_ctx *ctx, struct update_result *r,
+			const struct tdx_mapping_source *src, struct tdx_mapping **mapping,
+			char **path)
+{
+	int rc = tdx_mapping_open(ctx, src, mapping, path);
+
+	if (rc < 0)
+		update_result_set(r, tdx_mapping_open_outcome(rc), "cannot use the mapping file %s: "
+				  "%s%s; nothing was changed", *path ? *path : "",
+				  tdx_mapping_strerror(rc),
+				  rc == -EPERM ? " (fix its owner and mode, or give --mapping)" : "");
+	return rc;
+}
+
+/*
  * Compatibility (compatibility.md §2) against the mapping file named or found beside the image.
  * Returns the verdict; a mapping file that cannot be used is an input error.
  */
@@ -262,8 +280,8 @@ static enum tdx_compat_verdict update_compat(struct tdx_ctx *ctx, const struct u
 	struct tdx_mapping *mapping = NULL;
 	enum tdx_version_source src;
 	struct tdx_host_facts facts;
+	struct tdx_mapping_source msrc = { 0 };
 	char *found = NULL;
-	const char *mpath = r->mapping_path ? r->mapping_path : a->mapping;
 	int rc;
 
 	if (a->version)
@@ -283,25 +301,15 @@ static enum tdx_compat_verdict update_compat(struct tdx_ctx *ctx, const struct u
 	if (vp)
 		tdx_version_format(vp, r->image_version, sizeof(r->image_version));
 
-	if (!mpath && tdx_mapping_locate(r->image_path, &found) == 0)
-		mpath = found;
-	if (mpath) {
-		rc = tdx_mapping_load(ctx, mpath, &mapping);
-		if (rc < 0) {
-			update_result_set(r, TDX_OUTCOME_INPUT, "cannot use the mapping file %s: %s; "
-				   "nothing was changed",
-				   mpath, rc == -EINVAL ? "not a valid Intel mapping file" :
-				   rc == -EPERM ? "it or its folder is writable by someone other than root, so "
-				   "it is not trusted (fix its owner and mode, or give --mapping)"
-							: strerror(-rc));
-			free(found);
-			return TDX_COMPAT_INCOMPATIBLE;
-		}
-		if (vp)
-			release = tdx_mapping_find(mapping, vp);
-	} else {
-		copts.no_mapping = true;
+	msrc.path = r->mapping_path ? r->mapping_path : a->mapping;
+	msrc.image = r->image_path;
+	if (update_mapping_open(ctx, r, &msrc, &mapping, &found) < 0) {
+		free(found);
+		return TDX_COMPAT_INCOMPATIBLE;
 	}
+	if (mapping && vp)
+		release = tdx_mapping_find(mapping, vp);
+	copts.no_mapping = !mapping;
 	tdx_host_status_facts(st, &facts);
 	rc = tdx_compat_check(&facts, image, vp, release, &copts, r->report, &verdict);
 	if (rc < 0)

@@ -90,6 +90,9 @@ void update_result_record(struct tdx_ctx *ctx, const struct update_args *a,
 void update_result_print_quiet(const struct update_result *r);
 void update_note_retry(const struct update_args *a, const struct update_result *r,
 		       uint64_t delay_ms);
+int update_mapping_open(struct tdx_ctx *ctx, struct update_result *r,
+			const struct tdx_mapping_source *src, struct tdx_mapping **mapping,
+			char **path);
 int update_pick_latest(struct tdx_ctx *ctx, const struct update_args *a,
 		       struct tdx_host *host, struct update_result *r);
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Choosing a module that can be installed in place (compatibility.md): Intel's mapping file
- * (mapping.c), the image's version and the compatibility rules (compat.c), this CPU's
- * CPUID(1).EAX (cpuid.c), and the releases found in a folder with a label each (releases.c).
+ * (format/mapping.c parses it, host/mapping-file.c finds and opens it), the image's version
+ * and the compatibility rules (compat.c), this CPU's CPUID(1).EAX (cpuid.c), and the releases
+ * found in a folder with a label each (releases.c).
  *
  * The pure parts (mapping parse, rules, labels) do no I/O. Files are read only through
  * tdx_file_read() and folders are scanned only by tdx_releases_scan().
@@ -48,18 +49,6 @@ struct tdx_mapping;
  */
 int tdx_mapping_parse(struct tdx_ctx *ctx, const char *json, size_t len,
 		      struct tdx_mapping **mapping);
-/*
- * Read @path with tdx_file_read() and parse it; read errors are passed on (-ENOENT, ...).
- * -EPERM (logged) when the file or its folder can be written by anyone but root (or the caller):
- * it decides what is installable, so it is trusted only the way ssh trusts its files.
- */
-int tdx_mapping_load(struct tdx_ctx *ctx, const char *path, struct tdx_mapping **mapping);
-/*
- * Find mapping_file.json beside @image_path (for a folder of releases, give "DIR/x"), never in
- * a parent folder. The image's folder is canonicalised (realpath), the image itself is not
- * followed if it is a symlink. Returns a new string in *@mapping_path, or -ENOENT.
- */
-int tdx_mapping_locate(const char *image_path, char **mapping_path);
 void tdx_mapping_free(struct tdx_mapping *mapping);
 size_t tdx_mapping_count(const struct tdx_mapping *mapping);
 /* Entries in the file's order; NULL when @i is out of range. */
@@ -67,6 +56,33 @@ const struct tdx_release_info *tdx_mapping_get(const struct tdx_mapping *mapping
 /* The entry for exactly @v; NULL when the file does not list it. */
 const struct tdx_release_info *tdx_mapping_find(const struct tdx_mapping *mapping,
 						const struct tdx_version *v);
+
+/* ---- finding and opening it (host/mapping-file.c) ----------------------------------------- */
+
+/* Where the mapping file comes from: the first of these that is set. */
+struct tdx_mapping_source {
+	const char *path;	/* named by the user: it must be usable */
+	const char *dir;	/* else mapping_file.json in this folder of releases, if there */
+	const char *image;	/* else mapping_file.json beside this image, if there */
+};
+
+/*
+ * Find Intel's mapping file as @src says, check that it is trusted (tdx_file_check_trusted():
+ * it decides what is installable) and parse it. Only in the folder itself, never a parent's (a
+ * file planted in a shared parent folder would change what is installable); the folder is
+ * canonicalised, the image itself is not followed if it is a symlink.
+ *
+ * 0 with *@mapping and *@path (a new string: the file used, as named or canonical); or 0 with
+ * both NULL when none was named and none is there (the rules that need it are then skipped).
+ * Otherwise, with *@path set once a file was chosen (NULL before): -EINVAL not a mapping file,
+ * -EPERM not trusted, a read error (-ENOENT, -EACCES, ...), -ENOMEM; each logged through @ctx.
+ */
+int tdx_mapping_open(struct tdx_ctx *ctx, const struct tdx_mapping_source *src,
+		     struct tdx_mapping **mapping, char **path);
+/* Why tdx_mapping_open() failed with @rc, for a message that goes on "cannot use FILE: ". */
+const char *tdx_mapping_strerror(int rc);
+/* What that failure comes to: TDX_OUTCOME_INPUT (exit 66); TDX_OUTCOME_FAILED without memory. */
+enum tdx_outcome tdx_mapping_open_outcome(int rc);
 
 /* ---- the image's version (compat.c) ------------------------------------------------------- */
 

@@ -3,13 +3,13 @@
  * Intel's mapping_file.json: per release, the oldest running module it can update in place, the
  * P-SEAMLDR lines that can load it, and its TDX_FEATURES0. There is no published schema: unknown
  * keys are ignored, missing or ill-typed ones are errors that name the entry and the key.
+ * Pure: it parses a buffer; host/mapping-file.c finds, checks and reads the file.
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <json-c/json.h>
 
@@ -21,8 +21,6 @@
 #define KEY_MIN_RUNNING	"min_module_version_for_td_preserving"
 #define KEY_MIN_SEAMLDR	"min_seamldr_versions"
 #define KEY_FEATURES0	"tdx_feature0"
-
-/* How many folders above the image's own are searched for the mapping file. */
 
 struct tdx_mapping {
 	size_t count;
@@ -296,76 +294,6 @@ int tdx_mapping_parse(struct tdx_ctx *ctx, const char *json, size_t len,
 	dbg(ctx, "mapping file: %zu releases\n", m->count);
 	*mapping = m;
 	return 0;
-}
-
-int tdx_mapping_load(struct tdx_ctx *ctx, const char *path, struct tdx_mapping **mapping)
-{
-	uint8_t *buf;
-	size_t len;
-	int rc;
-
-	*mapping = NULL;
-	rc = tdx_file_check_trusted(ctx, path);
-	if (rc < 0)
-		return rc;
-	rc = tdx_file_read(ctx, path, TDX_MAPPING_MAX_SIZE, &buf, &len);
-	if (rc < 0) {
-		err(ctx, "%s: cannot read: %s\n", path, strerror(-rc));
-		return rc;
-	}
-	rc = tdx_mapping_parse(ctx, (const char *)buf, len, mapping);
-	if (rc < 0)
-		err(ctx, "%s: not a usable mapping file\n", path);
-	free(buf);
-	return rc;
-}
-
-/* True when @dir/mapping_file.json is a regular file; then *@out is that path. */
-static int probe_dir(const char *dir, char **out)
-{
-	struct stat st;
-	char *p;
-
-	if (asprintf(&p, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", TDX_MAPPING_FILE_NAME) < 0)
-		return -ENOMEM;
-	if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-		*out = p;
-		return 1;
-	}
-	free(p);
-	return 0;
-}
-
-int tdx_mapping_locate(const char *image_path, char **mapping_path)
-{
-	const char *slash;
-	char *dir, *real;
-	int rc;
-
-	*mapping_path = NULL;
-	if (!image_path || !*image_path)
-		return -EINVAL;
-	/* The image's folder, lexically; the image itself may be a symlink from elsewhere. */
-	slash = strrchr(image_path, '/');
-	if (!slash)
-		dir = strdup(".");
-	else if (slash == image_path)
-		dir = strdup("/");
-	else
-		dir = strndup(image_path, (size_t)(slash - image_path));
-	if (!dir)
-		return -ENOMEM;
-	real = realpath(dir, NULL);
-	free(dir);
-	if (!real)
-		return -errno;
-	/*
-	 * Only beside the image: a parent folder is often writable by others (/tmp, a shared
-	 * download folder), and a file planted there would change what is installable.
-	 */
-	rc = probe_dir(real, mapping_path);
-	free(real);
-	return rc > 0 ? 0 : rc < 0 ? rc : -ENOENT;
 }
 
 void tdx_mapping_free(struct tdx_mapping *mapping)

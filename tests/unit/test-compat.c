@@ -809,12 +809,13 @@ static void test_intel_folder(struct tdx_ctx *ctx, const char *dir)
 	struct tdx_releases *list = NULL;
 	struct tdx_mapping *m = NULL;
 	struct tdx_host_facts h;
-	char path[4200];
+	char path[4200], *found = NULL;
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/mapping_file.json", dir);
-	rc = tdx_mapping_load(ctx, path, &m);
+	rc = tdx_mapping_open(ctx, &(struct tdx_mapping_source){ .path = path }, &m, &found);
 	CHECK(rc == 0, "mapping: %d", rc);
+	free(found);
 	rc = tdx_releases_scan(ctx, dir, &list);
 	CHECK(rc == 0, "scan %s: %d", dir, rc);
 	if (rc < 0 || !m) {

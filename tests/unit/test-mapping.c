@@ -83,6 +83,15 @@ static const struct {
 	{ "2.0.08", "2.0.04", { "2.0.00", NULL }, 0x32A71F0FBFull },
 };
 
+/* tdx_mapping_open() from one source; the file it chose, if any, in *@found (to be freed). */
+static int open_from(struct tdx_ctx *ctx, const char *path, const char *dir, const char *image,
+		     struct tdx_mapping **m, char **found)
+{
+	struct tdx_mapping_source src = { .path = path, .dir = dir, .image = image };
+
+	return tdx_mapping_open(ctx, &src, m, found);
+}
+
 static void test_intel(struct tdx_ctx *ctx, const char *dir)
 {
 	const struct tdx_release_info *r;
@@ -93,8 +102,11 @@ static void test_intel(struct tdx_ctx *ctx, const char *dir)
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/mapping_file.json", dir);
-	rc = tdx_mapping_load(ctx, path, &m);
-	CHECK(rc == 0, "load %s: %d (%s)", path, rc, last_log);
+	rc = open_from(ctx, path, NULL, NULL, &m, &found);
+	CHECK(rc == 0 && found && strcmp(found, path) == 0, "load %s: %d (%s)", path, rc,
+	      last_log);
+	free(found);
+	found = NULL;
 	if (rc < 0)
 		return;
 	CHECK(tdx_mapping_count(m) == 11, "count %zu", tdx_mapping_count(m));
@@ -141,13 +153,13 @@ static void test_intel(struct tdx_ctx *ctx, const char *dir)
 	 * and three folders up: --mapping names it then).
 	 */
 	snprintf(path, sizeof(path), "%s/joined_files/1.5/tdx_module_1.5.16.blob", dir);
-	rc = tdx_mapping_locate(path, &found);
-	CHECK(rc == -ENOENT && !found, "not from a blob two folders down: %d", rc);
+	rc = open_from(ctx, NULL, NULL, path, &m, &found);
+	CHECK(rc == 0 && !found && !m, "not from a blob two folders down: %d", rc);
 	free(found);
 	found = NULL;
-	snprintf(path, sizeof(path), "%s/x", dir);
-	rc = tdx_mapping_locate(path, &found);
-	CHECK(rc == 0 && found, "locate in the folder: %d", rc);
+	rc = open_from(ctx, NULL, dir, NULL, &m, &found);
+	CHECK(rc == 0 && found && tdx_mapping_count(m) == 11, "found in the folder: %d", rc);
+	tdx_mapping_free(m);
 	if (found) {
 		char *real = realpath(dir, NULL);
 		char want[4200];
@@ -308,7 +320,7 @@ static void test_good_synthetic(struct tdx_ctx *ctx)
 	CHECK(tdx_mapping_count(NULL) == 0 && tdx_mapping_get(NULL, 0) == NULL, "NULL mapping");
 }
 
-/* ---- locating the file ---------------------------------------------------------------------- */
+/* ---- finding and opening the file ---------------------------------------------------------------------- */
 
 static int touch(const char *path)
 {
@@ -348,16 +360,26 @@ static void test_locate(struct tdx_ctx *ctx)
 
 	/* Issue 16, finding 4: one level up (or four) is not searched any more. */
 	snprintf(path, sizeof(path), "%s/a/b/x.blob", top);
-	rc = tdx_mapping_locate(path, &found);
-	CHECK(rc == -ENOENT && !found, "1 level: %d", rc);
+	rc = open_from(ctx, NULL, NULL, path, &m, &found);
+	CHECK(rc == 0 && !found && !m, "1 level: %d", rc);
 	snprintf(path, sizeof(path), "%s/a/b/c/d/e/x.blob", top);
-	rc = tdx_mapping_locate(path, &found);
-	CHECK(rc == -ENOENT && !found, "4 levels: %d", rc);
+	rc = open_from(ctx, NULL, NULL, path, &m, &found);
+	CHECK(rc == 0 && !found && !m, "4 levels: %d", rc);
+	snprintf(path, sizeof(path), "%s/a/b", top);
+	rc = open_from(ctx, NULL, path, NULL, &m, &found);
+	CHECK(rc == 0 && !found && !m, "folder of releases: not its parent's: %d", rc);
 
-	/* Beside the image. */
+	/* Beside the image: found ("{}" is a mapping file without releases: unusable). */
 	snprintf(path, sizeof(path), "%s/a/x.blob", top);
-	rc = tdx_mapping_locate(path, &found);
-	CHECK(rc == 0 && found && strcmp(found, want) == 0, "beside: %d", rc);
+	rc = open_from(ctx, NULL, NULL, path, &m, &found);
+	CHECK(rc == -EINVAL && found && strcmp(found, want) == 0 && !m, "beside: %d", rc);
+	CHECK(tdx_mapping_open_outcome(rc) == TDX_OUTCOME_INPUT, "unusable: an input error");
+	free(found);
+	found = NULL;
+	/* In the folder of releases, by its canonical path. */
+	snprintf(path, sizeof(path), "%s/a/b/..", top);
+	rc = open_from(ctx, NULL, path, NULL, &m, &found);
+	CHECK(rc == -EINVAL && found && strcmp(found, want) == 0, "in DIR: %d", rc);
 	free(found);
 	found = NULL;
 
@@ -365,48 +387,74 @@ static void test_locate(struct tdx_ctx *ctx)
 	snprintf(path, sizeof(path), "%s/a/b/mapping_file.json", top);
 	mkdir(path, 0700);
 	snprintf(path, sizeof(path), "%s/a/b/x.blob", top);
-	rc = tdx_mapping_locate(path, &found);
-	CHECK(rc == -ENOENT, "folder named mapping_file.json: %d", rc);
+	rc = open_from(ctx, NULL, NULL, path, &m, &found);
+	CHECK(rc == 0 && !found, "folder named mapping_file.json: %d", rc);
 
 	/* A relative image path. */
 	if (getcwd(cwd, sizeof(cwd))) {
 		snprintf(path, sizeof(path), "%s/a", top);
 		if (chdir(path) == 0) {
-			rc = tdx_mapping_locate("x.blob", &found);
-			CHECK(rc == 0 && found && strcmp(found, want) == 0, "relative: %d", rc);
+			rc = open_from(ctx, NULL, NULL, "x.blob", &m, &found);
+			CHECK(rc == -EINVAL && found && strcmp(found, want) == 0, "relative: %d",
+			      rc);
 			free(found);
 			found = NULL;
 			CHECK(chdir(cwd) == 0, "chdir back");
 		}
 	}
 
-	/* Image folder missing. */
+	/* Image folder missing, nothing to look in: none, not an error. */
 	snprintf(path, sizeof(path), "%s/nope/x.blob", top);
-	CHECK(tdx_mapping_locate(path, &found) == -ENOENT, "missing folder");
-	CHECK(tdx_mapping_locate("", &found) == -EINVAL, "empty path");
+	CHECK(open_from(ctx, NULL, NULL, path, &m, &found) == 0 && !found, "missing folder");
+	CHECK(open_from(ctx, NULL, NULL, "", &m, &found) == 0 && !found, "empty path");
+	CHECK(open_from(ctx, NULL, NULL, NULL, &m, &found) == 0 && !found, "no source");
 
-	/* Loading: a missing file keeps its errno; "{}" is a mapping file without releases. */
+	/* Named: a missing file keeps its errno; "{}" is a mapping file without releases. */
 	snprintf(path, sizeof(path), "%s/a/none.json", top);
-	CHECK(tdx_mapping_load(ctx, path, &m) == -ENOENT && !m, "load missing");
+	rc = open_from(ctx, path, NULL, NULL, &m, &found);
+	CHECK(rc == -ENOENT && !m && found && strcmp(found, path) == 0, "named, missing");
+	CHECK(tdx_mapping_open_outcome(rc) == TDX_OUTCOME_INPUT, "missing: an input error");
+	free(found);
 	snprintf(path, sizeof(path), "%s/a/mapping_file.json", top);
-	CHECK(tdx_mapping_load(ctx, path, &m) == -EINVAL && !m, "load {}");
+	CHECK(open_from(ctx, path, NULL, NULL, &m, &found) == -EINVAL && !m, "load {}");
+	free(found);
 
 	/* Trusted only like ssh's files: root's (or the caller's), writable by nobody else. */
 	CHECK(chmod(path, 0666) == 0, "chmod file");
-	CHECK(tdx_mapping_load(ctx, path, &m) == -EPERM && !m, "world-writable file refused");
+	CHECK(open_from(ctx, path, NULL, NULL, &m, &found) == -EPERM && !m,
+	      "world-writable file refused");
+	free(found);
 	CHECK(chmod(path, 0664) == 0, "chmod file");
-	CHECK(tdx_mapping_load(ctx, path, &m) == -EPERM && !m, "group-writable file refused");
+	CHECK(open_from(ctx, path, NULL, NULL, &m, &found) == -EPERM && !m,
+	      "group-writable file refused");
+	free(found);
 	CHECK(chmod(path, 0644) == 0, "chmod file");
 	snprintf(cwd, sizeof(cwd), "%s/a", top);
 	CHECK(chmod(cwd, 01777) == 0, "chmod folder");
-	CHECK(tdx_mapping_load(ctx, path, &m) == -EPERM && !m, "file in a sticky /tmp-like folder");
+	CHECK(open_from(ctx, path, NULL, NULL, &m, &found) == -EPERM && !m,
+	      "file in a sticky /tmp-like folder");
+	free(found);
+	/* The same file found rather than named: the same check. */
+	rc = open_from(ctx, NULL, cwd, NULL, &m, &found);
+	CHECK(rc == -EPERM && !m && found && strcmp(found, want) == 0, "found, not trusted");
+	CHECK(tdx_mapping_open_outcome(rc) == TDX_OUTCOME_INPUT, "untrusted: an input error");
+	free(found);
 	CHECK(chmod(cwd, 0700) == 0, "chmod folder");
 	if (geteuid() == 0) {
 		CHECK(chown(path, 65534, (gid_t)-1) == 0, "chown file");
-		CHECK(tdx_mapping_load(ctx, path, &m) == -EPERM && !m, "another user's file refused");
+		CHECK(open_from(ctx, path, NULL, NULL, &m, &found) == -EPERM && !m,
+		      "another user's file refused");
+		free(found);
 		CHECK(chown(path, 0, (gid_t)-1) == 0, "chown file");
 	}
-	CHECK(tdx_mapping_load(ctx, path, &m) == -EINVAL && !m, "root's 0644 file is read");
+	CHECK(open_from(ctx, path, NULL, NULL, &m, &found) == -EINVAL && !m,
+	      "root's 0644 file is read");
+	free(found);
+	CHECK(tdx_mapping_open_outcome(-ENOMEM) == TDX_OUTCOME_FAILED, "no memory: 1");
+	CHECK(tdx_mapping_open_outcome(0) == TDX_OUTCOME_OK, "0: ok");
+	CHECK(strcmp(tdx_mapping_strerror(-EINVAL), "not a valid Intel mapping file") == 0,
+	      "strerror EINVAL");
+	CHECK(!strstr(tdx_mapping_strerror(-EPERM), "--"), "no CLI option in the library's words");
 
 	snprintf(path, sizeof(path), "rm -rf '%s'", top);
 	CHECK(system(path) == 0, "cleanup");

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Finding and opening Intel's mapping_file.json: the one place that decides which file is used
+ * (the one named, else the one beside the image or in the folder of releases, never a parent
+ * folder's), whether it is trusted (it decides what is installable, so it is trusted the way ssh
+ * trusts its files) and what a file that cannot be used comes to. The parsing is pure
+ * (format/mapping.c); the I/O is here.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "private.h"
+#include "tdx-compat.h"
+
+/*
+ * mapping_file.json in @dir (canonicalised: what is reported is where it is), when that is a
+ * regular file: 0 with a new string in *@out, or 0 with *@out NULL when there is none.
+ */
+static int mapping_probe_dir(const char *dir, char **out)
+{
+	struct stat st;
+	char *real, *p;
+	int n;
+
+	*out = NULL;
+	real = realpath(dir, NULL);
+	if (!real)
+		return errno == ENOMEM ? -ENOMEM : 0;
+	n = asprintf(&p, "%s%s%s", real, strcmp(real, "/") ? "/" : "", TDX_MAPPING_FILE_NAME);
+	free(real);
+	if (n < 0)
+		return -ENOMEM;
+	if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+		*out = p;
+	else
+		free(p);
+	return 0;
+}
+
+/* The folder an image is in, lexically: the image itself may be a symlink from elsewhere. */
+static char *image_dir(const char *image)
+{
+	const char *slash = strrchr(image, '/');
+
+	if (!slash)
+		return strdup(".");
+	if (slash == image)
+		return strdup("/");
+	return strndup(image, (size_t)(slash - image));
+}
+
+/* Trusted, read whole and parsed; the errors are tdx_mapping_open()'s. */
+static int mapping_read(struct tdx_ctx *ctx, const char *path, struct tdx_mapping **mapping)
+{
+	uint8_t *buf;
+	size_t len;
+	int rc;
+
+	rc = tdx_file_check_trusted(ctx, path);
+	if (rc < 0)
+		return rc;
+	rc = tdx_file_read(ctx, path, TDX_MAPPING_MAX_SIZE, &buf, &len);
+	if (rc < 0) {
+		err(ctx, "%s: cannot read: %s\n", path, strerror(-rc));
+		return rc;
+	}
+	rc = tdx_mapping_parse(ctx, (const char *)buf, len, mapping);
+	if (rc < 0)
+		err(ctx, "%s: not a usable mapping file\n", path);
+	free(buf);
+	return rc;
+}
+
+int tdx_mapping_open(struct tdx_ctx *ctx, const struct tdx_mapping_source *src,
+		     struct tdx_mapping **mapping, char **path)
+{
+	const char *where = src->dir ? src->dir : src->image;
+	char *dir;
+	int rc;
+
+	*mapping = NULL;
+	*path = NULL;
+	if (src->path) {
+		*path = strdup(src->path);
+		if (!*path)
+			return -ENOMEM;
+	} else if (where && *where) {
+		/*
+		 * Only in the folder itself: a parent folder is often writable by others (/tmp, a
+		 * shared download folder), and a file planted there would change what is
+		 * installable.
+		 */
+		dir = src->dir ? strdup(src->dir) : image_dir(src->image);
+		if (!dir)
+			return -ENOMEM;
+		rc = mapping_probe_dir(dir, path);
+		free(dir);
+		if (rc < 0 || !*path)
+			return rc;
+	} else {
+		return 0;
+	}
+	return mapping_read(ctx, *path, mapping);
+}
+
+const char *tdx_mapping_strerror(int rc)
+{
+	switch (rc) {
+	case -EINVAL:
+		return "not a valid Intel mapping file";
+	case -EPERM:
+		return "it or its folder is writable by someone other than root, so it is not trusted";
+	default:
+		return strerror(-rc);
+	}
+}
+
+enum tdx_outcome tdx_mapping_open_outcome(int rc)
+{
+	if (rc >= 0)
+		return TDX_OUTCOME_OK;
+	return rc == -ENOMEM ? TDX_OUTCOME_FAILED : TDX_OUTCOME_INPUT;
+}
