@@ -5,12 +5,14 @@
 # busy upload device, no TDX host, and the pre-flight refusals with nothing written to the
 # device. Seconds, no QEMU. The upload itself and the module-lost case (ENXIO from a sysfs
 # read) need a kernel: tests/vm-tdxctl, and the judgement's unit test (tests/unit/test-judge.c).
-# Usage: test-host.sh TDXCTL MKFIXTURE FIXTURE_DIR GATE_HELPER
+# Also: libkmod (opened at run time) is loaded by status and not by verify.
+# Usage: test-host.sh TDXCTL MKFIXTURE FIXTURE_DIR GATE_HELPER KMOD_STUB
 set -u
 tdxctl=$1
 mkfixture=$2
 fx=$3
 gate_helper=$4
+kmod_stub=$5
 . "$(dirname "$0")/../cli/lib.sh"
 
 tmp=$(mktemp -d)
@@ -291,5 +293,37 @@ exec 8>"$tmp/locked/run/update.lock"
 flock -n 8
 refuse locked 75 host.lock "refusal: lock held"
 exec 8>&-
+
+# --- libkmod: opened by the commands that ask about a kernel module, and only by them ----------
+# LD_DEBUG=files makes the dynamic loader name every library it maps, on stderr; no wrapper
+# (valgrind would add its own lines). meson may put the stub's folder on LD_LIBRARY_PATH.
+unset LD_LIBRARY_PATH
+kmod_maps() { printf '%s\n' "$errout" | grep -c 'file=libkmod\.so\.2 '; }
+host st-mainline
+run env LD_DEBUG=files "$tdxctl" verify -q $key "$img"
+expect_rc 0 "verify with LD_DEBUG"
+expect_true "[ $(kmod_maps) -eq 0 ]" "verify does not load libkmod"
+run env LD_DEBUG=files "$tdxctl" --version
+expect_true "[ $(kmod_maps) -eq 0 ]" "--version does not load libkmod"
+host st-absent
+run env LD_DEBUG=files "$tdxctl" status --json
+expect_rc 69 "status with LD_DEBUG"
+expect_true "[ $(kmod_maps) -ge 1 ]" "status loads libkmod"
+expect_json '.kernel_module_state' '"unknown"' "status: no tdx_host module"
+# A module the running kernel lists in /sys/module: libkmod answers, so the state is known.
+# (libkmod reads the real /sys, not TDXCTL_SYSFS_ROOT.)
+known=$(ls /sys/module 2>/dev/null | head -n 1)
+if [ -n "$known" ]; then
+	run "$tdxctl" status --json --module "$known"
+	expect_json ".kernel_module_state != \"unknown\"" true "status: module $known is known"
+	# The same through a libkmod.so.2 that lacks the functions: unknown, said on stderr, and
+	# the same exit status.
+	run env LD_LIBRARY_PATH="$(dirname "$kmod_stub")" "$tdxctl" status --json --module "$known"
+	expect_rc 69 "status with a libkmod that lacks kmod_new"
+	expect_json '.kernel_module_state' '"unknown"' "status: libkmod unusable, state unknown"
+	expect_grep "libkmod.so.2 has no kmod_new" "$errout" "status: says which function is missing"
+else
+	echo "no /sys/module entries: the known-module checks skipped"
+fi
 
 finish

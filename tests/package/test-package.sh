@@ -68,6 +68,8 @@ if diff -u "$here/files.txt" "$tmp/files.txt" >&2; then ok; else bad "file list 
 
 # The timer is installed but not enabled: the postinst enables it only if it was enabled before.
 dpkg-deb -e "$deb" "$tmp/control"
+# libkmod is opened at run time, so dpkg-shlibdeps does not find it: debian/control names it.
+expect_true "grep -q '^Depends:.* libkmod2' '$tmp/control/control'" "Depends names libkmod2"
 # Outside the "if ... was-enabled" block, nothing may enable or start a unit.
 own=$(awk '/deb-systemd-helper --quiet was-enabled/ { skip = 1; next }
 	   skip && /^[[:space:]]*fi[[:space:]]*$/ { skip = 0; next }
