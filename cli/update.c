@@ -1,27 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * tdxctl update: install a TDX module image into the running host through the kernel's
- * firmware-upload device, safely.
- *
- * 1. Pre-flight, before anything is written to the kernel: permission, every offline check,
- *    compatibility, "already current", the update budget, CPUs online, upload device idle, the
- *    update lock. Every failing check is recorded with its stable name.
- * 2. The image in the kernel's format (0x200 unless told otherwise).
- * 3. The upload, with SIGINT/SIGTERM abandoning cleanly before loading=0 and held after it.
- * 4. The verdict from facts (the version file), not from the error word alone.
- * Every attempt ends in exactly one result (text, or one JSON object), one history line and
- * one syslog line; the exit status comes from exit_from_outcome() only.
+ * firmware-upload device, safely. The attempt itself (pre-flight, upload, verdict, history
+ * record) is libtdxctl's struct tdx_update (lib/update/attempt.c); this is its front end: the
+ * options, the signals (SIGINT/SIGTERM abandon cleanly before loading=0 and are held after
+ * it), the retry loop, the output and the exit status (exit_from_outcome() only).
  */
 #include <argp.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -221,341 +213,6 @@ static const struct argp update_argp = {
 	update_children, NULL, NULL
 };
 
-/* The image's bytes for the kernel, with their SHA-256 for the record and for comparison. */
-static int update_build(const struct update_args *a, const struct tdx_image *image,
-			struct update_result *r, uint8_t **buf, size_t *len)
-{
-	uint8_t md[TDX_SHA256_LEN];
-	int rc;
-
-	rc = tdx_image_build(image, a->format, buf, len);
-	if (rc < 0) {
-		update_result_set(r, TDX_OUTCOME_FAILED, "cannot build the image in format 0x%x: %s; "
-			   "nothing was changed", a->format, strerror(-rc));
-		return rc;
-	}
-	if (tdx_sha256(*buf, *len, md) < 0) {
-		update_result_set(r, TDX_OUTCOME_FAILED, "cannot hash the image (OpenSSL); nothing was "
-			   "changed");
-		return -EIO;
-	}
-	tdx_hex_encode(md, sizeof(md), r->sha256);
-	r->format = a->format;
-	r->size = *len;
-	return 0;
-}
-
-/*
- * The mapping file @src names or finds (tdx_mapping_open()); one that cannot be used ends the
- * attempt (66, or 1 without memory), with the CLI's advice. 0 with *@mapping NULL: none.
- */
-int update_mapping_open(struct tdx_ctx *ctx, struct update_result *r,
-			const struct tdx_mapping_source *src, struct tdx_mapping **mapping,
-			char **path)
-{
-	int rc = tdx_mapping_open(ctx, src, mapping, path);
-
-	if (rc < 0)
-		update_result_set(r, tdx_mapping_open_outcome(rc), "cannot use the mapping file %s: "
-				  "%s%s; nothing was changed", *path ? *path : "",
-				  tdx_mapping_strerror(rc),
-				  rc == -EPERM ? " (fix its owner and mode, or give --mapping)" : "");
-	return rc;
-}
-
-/*
- * Compatibility (compatibility.md §2) against the mapping file named or found beside the image.
- * Returns the verdict; a mapping file that cannot be used is an input error.
- */
-static enum tdx_compat_verdict update_compat(struct tdx_ctx *ctx, const struct update_args *a,
-					     const struct tdx_image *image,
-					     const struct tdx_host_status *st,
-					     struct update_result *r)
-{
-	enum tdx_compat_verdict verdict = TDX_COMPAT_INCOMPATIBLE;
-	struct tdx_compat_opts copts = { .reinstall = a->reinstall,
-					 .allow_debug = a->image.allow_debug };
-	const struct tdx_release_info *release = NULL;
-	struct tdx_version user, v, *vp = NULL;
-	struct tdx_mapping *mapping = NULL;
-	enum tdx_version_source src;
-	struct tdx_host_facts facts;
-	struct tdx_mapping_source msrc = { 0 };
-	char *found = NULL;
-	int rc;
-
-	if (a->version)
-		tdx_version_parse(a->version, &user);
-	rc = tdx_image_resolve_version(image, r->image_path, a->version ? &user : NULL, &v, &src);
-	if (rc == 0) {
-		vp = &v;
-	} else if (rc == -EINVAL) {
-		char sv[TDX_VERSION_STRLEN];
-
-		tdx_report_add(r->report, TDX_CHK_COMPAT_IMAGE_VERSION, TDX_CHECK_FAIL,
-			       "--version %s disagrees with the version %s in the image's "
-			       "sigstruct; nothing was changed; drop --version or check the image",
-			       a->version, tdx_version_format(&v, sv, sizeof(sv)));
-		vp = &v;
-	}
-	if (vp)
-		tdx_version_format(vp, r->image_version, sizeof(r->image_version));
-
-	msrc.path = r->mapping_path ? r->mapping_path : a->mapping;
-	msrc.image = r->image_path;
-	if (update_mapping_open(ctx, r, &msrc, &mapping, &found) < 0) {
-		free(found);
-		return TDX_COMPAT_INCOMPATIBLE;
-	}
-	if (mapping && vp)
-		release = tdx_mapping_find(mapping, vp);
-	copts.no_mapping = !mapping;
-	tdx_host_status_facts(st, &facts);
-	rc = tdx_compat_check(&facts, image, vp, release, &copts, r->report, &verdict);
-	if (rc < 0)
-		update_result_set(r, TDX_OUTCOME_FAILED, "compatibility check failed to run: %s",
-			   strerror(-rc));
-	tdx_mapping_free(mapping);
-	free(found);
-	return verdict;
-}
-
-/*
- * The running module's handoff version (its sigstruct's module_hv) is in no sysfs file: only
- * its release's files have it. Look for them where Intel's trees put a release of the same line
- * as the image: beside it (joined_files/X.Y/, or a folder of images), or in the sibling folder
- * of separate_files/X.Y/X.Y.ZZ/. Returns 0 and the value, or -ENOENT.
- */
-static int running_module_hv(struct tdx_ctx *ctx, const char *image_path,
-			     const struct tdx_version *running, uint16_t *hv)
-{
-	/* where, relative to the image's folder ("" or "/../X.Y.ZZ"), and which file */
-	static const struct {
-		bool sibling;
-		const char *ext;
-	} places[] = { { false, "sigstruct" }, { false, "blob" }, { false, "img" },
-		       { true, "sigstruct" } };
-	char v[TDX_VERSION_STRLEN], path[4096], *dir, *slash;
-	struct tdx_sigstruct sig;
-	int rc = -ENOENT;
-
-	dir = strdup(image_path);
-	if (!dir)
-		return -ENOMEM;
-	slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		strcpy(dir, ".");
-	tdx_version_format(running, v, sizeof(v));
-	for (size_t i = 0; i < sizeof(places) / sizeof(places[0]) && rc; i++) {
-		bool pair = strcmp(places[i].ext, "sigstruct") == 0;
-		uint8_t *buf = NULL;
-		size_t len, off = pair ? 0 : TDX_PAGE_SIZE;
-
-		snprintf(path, sizeof(path), "%s%s%s/tdx_module_%s.%s", dir,
-			 places[i].sibling ? "/../" : "", places[i].sibling ? v : "", v,
-			 places[i].ext);
-		if (access(path, R_OK) || tdx_file_read(ctx, path, TDX_READ_MAX_SIZE, &buf, &len))
-			continue;
-		if (len >= off + TDX_SIGSTRUCT_SIZE &&
-		    tdx_sigstruct_parse(buf + off, TDX_SIGSTRUCT_SIZE, &sig) == 0) {
-			*hv = sig.module_hv;
-			rc = 0;
-		}
-		free(buf);
-	}
-	free(dir);
-	return rc;
-}
-
-/*
- * The image's min_update_hv against the running module's handoff version, when tdxctl can know
- * it (README.md): above it, the loader fails the install at CPU_INSTALL and the module is lost.
- */
-static void update_handoff(struct tdx_ctx *ctx, const struct tdx_image *image,
-			   const struct tdx_host_status *st, struct update_result *r)
-{
-	const struct tdx_sigstruct *ss = tdx_image_get_sigstruct_fields(image);
-	char v[TDX_VERSION_STRLEN];
-	uint16_t hv;
-
-	if (!ss)
-		return;
-	if (!ss->min_update_hv) {
-		tdx_report_add(r->report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_PASS,
-			       "min_update_hv is 0: any running module can hand over");
-		return;
-	}
-	if (st->version_rc)
-		return;
-	tdx_version_format(&st->version, v, sizeof(v));
-	if (running_module_hv(ctx, r->image_path, &st->version, &hv) < 0) {
-		tdx_report_add(r->report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_WARN,
-			       "the image needs a running module with handoff version %u or later; "
-			       "the running %s's is unknown (its release is not beside the image): "
-			       "if it is lower, the loader fails the install and every TD is lost",
-			       ss->min_update_hv, v);
-		return;
-	}
-	if (hv < ss->min_update_hv) {
-		tdx_report_add(r->report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_FAIL,
-			       "the image needs a running module with handoff version %u or later; "
-			       "the running %s has %u (its release's sigstruct): the loader would "
-			       "fail the install and every TD would be lost; nothing was changed",
-			       ss->min_update_hv, v, hv);
-		return;
-	}
-	tdx_report_add(r->report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_PASS,
-		       "the running %s has handoff version %u, at least min_update_hv %u", v, hv,
-		       ss->min_update_hv);
-}
-
-/*
- * The last check is the lock; once it is held, re-read what another updater could have
- * changed meanwhile (it held the lock until its verdict), so two updates never both run.
- */
-static int update_lock(struct tdx_ctx *ctx, struct tdx_host *host, struct tdx_host_status *st,
-		       struct update_result *r, struct tdx_lock **lock)
-{
-	struct tdx_host_status now;
-	struct tdx_lock_owner owner = { 0 };
-	struct tdx_report *again;
-	int rc;
-
-	rc = tdx_lock_acquire(ctx, tdx_ctx_get_path(ctx, TDX_CTX_RUN_DIR), lock, &owner);
-	if (rc == -EWOULDBLOCK) {
-		tdx_report_add(r->report, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
-			       "another tdxctl (PID %d) holds %s/update.lock and is updating; "
-			       "nothing was changed; retry when it is done ('tdxctl status')",
-			       (int)owner.pid, tdx_ctx_get_path(ctx, TDX_CTX_RUN_DIR));
-		return rc;
-	}
-	if (rc < 0) {
-		tdx_report_add(r->report, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
-			       "cannot take %s/update.lock: %s; nothing was changed",
-			       tdx_ctx_get_path(ctx, TDX_CTX_RUN_DIR), strerror(-rc));
-		return rc;
-	}
-	tdx_report_add(r->report, TDX_CHK_HOST_LOCK, TDX_CHECK_PASS, "held by this process");
-
-	tdx_host_collect(ctx, host, &now);
-	if (now.version_rc != st->version_rc ||
-	    (!now.version_rc && tdx_version_cmp(&now.version, &st->version) != 0)) {
-		char v[TDX_VERSION_STRLEN] = "?";
-
-		if (!now.version_rc)
-			tdx_version_format(&now.version, v, sizeof(v));
-		if (!now.version_rc && strcmp(v, r->image_version) == 0)
-			update_result_set(r, TDX_OUTCOME_OK, "already current: another update installed "
-				   "%s while this one was checking; nothing done", v);
-		else
-			update_result_set(r, TDX_OUTCOME_RETRY, "the running module changed from %s to %s "
-				   "during the checks (another update?); nothing was changed; run "
-				   "again", r->old_version, v);
-		return -EAGAIN;
-	}
-	if (tdx_report_new(&again) < 0)
-		return -ENOMEM;
-	tdx_host_check_ready(ctx, &now, again);
-	if (tdx_report_outcome(again) != TDX_OUTCOME_OK) {
-		size_t i;
-
-		tdx_report_first_failure(again, &i);
-		tdx_report_add(r->report, tdx_report_id(again, i), TDX_CHECK_FAIL, "%s",
-			       tdx_report_message(again, i));
-		rc = -EAGAIN;
-	}
-	tdx_report_free(again);
-	*st = now;
-	return rc;
-}
-
-static bool update_interrupted(struct update_result *r);
-
-/*
- * The live builds' names, "vm1, vm2", for the one-line refusal: the gate's own report line
- * says more, but a fleet's log wants the names first.
- */
-static void gate_live_names(struct tdx_gate *gate, char *buf, size_t size)
-{
-	struct tdx_gate_entry *list = NULL;
-	size_t n = 0, len = 0;
-
-	buf[0] = '\0';
-	if (tdx_gate_list(gate, &list, &n) < 0)
-		n = 0;
-	for (size_t i = 0; i < n && len < size; i++) {
-		if (list[i].state != TDX_GATE_LIVE)
-			continue;
-		len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
-					list[i].name);
-	}
-	free(list);
-	if (!buf[0])
-		snprintf(buf, size, "(ended just now)");
-}
-
-/*
- * TD builds (kernel-update-path.md §4.2): close the gate VMM launchers check before a TD build,
- * then wait up to --wait-builds for the recorded builds to end; refuse (75) when some remain.
- * It stays closed until the verdict, and a signal ends the wait at once. A dry run only looks,
- * so that it never holds up a launcher.
- */
-static int update_gate(struct tdx_ctx *ctx, const struct update_args *a, struct update_result *r,
-		       struct tdx_gate **gate)
-{
-	struct tdx_gate_entry *list = NULL;
-	size_t n = 0, live = 0;
-	char names[256];
-	int rc;
-
-	rc = tdx_gate_new(ctx, NULL, gate);
-	if (rc < 0)
-		return rc;
-	if (a->dry_run) {
-		rc = tdx_gate_list(*gate, &list, &n);
-		for (size_t i = 0; !rc && i < n; i++)
-			live += list[i].state == TDX_GATE_LIVE;
-		free(list);
-		if (rc < 0)
-			tdx_report_add(r->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
-				       "cannot list the TD builds in %s: %s",
-				       tdx_gate_get_dir(*gate), strerror(-rc));
-		else if (live)
-			tdx_report_add(r->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
-				       "%zu TD build(s) in progress ('tdxctl build list'): an "
-				       "update now would be refused; retry when they end", live);
-		else
-			tdx_report_add(r->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_PASS,
-				       "no TD build in progress");
-		return rc < 0 ? rc : live ? -EBUSY : 0;
-	}
-	if (update_phases_shown(a) && tdx_gate_list(*gate, &list, &n) == 0) {
-		for (size_t i = 0; i < n; i++)
-			live += list[i].state == TDX_GATE_LIVE;
-		if (live)
-			update_phase(a, r, "closing the TD-build gate; waiting up to %u.%03u s for %zu TD "
-			      "build(s) to end", a->wait_builds_ms / 1000, a->wait_builds_ms % 1000,
-			      live);
-	}
-	free(list);
-	rc = tdx_gate_close_stop(*gate, a->wait_builds_ms, &update_signal, r->report);
-	if (rc == -EBUSY) {
-		gate_live_names(*gate, names, sizeof(names));
-		update_result_set(r, TDX_OUTCOME_RETRY, "TD builds in progress: %s; retry later", names);
-	} else if (rc == -EINTR) {
-		update_interrupted(r);
-	} else if (rc == -EALREADY)
-		tdx_report_add(r->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
-			       "another process holds the TD-build gate in %s closed; nothing was "
-			       "changed; retry later", tdx_gate_get_dir(*gate));
-	else if (rc < 0)
-		tdx_report_add(r->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
-			       "cannot close the TD-build gate in %s: %s; nothing was changed",
-			       tdx_gate_get_dir(*gate), strerror(-rc));
-	return rc;
-}
 
 /*
  * From the start, so that an interrupted attempt still ends in one result and one history
@@ -574,16 +231,7 @@ static void update_signals_install(void)
 			sigaction(sigs[i], &sa, NULL);
 }
 
-/* Between the steps of the checks: stop before anything is written when asked to. */
-static bool update_interrupted(struct update_result *r)
-{
-	if (!update_signal)
-		return false;
-	update_result_set(r, TDX_OUTCOME_INTERRUPTED, "interrupted by %s during the checks: "
-			  "nothing was written to the kernel", strsignal(update_signal));
-	return true;
-}
-
+/* From loading=0 to the verdict; SIGQUIT too, whose default would dump core mid-update. */
 static void update_signals_block(sigset_t *old)
 {
 	sigset_t set;
@@ -613,341 +261,58 @@ static int update_signal_pending(void)
 }
 
 /*
- * The verdict: the facts after the upload, judged by tdx_update_judge() (the version file
- * decides, the error word only refines), put in words for people.
+ * The attempt's hold: once the image is written, block the signals that would interrupt the
+ * verdict (they stay pending and are reported as held); unblock them if it abandons after all.
  */
-static void update_verdict(struct tdx_host *host, const struct update_args *a,
-			   struct update_result *r, bool same_version_expected)
+static void update_hold(void *data, bool hold)
 {
-	struct tdx_update_facts facts = { 0 };
-	enum tdx_update_judgement judgement;
-	enum tdx_outcome outcome;
-	unsigned int remaining;
+	struct update_state *s = data;
 
-	r->phase = "verdict";
-	r->have_kernel_error = r->run.have_error_after && r->run.error_after.set;
-	if (r->have_kernel_error)
-		tdx_fw_error_format(&r->run.error_after, r->kernel_error, sizeof(r->kernel_error));
-	if (tdx_host_read_remaining_updates(host, &remaining) == 0) {
-		r->have_remaining_after = true;
-		r->remaining_after = remaining;
-	}
-	r->started = tdx_fwupload_run_started(&r->run) ||
-		     (r->have_remaining_before && r->have_remaining_after &&
-		      r->remaining_after < r->remaining_before);
-
-	facts.version_rc = tdx_host_read_version(host, &facts.now);
-	tdx_version_parse(r->old_version, &facts.old);
-	tdx_version_parse(r->image_version, &facts.image);
-	facts.reinstall = same_version_expected;
-	facts.timed_out = r->run.timed_out;
-	facts.have_kernel_error = r->have_kernel_error;
-	facts.kernel_error_code = r->run.error_after.code;
-	facts.started = r->started;
-	judgement = tdx_update_judge(&facts);
-	outcome = tdx_update_judgement_outcome(judgement);
-	if (judgement != TDX_JUDGED_LOST && judgement != TDX_JUDGED_STILL_BUSY &&
-	    judgement != TDX_JUDGED_UNREADABLE)
-		tdx_version_format(&facts.now, r->new_version, sizeof(r->new_version));
-
-	switch (judgement) {
-	case TDX_JUDGED_LOST:
-		update_result_set(r, outcome, "the TDX module was LOST during the update "
-			   "(version now fails with ENXIO%s%s): every TD is gone; reboot required",
-			   r->have_kernel_error ? "; kernel error " : "",
-			   r->have_kernel_error ? r->kernel_error : "");
-		break;
-	case TDX_JUDGED_STILL_BUSY:
-		update_result_set(r, outcome, "the kernel was still busy after %u s (status "
-			   "not idle): the update is still running; do not reboot or retry now; "
-			   "watch 'tdxctl status' until the upload device is idle", a->timeout_s);
-		break;
-	case TDX_JUDGED_UNREADABLE:
-		update_result_set(r, outcome, "cannot read the module version after the "
-			   "update: %s; check 'tdxctl status'", strerror(-facts.version_rc));
-		break;
-	case TDX_JUDGED_PARTIAL:
-		update_result_set(r, outcome, "the kernel reported %s, yet the version now "
-			   "reads %s: the update may be partial (some CPU failed a step); start no "
-			   "new TDs, check the kernel log, and reboot to get a consistent state",
-			   r->kernel_error, r->new_version);
-		break;
-	case TDX_JUDGED_UPDATED:
-		update_result_set(r, outcome, "%s the TDX module %s -> %s in %llu ms (upload "
-			   "%llu ms, %zu bytes, format 0x%x)",
-			   same_version_expected ? "reinstalled" : "updated", r->old_version,
-			   r->new_version,
-			   (unsigned long long)((tdx_monotonic_ns() - r->t0) / 1000000),
-			   (unsigned long long)(r->run.upload_ns / 1000000), r->size, r->format);
-		break;
-	case TDX_JUDGED_OTHER_VERSION:
-		update_result_set(r, outcome, "the running module is now %s, neither the "
-			   "old %s nor the image's %s; TDX is running; check 'tdxctl status' and "
-			   "the kernel log", r->new_version, r->old_version, r->image_version);
-		break;
-	case TDX_JUDGED_DEVICE_BUSY:
-		update_result_set(r, outcome, "the kernel refused to start now (%s: a TD "
-			   "build or migration is in progress); the running module %s is intact; "
-			   "retry later", r->kernel_error, r->old_version);
-		break;
-	case TDX_JUDGED_REJECTED:
-		update_result_set(r, outcome, "the update was rejected (%s); the running module "
-			   "%s is intact%s", r->have_kernel_error ? r->kernel_error :
-			   "the kernel reported no error, yet the version did not change",
-			   r->old_version, r->started ? "" : " (tdxctl could not confirm that its "
-			   "upload started: the error shown may be an earlier attempt's)");
-		break;
-	}
-}
-
-/*
- * The upload itself: loading=1, data, then signals blocked, loading=0, wait. Returns with
- * signals still blocked once loading=0 was written (*@committed), so that nothing interrupts
- * the verdict.
- */
-static void update_upload(struct tdx_ctx *ctx, const struct update_args *a,
-			  struct update_result *r, const char *dir, const uint8_t *buf, size_t len,
-			  bool *committed)
-{
-	sigset_t old;
-	int rc;
-
-	*committed = false;
-	r->phase = "upload";
-	update_phase(a, r, "uploading %zu bytes (format 0x%x, sha256 %.16s...) to %s", len, r->format,
-	      r->sha256, dir);
-	rc = tdx_fwupload_begin(ctx, dir, &r->run);
-	if (rc < 0) {
-		update_result_set(r, TDX_OUTCOME_FAILED, "cannot start the upload (%s/loading=1: %s); "
-			   "nothing was changed", dir, strerror(-rc));
-		r->started = -1;
-		return;
-	}
-	rc = tdx_fwupload_write_data(ctx, dir, buf, len, &update_signal, &r->run);
-	update_signals_block(&old);
-	if (!rc && update_signal)
-		rc = -EINTR;	/* arrived after the last write, before the block */
-	if (rc == -ENODEV) {
-		/* Another writer owns the device: our loading=1 did nothing, leave theirs alone. */
-		update_result_set(r, TDX_OUTCOME_RETRY, "another upload owns the upload device (data: "
-			   "ENODEV); nothing was changed; retry when it is idle");
-		r->started = -1;
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		return;
-	}
-	if (rc < 0) {
-		tdx_fwupload_abandon(ctx, dir);
-		r->started = -1;
-		if (rc == -EINTR)
-			update_result_set(r, TDX_OUTCOME_INTERRUPTED, "interrupted by %s before "
-				   "the image was handed to the kernel: abandoned (loading=-1); "
-				   "nothing was changed", strsignal(update_signal));
-		else
-			update_result_set(r, TDX_OUTCOME_FAILED, "writing the image failed at byte %zu of "
-				   "%zu: %s; abandoned (loading=-1); nothing was changed",
-				   r->run.written, len, strerror(-rc));
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		return;
-	}
-	update_phase(a, r, "image written; handing it to the kernel (loading=0)");
-	rc = tdx_fwupload_commit(ctx, dir);
-	*committed = true;
-	if (rc < 0) {
-		/* Whether anything started is judged below from the version file. */
-		if (!a->g.quiet)
-			cli_warn("%s/loading=0: %s", dir, strerror(-rc));
-	}
-	rc = tdx_fwupload_wait_idle(ctx, dir, tdx_monotonic_ns() +
-				    (uint64_t)a->timeout_s * 1000000000ull, &r->run);
-	update_phase(a, r, "upload device %s after %llu ms (%u polls)%s", r->run.timed_out ? "still busy"
-	      : "idle", (unsigned long long)(r->run.upload_ns / 1000000), r->run.polls,
-	      rc < 0 && !r->run.timed_out ? "; status unreadable" : "");
-}
-
-/* The host device, loading its kernel module first when asked to (and allowed to). */
-static struct tdx_host *update_host_open(struct tdx_ctx *ctx, const struct update_args *a,
-					 const struct update_result *r, const char *kmodule,
-					 bool root)
-{
-	struct tdx_host *host = NULL;
-	enum tdx_kmodule_state ks = TDX_KMODULE_UNKNOWN;
-	int rc;
-
-	if (tdx_host_open(ctx, &host) != -ENODEV || !a->load_module || !root)
-		return host;
-	tdx_kmodule_get_state(ctx, kmodule, &ks);
-	if (ks != TDX_KMODULE_NOT_LOADED)
-		return host;
-	update_phase(a, r, "loading kernel module %s", kmodule);
-	rc = tdx_kmodule_load(ctx, kmodule);
-	if (rc < 0 && !a->g.quiet)
-		cli_warn("could not load %s: %s", kmodule,
-			 rc == -EPERM ? "blacklisted" : strerror(-rc));
-	tdx_host_open(ctx, &host);
-	return host;
-}
-
-/*
- * One attempt, from the first check to its history line. It takes and releases the update
- * lock and the TD-build gate itself, so that nothing is held while a retry waits. The result
- * stays in @r (zeroed by the caller) for the caller to print once it knows this attempt was
- * the last; returns its outcome. When the image reached the kernel, signals stay blocked
- * (update_upload()), so that one arriving during the verdict is reported as held.
- */
-static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_args *args,
-				       unsigned int attempt, struct update_result *r)
-{
-	struct update_args a = *args;	/* the format default is per attempt */
-	struct tdx_verify_opts vopts;
-	struct tdx_image *image = NULL;
-	struct tdx_host *host;
-	struct tdx_lock *lock = NULL;
-	struct tdx_gate *gate = NULL;
-	struct tdx_host_status st;
-	enum tdx_compat_verdict verdict = TDX_COMPAT_INCOMPATIBLE;
-	enum tdx_outcome oc;
-	const char *kmodule = tdx_kmodule_name(ctx, a.module), *upload;
-	char why[512];
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	bool root, rawio, committed = false, same_version;
-	int rc;
-
-	r->phase = "pre-flight";
-	r->attempt = attempt;
-	r->t0 = tdx_monotonic_ns();
-	r->dry_run = a.dry_run;
-	if (tdx_report_new(&r->report) < 0)
-		return TDX_OUTCOME_FAILED;
-
-	/* 1. Pre-flight. Nothing below writes to the kernel until the upload. */
-	tdx_caller_get_privileges(&root, &rawio);
-	if (!root || !rawio)
-		tdx_report_add(r->report, TDX_CHK_HOST_PERMISSION, TDX_CHECK_FAIL,
-			       "%s: installing a module needs root with CAP_SYS_RAWIO; nothing was "
-			       "changed; run as root", root ? "CAP_SYS_RAWIO missing" : "not root");
+	if (hold)
+		update_signals_block(&s->mask);
 	else
-		tdx_report_add(r->report, TDX_CHK_HOST_PERMISSION, TDX_CHECK_PASS,
-			       "root, CAP_SYS_RAWIO");
-	host = update_host_open(ctx, &a, r, kmodule, root);
+		sigprocmask(SIG_SETMASK, &s->mask, NULL);
+}
 
-	if (a.latest) {
-		if (update_pick_latest(ctx, &a, host, r) == 0)
-			goto done;
-	} else {
-		r->image_path = strdup(a.image.path);
-		r->sig_path = a.image.sig_path ? strdup(a.image.sig_path) : NULL;
-		if (!r->image_path || (a.image.sig_path && !r->sig_path)) {
-			update_result_set(r, TDX_OUTCOME_FAILED, "out of memory");
-			goto done;
-		}
-	}
-	if (r->image_path) {
-		struct image_args img = a.image;
+/*
+ * One attempt, from the first check to its history line. The gate and the lock are released
+ * at its end, so that nothing is held while a retry waits; what it came to stays in @s for the
+ * caller to print once it knows this attempt was the last. When the image reached the kernel,
+ * signals stay blocked (update_hold()), so that one arriving during the verdict is held.
+ */
+static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_args *a,
+				       struct update_state *s)
+{
+	struct tdx_update_opts o = {
+		.sig_path = a->image.sig_path, .latest_dir = a->latest, .mapping = a->mapping,
+		.version = a->version, .kmodule = a->module, .format = a->format,
+		.timeout_s = a->timeout_s, .wait_builds_ms = a->wait_builds_ms,
+		.dry_run = a->dry_run, .reinstall = a->reinstall, .load_module = a->load_module,
+		.cancel = &update_signal, .hold = update_hold, .data = s,
+	};
+	enum tdx_outcome outcome;
+	int code;
 
-		img.path = r->image_path;
-		img.sig_path = r->sig_path;
-		rc = image_open(ctx, &img, r->report, &image, &oc, why, sizeof(why));
-		if (rc < 0 && oc != TDX_OUTCOME_INVALID_IMAGE) {
-			/* A permission failure comes first: probably why the file is unreadable. */
-			if (!update_preflight_failed(r))
-				update_result_set(r, oc, "%s; nothing was changed", why);
-			goto done;
-		}
-		if (image) {
-			image_args_verify_opts(&img, &vopts);
-			rc = tdx_image_verify(image, &vopts, r->report);
-			if (rc < 0 && rc != -EBADMSG) {
-				update_result_set(r, TDX_OUTCOME_FAILED, "offline checks could not "
-					   "run: %s", strerror(-rc));
-				goto done;
-			}
-		}
-		update_phase(&a, r, "image %s: %zu checks, %zu failed", r->image_path,
-		      tdx_report_count(r->report), tdx_report_count_status(r->report,
-									     TDX_CHECK_FAIL));
+	image_args_verify_opts(&a->image, &o.verify);
+	/* Warnings are shown unless --quiet; progress only on a terminal. */
+	if (!a->g.quiet)
+		o.phase = update_show_phase;
+	s->t0 = tdx_monotonic_ns();
+	if (tdx_update_new(ctx, a->latest ? NULL : a->image.path, &o, &s->u) < 0)
+		return TDX_OUTCOME_FAILED;
+	if (tdx_update_preflight(s->u) == 0) {
+		tdx_update_commit(s->u);
+		if (tdx_update_get_uploaded(s->u))
+			s->held_signal = update_signal_pending();
 	}
-
-	tdx_host_collect(ctx, host, &st);
-	if (!st.version_rc)
-		tdx_version_format(&st.version, r->old_version, sizeof(r->old_version));
-	if (!st.remaining_rc) {
-		r->have_remaining_before = true;
-		r->remaining_before = st.remaining;
-	}
-	tdx_host_check_interface(ctx, &st, kmodule, r->report);
-	if (!a.format) {
-		/* The series with the seamldr/ folder (v3-v7) took only Intel's 0x100 blobs. */
-		a.format = st.layout == TDX_LAYOUT_SEAMLDR_DIR || st.layout == TDX_LAYOUT_V3 ?
-			   TDX_BLOB_FORMAT : TDX_IMAGE_FORMAT;
-		if (a.format == TDX_BLOB_FORMAT)
-			update_phase(&a, r, "layout %s: sending format 0x100 (--image-format overrides)",
-			      tdx_host_layout_name(st.layout));
-	}
-	if (!image) {
-		if (!r->image_path && !update_preflight_failed(r))
-			update_result_set(r, TDX_OUTCOME_FAILED, "cannot tell which release under %s "
-				   "is newer: the running module's version is unreadable (%s); "
-				   "nothing was changed; see 'tdxctl status'", a.latest,
-				   strerror(-st.version_rc));
-		goto done;
-	}
-	verdict = update_compat(ctx, &a, image, &st, r);
-	if (r->have_outcome)
-		goto done;
-	if (verdict != TDX_COMPAT_CURRENT)
-		update_handoff(ctx, image, &st, r);
-	if (verdict == TDX_COMPAT_CURRENT && !update_preflight_failed(r)) {
-		update_result_set(r, TDX_OUTCOME_OK, "already current: the running module is %s, the "
-			   "image's version; nothing done (--reinstall installs it again)",
-			   r->old_version);
-		snprintf(r->new_version, sizeof(r->new_version), "%s", r->old_version);
-		goto done;
-	}
-	if (host)
-		tdx_host_check_ready(ctx, &st, r->report);
-	if (update_preflight_failed(r) || update_interrupted(r))
-		goto done;
-	if (update_lock(ctx, host, &st, r, &lock) < 0 || r->have_outcome)
-		goto done;
-	if (update_gate(ctx, &a, r, &gate) < 0 || update_interrupted(r))
-		goto done;
-	upload = tdx_host_get_upload_path(host);	/* @host's: valid until it is freed below */
-
-	/* 2. The image in the kernel's format. */
-	if (update_build(&a, image, r, &buf, &len) < 0 || update_interrupted(r))
-		goto done;
-	update_phase(&a, r, "pre-flight passed: %zu checks; image built (%zu bytes, format 0x%x)",
-	      tdx_report_count(r->report), len, r->format);
-	if (a.dry_run) {
-		update_result_set(r, TDX_OUTCOME_OK, "dry run: every check passed; would write "
-			   "loading=1, %zu bytes (format 0x%x, sha256 %s) to %s/data, loading=0, "
-			   "then wait up to %u s for idle and expect version %s -> %s; nothing was "
-			   "written", len, r->format, r->sha256, upload, a.timeout_s,
-			   r->old_version, r->image_version);
-		goto done;
-	}
-
-	/* 3. The upload; 4. the verdict. */
-	same_version = strcmp(r->old_version, r->image_version) == 0;
-	update_upload(ctx, &a, r, upload, buf, len, &committed);
-	r->committed = committed;
-	if (committed) {
-		update_verdict(host, &a, r, same_version);
-		r->held_signal = update_signal_pending();
-	}
-
-done:
-	update_result_advise(r);
-	r->outcome = update_result_outcome(r);
-	r->have_outcome = true;
-	update_result_record(ctx, &a, r, exit_from_outcome(r->outcome));
-	tdx_gate_free(gate);	/* reopens the TD-build gate */
-	tdx_lock_release(lock);
-	free(buf);
-	tdx_image_free(image);
-	tdx_host_free(host);
-	return r->outcome;
+	update_result_advise(a, s);
+	outcome = tdx_update_get_outcome(s->u);
+	code = exit_from_outcome(outcome);
+	if (tdx_update_record(s->u, a->history, code, a->retry_for_ms ? s->attempt : 0) < 0 &&
+	    !a->g.json && !a->g.quiet)
+		cli_warn("could not record this attempt in %s", tdx_history_path(ctx, a->history));
+	tdx_update_release(s->u);
+	return outcome;
 }
 
 /*
@@ -998,7 +363,7 @@ int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 	struct update_args a = { .timeout_s = DEFAULT_TIMEOUT_S,
 				 .wait_builds_ms = DEFAULT_WAIT_BUILDS_MS,
 				 .retry_interval_ms = DEFAULT_RETRY_INTERVAL_MS };
-	struct update_result r = { 0 };
+	struct update_state s = { .args = &a };
 	struct update_run run = { 0 };
 	struct tdx_retry_policy policy;
 	enum tdx_outcome outcome;
@@ -1019,9 +384,10 @@ int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 
 	run.t0 = tdx_monotonic_ns();
 	for (;;) {
-		update_result_release(&r);
-		outcome = update_attempt(ctx, &a, ++run.attempts, &r);
-		if (!r.report) {
+		update_state_release(&s);
+		s.attempt = ++run.attempts;
+		outcome = update_attempt(ctx, &a, &s);
+		if (!s.u) {
 			cli_err("update: out of memory");
 			return exit_from_outcome(TDX_OUTCOME_FAILED);
 		}
@@ -1035,20 +401,20 @@ int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 		if (!tdx_retry_next(&policy, outcome, run.attempts, elapsed_ms, update_random(),
 				    &delay))
 			break;
-		update_note_retry(&a, &r, delay);
+		update_note_retry(&a, &s, delay);
 		if (!update_backoff_sleep(delay, &orig)) {
 			run.stopped_by = update_signal;
 			break;
 		}
 	}
 
-	code = exit_from_outcome(r.outcome);
+	code = exit_from_outcome(tdx_update_get_outcome(s.u));
 	if (a.g.json)
-		json_print(update_result_to_json(&a, &r, code, run.attempts, run.stopped_by));
+		json_print(update_result_to_json(&a, &s, code, run.attempts, run.stopped_by));
 	else if (a.g.quiet)
-		update_result_print_quiet(&r);
+		update_result_print_quiet(&s);
 	else
-		update_result_print_text(&r, &run);
-	update_result_release(&r);
+		update_result_print_text(&s, &run);
+	update_state_release(&s);
 	return code;
 }

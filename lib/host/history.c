@@ -49,10 +49,25 @@ static int history_make_dir(const char *path)
 	return 0;
 }
 
+void tdx_history_json_add_image(struct json_object *o, const struct tdx_history_record *rec,
+				bool with_path)
+{
+	char fmt[16];
+
+	snprintf(fmt, sizeof(fmt), "0x%x", rec->format);
+	json_object_object_add(o, "old_version", tdx_json_string_or_null(rec->old_version));
+	json_object_object_add(o, "new_version", tdx_json_string_or_null(rec->new_version));
+	json_object_object_add(o, "image_version", tdx_json_string_or_null(rec->image_version));
+	if (with_path)
+		json_object_object_add(o, "image", tdx_json_string_or_null(rec->image));
+	json_object_object_add(o, "image_sha256", tdx_json_string_or_null(rec->image_sha256));
+	json_object_object_add(o, "format", rec->format ? json_object_new_string(fmt) : NULL);
+}
+
 static struct json_object *history_record_to_json(const struct tdx_history_record *rec)
 {
 	struct json_object *o = json_object_new_object(), *checks = json_object_new_array();
-	char when[32], host[HOST_NAME_MAX + 1] = "", fmt[16];
+	char when[32], host[HOST_NAME_MAX + 1] = "";
 	struct tm tm;
 
 	gmtime_r(&rec->time, &tm);
@@ -60,7 +75,6 @@ static struct json_object *history_record_to_json(const struct tdx_history_recor
 	if (gethostname(host, sizeof(host)) < 0)
 		host[0] = '\0';
 	host[sizeof(host) - 1] = '\0';
-	snprintf(fmt, sizeof(fmt), "0x%x", rec->format);
 	for (size_t i = 0; i < rec->n_failed_checks; i++)
 		json_object_array_add(checks, json_object_new_string(rec->failed_checks[i]));
 
@@ -69,12 +83,7 @@ static struct json_object *history_record_to_json(const struct tdx_history_recor
 	json_object_object_add(o, "command", tdx_json_string_or_null(rec->command));
 	json_object_object_add(o, "kind", json_object_new_string(rec->dry_run ? "dry-run"
 										: "update"));
-	json_object_object_add(o, "old_version", tdx_json_string_or_null(rec->old_version));
-	json_object_object_add(o, "new_version", tdx_json_string_or_null(rec->new_version));
-	json_object_object_add(o, "image_version", tdx_json_string_or_null(rec->image_version));
-	json_object_object_add(o, "image", tdx_json_string_or_null(rec->image));
-	json_object_object_add(o, "image_sha256", tdx_json_string_or_null(rec->image_sha256));
-	json_object_object_add(o, "format", rec->format ? json_object_new_string(fmt) : NULL);
+	tdx_history_json_add_image(o, rec, true);
 	json_object_object_add(o, "failed_checks", checks);
 	json_object_object_add(o, "kernel_error", tdx_json_string_or_null(rec->kernel_error));
 	json_object_object_add(o, "uploaded", json_object_new_boolean(rec->uploaded));

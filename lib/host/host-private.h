@@ -19,5 +19,11 @@
 int tdx_sysfs_read(const char *dir, const char *name, char *buf, size_t size);
 /* Write @s to a sysfs file in one write(); the errno of open or write. */
 int tdx_sysfs_write(const char *dir, const char *name, const char *s);
+/*
+ * The image's fields of a history record (old, new and image version, [image,] image_sha256,
+ * format) added to @o: the one place they are built, for the record and the update's result.
+ */
+void tdx_history_json_add_image(struct json_object *o, const struct tdx_history_record *rec,
+				bool with_path);
 
 #endif

@@ -1,0 +1,1008 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * One update attempt, from the first check to its history record:
+ *
+ * 1. Pre-flight, before anything is written to the kernel: permission, every offline check,
+ *    compatibility, "already current", the update budget, CPUs online, upload device idle, the
+ *    update lock (and the same facts read again under it), the TD-build gate. Every failing
+ *    check is recorded with its stable name.
+ * 2. Commit: the image in the kernel's format (0x200 unless told otherwise), uploaded; a
+ *    cancel request abandons it cleanly before loading=0, and the front end holds its signals
+ *    after it.
+ * 3. The verdict from facts (the version file), judged by tdx_update_judge().
+ * The front end decides what to print and how to exit; nothing here prints.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "update-private.h"
+
+#define DEFAULT_TIMEOUT_S	120
+
+void update_set(struct tdx_update *u, enum tdx_outcome outcome, const char *fmt, ...)
+{
+	va_list args;
+
+	u->outcome = outcome;
+	u->have_outcome = true;
+	va_start(args, fmt);
+	vsnprintf(u->verdict, sizeof(u->verdict), fmt, args);
+	va_end(args);
+}
+
+void update_phase(struct tdx_update *u, enum tdx_update_phase phase, const char *fmt, ...)
+{
+	char msg[768];
+	va_list args;
+
+	if (!u->o.phase)
+		return;
+	va_start(args, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+	u->o.phase(u->o.data, phase, msg);
+}
+
+/*
+ * The mapping file @src names or finds (tdx_mapping_open()); one that cannot be used decides
+ * the attempt (an input error). 0 with *@mapping NULL: none.
+ */
+int update_mapping_open(struct tdx_update *u, const struct tdx_mapping_source *src,
+			struct tdx_mapping **mapping, char **path)
+{
+	int rc = tdx_mapping_open(u->ctx, src, mapping, path);
+
+	if (rc < 0) {
+		u->mapping_rc = rc;
+		update_set(u, tdx_mapping_open_outcome(rc), "cannot use the mapping file %s: %s; "
+			   "nothing was changed", *path ? *path : "", tdx_mapping_strerror(rc));
+	}
+	return rc;
+}
+
+static enum tdx_outcome update_outcome(const struct tdx_update *u)
+{
+	return u->have_outcome ? u->outcome : tdx_report_outcome(u->report);
+}
+
+static bool update_failed(const struct tdx_update *u)
+{
+	size_t i;
+
+	return u->have_outcome || tdx_report_first_failure(u->report, &i) == 0;
+}
+
+/* Between the steps of the checks: stop before anything is written when asked to. */
+static bool update_cancelled(struct tdx_update *u)
+{
+	if (!u->o.cancel || !*u->o.cancel)
+		return false;
+	update_set(u, TDX_OUTCOME_INTERRUPTED, "interrupted by %s during the checks: nothing was "
+		   "written to the kernel", strsignal(*u->o.cancel));
+	return true;
+}
+
+/* What to do next, by outcome, when no failed check already says it; the outcome fixed. */
+static void update_finish(struct tdx_update *u)
+{
+	enum tdx_outcome outcome = update_outcome(u);
+	size_t i;
+
+	u->finished = true;
+	if (!u->have_outcome && tdx_report_first_failure(u->report, &i) == 0) {
+		snprintf(u->verdict, sizeof(u->verdict), "refused before anything reached the "
+			 "kernel: %s failed", tdx_check_name(tdx_report_id(u->report, i)));
+		snprintf(u->advice, sizeof(u->advice), "%s", tdx_report_message(u->report, i));
+	} else {
+		switch (outcome) {
+		case TDX_OUTCOME_OK:
+			break;
+		case TDX_OUTCOME_REJECTED:
+			snprintf(u->advice, sizeof(u->advice), "the running module %s is intact and "
+				 "every TD keeps running; the kernel or the P-SEAMLDR refused the "
+				 "image%s%s; the kernel log (dmesg) may say why; do not retry the "
+				 "same image unchanged", u->old_version,
+				 u->have_kernel_error ? " with " : "",
+				 u->have_kernel_error ? u->kernel_error : "");
+			break;
+		case TDX_OUTCOME_LOST:
+			snprintf(u->advice, sizeof(u->advice), "the TDX module is LOST: every TD on "
+				 "this host is gone and TDX stays down until a reboot; reboot now (the "
+				 "module is loaded again at boot)");
+			break;
+		case TDX_OUTCOME_RETRY:
+			snprintf(u->advice, sizeof(u->advice), "nothing changed; the running module "
+				 "%s is intact; try again later", u->old_version);
+			break;
+		case TDX_OUTCOME_INTERRUPTED:
+			snprintf(u->advice, sizeof(u->advice), "nothing changed; the running module "
+				 "%s is intact; run the update again when it may go ahead",
+				 u->old_version);
+			break;
+		default:
+			snprintf(u->advice, sizeof(u->advice), "%s", u->verdict);
+			break;
+		}
+	}
+	u->outcome = outcome;
+	u->have_outcome = true;
+}
+
+int tdx_update_new(struct tdx_ctx *ctx, const char *image, const struct tdx_update_opts *opts,
+		   struct tdx_update **update)
+{
+	struct tdx_update *u;
+
+	*update = NULL;
+	if (!ctx || !opts || !image == !opts->latest_dir)
+		return -EINVAL;
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	u->ctx = ctx;
+	u->o = *opts;
+	if (!u->o.timeout_s)
+		u->o.timeout_s = DEFAULT_TIMEOUT_S;
+	u->phase = "pre-flight";
+	u->t0 = tdx_monotonic_ns();
+	if (tdx_report_new(&u->report) < 0)
+		goto oom;
+	if (image) {
+		u->image_path = strdup(image);
+		u->sig_path = opts->sig_path ? strdup(opts->sig_path) : NULL;
+		if (!u->image_path || (opts->sig_path && !u->sig_path))
+			goto oom;
+	}
+	*update = u;
+	return 0;
+oom:
+	tdx_update_free(u);
+	return -ENOMEM;
+}
+
+void tdx_update_release(struct tdx_update *u)
+{
+	if (!u)
+		return;
+	tdx_gate_free(u->gate);		/* reopens the TD-build gate */
+	u->gate = NULL;
+	tdx_lock_release(u->lock);
+	u->lock = NULL;
+}
+
+void tdx_update_free(struct tdx_update *u)
+{
+	if (!u)
+		return;
+	tdx_update_release(u);
+	tdx_image_free(u->image);
+	tdx_host_free(u->host);
+	tdx_report_free(u->report);
+	free(u->image_path);
+	free(u->sig_path);
+	free(u->mapping_path);
+	json_object_put(u->considered);
+	free(u);
+}
+
+/* The host device, loading its kernel module first when asked to (and allowed to). */
+static void update_host_open(struct tdx_update *u, const char *kmodule, bool root)
+{
+	enum tdx_kmodule_state ks = TDX_KMODULE_UNKNOWN;
+	int rc;
+
+	if (tdx_host_open(u->ctx, &u->host) != -ENODEV || !u->o.load_module || !root)
+		return;
+	tdx_kmodule_get_state(u->ctx, kmodule, &ks);
+	if (ks != TDX_KMODULE_NOT_LOADED)
+		return;
+	update_phase(u, TDX_UPDATE_PHASE_MODULE_LOAD, "loading kernel module %s", kmodule);
+	rc = tdx_kmodule_load(u->ctx, kmodule);
+	if (rc < 0)
+		update_phase(u, TDX_UPDATE_PHASE_WARNING, "could not load %s: %s", kmodule,
+			     rc == -EPERM ? "blacklisted" : strerror(-rc));
+	tdx_host_open(u->ctx, &u->host);
+}
+
+/* The image, loaded and checked offline. Returns false when the outcome is decided. */
+static bool update_image_open(struct tdx_update *u)
+{
+	int rc = tdx_image_load(u->ctx, u->image_path, u->sig_path, u->report, &u->image);
+	enum tdx_outcome oc = TDX_OUTCOME_INPUT;
+	char why[512];
+
+	if (rc < 0 && rc != -EBADMSG) {
+		if (rc == -ENOMEM) {
+			oc = TDX_OUTCOME_FAILED;
+			snprintf(why, sizeof(why), "out of memory reading %s", u->image_path);
+		} else {
+			snprintf(why, sizeof(why), "cannot read %s%s%s: %s", u->image_path,
+				 u->sig_path ? " or " : "", u->sig_path ? u->sig_path : "",
+				 rc == -EINVAL ? "not a regular file" : strerror(-rc));
+		}
+		/* A permission failure comes first: probably why the file is unreadable. */
+		if (!update_failed(u))
+			update_set(u, oc, "%s; nothing was changed", why);
+		return false;
+	}
+	if (u->image) {
+		rc = tdx_image_verify(u->image, &u->o.verify, u->report);
+		if (rc < 0 && rc != -EBADMSG) {
+			update_set(u, TDX_OUTCOME_FAILED, "offline checks could not run: %s",
+				   strerror(-rc));
+			return false;
+		}
+	}
+	update_phase(u, TDX_UPDATE_PHASE_IMAGE_CHECKED, "image %s: %zu checks, %zu failed",
+		     u->image_path, tdx_report_count(u->report),
+		     tdx_report_count_status(u->report, TDX_CHECK_FAIL));
+	return true;
+}
+
+/*
+ * Compatibility (compatibility.md §2) against the mapping file named or found beside the image.
+ * Returns the verdict; a mapping file that cannot be used is an input error.
+ */
+static enum tdx_compat_verdict update_compat(struct tdx_update *u)
+{
+	enum tdx_compat_verdict verdict = TDX_COMPAT_INCOMPATIBLE;
+	struct tdx_compat_opts copts = { .reinstall = u->o.reinstall,
+					 .allow_debug = u->o.verify.allow_debug };
+	const struct tdx_release_info *release = NULL;
+	struct tdx_version user, v, *vp = NULL;
+	struct tdx_mapping *mapping = NULL;
+	enum tdx_version_source src;
+	struct tdx_host_facts facts;
+	struct tdx_mapping_source msrc = { 0 };
+	char *found = NULL;
+	int rc;
+
+	if (u->o.version && tdx_version_parse(u->o.version, &user) < 0) {
+		update_set(u, TDX_OUTCOME_INPUT, "the expected version '%s' is not X.Y.ZZ; nothing "
+			   "was changed", u->o.version);
+		return verdict;
+	}
+	rc = tdx_image_resolve_version(u->image, u->image_path, u->o.version ? &user : NULL, &v,
+				       &src);
+	if (rc == 0) {
+		vp = &v;
+	} else if (rc == -EINVAL) {
+		char sv[TDX_VERSION_STRLEN];
+
+		tdx_report_add(u->report, TDX_CHK_COMPAT_IMAGE_VERSION, TDX_CHECK_FAIL,
+			       "the version given, %s, disagrees with the version %s in the image's "
+			       "sigstruct; nothing was changed; give the right version, or none, or "
+			       "check the image", u->o.version,
+			       tdx_version_format(&v, sv, sizeof(sv)));
+		vp = &v;
+	}
+	if (vp)
+		tdx_version_format(vp, u->image_version, sizeof(u->image_version));
+
+	msrc.path = u->mapping_path ? u->mapping_path : u->o.mapping;
+	msrc.image = u->image_path;
+	if (update_mapping_open(u, &msrc, &mapping, &found) < 0) {
+		free(found);
+		return TDX_COMPAT_INCOMPATIBLE;
+	}
+	if (mapping && vp)
+		release = tdx_mapping_find(mapping, vp);
+	copts.no_mapping = !mapping;
+	tdx_host_status_facts(&u->st, &facts);
+	rc = tdx_compat_check(&facts, u->image, vp, release, &copts, u->report, &verdict);
+	if (rc < 0)
+		update_set(u, TDX_OUTCOME_FAILED, "compatibility check failed to run: %s",
+			   strerror(-rc));
+	tdx_mapping_free(mapping);
+	free(found);
+	return verdict;
+}
+
+/*
+ * The running module's handoff version (its sigstruct's module_hv) is in no sysfs file: only
+ * its release's files have it. Look for them where Intel's trees put a release of the same line
+ * as the image: beside it (joined_files/X.Y/, or a folder of images), or in the sibling folder
+ * of separate_files/X.Y/X.Y.ZZ/. Returns 0 and the value, or -ENOENT.
+ */
+static int running_module_hv(struct tdx_ctx *ctx, const char *image_path,
+			     const struct tdx_version *running, uint16_t *hv)
+{
+	/* where, relative to the image's folder ("" or "/../X.Y.ZZ"), and which file */
+	static const struct {
+		bool sibling;
+		const char *ext;
+	} places[] = { { false, "sigstruct" }, { false, "blob" }, { false, "img" },
+		       { true, "sigstruct" } };
+	char v[TDX_VERSION_STRLEN], path[4096], *dir, *slash;
+	struct tdx_sigstruct sig;
+	int rc = -ENOENT;
+
+	dir = strdup(image_path);
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	tdx_version_format(running, v, sizeof(v));
+	for (size_t i = 0; i < ARRAY_SIZE(places) && rc; i++) {
+		bool pair = strcmp(places[i].ext, "sigstruct") == 0;
+		uint8_t *buf = NULL;
+		size_t len, off = pair ? 0 : TDX_PAGE_SIZE;
+
+		snprintf(path, sizeof(path), "%s%s%s/tdx_module_%s.%s", dir,
+			 places[i].sibling ? "/../" : "", places[i].sibling ? v : "", v,
+			 places[i].ext);
+		if (access(path, R_OK) || tdx_file_read(ctx, path, TDX_READ_MAX_SIZE, &buf, &len))
+			continue;
+		if (len >= off + TDX_SIGSTRUCT_SIZE &&
+		    tdx_sigstruct_parse(buf + off, TDX_SIGSTRUCT_SIZE, &sig) == 0) {
+			*hv = sig.module_hv;
+			rc = 0;
+		}
+		free(buf);
+	}
+	free(dir);
+	return rc;
+}
+
+/*
+ * The image's min_update_hv against the running module's handoff version, when it can be known
+ * (README.md): above it, the loader fails the install at CPU_INSTALL and the module is lost.
+ */
+static void update_handoff(struct tdx_update *u)
+{
+	const struct tdx_sigstruct *ss = tdx_image_get_sigstruct_fields(u->image);
+	char v[TDX_VERSION_STRLEN];
+	uint16_t hv;
+
+	if (!ss)
+		return;
+	if (!ss->min_update_hv) {
+		tdx_report_add(u->report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_PASS,
+			       "min_update_hv is 0: any running module can hand over");
+		return;
+	}
+	if (u->st.version_rc)
+		return;
+	tdx_version_format(&u->st.version, v, sizeof(v));
+	if (running_module_hv(u->ctx, u->image_path, &u->st.version, &hv) < 0) {
+		tdx_report_add(u->report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_WARN,
+			       "the image needs a running module with handoff version %u or later; "
+			       "the running %s's is unknown (its release is not beside the image): "
+			       "if it is lower, the loader fails the install and every TD is lost",
+			       ss->min_update_hv, v);
+		return;
+	}
+	if (hv < ss->min_update_hv) {
+		tdx_report_add(u->report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_FAIL,
+			       "the image needs a running module with handoff version %u or later; "
+			       "the running %s has %u (its release's sigstruct): the loader would "
+			       "fail the install and every TD would be lost; nothing was changed",
+			       ss->min_update_hv, v, hv);
+		return;
+	}
+	tdx_report_add(u->report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_PASS,
+		       "the running %s has handoff version %u, at least min_update_hv %u", v, hv,
+		       ss->min_update_hv);
+}
+
+/*
+ * The last check is the lock; once it is held, re-read what another updater could have
+ * changed meanwhile (it held the lock until its verdict), so two updates never both run.
+ */
+static int update_lock(struct tdx_update *u)
+{
+	const char *rundir = tdx_ctx_get_path(u->ctx, TDX_CTX_RUN_DIR);
+	struct tdx_host_status now;
+	struct tdx_lock_owner owner = { 0 };
+	struct tdx_report *again;
+	int rc;
+
+	rc = tdx_lock_acquire(u->ctx, rundir, &u->lock, &owner);
+	if (rc == -EWOULDBLOCK) {
+		tdx_report_add(u->report, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
+			       "another tdxctl (PID %d) holds %s/update.lock and is updating; "
+			       "nothing was changed; retry when it is done ('tdxctl status')",
+			       (int)owner.pid, rundir);
+		return rc;
+	}
+	if (rc < 0) {
+		tdx_report_add(u->report, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
+			       "cannot take %s/update.lock: %s; nothing was changed", rundir,
+			       strerror(-rc));
+		return rc;
+	}
+	tdx_report_add(u->report, TDX_CHK_HOST_LOCK, TDX_CHECK_PASS, "held by this process");
+
+	tdx_host_collect(u->ctx, u->host, &now);
+	if (now.version_rc != u->st.version_rc ||
+	    (!now.version_rc && tdx_version_cmp(&now.version, &u->st.version) != 0)) {
+		char v[TDX_VERSION_STRLEN] = "?";
+
+		if (!now.version_rc)
+			tdx_version_format(&now.version, v, sizeof(v));
+		if (!now.version_rc && strcmp(v, u->image_version) == 0)
+			update_set(u, TDX_OUTCOME_OK, "already current: another update installed %s "
+				   "while this one was checking; nothing done", v);
+		else
+			update_set(u, TDX_OUTCOME_RETRY, "the running module changed from %s to %s "
+				   "during the checks (another update?); nothing was changed; run "
+				   "again", u->old_version, v);
+		return -EAGAIN;
+	}
+	if (tdx_report_new(&again) < 0)
+		return -ENOMEM;
+	tdx_host_check_ready(u->ctx, &now, again);
+	if (tdx_report_outcome(again) != TDX_OUTCOME_OK) {
+		size_t i;
+
+		tdx_report_first_failure(again, &i);
+		tdx_report_add(u->report, tdx_report_id(again, i), TDX_CHECK_FAIL, "%s",
+			       tdx_report_message(again, i));
+		rc = -EAGAIN;
+	}
+	tdx_report_free(again);
+	u->st = now;
+	return rc;
+}
+
+/*
+ * The live builds' names, "vm1, vm2", for the one-line refusal: the gate's own report line
+ * says more, but a fleet's log wants the names first.
+ */
+static void gate_live_names(struct tdx_gate *gate, char *buf, size_t size)
+{
+	struct tdx_gate_entry *list = NULL;
+	size_t n = 0, len = 0;
+
+	buf[0] = '\0';
+	if (tdx_gate_list(gate, &list, &n) < 0)
+		n = 0;
+	for (size_t i = 0; i < n && len < size; i++) {
+		if (list[i].state != TDX_GATE_LIVE)
+			continue;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
+					list[i].name);
+	}
+	free(list);
+	if (!buf[0])
+		snprintf(buf, size, "(ended just now)");
+}
+
+/*
+ * TD builds (kernel-update-path.md §4.2): close the gate VMM launchers check before a TD build,
+ * then wait up to wait_builds_ms for the recorded builds to end; refuse (retry) when some
+ * remain. It stays closed until the attempt is freed, and a cancel ends the wait at once. A
+ * dry run only looks, so that it never holds up a launcher.
+ */
+static int update_gate(struct tdx_update *u)
+{
+	struct tdx_gate_entry *list = NULL;
+	unsigned int wait_ms = u->o.wait_builds_ms;
+	size_t n = 0, live = 0;
+	char names[256];
+	int rc;
+
+	rc = tdx_gate_new(u->ctx, NULL, &u->gate);
+	if (rc < 0)
+		return rc;
+	if (u->o.dry_run) {
+		rc = tdx_gate_list(u->gate, &list, &n);
+		for (size_t i = 0; !rc && i < n; i++)
+			live += list[i].state == TDX_GATE_LIVE;
+		free(list);
+		if (rc < 0)
+			tdx_report_add(u->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
+				       "cannot list the TD builds in %s: %s",
+				       tdx_gate_get_dir(u->gate), strerror(-rc));
+		else if (live)
+			tdx_report_add(u->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
+				       "%zu TD build(s) in progress ('tdxctl build list'): an "
+				       "update now would be refused; retry when they end", live);
+		else
+			tdx_report_add(u->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_PASS,
+				       "no TD build in progress");
+		return rc < 0 ? rc : live ? -EBUSY : 0;
+	}
+	if (u->o.phase && tdx_gate_list(u->gate, &list, &n) == 0) {
+		for (size_t i = 0; i < n; i++)
+			live += list[i].state == TDX_GATE_LIVE;
+		if (live)
+			update_phase(u, TDX_UPDATE_PHASE_GATE_WAIT, "closing the TD-build gate; "
+				     "waiting up to %u.%03u s for %zu TD build(s) to end",
+				     wait_ms / 1000, wait_ms % 1000, live);
+	}
+	free(list);
+	rc = tdx_gate_close_stop(u->gate, wait_ms, u->o.cancel, u->report);
+	if (rc == -EBUSY) {
+		gate_live_names(u->gate, names, sizeof(names));
+		update_set(u, TDX_OUTCOME_RETRY, "TD builds in progress: %s; retry later", names);
+	} else if (rc == -EINTR) {
+		update_cancelled(u);
+	} else if (rc == -EALREADY) {
+		tdx_report_add(u->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
+			       "another process holds the TD-build gate in %s closed; nothing was "
+			       "changed; retry later", tdx_gate_get_dir(u->gate));
+	} else if (rc < 0) {
+		tdx_report_add(u->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
+			       "cannot close the TD-build gate in %s: %s; nothing was changed",
+			       tdx_gate_get_dir(u->gate), strerror(-rc));
+	}
+	return rc;
+}
+
+/* The caller's privileges, as the first check. */
+static void update_check_privileges(struct tdx_update *u, bool *root)
+{
+	bool rawio;
+
+	tdx_caller_get_privileges(root, &rawio);
+	if (!*root || !rawio)
+		tdx_report_add(u->report, TDX_CHK_HOST_PERMISSION, TDX_CHECK_FAIL,
+			       "%s: installing a module needs root with CAP_SYS_RAWIO; nothing was "
+			       "changed; run as root", *root ? "CAP_SYS_RAWIO missing" : "not root");
+	else
+		tdx_report_add(u->report, TDX_CHK_HOST_PERMISSION, TDX_CHECK_PASS,
+			       "root, CAP_SYS_RAWIO");
+}
+
+/* The attempt's outcome is decided before any upload: 1 for tdx_update_preflight(). */
+static int update_decided(struct tdx_update *u)
+{
+	update_finish(u);
+	return 1;
+}
+
+int tdx_update_preflight(struct tdx_update *u)
+{
+	const char *kmodule;
+	enum tdx_compat_verdict verdict;
+	bool root;
+
+	if (!u || u->preflight_done)
+		return -EINVAL;
+	u->preflight_done = true;
+	kmodule = tdx_kmodule_name(u->ctx, u->o.kmodule);
+
+	update_check_privileges(u, &root);
+	update_host_open(u, kmodule, root);
+	if (u->o.latest_dir && update_pick_latest(u) == 0)
+		return update_decided(u);
+	if (u->image_path && !update_image_open(u))
+		return update_decided(u);
+
+	tdx_host_collect(u->ctx, u->host, &u->st);
+	if (!u->st.version_rc)
+		tdx_version_format(&u->st.version, u->old_version, sizeof(u->old_version));
+	if (!u->st.remaining_rc) {
+		u->have_remaining_before = true;
+		u->remaining_before = u->st.remaining;
+	}
+	tdx_host_check_interface(u->ctx, &u->st, kmodule, u->report);
+	u->format = u->o.format;
+	if (!u->format) {
+		/* The series with the seamldr/ folder (v3-v7) took only Intel's 0x100 blobs. */
+		u->format = u->st.layout == TDX_LAYOUT_SEAMLDR_DIR ||
+			    u->st.layout == TDX_LAYOUT_V3 ? TDX_BLOB_FORMAT : TDX_IMAGE_FORMAT;
+		if (u->format == TDX_BLOB_FORMAT)
+			update_phase(u, TDX_UPDATE_PHASE_FORMAT, "layout %s: sending format 0x100",
+				     tdx_host_layout_name(u->st.layout));
+	}
+	if (!u->image) {
+		if (!u->image_path && !update_failed(u))
+			update_set(u, TDX_OUTCOME_FAILED, "cannot tell which release under %s is "
+				   "newer: the running module's version is unreadable (%s); nothing "
+				   "was changed; see 'tdxctl status'", u->o.latest_dir,
+				   strerror(-u->st.version_rc));
+		return update_decided(u);
+	}
+	verdict = update_compat(u);
+	if (u->have_outcome)
+		return update_decided(u);
+	if (verdict != TDX_COMPAT_CURRENT)
+		update_handoff(u);
+	if (verdict == TDX_COMPAT_CURRENT && !update_failed(u)) {
+		update_set(u, TDX_OUTCOME_OK, "already current: the running module is %s, the "
+			   "image's version; nothing done", u->old_version);
+		snprintf(u->new_version, sizeof(u->new_version), "%s", u->old_version);
+		u->current = true;
+		return update_decided(u);
+	}
+	if (u->host)
+		tdx_host_check_ready(u->ctx, &u->st, u->report);
+	if (update_failed(u) || update_cancelled(u))
+		return update_decided(u);
+	if (update_lock(u) < 0 || u->have_outcome)
+		return update_decided(u);
+	if (update_gate(u) < 0 || update_cancelled(u))
+		return update_decided(u);
+	u->ready = true;
+	return 0;
+}
+
+/* The image's bytes for the kernel, with their SHA-256 for the record and for comparison. */
+static int update_build(struct tdx_update *u, uint8_t **buf, size_t *len)
+{
+	uint8_t md[TDX_SHA256_LEN];
+	int rc;
+
+	rc = tdx_image_build(u->image, u->format, buf, len);
+	if (rc < 0) {
+		update_set(u, TDX_OUTCOME_FAILED, "cannot build the image in format 0x%x: %s; "
+			   "nothing was changed", u->format, strerror(-rc));
+		return rc;
+	}
+	if (tdx_sha256(*buf, *len, md) < 0) {
+		update_set(u, TDX_OUTCOME_FAILED, "cannot hash the image (OpenSSL); nothing was "
+			   "changed");
+		return -EIO;
+	}
+	tdx_hex_encode(md, sizeof(md), u->sha256);
+	u->built_format = u->format;
+	u->size = *len;
+	return 0;
+}
+
+static void update_hold(struct tdx_update *u, bool hold)
+{
+	if (u->o.hold)
+		u->o.hold(u->o.data, hold);
+}
+
+/*
+ * The upload itself: loading=1, data, then the front end's hold, loading=0, wait. From the
+ * hold on, the attempt runs to its verdict.
+ */
+static void update_upload(struct tdx_update *u, const uint8_t *buf, size_t len)
+{
+	const char *dir = tdx_host_get_upload_path(u->host);
+	int rc;
+
+	u->phase = "upload";
+	update_phase(u, TDX_UPDATE_PHASE_UPLOAD, "uploading %zu bytes (format 0x%x, sha256 "
+		     "%.16s...) to %s", len, u->built_format, u->sha256, dir);
+	rc = tdx_fwupload_begin(u->ctx, dir, &u->run);
+	if (rc < 0) {
+		update_set(u, TDX_OUTCOME_FAILED, "cannot start the upload (%s/loading=1: %s); "
+			   "nothing was changed", dir, strerror(-rc));
+		u->started = -1;
+		return;
+	}
+	rc = tdx_fwupload_write_data(u->ctx, dir, buf, len, u->o.cancel, &u->run);
+	update_hold(u, true);
+	if (!rc && u->o.cancel && *u->o.cancel)
+		rc = -EINTR;	/* arrived after the last write, before the hold */
+	if (rc == -ENODEV) {
+		/* Another writer owns the device: our loading=1 did nothing, leave theirs alone. */
+		update_set(u, TDX_OUTCOME_RETRY, "another upload owns the upload device (data: "
+			   "ENODEV); nothing was changed; retry when it is idle");
+		u->started = -1;
+		update_hold(u, false);
+		return;
+	}
+	if (rc < 0) {
+		tdx_fwupload_abandon(u->ctx, dir);
+		u->started = -1;
+		if (rc == -EINTR)
+			update_set(u, TDX_OUTCOME_INTERRUPTED, "interrupted by %s before the image "
+				   "was handed to the kernel: abandoned (loading=-1); nothing was "
+				   "changed", strsignal(u->o.cancel ? *u->o.cancel : 0));
+		else
+			update_set(u, TDX_OUTCOME_FAILED, "writing the image failed at byte %zu of "
+				   "%zu: %s; abandoned (loading=-1); nothing was changed",
+				   u->run.written, len, strerror(-rc));
+		update_hold(u, false);
+		return;
+	}
+	update_phase(u, TDX_UPDATE_PHASE_COMMIT, "image written; handing it to the kernel "
+		     "(loading=0)");
+	rc = tdx_fwupload_commit(u->ctx, dir);
+	u->committed = true;
+	/* Whether anything started is judged from the version file. */
+	if (rc < 0)
+		update_phase(u, TDX_UPDATE_PHASE_WARNING, "%s/loading=0: %s", dir, strerror(-rc));
+	rc = tdx_fwupload_wait_idle(u->ctx, dir, tdx_monotonic_ns() +
+				    (uint64_t)u->o.timeout_s * 1000000000ull, &u->run);
+	update_phase(u, TDX_UPDATE_PHASE_IDLE, "upload device %s after %llu ms (%u polls)%s",
+		     u->run.timed_out ? "still busy" : "idle",
+		     (unsigned long long)(u->run.upload_ns / 1000000), u->run.polls,
+		     rc < 0 && !u->run.timed_out ? "; status unreadable" : "");
+}
+
+/*
+ * The verdict: the facts after the upload, judged by tdx_update_judge() (the version file
+ * decides, the error word only refines), put in words for people.
+ */
+static void update_verdict(struct tdx_update *u, bool same_version_expected)
+{
+	struct tdx_update_facts facts = { 0 };
+	enum tdx_outcome outcome;
+	unsigned int remaining;
+
+	u->phase = "verdict";
+	u->have_kernel_error = u->run.have_error_after && u->run.error_after.set;
+	if (u->have_kernel_error)
+		tdx_fw_error_format(&u->run.error_after, u->kernel_error, sizeof(u->kernel_error));
+	if (tdx_host_read_remaining_updates(u->host, &remaining) == 0) {
+		u->have_remaining_after = true;
+		u->remaining_after = remaining;
+	}
+	u->started = tdx_fwupload_run_started(&u->run) ||
+		     (u->have_remaining_before && u->have_remaining_after &&
+		      u->remaining_after < u->remaining_before);
+
+	facts.version_rc = tdx_host_read_version(u->host, &facts.now);
+	tdx_version_parse(u->old_version, &facts.old);
+	tdx_version_parse(u->image_version, &facts.image);
+	facts.reinstall = same_version_expected;
+	facts.timed_out = u->run.timed_out;
+	facts.have_kernel_error = u->have_kernel_error;
+	facts.kernel_error_code = u->run.error_after.code;
+	facts.started = u->started;
+	u->judgement = tdx_update_judge(&facts);
+	u->judged = true;
+	outcome = tdx_update_judgement_outcome(u->judgement);
+	if (u->judgement != TDX_JUDGED_LOST && u->judgement != TDX_JUDGED_STILL_BUSY &&
+	    u->judgement != TDX_JUDGED_UNREADABLE)
+		tdx_version_format(&facts.now, u->new_version, sizeof(u->new_version));
+
+	switch (u->judgement) {
+	case TDX_JUDGED_LOST:
+		update_set(u, outcome, "the TDX module was LOST during the update (version now "
+			   "fails with ENXIO%s%s): every TD is gone; reboot required",
+			   u->have_kernel_error ? "; kernel error " : "",
+			   u->have_kernel_error ? u->kernel_error : "");
+		break;
+	case TDX_JUDGED_STILL_BUSY:
+		update_set(u, outcome, "the kernel was still busy after %u s (status not idle): "
+			   "the update is still running; do not reboot or retry now; watch "
+			   "'tdxctl status' until the upload device is idle", u->o.timeout_s);
+		break;
+	case TDX_JUDGED_UNREADABLE:
+		update_set(u, outcome, "cannot read the module version after the update: %s; "
+			   "check 'tdxctl status'", strerror(-facts.version_rc));
+		break;
+	case TDX_JUDGED_PARTIAL:
+		update_set(u, outcome, "the kernel reported %s, yet the version now reads %s: the "
+			   "update may be partial (some CPU failed a step); start no new TDs, check "
+			   "the kernel log, and reboot to get a consistent state", u->kernel_error,
+			   u->new_version);
+		break;
+	case TDX_JUDGED_UPDATED:
+		update_set(u, outcome, "%s the TDX module %s -> %s in %llu ms (upload %llu ms, %zu "
+			   "bytes, format 0x%x)", same_version_expected ? "reinstalled" : "updated",
+			   u->old_version, u->new_version,
+			   (unsigned long long)((tdx_monotonic_ns() - u->t0) / 1000000),
+			   (unsigned long long)(u->run.upload_ns / 1000000), u->size,
+			   u->built_format);
+		break;
+	case TDX_JUDGED_OTHER_VERSION:
+		update_set(u, outcome, "the running module is now %s, neither the old %s nor the "
+			   "image's %s; TDX is running; check 'tdxctl status' and the kernel log",
+			   u->new_version, u->old_version, u->image_version);
+		break;
+	case TDX_JUDGED_DEVICE_BUSY:
+		update_set(u, outcome, "the kernel refused to start now (%s: a TD build or "
+			   "migration is in progress); the running module %s is intact; retry "
+			   "later", u->kernel_error, u->old_version);
+		break;
+	case TDX_JUDGED_REJECTED:
+		update_set(u, outcome, "the update was rejected (%s); the running module %s is "
+			   "intact%s", u->have_kernel_error ? u->kernel_error :
+			   "the kernel reported no error, yet the version did not change",
+			   u->old_version, u->started ? "" : " (tdxctl could not confirm that its "
+			   "upload started: the error shown may be an earlier attempt's)");
+		break;
+	}
+}
+
+int tdx_update_commit(struct tdx_update *u)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+
+	if (!u || !u->ready || u->finished)
+		return -EINVAL;
+	if (update_build(u, &buf, &len) < 0 || update_cancelled(u))
+		goto done;
+	update_phase(u, TDX_UPDATE_PHASE_BUILT, "pre-flight passed: %zu checks; image built (%zu "
+		     "bytes, format 0x%x)", tdx_report_count(u->report), len, u->built_format);
+	if (u->o.dry_run) {
+		update_set(u, TDX_OUTCOME_OK, "dry run: every check passed; would write loading=1, "
+			   "%zu bytes (format 0x%x, sha256 %s) to %s/data, loading=0, then wait up "
+			   "to %u s for idle and expect version %s -> %s; nothing was written", len,
+			   u->built_format, u->sha256, tdx_host_get_upload_path(u->host),
+			   u->o.timeout_s, u->old_version, u->image_version);
+		goto done;
+	}
+	update_upload(u, buf, len);
+	if (u->committed)
+		update_verdict(u, strcmp(u->old_version, u->image_version) == 0);
+done:
+	free(buf);
+	update_finish(u);
+	return 0;
+}
+
+/* One history line and one syslog line, whatever happened. */
+int tdx_update_record(struct tdx_update *u, const char *path, int exit_code,
+		      unsigned int attempt)
+{
+	size_t count = tdx_report_count(u->report), n = 0;
+	const char **names = calloc(count + 1, sizeof(*names));
+	struct tdx_history_record rec = { 0 };
+	int rc;
+
+	if (!names)
+		return -ENOMEM;
+	for (size_t i = 0; i < count; i++)
+		if (tdx_report_status(u->report, i) == TDX_CHECK_FAIL)
+			names[n++] = tdx_check_name(tdx_report_id(u->report, i));
+	rec.time = time(NULL);
+	rec.command = u->o.dry_run ? "update --dry-run" : "update";
+	rec.dry_run = u->o.dry_run;
+	rec.image_version = u->image_version[0] ? u->image_version : NULL;
+	rec.old_version = u->old_version[0] ? u->old_version : NULL;
+	rec.new_version = u->new_version[0] ? u->new_version : NULL;
+	rec.image = u->image_path ? u->image_path : u->o.latest_dir;
+	rec.image_sha256 = u->sha256[0] ? u->sha256 : NULL;
+	rec.format = u->built_format;
+	rec.failed_checks = names;
+	rec.n_failed_checks = n;
+	rec.kernel_error = u->have_kernel_error ? u->kernel_error : NULL;
+	rec.uploaded = u->committed;
+	rec.outcome = tdx_outcome_name(update_outcome(u));
+	rec.verdict = u->verdict;
+	rec.duration_ms = tdx_update_get_duration_ms(u);
+	rec.exit_code = exit_code;
+	rec.attempt = attempt;
+	rc = tdx_history_append(NULL, tdx_history_path(u->ctx, path), &rec);
+	tdx_history_syslog(&rec);
+	free(names);
+	return rc;
+}
+
+void tdx_update_json_add_image(const struct tdx_update *u, struct json_object *obj)
+{
+	struct tdx_history_record rec = { 0 };
+
+	rec.image_version = u->image_version[0] ? u->image_version : NULL;
+	rec.old_version = u->old_version[0] ? u->old_version : NULL;
+	rec.new_version = u->new_version[0] ? u->new_version : NULL;
+	rec.image_sha256 = u->sha256[0] ? u->sha256 : NULL;
+	rec.format = u->built_format;
+	tdx_history_json_add_image(obj, &rec, false);
+}
+
+enum tdx_outcome tdx_update_get_outcome(const struct tdx_update *u)
+{
+	return update_outcome(u);
+}
+
+const struct tdx_report *tdx_update_get_report(const struct tdx_update *u)
+{
+	return u->report;
+}
+
+const char *tdx_update_get_verdict(const struct tdx_update *u)
+{
+	return u->verdict;
+}
+
+const char *tdx_update_get_advice(const struct tdx_update *u)
+{
+	return u->advice;
+}
+
+const char *tdx_update_get_phase_name(const struct tdx_update *u)
+{
+	return u->phase;
+}
+
+int tdx_update_get_judgement(const struct tdx_update *u, enum tdx_update_judgement *judgement)
+{
+	if (!u->judged)
+		return -ENODATA;
+	*judgement = u->judgement;
+	return 0;
+}
+
+const char *tdx_update_get_old_version(const struct tdx_update *u)
+{
+	return u->old_version;
+}
+
+const char *tdx_update_get_new_version(const struct tdx_update *u)
+{
+	return u->new_version;
+}
+
+const char *tdx_update_get_image_version(const struct tdx_update *u)
+{
+	return u->image_version;
+}
+
+const char *tdx_update_get_image_path(const struct tdx_update *u)
+{
+	return u->image_path;
+}
+
+const char *tdx_update_get_sig_path(const struct tdx_update *u)
+{
+	return u->sig_path;
+}
+
+const char *tdx_update_get_mapping_path(const struct tdx_update *u)
+{
+	return u->mapping_path;
+}
+
+struct json_object *tdx_update_get_considered(const struct tdx_update *u)
+{
+	return u->considered;
+}
+
+const char *tdx_update_get_sha256(const struct tdx_update *u)
+{
+	return u->sha256;
+}
+
+unsigned int tdx_update_get_format(const struct tdx_update *u)
+{
+	return u->built_format;
+}
+
+size_t tdx_update_get_size(const struct tdx_update *u)
+{
+	return u->size;
+}
+
+const char *tdx_update_get_kernel_error(const struct tdx_update *u)
+{
+	return u->have_kernel_error ? u->kernel_error : NULL;
+}
+
+bool tdx_update_get_dry_run(const struct tdx_update *u)
+{
+	return u->o.dry_run;
+}
+
+bool tdx_update_get_uploaded(const struct tdx_update *u)
+{
+	return u->committed;
+}
+
+int tdx_update_get_started(const struct tdx_update *u)
+{
+	return u->started;
+}
+
+int tdx_update_get_remaining(const struct tdx_update *u, bool after, unsigned int *n)
+{
+	if (after ? !u->have_remaining_after : !u->have_remaining_before)
+		return -ENODATA;
+	*n = after ? u->remaining_after : u->remaining_before;
+	return 0;
+}
+
+int tdx_update_get_mapping_error(const struct tdx_update *u)
+{
+	return u->mapping_rc;
+}
+
+bool tdx_update_get_current(const struct tdx_update *u)
+{
+	return u->current;
+}
+
+uint64_t tdx_update_get_duration_ms(const struct tdx_update *u)
+{
+	return (tdx_monotonic_ns() - u->t0) / 1000000;
+}

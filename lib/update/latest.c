@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * An update of the latest release: scan a folder for releases, label each against this host
+ * with the compatibility rules, and pick the newest installable one. Each attempt picks again.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "update-private.h"
+
+/* The mapping file: the one named, else mapping_file.json in the folder (none: rules 3-4 skipped). */
+static int latest_mapping(struct tdx_update *u, struct tdx_mapping **mapping)
+{
+	struct tdx_mapping_source src = { .path = u->o.mapping, .dir = u->o.latest_dir };
+
+	return update_mapping_open(u, &src, mapping, &u->mapping_path);
+}
+
+/*
+ * Every release @list holds, with its label: as JSON into u->considered, and as
+ * "1.5.08 running, 1.5.16 installable" into @text for the one-line verdicts.
+ */
+static void latest_describe(const struct tdx_releases *list, struct tdx_update *u, char *text,
+			    size_t size)
+{
+	char v[TDX_VERSION_STRLEN];
+	size_t len = 0;
+
+	u->considered = json_object_new_array();
+	text[0] = '\0';
+	for (size_t i = 0; i < tdx_releases_count(list); i++) {
+		const struct tdx_candidate *c = tdx_releases_get(list, i);
+		const char *reason = tdx_candidate_reason(c);
+		struct json_object *o = json_object_new_object();
+
+		if (c->have_version)
+			tdx_version_format(&c->version, v, sizeof(v));
+		else
+			snprintf(v, sizeof(v), "?");
+		json_object_object_add(o, "version", c->have_version ?
+				       json_object_new_string(v) : NULL);
+		json_object_object_add(o, "label", json_object_new_string(
+			tdx_release_label_name(c->label)));
+		json_object_object_add(o, "path", json_object_new_string(c->path));
+		json_object_object_add(o, "reason", tdx_json_string_or_null(reason));
+		json_object_array_add(u->considered, o);
+		if (len < size)
+			len += (size_t)snprintf(text + len, size - len, "%s%s %s", i ? ", " : "", v,
+						tdx_release_label_name(c->label));
+	}
+}
+
+/*
+ * The newest release under the folder this host can take in place, judged against the host as
+ * it is now (a retry judges again: another update may have run meanwhile). Returns 1 with
+ * u->image_path set when one was picked; 0 when the outcome is decided (nothing newer is
+ * installable: "already current"; the folder or the mapping unusable); -ENODEV when the
+ * running version is unreadable, so the host checks must say why.
+ */
+int update_pick_latest(struct tdx_update *u)
+{
+	const char *dir = u->o.latest_dir;
+	struct tdx_compat_opts copts = { .allow_debug = u->o.verify.allow_debug };
+	struct tdx_releases *list = NULL;
+	struct tdx_mapping *mapping = NULL;
+	struct tdx_host_status st;
+	struct tdx_host_facts facts;
+	char text[384], running[TDX_VERSION_STRLEN];
+	struct stat sb;
+	size_t idx;
+	int rc, ret = 0;
+
+	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		update_set(u, TDX_OUTCOME_INPUT, "cannot read the folder of releases %s: %s; "
+			   "nothing was changed", dir, access(dir, F_OK) < 0 ? strerror(errno) :
+			   "not a folder");
+		return 0;
+	}
+	rc = latest_mapping(u, &mapping);
+	if (rc < 0) {
+		if (!u->have_outcome)
+			update_set(u, TDX_OUTCOME_FAILED, "out of memory");
+		return 0;
+	}
+	tdx_host_collect(u->ctx, u->host, &st);
+	tdx_host_status_facts(&st, &facts);
+	if (!facts.have_running) {
+		ret = -ENODEV;
+		goto out;
+	}
+	tdx_version_format(&facts.running, running, sizeof(running));
+	rc = tdx_releases_scan(u->ctx, dir, &list);
+	if (rc == -ENOENT) {
+		update_set(u, TDX_OUTCOME_OK, "already current: the running module is %s and %s "
+			   "holds no release; nothing done", running, dir);
+		goto current;
+	}
+	if (rc < 0) {
+		update_set(u, rc == -ENOMEM ? TDX_OUTCOME_FAILED : TDX_OUTCOME_INPUT, "cannot read "
+			   "the folder of releases %s: %s; nothing was changed", dir, strerror(-rc));
+		goto out;
+	}
+	copts.no_mapping = !mapping;
+	rc = tdx_releases_label(u->ctx, list, &facts, mapping, &copts, &u->o.verify);
+	if (rc < 0) {
+		update_set(u, TDX_OUTCOME_FAILED, "cannot judge the releases under %s: %s; nothing "
+			   "was changed", dir, strerror(-rc));
+		goto out;
+	}
+	latest_describe(list, u, text, sizeof(text));
+	if (tdx_releases_pick_latest(list, &idx) == 0) {
+		const struct tdx_candidate *c = tdx_releases_get(list, idx);
+
+		u->image_path = strdup(c->path);
+		u->sig_path = c->sig_path ? strdup(c->sig_path) : NULL;
+		if (!u->image_path || (c->sig_path && !u->sig_path)) {
+			update_set(u, TDX_OUTCOME_FAILED, "out of memory");
+			goto out;
+		}
+		update_phase(u, TDX_UPDATE_PHASE_PICKED, "%s, the newest installable of %zu "
+			     "releases under %s (%s)", u->image_path, tdx_releases_count(list), dir,
+			     text);
+		ret = 1;
+		goto out;
+	}
+	update_set(u, TDX_OUTCOME_OK, "already current: the running module is %s and no newer "
+		   "release under %s is installable on this host (%s); nothing done", running, dir,
+		   text);
+current:
+	snprintf(u->old_version, sizeof(u->old_version), "%s", running);
+	snprintf(u->new_version, sizeof(u->new_version), "%s", running);
+out:
+	tdx_releases_free(list);
+	tdx_mapping_free(mapping);
+	return ret;
+}
