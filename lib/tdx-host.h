@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-/* ---- pure parsers (host.c, fwupload.c) ------------------------------------------------------- */
+/* ---- pure parsers (format/sysfs-text.c) ------------------------------------------------------- */
 
 #define TDX_CPUSET_MAX	8192u	/* CPUs a set holds; larger ids are -ERANGE */
 
@@ -85,6 +85,22 @@ enum tdx_host_layout {
 };
 
 const char *tdx_host_layout_name(enum tdx_host_layout layout);
+/*
+ * The layout a host's files show (pure; host.c looks): an upload device (@has_upload) named
+ * seamldr_upload (@upload_is_seamldr_upload), the flat num_remaining_updates or
+ * seamldr_version (@flat_attrs), a seamldr/ subfolder (@seamldr_dir).
+ */
+enum tdx_host_layout tdx_host_layout_detect(bool has_upload, bool upload_is_seamldr_upload,
+					    bool flat_attrs, bool seamldr_dir);
+
+/* The attributes whose place depends on the layout. */
+enum tdx_host_attr {
+	TDX_ATTR_SEAMLDR_VERSION,
+	TDX_ATTR_REMAINING_UPDATES,
+};
+
+/* @attr's file relative to tdx_host in @layout; NULL where the layout has none. */
+const char *tdx_host_layout_attr(enum tdx_host_layout layout, enum tdx_host_attr attr);
 
 /* Why runtime update is or is not possible, as far as the host shows it. */
 enum tdx_update_support {

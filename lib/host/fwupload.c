@@ -19,99 +19,6 @@
 #define POLL_FIRST_NS	1000000ull
 #define POLL_MAX_NS	100000000ull	/* 100 ms: a slow one costs a few reads a second */
 
-static const char *const status_names[] = {
-	[TDX_FW_IDLE] = "idle",
-	[TDX_FW_RECEIVING] = "receiving",
-	[TDX_FW_PREPARING] = "preparing",
-	[TDX_FW_TRANSFERRING] = "transferring",
-	[TDX_FW_PROGRAMMING] = "programming",
-};
-
-/* The words drivers/base/firmware_loader/sysfs_upload.c prints. */
-static const char *const error_codes[] = {
-	"hw-error", "timeout", "user-abort", "device-busy", "invalid-file-size",
-	"read-write-error", "flash-wearout", "firmware-invalid", "unknown-error",
-};
-
-int tdx_fw_status_parse(const char *s, enum tdx_fw_status *status)
-{
-	size_t len = s ? strcspn(s, "\n") : 0;
-
-	if (!s || (s[len] && strcmp(s + len, "\n") != 0))
-		return -EINVAL;
-	for (size_t i = 0; i < ARRAY_SIZE(status_names); i++) {
-		if (strlen(status_names[i]) == len && strncmp(s, status_names[i], len) == 0) {
-			*status = (enum tdx_fw_status)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-const char *tdx_fw_status_name(enum tdx_fw_status status)
-{
-	return (unsigned int)status < ARRAY_SIZE(status_names) ? status_names[status] : "unknown";
-}
-
-/* A run of lower-case letters and dashes that fits @size with its NUL. */
-static int fw_word_copy(const char *s, size_t len, char *out, size_t size)
-{
-	if (!len || len >= size)
-		return -EINVAL;
-	for (size_t i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'))
-			return -EINVAL;
-	memcpy(out, s, len);
-	out[len] = '\0';
-	return 0;
-}
-
-int tdx_fw_error_parse(const char *s, struct tdx_fw_error *err)
-{
-	struct tdx_fw_error r = { 0 };
-	size_t len, colon;
-
-	if (!s)
-		return -EINVAL;
-	len = strcspn(s, "\n");
-	if (s[len] && strcmp(s + len, "\n") != 0)
-		return -EINVAL;
-	if (len) {
-		colon = strcspn(s, ":");
-		if (colon >= len ||
-		    fw_word_copy(s, colon, r.phase, sizeof(r.phase)) < 0 ||
-		    fw_word_copy(s + colon + 1, len - colon - 1, r.code, sizeof(r.code)) < 0)
-			return -EINVAL;
-		r.set = true;
-	}
-	*err = r;
-	return 0;
-}
-
-char *tdx_fw_error_format(const struct tdx_fw_error *err, char *buf, size_t size)
-{
-	if (err->set)
-		snprintf(buf, size, "%s:%s", err->phase, err->code);
-	else if (size)
-		buf[0] = '\0';
-	return buf;
-}
-
-bool tdx_fw_error_equal(const struct tdx_fw_error *a, const struct tdx_fw_error *b)
-{
-	if (a->set != b->set)
-		return false;
-	return !a->set || (strcmp(a->phase, b->phase) == 0 && strcmp(a->code, b->code) == 0);
-}
-
-bool tdx_fw_error_code_known(const char *code)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(error_codes); i++)
-		if (strcmp(code, error_codes[i]) == 0)
-			return true;
-	return false;
-}
-
 uint64_t tdx_monotonic_ns(void)
 {
 	struct timespec ts;
@@ -146,19 +53,6 @@ int tdx_fwupload_read_error(struct tdx_ctx *ctx, const char *dir, struct tdx_fw_
 		err(ctx, "%s/error: unexpected content '%.*s'\n", dir, (int)strcspn(buf, "\n"),
 		    buf);
 	return rc;
-}
-
-/*
- * Evidence, in order of strength: the status left idle after our loading=0, or `error` changed
- * (the class clears it when an upload starts, then sets its own result). Neither seen: unknown,
- * because a small upload can finish between two polls with the same result as the last one.
- */
-bool tdx_fwupload_run_started(const struct tdx_fwupload_run *run)
-{
-	if (run->saw_busy)
-		return true;
-	return run->have_error_before && run->have_error_after &&
-	       !tdx_fw_error_equal(&run->error_before, &run->error_after);
 }
 
 int tdx_fwupload_begin(struct tdx_ctx *ctx, const char *dir, struct tdx_fwupload_run *run)

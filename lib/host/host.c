@@ -30,176 +30,6 @@ struct tdx_host {
 	enum tdx_host_layout layout;
 };
 
-/* ---- pure parsers ---------------------------------------------------------------------------- */
-
-static void cpuset_set(struct tdx_cpuset *set, unsigned int cpu)
-{
-	set->bits[cpu / 64] |= 1ull << (cpu % 64);
-}
-
-static bool cpuset_test(const struct tdx_cpuset *set, unsigned int cpu)
-{
-	return set->bits[cpu / 64] >> (cpu % 64) & 1;
-}
-
-/* A CPU number: decimal digits only, below TDX_CPUSET_MAX. Advances *s. */
-static int cpu_number_parse(const char **s, unsigned int *cpu)
-{
-	unsigned long v = 0;
-	const char *p = *s;
-
-	if (!isdigit((unsigned char)*p))
-		return -EINVAL;
-	while (isdigit((unsigned char)*p)) {
-		v = v * 10 + (unsigned long)(*p++ - '0');
-		if (v >= TDX_CPUSET_MAX)
-			return -ERANGE;
-	}
-	*s = p;
-	*cpu = (unsigned int)v;
-	return 0;
-}
-
-int tdx_cpuset_parse(const char *s, struct tdx_cpuset *set)
-{
-	struct tdx_cpuset r = { 0 };
-	const char *p = s;
-	int rc;
-
-	if (!s)
-		return -EINVAL;
-	while (*p && *p != '\n') {
-		unsigned int lo, hi;
-
-		rc = cpu_number_parse(&p, &lo);
-		if (rc < 0)
-			return rc;
-		hi = lo;
-		if (*p == '-') {
-			p++;
-			rc = cpu_number_parse(&p, &hi);
-			if (rc < 0)
-				return rc;
-			if (hi < lo)
-				return -EINVAL;
-		}
-		for (unsigned int c = lo; c <= hi; c++)
-			cpuset_set(&r, c);
-		if (*p == ',') {
-			p++;
-			if (!*p || *p == '\n')
-				return -EINVAL;
-		} else if (*p && *p != '\n') {
-			return -EINVAL;
-		}
-	}
-	if (*p == '\n' && p[1])
-		return -EINVAL;
-	*set = r;
-	return 0;
-}
-
-unsigned int tdx_cpuset_count(const struct tdx_cpuset *set)
-{
-	unsigned int n = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(set->bits); i++)
-		n += (unsigned int)__builtin_popcountll(set->bits[i]);
-	return n;
-}
-
-void tdx_cpuset_andnot(struct tdx_cpuset *dst, const struct tdx_cpuset *a,
-		       const struct tdx_cpuset *b)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(dst->bits); i++)
-		dst->bits[i] = a->bits[i] & ~b->bits[i];
-}
-
-char *tdx_cpuset_format(const struct tdx_cpuset *set, char *buf, size_t size)
-{
-	size_t len = 0;
-	unsigned int c = 0;
-
-	if (!size)
-		return buf;
-	buf[0] = '\0';
-	while (c < TDX_CPUSET_MAX) {
-		unsigned int hi;
-		int n;
-
-		if (!cpuset_test(set, c)) {
-			c++;
-			continue;
-		}
-		for (hi = c; hi + 1 < TDX_CPUSET_MAX && cpuset_test(set, hi + 1); hi++)
-			;
-		n = hi == c ? snprintf(buf + len, size - len, "%s%u", len ? "," : "", c)
-			    : snprintf(buf + len, size - len, "%s%u-%u", len ? "," : "", c, hi);
-		if (n < 0 || (size_t)n >= size - len) {
-			/* Truncated: end in "..." when there is room for it. */
-			if (size >= 4)
-				strcpy(buf + size - 4, "...");
-			return buf;
-		}
-		len += (size_t)n;
-		c = hi + 1;
-	}
-	return buf;
-}
-
-int tdx_sysfs_parse_uint(const char *s, unsigned int *v)
-{
-	unsigned long r = 0;
-	const char *p = s;
-
-	if (!s || !isdigit((unsigned char)*p))
-		return -EINVAL;
-	while (isdigit((unsigned char)*p)) {
-		r = r * 10 + (unsigned long)(*p++ - '0');
-		if (r > UINT_MAX)
-			return -ERANGE;
-	}
-	if (*p == '\n')
-		p++;
-	if (*p)
-		return -EINVAL;
-	*v = (unsigned int)r;
-	return 0;
-}
-
-/* Only the first "bugs" line counts: the kernel prints the same one for every CPU. */
-bool tdx_cpuinfo_has_bug(const char *cpuinfo, const char *bug)
-{
-	size_t blen = strlen(bug);
-	const char *line = cpuinfo;
-
-	while (line && *line) {
-		const char *end = strchrnul(line, '\n');
-
-		if (strncmp(line, "bugs", 4) == 0 && (line[4] == '\t' || line[4] == ' ' ||
-						      line[4] == ':')) {
-			const char *p = memchr(line, ':', (size_t)(end - line));
-
-			if (!p)
-				return false;
-			for (p++; p < end;) {
-				const char *w;
-
-				while (p < end && isspace((unsigned char)*p))
-					p++;
-				w = p;
-				while (p < end && !isspace((unsigned char)*p))
-					p++;
-				if ((size_t)(p - w) == blen && memcmp(w, bug, blen) == 0)
-					return true;
-			}
-			return false;
-		}
-		line = *end ? end + 1 : NULL;
-	}
-	return false;
-}
-
 /* ---- sysfs I/O ------------------------------------------------------------------------------- */
 
 /*
@@ -264,28 +94,6 @@ static bool path_exists(const char *dir, const char *name)
 
 /* ---- discovery ------------------------------------------------------------------------------- */
 
-const char *tdx_host_layout_name(enum tdx_host_layout layout)
-{
-	switch (layout) {
-	case TDX_LAYOUT_NONE:		return "none";
-	case TDX_LAYOUT_MAINLINE:	return "mainline";
-	case TDX_LAYOUT_SEAMLDR_DIR:	return "seamldr-subfolder (series v4-v7)";
-	case TDX_LAYOUT_V3:		return "seamldr_upload (series v3)";
-	}
-	return "unknown";
-}
-
-const char *tdx_update_support_name(enum tdx_update_support support)
-{
-	switch (support) {
-	case TDX_UPDATE_SUPPORTED:	return "supported";
-	case TDX_UPDATE_NO_DEVICE:	return "no TDX host device";
-	case TDX_UPDATE_ERRATUM:	return "CPU erratum seamret_invd_vmcs";
-	case TDX_UPDATE_NO_FEATURE:	return "no upload device";
-	}
-	return "unknown";
-}
-
 /* <sysfs>/@rel, the way messages name it. */
 static void sysfs_path(struct tdx_ctx *ctx, const char *rel, char *buf, size_t size)
 {
@@ -343,20 +151,15 @@ static int host_find_upload(struct tdx_host *host)
 	return 0;
 }
 
-/* Flat attributes first (mainline), then the seamldr/ subfolder of the series. */
+/* What the layout is decided from (tdx_host_layout_detect()): which files are there. */
 static enum tdx_host_layout host_detect_layout(const struct tdx_host *host)
 {
-	if (!host->upload_path)
-		return TDX_LAYOUT_NONE;
-	if (path_exists(host->syspath, "num_remaining_updates") ||
-	    path_exists(host->syspath, "seamldr_version"))
-		return TDX_LAYOUT_MAINLINE;
-	if (path_exists(host->syspath, "seamldr")) {
-		if (strcmp(host->upload_name, "seamldr_upload") == 0)
-			return TDX_LAYOUT_V3;
-		return TDX_LAYOUT_SEAMLDR_DIR;
-	}
-	return TDX_LAYOUT_MAINLINE;
+	return tdx_host_layout_detect(host->upload_path != NULL,
+				      host->upload_name && strcmp(host->upload_name,
+								  "seamldr_upload") == 0,
+				      path_exists(host->syspath, "num_remaining_updates") ||
+				      path_exists(host->syspath, "seamldr_version"),
+				      path_exists(host->syspath, "seamldr"));
 }
 
 int tdx_host_open(struct tdx_ctx *ctx, struct tdx_host **hostp)
@@ -435,35 +238,19 @@ int tdx_host_read_version(struct tdx_host *host, struct tdx_version *v)
 
 int tdx_host_read_seamldr_version(struct tdx_host *host, struct tdx_version *v)
 {
-	switch (host->layout) {
-	case TDX_LAYOUT_MAINLINE:
-		return host_read_version_attr(host, "seamldr_version", v);
-	case TDX_LAYOUT_SEAMLDR_DIR:
-	case TDX_LAYOUT_V3:
-		return host_read_version_attr(host, "seamldr/version", v);
-	case TDX_LAYOUT_NONE:
-		break;
-	}
-	return -ENOENT;
+	const char *name = tdx_host_layout_attr(host->layout, TDX_ATTR_SEAMLDR_VERSION);
+
+	return name ? host_read_version_attr(host, name, v) : -ENOENT;
 }
 
 int tdx_host_read_remaining_updates(struct tdx_host *host, unsigned int *n)
 {
-	const char *name;
+	const char *name = tdx_host_layout_attr(host->layout, TDX_ATTR_REMAINING_UPDATES);
 	char buf[32];
 	int rc;
 
-	switch (host->layout) {
-	case TDX_LAYOUT_MAINLINE:
-		name = "num_remaining_updates";
-		break;
-	case TDX_LAYOUT_SEAMLDR_DIR:
-	case TDX_LAYOUT_V3:
-		name = "seamldr/num_remaining_updates";
-		break;
-	default:
+	if (!name)
 		return -ENOENT;
-	}
 	rc = tdx_sysfs_read(host->syspath, name, buf, sizeof(buf));
 	if (rc < 0)
 		return rc;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The pure parsers of the system side: CPU lists, the upload device's status and error files,
- * sysfs numbers and versions, the cpuinfo bugs line, the lock file. No I/O beyond a temp dir.
+ * The pure parsers of the system side (format/sysfs-text.c): CPU lists, the upload device's
+ * status and error files, sysfs numbers and versions, the cpuinfo bugs line, the layouts; and the
+ * lock file. No I/O beyond a temp dir.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -173,6 +174,32 @@ static void test_cpuinfo(void)
 	CHECK(tdx_cpuinfo_has_bug("bugs: seamret_invd_vmcs", "seamret_invd_vmcs"));
 }
 
+/* The layouts (kernel-update-path.md §1.1) from the files a host shows, and their attributes. */
+static void test_layout(void)
+{
+	CHECK(tdx_host_layout_detect(false, false, true, true) == TDX_LAYOUT_NONE);
+	CHECK(tdx_host_layout_detect(true, false, true, false) == TDX_LAYOUT_MAINLINE);
+	/* Flat attributes win over a seamldr/ folder, whatever the upload device's name. */
+	CHECK(tdx_host_layout_detect(true, true, true, true) == TDX_LAYOUT_MAINLINE);
+	CHECK(tdx_host_layout_detect(true, false, false, true) == TDX_LAYOUT_SEAMLDR_DIR);
+	CHECK(tdx_host_layout_detect(true, true, false, true) == TDX_LAYOUT_V3);
+	/* Neither: the mainline names are tried (they fail as missing, not as misplaced). */
+	CHECK(tdx_host_layout_detect(true, false, false, false) == TDX_LAYOUT_MAINLINE);
+
+	CHECK(strcmp(tdx_host_layout_attr(TDX_LAYOUT_MAINLINE, TDX_ATTR_SEAMLDR_VERSION),
+		     "seamldr_version") == 0);
+	CHECK(strcmp(tdx_host_layout_attr(TDX_LAYOUT_MAINLINE, TDX_ATTR_REMAINING_UPDATES),
+		     "num_remaining_updates") == 0);
+	CHECK(strcmp(tdx_host_layout_attr(TDX_LAYOUT_SEAMLDR_DIR, TDX_ATTR_SEAMLDR_VERSION),
+		     "seamldr/version") == 0);
+	CHECK(strcmp(tdx_host_layout_attr(TDX_LAYOUT_V3, TDX_ATTR_REMAINING_UPDATES),
+		     "seamldr/num_remaining_updates") == 0);
+	CHECK(tdx_host_layout_attr(TDX_LAYOUT_NONE, TDX_ATTR_SEAMLDR_VERSION) == NULL);
+	CHECK(tdx_host_layout_attr((enum tdx_host_layout)99, TDX_ATTR_REMAINING_UPDATES) == NULL);
+	CHECK(strcmp(tdx_host_layout_name(TDX_LAYOUT_V3), "seamldr_upload (series v3)") == 0);
+	CHECK(strcmp(tdx_host_layout_name((enum tdx_host_layout)99), "unknown") == 0);
+}
+
 static void test_lock_owner(void)
 {
 	struct tdx_lock_owner o;
@@ -335,6 +362,7 @@ int main(void)
 	test_fw_error();
 	test_run_started();
 	test_cpuinfo();
+	test_layout();
 	test_lock_owner();
 	test_proc_start_time();
 	test_lock_and_history();

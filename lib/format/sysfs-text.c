@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The text of the kernel's sysfs and proc files, parsed: CPU lists, counters, /proc/cpuinfo's
+ * bugs, the firmware-upload class's status and error words, and the sysfs layouts (which one a
+ * host has, from the files it shows, and where each attribute is in it). Pure: host/host.c and
+ * host/fwupload.c read the files and hand the text here.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "private.h"
+#include "tdx-host.h"
+
+/* ---- CPU lists, counters, cpuinfo ------------------------------------------------------------ */
+
+/* ---- pure parsers ---------------------------------------------------------------------------- */
+
+static void cpuset_set(struct tdx_cpuset *set, unsigned int cpu)
+{
+	set->bits[cpu / 64] |= 1ull << (cpu % 64);
+}
+
+static bool cpuset_test(const struct tdx_cpuset *set, unsigned int cpu)
+{
+	return set->bits[cpu / 64] >> (cpu % 64) & 1;
+}
+
+/* A CPU number: decimal digits only, below TDX_CPUSET_MAX. Advances *s. */
+static int cpu_number_parse(const char **s, unsigned int *cpu)
+{
+	unsigned long v = 0;
+	const char *p = *s;
+
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	while (isdigit((unsigned char)*p)) {
+		v = v * 10 + (unsigned long)(*p++ - '0');
+		if (v >= TDX_CPUSET_MAX)
+			return -ERANGE;
+	}
+	*s = p;
+	*cpu = (unsigned int)v;
+	return 0;
+}
+
+int tdx_cpuset_parse(const char *s, struct tdx_cpuset *set)
+{
+	struct tdx_cpuset r = { 0 };
+	const char *p = s;
+	int rc;
+
+	if (!s)
+		return -EINVAL;
+	while (*p && *p != '\n') {
+		unsigned int lo, hi;
+
+		rc = cpu_number_parse(&p, &lo);
+		if (rc < 0)
+			return rc;
+		hi = lo;
+		if (*p == '-') {
+			p++;
+			rc = cpu_number_parse(&p, &hi);
+			if (rc < 0)
+				return rc;
+			if (hi < lo)
+				return -EINVAL;
+		}
+		for (unsigned int c = lo; c <= hi; c++)
+			cpuset_set(&r, c);
+		if (*p == ',') {
+			p++;
+			if (!*p || *p == '\n')
+				return -EINVAL;
+		} else if (*p && *p != '\n') {
+			return -EINVAL;
+		}
+	}
+	if (*p == '\n' && p[1])
+		return -EINVAL;
+	*set = r;
+	return 0;
+}
+
+unsigned int tdx_cpuset_count(const struct tdx_cpuset *set)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(set->bits); i++)
+		n += (unsigned int)__builtin_popcountll(set->bits[i]);
+	return n;
+}
+
+void tdx_cpuset_andnot(struct tdx_cpuset *dst, const struct tdx_cpuset *a,
+		       const struct tdx_cpuset *b)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(dst->bits); i++)
+		dst->bits[i] = a->bits[i] & ~b->bits[i];
+}
+
+char *tdx_cpuset_format(const struct tdx_cpuset *set, char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned int c = 0;
+
+	if (!size)
+		return buf;
+	buf[0] = '\0';
+	while (c < TDX_CPUSET_MAX) {
+		unsigned int hi;
+		int n;
+
+		if (!cpuset_test(set, c)) {
+			c++;
+			continue;
+		}
+		for (hi = c; hi + 1 < TDX_CPUSET_MAX && cpuset_test(set, hi + 1); hi++)
+			;
+		n = hi == c ? snprintf(buf + len, size - len, "%s%u", len ? "," : "", c)
+			    : snprintf(buf + len, size - len, "%s%u-%u", len ? "," : "", c, hi);
+		if (n < 0 || (size_t)n >= size - len) {
+			/* Truncated: end in "..." when there is room for it. */
+			if (size >= 4)
+				strcpy(buf + size - 4, "...");
+			return buf;
+		}
+		len += (size_t)n;
+		c = hi + 1;
+	}
+	return buf;
+}
+
+int tdx_sysfs_parse_uint(const char *s, unsigned int *v)
+{
+	unsigned long r = 0;
+	const char *p = s;
+
+	if (!s || !isdigit((unsigned char)*p))
+		return -EINVAL;
+	while (isdigit((unsigned char)*p)) {
+		r = r * 10 + (unsigned long)(*p++ - '0');
+		if (r > UINT_MAX)
+			return -ERANGE;
+	}
+	if (*p == '\n')
+		p++;
+	if (*p)
+		return -EINVAL;
+	*v = (unsigned int)r;
+	return 0;
+}
+
+/* Only the first "bugs" line counts: the kernel prints the same one for every CPU. */
+bool tdx_cpuinfo_has_bug(const char *cpuinfo, const char *bug)
+{
+	size_t blen = strlen(bug);
+	const char *line = cpuinfo;
+
+	while (line && *line) {
+		const char *end = strchrnul(line, '\n');
+
+		if (strncmp(line, "bugs", 4) == 0 && (line[4] == '\t' || line[4] == ' ' ||
+						      line[4] == ':')) {
+			const char *p = memchr(line, ':', (size_t)(end - line));
+
+			if (!p)
+				return false;
+			for (p++; p < end;) {
+				const char *w;
+
+				while (p < end && isspace((unsigned char)*p))
+					p++;
+				w = p;
+				while (p < end && !isspace((unsigned char)*p))
+					p++;
+				if ((size_t)(p - w) == blen && memcmp(w, bug, blen) == 0)
+					return true;
+			}
+			return false;
+		}
+		line = *end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+/* ---- the firmware-upload class's status and error ------------------------------------------- */
+
+static const char *const status_names[] = {
+	[TDX_FW_IDLE] = "idle",
+	[TDX_FW_RECEIVING] = "receiving",
+	[TDX_FW_PREPARING] = "preparing",
+	[TDX_FW_TRANSFERRING] = "transferring",
+	[TDX_FW_PROGRAMMING] = "programming",
+};
+
+/* The words drivers/base/firmware_loader/sysfs_upload.c prints. */
+static const char *const error_codes[] = {
+	"hw-error", "timeout", "user-abort", "device-busy", "invalid-file-size",
+	"read-write-error", "flash-wearout", "firmware-invalid", "unknown-error",
+};
+
+int tdx_fw_status_parse(const char *s, enum tdx_fw_status *status)
+{
+	size_t len = s ? strcspn(s, "\n") : 0;
+
+	if (!s || (s[len] && strcmp(s + len, "\n") != 0))
+		return -EINVAL;
+	for (size_t i = 0; i < ARRAY_SIZE(status_names); i++) {
+		if (strlen(status_names[i]) == len && strncmp(s, status_names[i], len) == 0) {
+			*status = (enum tdx_fw_status)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *tdx_fw_status_name(enum tdx_fw_status status)
+{
+	return (unsigned int)status < ARRAY_SIZE(status_names) ? status_names[status] : "unknown";
+}
+
+/* A run of lower-case letters and dashes that fits @size with its NUL. */
+static int fw_word_copy(const char *s, size_t len, char *out, size_t size)
+{
+	if (!len || len >= size)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'))
+			return -EINVAL;
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return 0;
+}
+
+int tdx_fw_error_parse(const char *s, struct tdx_fw_error *err)
+{
+	struct tdx_fw_error r = { 0 };
+	size_t len, colon;
+
+	if (!s)
+		return -EINVAL;
+	len = strcspn(s, "\n");
+	if (s[len] && strcmp(s + len, "\n") != 0)
+		return -EINVAL;
+	if (len) {
+		colon = strcspn(s, ":");
+		if (colon >= len ||
+		    fw_word_copy(s, colon, r.phase, sizeof(r.phase)) < 0 ||
+		    fw_word_copy(s + colon + 1, len - colon - 1, r.code, sizeof(r.code)) < 0)
+			return -EINVAL;
+		r.set = true;
+	}
+	*err = r;
+	return 0;
+}
+
+char *tdx_fw_error_format(const struct tdx_fw_error *err, char *buf, size_t size)
+{
+	if (err->set)
+		snprintf(buf, size, "%s:%s", err->phase, err->code);
+	else if (size)
+		buf[0] = '\0';
+	return buf;
+}
+
+bool tdx_fw_error_equal(const struct tdx_fw_error *a, const struct tdx_fw_error *b)
+{
+	if (a->set != b->set)
+		return false;
+	return !a->set || (strcmp(a->phase, b->phase) == 0 && strcmp(a->code, b->code) == 0);
+}
+
+bool tdx_fw_error_code_known(const char *code)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(error_codes); i++)
+		if (strcmp(code, error_codes[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Evidence, in order of strength: the status left idle after our loading=0, or `error` changed
+ * (the class clears it when an upload starts, then sets its own result). Neither seen: unknown,
+ * because a small upload can finish between two polls with the same result as the last one.
+ */
+bool tdx_fwupload_run_started(const struct tdx_fwupload_run *run)
+{
+	if (run->saw_busy)
+		return true;
+	return run->have_error_before && run->have_error_after &&
+	       !tdx_fw_error_equal(&run->error_before, &run->error_after);
+}
+
+/* ---- layouts ---------------------------------------------------------------------------------- */
+
+const char *tdx_host_layout_name(enum tdx_host_layout layout)
+{
+	switch (layout) {
+	case TDX_LAYOUT_NONE:		return "none";
+	case TDX_LAYOUT_MAINLINE:	return "mainline";
+	case TDX_LAYOUT_SEAMLDR_DIR:	return "seamldr-subfolder (series v4-v7)";
+	case TDX_LAYOUT_V3:		return "seamldr_upload (series v3)";
+	}
+	return "unknown";
+}
+
+const char *tdx_update_support_name(enum tdx_update_support support)
+{
+	switch (support) {
+	case TDX_UPDATE_SUPPORTED:	return "supported";
+	case TDX_UPDATE_NO_DEVICE:	return "no TDX host device";
+	case TDX_UPDATE_ERRATUM:	return "CPU erratum seamret_invd_vmcs";
+	case TDX_UPDATE_NO_FEATURE:	return "no upload device";
+	}
+	return "unknown";
+}
+
+/* Flat attributes first (mainline), then the seamldr/ subfolder of the series. */
+enum tdx_host_layout tdx_host_layout_detect(bool has_upload, bool upload_is_seamldr_upload,
+					    bool flat_attrs, bool seamldr_dir)
+{
+	if (!has_upload)
+		return TDX_LAYOUT_NONE;
+	if (flat_attrs)
+		return TDX_LAYOUT_MAINLINE;
+	if (seamldr_dir)
+		return upload_is_seamldr_upload ? TDX_LAYOUT_V3 : TDX_LAYOUT_SEAMLDR_DIR;
+	return TDX_LAYOUT_MAINLINE;
+}
+
+const char *tdx_host_layout_attr(enum tdx_host_layout layout, enum tdx_host_attr attr)
+{
+	bool subdir;
+
+	switch (layout) {
+	case TDX_LAYOUT_MAINLINE:
+		subdir = false;
+		break;
+	case TDX_LAYOUT_SEAMLDR_DIR:
+	case TDX_LAYOUT_V3:
+		subdir = true;
+		break;
+	default:
+		return NULL;
+	}
+	switch (attr) {
+	case TDX_ATTR_SEAMLDR_VERSION:
+		return subdir ? "seamldr/version" : "seamldr_version";
+	case TDX_ATTR_REMAINING_UPDATES:
+		return subdir ? "seamldr/num_remaining_updates" : "num_remaining_updates";
+	}
+	return NULL;
+}
