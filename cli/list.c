@@ -226,7 +226,7 @@ static struct json_object *list_to_json(const struct list_args *a, const char *m
 	for (size_t i = 0; list && i < tdx_releases_count(list); i++) {
 		const struct tdx_candidate *c = tdx_releases_get(list, i);
 		struct json_object *r = json_object_new_object(), *failed = json_object_new_array();
-		const char *reason = tdx_candidate_reason(c);
+		char *reason = candidate_reason(c);
 
 		json_object_object_add(r, "version", json_version_or_null(c->have_version,
 									  &c->version));
@@ -251,6 +251,7 @@ static struct json_object *list_to_json(const struct list_args *a, const char *m
 					tdx_check_name(tdx_report_id(c->report, k))));
 		json_object_object_add(r, "failed", failed);
 		json_object_array_add(arr, r);
+		free(reason);
 	}
 	json_object_object_add(o, "releases", arr);
 	json_object_object_add(o, "latest", latest >= 0 ?
@@ -288,12 +289,13 @@ static void list_print_text(const struct list_args *a, const char *mapping_path,
 	printf("%-8s  %-13s  %-44s  %s\n", "VERSION", "LABEL", "FILE", "REASON");
 	for (size_t i = 0; i < n; i++) {
 		const struct tdx_candidate *c = tdx_releases_get(list, i);
-		const char *reason = tdx_candidate_reason(c);
+		char *reason = candidate_reason(c);
 
 		printf("%-8s  %-13s  %-44s  %s\n",
 		       c->have_version ? tdx_version_format(&c->version, v, sizeof(v)) : "?",
 		       tdx_release_label_name(c->label), rel_path(a->dir, c->path),
 		       reason ? reason : "");
+		free(reason);
 	}
 	if (latest >= 0)
 		printf("latest installable: %s (%s)\n",

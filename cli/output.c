@@ -7,6 +7,69 @@
 #include <unistd.h>
 
 #include "tdxctl.h"
+#include "tdx-compat.h"
+
+/*
+ * tdxctl's words for what a library result says the user could do (enum tdx_remedy): the
+ * library names no option, the front end does, appended to the message in flag order.
+ */
+static const struct {
+	unsigned int remedy;
+	const char *words;
+} advice_words[] = {
+	{ TDX_REMEDY_NAME_VERSION, ": name it with --version X.Y.ZZ" },
+	{ TDX_REMEDY_REINSTALL, " (--reinstall installs it again)" },
+	{ TDX_REMEDY_GIVE_MAPPING, ": give Intel's mapping_file.json with --mapping FILE" },
+	{ TDX_REMEDY_RELEASE_MAPPING, " (--mapping FILE)" },
+	{ TDX_REMEDY_ALLOW_DEBUG, ", or --allow-debug on a debug platform" },
+	{ TDX_REMEDY_LOAD_MODULE, " or run again with --load-module" },
+	{ TDX_REMEDY_MODULE_NAME, "; name it with --module" },
+	{ TDX_REMEDY_STRICT, "; --strict refuses it" },
+};
+
+const char *cli_advice(unsigned int remedies, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(advice_words) / sizeof(advice_words[0]); i++) {
+		int n;
+
+		if (!(remedies & advice_words[i].remedy))
+			continue;
+		n = snprintf(buf + len, size - len, "%s", advice_words[i].words);
+		if (n < 0 || (size_t)n >= size - len)
+			break;
+		len += (size_t)n;
+	}
+	return buf;
+}
+
+char *cli_advised(const char *message, unsigned int remedies)
+{
+	char advice[CLI_ADVICE_MAX], *s;
+
+	if (!message)
+		return NULL;
+	if (asprintf(&s, "%s%s", message, cli_advice(remedies, advice, sizeof(advice))) < 0)
+		return NULL;
+	return s;
+}
+
+struct json_object *report_message_json(const struct tdx_report *report, size_t i)
+{
+	char *s = cli_advised(tdx_report_message(report, i), tdx_report_remedies(report, i));
+	struct json_object *o = json_object_new_string(s ? s : tdx_report_message(report, i));
+
+	free(s);
+	return o;
+}
+
+char *candidate_reason(const struct tdx_candidate *candidate)
+{
+	return cli_advised(tdx_candidate_reason(candidate),
+			   tdx_candidate_reason_remedies(candidate));
+}
 
 /*
  * Valid UTF-8 for strict readers whatever the strings hold (file names, history lines): the
@@ -124,13 +187,14 @@ void report_print_text(const struct tdx_report *report, FILE *out, bool failures
 	for (size_t i = 0; i < tdx_report_count(report); i++) {
 		enum tdx_check_status st = tdx_report_status(report, i);
 		enum tdx_check_id id = tdx_report_id(report, i);
-		char ev[16];
+		char ev[16], advice[CLI_ADVICE_MAX];
 
 		if (failures_only && st != TDX_CHECK_FAIL && st != TDX_CHECK_WARN)
 			continue;
 		snprintf(ev, sizeof(ev), "[%s]", tdx_evidence_name(tdx_check_evidence(id)));
-		fprintf(out, "  %-4s  %-30s %-10s %s\n", tdx_check_status_name(st),
-			tdx_check_name(id), ev, tdx_report_message(report, i));
+		fprintf(out, "  %-4s  %-30s %-10s %s%s\n", tdx_check_status_name(st),
+			tdx_check_name(id), ev, tdx_report_message(report, i),
+			cli_advice(tdx_report_remedies(report, i), advice, sizeof(advice)));
 	}
 }
 
@@ -147,8 +211,7 @@ struct json_object *report_to_json(const struct tdx_report *report)
 			tdx_check_status_name(tdx_report_status(report, i))));
 		json_object_object_add(o, "evidence", json_object_new_string(
 			tdx_evidence_name(tdx_check_evidence(id))));
-		json_object_object_add(o, "message",
-				       json_object_new_string(tdx_report_message(report, i)));
+		json_object_object_add(o, "message", report_message_json(report, i));
 		json_object_array_add(arr, o);
 	}
 	return arr;

@@ -285,11 +285,15 @@ static void status_print_text(const struct status_extra *x, const struct tdx_rep
 	if (outcome == TDX_OUTCOME_OK) {
 		printf("Ready for update:   yes\n");
 	} else {
+		char words[CLI_ADVICE_MAX];
+
 		printf("Ready for update:   no (%s)\n", tdx_outcome_name(outcome));
 		for (i = 0; i < tdx_report_count(report); i++)
 			if (tdx_report_status(report, i) == TDX_CHECK_FAIL)
-				printf("  %s: %s\n", tdx_check_name(tdx_report_id(report, i)),
-				       tdx_report_message(report, i));
+				printf("  %s: %s%s\n", tdx_check_name(tdx_report_id(report, i)),
+				       tdx_report_message(report, i),
+				       cli_advice(tdx_report_remedies(report, i), words,
+						  sizeof(words)));
 	}
 }
 

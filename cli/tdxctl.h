@@ -53,6 +53,20 @@ int cmd_build(int argc, char **argv, struct tdx_ctx *ctx);
 /* Print a JSON object to stdout, pretty, with a trailing newline; then release it. */
 void json_print(struct json_object *obj);
 
+/*
+ * What the user could do, in tdxctl's options, for a library result's remedies (enum
+ * tdx_remedy): "" or e.g. ": name it with --version X.Y.ZZ", to append to its message.
+ */
+#define CLI_ADVICE_MAX	512
+const char *cli_advice(unsigned int remedies, char *buf, size_t size);
+/* @message with that advice appended, in a new string; NULL for NULL or without memory. */
+char *cli_advised(const char *message, unsigned int remedies);
+/* Result @i of @report as tdxctl words it (message and advice), as a JSON string. */
+struct json_object *report_message_json(const struct tdx_report *report, size_t i);
+struct tdx_candidate;
+/* A release's label reason as tdxctl words it, in a new string; NULL when it has none. */
+char *candidate_reason(const struct tdx_candidate *candidate);
+
 /* Report helpers shared by verify, convert and update (report.c). */
 void report_print_text(const struct tdx_report *report, FILE *out, bool failures_only);
 struct json_object *report_to_json(const struct tdx_report *report);

@@ -54,6 +54,8 @@ void update_result_advise(const struct update_args *a, struct update_state *s)
 	const struct tdx_report *report = tdx_update_get_report(s->u);
 	const char *verdict = tdx_update_get_verdict(s->u), *advice = tdx_update_get_advice(s->u);
 	size_t i, len = strlen(verdict), tail = strlen(unchanged);
+	char words[CLI_ADVICE_MAX];
+	unsigned int remedies = 0;
 
 	if (tdx_update_get_mapping_error(s->u) == -EPERM && len > tail &&
 	    strcmp(verdict + len - tail, unchanged) == 0)
@@ -63,12 +65,20 @@ void update_result_advise(const struct update_args *a, struct update_state *s)
 		snprintf(s->verdict, sizeof(s->verdict), "%s%s", verdict,
 			 tdx_update_get_current(s->u) && !a->latest ?
 			 " (--reinstall installs it again)" : "");
+	/* A failed check's message as advice: with what tdxctl's options can do about it. */
+	words[0] = '\0';
+	if (tdx_report_first_failure(report, &i) == 0) {
+		remedies = tdx_report_remedies(report, i);
+		if (strcmp(advice, tdx_report_message(report, i)) == 0)
+			cli_advice(remedies, words, sizeof(words));
+	}
 	/* An advice that only repeats the verdict repeats the front end's too. */
-	snprintf(s->advice, sizeof(s->advice), "%s", strcmp(advice, verdict) == 0 ? s->verdict
-										   : advice);
+	snprintf(s->advice, sizeof(s->advice), "%s%s", strcmp(advice, verdict) == 0 ? s->verdict
+										     : advice, words);
 	if (tdx_update_get_outcome(s->u) != TDX_OUTCOME_OK &&
 	    tdx_report_first_failure(report, &i) == 0 &&
-	    tdx_report_id(report, i) == TDX_CHK_COMPAT_IMAGE_VERSION)
+	    tdx_report_id(report, i) == TDX_CHK_COMPAT_IMAGE_VERSION &&
+	    !(remedies & TDX_REMEDY_NAME_VERSION))
 		snprintf(s->advice, sizeof(s->advice), "%s (drop --version or check the image)",
 			 advice);
 }
@@ -95,8 +105,7 @@ struct json_object *update_result_to_json(const struct update_args *a,
 		f = json_object_new_object();
 		json_object_object_add(f, "check", json_object_new_string(
 			tdx_check_name(tdx_report_id(report, i))));
-		json_object_object_add(f, "message",
-				       json_object_new_string(tdx_report_message(report, i)));
+		json_object_object_add(f, "message", report_message_json(report, i));
 		json_object_array_add(failed, f);
 	}
 	json_object_object_add(o, "outcome", json_object_new_string(tdx_outcome_name(outcome)));
@@ -169,6 +178,7 @@ void update_result_print_quiet(const struct update_state *s)
 {
 	const struct tdx_report *report = tdx_update_get_report(s->u);
 	enum tdx_outcome outcome = tdx_update_get_outcome(s->u);
+	char words[CLI_ADVICE_MAX];
 	size_t i;
 
 	if (outcome == TDX_OUTCOME_OK || tdx_outcome_retryable(outcome))
@@ -177,7 +187,8 @@ void update_result_print_quiet(const struct update_state *s)
 		tdx_outcome_name(outcome), s->verdict);
 	/* A refusal's verdict names the check; its message says why and what to do. */
 	if (tdx_report_first_failure(report, &i) == 0 && strstr(s->verdict, "refused before"))
-		fprintf(stderr, ": %s", tdx_report_message(report, i));
+		fprintf(stderr, ": %s%s", tdx_report_message(report, i),
+			cli_advice(tdx_report_remedies(report, i), words, sizeof(words)));
 	fputc('\n', stderr);
 }
 

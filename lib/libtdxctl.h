@@ -145,8 +145,9 @@ struct tdx_report;
 int tdx_report_new(struct tdx_report **report);
 void tdx_report_free(struct tdx_report *report);
 /*
- * A failure of a check graded TDX_EVIDENCE_OBSERVED is recorded as a warning, unless the report
- * is strict (--strict): then it stays a failure. Applies to results added afterwards.
+ * A failure of a check graded TDX_EVIDENCE_OBSERVED is recorded as a warning (with
+ * TDX_REMEDY_STRICT), unless the report is strict: then it stays a failure. Applies to results
+ * added afterwards.
  */
 void tdx_report_set_strict(struct tdx_report *report, bool strict);
 bool tdx_report_get_strict(const struct tdx_report *report);
@@ -169,6 +170,27 @@ size_t tdx_report_count_status(const struct tdx_report *report, enum tdx_check_s
 int tdx_report_first_failure(const struct tdx_report *report, size_t *index);
 /* The outcome of the first failed check; TDX_OUTCOME_OK when nothing failed. */
 enum tdx_outcome tdx_report_outcome(const struct tdx_report *report);
+
+/*
+ * What the caller could do about a result, as flags for a front end to word with its own
+ * options: library messages name no command-line option (tdxctl words these in cli/output.c,
+ * "--version X.Y.ZZ" and the like, and appends them to the message in this order).
+ */
+enum tdx_remedy {
+	TDX_REMEDY_NAME_VERSION		= 1u << 0,	/* say which module version the image is */
+	TDX_REMEDY_REINSTALL		= 1u << 1,	/* ask for the running version again */
+	TDX_REMEDY_GIVE_MAPPING		= 1u << 2,	/* give Intel's mapping file */
+	TDX_REMEDY_RELEASE_MAPPING	= 1u << 3,	/* give the mapping file of that release */
+	TDX_REMEDY_ALLOW_DEBUG		= 1u << 4,	/* allow a debug-signed module */
+	TDX_REMEDY_LOAD_MODULE		= 1u << 5,	/* let the tool load the kernel module */
+	TDX_REMEDY_MODULE_NAME		= 1u << 6,	/* name the kernel module to use */
+	TDX_REMEDY_STRICT		= 1u << 7,	/* strict checking refuses this finding */
+};
+
+/* Add @remedies (enum tdx_remedy flags) to the result recorded last; none recorded: nothing. */
+void tdx_report_add_remedy(struct tdx_report *report, unsigned int remedies);
+/* The remedies of result @i (0: none). */
+unsigned int tdx_report_remedies(const struct tdx_report *report, size_t i);
 
 /* ---- versions (version.c) ----------------------------------------------------------------- */
 

@@ -265,6 +265,8 @@ int tdx_releases_label(struct tdx_ctx *ctx, struct tdx_releases *list,
  * could not be read, or NULL.
  */
 const char *tdx_candidate_reason(const struct tdx_candidate *candidate);
+/* The remedies (enum tdx_remedy) of that reason's check; 0 when there are none. */
+unsigned int tdx_candidate_reason_remedies(const struct tdx_candidate *candidate);
 
 /*
  * The newest installable candidate (labelled TDX_LABEL_INSTALLABLE), the first of equals, in

@@ -74,6 +74,7 @@ struct rules {
 	struct tdx_report *report;
 	int rc;
 	bool failed;
+	bool recorded;		/* the last record() made it into the report */
 	char image[TDX_VERSION_STRLEN];
 	char running[TDX_VERSION_STRLEN];
 	char seamldr[TDX_VERSION_STRLEN];
@@ -93,8 +94,16 @@ static void record(struct rules *r, enum tdx_check_id id, enum tdx_check_status 
 	va_start(args, fmt);
 	rc = tdx_report_addv(r->report, id, status, fmt, args);
 	va_end(args);
+	r->recorded = rc == 0;
 	if (rc < 0 && r->rc == 0)
 		r->rc = rc;
+}
+
+/* What the user could do about the result just recorded; the front end words it. */
+static void remedy(struct rules *r, unsigned int remedies)
+{
+	if (r->recorded)
+		tdx_report_add_remedy(r->report, remedies);
 }
 
 /* "1.5.00 or later of 1.5.x, or 2.0.00 or later of 2.0.x" for a failure message. */
@@ -161,14 +170,15 @@ static void format_cpuid_table(const struct tdx_sigstruct *sig, char *buf, size_
 
 static void rule_image_version(struct rules *r, const struct tdx_version *iv)
 {
-	if (iv)
+	if (iv) {
 		record(r, TDX_CHK_COMPAT_IMAGE_VERSION, TDX_CHECK_PASS, "image version %s",
 		       r->image);
-	else
+	} else {
 		record(r, TDX_CHK_COMPAT_IMAGE_VERSION, TDX_CHECK_FAIL,
 		       "the image's module version is unknown: neither its file name "
-		       "(tdx_module_X.Y.ZZ.*) nor its sigstruct (1.x carries none) gives it: name "
-		       "it with --version X.Y.ZZ");
+		       "(tdx_module_X.Y.ZZ.*) nor its sigstruct (1.x carries none) gives it");
+		remedy(r, TDX_REMEDY_NAME_VERSION);
+	}
 }
 
 /* Rule 1. Returns whether rules 2-3, which compare within one line, can run. */
@@ -221,11 +231,11 @@ static bool rule_not_older(struct rules *r, const struct tdx_host_facts *host,
 		record(r, TDX_CHK_COMPAT_NOT_OLDER, TDX_CHECK_PASS,
 		       "image %s is the running version: installing it again as asked (re-install)",
 		       r->image);
-	else if (cmp == 0)
+	else if (cmp == 0) {
 		record(r, TDX_CHK_COMPAT_NOT_OLDER, TDX_CHECK_PASS,
-		       "image %s is the running version: nothing to do (--reinstall installs it "
-		       "again)", r->image);
-	else
+		       "image %s is the running version: nothing to do", r->image);
+		remedy(r, TDX_REMEDY_REINSTALL);
+	} else
 		record(r, TDX_CHK_COMPAT_NOT_OLDER, TDX_CHECK_PASS,
 		       "image %s is newer than the running module %s", r->image, r->running);
 	return cmp == 0;
@@ -248,13 +258,14 @@ static void rule_release(struct rules *r, const struct tdx_version *iv,
 	} else if (opts->no_mapping) {
 		record(r, TDX_CHK_COMPAT_RELEASE, TDX_CHECK_WARN,
 		       "no mapping file: which running modules %s can update in place and which "
-		       "P-SEAMLDR it needs are not checked: give Intel's mapping_file.json with "
-		       "--mapping FILE", r->image);
+		       "P-SEAMLDR it needs are not checked", r->image);
+		remedy(r, TDX_REMEDY_GIVE_MAPPING);
 	} else {
 		record(r, TDX_CHK_COMPAT_RELEASE, TDX_CHECK_FAIL,
 		       "the mapping file does not list %s: the oldest running module it can "
 		       "update and the P-SEAMLDR versions it needs are unknown: use Intel's "
-		       "mapping file of that release (--mapping FILE)", r->image);
+		       "mapping file of that release", r->image);
+		remedy(r, TDX_REMEDY_RELEASE_MAPPING);
 	}
 }
 
@@ -397,11 +408,13 @@ static void rule_debug(struct rules *r, const struct tdx_sigstruct *sig,
 		record(r, TDX_CHK_SIGSTRUCT_DEBUG, TDX_CHECK_WARN,
 		       "debug-signed module (module_type 0x%08X) allowed as asked: only "
 		       "debug-unlocked platforms accept it", sig->module_type);
-	else
+	else {
 		record(r, TDX_CHK_SIGSTRUCT_DEBUG, TDX_CHECK_FAIL,
 		       "debug-signed module (module_type 0x%08X), a production one is required: "
-		       "only debug-unlocked platforms accept it: use a production release, or "
-		       "--allow-debug on a debug platform", sig->module_type);
+		       "only debug-unlocked platforms accept it: use a production release",
+		       sig->module_type);
+		remedy(r, TDX_REMEDY_ALLOW_DEBUG);
+	}
 }
 
 /* Rule 7. */

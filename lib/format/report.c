@@ -22,6 +22,7 @@ static const struct {
 struct report_entry {
 	enum tdx_check_id id;
 	enum tdx_check_status status;
+	unsigned int remedies;	/* enum tdx_remedy flags */
 	char *message;
 };
 
@@ -149,8 +150,8 @@ int tdx_report_addv(struct tdx_report *report, enum tdx_check_id id,
 	if (status == TDX_CHECK_FAIL && tdx_check_evidence(id) == TDX_EVIDENCE_OBSERVED) {
 		/* Say why an observed finding did (not) refuse, whichever way it went. */
 		if (asprintf(&graded, "%s (a rule observed in Intel's samples, not documented: %s)",
-			     msg, report->strict ? "a failure under --strict" :
-			     "reported, not refused; --strict refuses it") < 0) {
+			     msg, report->strict ? "a failure in strict mode" :
+			     "reported, not refused") < 0) {
 			free(msg);
 			return -ENOMEM;
 		}
@@ -160,8 +161,21 @@ int tdx_report_addv(struct tdx_report *report, enum tdx_check_id id,
 	e = &report->entries[report->count++];
 	e->id = id;
 	e->status = tdx_report_grade(report, id, status);
+	e->remedies = status == TDX_CHECK_FAIL && e->status != TDX_CHECK_FAIL ?
+		      TDX_REMEDY_STRICT : 0;
 	e->message = msg;
 	return 0;
+}
+
+void tdx_report_add_remedy(struct tdx_report *report, unsigned int remedies)
+{
+	if (report && report->count)
+		report->entries[report->count - 1].remedies |= remedies;
+}
+
+unsigned int tdx_report_remedies(const struct tdx_report *report, size_t i)
+{
+	return report && i < report->count ? report->entries[i].remedies : 0;
 }
 
 int tdx_report_add(struct tdx_report *report, enum tdx_check_id id,

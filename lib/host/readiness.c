@@ -59,8 +59,9 @@ static void judge_interface(struct judging *j, const struct tdx_host_status *st,
 		case TDX_KMODULE_NOT_LOADED:
 			row(j, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
 			    "no %s/" TDX_HOST_SYSPATH ": kernel module %s is not loaded; nothing was "
-			    "changed; load it with 'modprobe %s' or run again with --load-module",
-			    sysfs, kmodule, kmodule);
+			    "changed; load it with 'modprobe %s'", sysfs, kmodule, kmodule);
+			if (!j->oom)
+				tdx_report_add_remedy(j->report, TDX_REMEDY_LOAD_MODULE);
 			break;
 		case TDX_KMODULE_LOADED:
 		case TDX_KMODULE_BUILTIN:
@@ -75,8 +76,10 @@ static void judge_interface(struct judging *j, const struct tdx_host_status *st,
 			row(j, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
 			    "no %s/" TDX_HOST_SYSPATH " and no kernel module '%s': the kernel lacks "
 			    "the TDX host services (CONFIG_TDX_HOST_SERVICES, Linux 7.2 or later) or "
-			    "the module has another name (--module); nothing was changed", sysfs,
+			    "the module has another name; nothing was changed", sysfs,
 			    kmodule ? kmodule : "");
+			if (!j->oom)
+				tdx_report_add_remedy(j->report, TDX_REMEDY_MODULE_NAME);
 			break;
 		}
 		row(j, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_SKIP, "no TDX host device");

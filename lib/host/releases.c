@@ -417,6 +417,16 @@ const char *tdx_candidate_reason(const struct tdx_candidate *candidate)
 	return NULL;
 }
 
+unsigned int tdx_candidate_reason_remedies(const struct tdx_candidate *candidate)
+{
+	size_t i;
+
+	if (!candidate || !candidate->report ||
+	    tdx_report_first_failure(candidate->report, &i) < 0)
+		return 0;
+	return tdx_report_remedies(candidate->report, i);
+}
+
 int tdx_releases_pick_latest(const struct tdx_releases *list, size_t *index)
 {
 	bool found = false;

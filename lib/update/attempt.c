@@ -444,8 +444,9 @@ static int update_lock(struct tdx_update *u)
 		size_t i;
 
 		tdx_report_first_failure(again, &i);
-		tdx_report_add(u->report, tdx_report_id(again, i), TDX_CHECK_FAIL, "%s",
-			       tdx_report_message(again, i));
+		if (tdx_report_add(u->report, tdx_report_id(again, i), TDX_CHECK_FAIL, "%s",
+				   tdx_report_message(again, i)) == 0)
+			tdx_report_add_remedy(u->report, tdx_report_remedies(again, i));
 		rc = -EAGAIN;
 	}
 	tdx_report_free(again);

@@ -64,11 +64,21 @@ static void test_evidence(void)
 			else
 				CHECK_INT(tdx_report_status(r, (size_t)st), st);
 		}
-		/* The downgraded message says so, and what --strict would do. */
+		/*
+		 * The downgraded message says so, and carries the remedy a front end words (tdxctl:
+		 * --strict); the library's words name no option.
+		 */
 		if (obs) {
-			CHECK(strstr(tdx_report_message(r, TDX_CHECK_FAIL), "--strict refuses it"));
-			CHECK(strstr(tdx_report_message(strict, TDX_CHECK_FAIL), "under --strict"));
+			CHECK(strstr(tdx_report_message(r, TDX_CHECK_FAIL), "reported, not refused"));
+			CHECK_INT(tdx_report_remedies(r, TDX_CHECK_FAIL), TDX_REMEDY_STRICT);
+			CHECK(strstr(tdx_report_message(strict, TDX_CHECK_FAIL),
+				     "a failure in strict mode"));
+			CHECK_INT(tdx_report_remedies(strict, TDX_CHECK_FAIL), 0);
 		}
+		for (int st = TDX_CHECK_PASS; st <= TDX_CHECK_SKIP; st++)
+			CHECK(!strstr(tdx_report_message(r, (size_t)st), "--"));
+		if (!obs)
+			CHECK_INT(tdx_report_remedies(r, TDX_CHECK_FAIL), 0);
 		CHECK_INT(tdx_report_outcome(r), obs ? TDX_OUTCOME_OK : tdx_check_outcome(id));
 		CHECK_INT(tdx_report_outcome(strict), tdx_check_outcome(id));
 		CHECK_INT(tdx_report_grade(NULL, id, TDX_CHECK_FAIL),
@@ -91,10 +101,20 @@ static void test_report(void)
 
 	CHECK_INT(tdx_report_new(&r), 0);
 	CHECK_INT(tdx_report_count(r), 0);
+	tdx_report_add_remedy(r, TDX_REMEDY_REINSTALL);	/* no result yet: nothing */
+	tdx_report_add_remedy(NULL, TDX_REMEDY_REINSTALL);
+	CHECK_INT(tdx_report_remedies(r, 0), 0);
+	CHECK_INT(tdx_report_remedies(NULL, 0), 0);
 	CHECK_INT(tdx_report_first_failure(r, &i), -ENOENT);
 	CHECK_INT(tdx_report_outcome(r), TDX_OUTCOME_OK);
 	CHECK_INT(tdx_report_add(r, TDX_CHK_CONTAINER_SIZE, TDX_CHECK_PASS, "size %d", 4096), 0);
 	CHECK_INT(tdx_report_add(r, TDX_CHK_CONTAINER_CHECKSUM, TDX_CHECK_WARN, "sum"), 0);
+	/* Remedies go to the result added last, and add up. */
+	tdx_report_add_remedy(r, TDX_REMEDY_GIVE_MAPPING);
+	tdx_report_add_remedy(r, TDX_REMEDY_MODULE_NAME);
+	CHECK_INT(tdx_report_remedies(r, 0), 0);
+	CHECK_INT(tdx_report_remedies(r, 1), TDX_REMEDY_GIVE_MAPPING | TDX_REMEDY_MODULE_NAME);
+	CHECK_INT(tdx_report_remedies(r, 2), 0);
 	CHECK_INT(tdx_report_first_failure(r, &i), -ENOENT);
 	CHECK_INT(tdx_report_outcome(r), TDX_OUTCOME_OK);
 	CHECK_INT(tdx_report_add(r, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL, "locked by %s", "pid 1"), 0);
