@@ -133,28 +133,13 @@ static const struct argp build_argp = {
 	NULL, NULL, NULL
 };
 
-/* What a library error means to the caller. */
-static enum tdx_outcome outcome_from_errno(int rc)
-{
-	switch (rc) {
-	case -EACCES:
-	case -EPERM:
-	case -EROFS:
-		return TDX_OUTCOME_PERMISSION;
-	case -EBUSY:
-	case -ETIMEDOUT:
-		return TDX_OUTCOME_RETRY;
-	default:
-		return TDX_OUTCOME_FAILED;
-	}
-}
-
 static enum tdx_outcome build_begin(struct tdx_gate *gate, const struct build_args *a)
 {
 	pid_t owner = a->pid ? a->pid : getppid(), closer = 0;
 	unsigned int ttl_s = a->have_ttl ? (unsigned int)(a->ttl_ms / 1000) : 0;
 	int rc;
 
+	/* The message here; the outcome is the library's reading of the errno. */
 	rc = tdx_gate_begin(gate, a->name, owner, ttl_s, (unsigned int)a->wait_ms, &closer);
 	switch (rc) {
 	case 0:
@@ -162,7 +147,7 @@ static enum tdx_outcome build_begin(struct tdx_gate *gate, const struct build_ar
 			printf("build %s recorded: owner pid %d, expires in %u s; run 'tdxctl build "
 			       "end %s' once the TD runs\n", a->name, (int)owner,
 			       ttl_s ? ttl_s : TDX_GATE_TTL_DEFAULT, a->name);
-		return TDX_OUTCOME_OK;
+		break;
 	case -EBUSY:
 		if (closer)
 			cli_err("the TD-build gate is closed: an update is in progress (pid %d); "
@@ -172,30 +157,31 @@ static enum tdx_outcome build_begin(struct tdx_gate *gate, const struct build_ar
 			cli_err("the TD-build gate is closed: an update is in progress; build %s "
 				"not recorded; retry later%s", a->name,
 				a->have_wait ? "" : " or give --wait");
-		return TDX_OUTCOME_RETRY;
+		break;
 	case -EEXIST:
 		cli_err("a build named %s is already in progress under another owner; pick "
 			"another name ('tdxctl build list')", a->name);
-		return TDX_OUTCOME_FAILED;
+		break;
 	case -ESRCH:
 		cli_err("no process %d to own build %s (--pid)", (int)owner, a->name);
-		return TDX_OUTCOME_FAILED;
+		break;
 	case -ETIMEDOUT:
 		cli_err("the TD-build gate in %s stayed locked by another process; build %s not "
 			"recorded; retry later", tdx_gate_get_dir(gate), a->name);
-		return TDX_OUTCOME_RETRY;
+		break;
 	case -EACCES:
 	case -EPERM:
 		/* Not --rundir: builds recorded elsewhere are builds the updater never sees. */
 		cli_err("cannot record build %s in %s: %s; nothing was recorded; TD builds are "
 			"recorded by root or by members of group '%s' (see TRUST MODEL in tdxctl(8))",
 			a->name, tdx_gate_get_dir(gate), strerror(-rc), TDXCTL_LAUNCHER_GROUP);
-		return TDX_OUTCOME_PERMISSION;
+		break;
 	default:
 		cli_err("cannot record build %s in %s: %s", a->name, tdx_gate_get_dir(gate),
 			strerror(-rc));
-		return outcome_from_errno(rc);
+		break;
 	}
+	return tdx_outcome_from_errno(rc, TDX_ERRNO_HOST);
 }
 
 static enum tdx_outcome build_end(struct tdx_gate *gate, const struct build_args *a)
@@ -214,7 +200,7 @@ static enum tdx_outcome build_end(struct tdx_gate *gate, const struct build_args
 		return TDX_OUTCOME_OK;
 	}
 	cli_err("cannot end build %s in %s: %s", a->name, tdx_gate_get_dir(gate), strerror(-rc));
-	return outcome_from_errno(rc);
+	return tdx_outcome_from_errno(rc, TDX_ERRNO_HOST);
 }
 
 static void format_time(time_t t, char *buf, size_t size)
@@ -241,7 +227,7 @@ static enum tdx_outcome build_list(struct tdx_gate *gate, const struct build_arg
 	if (rc < 0) {
 		cli_err("cannot read the TD-build gate in %s: %s", tdx_gate_get_dir(gate),
 			strerror(-rc));
-		return rc == -EACCES || rc == -EPERM ? TDX_OUTCOME_PERMISSION : TDX_OUTCOME_INPUT;
+		return tdx_outcome_from_errno(rc, TDX_ERRNO_HOST);
 	}
 	if (a->g.json) {
 		struct json_object *o = json_object_new_object(), *arr = json_object_new_array();

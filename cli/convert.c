@@ -216,7 +216,7 @@ int cmd_convert(int argc, char **argv, struct tdx_ctx *ctx)
 	image_args_verify_opts(&a.image, &opts);
 	rc = tdx_image_verify(image, &opts, report);
 	if (rc < 0) {
-		outcome = rc == -EBADMSG ? TDX_OUTCOME_INVALID_IMAGE : TDX_OUTCOME_FAILED;
+		outcome = tdx_outcome_from_errno(rc, TDX_ERRNO_WORK);
 		snprintf(why, sizeof(why), "%s fails verification, so it is not converted "
 			 "('tdxctl verify %s' says why)", a.image.path, a.image.path);
 		goto refuse;
@@ -257,7 +257,7 @@ int cmd_convert(int argc, char **argv, struct tdx_ctx *ctx)
 			unlink(a.out);
 	}
 	if (rc < 0) {
-		outcome = TDX_OUTCOME_OUTPUT;
+		outcome = tdx_outcome_from_errno(rc, TDX_ERRNO_OUTPUT);
 		if (rc == -EEXIST)
 			snprintf(why, sizeof(why), "%s already exists; give --force to replace it",
 				 sig_out && access(a.out, F_OK) != 0 ? sig_out : a.out);

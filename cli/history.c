@@ -124,7 +124,7 @@ int cmd_history(int argc, char **argv, struct tdx_ctx *ctx)
 	}
 	if (rc < 0) {
 		cli_err("cannot read the history %s: %s", path, strerror(-rc));
-		return exit_from_outcome(TDX_OUTCOME_INPUT);
+		return exit_from_outcome(tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT));
 	}
 	if (a.g.json) {
 		struct json_object *o = json_object_new_object();

@@ -59,14 +59,12 @@ int image_open(struct tdx_ctx *ctx, const struct image_args *a, struct tdx_repor
 		*outcome = TDX_OUTCOME_OK;
 		return 0;
 	}
+	*outcome = tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT);
 	if (rc == -EBADMSG) {
-		*outcome = TDX_OUTCOME_INVALID_IMAGE;
 		snprintf(why, why_len, "%s is not a valid TDX module image", a->path);
 	} else if (rc == -ENOMEM) {
-		*outcome = TDX_OUTCOME_FAILED;
 		snprintf(why, why_len, "out of memory reading %s", a->path);
 	} else {
-		*outcome = TDX_OUTCOME_INPUT;
 		snprintf(why, why_len, "cannot read %s%s%s: %s", a->path,
 			 a->sig_path ? " or " : "", a->sig_path ? a->sig_path : "",
 			 rc == -EINVAL ? "not a regular file" : strerror(-rc));

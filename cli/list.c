@@ -367,7 +367,7 @@ int cmd_list(int argc, char **argv, struct tdx_ctx *ctx)
 	rc = tdx_releases_scan(ctx, a.dir, &list);
 	if (rc < 0 && rc != -ENOENT) {
 		cli_err("cannot read %s: %s", a.dir, strerror(-rc));
-		outcome = rc == -ENOMEM ? TDX_OUTCOME_FAILED : TDX_OUTCOME_INPUT;
+		outcome = tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT);
 		goto out;
 	}
 	host_facts_read(ctx, &a, &h, &src);

@@ -207,5 +207,5 @@ enum tdx_outcome status_write_prometheus(struct tdx_ctx *ctx, const struct statu
 			cli_err("cannot write the metrics to stdout");
 	}
 	free(buf);
-	return rc < 0 ? TDX_OUTCOME_OUTPUT : TDX_OUTCOME_OK;
+	return tdx_outcome_from_errno(rc, TDX_ERRNO_OUTPUT);
 }

@@ -169,7 +169,7 @@ int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx)
 	image_args_verify_opts(&a.image, &opts);
 	rc = tdx_image_verify(image, &opts, report);
 	if (rc < 0 && rc != -EBADMSG) {
-		outcome = TDX_OUTCOME_FAILED;
+		outcome = tdx_outcome_from_errno(rc, TDX_ERRNO_WORK);
 		snprintf(why, sizeof(why), "cannot verify %s: %s", a.image.path, strerror(-rc));
 		refuse(&a, outcome, why, NULL);
 		goto out;

@@ -102,6 +102,24 @@ enum tdx_outcome {
 const char *tdx_outcome_name(enum tdx_outcome outcome);
 bool tdx_outcome_retryable(enum tdx_outcome outcome);
 
+/* Whose object a library call failed on: the same errno means different things for each. */
+enum tdx_errno_site {
+	TDX_ERRNO_INPUT = 0,	/* reading a file or folder the caller named: image, mapping, ... */
+	TDX_ERRNO_HOST,		/* the host's own state: run folder, lock, TD-build gate, sysfs */
+	TDX_ERRNO_OUTPUT,	/* writing a file the caller named */
+	TDX_ERRNO_WORK,		/* the library's own work on data in memory: verify, build */
+};
+
+/*
+ * The one mapping from a library call's negative errno to an outcome, so that an errno gives
+ * the same exit code whichever command met it. Everywhere: 0 OK, -ENOMEM FAILED, -EINTR
+ * INTERRUPTED. INPUT and WORK: -EBADMSG INVALID_IMAGE (a check failed). HOST: -EACCES,
+ * -EPERM, -EROFS PERMISSION; -EBUSY, -EAGAIN, -EALREADY, -ETIMEDOUT RETRY (someone else holds
+ * it; nothing changed). Anything else: INPUT, FAILED, OUTPUT, FAILED respectively (sysexits:
+ * an input that is missing or unreadable, permissions included, is an input error).
+ */
+enum tdx_outcome tdx_outcome_from_errno(int err, enum tdx_errno_site site);
+
 /* ---- reports: named checks with results (report.c) ----------------------------------------- */
 
 enum tdx_check_status {

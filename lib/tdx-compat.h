@@ -81,7 +81,7 @@ int tdx_mapping_open(struct tdx_ctx *ctx, const struct tdx_mapping_source *src,
 		     struct tdx_mapping **mapping, char **path);
 /* Why tdx_mapping_open() failed with @rc, for a message that goes on "cannot use FILE: ". */
 const char *tdx_mapping_strerror(int rc);
-/* What that failure comes to: TDX_OUTCOME_INPUT (exit 66); TDX_OUTCOME_FAILED without memory. */
+/* What that failure comes to: tdx_outcome_from_errno(@rc, TDX_ERRNO_INPUT), input-error (66). */
 enum tdx_outcome tdx_mapping_open_outcome(int rc);
 
 /* ---- the image's version (compat.c) ------------------------------------------------------- */

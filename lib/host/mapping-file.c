@@ -120,7 +120,6 @@ const char *tdx_mapping_strerror(int rc)
 
 enum tdx_outcome tdx_mapping_open_outcome(int rc)
 {
-	if (rc >= 0)
-		return TDX_OUTCOME_OK;
-	return rc == -ENOMEM ? TDX_OUTCOME_FAILED : TDX_OUTCOME_INPUT;
+	/* A mapping file is an input the caller named; the parser never says EBADMSG. */
+	return tdx_outcome_from_errno(rc < 0 ? rc : 0, TDX_ERRNO_INPUT);
 }

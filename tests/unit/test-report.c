@@ -207,8 +207,70 @@ static void test_checksum(void)
 	test_checksum_wide();
 }
 
+/* The one errno-to-outcome mapping, site by site: the exit codes of every command rest on it. */
+static void test_outcome_from_errno(void)
+{
+	static const struct {
+		int err;
+		enum tdx_errno_site site;
+		enum tdx_outcome want;
+	} rows[] = {
+		{ 0, TDX_ERRNO_INPUT, TDX_OUTCOME_OK },
+		{ 0, TDX_ERRNO_HOST, TDX_OUTCOME_OK },
+		{ 0, TDX_ERRNO_OUTPUT, TDX_OUTCOME_OK },
+		{ 0, TDX_ERRNO_WORK, TDX_OUTCOME_OK },
+		{ -ENOMEM, TDX_ERRNO_INPUT, TDX_OUTCOME_FAILED },
+		{ -ENOMEM, TDX_ERRNO_HOST, TDX_OUTCOME_FAILED },
+		{ -ENOMEM, TDX_ERRNO_OUTPUT, TDX_OUTCOME_FAILED },
+		{ -ENOMEM, TDX_ERRNO_WORK, TDX_OUTCOME_FAILED },
+		{ -EINTR, TDX_ERRNO_INPUT, TDX_OUTCOME_INTERRUPTED },
+		{ -EINTR, TDX_ERRNO_HOST, TDX_OUTCOME_INTERRUPTED },
+		{ -EINTR, TDX_ERRNO_OUTPUT, TDX_OUTCOME_INTERRUPTED },
+		{ -EINTR, TDX_ERRNO_WORK, TDX_OUTCOME_INTERRUPTED },
+		/* An input file: missing or unreadable alike are input errors (sysexits). */
+		{ -ENOENT, TDX_ERRNO_INPUT, TDX_OUTCOME_INPUT },
+		{ -EACCES, TDX_ERRNO_INPUT, TDX_OUTCOME_INPUT },
+		{ -EPERM, TDX_ERRNO_INPUT, TDX_OUTCOME_INPUT },
+		{ -EINVAL, TDX_ERRNO_INPUT, TDX_OUTCOME_INPUT },
+		{ -EIO, TDX_ERRNO_INPUT, TDX_OUTCOME_INPUT },
+		{ -EBADMSG, TDX_ERRNO_INPUT, TDX_OUTCOME_INVALID_IMAGE },
+		/* The host's state: privileges, or someone else holding it. */
+		{ -EACCES, TDX_ERRNO_HOST, TDX_OUTCOME_PERMISSION },
+		{ -EPERM, TDX_ERRNO_HOST, TDX_OUTCOME_PERMISSION },
+		{ -EROFS, TDX_ERRNO_HOST, TDX_OUTCOME_PERMISSION },
+		{ -EBUSY, TDX_ERRNO_HOST, TDX_OUTCOME_RETRY },
+		{ -EAGAIN, TDX_ERRNO_HOST, TDX_OUTCOME_RETRY },
+		{ -EWOULDBLOCK, TDX_ERRNO_HOST, TDX_OUTCOME_RETRY },
+		{ -EALREADY, TDX_ERRNO_HOST, TDX_OUTCOME_RETRY },
+		{ -ETIMEDOUT, TDX_ERRNO_HOST, TDX_OUTCOME_RETRY },
+		{ -EEXIST, TDX_ERRNO_HOST, TDX_OUTCOME_FAILED },
+		{ -ESRCH, TDX_ERRNO_HOST, TDX_OUTCOME_FAILED },
+		{ -EIO, TDX_ERRNO_HOST, TDX_OUTCOME_FAILED },
+		{ -EBADMSG, TDX_ERRNO_HOST, TDX_OUTCOME_FAILED },
+		/* An output file. */
+		{ -EACCES, TDX_ERRNO_OUTPUT, TDX_OUTCOME_OUTPUT },
+		{ -EEXIST, TDX_ERRNO_OUTPUT, TDX_OUTCOME_OUTPUT },
+		{ -ENOSPC, TDX_ERRNO_OUTPUT, TDX_OUTCOME_OUTPUT },
+		{ -EIO, TDX_ERRNO_OUTPUT, TDX_OUTCOME_OUTPUT },
+		/* The library's own work: a failed check, or anything else. */
+		{ -EBADMSG, TDX_ERRNO_WORK, TDX_OUTCOME_INVALID_IMAGE },
+		{ -EINVAL, TDX_ERRNO_WORK, TDX_OUTCOME_FAILED },
+		{ -EACCES, TDX_ERRNO_WORK, TDX_OUTCOME_FAILED },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		enum tdx_outcome got = tdx_outcome_from_errno(rows[i].err, rows[i].site);
+
+		test_check(got == rows[i].want, __FILE__, __LINE__, "errno %d site %d: %s, want %s",
+			   rows[i].err, (int)rows[i].site, tdx_outcome_name(got),
+			   tdx_outcome_name(rows[i].want));
+	}
+	CHECK_INT(tdx_outcome_from_errno(-EIO, (enum tdx_errno_site)99), TDX_OUTCOME_FAILED);
+}
+
 int main(void)
 {
+	test_outcome_from_errno();
 	test_catalogue();
 	test_evidence();
 	test_report();
