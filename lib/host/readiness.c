@@ -3,9 +3,8 @@
  * Could an update start now? The readiness rules, judged once for every front end (status,
  * metrics, the update's pre-flight): a pure judgement of facts (tdx_readiness_judge), and the
  * host function that gathers them (tdx_readiness_collect). The judgement's messages say what
- * was found and what to do, but not which command-line option would help: a front end adds
- * that, keyed on the check id. (host.interface still names --load-module and --module, as it
- * did in host.c; those go with the rest of the library's option advice.)
+ * was found and what to do, but not which command-line option would help: a result carries
+ * remedies (host.interface: load the module, name it) and a front end words them.
  */
 #include <errno.h>
 #include <limits.h>
