@@ -54,14 +54,15 @@ eq "corrupted_measurements" 0 "$(sim corrupted_measurements)"
 echo "== --retry-for runs out: still 75, every attempt uploaded once and refused"
 sim_load error_mapping=v9 race_avoidance=1 td_builds=1
 t0=$(now_ms)
-t "busy for good: 75" 75 $U --retry-for 3s --retry-interval 500ms --json $img
+t "busy for good: 75" 75 $U --retry-for 10s --retry-interval 500ms --json $img
 t1=$(now_ms)
 n=$(json_num $OUT attempts)
-ge "attempts" 3 "$n"
+# No timed assertion: a loaded host only stretches the run. An attempt takes well under the
+# 10 s budget even in a slow guest, so there was at least one retry; and 10 s at 500 ms or
+# more between attempts leaves room for 21 at most.
+ge "attempts" 2 "$n"
+le "attempts within the budget" 21 "$n"
 eq "uploads = attempts" "$n" "$(sim uploads)"
-# No timed assertion: a loaded host only stretches the run. The budget bounds the count:
-# 3 s at 500 ms or more between attempts leaves room for 7 at most.
-le "attempts within the budget" 7 "$n"
 echo "     | $n attempts in $((t1 - t0)) ms"
 has "last attempt's verdict" '"outcome":"retry-later"' $OUT
 
