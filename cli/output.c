@@ -25,6 +25,7 @@ static const struct {
 	{ TDX_REMEDY_LOAD_MODULE, " or run again with --load-module" },
 	{ TDX_REMEDY_MODULE_NAME, "; name it with --module" },
 	{ TDX_REMEDY_STRICT, "; --strict refuses it" },
+	{ TDX_REMEDY_WAIT_BUILDS, "; --wait-builds sets how long an update waits" },
 };
 
 const char *cli_advice(unsigned int remedies, char *buf, size_t size)

@@ -83,6 +83,36 @@ void update_result_advise(const struct update_args *a, struct update_state *s)
 			 advice);
 }
 
+/*
+ * --latest's releases considered, each reason worded as list words it (candidate_reason(): the
+ * library's message with tdxctl's options for its remedies), so the two commands agree.
+ */
+static struct json_object *considered_to_json(const struct tdx_update *u)
+{
+	struct json_object *lib = tdx_update_get_considered(u), *arr;
+	const struct tdx_releases *list = tdx_update_get_releases(u);
+	size_t n = lib ? json_object_array_length(lib) : 0;
+
+	if (!lib || !list || tdx_releases_count(list) != n)
+		return json_object_get(lib);
+	arr = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *from = json_object_array_get_idx(lib, i);
+		struct json_object *to = json_object_new_object();
+		char *reason = candidate_reason(tdx_releases_get(list, i));
+
+		json_object_object_foreach(from, key, val) {
+			if (strcmp(key, "reason") == 0 && reason)
+				json_object_object_add(to, key, json_object_new_string(reason));
+			else
+				json_object_object_add(to, key, json_object_get(val));
+		}
+		json_object_array_add(arr, to);
+		free(reason);
+	}
+	return arr;
+}
+
 struct json_object *update_result_to_json(const struct update_args *a,
 					  const struct update_state *s, int code,
 					  unsigned int attempts, int stop_signal)
@@ -119,7 +149,7 @@ struct json_object *update_result_to_json(const struct update_args *a,
 	json_object_object_add(o, "image", tdx_json_string_or_null(tdx_update_get_image_path(u)));
 	json_object_object_add(o, "latest_dir", tdx_json_string_or_null(a->latest));
 	json_object_object_add(o, "mapping", tdx_json_string_or_null(tdx_update_get_mapping_path(u)));
-	json_object_object_add(o, "considered", json_object_get(tdx_update_get_considered(u)));
+	json_object_object_add(o, "considered", considered_to_json(u));
 	json_object_object_add(o, "phase", json_object_new_string(tdx_update_get_phase_name(u)));
 	json_object_object_add(o, "verdict", json_object_new_string(s->verdict));
 	tdx_update_json_add_image(u, o);

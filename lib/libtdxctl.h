@@ -203,6 +203,7 @@ enum tdx_remedy {
 	TDX_REMEDY_LOAD_MODULE		= 1u << 5,	/* let the tool load the kernel module */
 	TDX_REMEDY_MODULE_NAME		= 1u << 6,	/* name the kernel module to use */
 	TDX_REMEDY_STRICT		= 1u << 7,	/* strict checking refuses this finding */
+	TDX_REMEDY_WAIT_BUILDS		= 1u << 8,	/* let an update wait longer for TD builds */
 };
 
 /* Add @remedies (enum tdx_remedy flags) to the result recorded last; none recorded: nothing. */

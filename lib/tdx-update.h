@@ -157,6 +157,13 @@ const char *tdx_update_get_sig_path(const struct tdx_update *update);
 const char *tdx_update_get_mapping_path(const struct tdx_update *update);
 /* latest_dir: every release found, with its label, as a JSON array (borrowed); else NULL. */
 struct json_object *tdx_update_get_considered(const struct tdx_update *update);
+/*
+ * latest_dir: the same releases as judged, in the same order (borrowed; else NULL), for a
+ * front end that words a reason's remedies (tdx_candidate_reason_remedies()) as it words them
+ * for a listing of the releases.
+ */
+struct tdx_releases;
+const struct tdx_releases *tdx_update_get_releases(const struct tdx_update *update);
 /* The bytes built for the kernel: their SHA-256 in hex ("" before), format (0) and size. */
 const char *tdx_update_get_sha256(const struct tdx_update *update);
 unsigned int tdx_update_get_format(const struct tdx_update *update);

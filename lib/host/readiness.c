@@ -4,7 +4,8 @@
  * metrics, the update's pre-flight): a pure judgement of facts (tdx_readiness_judge), and the
  * host function that gathers them (tdx_readiness_collect). The judgement's messages say what
  * was found and what to do, but not which command-line option would help: a result carries
- * remedies (host.interface: load the module, name it) and a front end words them.
+ * remedies (host.interface: load the module, name it; host.td_builds: wait longer for the
+ * builds) and a front end words them.
  */
 #include <errno.h>
 #include <limits.h>
@@ -205,28 +206,31 @@ static void judge_builds(struct judging *j, const struct tdx_readiness_facts *f)
 {
 	char names[256];
 
-	if (f->gate_rc < 0 && f->root)
+	if (f->gate_rc < 0 && f->root) {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
 		    "cannot read the TD-build gate in %s: %s; an update could not close it "
 		    "either; nothing was changed", f->run_dir, strerror(-f->gate_rc));
-	else if (f->gate_rc < 0)
+	} else if (f->gate_rc < 0) {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_WARN, "cannot read the TD-build gate: %s",
 		    strerror(-f->gate_rc));
-	else if (f->builds_live)
+	} else if (f->builds_live) {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
 		    "TD builds in progress: %s ('tdxctl build list'): an update now would wait for "
 		    "them, then be refused; retry when they end",
 		    tdx_readiness_builds_format(f, names, sizeof(names)));
-	else if (f->gate_closed && f->gate_mine)
+		if (!j->oom)
+			tdx_report_add_remedy(j->report, TDX_REMEDY_WAIT_BUILDS);
+	} else if (f->gate_closed && f->gate_mine) {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_PASS,
 		    "no TD build in progress; the TD-build gate is closed by this process");
-	else if (f->gate_closed)
+	} else if (f->gate_closed) {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
 		    "the TD-build gate is closed by PID %d (an update is running); retry when it "
 		    "is done", (int)f->gate_closer);
-	else
+	} else {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_PASS,
 		    "no TD build in progress; the TD-build gate is open");
+	}
 }
 
 static void judge_permission(struct judging *j, const struct tdx_readiness_facts *f)

@@ -187,6 +187,7 @@ void tdx_update_free(struct tdx_update *u)
 	free(u->sig_path);
 	free(u->mapping_path);
 	json_object_put(u->considered);
+	tdx_releases_free(u->releases);
 	free(u);
 }
 
@@ -948,6 +949,11 @@ const char *tdx_update_get_mapping_path(const struct tdx_update *u)
 struct json_object *tdx_update_get_considered(const struct tdx_update *u)
 {
 	return u->considered;
+}
+
+const struct tdx_releases *tdx_update_get_releases(const struct tdx_update *u)
+{
+	return u->releases;
 }
 
 const char *tdx_update_get_sha256(const struct tdx_update *u)

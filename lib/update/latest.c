@@ -30,6 +30,7 @@ static void latest_describe(const struct tdx_releases *list, struct tdx_update *
 	char v[TDX_VERSION_STRLEN];
 	size_t len = 0;
 
+	json_object_put(u->considered);
 	u->considered = json_object_new_array();
 	text[0] = '\0';
 	for (size_t i = 0; i < tdx_releases_count(list); i++) {
@@ -134,7 +135,9 @@ current:
 	snprintf(u->old_version, sizeof(u->old_version), "%s", running);
 	snprintf(u->new_version, sizeof(u->new_version), "%s", running);
 out:
-	tdx_releases_free(list);
+	/* Kept for the front end's wording of the reasons (tdx_update_get_releases()). */
+	tdx_releases_free(u->releases);
+	u->releases = list;
 	tdx_mapping_free(mapping);
 	return ret;
 }

@@ -36,6 +36,7 @@ struct tdx_update {
 	char *sig_path;
 	char *mapping_path;		/* latest_dir: the mapping file used to pick */
 	struct json_object *considered;	/* latest_dir: every release found, with its label */
+	struct tdx_releases *releases;	/* latest_dir: the same releases, as judged */
 	int mapping_rc;			/* tdx_mapping_open() failed with it */
 	/* Held from the pre-flight to the end. */
 	struct tdx_host *host;

@@ -224,8 +224,12 @@ run $tdxctl build begin vm1 --pid $$ --quiet
 expect_rc 0 "readiness: build vm1 recorded"
 ready_rule st-build 75 retry-later host.td_builds "readiness: TD build in progress"
 expect_json '.td_build_names' '["vm1"]' "readiness: the live build named"
-expect_json '[.checks[] | select(.check == "host.td_builds") | .message | contains("vm1")]' \
-	'[true]' "readiness: the rule names the build"
+expect_json '[.checks[] | select(.check == "host.td_builds") | .message]' \
+	"[\"TD builds in progress: vm1 ('tdxctl build list'): an update now would wait for them, then be refused; retry when they end; --wait-builds sets how long an update waits\"]" \
+	"readiness: the rule names the build, and tdxctl's option for waiting"
+run $tdxctl status
+expect_grep "  host.td_builds: TD builds in progress: vm1 ('tdxctl build list'): an update now would wait for them, then be refused; retry when they end; --wait-builds sets how long an update waits" \
+	"$out" "readiness: the text row words the option too"
 run $tdxctl build end vm1 --quiet
 run $tdxctl status --json
 expect_rc 0 "readiness: build ended, ready again"
@@ -260,6 +264,25 @@ u=$(upload_dir dry)
 expect_true "[ ! -s '$u/data' ] && [ ! -s '$u/loading' ]" "dry run: nothing written to the device"
 expect_true "[ \"\$(cat '$tmp/dry/sys/devices/faux/tdx_host/version')\" = 1.5.08 ]" \
 	"dry run: version unchanged"
+
+# --latest: the releases considered carry the reasons list gives them, worded the same way (the
+# library's message, tdxctl's option for its remedy): a mapping file that lacks the release.
+mkdir -p "$tmp/rel"
+cp "$img" "$tmp/rel/"
+printf '%s\n' '{ "Header": { "Copyright": "tdxctl tests", "Info": "no 1.5.09", "Version": "1.0" },' \
+	'  "tdx_module_releases": [ { "version": "1.5.07",' \
+	'    "min_module_version_for_td_preserving": "1.5.01",' \
+	'    "min_seamldr_versions": [ "1.5.00", "2.0.00" ], "tdx_feature0": "0x226F3F0FBF" } ] }' \
+	>"$tmp/rel/mapping_file.json"
+unlisted="the mapping file does not list 1.5.09: the oldest running module it can update and the P-SEAMLDR versions it needs are unknown: use Intel's mapping file of that release (--mapping FILE)"
+update_run $tdxctl update $key --latest "$tmp/rel" --dry-run --json
+expect_rc 0 "--latest: nothing installable"
+expect_json '[.considered[] | [.version, .reason]]' "[[\"1.5.09\",\"$unlisted\"]]" \
+	"--latest: the reason with tdxctl's option"
+considered=$(printf '%s' "$out" | jq -c '[.considered[].reason]')
+update_run $tdxctl list $key "$tmp/rel" --json
+expect_rc 0 "list of the same folder"
+expect_json '[.releases[].reason]' "$considered" "--latest and list word the reasons alike"
 for layout in v4 v3; do
 	tree "dry-$layout" $layout
 	host "dry-$layout"

@@ -18,6 +18,19 @@ for line in "2.1.00 4.0 2.1.03 3.0.01" "3.0.00 5.0 3.0.01 2.1.03"; do
 	has "$1 host: $3 installable" "^$3 *installable" $OUT
 	has "$1 host: $4 another line" "^$4 *other-line" $OUT
 	has "$1 host: latest" "^latest installable: $3 " $OUT
+	# A mapping file that does not list the line: list and --latest word the reason alike,
+	# with tdxctl's option for it.
+	t "$1 host: list, another mapping file" 0 tdxctl list --key-hash "$KEYHASH" \
+		--mapping $F/mapping_file.json $N --json
+	grep '"reason":' $OUT >/tmp/list-reasons
+	has "$1 host: list: $3 not listed" \
+		"\"reason\":\"the mapping file does not list $3: .* (--mapping FILE)\"" /tmp/list-reasons
+	t "$1 host: --latest, another mapping file" 0 tdxctl update --key-hash "$KEYHASH" --latest $N \
+		--mapping $F/mapping_file.json --dry-run --json
+	grep '"reason":' $OUT >/tmp/latest-reasons
+	eq "$1 host: --latest words the reasons as list does" "$(sed 's/^ *//; s/,$//' /tmp/list-reasons)" \
+		"$(sed 's/^ *//; s/,$//' /tmp/latest-reasons)"
+	eq "$1 host: nothing uploaded" 0 "$(sim uploads)"
 	t "$1 host: --latest installs $3" 0 tdxctl update --key-hash "$KEYHASH" --latest $N --json
 	has "$1 host: new version" "\"new_version\":\"$3\"" $OUT
 	eq "$1 host: running version" "$3" "$(host_version)"
