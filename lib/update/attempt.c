@@ -214,12 +214,10 @@ static void update_host_open(struct tdx_update *u, const char *kmodule, bool roo
 static bool update_image_open(struct tdx_update *u)
 {
 	int rc = tdx_image_load(u->ctx, u->image_path, u->sig_path, u->report, &u->image);
-	enum tdx_outcome oc = TDX_OUTCOME_INPUT;
 	char why[512];
 
 	if (rc < 0 && rc != -EBADMSG) {
 		if (rc == -ENOMEM) {
-			oc = TDX_OUTCOME_FAILED;
 			snprintf(why, sizeof(why), "out of memory reading %s", u->image_path);
 		} else {
 			snprintf(why, sizeof(why), "cannot read %s%s%s: %s", u->image_path,
@@ -228,7 +226,8 @@ static bool update_image_open(struct tdx_update *u)
 		}
 		/* A permission failure comes first: probably why the file is unreadable. */
 		if (!update_failed(u))
-			update_set(u, oc, "%s; nothing was changed", why);
+			update_set(u, tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT),
+				   "%s; nothing was changed", why);
 		return false;
 	}
 	if (u->image) {

@@ -101,8 +101,8 @@ int update_pick_latest(struct tdx_update *u)
 		goto current;
 	}
 	if (rc < 0) {
-		update_set(u, rc == -ENOMEM ? TDX_OUTCOME_FAILED : TDX_OUTCOME_INPUT, "cannot read "
-			   "the folder of releases %s: %s; nothing was changed", dir, strerror(-rc));
+		update_set(u, tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT), "cannot read the folder "
+			   "of releases %s: %s; nothing was changed", dir, strerror(-rc));
 		goto out;
 	}
 	copts.no_mapping = !mapping;
