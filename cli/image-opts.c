@@ -53,21 +53,5 @@ void image_args_verify_opts(const struct image_args *a, struct tdx_verify_opts *
 int image_open(struct tdx_ctx *ctx, const struct image_args *a, struct tdx_report *report,
 	       struct tdx_image **image, enum tdx_outcome *outcome, char *why, size_t why_len)
 {
-	int rc = tdx_image_load(ctx, a->path, a->sig_path, report, image);
-
-	if (rc == 0) {
-		*outcome = TDX_OUTCOME_OK;
-		return 0;
-	}
-	*outcome = tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT);
-	if (rc == -EBADMSG) {
-		snprintf(why, why_len, "%s is not a valid TDX module image", a->path);
-	} else if (rc == -ENOMEM) {
-		snprintf(why, why_len, "out of memory reading %s", a->path);
-	} else {
-		snprintf(why, why_len, "cannot read %s%s%s: %s", a->path,
-			 a->sig_path ? " or " : "", a->sig_path ? a->sig_path : "",
-			 rc == -EINVAL ? "not a regular file" : strerror(-rc));
-	}
-	return rc;
+	return tdx_image_open(ctx, a->path, a->sig_path, report, image, outcome, why, why_len);
 }

@@ -320,6 +320,16 @@ int tdx_image_parse_pair(struct tdx_ctx *ctx, const uint8_t *bin, size_t bin_len
  */
 int tdx_image_load(struct tdx_ctx *ctx, const char *path, const char *sig_path,
 		   struct tdx_report *report, struct tdx_image **image);
+/*
+ * tdx_image_load() with what a front end tells its user when it fails, so that every command
+ * says it alike: *@outcome (tdx_outcome_from_errno(), TDX_ERRNO_INPUT; TDX_OUTCOME_OK on
+ * success) and, on failure, one line in @why: "cannot read PATH[ or SIG_PATH]: REASON", "out of
+ * memory reading PATH" or "PATH is not a valid TDX module image" (the findings are in @report).
+ * Returns what tdx_image_load() returned.
+ */
+int tdx_image_open(struct tdx_ctx *ctx, const char *path, const char *sig_path,
+		   struct tdx_report *report, struct tdx_image **image, enum tdx_outcome *outcome,
+		   char *why, size_t why_len);
 void tdx_image_free(struct tdx_image *image);
 
 enum tdx_image_form tdx_image_get_form(const struct tdx_image *image);

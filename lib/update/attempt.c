@@ -213,21 +213,16 @@ static void update_host_open(struct tdx_update *u, const char *kmodule, bool roo
 /* The image, loaded and checked offline. Returns false when the outcome is decided. */
 static bool update_image_open(struct tdx_update *u)
 {
-	int rc = tdx_image_load(u->ctx, u->image_path, u->sig_path, u->report, &u->image);
+	enum tdx_outcome oc;
 	char why[512];
+	int rc = tdx_image_open(u->ctx, u->image_path, u->sig_path, u->report, &u->image, &oc,
+				why, sizeof(why));
 
+	/* An invalid image (-EBADMSG) is not decided here: its failed checks are in the report. */
 	if (rc < 0 && rc != -EBADMSG) {
-		if (rc == -ENOMEM) {
-			snprintf(why, sizeof(why), "out of memory reading %s", u->image_path);
-		} else {
-			snprintf(why, sizeof(why), "cannot read %s%s%s: %s", u->image_path,
-				 u->sig_path ? " or " : "", u->sig_path ? u->sig_path : "",
-				 rc == -EINVAL ? "not a regular file" : strerror(-rc));
-		}
 		/* A permission failure comes first: probably why the file is unreadable. */
 		if (!update_failed(u))
-			update_set(u, tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT),
-				   "%s; nothing was changed", why);
+			update_set(u, oc, "%s; nothing was changed", why);
 		return false;
 	}
 	if (u->image) {

@@ -69,8 +69,17 @@ expect_json '.error.outcome' '"input-error"' "missing file JSON outcome"
 run $tdxctl verify "$tmp/does-not-exist"
 expect_grep "cannot read" "$errout" "missing file message"
 expect_grep "nothing was changed" "$errout" "missing file says nothing changed"
+run $tdxctl verify --json "$tmp/does-not-exist"
+expect_json '.error.message' "\"cannot read $tmp/does-not-exist: No such file or directory\"" \
+	"missing file: the exact message"
+run $tdxctl verify --json --sigstruct "$tmp/no.sigstruct" "$img"
+expect_rc 66 "missing sigstruct"
+expect_json '.error.message' "\"cannot read $img or $tmp/no.sigstruct: No such file or directory\"" \
+	"missing sigstruct: both files named"
 run $tdxctl verify "$tmp"
 expect_rc 66 "directory"
+expect_grep "tdxctl: cannot read $tmp: not a regular file; nothing was changed" "$errout" \
+	"directory: not a regular file"
 run $tdxctl verify /dev/null
 expect_rc 66 "character device"
 

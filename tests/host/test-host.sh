@@ -265,6 +265,12 @@ expect_true "[ ! -s '$u/data' ] && [ ! -s '$u/loading' ]" "dry run: nothing writ
 expect_true "[ \"\$(cat '$tmp/dry/sys/devices/faux/tdx_host/version')\" = 1.5.08 ]" \
 	"dry run: version unchanged"
 
+# An image that cannot be read: the same words as verify's (tdx_image_open()), exit 66.
+update_run $tdxctl update $key --dry-run --json "$tmp/none.img"
+expect_rc 66 "dry run: missing image"
+expect_json '.verdict' "\"cannot read $tmp/none.img: No such file or directory; nothing was changed\"" \
+	"dry run: missing image verdict"
+
 # --latest: the releases considered carry the reasons list gives them, worded the same way (the
 # library's message, tdxctl's option for its remedy): a mapping file that lacks the release.
 mkdir -p "$tmp/rel"
