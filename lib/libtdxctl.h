@@ -434,12 +434,14 @@ int tdx_file_write_atomic(struct tdx_ctx *ctx, const char *path, const uint8_t *
 			  bool force);
 
 /*
- * May root act on what @path says (a file that decides what is installable)? Its real path's
- * file and folder must be owned by root or the caller and writable by nobody else (a sticky
- * folder does not help: the file's owner could still rewrite it). -EPERM, logged with the
- * reason and the fix, when not; the stat errno otherwise.
+ * tdx_file_read() for a file that decides what root may do (what is installable): its real
+ * path's file and folder must be owned by root or the caller and writable by nobody else (a
+ * sticky folder does not help: the file's owner could still rewrite it). The bytes come from
+ * the descriptor that was checked. -EPERM, logged with the reason and the fix, when not
+ * trusted; tdx_file_read()'s errors otherwise.
  */
-int tdx_file_check_trusted(struct tdx_ctx *ctx, const char *path);
+int tdx_file_read_trusted(struct tdx_ctx *ctx, const char *path, size_t max, uint8_t **buf,
+			  size_t *len);
 
 /* Does @path hold exactly these @len bytes? Read back in pieces; -EIO when not. */
 int tdx_file_compare(struct tdx_ctx *ctx, const char *path, const uint8_t *buf, size_t len);

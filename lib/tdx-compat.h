@@ -67,7 +67,7 @@ struct tdx_mapping_source {
 };
 
 /*
- * Find Intel's mapping file as @src says, check that it is trusted (tdx_file_check_trusted():
+ * Find Intel's mapping file as @src says, check that it is trusted (tdx_file_read_trusted():
  * it decides what is installable) and parse it. Only in the folder itself, never a parent's (a
  * file planted in a shared parent folder would change what is installable); the folder is
  * canonicalised, the image itself is not followed if it is a symlink.

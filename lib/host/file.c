@@ -114,41 +114,46 @@ static uint8_t *buf_alloc(size_t size)
 	return p;
 }
 
+/* Read all of @fd, a regular file of @st, into a new buffer of at most @max bytes. */
+static int file_read_fd(int fd, const struct stat *st, size_t max, uint8_t **buf, size_t *len)
+{
+	uint8_t *data;
+	size_t size;
+	int rc;
+
+	if (st->st_size < 0 || (uint64_t)st->st_size > max)
+		return -EFBIG;
+	size = (size_t)st->st_size;
+	data = buf_alloc(size);
+	if (!data)
+		return -ENOMEM;
+	rc = read_full(fd, data, size);
+	if (!rc)
+		rc = read_at_end(fd);
+	if (rc) {
+		free(data);
+		return rc;
+	}
+	*buf = data;
+	*len = size;
+	return 0;
+}
+
 int tdx_file_read(struct tdx_ctx *ctx, const char *path, size_t max, uint8_t **buf, size_t *len)
 {
 	struct stat st = { 0 };
-	uint8_t *data = NULL;
-	size_t size;
 	int fd, rc;
 
 	*buf = NULL;
 	*len = 0;
 	fd = file_open_regular(path, &st);
 	if (fd < 0) {
-		rc = fd;
-		dbg(ctx, "%s: open: %s\n", path, strerror(-rc));
-		return rc;
+		dbg(ctx, "%s: open: %s\n", path, strerror(-fd));
+		return fd;
 	}
-	rc = -EFBIG;
-	if (st.st_size < 0 || (uint64_t)st.st_size > max)
-		goto out;
-	size = (size_t)st.st_size;
-	data = buf_alloc(size);
-	rc = -ENOMEM;
-	if (!data)
-		goto out;
-	rc = read_full(fd, data, size);
-	if (!rc)
-		rc = read_at_end(fd);
-	if (rc)
-		goto out;
-	*buf = data;
-	*len = size;
-	data = NULL;
-out:
+	rc = file_read_fd(fd, &st, max, buf, len);
 	if (rc)
 		dbg(ctx, "%s: %s\n", path, strerror(-rc));
-	free(data);
 	close(fd);
 	return rc;
 }
@@ -267,22 +272,45 @@ static int stat_trusted(struct tdx_ctx *ctx, const char *what, const char *path,
 	return 0;
 }
 
-int tdx_file_check_trusted(struct tdx_ctx *ctx, const char *path)
+/*
+ * The file is judged by the descriptor that is then read, so what was checked is what is used:
+ * a check of the path followed by a second open would leave a window for a swap.
+ */
+int tdx_file_read_trusted(struct tdx_ctx *ctx, const char *path, size_t max, uint8_t **buf,
+			  size_t *len)
 {
-	char *real, *copy;
-	struct stat st;
-	int rc;
+	char *real, *copy = NULL;
+	struct stat st = { 0 };
+	int fd, rc;
 
+	*buf = NULL;
+	*len = 0;
 	real = realpath(path, NULL);
 	if (!real)
 		return -errno;
-	rc = stat(real, &st) < 0 ? -errno : stat_trusted(ctx, "the file", real, &st);
+	fd = file_open_regular(real, &st);
+	if (fd < 0) {
+		rc = fd;
+		goto out;
+	}
+	rc = stat_trusted(ctx, "the file", real, &st);
 	copy = rc ? NULL : strdup(real);
 	if (!rc && !copy)
 		rc = -ENOMEM;
 	if (!rc)
 		rc = stat(dirname(copy), &st) < 0 ? -errno :
 		     stat_trusted(ctx, "the folder of", real, &st);
+	if (!rc) {
+		struct stat fst;
+
+		rc = fstat(fd, &fst) < 0 ? -errno : 0;
+		if (!rc)
+			rc = file_read_fd(fd, &fst, max, buf, len);
+	}
+	close(fd);
+out:
+	if (rc && rc != -EPERM)
+		dbg(ctx, "%s: %s\n", path, strerror(-rc));
 	free(copy);
 	free(real);
 	return rc;

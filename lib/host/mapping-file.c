@@ -59,10 +59,10 @@ static int mapping_read(struct tdx_ctx *ctx, const char *path, struct tdx_mappin
 	size_t len;
 	int rc;
 
-	rc = tdx_file_check_trusted(ctx, path);
-	if (rc < 0)
+	rc = tdx_file_read_trusted(ctx, path, TDX_MAPPING_MAX_SIZE, &buf, &len);
+	/* Untrusted is logged with the reason and the fix; a missing one is the caller's to say. */
+	if (rc == -EPERM || rc == -ENOENT || rc == -ENOTDIR)
 		return rc;
-	rc = tdx_file_read(ctx, path, TDX_MAPPING_MAX_SIZE, &buf, &len);
 	if (rc < 0) {
 		err(ctx, "%s: cannot read: %s\n", path, strerror(-rc));
 		return rc;
