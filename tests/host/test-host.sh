@@ -3,8 +3,9 @@
 # tdxctl status and update --dry-run against fake sysfs and procfs trees (TDXCTL_SYSFS_ROOT,
 # TDXCTL_PROCFS_ROOT): the three layouts, the erratum, offline CPUs, an exhausted budget, a
 # busy upload device, no TDX host, and the pre-flight refusals with nothing written to the
-# device. Seconds, no QEMU. The upload itself and the module-lost case (ENXIO from a sysfs
-# read) need a kernel: tests/vm-tdxctl, and the judgement's unit test (tests/unit/test-judge.c).
+# device. Seconds, no QEMU. The upload protocol, with a thread playing the kernel's status, error
+# and version files, is tests/unit/test-update.c; the module-lost case (ENXIO from a sysfs read)
+# needs a kernel: tests/vm-tdxctl, and the judgement's unit test (tests/unit/test-judge.c).
 # Also: libkmod (opened at run time) is loaded by status and not by verify.
 # Usage: test-host.sh TDXCTL MKFIXTURE FIXTURE_DIR GATE_HELPER KMOD_STUB
 set -u

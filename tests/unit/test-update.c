@@ -3,10 +3,14 @@
  * One update attempt (struct tdx_update) driven through the library on a fake sysfs and procfs
  * tree: a dry run through the pre-flight and the build, the lock and gate held by the
  * pre-flight and released by the attempt, a cancel before anything reached the kernel, and
- * refusals (budget exhausted, lock held, no folder of releases). Nothing here needs TDX or
- * QEMU; the attempt needs root (its first check), so the test skips without it.
+ * refusals (budget exhausted, lock held, no folder of releases), and the upload protocol with a
+ * helper thread playing the kernel's side of the upload device (status, error, version): updated,
+ * rejected, device busy, partial, still busy at the deadline. Nothing here needs TDX or QEMU;
+ * the attempt needs root (its first check), so the test skips without it. The module-lost case
+ * (ENXIO from a sysfs read) needs a kernel: tests/vm-tdxctl.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -67,6 +71,47 @@ static void tree(const char *budget)
 		exit(1);
 }
 
+/* put() by rename: a reader sees the old content or the new, never an empty file. */
+static void put_atomic(const char *rel, const char *content)
+{
+	char tmp[200], from[600], to[600];
+
+	snprintf(tmp, sizeof(tmp), "%s.new", rel);
+	put(tmp, content);
+	snprintf(from, sizeof(from), "%s/%s", root, tmp);
+	snprintf(to, sizeof(to), "%s/%s", root, rel);
+	if (rename(from, to) < 0)
+		exit(1);
+}
+
+/*
+ * The kernel's side of one upload. At loading=0 the kernel's store handler has the device busy
+ * before it returns; its worker later sets `error` (and, if the update ran, `version`) and then
+ * goes idle. The attempt's COMMIT phase comes just before its loading=0: the test sets the
+ * status there, in the updater's thread, and a helper thread does the worker's part.
+ */
+struct kernel {
+	bool armed;
+	const char *error;	/* the `error` file afterwards ("" for none) */
+	const char *version;	/* the `version` file afterwards; NULL: unchanged */
+	bool idle;		/* false: still busy at the deadline */
+	pthread_t worker;
+	bool started;
+};
+
+static void *kernel_worker(void *data)
+{
+	struct kernel *k = data;
+
+	usleep(20000);
+	put_atomic(UPLOAD "/error", k->error);
+	if (k->version)
+		put_atomic(HOST "/version", k->version);
+	if (k->idle)
+		put_atomic(UPLOAD "/status", "idle\n");
+	return NULL;
+}
+
 static size_t file_size(const char *rel)
 {
 	char path[512];
@@ -80,9 +125,47 @@ static unsigned int phases[TDX_UPDATE_PHASE_WARNING + 1];
 
 static void on_phase(void *data, enum tdx_update_phase phase, const char *msg)
 {
-	(void)data;
+	struct kernel *k = data;
+
 	(void)msg;
 	phases[phase]++;
+	if (phase == TDX_UPDATE_PHASE_COMMIT && k && k->armed) {
+		put_atomic(UPLOAD "/status", "transferring\n");
+		k->started = pthread_create(&k->worker, NULL, kernel_worker, k) == 0;
+	}
+}
+
+/*
+ * One upload through the attempt, the kernel played as @k says; returns the judgement and
+ * leaves the tree idle at 1.5.08 again.
+ */
+static enum tdx_update_judgement upload_with(struct tdx_ctx *ctx, const char *img,
+					     struct tdx_update_opts *opts, struct kernel *k,
+					     enum tdx_outcome *outcome, char *kernel_error,
+					     size_t kernel_error_size)
+{
+	enum tdx_update_judgement j = (enum tdx_update_judgement)-1;
+	struct tdx_update *u;
+
+	k->armed = true;
+	k->started = false;
+	opts->data = k;
+	if (tdx_update_new(ctx, img, opts, &u) < 0)
+		return j;
+	if (tdx_update_preflight(u) == 0 && tdx_update_commit(u) == 0)
+		tdx_update_get_judgement(u, &j);
+	if (k->started)
+		pthread_join(k->worker, NULL);
+	*outcome = tdx_update_get_outcome(u);
+	snprintf(kernel_error, kernel_error_size, "%s",
+		 tdx_update_get_kernel_error(u) ? tdx_update_get_kernel_error(u) : "");
+	tdx_update_free(u);
+	k->armed = false;
+	opts->data = NULL;
+	put(UPLOAD "/status", "idle\n");
+	put(UPLOAD "/error", "");
+	put(HOST "/version", "1.5.08\n");
+	return j;
 }
 
 static bool has_failed(const struct tdx_update *u, enum tdx_check_id id)
@@ -260,6 +343,45 @@ int main(void)
 	CHECK_STR(tdx_update_get_phase_name(u), "verdict");
 	tdx_update_free(u);
 	CHECK(!lock_held(ctx));
+
+	/* The upload protocol, the kernel played by a helper thread. */
+	{
+		struct kernel k = { .error = "", .version = "1.5.09\n", .idle = true };
+		enum tdx_outcome oc;
+		char kerr[128];
+
+		j = upload_with(ctx, img, &opts, &k, &oc, kerr, sizeof(kerr));
+		CHECK_INT(j, TDX_JUDGED_UPDATED);
+		CHECK_INT(oc, TDX_OUTCOME_OK);
+		CHECK_STR(kerr, "");
+
+		k = (struct kernel){ .error = "transferring:firmware-invalid\n", .idle = true };
+		j = upload_with(ctx, img, &opts, &k, &oc, kerr, sizeof(kerr));
+		CHECK_INT(j, TDX_JUDGED_REJECTED);
+		CHECK_INT(oc, TDX_OUTCOME_REJECTED);
+		CHECK_STR(kerr, "transferring:firmware-invalid");
+
+		k = (struct kernel){ .error = "preparing:device-busy\n", .idle = true };
+		j = upload_with(ctx, img, &opts, &k, &oc, kerr, sizeof(kerr));
+		CHECK_INT(j, TDX_JUDGED_DEVICE_BUSY);
+		CHECK_INT(oc, TDX_OUTCOME_RETRY);
+		CHECK_STR(kerr, "preparing:device-busy");
+
+		k = (struct kernel){ .error = "programming:hw-error\n", .version = "1.5.09\n",
+				     .idle = true };
+		j = upload_with(ctx, img, &opts, &k, &oc, kerr, sizeof(kerr));
+		CHECK_INT(j, TDX_JUDGED_PARTIAL);
+		CHECK_STR(kerr, "programming:hw-error");
+
+		/* Never idle: the wait ends at its deadline, and nothing is concluded. */
+		opts.timeout_s = 1;
+		k = (struct kernel){ .error = "", .idle = false };
+		j = upload_with(ctx, img, &opts, &k, &oc, kerr, sizeof(kerr));
+		CHECK_INT(j, TDX_JUDGED_STILL_BUSY);
+		CHECK_INT(oc, tdx_update_judgement_outcome(TDX_JUDGED_STILL_BUSY));
+		opts.timeout_s = 0;
+		CHECK(!lock_held(ctx));
+	}
 
 	tdx_ctx_free(ctx);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
