@@ -46,7 +46,7 @@ struct update_state {
 	int held_signal;
 	sigset_t mask;			/* before update_hold() blocked the signals */
 	char verdict[640];
-	char advice[768];
+	char advice[640 + CLI_ADVICE_MAX];	/* the verdict or the library's advice, and our words */
 };
 
 /* How the run of attempts ended, for the final result. */
