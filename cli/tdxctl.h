@@ -39,6 +39,7 @@ struct cmd {
 	const char *name;
 	const char *summary;
 	int (*run)(int argc, char **argv, struct tdx_ctx *ctx);
+	bool openssl;		/* hashes or verifies signatures: OpenSSL is set up first */
 };
 
 int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx);

@@ -13,7 +13,7 @@ packages="build-essential meson ninja-build pkg-config
 	libkmod-dev libjson-c-dev libssl-dev
 	scdoc bash-completion jq clang libclang-rt-14-dev valgrind cppcheck clang-tidy time
 	qemu-system-x86 busybox-static cpio kmod xz-utils debian-archive-keyring
-	ca-certificates systemd perl
+	ca-certificates systemd perl openssl
 	debhelper lintian prometheus prometheus-node-exporter
 	ansible-core dropbear-bin openssh-client"
 

@@ -255,4 +255,38 @@ else
 	echo "SKIP: unshare --pid not permitted here: finding 5 not replayed"
 fi
 
+# --- an OpenSSL configuration from the environment is never loaded --------------------------------
+# A configuration can load provider modules: code, into a root process. tdxctl says before its
+# first OpenSSL call that it loads none (cli/tdxctl.c, openssl_init). The module stands for a
+# hostile one; the openssl command shows that the configuration does load it.
+if command -v "${CC:-cc}" >/dev/null && command -v openssl >/dev/null; then
+	"${CC:-cc}" -shared -fPIC -o "$tmp/module.so" "$src/tests/security/openssl-module.c"
+	cat > "$tmp/openssl.cnf" <<EOC
+openssl_conf = init
+[init]
+providers = providers
+[providers]
+hostile = hostile
+[hostile]
+module = $tmp/module.so
+activate = 1
+EOC
+	export TDXCTL_MODULE_MARKER=$tmp/module.loaded
+	OPENSSL_CONF=$tmp/openssl.cnf openssl dgst -sha384 /dev/null >/dev/null 2>&1
+	expect_true '[ -e "$TDXCTL_MODULE_MARKER" ]' \
+		"openssl: the configuration loads the module (else the checks below prove nothing)"
+	for cmd in "verify $fx/fixture-1.5.08.img" "inspect $fx/fixture-1.5.08.img" \
+		   "convert $fx/fixture-1.5.08.img --format 0x100 -o $tmp/conv.blob"; do
+		rm -f "$TDXCTL_MODULE_MARKER" "$tmp/conv.blob"
+		# shellcheck disable=SC2086
+		OPENSSL_CONF=$tmp/openssl.cnf run $tdxctl $cmd $key
+		expect_rc 0 "OPENSSL_CONF: $cmd succeeds"
+		expect_true '[ ! -e "$TDXCTL_MODULE_MARKER" ]' \
+			"OPENSSL_CONF: $cmd does not load the configuration's module"
+	done
+	unset TDXCTL_MODULE_MARKER
+else
+	echo "SKIP: no C compiler or no openssl command: the OPENSSL_CONF check not run"
+fi
+
 finish
