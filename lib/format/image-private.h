@@ -31,6 +31,13 @@ struct tdx_image {
 /* signature.c: OpenSSL. */
 int tdx_sha384(const uint8_t *buf, size_t len, uint8_t out[TDX_SHA384_LEN]);
 int tdx_signature_verify(const uint8_t raw[TDX_SIGSTRUCT_SIZE]);
+/*
+ * 0 when @sig_be is an RSA PKCS#1 v1.5 SHA-384 signature of @msg under the public key
+ * (@n_be, @exponent); -EBADMSG when it is not or the key is unusable; -ENOMEM
+ * (crypto-lowlevel.c or crypto-evp.c, as the build chose).
+ */
+int tdx_rsa_verify_sha384(const uint8_t *n_be, size_t n_len, uint32_t exponent,
+			  const uint8_t *sig_be, size_t sig_len, const uint8_t *msg, size_t msg_len);
 
 /* sigstruct.c: the field checks; *failed is set when one failed. */
 int tdx_sigstruct_check(const struct tdx_sigstruct *sig, const uint8_t *raw, size_t module_len,
