@@ -169,16 +169,6 @@ void tdx_host_collect(struct tdx_ctx *ctx, struct tdx_host *host, struct tdx_hos
  * and this CPU's CPUID(1).EAX. A fact that could not be read is left out, never guessed.
  */
 void tdx_host_status_facts(const struct tdx_host_status *st, struct tdx_host_facts *facts);
-/*
- * Record host.interface (with what the state of @kmodule says about why it is missing),
- * host.module_live and host.update_supported: what compatibility needs to run at all.
- */
-void tdx_host_check_interface(struct tdx_ctx *ctx, const struct tdx_host_status *st,
-			      const char *kmodule, struct tdx_report *report);
-/* Record host.remaining_updates, host.cpus_online and host.upload_idle. */
-void tdx_host_check_ready(struct tdx_ctx *ctx, const struct tdx_host_status *st,
-			  struct tdx_report *report);
-
 /* ---- the providing kernel module (kmodule.c) ------------------------------------------------- */
 
 /* The module name: @override, else the context's (TDX_CTX_KMODULE). */
@@ -344,6 +334,7 @@ struct tdx_readiness_facts {
 	bool root, rawio;			/* tdx_caller_get_privileges() */
 	const char *run_dir;			/* the run folder: update lock, TD-build gate */
 	int lock_rc;				/* tdx_lock_query(): < 0 the lock cannot be told */
+	bool lock_tried;			/* an update tried to take it: lock_rc is why not */
 	bool lock_held;
 	bool lock_mine;				/* held by this very process */
 	struct tdx_lock_owner lock_owner;
@@ -351,9 +342,18 @@ struct tdx_readiness_facts {
 	bool gate_closed;
 	bool gate_mine;				/* closed by this very process */
 	pid_t gate_closer;			/* 0 when unknown */
+	/*
+	 * An update tried to close the gate and waited @builds_waited_ms for the live builds:
+	 * gate_rc is why it could not close it, builds_live those still running after the wait
+	 * (the gate open again), gate_mine that it closed and drained it. Else (status, a dry
+	 * run) the gate was read only, and the builds would make an update wait.
+	 */
+	bool gate_tried;
+	unsigned int builds_waited_ms;
 	struct tdx_gate_entry *builds;		/* every recorded build, judged; free() */
 	size_t n_builds;
 	size_t builds_live, builds_ignored;	/* live ones; stale or expired ones */
+	time_t now;				/* when the builds were read ("expired N s ago"); 0 */
 };
 
 /*
@@ -366,6 +366,22 @@ void tdx_readiness_collect(struct tdx_ctx *ctx, struct tdx_host *host, const cha
 /* Free what the facts own (the builds list); the facts stay readable but for @builds. */
 void tdx_readiness_facts_release(struct tdx_readiness_facts *facts);
 /*
+ * The readiness rules, in groups: an update learns its facts in stages (privileges first, the
+ * lock only once every other check passed, the gate under the lock) and judges each group
+ * when it has its facts.
+ */
+enum tdx_readiness_rules {
+	/* host.interface, host.module_live, host.update_supported */
+	TDX_READINESS_INTERFACE		= 1u << 0,
+	/* host.remaining_updates, host.cpus_online, host.upload_idle (only with tdx_host) */
+	TDX_READINESS_HOST_STATE	= 1u << 1,
+	TDX_READINESS_LOCK		= 1u << 2,	/* host.lock */
+	TDX_READINESS_BUILDS		= 1u << 3,	/* host.td_builds */
+	TDX_READINESS_PERMISSION	= 1u << 4,	/* host.permission */
+	TDX_READINESS_ALL		= (1u << 5) - 1,
+};
+
+/*
  * Judge whether an update could start now, from @facts only (no I/O). One result per rule is
  * appended to @report (may be NULL), in this order, which is the order of precedence:
  * host.interface, host.module_live, host.update_supported, host.remaining_updates,
@@ -375,6 +391,13 @@ void tdx_readiness_facts_release(struct tdx_readiness_facts *facts);
  */
 enum tdx_outcome tdx_readiness_judge(const struct tdx_readiness_facts *facts,
 				     struct tdx_report *report);
+/*
+ * The same judgement restricted to the groups in @rules (enum tdx_readiness_rules): the rows
+ * tdx_readiness_judge() would append for them, in the same order, and the outcome of the first
+ * of them that failed. tdx_readiness_judge() is this with TDX_READINESS_ALL.
+ */
+enum tdx_outcome tdx_readiness_judge_rules(const struct tdx_readiness_facts *facts,
+					   unsigned int rules, struct tdx_report *report);
 /* The live builds' names, "vm1, vm2" ("" when none; cut to fit @size); returns @buf. */
 char *tdx_readiness_builds_format(const struct tdx_readiness_facts *facts, char *buf,
 				  size_t size);

@@ -25,5 +25,11 @@ int tdx_sysfs_write(const char *dir, const char *name, const char *s);
  */
 void tdx_history_json_add_image(struct json_object *o, const struct tdx_history_record *rec,
 				bool with_path);
+/*
+ * The TD-build gate read only, as status reads it: its builds (judged now), whether it is
+ * closed and by whom, into @facts (their gate_rc, gate_closed, gate_mine, gate_closer, builds,
+ * builds_live, builds_ignored; @facts->builds must hold no list yet). Nothing is closed.
+ */
+void tdx_readiness_read_gate(struct tdx_ctx *ctx, struct tdx_readiness_facts *facts);
 
 #endif

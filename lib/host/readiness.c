@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Could an update start now? The readiness rules, judged once for every front end (status,
- * metrics, the update's pre-flight): a pure judgement of facts (tdx_readiness_judge), and the
- * host function that gathers them (tdx_readiness_collect). The judgement's messages say what
- * was found and what to do, but not which command-line option would help: a result carries
- * remedies (host.interface: load the module, name it; host.td_builds: wait longer for the
- * builds) and a front end words them.
+ * metrics, the update's pre-flight): a pure judgement of facts (tdx_readiness_judge, or a group
+ * of rules at a time, tdx_readiness_judge_rules, for the update, which learns its facts in
+ * stages and stops at the first that fails), and the host function that gathers them
+ * (tdx_readiness_collect). The judgement's messages say what was found and what to do, but
+ * not which command-line option would help: a result carries remedies (host.interface: load
+ * the module, name it; host.td_builds: wait longer for the builds) and a front end words them.
  */
 #include <errno.h>
 #include <limits.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "host-private.h"
@@ -175,11 +177,15 @@ static void judge_host_state(struct judging *j, const struct tdx_host_status *st
 /*
  * host.lock. A lock that cannot be told is a failure for root, whose update could not take it
  * either, and a warning for anyone else: the lock is root's alone, and host.permission already
- * says that an update needs root.
+ * says that an update needs root. An update that tried to take it (lock_tried) says so.
  */
 static void judge_lock(struct judging *j, const struct tdx_readiness_facts *f)
 {
-	if (f->lock_rc < 0 && f->root)
+	if (f->lock_rc < 0 && f->lock_tried)
+		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
+		    "cannot take %s/update.lock: %s; nothing was changed", f->run_dir,
+		    strerror(-f->lock_rc));
+	else if (f->lock_rc < 0 && f->root)
 		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
 		    "cannot tell whether %s/update.lock is held: %s; an update could not take it "
 		    "either; nothing was changed", f->run_dir, strerror(-f->lock_rc));
@@ -191,42 +197,98 @@ static void judge_lock(struct judging *j, const struct tdx_readiness_facts *f)
 		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_PASS, "held by this process");
 	else if (f->lock_held && f->lock_owner.pid)
 		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
-		    "another tdxctl (PID %d) holds %s/update.lock: an update is running; retry "
-		    "when it is done", (int)f->lock_owner.pid, f->run_dir);
+		    "another tdxctl (PID %d) holds %s/update.lock: an update is running; nothing "
+		    "was changed; retry when 'tdxctl status' shows it free",
+		    (int)f->lock_owner.pid, f->run_dir);
 	else if (f->lock_held)
 		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
 		    "another process holds %s/update.lock (it recorded no PID): an update is "
-		    "running; retry when it is done", f->run_dir);
+		    "running; nothing was changed; retry when 'tdxctl status' shows it free",
+		    f->run_dir);
 	else
 		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_PASS, "free");
 }
 
-/* host.td_builds: a build racing the update would get a wrong measurement (§4.2). */
+/*
+ * The stale and expired builds, "a (stale: owner pid 1 is gone), b (expired 5 s ago)": an
+ * update ignores them, and when it closed the gate it names what it ignored.
+ */
+static void builds_describe_ignored(const struct tdx_readiness_facts *f, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < f->n_builds && len < size; i++) {
+		const struct tdx_gate_entry *e = &f->builds[i];
+
+		if (e->state == TDX_GATE_LIVE)
+			continue;
+		if (e->state == TDX_GATE_STALE)
+			len += (size_t)snprintf(buf + len, size - len,
+						"%s%s (stale: owner pid %d is gone)",
+						len ? ", " : "", e->name, (int)e->pid);
+		else if (f->now)
+			len += (size_t)snprintf(buf + len, size - len, "%s%s (expired %lld s ago)",
+						len ? ", " : "", e->name,
+						(long long)(f->now - e->expires));
+		else
+			len += (size_t)snprintf(buf + len, size - len, "%s%s (expired)",
+						len ? ", " : "", e->name);
+	}
+}
+
+/*
+ * host.td_builds: a build racing the update would get a wrong measurement (§4.2). The facts
+ * are either the gate read only (status, a dry run) or, with gate_tried, what the update's
+ * own close found: the builds still live after builds_waited_ms, or the gate closed by it.
+ */
 static void judge_builds(struct judging *j, const struct tdx_readiness_facts *f)
 {
-	char names[256];
+	char names[256], ignored[512];
 
-	if (f->gate_rc < 0 && f->root) {
+	tdx_readiness_builds_format(f, names, sizeof(names));
+	if (!names[0])
+		snprintf(names, sizeof(names), "(ended just now)");
+	if (f->gate_rc < 0 && f->gate_tried) {
+		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
+		    "cannot close the TD-build gate in %s: %s; nothing was changed", f->run_dir,
+		    strerror(-f->gate_rc));
+	} else if (f->gate_rc < 0 && f->root) {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
 		    "cannot read the TD-build gate in %s: %s; an update could not close it "
 		    "either; nothing was changed", f->run_dir, strerror(-f->gate_rc));
 	} else if (f->gate_rc < 0) {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_WARN, "cannot read the TD-build gate: %s",
 		    strerror(-f->gate_rc));
+	} else if (f->builds_live && f->gate_tried) {
+		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
+		    "TD builds in progress: %s, still after waiting %u.%03u s: an update now could "
+		    "corrupt their measurement; nothing was changed; retry when they end ('tdxctl "
+		    "build list')", names, f->builds_waited_ms / 1000, f->builds_waited_ms % 1000);
+		if (!j->oom)
+			tdx_report_add_remedy(j->report, TDX_REMEDY_WAIT_BUILDS);
 	} else if (f->builds_live) {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
 		    "TD builds in progress: %s ('tdxctl build list'): an update now would wait for "
-		    "them, then be refused; retry when they end",
-		    tdx_readiness_builds_format(f, names, sizeof(names)));
+		    "them, then be refused; nothing was changed; retry when they end", names);
 		if (!j->oom)
 			tdx_report_add_remedy(j->report, TDX_REMEDY_WAIT_BUILDS);
+	} else if (f->gate_closed && f->gate_mine && f->builds_ignored) {
+		builds_describe_ignored(f, ignored, sizeof(ignored));
+		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_WARN,
+		    "no TD build in progress; the TD-build gate is closed by this process; "
+		    "ignored: %s", ignored);
 	} else if (f->gate_closed && f->gate_mine) {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_PASS,
 		    "no TD build in progress; the TD-build gate is closed by this process");
+	} else if (f->gate_closed && f->gate_closer) {
+		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
+		    "the TD-build gate in %s is closed by PID %d (an update is running); nothing "
+		    "was changed; retry when it is done", f->run_dir, (int)f->gate_closer);
 	} else if (f->gate_closed) {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
-		    "the TD-build gate is closed by PID %d (an update is running); retry when it "
-		    "is done", (int)f->gate_closer);
+		    "the TD-build gate in %s is closed by another process (an update is running); "
+		    "nothing was changed; retry when it is done", f->run_dir);
 	} else {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_PASS,
 		    "no TD build in progress; the TD-build gate is open");
@@ -238,25 +300,36 @@ static void judge_permission(struct judging *j, const struct tdx_readiness_facts
 	if (!f->root || !f->rawio)
 		row(j, TDX_CHK_HOST_PERMISSION, TDX_CHECK_FAIL,
 		    "%s: an update needs root with CAP_SYS_RAWIO, and without root the P-SEAMLDR "
-		    "version and the update budget are unreadable; run as root",
+		    "version and the update budget are unreadable; nothing was changed; run as "
+		    "root",
 		    f->root ? "CAP_SYS_RAWIO missing" : "not root");
 	else
 		row(j, TDX_CHK_HOST_PERMISSION, TDX_CHECK_PASS, "root, CAP_SYS_RAWIO");
 }
 
-enum tdx_outcome tdx_readiness_judge(const struct tdx_readiness_facts *f,
-				     struct tdx_report *report)
+enum tdx_outcome tdx_readiness_judge_rules(const struct tdx_readiness_facts *f,
+					   unsigned int rules, struct tdx_report *report)
 {
 	struct judging j = { report, TDX_OUTCOME_OK, false, false };
 	const char *sysfs = f->sysfs_root ? f->sysfs_root : "/sys";
 
-	judge_interface(&j, &f->host, sysfs, f->kmodule, f->kmodule_state);
-	if (f->host.host_rc == 0)
+	if (rules & TDX_READINESS_INTERFACE)
+		judge_interface(&j, &f->host, sysfs, f->kmodule, f->kmodule_state);
+	if ((rules & TDX_READINESS_HOST_STATE) && f->host.host_rc == 0)
 		judge_host_state(&j, &f->host, sysfs);
-	judge_lock(&j, f);
-	judge_builds(&j, f);
-	judge_permission(&j, f);
+	if (rules & TDX_READINESS_LOCK)
+		judge_lock(&j, f);
+	if (rules & TDX_READINESS_BUILDS)
+		judge_builds(&j, f);
+	if (rules & TDX_READINESS_PERMISSION)
+		judge_permission(&j, f);
 	return j.oom ? TDX_OUTCOME_FAILED : j.outcome;
+}
+
+enum tdx_outcome tdx_readiness_judge(const struct tdx_readiness_facts *f,
+				     struct tdx_report *report)
+{
+	return tdx_readiness_judge_rules(f, TDX_READINESS_ALL, report);
 }
 
 char *tdx_readiness_builds_format(const struct tdx_readiness_facts *f, char *buf, size_t size)
@@ -275,10 +348,12 @@ char *tdx_readiness_builds_format(const struct tdx_readiness_facts *f, char *buf
 	return buf;
 }
 
-/* The gate, read only: its builds and whether an update holds it closed. */
-static void readiness_read_gate(struct tdx_ctx *ctx, struct tdx_readiness_facts *f)
+void tdx_readiness_read_gate(struct tdx_ctx *ctx, struct tdx_readiness_facts *f)
 {
 	struct tdx_gate *gate = NULL;
+
+	f->builds_live = f->builds_ignored = 0;
+	f->gate_mine = false;
 
 	f->gate_rc = tdx_gate_new(ctx, NULL, &gate);
 	if (!f->gate_rc)
@@ -315,7 +390,8 @@ void tdx_readiness_collect(struct tdx_ctx *ctx, struct tdx_host *host, const cha
 	f->run_dir = tdx_ctx_get_path(ctx, TDX_CTX_RUN_DIR);
 	f->lock_rc = tdx_lock_query(ctx, f->run_dir, &f->lock_held, &f->lock_owner);
 	f->lock_mine = f->lock_held && f->lock_owner.pid == getpid() && f->lock_owner.alive;
-	readiness_read_gate(ctx, f);
+	f->now = time(NULL);
+	tdx_readiness_read_gate(ctx, f);
 }
 
 void tdx_readiness_facts_release(struct tdx_readiness_facts *f)
@@ -331,26 +407,4 @@ enum tdx_outcome tdx_host_readiness(struct tdx_ctx *ctx, struct tdx_host *host,
 {
 	tdx_readiness_collect(ctx, host, kmodule, f);
 	return tdx_readiness_judge(f, report);
-}
-
-/* ---- the same rules, a group at a time, for the update's pre-flight -------------------------- */
-
-void tdx_host_check_interface(struct tdx_ctx *ctx, const struct tdx_host_status *st,
-			      const char *kmodule, struct tdx_report *report)
-{
-	struct judging j = { report, TDX_OUTCOME_OK, false, false };
-	enum tdx_kmodule_state ks = TDX_KMODULE_UNKNOWN;
-
-	/* Asked of libkmod only when it explains something: tdx_host is missing. */
-	if (st->host_rc < 0 && kmodule)
-		tdx_kmodule_get_state(ctx, kmodule, &ks);
-	judge_interface(&j, st, tdx_ctx_get_path(ctx, TDX_CTX_SYSFS), kmodule, ks);
-}
-
-void tdx_host_check_ready(struct tdx_ctx *ctx, const struct tdx_host_status *st,
-			  struct tdx_report *report)
-{
-	struct judging j = { report, TDX_OUTCOME_OK, false, false };
-
-	judge_host_state(&j, st, tdx_ctx_get_path(ctx, TDX_CTX_SYSFS));
 }

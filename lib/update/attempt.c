@@ -5,7 +5,8 @@
  * 1. Pre-flight, before anything is written to the kernel: permission, every offline check,
  *    compatibility, "already current", the update budget, CPUs online, upload device idle, the
  *    update lock (and the same facts read again under it), the TD-build gate. Every failing
- *    check is recorded with its stable name.
+ *    check is recorded with its stable name; the host's are judged by status's readiness rules
+ *    (tdx_readiness_judge_rules()) from the facts the attempt learns.
  * 2. Commit: the image in the kernel's format (0x200 unless told otherwise), uploaded; a
  *    cancel request abandons it cleanly before loading=0, and the front end holds its signals
  *    after it.
@@ -183,6 +184,7 @@ void tdx_update_free(struct tdx_update *u)
 	tdx_image_free(u->image);
 	tdx_host_free(u->host);
 	tdx_report_free(u->report);
+	tdx_readiness_facts_release(&u->rf);
 	free(u->image_path);
 	free(u->sig_path);
 	free(u->mapping_path);
@@ -389,32 +391,43 @@ static void update_handoff(struct tdx_update *u)
 }
 
 /*
- * The last check is the lock; once it is held, re-read what another updater could have
- * changed meanwhile (it held the lock until its verdict), so two updates never both run.
+ * Judge the readiness rules in @rules (tdx_readiness_judge_rules(), the rules status judges)
+ * from the facts this attempt learned, into its report. A result that cannot be recorded
+ * decides the attempt: a refusal must never be lost. Returns the rules' outcome.
+ */
+static enum tdx_outcome update_judge(struct tdx_update *u, const struct tdx_readiness_facts *f,
+				     unsigned int rules)
+{
+	enum tdx_outcome oc = tdx_readiness_judge_rules(f, rules, u->report);
+
+	if (oc == TDX_OUTCOME_FAILED && !u->have_outcome)
+		update_set(u, TDX_OUTCOME_FAILED, "cannot record the host checks: out of memory; "
+			   "nothing was changed");
+	return oc;
+}
+
+/*
+ * The last check is the lock, judged as status judges it from what taking it told; once it is
+ * held, re-read what another updater could have changed meanwhile (it held the lock until its
+ * verdict), so two updates never both run.
  */
 static int update_lock(struct tdx_update *u)
 {
-	const char *rundir = tdx_ctx_get_path(u->ctx, TDX_CTX_RUN_DIR);
-	struct tdx_host_status now;
+	struct tdx_readiness_facts *f = &u->rf, under;
 	struct tdx_lock_owner owner = { 0 };
+	struct tdx_host_status now;
 	struct tdx_report *again;
 	int rc;
 
-	rc = tdx_lock_acquire(u->ctx, rundir, &u->lock, &owner);
-	if (rc == -EWOULDBLOCK) {
-		tdx_report_add(u->report, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
-			       "another tdxctl (PID %d) holds %s/update.lock and is updating; "
-			       "nothing was changed; retry when it is done ('tdxctl status')",
-			       (int)owner.pid, rundir);
+	rc = tdx_lock_acquire(u->ctx, f->run_dir, &u->lock, &owner);
+	f->lock_tried = true;
+	f->lock_rc = rc == -EWOULDBLOCK ? 0 : rc;
+	f->lock_held = rc == 0 || rc == -EWOULDBLOCK;
+	f->lock_mine = rc == 0;
+	f->lock_owner = rc == 0 ? (struct tdx_lock_owner){ .pid = getpid(), .alive = true } : owner;
+	update_judge(u, f, TDX_READINESS_LOCK);
+	if (rc < 0)
 		return rc;
-	}
-	if (rc < 0) {
-		tdx_report_add(u->report, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
-			       "cannot take %s/update.lock: %s; nothing was changed", rundir,
-			       strerror(-rc));
-		return rc;
-	}
-	tdx_report_add(u->report, TDX_CHK_HOST_LOCK, TDX_CHECK_PASS, "held by this process");
 
 	tdx_host_collect(u->ctx, u->host, &now);
 	if (now.version_rc != u->st.version_rc ||
@@ -432,54 +445,77 @@ static int update_lock(struct tdx_update *u)
 				   "again", u->old_version, v);
 		return -EAGAIN;
 	}
+	/* The same rules on the host as it is now; only a failure among them is recorded. */
 	if (tdx_report_new(&again) < 0)
 		return -ENOMEM;
-	tdx_host_check_ready(u->ctx, &now, again);
-	if (tdx_report_outcome(again) != TDX_OUTCOME_OK) {
+	under = *f;
+	under.host = now;
+	if (tdx_readiness_judge_rules(&under, TDX_READINESS_HOST_STATE, again) != TDX_OUTCOME_OK) {
 		size_t i;
 
-		tdx_report_first_failure(again, &i);
-		if (tdx_report_add(u->report, tdx_report_id(again, i), TDX_CHECK_FAIL, "%s",
+		if (tdx_report_first_failure(again, &i) == 0 &&
+		    tdx_report_add(u->report, tdx_report_id(again, i), TDX_CHECK_FAIL, "%s",
 				   tdx_report_message(again, i)) == 0)
 			tdx_report_add_remedy(u->report, tdx_report_remedies(again, i));
+		else
+			update_set(u, TDX_OUTCOME_FAILED, "cannot record the host checks under the "
+				   "lock: out of memory; nothing was changed");
 		rc = -EAGAIN;
 	}
 	tdx_report_free(again);
 	u->st = now;
+	f->host = now;
 	return rc;
 }
 
 /*
- * The live builds' names, "vm1, vm2", for the one-line refusal: the gate's own report line
- * says more, but a fleet's log wants the names first.
+ * The facts of the gate as this attempt's close left it (@rc, tdx_gate_close_stop()): closed
+ * and drained by this process, or the builds still live after the wait (the gate open again),
+ * or a gate it could not close. Closed by another process (-EALREADY): read as status reads it.
  */
-static void gate_live_names(struct tdx_gate *gate, char *buf, size_t size)
+static void update_gate_facts(struct tdx_update *u, int rc, unsigned int wait_ms)
 {
-	struct tdx_gate_entry *list = NULL;
-	size_t n = 0, len = 0;
+	struct tdx_readiness_facts *f = &u->rf;
+	size_t live = 0;
 
-	buf[0] = '\0';
-	if (tdx_gate_list(gate, &list, &n) < 0)
-		n = 0;
-	for (size_t i = 0; i < n && len < size; i++) {
-		if (list[i].state != TDX_GATE_LIVE)
-			continue;
-		len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
-					list[i].name);
+	if (rc == -EALREADY) {
+		tdx_readiness_read_gate(u->ctx, f);
+		/* Reopened since? It was closed when this attempt tried: judged so. */
+		if (f->gate_rc == 0 && !f->gate_closed) {
+			f->gate_closed = true;
+			f->gate_closer = 0;
+		}
+		f->gate_mine = false;
+		return;
 	}
-	free(list);
-	if (!buf[0])
-		snprintf(buf, size, "(ended just now)");
+	f->gate_tried = true;
+	f->builds_waited_ms = wait_ms;
+	f->gate_rc = rc == -EBUSY ? 0 : rc;
+	if (rc < 0 && rc != -EBUSY)
+		return;
+	if (tdx_gate_list(u->gate, &f->builds, &f->n_builds) < 0) {
+		f->builds = NULL;
+		f->n_builds = 0;
+	}
+	for (size_t i = 0; i < f->n_builds; i++)
+		live += f->builds[i].state == TDX_GATE_LIVE;
+	f->builds_ignored = f->n_builds - live;
+	/* What the close found decides: a build that ended since is named "ended just now". */
+	f->builds_live = rc == -EBUSY ? (live ? live : 1) : 0;
+	f->gate_closed = f->gate_mine = rc == 0;
+	f->gate_closer = rc == 0 ? getpid() : 0;
 }
 
 /*
  * TD builds (kernel-update-path.md §4.2): close the gate VMM launchers check before a TD build,
  * then wait up to wait_builds_ms for the recorded builds to end; refuse (retry) when some
  * remain. It stays closed until the attempt is freed, and a cancel ends the wait at once. A
- * dry run only looks, so that it never holds up a launcher.
+ * dry run only looks, as status does, so that it never holds up a launcher. host.td_builds is
+ * judged as status judges it, from what the close (or the look) found.
  */
 static int update_gate(struct tdx_update *u)
 {
+	struct tdx_readiness_facts *f = &u->rf;
 	struct tdx_gate_entry *list = NULL;
 	unsigned int wait_ms = u->o.wait_builds_ms;
 	size_t n = 0, live = 0;
@@ -490,22 +526,12 @@ static int update_gate(struct tdx_update *u)
 	if (rc < 0)
 		return rc;
 	if (u->o.dry_run) {
-		rc = tdx_gate_list(u->gate, &list, &n);
-		for (size_t i = 0; !rc && i < n; i++)
-			live += list[i].state == TDX_GATE_LIVE;
-		free(list);
-		if (rc < 0)
-			tdx_report_add(u->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
-				       "cannot list the TD builds in %s: %s",
-				       tdx_gate_get_dir(u->gate), strerror(-rc));
-		else if (live)
-			tdx_report_add(u->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
-				       "%zu TD build(s) in progress ('tdxctl build list'): an "
-				       "update now would be refused; retry when they end", live);
-		else
-			tdx_report_add(u->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_PASS,
-				       "no TD build in progress");
-		return rc < 0 ? rc : live ? -EBUSY : 0;
+		tdx_readiness_read_gate(u->ctx, f);
+		f->now = time(NULL);
+		if (update_judge(u, f, TDX_READINESS_BUILDS) != TDX_OUTCOME_OK)
+			rc = f->gate_rc < 0 ? f->gate_rc : -EBUSY;
+		tdx_readiness_facts_release(f);
+		return rc;
 	}
 	if (u->o.phase && tdx_gate_list(u->gate, &list, &n) == 0) {
 		for (size_t i = 0; i < n; i++)
@@ -516,37 +542,28 @@ static int update_gate(struct tdx_update *u)
 				     wait_ms / 1000, wait_ms % 1000, live);
 	}
 	free(list);
-	rc = tdx_gate_close_stop(u->gate, wait_ms, u->o.cancel, u->report);
-	if (rc == -EBUSY) {
-		gate_live_names(u->gate, names, sizeof(names));
-		update_set(u, TDX_OUTCOME_RETRY, "TD builds in progress: %s; retry later", names);
-	} else if (rc == -EINTR) {
+	rc = tdx_gate_close_stop(u->gate, wait_ms, u->o.cancel, NULL);
+	if (rc == -EINTR) {
 		update_cancelled(u);
-	} else if (rc == -EALREADY) {
-		tdx_report_add(u->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
-			       "another process holds the TD-build gate in %s closed; nothing was "
-			       "changed; retry later", tdx_gate_get_dir(u->gate));
-	} else if (rc < 0) {
-		tdx_report_add(u->report, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
-			       "cannot close the TD-build gate in %s: %s; nothing was changed",
-			       tdx_gate_get_dir(u->gate), strerror(-rc));
+		return rc;
 	}
+	update_gate_facts(u, rc, wait_ms);
+	f->now = time(NULL);
+	update_judge(u, f, TDX_READINESS_BUILDS);
+	if (rc == -EBUSY) {
+		tdx_readiness_builds_format(f, names, sizeof(names));
+		update_set(u, TDX_OUTCOME_RETRY, "TD builds in progress: %s; retry later",
+			   names[0] ? names : "(ended just now)");
+	}
+	tdx_readiness_facts_release(f);
 	return rc;
 }
 
-/* The caller's privileges, as the first check. */
-static void update_check_privileges(struct tdx_update *u, bool *root)
+/* The caller's privileges, as the first check (the rule status judges: host.permission). */
+static void update_check_privileges(struct tdx_update *u)
 {
-	bool rawio;
-
-	tdx_caller_get_privileges(root, &rawio);
-	if (!*root || !rawio)
-		tdx_report_add(u->report, TDX_CHK_HOST_PERMISSION, TDX_CHECK_FAIL,
-			       "%s: installing a module needs root with CAP_SYS_RAWIO; nothing was "
-			       "changed; run as root", *root ? "CAP_SYS_RAWIO missing" : "not root");
-	else
-		tdx_report_add(u->report, TDX_CHK_HOST_PERMISSION, TDX_CHECK_PASS,
-			       "root, CAP_SYS_RAWIO");
+	tdx_caller_get_privileges(&u->rf.root, &u->rf.rawio);
+	update_judge(u, &u->rf, TDX_READINESS_PERMISSION);
 }
 
 /* The attempt's outcome is decided before any upload: 1 for tdx_update_preflight(). */
@@ -560,15 +577,18 @@ int tdx_update_preflight(struct tdx_update *u)
 {
 	const char *kmodule;
 	enum tdx_compat_verdict verdict;
-	bool root;
 
 	if (!u || u->preflight_done)
 		return -EINVAL;
 	u->preflight_done = true;
 	kmodule = tdx_kmodule_name(u->ctx, u->o.kmodule);
+	u->rf.sysfs_root = tdx_ctx_get_path(u->ctx, TDX_CTX_SYSFS);
+	u->rf.run_dir = tdx_ctx_get_path(u->ctx, TDX_CTX_RUN_DIR);
+	u->rf.kmodule = kmodule;
+	u->rf.kmodule_state = TDX_KMODULE_UNKNOWN;
 
-	update_check_privileges(u, &root);
-	update_host_open(u, kmodule, root);
+	update_check_privileges(u);
+	update_host_open(u, kmodule, u->rf.root);
 	if (u->o.latest_dir && update_pick_latest(u) == 0)
 		return update_decided(u);
 	if (u->image_path && !update_image_open(u))
@@ -581,7 +601,11 @@ int tdx_update_preflight(struct tdx_update *u)
 		u->have_remaining_before = true;
 		u->remaining_before = u->st.remaining;
 	}
-	tdx_host_check_interface(u->ctx, &u->st, kmodule, u->report);
+	u->rf.host = u->st;
+	/* libkmod is asked only when it explains something: tdx_host is missing. */
+	if (u->st.host_rc < 0 && kmodule)
+		tdx_kmodule_get_state(u->ctx, kmodule, &u->rf.kmodule_state);
+	update_judge(u, &u->rf, TDX_READINESS_INTERFACE);
 	u->format = u->o.format;
 	if (!u->format) {
 		/* The series with the seamldr/ folder (v3-v7) took only Intel's 0x100 blobs. */
@@ -612,7 +636,7 @@ int tdx_update_preflight(struct tdx_update *u)
 		return update_decided(u);
 	}
 	if (u->host)
-		tdx_host_check_ready(u->ctx, &u->st, u->report);
+		update_judge(u, &u->rf, TDX_READINESS_HOST_STATE);
 	if (update_failed(u) || update_cancelled(u))
 		return update_decided(u);
 	if (update_lock(u) < 0 || u->have_outcome)

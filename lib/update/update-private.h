@@ -44,6 +44,11 @@ struct tdx_update {
 	struct tdx_lock *lock;
 	struct tdx_gate *gate;
 	struct tdx_host_status st;
+	/*
+	 * The readiness facts as the pre-flight learns them (privileges, the host, the lock as
+	 * taken, the gate as closed), judged a group of rules at a time by the rules status uses.
+	 */
+	struct tdx_readiness_facts rf;
 };
 
 void update_set(struct tdx_update *u, enum tdx_outcome outcome, const char *fmt, ...)

@@ -212,7 +212,7 @@ expect_json "$failed_checks" '["host.lock"]' "readiness: lock held fails only th
 run $tdxctl status
 expect_rc 75 "readiness: lock held, text: exit code"
 expect_grep 'Ready for update:   no (retry-later)' "$out" "readiness: lock held, text"
-expect_grep "  host.lock: another process holds $tmp/st-locked/run/update.lock (it recorded no PID): an update is running; retry when it is done" \
+expect_grep "  host.lock: another process holds $tmp/st-locked/run/update.lock (it recorded no PID): an update is running; nothing was changed; retry when 'tdxctl status' shows it free" \
 	"$out" "readiness: lock held, text names the rule"
 exec 8>&-
 run $tdxctl status --json
@@ -226,10 +226,10 @@ expect_rc 0 "readiness: build vm1 recorded"
 ready_rule st-build 75 retry-later host.td_builds "readiness: TD build in progress"
 expect_json '.td_build_names' '["vm1"]' "readiness: the live build named"
 expect_json '[.checks[] | select(.check == "host.td_builds") | .message]' \
-	"[\"TD builds in progress: vm1 ('tdxctl build list'): an update now would wait for them, then be refused; retry when they end; --wait-builds sets how long an update waits\"]" \
+	"[\"TD builds in progress: vm1 ('tdxctl build list'): an update now would wait for them, then be refused; nothing was changed; retry when they end; --wait-builds sets how long an update waits\"]" \
 	"readiness: the rule names the build, and tdxctl's option for waiting"
 run $tdxctl status
-expect_grep "  host.td_builds: TD builds in progress: vm1 ('tdxctl build list'): an update now would wait for them, then be refused; retry when they end; --wait-builds sets how long an update waits" \
+expect_grep "  host.td_builds: TD builds in progress: vm1 ('tdxctl build list'): an update now would wait for them, then be refused; nothing was changed; retry when they end; --wait-builds sets how long an update waits" \
 	"$out" "readiness: the text row words the option too"
 run $tdxctl build end vm1 --quiet
 run $tdxctl status --json

@@ -5,7 +5,9 @@
  * the update lock, the TD-build gate, the privileges) against the result each rule must give
  * and the outcome of the first that fails. The expected results are written here from the
  * rules as tdxctl-status(8) states them, independently of readiness.c, so a reordering or a
- * changed rule fails here.
+ * changed rule fails here. For every combination, the rules judged a group at a time (as the
+ * update's pre-flight judges them, tdx_readiness_judge_rules) give exactly the rows of the whole
+ * judgement, and each group the outcome of its own first failure.
  */
 #include <errno.h>
 
@@ -129,8 +131,10 @@ static int expected_status(const struct row *r, enum tdx_check_id id)
 	case TDX_CHK_HOST_TD_BUILDS:
 		if (r->gate == G_UNKNOWN)
 			return root ? TDX_CHECK_FAIL : TDX_CHECK_WARN;
-		return r->gate == G_BUILDS || r->gate == G_CLOSED ? TDX_CHECK_FAIL :
-		       TDX_CHECK_PASS;
+		if (r->gate == G_BUILDS || r->gate == G_CLOSED)
+			return TDX_CHECK_FAIL;
+		/* Closed by this process, which names the stale and expired builds it ignored. */
+		return r->gate == G_MINE ? TDX_CHECK_WARN : TDX_CHECK_PASS;
 	case TDX_CHK_HOST_PERMISSION:
 		return r->priv == P_ROOT ? TDX_CHECK_PASS : TDX_CHECK_FAIL;
 	default:
@@ -161,6 +165,78 @@ static enum tdx_outcome expected_outcome(const struct row *r)
 	return TDX_OUTCOME_OK;
 }
 
+/* The groups of rules in their order of precedence, and the rows each judges. */
+static const struct {
+	unsigned int rules;
+	size_t first, count;	/* in order[] */
+} groups[] = {
+	{ TDX_READINESS_INTERFACE, 0, 3 },
+	{ TDX_READINESS_HOST_STATE, 3, 3 },
+	{ TDX_READINESS_LOCK, 6, 1 },
+	{ TDX_READINESS_BUILDS, 7, 1 },
+	{ TDX_READINESS_PERMISSION, 8, 1 },
+};
+
+/*
+ * Each group of rules judged alone gives the rows of the whole judgement that are its own,
+ * message and remedies included, and the outcome of the first of them that failed; together
+ * they are every row. Returns false on any difference.
+ */
+static bool check_groups(const struct tdx_readiness_facts *f, const struct tdx_report *all,
+			 const char *what)
+{
+	size_t at = 0;
+	bool ok = true;
+
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		enum tdx_outcome want = TDX_OUTCOME_OK, got;
+		struct tdx_report *part;
+		size_t n;
+
+		if (tdx_report_new(&part) < 0)
+			return CHECK(false);
+		got = tdx_readiness_judge_rules(f, groups[g].rules, part);
+		n = tdx_report_count(part);
+		for (size_t i = 0; i < n; i++, at++) {
+			enum tdx_check_id id = tdx_report_id(part, i);
+			bool mine = false;
+
+			for (size_t k = 0; k < groups[g].count; k++)
+				mine |= order[groups[g].first + k] == id;
+			ok &= test_check(mine, __FILE__, __LINE__, "%s: group %zu judged %s", what,
+					 g, tdx_check_name(id));
+			if (!test_check(at < tdx_report_count(all), __FILE__, __LINE__,
+					"%s: group %zu has more rows than the whole", what, g)) {
+				ok = false;
+				break;
+			}
+			ok &= test_check(id == tdx_report_id(all, at) &&
+					 tdx_report_status(part, i) == tdx_report_status(all, at) &&
+					 tdx_report_remedies(part, i) == tdx_report_remedies(all, at) &&
+					 strcmp(tdx_report_message(part, i),
+						tdx_report_message(all, at)) == 0,
+					 __FILE__, __LINE__, "%s: group %zu row %zu: %s %s \"%s\", "
+					 "whole: %s %s \"%s\"", what, g, i, tdx_check_name(id),
+					 tdx_check_status_name(tdx_report_status(part, i)),
+					 tdx_report_message(part, i),
+					 tdx_check_name(tdx_report_id(all, at)),
+					 tdx_check_status_name(tdx_report_status(all, at)),
+					 tdx_report_message(all, at));
+			if (want == TDX_OUTCOME_OK && tdx_report_status(part, i) == TDX_CHECK_FAIL)
+				want = failure_outcome(id);
+		}
+		ok &= test_check(got == want, __FILE__, __LINE__, "%s: group %zu outcome %s, want %s",
+				 what, g, tdx_outcome_name(got), tdx_outcome_name(want));
+		ok &= test_check(tdx_readiness_judge_rules(f, groups[g].rules, NULL) == got,
+				 __FILE__, __LINE__, "%s: group %zu without a report", what, g);
+		tdx_report_free(part);
+	}
+	ok &= test_check(at == tdx_report_count(all), __FILE__, __LINE__,
+			 "%s: the groups judged %zu rows, the whole %zu", what, at,
+			 tdx_report_count(all));
+	return ok;
+}
+
 /* Judge @r and compare every result and the outcome; returns false on any difference. */
 static bool check_row(const struct row *r, const char *what)
 {
@@ -179,6 +255,9 @@ static bool check_row(const struct row *r, const char *what)
 			 what, tdx_outcome_name(got), tdx_outcome_name(expected_outcome(r)));
 	ok &= test_check(again == got, __FILE__, __LINE__, "%s: without a report %s", what,
 			 tdx_outcome_name(again));
+	ok &= test_check(tdx_readiness_judge_rules(&f, TDX_READINESS_ALL, NULL) == got, __FILE__,
+			 __LINE__, "%s: TDX_READINESS_ALL is the whole judgement", what);
+	ok &= check_groups(&f, report, what);
 	for (size_t i = 0; i < N_RULES; i++) {
 		int want = expected_status(r, order[i]);
 		const char *msg;
@@ -365,7 +444,7 @@ static void test_messages(void)
 	tdx_readiness_judge(&f, report);
 	CHECK_STR(tdx_report_message(report, 6),
 		  "another tdxctl (PID 4242) holds /tmp/run-x/update.lock: an update is running; "
-		  "retry when it is done");
+		  "nothing was changed; retry when 'tdxctl status' shows it free");
 	tdx_report_free(report);
 	f.lock_owner.pid = 0;	/* a holder that wrote no record */
 	if (tdx_report_new(&report) < 0)
@@ -373,7 +452,7 @@ static void test_messages(void)
 	CHECK_INT(tdx_readiness_judge(&f, report), TDX_OUTCOME_RETRY);
 	CHECK_STR(tdx_report_message(report, 6),
 		  "another process holds /tmp/run-x/update.lock (it recorded no PID): an update is "
-		  "running; retry when it is done");
+		  "running; nothing was changed; retry when 'tdxctl status' shows it free");
 	tdx_report_free(report);
 
 	r = ready;
@@ -388,10 +467,118 @@ static void test_messages(void)
 	tdx_report_free(report);
 }
 
+/* judge_one(@f, @rules): the only row @rules gives, its status and message, into @report. */
+static bool judge_one(const struct tdx_readiness_facts *f, unsigned int rules,
+		      struct tdx_report **report)
+{
+	if (tdx_report_new(report) < 0)
+		return false;
+	tdx_readiness_judge_rules(f, rules, *report);
+	return CHECK_INT(tdx_report_count(*report), 1) != 0;
+}
+
+/*
+ * The update's own facts: the lock it tried to take, the gate it tried to close and the builds
+ * it waited for. The same rules, with words for what the update did, and nothing left out:
+ * what failed, that nothing was changed, what to do next.
+ */
+static void test_update_facts(void)
+{
+	struct tdx_readiness_facts f;
+	struct tdx_report *report;
+	struct row r = ready;
+
+	facts_of(&r, &f);
+	f.run_dir = "/tmp/run-x";
+	f.lock_tried = true;
+	f.lock_rc = -EROFS;
+	if (!judge_one(&f, TDX_READINESS_LOCK, &report))
+		return;
+	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_FAIL);
+	CHECK_STR(tdx_report_message(report, 0), "cannot take /tmp/run-x/update.lock: Read-only "
+		  "file system; nothing was changed");
+	tdx_report_free(report);
+	f.lock_rc = 0;
+	f.lock_held = f.lock_mine = true;
+	if (!judge_one(&f, TDX_READINESS_LOCK, &report))
+		return;
+	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_PASS);
+	CHECK_STR(tdx_report_message(report, 0), "held by this process");
+	tdx_report_free(report);
+
+	/* Builds still live after the wait: named, the wait said, the remedy to wait longer. */
+	r.gate = G_BUILDS;
+	facts_of(&r, &f);
+	f.gate_tried = true;
+	f.builds_waited_ms = 2500;
+	if (!judge_one(&f, TDX_READINESS_BUILDS, &report))
+		return;
+	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_FAIL);
+	CHECK_STR(tdx_report_message(report, 0), "TD builds in progress: vm1, still after waiting "
+		  "2.500 s: an update now could corrupt their measurement; nothing was changed; "
+		  "retry when they end ('tdxctl build list')");
+	CHECK_INT(tdx_report_remedies(report, 0), TDX_REMEDY_WAIT_BUILDS);
+	CHECK_INT(tdx_readiness_judge_rules(&f, TDX_READINESS_BUILDS, NULL), TDX_OUTCOME_RETRY);
+	tdx_report_free(report);
+	/* ...which ended between the close and the listing: still a refusal. */
+	f.n_builds = 2;
+	if (!judge_one(&f, TDX_READINESS_BUILDS, &report))
+		return;
+	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_FAIL);
+	CHECK(strstr(tdx_report_message(report, 0), "TD builds in progress: (ended just now), "));
+	tdx_report_free(report);
+
+	/* Closed and drained by this update: the stale and expired entries it ignored named. */
+	r.gate = G_MINE;
+	facts_of(&r, &f);
+	f.gate_tried = true;
+	f.now = 1000;
+	f.builds[0].pid = 31;
+	f.builds[1].expires = 940;
+	if (!judge_one(&f, TDX_READINESS_BUILDS, &report))
+		return;
+	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_WARN);
+	CHECK_STR(tdx_report_message(report, 0), "no TD build in progress; the TD-build gate is "
+		  "closed by this process; ignored: vm-stale (stale: owner pid 31 is gone), "
+		  "vm-expired (expired 60 s ago)");
+	tdx_report_free(report);
+	f.builds_ignored = 0;
+	f.n_builds = 0;
+	if (!judge_one(&f, TDX_READINESS_BUILDS, &report))
+		return;
+	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_PASS);
+	tdx_report_free(report);
+
+	/* A gate it could not close; a gate another process holds closed, its closer unknown. */
+	r.gate = G_OPEN;
+	facts_of(&r, &f);
+	f.run_dir = "/tmp/run-x";
+	f.gate_tried = true;
+	f.gate_rc = -ENOSPC;
+	if (!judge_one(&f, TDX_READINESS_BUILDS, &report))
+		return;
+	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_FAIL);
+	CHECK_STR(tdx_report_message(report, 0), "cannot close the TD-build gate in /tmp/run-x: No "
+		  "space left on device; nothing was changed");
+	tdx_report_free(report);
+	r.gate = G_CLOSED;
+	facts_of(&r, &f);
+	f.run_dir = "/tmp/run-x";
+	f.gate_closer = 0;
+	if (!judge_one(&f, TDX_READINESS_BUILDS, &report))
+		return;
+	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_FAIL);
+	CHECK_STR(tdx_report_message(report, 0), "the TD-build gate in /tmp/run-x is closed by "
+		  "another process (an update is running); nothing was changed; retry when it is "
+		  "done");
+	tdx_report_free(report);
+}
+
 int main(void)
 {
 	test_named_rows();
 	test_all_rows();
 	test_messages();
+	test_update_facts();
 	return test_finish();
 }
