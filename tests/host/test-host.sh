@@ -324,6 +324,78 @@ flock -n 8
 refuse locked 75 host.lock "refusal: lock held"
 exec 8>&-
 
+# --- the update's refusals are status's rules: the same rows for the same facts ----------------
+# The update judges the lock it tried to take and the gate it tried to close with the rules
+# status judges (tdx_readiness_judge_rules). same_as_status WHAT RC CHECK, after an update run:
+# the update exited RC with CHECK its only failure; status, on the same host, exits RC too, fails
+# only CHECK, and gives every host.* row the update judged the same status.
+same_as_status() {
+	local upd=$out ids rows msg
+	expect_rc "$2" "$1: update exit code"
+	expect_json "$failed_checks" "[\"$3\"]" "$1: update fails only $3"
+	ids=$(printf '%s' "$upd" | jq -c '[.checks[] | select(.check | startswith("host.")) | .check]')
+	rows=$(printf '%s' "$upd" |
+		jq -c '[.checks[] | select(.check | startswith("host.")) | [.check, .status]] | sort')
+	run $tdxctl status --json
+	expect_rc "$2" "$1: status exit code"
+	expect_json "$failed_checks" "[\"$3\"]" "$1: status fails only $3"
+	expect_json "[.checks[] | select(.check | IN($ids[])) | [.check, .status]] | sort" "$rows" \
+		"$1: status gives the update's host rows the same status"
+	same_message=$(printf '%s' "$upd" |
+		jq -c --arg c "$3" '[.checks[] | select(.check == $c) | .message]')
+}
+
+tree same-lock mainline
+host same-lock
+exec 8>"$tmp/same-lock/run/update.lock"
+flock -n 8
+update_run $tdxctl update $key --json "$img"
+same_as_status "lock held" 75 host.lock
+expect_json '[.checks[] | select(.check == "host.lock") | .message]' "$same_message" \
+	"lock held: the update's words are status's"
+expect_json "$same_message" \
+	"[\"another process holds $tmp/same-lock/run/update.lock (it recorded no PID): an update is running; nothing was changed; retry when 'tdxctl status' shows it free\"]" \
+	"lock held: the update's row"
+exec 8>&-
+
+tree same-gate mainline
+host same-gate
+"$gate_helper" "$tmp/same-gate/run" 0 "$tmp/same-gate/release" >"$tmp/same-gate/helper.out" 2>&1 &
+helper=$!
+for _ in $(seq 600); do
+	grep -q drained "$tmp/same-gate/helper.out" 2>/dev/null && break
+	kill -0 $helper 2>/dev/null || break
+	sleep 0.1
+done
+update_run $tdxctl update $key --json "$img"
+same_as_status "gate closed by another" 75 host.td_builds
+expect_json '[.checks[] | select(.check == "host.td_builds") | .message]' "$same_message" \
+	"gate closed by another: the update's words are status's"
+expect_json "$same_message" \
+	"[\"the TD-build gate in $tmp/same-gate/run is closed by PID $helper (an update is running); nothing was changed; retry when it is done\"]" \
+	"gate closed by another: the update's row names the closer"
+touch "$tmp/same-gate/release"
+wait $helper
+update_run $tdxctl update $key --dry-run --json "$img"
+expect_rc 0 "gate reopened: the dry run passes"
+
+tree same-build mainline
+host same-build
+run $tdxctl build begin vm1 --pid $$ --quiet
+expect_rc 0 "build vm1 recorded"
+update_run $tdxctl update $key --wait-builds 0 --json "$img"
+same_as_status "TD build in progress" 75 host.td_builds
+expect_json "$same_message" \
+	"[\"TD builds in progress: vm1, still after waiting 0.000 s: an update now could corrupt their measurement; nothing was changed; retry when they end ('tdxctl build list'); --wait-builds sets how long an update waits\"]" \
+	"TD build in progress: the update's row says it waited, and tdxctl's option"
+update_run $tdxctl update $key --dry-run --json "$img"
+expect_rc 75 "TD build in progress: the dry run refused too"
+expect_json '[.checks[] | select(.check == "host.td_builds") | .message]' \
+	"[\"TD builds in progress: vm1 ('tdxctl build list'): an update now would wait for them, then be refused; nothing was changed; retry when they end; --wait-builds sets how long an update waits\"]" \
+	"TD build in progress: the dry run reads the gate as status does"
+run $tdxctl build end vm1 --quiet
+expect_true "[ ! -s '$(upload_dir same-build)/data' ]" "TD build in progress: nothing written"
+
 # --- libkmod: opened by the commands that ask about a kernel module, and only by them ----------
 # LD_DEBUG=files makes the dynamic loader name every library it maps, on stderr; no wrapper
 # (valgrind would add its own lines). meson may put the stub's folder on LD_LIBRARY_PATH.
@@ -335,6 +407,10 @@ expect_rc 0 "verify with LD_DEBUG"
 expect_true "[ $(kmod_maps) -eq 0 ]" "verify does not load libkmod"
 run env LD_DEBUG=files "$tdxctl" --version
 expect_true "[ $(kmod_maps) -eq 0 ]" "--version does not load libkmod"
+# The update asks libkmod only why tdx_host is missing: here it is not.
+run env LD_DEBUG=files "$tdxctl" update --dry-run --json $key "$img"
+expect_rc 0 "update --dry-run with LD_DEBUG"
+expect_true "[ $(kmod_maps) -eq 0 ]" "update with tdx_host present does not load libkmod"
 host st-absent
 run env LD_DEBUG=files "$tdxctl" status --json
 expect_rc 69 "status with LD_DEBUG"
