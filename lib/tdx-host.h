@@ -319,6 +319,7 @@ void tdx_history_last_update(struct json_object *records, struct tdx_history_las
 
 /* ---- readiness: could an update start now? (readiness.c) ------------------------------------ */
 
+struct tdx_gate;
 struct tdx_gate_entry;
 
 /*
@@ -363,6 +364,18 @@ struct tdx_readiness_facts {
  */
 void tdx_readiness_collect(struct tdx_ctx *ctx, struct tdx_host *host, const char *kmodule,
 			   struct tdx_readiness_facts *facts);
+/*
+ * The gate's facts after an update's tdx_gate_close() or tdx_gate_close_stop() on @gate returned
+ * @rc, having waited up to @wait_ms for the live builds: gate_tried and builds_waited_ms set,
+ * gate_rc why it could not close it, the builds as listed now (builds_live from what the close
+ * found: a build that ended since the refusal still counts), gate_closed and gate_mine when it
+ * closed and drained it, and now. A gate closed by another process (-EALREADY) is read as
+ * status reads it, and still judged closed should it have reopened since. The gate itself says
+ * only its return value and its list; this is how its close is judged (host.td_builds) by
+ * tdx_readiness_judge_rules(). Any builds list the facts held is freed first.
+ */
+void tdx_readiness_read_gate_close(struct tdx_gate *gate, int rc, unsigned int wait_ms,
+				   struct tdx_readiness_facts *facts);
 /* Free what the facts own (the builds list); the facts stay readable but for @builds. */
 void tdx_readiness_facts_release(struct tdx_readiness_facts *facts);
 /*

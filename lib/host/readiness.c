@@ -348,19 +348,17 @@ char *tdx_readiness_builds_format(const struct tdx_readiness_facts *f, char *buf
 	return buf;
 }
 
-void tdx_readiness_read_gate(struct tdx_ctx *ctx, struct tdx_readiness_facts *f)
+/* The gate read through @gate (NULL: could not be opened, @rc why), as tdx_readiness_read_gate. */
+static void gate_read(struct tdx_gate *gate, int rc, struct tdx_readiness_facts *f)
 {
-	struct tdx_gate *gate = NULL;
-
 	f->builds_live = f->builds_ignored = 0;
 	f->gate_mine = false;
 
-	f->gate_rc = tdx_gate_new(ctx, NULL, &gate);
+	f->gate_rc = rc;
 	if (!f->gate_rc)
 		f->gate_rc = tdx_gate_list(gate, &f->builds, &f->n_builds);
 	if (!f->gate_rc)
 		f->gate_rc = tdx_gate_query(gate, &f->gate_closed, &f->gate_closer);
-	tdx_gate_free(gate);
 	if (f->gate_rc < 0) {
 		free(f->builds);
 		f->builds = NULL;
@@ -376,6 +374,53 @@ void tdx_readiness_read_gate(struct tdx_ctx *ctx, struct tdx_readiness_facts *f)
 			f->builds_ignored++;
 	}
 	f->gate_mine = f->gate_closed && f->gate_closer == getpid();
+}
+
+void tdx_readiness_read_gate(struct tdx_ctx *ctx, struct tdx_readiness_facts *f)
+{
+	struct tdx_gate *gate = NULL;
+	int rc = tdx_gate_new(ctx, NULL, &gate);
+
+	gate_read(gate, rc, f);
+	tdx_gate_free(gate);
+}
+
+void tdx_readiness_read_gate_close(struct tdx_gate *gate, int rc, unsigned int wait_ms,
+				   struct tdx_readiness_facts *f)
+{
+	size_t live = 0;
+
+	tdx_readiness_facts_release(f);
+	f->now = time(NULL);
+	if (rc == -EALREADY) {
+		gate_read(gate, 0, f);
+		/* Reopened since? It was closed when the close tried: judged so. */
+		if (f->gate_rc == 0 && !f->gate_closed) {
+			f->gate_closed = true;
+			f->gate_closer = 0;
+		}
+		f->gate_mine = false;
+		return;
+	}
+	f->gate_tried = true;
+	f->builds_waited_ms = wait_ms;
+	f->gate_rc = rc == -EBUSY ? 0 : rc;
+	f->builds_live = f->builds_ignored = 0;
+	f->gate_closed = f->gate_mine = false;
+	f->gate_closer = 0;
+	if (rc < 0 && rc != -EBUSY)
+		return;
+	if (tdx_gate_list(gate, &f->builds, &f->n_builds) < 0) {
+		f->builds = NULL;
+		f->n_builds = 0;
+	}
+	for (size_t i = 0; i < f->n_builds; i++)
+		live += f->builds[i].state == TDX_GATE_LIVE;
+	f->builds_ignored = f->n_builds - live;
+	/* What the close found decides: a build that ended since is named "ended just now". */
+	f->builds_live = rc == -EBUSY ? (live ? live : 1) : 0;
+	f->gate_closed = f->gate_mine = rc == 0;
+	f->gate_closer = rc == 0 ? getpid() : 0;
 }
 
 void tdx_readiness_collect(struct tdx_ctx *ctx, struct tdx_host *host, const char *kmodule,

@@ -469,44 +469,6 @@ static int update_lock(struct tdx_update *u)
 }
 
 /*
- * The facts of the gate as this attempt's close left it (@rc, tdx_gate_close_stop()): closed
- * and drained by this process, or the builds still live after the wait (the gate open again),
- * or a gate it could not close. Closed by another process (-EALREADY): read as status reads it.
- */
-static void update_gate_facts(struct tdx_update *u, int rc, unsigned int wait_ms)
-{
-	struct tdx_readiness_facts *f = &u->rf;
-	size_t live = 0;
-
-	if (rc == -EALREADY) {
-		tdx_readiness_read_gate(u->ctx, f);
-		/* Reopened since? It was closed when this attempt tried: judged so. */
-		if (f->gate_rc == 0 && !f->gate_closed) {
-			f->gate_closed = true;
-			f->gate_closer = 0;
-		}
-		f->gate_mine = false;
-		return;
-	}
-	f->gate_tried = true;
-	f->builds_waited_ms = wait_ms;
-	f->gate_rc = rc == -EBUSY ? 0 : rc;
-	if (rc < 0 && rc != -EBUSY)
-		return;
-	if (tdx_gate_list(u->gate, &f->builds, &f->n_builds) < 0) {
-		f->builds = NULL;
-		f->n_builds = 0;
-	}
-	for (size_t i = 0; i < f->n_builds; i++)
-		live += f->builds[i].state == TDX_GATE_LIVE;
-	f->builds_ignored = f->n_builds - live;
-	/* What the close found decides: a build that ended since is named "ended just now". */
-	f->builds_live = rc == -EBUSY ? (live ? live : 1) : 0;
-	f->gate_closed = f->gate_mine = rc == 0;
-	f->gate_closer = rc == 0 ? getpid() : 0;
-}
-
-/*
  * TD builds (kernel-update-path.md §4.2): close the gate VMM launchers check before a TD build,
  * then wait up to wait_builds_ms for the recorded builds to end; refuse (retry) when some
  * remain. It stays closed until the attempt is freed, and a cancel ends the wait at once. A
@@ -547,8 +509,7 @@ static int update_gate(struct tdx_update *u)
 		update_cancelled(u);
 		return rc;
 	}
-	update_gate_facts(u, rc, wait_ms);
-	f->now = time(NULL);
+	tdx_readiness_read_gate_close(u->gate, rc, wait_ms, f);
 	update_judge(u, f, TDX_READINESS_BUILDS);
 	if (rc == -EBUSY) {
 		tdx_readiness_builds_format(f, names, sizeof(names));
