@@ -120,9 +120,10 @@ int tdx_gate_query(struct tdx_gate *gate, bool *closed, pid_t *closer_pid);
 
 /*
  * For the updater: close the gate (new begins wait or are refused), then wait up to @wait_ms
- * for the live builds to end; stale and expired entries are ignored. Records host.td_builds in
- * @report (may be NULL): PASS, WARN when stale or expired entries were ignored (named), FAIL
- * with the names of the builds still in progress.
+ * for the live builds to end; stale and expired entries are ignored. The gate says how that
+ * went by its return value, and which builds remain by tdx_gate_list(); the judgement and its
+ * words (host.td_builds) are the readiness rules' (tdx_readiness_read_gate_close(), then
+ * tdx_readiness_judge_rules(), in tdx-host.h).
  * Returns 0: closed and drained, the gate stays closed until tdx_gate_reopen() or
  * tdx_gate_free() or this process ends; -EBUSY: live builds remain, the gate is open again;
  * -EALREADY: another process holds the gate closed; another negative errno (gate open) on I/O
@@ -130,15 +131,14 @@ int tdx_gate_query(struct tdx_gate *gate, bool *closed, pid_t *closer_pid);
  * holds the gate closed it only waits for the builds again. Call it after taking the update
  * lock, and do not fork without exec while the gate is closed (a child would keep it closed).
  */
-int tdx_gate_close(struct tdx_gate *gate, unsigned int wait_ms, struct tdx_report *report);
+int tdx_gate_close(struct tdx_gate *gate, unsigned int wait_ms);
 /*
  * tdx_gate_close(), but the wait for live builds ends early, with the gate open again and
- * -EINTR (nothing recorded in @report), once *@stop is set (a signal handler's flag; may be
- * NULL): a signal interrupts the poll's sleep, so an updater told to stop does not first sit
- * out the whole wait.
+ * -EINTR, once *@stop is set (a signal handler's flag; may be NULL): a signal interrupts the
+ * poll's sleep, so an updater told to stop does not first sit out the whole wait.
  */
 int tdx_gate_close_stop(struct tdx_gate *gate, unsigned int wait_ms,
-			const volatile sig_atomic_t *stop, struct tdx_report *report);
+			const volatile sig_atomic_t *stop);
 /* Open the gate again if this handle closed it; harmless otherwise. */
 void tdx_gate_reopen(struct tdx_gate *gate);
 

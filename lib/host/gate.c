@@ -622,69 +622,13 @@ static int gate_take_closed(struct tdx_gate *g, int dirfd)
 	return 0;
 }
 
-/* The names of the entries in @state, "a (pid 1), b (pid 2)", for the report. */
-static void entries_describe(FILE *f, const struct tdx_gate_entry *list, size_t n, bool live,
-			     time_t now)
+int tdx_gate_close(struct tdx_gate *g, unsigned int wait_ms)
 {
-	bool first = true;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct tdx_gate_entry *e = &list[i];
-
-		if ((e->state == TDX_GATE_LIVE) != live)
-			continue;
-		fprintf(f, "%s%s ", first ? "" : ", ", e->name);
-		if (e->state == TDX_GATE_LIVE)
-			fprintf(f, "(pid %d)", (int)e->pid);
-		else if (e->state == TDX_GATE_STALE)
-			fprintf(f, "(stale: owner pid %d is gone)", (int)e->pid);
-		else
-			fprintf(f, "(expired %lld s ago)", (long long)(now - e->expires));
-		first = false;
-	}
-}
-
-static void close_report(struct tdx_gate *g, struct tdx_report *report,
-			 const struct tdx_gate_entry *list, size_t n, size_t live,
-			 unsigned int wait_ms)
-{
-	char *msg = NULL;
-	size_t len = 0;
-	time_t now = time(NULL);
-	FILE *f;
-
-	if (!report)
-		return;
-	f = open_memstream(&msg, &len);
-	if (!f)
-		return;
-	if (live) {
-		fputs("TD builds in progress: ", f);
-		entries_describe(f, list, n, true, now);
-		fprintf(f, ", still after waiting %u.%03u s; an update now could corrupt their "
-			"measurement; nothing was changed; retry later ('tdxctl build list' in %s)",
-			wait_ms / 1000, wait_ms % 1000, g->dir);
-	} else {
-		fputs("no TD build in progress; the TD-build gate is closed", f);
-		if (n) {
-			fputs("; ignored: ", f);
-			entries_describe(f, list, n, false, now);
-		}
-	}
-	fclose(f);
-	tdx_report_add(report, TDX_CHK_HOST_TD_BUILDS,
-		       live ? TDX_CHECK_FAIL : n ? TDX_CHECK_WARN : TDX_CHECK_PASS, "%s",
-		       msg ? msg : "");
-	free(msg);
-}
-
-int tdx_gate_close(struct tdx_gate *g, unsigned int wait_ms, struct tdx_report *report)
-{
-	return tdx_gate_close_stop(g, wait_ms, NULL, report);
+	return tdx_gate_close_stop(g, wait_ms, NULL);
 }
 
 int tdx_gate_close_stop(struct tdx_gate *g, unsigned int wait_ms,
-			const volatile sig_atomic_t *stop, struct tdx_report *report)
+			const volatile sig_atomic_t *stop)
 {
 	uint64_t deadline = tdx_monotonic_ns() / 1000000 + wait_ms;
 	unsigned int interval = POLL_FIRST_MS;
@@ -733,7 +677,6 @@ int tdx_gate_close_stop(struct tdx_gate *g, unsigned int wait_ms,
 		list = NULL;
 		sleep_ms(poll_next(&interval, deadline));
 	}
-	close_report(g, report, list, n, live, wait_ms);
 	free(list);
 	if (live) {
 		tdx_gate_reopen(g);

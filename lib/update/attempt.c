@@ -504,7 +504,7 @@ static int update_gate(struct tdx_update *u)
 				     wait_ms / 1000, wait_ms % 1000, live);
 	}
 	free(list);
-	rc = tdx_gate_close_stop(u->gate, wait_ms, u->o.cancel, NULL);
+	rc = tdx_gate_close_stop(u->gate, wait_ms, u->o.cancel);
 	if (rc == -EINTR) {
 		update_cancelled(u);
 		return rc;

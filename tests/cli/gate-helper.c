@@ -6,8 +6,10 @@
  * Usage: tdx-gate-helper RUNDIR WAIT_MS HOLD
  * HOLD is milliseconds, or a path: the gate stays closed until that file exists (at most 120 s),
  * so that a test on a loaded machine decides when it reopens instead of racing a timer.
- * Prints "drained" or "busy" or "error N", then the host.td_builds message; after the hold,
- * "live=N". Exits 0 drained, 75 busy, 1 on errors.
+ * Prints "drained" or "busy" or "error N"; then the host.td_builds row as the update judges the
+ * close (the gate's state after it, judged by the readiness rules), "STATUS: MESSAGE"; then the
+ * builds it found, one "build NAME STATE pid PID" line each; after the hold, "live=N".
+ * Exits 0 drained, 75 busy, 1 on errors.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -31,9 +33,11 @@ static void hold(const char *arg)
 
 int main(int argc, char **argv)
 {
+	struct tdx_readiness_facts facts = { 0 };
 	struct tdx_gate_entry *list = NULL;
 	struct tdx_report *report = NULL;
 	struct tdx_gate *gate = NULL;
+	unsigned int wait_ms;
 	size_t n = 0, live = 0;
 	int rc;
 
@@ -43,16 +47,25 @@ int main(int argc, char **argv)
 	}
 	if (tdx_gate_new(NULL, argv[1], &gate) < 0 || tdx_report_new(&report) < 0)
 		return 1;
-	rc = tdx_gate_close(gate, (unsigned int)atoi(argv[2]), report);
+	wait_ms = (unsigned int)atoi(argv[2]);
+	rc = tdx_gate_close(gate, wait_ms);
 	if (rc == 0)
 		printf("drained\n");
 	else if (rc == -EBUSY)
 		printf("busy\n");
 	else
 		printf("error %d\n", rc);
+	facts.run_dir = tdx_gate_get_dir(gate);
+	facts.root = facts.rawio = true;
+	tdx_readiness_read_gate_close(gate, rc, wait_ms, &facts);
+	tdx_readiness_judge_rules(&facts, TDX_READINESS_BUILDS, report);
 	if (tdx_report_count(report))
 		printf("%s: %s\n", tdx_check_status_name(tdx_report_status(report, 0)),
 		       tdx_report_message(report, 0));
+	for (size_t i = 0; i < facts.n_builds; i++)
+		printf("build %s %s pid %d\n", facts.builds[i].name,
+		       tdx_gate_state_name(facts.builds[i].state), (int)facts.builds[i].pid);
+	tdx_readiness_facts_release(&facts);
 	fflush(stdout);
 	if (rc == 0) {
 		hold(argv[3]);

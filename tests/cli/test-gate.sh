@@ -142,14 +142,17 @@ expect_json '[.builds[] | [.name, .state]]' '[["dead-owner","stale"],["short-ttl
 	"stale and expired entries listed"
 run $helper "$TDXCTL_RUNDIR" 0 0
 expect_rc 0 "the updater ignores stale and expired builds"
-expect_grep "warn: no TD build in progress" "$out" "updater reports them"
+expect_grep "warn: no TD build in progress; the TD-build gate is closed by this process; ignored: " \
+	"$out" "updater reports them"
 expect_grep "dead-owner (stale: owner pid $owner is gone)" "$out" "stale entry named"
 expect_grep "short-ttl (expired " "$out" "expired entry named"
 
 $tdxctl build begin td-live --pid $$ -q
 run $helper "$TDXCTL_RUNDIR" 300 0
 expect_rc 75 "the updater refused by a live build"
-expect_grep "fail: TD builds in progress: td-live (pid $$)" "$out" "live build named"
+expect_grep "fail: TD builds in progress: td-live, still after waiting 0.300 s: " "$out" \
+	"live build named, and the wait"
+expect_grep "build td-live live pid $$" "$out" "live build's owner"
 run $tdxctl build list --json
 expect_json '.gate' '"open"' "gate reopened after the refusal"
 ( sleep 0.3; $tdxctl build end td-live -q ) & ender=$!

@@ -76,7 +76,7 @@ static struct child spawn_closer(const char *dir, unsigned int wait_ms)
 		close(rep[0]);
 		rc = tdx_gate_new(NULL, dir, &g);
 		if (rc == 0)
-			rc = tdx_gate_close(g, wait_ms, NULL);
+			rc = tdx_gate_close(g, wait_ms);
 		if (write(rep[1], &rc, sizeof(rc)) != sizeof(rc))
 			_exit(1);
 		child_wait_release(hold[0]);
@@ -119,6 +119,24 @@ static struct tdx_gate_entry *find(struct tdx_gate_entry *list, size_t n, const 
 		if (strcmp(list[i].name, name) == 0)
 			return &list[i];
 	return NULL;
+}
+
+/*
+ * What the updater makes of a close that returned @rc after waiting up to @wait_ms: the gate's
+ * state read as the update reads it, judged by the readiness rules (host.td_builds). The one
+ * row goes into a new *@r; the facts are left in @f (their builds freed by the caller).
+ */
+static enum tdx_outcome judge_close(struct tdx_gate *g, int rc, unsigned int wait_ms,
+				    struct tdx_readiness_facts *f, struct tdx_report **r)
+{
+	memset(f, 0, sizeof(*f));
+	f->run_dir = tdx_gate_get_dir(g);
+	f->root = f->rawio = true;
+	tdx_readiness_read_gate_close(g, rc, wait_ms, f);
+	*r = NULL;
+	if (tdx_report_new(r) < 0)
+		exit(1);
+	return tdx_readiness_judge_rules(f, TDX_READINESS_BUILDS, *r);
 }
 
 static void test_names(void)
@@ -255,12 +273,14 @@ static unsigned long long self_start_time(const char *dir)
 static void test_stale_expired(const char *dir)
 {
 	struct tdx_gate_entry *list = NULL, *e;
+	struct tdx_readiness_facts f;
 	struct tdx_report *r = NULL;
 	struct tdx_gate *g = NULL;
 	unsigned long long start = self_start_time(dir);
 	char json[512];
 	time_t now = time(NULL);
 	size_t n = 0;
+	int rc;
 
 	CHECK(start > 0);
 	tdx_gate_new(NULL, dir, &g);
@@ -292,18 +312,27 @@ static void test_stale_expired(const char *dir)
 	free(list);
 
 	/* The updater ignores them all, and says so. */
-	tdx_report_new(&r);
-	CHECK_INT(tdx_gate_close(g, 0, r), 0);
+	rc = tdx_gate_close(g, 0);
+	CHECK_INT(rc, 0);
+	CHECK_INT(judge_close(g, rc, 0, &f, &r), TDX_OUTCOME_OK);
+	CHECK(f.gate_tried && f.gate_closed && f.gate_mine && f.gate_closer == getpid());
+	CHECK_INT(f.builds_live, 0);
+	CHECK_INT(f.builds_ignored, 3);
+	CHECK_INT(tdx_report_count(r), 1);
 	CHECK_INT(test_status_of(r, "host.td_builds"), TDX_CHECK_WARN);
 	if (tdx_report_count(r) == 1) {
 		const char *m = tdx_report_message(r, 0);
+		char want[64];
 
-		CHECK(strstr(m, "no TD build in progress") != NULL);
-		CHECK(strstr(m, "reused (stale: owner pid") != NULL);
+		CHECK(strstr(m, "no TD build in progress; the TD-build gate is closed by this "
+			     "process; ignored: ") == m);
+		snprintf(want, sizeof(want), "reused (stale: owner pid %d is gone)", (int)getpid());
+		CHECK(strstr(m, want) != NULL);
 		CHECK(strstr(m, "old (expired ") != NULL);
 		CHECK(strstr(m, "short (expired ") != NULL);
 	}
 	tdx_report_free(r);
+	tdx_readiness_facts_release(&f);
 	tdx_gate_reopen(g);
 	tdx_gate_end(g, "reused");
 	tdx_gate_end(g, "old");
@@ -316,6 +345,7 @@ static void test_stale_expired(const char *dir)
 static void test_close(const char *dir)
 {
 	struct tdx_gate *g = NULL, *other = NULL;
+	struct tdx_readiness_facts f;
 	struct tdx_report *r = NULL;
 	struct child owner, closer;
 	bool closed = false;
@@ -327,10 +357,15 @@ static void test_close(const char *dir)
 	tdx_gate_new(NULL, dir, &other);
 
 	/* No builds: closed and drained at once; begins are refused while it stays closed. */
-	tdx_report_new(&r);
-	CHECK_INT(tdx_gate_close(g, 5000, r), 0);
+	rc = tdx_gate_close(g, 5000);
+	CHECK_INT(rc, 0);
+	CHECK_INT(judge_close(g, rc, 5000, &f, &r), TDX_OUTCOME_OK);
 	CHECK_INT(test_status_of(r, "host.td_builds"), TDX_CHECK_PASS);
+	if (tdx_report_count(r) == 1)
+		CHECK_STR(tdx_report_message(r, 0), "no TD build in progress; the TD-build gate is "
+			  "closed by this process");
 	tdx_report_free(r);
+	tdx_readiness_facts_release(&f);
 	CHECK(tdx_gate_query(other, &closed, &by) == 0 && closed && by == getpid());
 	CHECK_INT(tdx_gate_begin(other, "vm1", getpid(), 0, 0, &by), -EBUSY);
 	CHECK_INT(by, getpid());
@@ -338,7 +373,7 @@ static void test_close(const char *dir)
 	CHECK_INT(tdx_gate_begin(other, "vm1", getpid(), 0, 200, NULL), -EBUSY);
 	CHECK(mono_ms() - t0 >= 200 && mono_ms() - t0 < 2000);
 	/* Closing twice from one handle is harmless; from another process it is -EALREADY. */
-	CHECK_INT(tdx_gate_close(g, 0, NULL), 0);
+	CHECK_INT(tdx_gate_close(g, 0), 0);
 	closer = spawn_closer(dir, 0);
 	CHECK_INT(child_result(&closer), -EALREADY);
 	child_release(&closer);
@@ -350,19 +385,27 @@ static void test_close(const char *dir)
 	/* A live build that does not end: refused after the wait, named, gate open again. */
 	owner = spawn_owner();
 	CHECK_INT(tdx_gate_begin(other, "td-a", owner.pid, 0, 0, NULL), 0);
-	tdx_report_new(&r);
 	t0 = mono_ms();
-	CHECK_INT(tdx_gate_close(g, 300, r), -EBUSY);
+	rc = tdx_gate_close(g, 300);
+	CHECK_INT(rc, -EBUSY);
 	CHECK(mono_ms() - t0 >= 300);
+	CHECK_INT(judge_close(g, rc, 300, &f, &r), TDX_OUTCOME_RETRY);
+	CHECK(f.gate_tried && !f.gate_closed && !f.gate_mine && f.gate_rc == 0);
+	CHECK_INT(f.builds_live, 1);
+	CHECK_INT(f.builds_waited_ms, 300);
+	/* The build still in progress, and its owner. */
+	CHECK(f.n_builds == 1 && strcmp(f.builds[0].name, "td-a") == 0 &&
+	      f.builds[0].pid == owner.pid && f.builds[0].state == TDX_GATE_LIVE);
 	CHECK_INT(test_status_of(r, "host.td_builds"), TDX_CHECK_FAIL);
 	if (tdx_report_count(r) == 1) {
-		char want[64];
+		const char *want = "TD builds in progress: td-a, still after waiting 0.300 s: ";
 
-		snprintf(want, sizeof(want), "TD builds in progress: td-a (pid %d)", (int)owner.pid);
 		CHECK(strncmp(tdx_report_message(r, 0), want, strlen(want)) == 0);
+		CHECK_INT(tdx_report_remedies(r, 0), TDX_REMEDY_WAIT_BUILDS);
 	}
 	CHECK_INT(tdx_report_outcome(r), TDX_OUTCOME_RETRY);
 	tdx_report_free(r);
+	tdx_readiness_facts_release(&f);
 	CHECK(tdx_gate_query(other, &closed, NULL) == 0 && !closed);
 	CHECK_INT(tdx_gate_begin(other, "td-b", getpid(), 0, 0, NULL), 0);
 	CHECK_INT(tdx_gate_end(other, "td-b"), 0);
@@ -374,7 +417,7 @@ static void test_close(const char *dir)
 		kill(owner.pid, SIGKILL);
 		_exit(0);
 	}
-	CHECK_INT(tdx_gate_close(g, 10000, NULL), 0);
+	CHECK_INT(tdx_gate_close(g, 10000), 0);
 	CHECK(mono_ms() - t0 >= 150 && mono_ms() - t0 < 5000);
 	wait(NULL);
 	child_release(&owner);
@@ -391,7 +434,7 @@ static void test_close(const char *dir)
 		_exit(tdx_gate_end(c, "td-c") == 0 ? 0 : 1);
 	}
 	t0 = mono_ms();
-	CHECK_INT(tdx_gate_close(g, 10000, NULL), 0);
+	CHECK_INT(tdx_gate_close(g, 10000), 0);
 	CHECK(mono_ms() - t0 >= 150);
 	wait(&rc);
 	CHECK(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
@@ -403,8 +446,11 @@ static void test_close(const char *dir)
 /* begin --wait: refused while closed, succeeds once the closer reopens; and a crashed closer. */
 static void test_wait_and_crash(const char *dir)
 {
+	struct tdx_readiness_facts f;
+	struct tdx_report *r = NULL;
 	struct tdx_gate *g = NULL;
 	struct child closer;
+	int rc;
 	bool closed = false;
 	pid_t by = 0;
 	uint64_t t0;
@@ -414,6 +460,21 @@ static void test_wait_and_crash(const char *dir)
 	CHECK_INT(child_result(&closer), 0);
 	CHECK(tdx_gate_query(g, &closed, &by) == 0 && closed && by == closer.pid);
 	CHECK_INT(tdx_gate_begin(g, "w", getpid(), 0, 0, NULL), -EBUSY);
+	/* Another updater holds it closed: refused, the closer named. */
+	rc = tdx_gate_close(g, 0);
+	CHECK_INT(rc, -EALREADY);
+	CHECK_INT(judge_close(g, rc, 0, &f, &r), TDX_OUTCOME_RETRY);
+	CHECK(f.gate_closed && !f.gate_mine && !f.gate_tried && f.gate_closer == closer.pid);
+	if (tdx_report_count(r) == 1) {
+		char want[400];
+
+		snprintf(want, sizeof(want), "the TD-build gate in %s is closed by PID %d (an "
+			 "update is running); nothing was changed; retry when it is done", dir,
+			 (int)closer.pid);
+		CHECK_STR(tdx_report_message(r, 0), want);
+	}
+	tdx_report_free(r);
+	tdx_readiness_facts_release(&f);
 	if (fork() == 0) {
 		usleep(300 * 1000);
 		close(closer.hold);	/* the closer reopens and exits */
@@ -435,9 +496,9 @@ static void test_wait_and_crash(const char *dir)
 	child_kill(&closer);
 	CHECK(tdx_gate_query(g, &closed, NULL) == 0 && !closed);
 	CHECK_INT(tdx_gate_begin(g, "k", getpid(), 0, 0, NULL), 0);
-	CHECK_INT(tdx_gate_close(g, 0, NULL), -EBUSY);
+	CHECK_INT(tdx_gate_close(g, 0), -EBUSY);
 	CHECK_INT(tdx_gate_end(g, "k"), 0);
-	CHECK_INT(tdx_gate_close(g, 0, NULL), 0);
+	CHECK_INT(tdx_gate_close(g, 0), 0);
 	tdx_gate_free(g);
 }
 
@@ -490,7 +551,7 @@ static void test_race(const char *dir)
 		close(go[1]);	/* all begins go */
 		if (round % 4)
 			usleep((useconds_t)(round % 4) * 150);
-		rc = tdx_gate_close(g, 0, NULL);
+		rc = tdx_gate_close(g, 0);
 		for (int k = 0; k < RACE_BEGINS; k++) {
 			int r = 0x7fff;
 
@@ -625,7 +686,7 @@ static void test_lock_holder_and_signal(const char *dir)
 	sigaction(SIGALRM, &sa, &old);
 	test_stop = 0;
 	alarm(1);
-	CHECK_INT(tdx_gate_close_stop(g, 0, &test_stop, NULL), -EINTR);
+	CHECK_INT(tdx_gate_close_stop(g, 0, &test_stop), -EINTR);
 	alarm(0);
 	sigaction(SIGALRM, &old, NULL);
 	kill(child, SIGKILL);
@@ -633,7 +694,7 @@ static void test_lock_holder_and_signal(const char *dir)
 	close(pipefd[0]);
 	close(pipefd[1]);
 	/* Let go, and the gate closes as before. */
-	CHECK_INT(tdx_gate_close(g, 0, NULL), 0);
+	CHECK_INT(tdx_gate_close(g, 0), 0);
 	tdx_gate_free(g);
 }
 
