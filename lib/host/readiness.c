@@ -209,6 +209,23 @@ static void judge_lock(struct judging *j, const struct tdx_readiness_facts *f)
 		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_PASS, "free");
 }
 
+/* The live builds with their owners, "vm1 (pid 12), vm2 (pid 34)", for the refusal rows. */
+static void builds_describe_live(const struct tdx_readiness_facts *f, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < f->n_builds && len < size; i++) {
+		const struct tdx_gate_entry *e = &f->builds[i];
+
+		if (e->state == TDX_GATE_LIVE)
+			len += (size_t)snprintf(buf + len, size - len, "%s%s (pid %d)",
+						len ? ", " : "", e->name, (int)e->pid);
+	}
+	if (!buf[0])
+		snprintf(buf, size, "(ended just now)");
+}
+
 /*
  * The stale and expired builds, "a (stale: owner pid 1 is gone), b (expired 5 s ago)": an
  * update ignores them, and when it closed the gate it names what it ignored.
@@ -244,11 +261,9 @@ static void builds_describe_ignored(const struct tdx_readiness_facts *f, char *b
  */
 static void judge_builds(struct judging *j, const struct tdx_readiness_facts *f)
 {
-	char names[256], ignored[512];
+	char names[512], ignored[512];
 
-	tdx_readiness_builds_format(f, names, sizeof(names));
-	if (!names[0])
-		snprintf(names, sizeof(names), "(ended just now)");
+	builds_describe_live(f, names, sizeof(names));
 	if (f->gate_rc < 0 && f->gate_tried) {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
 		    "cannot close the TD-build gate in %s: %s; nothing was changed", f->run_dir,
@@ -269,8 +284,9 @@ static void judge_builds(struct judging *j, const struct tdx_readiness_facts *f)
 			tdx_report_add_remedy(j->report, TDX_REMEDY_WAIT_BUILDS);
 	} else if (f->builds_live) {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
-		    "TD builds in progress: %s ('tdxctl build list'): an update now would wait for "
-		    "them, then be refused; nothing was changed; retry when they end", names);
+		    "TD builds in progress: %s: an update now would wait for them, then be "
+		    "refused; nothing was changed; retry when they end ('tdxctl build list')",
+		    names);
 		if (!j->oom)
 			tdx_report_add_remedy(j->report, TDX_REMEDY_WAIT_BUILDS);
 	} else if (f->gate_closed && f->gate_mine && f->builds_ignored) {

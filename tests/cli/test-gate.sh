@@ -150,8 +150,8 @@ expect_grep "short-ttl (expired " "$out" "expired entry named"
 $tdxctl build begin td-live --pid $$ -q
 run $helper "$TDXCTL_RUNDIR" 300 0
 expect_rc 75 "the updater refused by a live build"
-expect_grep "fail: TD builds in progress: td-live, still after waiting 0.300 s: " "$out" \
-	"live build named, and the wait"
+expect_grep "fail: TD builds in progress: td-live (pid $$), still after waiting 0.300 s: " "$out" \
+	"live build named with its owner, and the wait"
 expect_grep "build td-live live pid $$" "$out" "live build's owner"
 run $tdxctl build list --json
 expect_json '.gate' '"open"' "gate reopened after the refusal"

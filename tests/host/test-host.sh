@@ -226,10 +226,10 @@ expect_rc 0 "readiness: build vm1 recorded"
 ready_rule st-build 75 retry-later host.td_builds "readiness: TD build in progress"
 expect_json '.td_build_names' '["vm1"]' "readiness: the live build named"
 expect_json '[.checks[] | select(.check == "host.td_builds") | .message]' \
-	"[\"TD builds in progress: vm1 ('tdxctl build list'): an update now would wait for them, then be refused; nothing was changed; retry when they end; --wait-builds sets how long an update waits\"]" \
+	"[\"TD builds in progress: vm1 (pid $$): an update now would wait for them, then be refused; nothing was changed; retry when they end ('tdxctl build list'); --wait-builds sets how long an update waits\"]" \
 	"readiness: the rule names the build, and tdxctl's option for waiting"
 run $tdxctl status
-expect_grep "  host.td_builds: TD builds in progress: vm1 ('tdxctl build list'): an update now would wait for them, then be refused; nothing was changed; retry when they end; --wait-builds sets how long an update waits" \
+expect_grep "  host.td_builds: TD builds in progress: vm1 (pid $$): an update now would wait for them, then be refused; nothing was changed; retry when they end ('tdxctl build list'); --wait-builds sets how long an update waits" \
 	"$out" "readiness: the text row words the option too"
 run $tdxctl build end vm1 --quiet
 run $tdxctl status --json
@@ -386,12 +386,12 @@ expect_rc 0 "build vm1 recorded"
 update_run $tdxctl update $key --wait-builds 0 --json "$img"
 same_as_status "TD build in progress" 75 host.td_builds
 expect_json "$same_message" \
-	"[\"TD builds in progress: vm1, still after waiting 0.000 s: an update now could corrupt their measurement; nothing was changed; retry when they end ('tdxctl build list'); --wait-builds sets how long an update waits\"]" \
+	"[\"TD builds in progress: vm1 (pid $$), still after waiting 0.000 s: an update now could corrupt their measurement; nothing was changed; retry when they end ('tdxctl build list'); --wait-builds sets how long an update waits\"]" \
 	"TD build in progress: the update's row says it waited, and tdxctl's option"
 update_run $tdxctl update $key --dry-run --json "$img"
 expect_rc 75 "TD build in progress: the dry run refused too"
 expect_json '[.checks[] | select(.check == "host.td_builds") | .message]' \
-	"[\"TD builds in progress: vm1 ('tdxctl build list'): an update now would wait for them, then be refused; nothing was changed; retry when they end; --wait-builds sets how long an update waits\"]" \
+	"[\"TD builds in progress: vm1 (pid $$): an update now would wait for them, then be refused; nothing was changed; retry when they end ('tdxctl build list'); --wait-builds sets how long an update waits\"]" \
 	"TD build in progress: the dry run reads the gate as status does"
 run $tdxctl build end vm1 --quiet
 expect_true "[ ! -s '$(upload_dir same-build)/data' ]" "TD build in progress: nothing written"

@@ -398,8 +398,10 @@ static void test_close(const char *dir)
 	      f.builds[0].pid == owner.pid && f.builds[0].state == TDX_GATE_LIVE);
 	CHECK_INT(test_status_of(r, "host.td_builds"), TDX_CHECK_FAIL);
 	if (tdx_report_count(r) == 1) {
-		const char *want = "TD builds in progress: td-a, still after waiting 0.300 s: ";
+		char want[96];
 
+		snprintf(want, sizeof(want), "TD builds in progress: td-a (pid %d), still after "
+			 "waiting 0.300 s: ", (int)owner.pid);
 		CHECK(strncmp(tdx_report_message(r, 0), want, strlen(want)) == 0);
 		CHECK_INT(tdx_report_remedies(r, 0), TDX_REMEDY_WAIT_BUILDS);
 	}

@@ -93,6 +93,7 @@ static void facts_of(const struct row *r, struct tdx_readiness_facts *f)
 	builds[1].state = TDX_GATE_EXPIRED;
 	snprintf(builds[2].name, sizeof(builds[2].name), "vm1");
 	builds[2].state = TDX_GATE_LIVE;
+	builds[2].pid = 4444;
 	f->builds = builds;
 	f->n_builds = r->gate == G_BUILDS ? 3 : 2;
 	f->builds_live = r->gate == G_BUILDS;
@@ -514,7 +515,7 @@ static void test_update_facts(void)
 	if (!judge_one(&f, TDX_READINESS_BUILDS, &report))
 		return;
 	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_FAIL);
-	CHECK_STR(tdx_report_message(report, 0), "TD builds in progress: vm1, still after waiting "
+	CHECK_STR(tdx_report_message(report, 0), "TD builds in progress: vm1 (pid 4444), still after waiting "
 		  "2.500 s: an update now could corrupt their measurement; nothing was changed; "
 		  "retry when they end ('tdxctl build list')");
 	CHECK_INT(tdx_report_remedies(report, 0), TDX_REMEDY_WAIT_BUILDS);
