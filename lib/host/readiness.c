@@ -209,49 +209,39 @@ static void judge_lock(struct judging *j, const struct tdx_readiness_facts *f)
 		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_PASS, "free");
 }
 
-/* The live builds with their owners, "vm1 (pid 12), vm2 (pid 34)", for the refusal rows. */
-static void builds_describe_live(const struct tdx_readiness_facts *f, char *buf, size_t size)
-{
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < f->n_builds && len < size; i++) {
-		const struct tdx_gate_entry *e = &f->builds[i];
-
-		if (e->state == TDX_GATE_LIVE)
-			len += (size_t)snprintf(buf + len, size - len, "%s%s (pid %d)",
-						len ? ", " : "", e->name, (int)e->pid);
-	}
-	if (!buf[0])
-		snprintf(buf, size, "(ended just now)");
-}
-
 /*
- * The stale and expired builds, "a (stale: owner pid 1 is gone), b (expired 5 s ago)": an
- * update ignores them, and when it closed the gate it names what it ignored.
+ * The builds with their owners, for the td_builds rows: the live ones, "vm1 (pid 12), vm2
+ * (pid 34)" ("(ended just now)" when none is left), or the ones an update ignores, "a (stale:
+ * owner pid 1 is gone), b (expired 5 s ago)", which it names once it closed the gate.
  */
-static void builds_describe_ignored(const struct tdx_readiness_facts *f, char *buf, size_t size)
+static void builds_describe(const struct tdx_readiness_facts *f, bool live, char *buf,
+			    size_t size)
 {
 	size_t len = 0;
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < f->n_builds && len < size; i++) {
 		const struct tdx_gate_entry *e = &f->builds[i];
+		const char *sep = len ? ", " : "";
 
-		if (e->state == TDX_GATE_LIVE)
+		if ((e->state == TDX_GATE_LIVE) != live)
 			continue;
-		if (e->state == TDX_GATE_STALE)
+		if (e->state == TDX_GATE_LIVE)
+			len += (size_t)snprintf(buf + len, size - len, "%s%s (pid %d)", sep,
+						e->name, (int)e->pid);
+		else if (e->state == TDX_GATE_STALE)
 			len += (size_t)snprintf(buf + len, size - len,
-						"%s%s (stale: owner pid %d is gone)",
-						len ? ", " : "", e->name, (int)e->pid);
+						"%s%s (stale: owner pid %d is gone)", sep, e->name,
+						(int)e->pid);
 		else if (f->now)
 			len += (size_t)snprintf(buf + len, size - len, "%s%s (expired %lld s ago)",
-						len ? ", " : "", e->name,
-						(long long)(f->now - e->expires));
+						sep, e->name, (long long)(f->now - e->expires));
 		else
-			len += (size_t)snprintf(buf + len, size - len, "%s%s (expired)",
-						len ? ", " : "", e->name);
+			len += (size_t)snprintf(buf + len, size - len, "%s%s (expired)", sep,
+						e->name);
 	}
+	if (live && !buf[0])
+		snprintf(buf, size, "(ended just now)");
 }
 
 /*
@@ -263,7 +253,7 @@ static void judge_builds(struct judging *j, const struct tdx_readiness_facts *f)
 {
 	char names[512], ignored[512];
 
-	builds_describe_live(f, names, sizeof(names));
+	builds_describe(f, true, names, sizeof(names));
 	if (f->gate_rc < 0 && f->gate_tried) {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
 		    "cannot close the TD-build gate in %s: %s; nothing was changed", f->run_dir,
@@ -290,7 +280,7 @@ static void judge_builds(struct judging *j, const struct tdx_readiness_facts *f)
 		if (!j->oom)
 			tdx_report_add_remedy(j->report, TDX_REMEDY_WAIT_BUILDS);
 	} else if (f->gate_closed && f->gate_mine && f->builds_ignored) {
-		builds_describe_ignored(f, ignored, sizeof(ignored));
+		builds_describe(f, false, ignored, sizeof(ignored));
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_WARN,
 		    "no TD build in progress; the TD-build gate is closed by this process; "
 		    "ignored: %s", ignored);

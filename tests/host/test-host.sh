@@ -235,16 +235,23 @@ run $tdxctl build end vm1 --quiet
 run $tdxctl status --json
 expect_rc 0 "readiness: build ended, ready again"
 
+# gate_hold TREE: a process closes TREE's TD-build gate as tdxctl update does (the library
+# call) and holds it until $tmp/TREE/release exists; returns once it is closed and drained,
+# with its PID in $helper.
+gate_hold() {
+	"$gate_helper" "$tmp/$1/run" 0 "$tmp/$1/release" >"$tmp/$1/helper.out" 2>&1 &
+	helper=$!
+	for _ in $(seq 600); do
+		grep -q drained "$tmp/$1/helper.out" 2>/dev/null && break
+		kill -0 $helper 2>/dev/null || break
+		sleep 0.1
+	done
+}
+
 # The TD-build gate, held closed by an updater (the library call tdxctl update makes).
 tree st-gate mainline
 host st-gate
-"$gate_helper" "$tmp/st-gate/run" 0 "$tmp/st-gate/release" >"$tmp/st-gate/helper.out" 2>&1 &
-helper=$!
-for _ in $(seq 600); do
-	grep -q drained "$tmp/st-gate/helper.out" 2>/dev/null && break
-	kill -0 $helper 2>/dev/null || break
-	sleep 0.1
-done
+gate_hold st-gate
 ready_rule st-gate 75 retry-later host.td_builds "readiness: gate closed"
 expect_json '.td_build_gate_closed' true "readiness: gate closed shown"
 expect_json '.td_build_gate_closer' "$helper" "readiness: gate closer's PID"
@@ -360,13 +367,7 @@ exec 8>&-
 
 tree same-gate mainline
 host same-gate
-"$gate_helper" "$tmp/same-gate/run" 0 "$tmp/same-gate/release" >"$tmp/same-gate/helper.out" 2>&1 &
-helper=$!
-for _ in $(seq 600); do
-	grep -q drained "$tmp/same-gate/helper.out" 2>/dev/null && break
-	kill -0 $helper 2>/dev/null || break
-	sleep 0.1
-done
+gate_hold same-gate
 update_run $tdxctl update $key --json "$img"
 same_as_status "gate closed by another" 75 host.td_builds
 expect_json '[.checks[] | select(.check == "host.td_builds") | .message]' "$same_message" \
