@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/opensslv.h>
 
 #include "config.h"
 #include "tdxctl.h"
@@ -33,7 +34,16 @@ static const struct cmd commands[] = {
 	{ "build",   "record TD builds, so that no update runs during one", cmd_build, false },
 };
 
+/*
+ * A build with libcrypto linked in (-Dstatic_libcrypto=true) says which OpenSSL it holds: the
+ * system's security updates do not reach it, and whoever runs it must be able to tell.
+ */
+#ifdef TDXCTL_STATIC_LIBCRYPTO
+const char *argp_program_version = "tdxctl " TDXCTL_VERSION "\n" OPENSSL_VERSION_TEXT
+	", linked in statically: OpenSSL's security updates reach it only with a rebuild of tdxctl";
+#else
 const char *argp_program_version = "tdxctl " TDXCTL_VERSION;
+#endif
 const char *argp_program_bug_address = NULL;
 
 struct root_args {

@@ -4,8 +4,9 @@
 # and runs all suites (unit, cli, docs, vm: real-kernel tests in QEMU, fleet: the Ansible
 # rollout on three emulated hosts, lint: clang-tidy and cppcheck, fuzz: corpus replay), the unit,
 # cli and fuzz suites under valgrind memcheck, all but vm, fleet and lint again under
-# AddressSanitizer + UndefinedBehaviorSanitizer, builds once more with clang
-# (-Werror), and runs each libFuzzer harness for $TDXCTL_FUZZ_SECONDS (default 20).
+# AddressSanitizer + UndefinedBehaviorSanitizer, builds once more with clang (-Werror) and
+# libcrypto linked in statically (-Dstatic_libcrypto=true) and runs the cli and security suites
+# on that build, and runs each libFuzzer harness for $TDXCTL_FUZZ_SECONDS (default 20).
 # Prints the wall time of each stage. Tests write temporary files only under a private $TMPDIR,
 # which must be empty at the end; anything a test leaves there, or in /tmp under the project's
 # prefix (tdxctl*), counts as one failed test and is named.
@@ -86,9 +87,16 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print
 	--no-suite lint || status=1
 tally build-asan
 
-stage "clang build (warnings are errors)"
-CC=clang setup build-clang
-ninja -C build-clang || status=1
+# The clang build also links libcrypto statically, the build option the other builds do not take.
+stage "clang build (warnings are errors), libcrypto static: cli and security suites"
+CC=clang setup build-clang -Dstatic_libcrypto=true
+if ninja -C build-clang; then
+	meson test -C build-clang --print-errorlogs --num-processes 2 --suite cli \
+		--suite security || status=1
+	tally build-clang
+else
+	status=1
+fi
 
 # Each harness counts as one test; fuzz/run.sh's last line is "fuzz: N passed, N failed; ...".
 fuzz_secs=${TDXCTL_FUZZ_SECONDS:-20}

@@ -8,6 +8,7 @@ set -u
 tdxctl=$1
 fx=$2
 src=$3
+static_libcrypto=${4:-false}
 . "$src/tests/cli/lib.sh"
 
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
@@ -287,6 +288,23 @@ EOC
 	unset TDXCTL_MODULE_MARKER
 else
 	echo "SKIP: no C compiler or no openssl command: the OPENSSL_CONF check not run"
+fi
+
+# --- libcrypto is linked as the build says, and a static one is named -----------------------------
+# A tdxctl with libcrypto linked in gets no OpenSSL security update from the system: --version
+# must say so (cli/tdxctl.c), so that a fleet can find such builds.
+needed=$(readelf -dW "$tdxctl" | grep -c 'NEEDED.*\[libcrypto\.so' || true)
+run $tdxctl --version
+expect_rc 0 "--version"
+if [ "$static_libcrypto" = true ]; then
+	expect_true '[ "$needed" -eq 0 ]' "-Dstatic_libcrypto=true: no libcrypto.so is NEEDED"
+	said="^OpenSSL [0-9][^,]*, linked in statically: OpenSSL's security updates reach it only"
+	said="$said with a rebuild of tdxctl\$"
+	expect_true '[ "$(printf "%s\n" "$out" | sed -n 2p | grep -c "$said")" -eq 1 ]' \
+		"-Dstatic_libcrypto=true: --version names the OpenSSL linked in"
+else
+	expect_true '[ "$needed" -eq 1 ]' "libcrypto.so is NEEDED"
+	expect_true '[ "$(printf "%s\n" "$out" | wc -l)" -eq 1 ]' "--version is one line"
 fi
 
 finish
