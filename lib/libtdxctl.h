@@ -373,6 +373,23 @@ int tdx_image_verify(struct tdx_image *image, const struct tdx_verify_opts *opts
 int tdx_image_build(const struct tdx_image *image, unsigned int format, uint8_t **buf,
 		    size_t *len);
 
+/* One piece of a built image: @len bytes at @data. */
+struct tdx_image_part {
+	const uint8_t *data;
+	size_t len;
+};
+#define TDX_IMAGE_PARTS	3
+
+/*
+ * The same image as tdx_image_build(), as *@n (at most TDX_IMAGE_PARTS) pieces whose
+ * concatenation is its *@len bytes: a new header page (with, for a pair, the padded sigstruct
+ * page) in *@head, which the caller frees, then the sigstruct pages and the module where they
+ * are in @image, which must outlive the parts. For sending an image without copying it.
+ */
+int tdx_image_build_parts(const struct tdx_image *image, unsigned int format, uint8_t **head,
+			  struct tdx_image_part parts[TDX_IMAGE_PARTS], unsigned int *n,
+			  size_t *len);
+
 /* 16-bit little-endian word sum of @buf, carries dropped (an odd last byte is a low byte). */
 uint16_t tdx_checksum16(const uint8_t *buf, size_t len);
 
@@ -414,8 +431,9 @@ struct json_object;
  */
 struct json_object *tdx_json_string_or_null(const char *s);
 
-/* SHA-256 of @len bytes (signature.c: the one file that calls OpenSSL). */
-int tdx_sha256(const uint8_t *buf, size_t len, uint8_t out[TDX_SHA256_LEN]);
+/* SHA-256 of the concatenation of @n parts (crypto-*.c: OpenSSL). */
+int tdx_sha256_parts(const struct tdx_image_part *parts, unsigned int n,
+		     uint8_t out[TDX_SHA256_LEN]);
 
 /* ---- files (file.c): the only place image bytes are read from disk ------------------------- */
 

@@ -215,12 +215,13 @@ bool tdx_fwupload_run_started(const struct tdx_fwupload_run *run);
 /* loading=1, after recording the current `error` in @run. */
 int tdx_fwupload_begin(struct tdx_ctx *ctx, const char *dir, struct tdx_fwupload_run *run);
 /*
- * The whole buffer to `data`, short writes and EINTR handled. Returns -EINTR as soon as *@stop
- * is set (between writes), -ENODEV when another upload owns the device.
+ * The @n parts, one after the other, to `data`, short writes and EINTR handled; @run's
+ * `written` counts the bytes taken. Returns -EINTR as soon as *@stop is set (between writes),
+ * -ENODEV when another upload owns the device.
  */
-int tdx_fwupload_write_data(struct tdx_ctx *ctx, const char *dir, const uint8_t *buf,
-			    size_t len, const volatile sig_atomic_t *stop,
-			    struct tdx_fwupload_run *run);
+int tdx_fwupload_write_data(struct tdx_ctx *ctx, const char *dir,
+			    const struct tdx_image_part *parts, unsigned int n,
+			    const volatile sig_atomic_t *stop, struct tdx_fwupload_run *run);
 /* loading=0: hand the image to the driver. From here on the update cannot be called back. */
 int tdx_fwupload_commit(struct tdx_ctx *ctx, const char *dir);
 /* loading=-1: abandon before commit; nothing reaches the driver. */

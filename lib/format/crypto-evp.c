@@ -26,13 +26,19 @@ int tdx_sha384(const uint8_t *buf, size_t len, uint8_t out[TDX_SHA384_LEN])
 	return ok && n == TDX_SHA384_LEN ? 0 : -ENOMEM;
 }
 
-int tdx_sha256(const uint8_t *buf, size_t len, uint8_t out[TDX_SHA256_LEN])
+int tdx_sha256_parts(const struct tdx_image_part *parts, unsigned int n,
+		     uint8_t out[TDX_SHA256_LEN])
 {
-	unsigned int n = TDX_SHA256_LEN;
-	int ok = EVP_Digest(buf, len, out, &n, EVP_sha256(), NULL);
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	unsigned int got = 0;
+	int ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL);
 
+	for (unsigned int i = 0; ok && i < n; i++)
+		ok = EVP_DigestUpdate(c, parts[i].data, parts[i].len);
+	ok = ok && EVP_DigestFinal_ex(c, out, &got);
+	EVP_MD_CTX_free(c);
 	ERR_clear_error();
-	return ok && n == TDX_SHA256_LEN ? 0 : -ENOMEM;
+	return ok && got == TDX_SHA256_LEN ? 0 : -ENOMEM;
 }
 
 /* An RSA public key from its big-endian modulus and its exponent. */

@@ -29,11 +29,15 @@ int tdx_sha384(const uint8_t *buf, size_t len, uint8_t out[TDX_SHA384_LEN])
 	return ok ? 0 : -ENOMEM;
 }
 
-int tdx_sha256(const uint8_t *buf, size_t len, uint8_t out[TDX_SHA256_LEN])
+int tdx_sha256_parts(const struct tdx_image_part *parts, unsigned int n,
+		     uint8_t out[TDX_SHA256_LEN])
 {
 	SHA256_CTX c;
-	int ok = SHA256_Init(&c) && SHA256_Update(&c, buf, len) && SHA256_Final(out, &c);
+	int ok = SHA256_Init(&c);
 
+	for (unsigned int i = 0; ok && i < n; i++)
+		ok = SHA256_Update(&c, parts[i].data, parts[i].len);
+	ok = ok && SHA256_Final(out, &c);
 	OPENSSL_cleanse(&c, sizeof(c));
 	return ok ? 0 : -ENOMEM;
 }

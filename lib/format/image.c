@@ -512,30 +512,33 @@ int tdx_image_module_sha384(const struct tdx_image *image, uint8_t out[TDX_SHA38
 
 /*
  * A container keeps its sigstruct pages as they are (so 0x100 -> 0x200 -> 0x100 is lossless);
- * a pair's sigstruct is zero-padded to one page.
+ * a pair's sigstruct is zero-padded to one page. Only the header page (and a pair's padded
+ * sigstruct) is new; the sigstruct pages and the module are pointed to where they are, so an
+ * update sends the very bytes that were verified without a second copy of the module. Every
+ * part is whole pages, so the checksum's 16-bit words never straddle two parts.
  */
-int tdx_image_build(const struct tdx_image *image, unsigned int format, uint8_t **buf,
-		    size_t *len)
+int tdx_image_build_parts(const struct tdx_image *image, unsigned int format, uint8_t **head,
+			  struct tdx_image_part parts[TDX_IMAGE_PARTS], unsigned int *n,
+			  size_t *len)
 {
+	bool pair = image->form == TDX_FORM_PAIR;
 	size_t sig_region, total;
+	uint16_t sum = 0;
 	uint8_t *out;
 
-	*buf = NULL;
+	*head = NULL;
 	if (format != TDX_BLOB_FORMAT && format != TDX_IMAGE_FORMAT)
 		return -EINVAL;
 	if (!image->module_len || image->module_len % TDX_PAGE_SIZE)
 		return -EINVAL;
-	sig_region = image->form == TDX_FORM_PAIR ? TDX_PAGE_SIZE : image->sig_len;
+	sig_region = pair ? TDX_PAGE_SIZE : image->sig_len;
 	if (!sig_region || sig_region % TDX_PAGE_SIZE ||
 	    image->module_len > UINT32_MAX - TDX_PAGE_SIZE - sig_region)
 		return -EINVAL;
 	total = TDX_PAGE_SIZE + sig_region + image->module_len;
-	out = calloc(1, total);
+	out = calloc(1, pair ? 2 * TDX_PAGE_SIZE : TDX_PAGE_SIZE);
 	if (!out)
 		return -ENOMEM;
-	memcpy(out + TDX_PAGE_SIZE, image->sig,
-	       image->form == TDX_FORM_PAIR ? TDX_SIGSTRUCT_SIZE : sig_region);
-	memcpy(out + TDX_PAGE_SIZE + sig_region, image->module, image->module_len);
 	put_le16(out, (uint16_t)format);
 	if (format == TDX_BLOB_FORMAT) {
 		put_le32(out + B100_OFFSET_OF_MODULE, (uint32_t)(TDX_PAGE_SIZE + sig_region));
@@ -546,7 +549,46 @@ int tdx_image_build(const struct tdx_image *image, unsigned int format, uint8_t 
 		put_le32(out + I200_SIGSTRUCT_PAGES, (uint32_t)(sig_region / TDX_PAGE_SIZE));
 		put_le32(out + I200_MODULE_PAGES, (uint32_t)(image->module_len / TDX_PAGE_SIZE));
 	}
-	put_le16(out + 2, (uint16_t)(0 - tdx_checksum16(out, total)));
+	*n = 0;
+	if (pair) {
+		memcpy(out + TDX_PAGE_SIZE, image->sig, TDX_SIGSTRUCT_SIZE);
+		parts[(*n)++] = (struct tdx_image_part){ out, 2 * TDX_PAGE_SIZE };
+	} else {
+		parts[(*n)++] = (struct tdx_image_part){ out, TDX_PAGE_SIZE };
+		parts[(*n)++] = (struct tdx_image_part){ image->sig, sig_region };
+	}
+	parts[(*n)++] = (struct tdx_image_part){ image->module, image->module_len };
+	for (unsigned int i = 0; i < *n; i++)
+		sum = (uint16_t)(sum + tdx_checksum16(parts[i].data, parts[i].len));
+	put_le16(out + 2, (uint16_t)(0 - sum));
+	*head = out;
+	*len = total;
+	return 0;
+}
+
+int tdx_image_build(const struct tdx_image *image, unsigned int format, uint8_t **buf,
+		    size_t *len)
+{
+	struct tdx_image_part parts[TDX_IMAGE_PARTS];
+	unsigned int n;
+	uint8_t *head, *out;
+	size_t total, at = 0;
+	int rc;
+
+	*buf = NULL;
+	rc = tdx_image_build_parts(image, format, &head, parts, &n, &total);
+	if (rc < 0)
+		return rc;
+	out = malloc(total);
+	if (out) {
+		for (unsigned int i = 0; i < n; i++) {
+			memcpy(out + at, parts[i].data, parts[i].len);
+			at += parts[i].len;
+		}
+	}
+	free(head);
+	if (!out)
+		return -ENOMEM;
 	*buf = out;
 	*len = total;
 	return 0;

@@ -66,11 +66,13 @@ int tdx_fwupload_begin(struct tdx_ctx *ctx, const char *dir, struct tdx_fwupload
 	return rc;
 }
 
-int tdx_fwupload_write_data(struct tdx_ctx *ctx, const char *dir, const uint8_t *buf,
-			    size_t len, const volatile sig_atomic_t *stop,
-			    struct tdx_fwupload_run *run)
+int tdx_fwupload_write_data(struct tdx_ctx *ctx, const char *dir,
+			    const struct tdx_image_part *parts, unsigned int n,
+			    const volatile sig_atomic_t *stop, struct tdx_fwupload_run *run)
 {
 	char path[PATH_MAX];
+	unsigned int part = 0;
+	size_t at = 0;
 	int fd, rc = 0;
 
 	snprintf(path, sizeof(path), "%s/data", dir);
@@ -81,16 +83,25 @@ int tdx_fwupload_write_data(struct tdx_ctx *ctx, const char *dir, const uint8_t 
 		return rc;
 	}
 	run->written = 0;
-	/* kernfs takes at most a page per write(): short writes are the normal case here. */
-	while (run->written < len) {
-		ssize_t n;
+	/*
+	 * kernfs takes at most a page per write(): short writes are the normal case here. @at is
+	 * the offset in the current part; a write stays within one part (an image's parts are
+	 * whole pages, so the writes stay page-aligned).
+	 */
+	while (part < n) {
+		ssize_t w;
 
+		if (at == parts[part].len) {
+			part++;
+			at = 0;
+			continue;
+		}
 		if (stop && *stop) {
 			rc = -EINTR;
 			break;
 		}
-		n = write(fd, buf + run->written, len - run->written);
-		if (n < 0) {
+		w = write(fd, parts[part].data + at, parts[part].len - at);
+		if (w < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = -errno;
@@ -98,11 +109,12 @@ int tdx_fwupload_write_data(struct tdx_ctx *ctx, const char *dir, const uint8_t 
 			    strerror(-rc));
 			break;
 		}
-		if (n == 0) {
+		if (w == 0) {
 			rc = -EIO;
 			break;
 		}
-		run->written += (size_t)n;
+		at += (size_t)w;
+		run->written += (size_t)w;
 	}
 	if (close(fd) < 0 && !rc)
 		rc = -errno;

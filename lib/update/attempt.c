@@ -608,19 +608,23 @@ int tdx_update_preflight(struct tdx_update *u)
 	return 0;
 }
 
-/* The image's bytes for the kernel, with their SHA-256 for the record and for comparison. */
-static int update_build(struct tdx_update *u, uint8_t **buf, size_t *len)
+/*
+ * The image's bytes for the kernel, with their SHA-256 for the record and for comparison: a new
+ * header page, then the verified sigstruct and module bytes where they are (no second copy).
+ */
+static int update_build(struct tdx_update *u, uint8_t **head, struct tdx_image_part *parts,
+			unsigned int *n, size_t *len)
 {
 	uint8_t md[TDX_SHA256_LEN];
 	int rc;
 
-	rc = tdx_image_build(u->image, u->format, buf, len);
+	rc = tdx_image_build_parts(u->image, u->format, head, parts, n, len);
 	if (rc < 0) {
 		update_set(u, TDX_OUTCOME_FAILED, "cannot build the image in format 0x%x: %s; "
 			   "nothing was changed", u->format, strerror(-rc));
 		return rc;
 	}
-	if (tdx_sha256(*buf, *len, md) < 0) {
+	if (tdx_sha256_parts(parts, *n, md) < 0) {
 		update_set(u, TDX_OUTCOME_FAILED, "cannot hash the image (OpenSSL); nothing was "
 			   "changed");
 		return -EIO;
@@ -641,7 +645,8 @@ static void update_hold(struct tdx_update *u, bool hold)
  * The upload itself: loading=1, data, then the front end's hold, loading=0, wait. From the
  * hold on, the attempt runs to its verdict.
  */
-static void update_upload(struct tdx_update *u, const uint8_t *buf, size_t len)
+static void update_upload(struct tdx_update *u, const struct tdx_image_part *parts,
+			  unsigned int n, size_t len)
 {
 	const char *dir = tdx_host_get_upload_path(u->host);
 	int rc;
@@ -656,7 +661,7 @@ static void update_upload(struct tdx_update *u, const uint8_t *buf, size_t len)
 		u->started = -1;
 		return;
 	}
-	rc = tdx_fwupload_write_data(u->ctx, dir, buf, len, u->o.cancel, &u->run);
+	rc = tdx_fwupload_write_data(u->ctx, dir, parts, n, u->o.cancel, &u->run);
 	update_hold(u, true);
 	if (!rc && u->o.cancel && *u->o.cancel)
 		rc = -EINTR;	/* arrived after the last write, before the hold */
@@ -786,12 +791,14 @@ static void update_verdict(struct tdx_update *u, bool same_version_expected)
 
 int tdx_update_commit(struct tdx_update *u)
 {
-	uint8_t *buf = NULL;
+	struct tdx_image_part parts[TDX_IMAGE_PARTS];
+	uint8_t *head = NULL;
+	unsigned int n = 0;
 	size_t len = 0;
 
 	if (!u || !u->ready || u->finished)
 		return -EINVAL;
-	if (update_build(u, &buf, &len) < 0 || update_cancelled(u))
+	if (update_build(u, &head, parts, &n, &len) < 0 || update_cancelled(u))
 		goto done;
 	update_phase(u, TDX_UPDATE_PHASE_BUILT, "pre-flight passed: %zu checks; image built (%zu "
 		     "bytes, format 0x%x)", tdx_report_count(u->report), len, u->built_format);
@@ -803,11 +810,11 @@ int tdx_update_commit(struct tdx_update *u)
 			   u->o.timeout_s, u->old_version, u->image_version);
 		goto done;
 	}
-	update_upload(u, buf, len);
+	update_upload(u, parts, n, len);
 	if (u->committed)
 		update_verdict(u, strcmp(u->old_version, u->image_version) == 0);
 done:
-	free(buf);
+	free(head);
 	update_finish(u);
 	return 0;
 }

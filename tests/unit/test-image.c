@@ -733,6 +733,37 @@ static void test_build(const struct fixtures *f)
 	CHECK(out == NULL);
 	tdx_image_free(img);
 
+	/*
+	 * The parts an update sends: a new header page, then the sigstruct pages and the module
+	 * where the image holds them (not copied), together the built image, for every form.
+	 */
+	for (unsigned int form = 0; form < 3; form++) {
+		struct tdx_image_part parts[TDX_IMAGE_PARTS];
+		unsigned int n = 0;
+		uint8_t *head;
+		size_t at = 0, mlen;
+
+		CHECK_INT(form == 2 ? tdx_image_parse_pair(NULL, f->bin, f->bin_len, f->sig,
+							   f->sig_len, NULL, &img) :
+			  tdx_image_parse(NULL, form ? f->blob : f->img,
+					  form ? f->blob_len : f->img_len, NULL, &img), 0);
+		CHECK_INT(tdx_image_build_parts(img, 0x200, &head, parts, &n, &len), 0);
+		CHECK_INT(n, form == 2 ? 2 : 3);
+		CHECK(parts[0].data == head);
+		CHECK(parts[n - 1].data == tdx_image_get_module(img, &mlen) &&
+		      parts[n - 1].len == mlen);
+		CHECK_INT(len, f->img_len);
+		for (unsigned int i = 0; i < n && at + parts[i].len <= f->img_len; i++) {
+			CHECK(memcmp(parts[i].data, f->img + at, parts[i].len) == 0);
+			at += parts[i].len;
+		}
+		CHECK_INT(at, f->img_len);
+		free(head);
+		CHECK_INT(tdx_image_build_parts(img, 0x300, &head, parts, &n, &len), -EINVAL);
+		CHECK(head == NULL);
+		tdx_image_free(img);
+	}
+
 	CHECK_INT(tdx_image_parse(NULL, f->blob, f->blob_len, NULL, &img), 0);
 	CHECK_INT(tdx_image_get_form(img), TDX_FORM_BLOB);
 	CHECK_INT(tdx_image_build(img, 0x200, &out, &len), 0);

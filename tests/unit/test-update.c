@@ -121,6 +121,51 @@ static size_t file_size(const char *rel)
 	return stat(path, &st) == 0 ? (size_t)st.st_size : (size_t)-1;
 }
 
+/* All of file @rel (under root), in a new buffer; NULL when it cannot be read. */
+static uint8_t *file_bytes(const char *rel, size_t *len)
+{
+	char path[512];
+	uint8_t *buf;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", rel[0] == '/' ? "" : root, rel);
+	f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) < 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0 ||
+	    !(buf = malloc((size_t)n + 1)) || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/*
+ * The fake device's `data` holds exactly the 0x200 image @want (mkfixture's bytes, not the
+ * library's), and the SHA-256 the attempt announced is theirs.
+ */
+static void check_sent(const struct tdx_update *u, const char *want)
+{
+	size_t glen = 0, wlen = 0;
+	uint8_t *got = file_bytes(UPLOAD "/data", &glen), *exp = file_bytes(want, &wlen);
+	uint8_t md[TDX_SHA256_LEN];
+	char hex[2 * TDX_SHA256_LEN + 1] = "";
+
+	if (!CHECK(got && exp))
+		goto out;
+	CHECK_INT(glen, wlen);
+	CHECK(glen == wlen && memcmp(got, exp, wlen) == 0);
+	CHECK_INT(tdx_sha256_parts(&(struct tdx_image_part){ exp, wlen }, 1, md), 0);
+	tdx_hex_encode(md, sizeof(md), hex);
+	CHECK_STR(tdx_update_get_sha256(u), hex);
+out:
+	free(got);
+	free(exp);
+}
+
 static unsigned int phases[TDX_UPDATE_PHASE_WARNING + 1];
 
 static void on_phase(void *data, enum tdx_update_phase phase, const char *msg)
@@ -340,9 +385,29 @@ int main(void)
 	CHECK_INT(tdx_update_get_outcome(u), TDX_OUTCOME_REJECTED);
 	CHECK_STR(tdx_update_get_new_version(u), "1.5.08");
 	CHECK_INT(file_size(UPLOAD "/data"), tdx_update_get_size(u));
+	check_sent(u, img);
 	CHECK_STR(tdx_update_get_phase_name(u), "verdict");
 	tdx_update_free(u);
 	CHECK(!lock_held(ctx));
+
+	/* From the 0x100 blob form, converted: the device gets the same 0x200 bytes. */
+	{
+		char blob[320];
+
+		snprintf(blob, sizeof(blob), "%s/blob", root);
+		mkdir(blob, 0755);
+		snprintf(blob, sizeof(blob), "%s/blob/tdx_module_1.5.09.blob", root);
+		snprintf(cmd, sizeof(cmd), "'%s' --key '%s/test-key.pem' --version 1.5.09 "
+			 "--cpuid 0x%X --format 0x100 -o '%s'", mkfixture, fx, eax, blob);
+		CHECK_INT(system(cmd), 0);
+		put(UPLOAD "/data", "");
+		CHECK_INT(tdx_update_new(ctx, blob, &opts, &u), 0);
+		CHECK_INT(tdx_update_preflight(u), 0);
+		CHECK_INT(tdx_update_commit(u), 0);
+		CHECK(tdx_update_get_uploaded(u));
+		check_sent(u, img);
+		tdx_update_free(u);
+	}
 
 	/* The upload protocol, the kernel played by a helper thread. */
 	{
