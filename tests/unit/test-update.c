@@ -121,47 +121,24 @@ static size_t file_size(const char *rel)
 	return stat(path, &st) == 0 ? (size_t)st.st_size : (size_t)-1;
 }
 
-/* All of file @rel (under root), in a new buffer; NULL when it cannot be read. */
-static uint8_t *file_bytes(const char *rel, size_t *len)
-{
-	char path[512];
-	uint8_t *buf;
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", rel[0] == '/' ? "" : root, rel);
-	f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) < 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0 ||
-	    !(buf = malloc((size_t)n + 1)) || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 /*
  * The fake device's `data` holds exactly the 0x200 image @want (mkfixture's bytes, not the
  * library's), and the SHA-256 the attempt announced is theirs.
  */
 static void check_sent(const struct tdx_update *u, const char *want)
 {
+	char data[512], hex[2 * TDX_SHA256_LEN + 1] = "";
 	size_t glen = 0, wlen = 0;
-	uint8_t *got = file_bytes(UPLOAD "/data", &glen), *exp = file_bytes(want, &wlen);
-	uint8_t md[TDX_SHA256_LEN];
-	char hex[2 * TDX_SHA256_LEN + 1] = "";
+	uint8_t *got, *exp, md[TDX_SHA256_LEN];
 
-	if (!CHECK(got && exp))
-		goto out;
+	snprintf(data, sizeof(data), "%s/" UPLOAD "/data", root);
+	got = test_read(data, &glen);
+	exp = test_read(want, &wlen);
 	CHECK_INT(glen, wlen);
 	CHECK(glen == wlen && memcmp(got, exp, wlen) == 0);
 	CHECK_INT(tdx_sha256_parts(&(struct tdx_image_part){ exp, wlen }, 1, md), 0);
 	tdx_hex_encode(md, sizeof(md), hex);
 	CHECK_STR(tdx_update_get_sha256(u), hex);
-out:
 	free(got);
 	free(exp);
 }
