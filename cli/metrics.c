@@ -120,10 +120,16 @@ static void metrics_print(FILE *f, const struct status_extra *x, const struct td
 		prom_labelled(f, "tdx_fact_known", "fact", facts[i].name, facts[i].known);
 	prom_gauge(f, "tdx_host_interface_present", "Whether the kernel's TDX host interface "
 		   "(/sys/devices/faux/tdx_host) exists.", host);
-	prom_family(f, "tdx_runtime_update_supported", "Whether the host supports TDX module "
-		    "updates at runtime (1), or why not (reason).");
-	prom_labelled(f, "tdx_runtime_update_supported", "reason",
-		      support_reason(st->support), st->support == TDX_UPDATE_SUPPORTED);
+	/*
+	 * A value and, apart, its reason: a series whose label changed with the reason would end
+	 * and restart, resetting every alert's "for:" on it.
+	 */
+	prom_gauge(f, "tdx_runtime_update_supported", "Whether the host supports TDX module "
+		   "updates at runtime (tdx_runtime_update_support_info says why not).",
+		   st->support == TDX_UPDATE_SUPPORTED);
+	prom_family(f, "tdx_runtime_update_support_info", "Always 1: why runtime update is "
+		    "(not) supported (reason).");
+	prom_labelled(f, "tdx_runtime_update_support_info", "reason", support_reason(st->support), 1);
 	if (module_known) {
 		prom_gauge(f, "tdx_module_lost", "1: the running TDX module was lost, every TD is "
 			   "gone and only a reboot brings TDX back.", st->version_rc == -ENXIO);
@@ -152,10 +158,16 @@ static void metrics_print(FILE *f, const struct status_extra *x, const struct td
 		prom_gauge(f, "tdx_td_build_gate_closed", "1: an update holds the TD-build gate "
 			   "closed.", rf->gate_closed);
 	}
-	prom_family(f, "tdx_update_ready", "1: an update could start now; 0: reason names the "
-		    "first check in the way (tdxctl-update(8)).");
-	prom_labelled(f, "tdx_update_ready", "reason", ready_reason(report),
-		      outcome == TDX_OUTCOME_OK);
+	if (host && st->upload_status_rc == 0) {
+		prom_gauge(f, "tdx_upload_busy", "1: the firmware-upload device is not idle (an "
+			   "upload is under way, or stuck).", st->upload_status != TDX_FW_IDLE);
+	}
+	prom_gauge(f, "tdx_update_ready", "1: an update could start now; 0: "
+		   "tdx_update_ready_info names the first check in the way.",
+		   outcome == TDX_OUTCOME_OK);
+	prom_family(f, "tdx_update_ready_info", "Always 1: reason is the first check in the way "
+		    "of an update (tdxctl-update(8)), none when ready.");
+	prom_labelled(f, "tdx_update_ready_info", "reason", ready_reason(report), 1);
 	if (history_known) {
 		prom_gauge(f, "tdx_history_lines_skipped", "Lines of the update history that could "
 			   "not be read (a write cut short, damage).", (long long)x->history_skipped);

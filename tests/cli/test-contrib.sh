@@ -70,7 +70,7 @@ TDXCTL_METRICS_FILE=$tmp/textfile/tdxctl.prom
 eval "set -- $post"
 run $tdxctl "$@"
 expect_rc 0 "the unit's ExecStopPost command"
-expect_true "grep -q '^tdx_update_ready{' '$tmp/textfile/tdxctl.prom'" "it wrote the metrics file"
+expect_true "grep -q '^tdx_update_ready ' '$tmp/textfile/tdxctl.prom'" "it wrote the metrics file"
 
 # --- the launcher wrapper -----------------------------------------------------------------------
 run "$wrap" w1 -- sh -c "\"$tdxctl\" build list --json"

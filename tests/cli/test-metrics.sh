@@ -56,12 +56,14 @@ tdx_fact_known{fact=\"updates_remaining\"} 0
 tdx_fact_known{fact=\"cpus\"} 1
 tdx_fact_known{fact=\"td_builds\"} 1"
 tail="tdx_host_interface_present 0
-tdx_runtime_update_supported{reason=\"no-tdx-host\"} 0
+tdx_runtime_update_supported 0
+tdx_runtime_update_support_info{reason=\"no-tdx-host\"} 1
 tdx_cpus_present $present
 tdx_cpus_online $online
 tdx_td_builds_in_progress 0
 tdx_td_build_gate_closed 0
-tdx_update_ready{reason=\"host.interface\"} 0"
+tdx_update_ready 0
+tdx_update_ready_info{reason=\"host.interface\"} 1"
 
 # --- no history yet: nothing about a last update, and that is known ------------------------------
 metrics

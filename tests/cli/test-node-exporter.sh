@@ -92,7 +92,8 @@ check() {
 check "first file"
 expect_grep 'tdx_last_update_info{new_version="1.5.09",old_version="1.5.08",outcome="ok"} 1' \
 	"$scraped" "last update served"
-expect_grep 'tdx_update_ready{reason="host.interface"} 0' "$scraped" "readiness served"
+expect_grep 'tdx_update_ready 0' "$scraped" "readiness served"
+expect_grep 'tdx_update_ready_info{reason="host.interface"} 1' "$scraped" "its reason served"
 
 # Rewritten (an unreadable history this time): the next scrape serves the new file.
 run "$tdxctl" status --prometheus --history "$tmp/textfile" --output "$prom"

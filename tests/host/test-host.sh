@@ -178,7 +178,8 @@ check_status() { printf '[.checks[] | select(.check == "%s") | .status]' "$1"; }
 ready_rule() {
 	host "$1"
 	run $tdxctl status --prometheus
-	expect_grep "tdx_update_ready{reason=\"$4\"} 0" "$out" "$5: metrics reason"
+	expect_grep "tdx_update_ready 0" "$out" "$5: metrics not ready"
+	expect_grep "tdx_update_ready_info{reason=\"$4\"} 1" "$out" "$5: metrics reason"
 	run $tdxctl status --json
 	expect_rc "$2" "$5: exit code"
 	expect_json '.ready' false "$5: not ready"
@@ -192,7 +193,8 @@ expect_json '[.checks[].check]' '["host.interface","host.module_live","host.upda
 	"ready: every readiness rule, in order"
 expect_json "$(check_status host.lock)" '["pass"]' "ready: lock free"
 run $tdxctl status --prometheus
-expect_grep 'tdx_update_ready{reason="none"} 1' "$out" "ready: metrics"
+expect_grep 'tdx_update_ready 1' "$out" "ready: metrics"
+expect_grep 'tdx_update_ready_info{reason="none"} 1' "$out" "ready: metrics reason"
 
 ready_rule st-offline 69 unavailable host.cpus_online "readiness: offline CPU"
 expect_json "$failed_checks" '["host.cpus_online"]' "readiness: offline CPU fails only that"
