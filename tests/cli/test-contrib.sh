@@ -19,7 +19,8 @@ cleanup() {
 }
 trap cleanup EXIT
 export TDXCTL_RUNDIR=$tmp/run TDXCTL=$tdxctl
-wrap=$src/contrib/tdxctl-build-wrap
+# The wrapper as meson configured it (the installed tdxctl's full path in it), beside cli/.
+wrap=$(dirname "$(dirname "$(readlink -f "$tdxctl")")")/contrib/tdxctl-build-wrap
 hook=$src/contrib/libvirt/qemu
 
 wait_line() {
@@ -48,9 +49,14 @@ if command -v systemd-analyze >/dev/null; then
 	mkdir "$tmp/units"
 	sed "s|@sbindir@|$(dirname "$(readlink -f "$tdxctl")")|" "$unit_in" \
 		> "$tmp/units/tdxctl-update.service"
-	cp "$timer" "$tmp/units/"
+	for u in tdxctl-metrics.service tdxctl-boot.service; do
+		sed "s|@sbindir@|$(dirname "$(readlink -f "$tdxctl")")|" \
+			"$src/contrib/systemd/$u.in" >"$tmp/units/$u"
+	done
+	cp "$timer" "$src/contrib/systemd/tdxctl-metrics.timer" "$tmp/units/"
 	run systemd-analyze verify --man=no "$tmp/units/tdxctl-update.service" \
-		"$tmp/units/tdxctl-update.timer"
+		"$tmp/units/tdxctl-update.timer" "$tmp/units/tdxctl-metrics.service" \
+		"$tmp/units/tdxctl-metrics.timer" "$tmp/units/tdxctl-boot.service"
 	expect_rc 0 "systemd-analyze verify"
 	expect_true '[ -z "$errout" ]' "systemd-analyze verify says nothing ($errout)"
 else
@@ -72,7 +78,30 @@ run $tdxctl "$@"
 expect_rc 0 "the unit's ExecStopPost command"
 expect_true "grep -q '^tdx_update_ready ' '$tmp/textfile/tdxctl.prom'" "it wrote the metrics file"
 
+# The metrics unit: written whatever the update timer does, never for a missing folder.
+m_in=$src/contrib/systemd/tdxctl-metrics.service.in
+expect_grep "ExecStart=@sbindir@/tdxctl status --prometheus --output \${TDXCTL_METRICS_FILE}" \
+	"$(cat "$m_in")" "metrics unit writes the metrics"
+expect_true "! grep -q 'ConditionDirectoryNotEmpty\|tdx_host' '$m_in'" \
+	"metrics unit runs with nothing staged and without TDX"
+expect_grep "ConditionPathIsDirectory=/var/lib/prometheus/node-exporter" "$(cat "$m_in")" \
+	"no node_exporter folder: skipped, not failed"
+m_timer=$src/contrib/systemd/tdxctl-metrics.timer
+expect_grep "OnBootSec=" "$(cat "$m_timer")" "metrics at boot"
+expect_grep "OnUnitActiveSec=5min" "$(cat "$m_timer")" "metrics every 5 minutes"
+# The boot unit: before the VMMs, bounded, expected refusals are not failures, never required.
+b_in=$src/contrib/systemd/tdxctl-boot.service.in
+expect_grep "Before=libvirtd.service virtqemud.service" "$(cat "$b_in")" "boot unit before the VMMs"
+expect_grep "TimeoutStartSec=3min" "$(cat "$b_in")" "boot unit bounded"
+expect_grep "SuccessExitStatus=69 75" "$(cat "$b_in")" "69 and 75 are expected at boot"
+expect_true "! grep -q '^Requires\|^RequiredBy\|^BindsTo\|^RequiredBy' '$b_in'" \
+	"nothing requires the boot unit"
+expect_true "! grep -q '^Also=' '$timer'" "no Also= (the package would restart the boot unit)"
+
 # --- the launcher wrapper -----------------------------------------------------------------------
+# It runs the installed tdxctl by its full path (a launcher's PATH on Debian has no sbin).
+default=$(sed -n 's/^tdxctl=\${TDXCTL:-\(.*\)}$/\1/p' "$wrap")
+case $default in /*/sbin/tdxctl) ok ;; *) bad "wrapper's default tdxctl is not a full path: '$default'" ;; esac
 run "$wrap" w1 -- sh -c "\"$tdxctl\" build list --json"
 expect_rc 0 "wrapper runs the command"
 expect_json '[.builds[] | [.name, .state]]' '[["w1","live"]]' "build recorded during the command"

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The Debian package as an administrator gets it: dpkg-buildpackage -us -uc -b from a copy of the
 # source in a temporary folder (it writes into the parent folder), lintian with no error or
-# warning, the exact file list (files.txt: paths and modes), the maintainer scripts leaving the
-# timer disabled, then the package unpacked into a scratch root and its tdxctl run on this
+# warning, the exact file list (files.txt: paths and modes), the maintainer scripts (upgrades never
+# stop the update service or timer, the timer restarted after one, nothing enabled of its own
+# accord but the metrics timer, the launcher group from sysusers), the README, the wrapper's path,
+# then the package unpacked into a scratch root and its tdxctl run on this
 # machine (--version) and in the emulated TDX host with one boot: --version, status, and
 # status --prometheus for a ready host and after a lost module (promtool checks both files).
 #
@@ -66,18 +68,52 @@ echo "== file list"
 dpkg-deb -c "$deb" | awk '{ print $1, $6 }' >"$tmp/files.txt"
 if diff -u "$here/files.txt" "$tmp/files.txt" >&2; then ok; else bad "file list differs from files.txt"; fi
 
-# The timer is installed but not enabled: the postinst enables it only if it was enabled before.
+# The maintainer scripts as debhelper generated them, read block by block ("# Automatically
+# added" to "# End"): block UNIT ACTION prints the blocks of FILE that act on UNIT.
 dpkg-deb -e "$deb" "$tmp/control"
 # libkmod is opened at run time, so dpkg-shlibdeps does not find it: debian/control names it.
 expect_true "grep -q '^Depends:.* libkmod2' '$tmp/control/control'" "Depends names libkmod2"
-# Outside the "if ... was-enabled" block, nothing may enable or start a unit.
-own=$(awk '/deb-systemd-helper --quiet was-enabled/ { skip = 1; next }
-	   skip && /^[[:space:]]*fi[[:space:]]*$/ { skip = 0; next }
-	   !skip' "$tmp/control/postinst")
-expect_true "! printf '%s' \"\$own\" | grep -q 'deb-systemd-helper enable\|deb-systemd-invoke\|systemctl'" \
-	"postinst enables or starts nothing of its own accord"
-expect_true "grep -q 'was-enabled .tdxctl-update.timer' '$tmp/control/postinst'" \
-	"postinst keeps an operator's enable of the timer across upgrades"
+blocks() { # blocks FILE UNIT: the generated blocks of FILE that name UNIT
+	[ -f "$tmp/control/$1" ] || return 0
+	awk -v u="'$2'" '/^# Automatically added/ { b = ""; inb = 1 } inb { b = b $0 "\n" }
+		/^# End automatically added/ { if (index(b, u)) printf "%s", b; inb = 0 }' \
+		"$tmp/control/$1"
+}
+# 1. An upgrade never stops the update service (an update in progress would be interrupted,
+#    exit 5) nor the timer; nothing stops them in a preinst at all.
+expect_true "[ ! -e '$tmp/control/preinst' ] || ! grep -q 'tdxctl-update' '$tmp/control/preinst'" \
+	"preinst stops nothing"
+for u in tdxctl-update.service tdxctl-update.timer tdxctl-boot.service tdxctl-metrics.timer; do
+	b=$(blocks prerm "$u")
+	expect_true "! printf '%s' \"\$b\" | grep -q '\"\$1\" = upgrade'" "prerm does not stop $u on upgrade"
+done
+# 2. The update timer is restarted after an upgrade (deb-systemd-invoke restarts only an enabled
+#    or running unit, and starts only an enabled one), its service and the boot unit never.
+b=$(blocks postinst tdxctl-update.timer)
+expect_true "printf '%s' \"\$b\" | grep -q '_dh_action=restart'" "postinst restarts the update timer after an upgrade"
+expect_true "printf '%s' \"\$b\" | grep -q 'deb-systemd-invoke \$_dh_action .tdxctl-update.timer.'" \
+	"... through deb-systemd-invoke"
+for u in tdxctl-update.service tdxctl-boot.service; do
+	b=$(blocks postinst "$u")
+	expect_true "! printf '%s' \"\$b\" | grep -q 'deb-systemd-invoke'" "postinst never starts $u"
+done
+# 3. Enabling updates is the operator's decision: the update timer and the boot unit are
+#    enabled only if they were before (was-enabled, which is false on a first install for a
+#    --no-enable unit); the metrics timer is enabled and started on install.
+for u in tdxctl-update.timer tdxctl-boot.service; do
+	b=$(blocks postinst "$u" | grep -v 'deb-systemd-invoke')
+	expect_true "printf '%s' \"\$b\" | grep -q 'if deb-systemd-helper debian-installed .$u.'" \
+		"postinst keeps an operator's enable of $u, enables nothing new"
+done
+b=$(blocks postinst tdxctl-metrics.timer)
+expect_true "printf '%s' \"\$b\" | grep -q 'was-enabled defaults to true'" "metrics timer enabled on install"
+expect_true "printf '%s' \"\$b\" | grep -q 'deb-systemd-invoke \$_dh_action .tdxctl-metrics.timer.'" \
+	"metrics timer started on install, restarted on upgrade"
+# 4. The launcher group from sysusers.
+expect_true "grep -q '^ *systemd-sysusers .* tdxctl.conf\$' '$tmp/control/postinst'" \
+	"postinst runs systemd-sysusers tdxctl.conf"
+expect_true "grep -q '^Depends:.*systemd | systemd-standalone-sysusers' '$tmp/control/control'" \
+	"Depends on a systemd-sysusers"
 
 echo "== installed into a scratch root"
 root=$tmp/files/root
@@ -87,8 +123,19 @@ run "$root/usr/sbin/tdxctl" --version
 expect_rc 0 "installed tdxctl --version"
 [ "$out" = "tdxctl $version" ] && ok || bad "installed tdxctl --version: '$out'"
 expect_true "[ -d '$root/var/lib/tdxctl/releases' ]" "/var/lib/tdxctl/releases"
-expect_true "grep -q '^ExecStart=/usr/sbin/tdxctl ' '$root/lib/systemd/system/tdxctl-update.service'" \
-	"the service runs /usr/sbin/tdxctl"
+for u in tdxctl-update tdxctl-boot tdxctl-metrics; do
+	expect_true "grep -q '^ExecStart=/usr/sbin/tdxctl ' '$root/lib/systemd/system/$u.service'" \
+		"$u.service runs /usr/sbin/tdxctl"
+done
+expect_true "grep -qx 'g tdxctl -' '$root/usr/lib/sysusers.d/tdxctl.conf'" "sysusers: group tdxctl"
+expect_true "grep -qx 'tdxctl=\${TDXCTL:-/usr/sbin/tdxctl}' '$root/usr/bin/tdxctl-build-wrap'" \
+	"tdxctl-build-wrap runs /usr/sbin/tdxctl by its full path"
+expect_true "zcat '$root/usr/share/doc/tdxctl/README.md.gz' | grep -q '^## Install'" \
+	"the README ships as documentation"
+# The autopkgtest: declared, and a valid script (it runs in the system test's hosts).
+expect_true "grep -qx 'Tests: installed' '$tree/debian/tests/control'" "autopkgtest declared"
+expect_true "sh -n '$tree/debian/tests/installed' && [ -x '$tree/debian/tests/installed' ]" \
+	"autopkgtest script"
 
 echo "== in the emulated host"
 if ! command -v qemu-system-x86_64 >/dev/null; then
