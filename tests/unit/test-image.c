@@ -35,6 +35,7 @@ enum fixup {
 	FIX_NONE = 0,
 	FIX_SUM = 1,		/* restore the container checksum afterwards */
 	FIX_SIGN = 2,		/* new seamhash, signed again with the test key; FIX_SUM */
+	FIX_SIGN_ONLY = 4,	/* signed again, the seamhash left as mutated; FIX_SUM */
 };
 
 struct variant {
@@ -90,8 +91,12 @@ static uint32_t le32(const uint8_t *p)
 	return (uint32_t)le16(p) | (uint32_t)le16(p + 2) << 16;
 }
 
-/* Sign a mutated sigstruct again with the test key, after recomputing its seamhash. */
-static void resign(const struct fixtures *f, uint8_t *sig, const uint8_t *module, size_t mlen)
+/*
+ * Sign a mutated sigstruct again with the test key, after recomputing its seamhash unless
+ * @keep_hash (a seamhash that no longer matches the module, under a valid signature).
+ */
+static void resign_as(const struct fixtures *f, uint8_t *sig, const uint8_t *module,
+		      size_t mlen, bool keep_hash)
 {
 	uint8_t msg[128 + 2048 - 0x384], be[384];
 	size_t be_len = sizeof(be);
@@ -100,7 +105,8 @@ static void resign(const struct fixtures *f, uint8_t *sig, const uint8_t *module
 	FILE *kf = fopen(f->key_path, "rb");
 	EVP_PKEY *key = kf ? PEM_read_PrivateKey(kf, NULL, NULL, NULL) : NULL;
 
-	if (!md || !key || !EVP_Digest(module, mlen, sig + 0x384, &hlen, EVP_sha384(), NULL)) {
+	if (!md || !key ||
+	    (!keep_hash && !EVP_Digest(module, mlen, sig + 0x384, &hlen, EVP_sha384(), NULL))) {
 		fprintf(stderr, "cannot re-sign with %s\n", f->key_path);
 		exit(1);
 	}
@@ -116,6 +122,11 @@ static void resign(const struct fixtures *f, uint8_t *sig, const uint8_t *module
 	EVP_MD_CTX_free(md);
 	EVP_PKEY_free(key);
 	fclose(kf);
+}
+
+static void resign(const struct fixtures *f, uint8_t *sig, const uint8_t *module, size_t mlen)
+{
+	resign_as(f, sig, module, mlen, false);
 }
 
 static void fix_checksum(uint8_t *buf, size_t len)
@@ -351,6 +362,17 @@ static const struct variant variants[] = {
 	{ "signed header: date", B_IMG, SIG(0x014), SET8, 0x02, 0, "signature" },
 	{ "signed body: SVN minor", B_IMG, SIG(0x3b4), XOR8, 0x01, 0, "signature" },
 	{ "signed body: seamhash", B_IMG, SIG(0x384 + 47), XOR8, 0x01, 0, "signature" },
+	/*
+	 * A seamhash that differs from the module's SHA-384 under a valid signature: each end of
+	 * the 48 bytes, so that a comparison of fewer bytes (a SHA-256 length) is caught.
+	 */
+	{ "seamhash byte 47, signed", B_IMG, SIG(0x384 + 47), XOR8, 0x01, FIX_SIGN_ONLY,
+	  "seamhash" },
+	{ "seamhash byte 32, signed", B_IMG, SIG(0x384 + 32), XOR8, 0x80, FIX_SIGN_ONLY,
+	  "seamhash" },
+	{ "seamhash byte 0, signed", B_IMG, SIG(0x384), XOR8, 0x01, FIX_SIGN_ONLY, "seamhash" },
+	{ "0x100 seamhash byte 47, signed", B_BLOB, SIG(0x384 + 47), XOR8, 0x01, FIX_SIGN_ONLY,
+	  "seamhash" },
 	{ "signed body: rip_offset", B_IMG, SIG(0x3be), XOR8, 0x04, 0, "signature" },
 	{ "signed body: cpuid entry", B_IMG, SIG(0x404), XOR8, 0x01, 0, "signature" },
 	{ "signed body: max_tdmrs", B_IMG, SIG(0x3c8), XOR8, 0x01, 0, "signature" },
@@ -414,9 +436,10 @@ static void run_variant(const struct fixtures *f, const struct variant *v)
 	case SET64:	put_le(buf + v->off, v->value, 8); break;
 	case XOR8:	buf[v->off] ^= (uint8_t)v->value; break;
 	}
-	if (v->fixup & FIX_SIGN)
-		resign(f, buf + PAGE, buf + 2 * PAGE, len - 2 * PAGE);
-	if (v->fixup & (FIX_SUM | FIX_SIGN))
+	if (v->fixup & (FIX_SIGN | FIX_SIGN_ONLY))
+		resign_as(f, buf + PAGE, buf + 2 * PAGE, len - 2 * PAGE,
+			  v->fixup & FIX_SIGN_ONLY);
+	if (v->fixup & (FIX_SUM | FIX_SIGN | FIX_SIGN_ONLY))
 		fix_checksum(buf, len);
 	if (strncmp(v->expect, "warn:", 5) == 0)
 		expect_warn(f, v->name, buf, len, v->expect + 5);
