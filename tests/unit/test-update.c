@@ -329,6 +329,32 @@ int main(void)
 		tdx_lock_release(other);
 	}
 
+	/*
+	 * A TD build in progress: the gate close before the upload refuses (retry), and nothing
+	 * reaches the device; the gate is open again afterwards, the build still recorded.
+	 */
+	{
+		struct tdx_gate *g = NULL;
+		bool closed = true;
+
+		snprintf(path, sizeof(path), "%s/run", root);
+		CHECK_INT(tdx_gate_new(ctx, path, &g), 0);
+		CHECK_INT(tdx_gate_begin(g, "vm1", getpid(), 60, 0, NULL), 0);
+		CHECK_INT(tdx_update_new(ctx, img, &opts, &u), 0);
+		CHECK_INT(tdx_update_preflight(u), 1);
+		CHECK(has_failed(u, TDX_CHK_HOST_TD_BUILDS));
+		CHECK_INT(tdx_update_get_outcome(u), TDX_OUTCOME_RETRY);
+		CHECK(!tdx_update_get_uploaded(u));
+		CHECK_INT(tdx_update_commit(u), -EINVAL);
+		CHECK_INT(file_size(UPLOAD "/loading"), 0);
+		CHECK_INT(file_size(UPLOAD "/data"), 0);
+		tdx_update_free(u);
+		CHECK_INT(tdx_gate_query(g, &closed, NULL), 0);
+		CHECK(!closed);
+		CHECK_INT(tdx_gate_end(g, "vm1"), 0);
+		tdx_gate_free(g);
+	}
+
 	/* The budget exhausted: refused before the lock. */
 	put(HOST "/num_remaining_updates", "0\n");
 	CHECK_INT(tdx_update_new(ctx, img, &opts, &u), 0);
