@@ -5,15 +5,18 @@
 # busy upload device, no TDX host, and the pre-flight refusals with nothing written to the
 # device. Seconds, no QEMU. The upload protocol, with a thread playing the kernel's status, error
 # and version files, is tests/unit/test-update.c; the module-lost case (ENXIO from a sysfs read)
-# needs a kernel: tests/vm-tdxctl, and the judgement's unit test (tests/unit/test-judge.c).
+# is also taken through the command here, with a helper playing the kernel (tdx-kernel-helper:
+# the version file answers ENXIO), as is a rejection (exit 3); the real kernel's are in
+# tests/vm-tdxctl, the judgement's unit test is tests/unit/test-judge.c.
 # Also: libkmod (opened at run time) is loaded by status and not by verify.
-# Usage: test-host.sh TDXCTL MKFIXTURE FIXTURE_DIR GATE_HELPER KMOD_STUB
+# Usage: test-host.sh TDXCTL MKFIXTURE FIXTURE_DIR GATE_HELPER KMOD_STUB KERNEL_HELPER
 set -u
 tdxctl=$1
 mkfixture=$2
 fx=$3
 gate_helper=$4
 kmod_stub=$5
+kernel_helper=$6
 . "$(dirname "$0")/../cli/lib.sh"
 
 tmp=$(mktemp -d)
@@ -40,7 +43,8 @@ img=$tmp/tdx_module_1.5.09.img
 #   LAYOUT: mainline, v4 (seamldr/ subfolder), v3 (seamldr_upload), none (tdx_host, no
 #   upload device), absent (no tdx_host at all)
 #   --erratum: /proc/cpuinfo lists seamret_invd_vmcs; --offline: CPU 2 of 0-3 offline;
-#   --budget N: remaining updates (default 8); --busy: the upload device is transferring.
+#   --budget N: remaining updates (default 8); --busy: the upload device is transferring;
+#   --status S: the upload device's status is S.
 tree() {
 	local name=$1 layout=$2 erratum='' offline='' budget=8 status=idle
 	shift 2
@@ -50,6 +54,7 @@ tree() {
 		--offline) offline=1 ;;
 		--budget) budget=$2; shift ;;
 		--busy) status=transferring ;;
+		--status) status=$2; shift ;;
 		esac
 		shift
 	done
@@ -170,6 +175,20 @@ host st-busy
 run $tdxctl status --json
 expect_rc 75 "upload device busy: try later"
 expect_json '.upload_device.status' '"transferring"' "busy status shown"
+# Every status but idle is an upload under way (sysfs_upload.c): each one gives 75, for status
+# and for an update, which writes nothing.
+for busy in receiving preparing transferring programming; do
+	tree "st-$busy" mainline --status $busy
+	host "st-$busy"
+	run $tdxctl status --json
+	expect_rc 75 "upload device $busy: status exit code"
+	expect_json '[.ready, .upload_device.status]' "[false,\"$busy\"]" "upload device $busy shown"
+	expect_json "$failed_checks" '["host.upload_idle"]' "upload device $busy: the failed check"
+	update_run $tdxctl update $key --json "$img"
+	expect_rc 75 "upload device $busy: update exit code"
+	expect_json "$failed_checks" '["host.upload_idle"]' "upload device $busy: update's failed check"
+	expect_true "[ ! -s '$(upload_dir "st-$busy")/loading' ]" "upload device $busy: nothing written"
+done
 
 # --- status: the readiness rules, one at a time (the library's tdx_readiness_judge) -------------
 # check_status CHECK: that check's status in the last --json output.
@@ -398,6 +417,63 @@ expect_json '[.checks[] | select(.check == "host.td_builds") | .message]' \
 	"TD build in progress: the dry run reads the gate as status does"
 run $tdxctl build end vm1 --quiet
 expect_true "[ ! -s '$(upload_dir same-build)/data' ]" "TD build in progress: nothing written"
+
+# --- the verdict through the command: the kernel played by tdx-kernel-helper -------------------
+# kernel_plays TREE ERROR VERSION: a fresh mainline TREE, pointed at, with the helper in place for
+# one upload to it (see its header).
+kernel_plays() {
+	local size
+	rm -rf "${tmp:?}/$1"
+	tree "$1" mainline
+	host "$1"
+	update_run $tdxctl update $key --dry-run --json "$img"
+	size=$(printf '%s' "$out" | jq .size)
+	"$kernel_helper" "$(upload_dir "$1")" "$tmp/$1/sys/devices/faux/tdx_host" "$size" "$2" "$3" \
+		>"$tmp/$1.helper" &
+	helper=$!
+	for _ in $(seq 1000); do grep -q ready "$tmp/$1.helper" && break; sleep 0.01; done
+}
+
+# Rejected: the kernel says firmware-invalid, the version is unchanged: 3, the module intact.
+kernel_plays rejected transferring:firmware-invalid -
+update_run $tdxctl update $key --json "$img"
+wait $helper
+expect_rc 3 "rejected by the kernel: exit 3"
+expect_json '[.outcome, .exit_code, .kernel_error, .uploaded, .phase]' \
+	'["rejected",3,"transferring:firmware-invalid",true,"verdict"]' "rejected: the JSON verdict"
+expect_json '.retryable' false "rejected: not retryable"
+expect_grep "received $(stat -c %s "$img")" "$(cat "$tmp/rejected.helper")" \
+	"rejected: the image reached the kernel"
+run tail -n 1 "$tmp/rejected/history.jsonl"
+expect_json '[.outcome, .exit_code, .old_version, .new_version]' '["rejected",3,"1.5.08","1.5.08"]' \
+	"rejected: the history record"
+# The same in text, and with --quiet (one line, as cron mails it).
+kernel_plays rejected transferring:firmware-invalid -
+update_run $tdxctl update $key "$img"
+wait $helper
+expect_rc 3 "rejected, text: exit 3"
+expect_grep "tdxctl update: rejected: the update was rejected (transferring:firmware-invalid); the running module 1.5.08 is intact" \
+	"$errout" "rejected, text: the verdict"
+kernel_plays rejected transferring:firmware-invalid -
+update_run $tdxctl update $key --quiet "$img"
+wait $helper
+expect_rc 3 "rejected, quiet: exit 3"
+expect_true "[ $(printf '%s\n' "$errout" | grep -c .) -eq 1 ]" "rejected, quiet: one line"
+
+# Lost: the version file answers ENXIO after the upload: 4, FATAL, reboot.
+kernel_plays lost transferring:firmware-invalid lost
+update_run $tdxctl update $key --json "$img"
+wait $helper
+expect_rc 4 "module lost: exit 4"
+expect_json '[.outcome, .exit_code, .uploaded, .retryable]' '["module-lost",4,true,false]' \
+	"module lost: the JSON verdict"
+kernel_plays lost "" lost
+update_run $tdxctl update $key "$img"
+wait $helper
+expect_rc 4 "module lost, text: exit 4"
+expect_grep "tdxctl update: FATAL: module-lost: the TDX module was LOST" "$errout" \
+	"module lost, text: FATAL"
+expect_grep "reboot" "$errout" "module lost, text: says to reboot"
 
 # --- libkmod: opened by the commands that ask about a kernel module, and only by them ----------
 # LD_DEBUG=files makes the dynamic loader name every library it maps, on stderr; no wrapper
