@@ -197,7 +197,9 @@ static int gate_lock(struct tdx_gate *g, int dirfd, bool create)
 
 /*
  * Is the process that recorded (@pid, @start) still there? A PID now used by another process
- * has another start time. Where /proc hides other users' processes, existence is all we know.
+ * has another start time. Where /proc hides other users' processes (hidepid=1 answers EACCES,
+ * hidepid=2 ENOENT, as for a process that is gone), kill(0) tells gone (ESRCH) from there but
+ * not ours to signal (EPERM): then existence is all we know, and the build is taken as live.
  */
 static bool owner_alive(const struct tdx_gate_entry *e)
 {
@@ -213,7 +215,7 @@ static bool owner_alive(const struct tdx_gate_entry *e)
 	rc = tdx_proc_start_time(e->pid, &now);
 	if (rc == 0)
 		return now == e->pid_start_time;
-	if (rc == -ENOENT || rc == -ESRCH)
+	if (rc == -ESRCH)
 		return false;
 	return kill(e->pid, 0) == 0 || errno == EPERM;
 }
