@@ -46,6 +46,7 @@
 #define SS_RESERVED1		0x3d2
 #define SS_MODULE_HV		0x3d8
 #define SS_MIN_UPDATE_HV	0x3da
+#define SS_NO_DOWNGRADE		0x3dc
 #define SS_RESERVED2		0x3dd
 #define SS_RESERVED3		0x3e8
 #define SS_CPUID_TABLE_SIZE	0x400
@@ -68,36 +69,46 @@ static bool all_zero(const u8 *p, size_t len)
 #define BLOB_RESERVED		20
 
 /*
- * The mainline kernel's checks, in its order (seamldr_install_module() and
- * init_seamldr_params() in arch/x86/virt/vmx/tdx/seamldr.c): at least one
- * page, size exactly the page counts', version 0x200, page counts, TDX-BLOB,
- * reserved bytes zero. Zero page counts pass, as there.
+ * The merged kernel's checks, in its order (7.3's arch/x86/virt/vmx/tdx/seamldr.c:
+ * seamldr_install_module() line 327, then init_seamldr_params() lines 180, 184,
+ * 187-189, 191, 194): at least one page, size exactly the page counts', version
+ * 0x200, page counts, TDX-BLOB, reserved bytes zero. Zero page counts pass, as
+ * there. Series v9 had neither the size nor the page-limit check: an image
+ * longer than its counts says installs (the tail is ignored), one shorter is
+ * marked truncated and fails in the loader (what the real loader would read
+ * there is undefined; the shim does not read past the image).
  */
-static const char *check_header_200(const u8 *data, size_t size,
+static const char *check_header_200(const u8 *data, size_t size, bool v9,
 				    struct tdx_sim_parts *parts)
 {
 	u32 ss_pages, mod_pages;
+	u64 need;
 
 	if (size < TDX_SIM_PAGE)
 		return "header: image smaller than 4096 bytes";
 	ss_pages = get_unaligned_le32(data + HDR_SIGSTRUCT_PAGES);
 	mod_pages = get_unaligned_le32(data + HDR_MODULE_PAGES);
-	if ((u64)size != (u64)TDX_SIM_PAGE * (1 + (u64)ss_pages + mod_pages))
+	need = (u64)TDX_SIM_PAGE * (1 + (u64)ss_pages + mod_pages);
+	if (!v9 && (u64)size != need)
 		return "header: size does not match the page counts";
 	if (get_unaligned_le16(data + HDR_VERSION) != 0x200)
 		return "header: version is not 0x200";
-	if (ss_pages > TDX_SIM_MAX_SIGSTRUCT_PAGES)
+	if (!v9 && ss_pages > TDX_SIM_MAX_SIGSTRUCT_PAGES)
 		return "header: sigstruct_nr_pages above 1";
-	if (mod_pages > TDX_SIM_MAX_MODULE_PAGES)
+	if (!v9 && mod_pages > TDX_SIM_MAX_MODULE_PAGES)
 		return "header: module_nr_pages above 496";
 	if (memcmp(data + HDR_SIGNATURE, "TDX-BLOB", 8))
 		return "header: signature is not TDX-BLOB";
 	if (!all_zero(data + HDR_RESERVED, TDX_SIM_PAGE - HDR_RESERVED))
 		return "header: reserved bytes not zero";
-	parts->sigstruct = data + TDX_SIM_PAGE;
 	parts->sigstruct_pages = ss_pages;
-	parts->module = parts->sigstruct + (size_t)ss_pages * TDX_SIM_PAGE;
 	parts->module_pages = mod_pages;
+	if (need > size) {
+		parts->truncated = true;
+		return NULL;
+	}
+	parts->sigstruct = data + TDX_SIM_PAGE;
+	parts->module = parts->sigstruct + (size_t)ss_pages * TDX_SIM_PAGE;
 	return NULL;
 }
 
@@ -115,16 +126,23 @@ static u16 blob_word_sum(const u8 *data, size_t size)
 }
 
 /*
- * What the series v3-v8 kernels checked of Intel's 0x100 blob
+ * What the series v3, v4 and v8 kernels checked of Intel's 0x100 blob
  * (image-formats.md section 2): version, TDX-BLOB, length, zero reserved
  * fields, a page-aligned module offset after at least one sigstruct page, and
- * (v3 only) the checksum. The page limits are mainline's.
+ * v3 only the checksum (v4's changelog: "Remove checksum verification"). v4 took
+ * up to 4 sigstruct pages (its seamldr_params had a 4-entry sigstruct list) and
+ * refused a blob without module pages; v3 and v8 are given mainline's limits
+ * and let an empty module through to the loader.
  */
-static const char *check_header_100(const u8 *data, size_t size, bool csum,
+static const char *check_header_100(const u8 *data, size_t size,
+				    enum tdx_sim_hdr_rules rules,
 				    struct tdx_sim_parts *parts)
 {
+	u32 max_ss = TDX_SIM_MAX_SIGSTRUCT_PAGES;
 	u32 off;
 
+	if (rules == TDX_SIM_HDR_BLOB_V4)
+		max_ss = TDX_SIM_V4_MAX_SIGSTRUCT_PAGES;
 	if (size < TDX_SIM_PAGE)
 		return "header: image smaller than 4096 bytes";
 	if (get_unaligned_le16(data + BLOB_VERSION) != 0x100)
@@ -135,14 +153,17 @@ static const char *check_header_100(const u8 *data, size_t size, bool csum,
 		return "header: length is not the size";
 	if (!all_zero(data + BLOB_RESERVED, TDX_SIM_PAGE - BLOB_RESERVED))
 		return "header: reserved bytes not zero";
-	if (csum && blob_word_sum(data, size))
+	if (rules == TDX_SIM_HDR_BLOB_V3 && blob_word_sum(data, size))
 		return "header: checksum";
 	off = get_unaligned_le32(data + BLOB_MODULE_OFFSET);
 	if (off % TDX_SIM_PAGE || off < 2 * TDX_SIM_PAGE || off > size ||
 	    size % TDX_SIM_PAGE)
 		return "header: module offset or size not page-aligned";
-	if (off / TDX_SIM_PAGE - 1 > TDX_SIM_MAX_SIGSTRUCT_PAGES)
-		return "header: more than 1 sigstruct page";
+	if (off / TDX_SIM_PAGE - 1 > max_ss)
+		return max_ss == 1 ? "header: more than 1 sigstruct page" :
+				     "header: more than 4 sigstruct pages";
+	if (rules == TDX_SIM_HDR_BLOB_V4 && off == size)
+		return "header: no module pages";
 	if ((size - off) / TDX_SIM_PAGE > TDX_SIM_MAX_MODULE_PAGES)
 		return "header: more than 496 module pages";
 	parts->sigstruct = data + TDX_SIM_PAGE;
@@ -156,21 +177,21 @@ static const char *check_header_100(const u8 *data, size_t size, bool csum,
  * tdx_sim_check_header() - the kernel's checks of an update image
  * @data: the image
  * @size: its size in bytes
- * @format: the format the emulated kernel accepts
+ * @rules: the header checks of the emulated kernel
  * @parts: set to the sigstruct and module pages when the image passes
  *
  * Return: NULL when the image passes, else the rule it breaks (each one is
  * -EINVAL, firmware-invalid, in the real driver).
  */
 const char *tdx_sim_check_header(const u8 *data, size_t size,
-				 enum tdx_sim_format format,
+				 enum tdx_sim_hdr_rules rules,
 				 struct tdx_sim_parts *parts)
 {
 	memset(parts, 0, sizeof(*parts));
-	if (format == TDX_SIM_FORMAT_200)
-		return check_header_200(data, size, parts);
-	return check_header_100(data, size, format == TDX_SIM_FORMAT_100_CSUM,
-				parts);
+	if (rules == TDX_SIM_HDR_MAINLINE || rules == TDX_SIM_HDR_V9)
+		return check_header_200(data, size, rules == TDX_SIM_HDR_V9,
+					parts);
+	return check_header_100(data, size, rules, parts);
 }
 
 /*
@@ -308,14 +329,18 @@ static int verify_signature(const u8 *ss, struct crypto_shash *sha384,
  * @parts: the image's sigstruct and module, from tdx_sim_check_header()
  * @plat: the running module and platform
  * @sha384: a "sha384" transform
- * @rsa: a "pkcs1pad(rsa,sha384)" transform
+ * @rsa: an RSA PKCS#1 v1.5 SHA-384 signature transform
  * @info: filled with what the loader learned when the image passes
  *
+ * In the order of Intel's P-SEAMLDR (seamldr_update.c: check_seamldr_params(),
+ * verify_manifest(), seam_module_load_and_verify(), init_seam_range_on_update()):
+ * the page count; the sigstruct's fields; the signer; debug; the SVN; the
+ * CPUID table; the signature; the module's hash; then, with the handed-over
+ * state in hand, the update budget and the handoff version in both directions
+ * (the running module's must lie in [min_update_hv, module_hv] of the new one).
  * The real loader runs these on each CPU at CPU_INSTALL; the shim runs them
- * once before stop_machine() (hashing 2 MB and an RSA verification inside
- * it would only slow the guest, and the crypto API may sleep) and
- * CPU_INSTALL fails with the verdict. Not checked: the module's ELF and
- * relocations.
+ * once before stop_machine() (the crypto API may sleep) and CPU_INSTALL fails
+ * with the verdict. Not checked: the module's ELF and relocations.
  *
  * Return: NULL when the image passes, else the check that failed.
  */
@@ -327,13 +352,21 @@ const char *tdx_sim_check_loader(const struct tdx_sim_parts *parts,
 {
 	u8 digest[TDX_SIM_HASH_LEN];
 	const u8 *ss = parts->sigstruct;
-	bool debug;
+	u16 min_hv, new_hv;
 	const char *why;
+	bool debug;
 	int ret;
 
 	memset(info, 0, sizeof(*info));
+	/* Series v9 only: the kernel passed pages from past the image's end. */
+	if (parts->truncated)
+		return "loader: pages past the end of the image";
 	if (!parts->sigstruct_pages)
 		return "loader: no sigstruct";
+	/* check_seamldr_params(): module page count outside 1..496. */
+	if (parts->module_pages < 1 ||
+	    parts->module_pages > TDX_SIM_MAX_MODULE_PAGES)
+		return "loader: module page count";
 	why = check_sigstruct_fields(ss, plat);
 	if (why)
 		return why;
@@ -342,50 +375,48 @@ const char *tdx_sim_check_loader(const struct tdx_sim_parts *parts,
 		return "loader: sha384 failed";
 	if (memcmp(digest, plat->key_hash, TDX_SIM_HASH_LEN))
 		return "loader: signer key hash";
-	ret = verify_signature(ss, sha384, rsa);
-	if (ret == -ENOMEM)
-		return "loader: out of memory";
-	if (ret)
-		return "loader: signature";
-	/* Section 6: debug-signed module on a production platform. */
 	debug = get_unaligned_le32(ss + SS_MODULE_TYPE) & SS_DEBUG_BIT;
 	if (debug && !plat->debug_platform)
 		return "loader: debug-signed module on a production platform";
-	/* Section 6: module page count outside 1..496. */
-	if (parts->module_pages < 1 ||
-	    parts->module_pages > TDX_SIM_MAX_MODULE_PAGES)
-		return "loader: module page count";
-	/* Section 5: seamhash = SHA-384 of all module pages. */
-	if (crypto_shash_tfm_digest(sha384, parts->module,
-				    (size_t)parts->module_pages * TDX_SIM_PAGE,
-				    digest))
-		return "loader: sha384 failed";
-	if (memcmp(digest, ss + SS_SEAMHASH, TDX_SIM_HASH_LEN))
-		return "loader: seamhash";
-	/* Section 4: SVN major non-zero and kept, SVN minor no rollback. */
+	/* SVN major non-zero and kept, SVN minor no rollback (EBADSIG). */
 	if (!ss[SS_SVN_MAJOR])
 		return "loader: SVN major is zero";
 	if (ss[SS_SVN_MAJOR] != plat->svn_major)
 		return "loader: SVN major differs";
 	if (ss[SS_SVN_MINOR] < plat->svn_minor)
 		return "loader: SVN minor rollback";
-	/*
-	 * Section 4: min_update_hv is "the oldest handoff version it can take
-	 * over from": the running module's must not be older.
-	 */
-	if (get_unaligned_le16(ss + SS_MIN_UPDATE_HV) > plat->module_hv)
-		return "loader: handoff version";
-	/* Section 4: cpuid_table_size > 0 for a production module. */
-	if (!debug && !get_unaligned_le32(ss + SS_CPUID_TABLE_SIZE))
-		return "loader: empty CPUID table";
-	/* Section 6: the stepping-masked CPUID(1).EAX must be in the table. */
+	/* The stepping-masked CPUID(1).EAX must be in the table. */
 	if (get_unaligned_le32(ss + SS_CPUID_TABLE_SIZE) &&
 	    !cpuid_in_table(ss, plat->cpuid))
 		return "loader: CPU not in the CPUID table";
+	if (!debug && !get_unaligned_le32(ss + SS_CPUID_TABLE_SIZE))
+		return "loader: empty CPUID table";
+	ret = verify_signature(ss, sha384, rsa);
+	if (ret == -ENOMEM)
+		return "loader: out of memory";
+	if (ret)
+		return "loader: signature";
+	/* seamhash = SHA-384 of all module pages (EBADHASH). */
+	if (crypto_shash_tfm_digest(sha384, parts->module,
+				    (size_t)parts->module_pages * TDX_SIM_PAGE,
+				    digest))
+		return "loader: sha384 failed";
+	if (memcmp(digest, ss + SS_SEAMHASH, TDX_SIM_HASH_LEN))
+		return "loader: seamhash";
+	/* init_seam_range_on_update(): budget (EBADCALL), handoff (EBADHANDOFF). */
+	if (!plat->remaining)
+		return "loader: no updates remaining";
+	min_hv = get_unaligned_le16(ss + SS_MIN_UPDATE_HV);
+	new_hv = get_unaligned_le16(ss + SS_MODULE_HV);
+	if (plat->module_hv < min_hv)
+		return "loader: handoff version below the new module's min_update_hv";
+	if (plat->module_hv > new_hv)
+		return "loader: handoff version above the new module's module_hv";
 
 	info->svn_major = ss[SS_SVN_MAJOR];
 	info->svn_minor = ss[SS_SVN_MINOR];
-	info->module_hv = get_unaligned_le16(ss + SS_MODULE_HV);
+	info->module_hv = new_hv;
+	info->no_downgrade = ss[SS_NO_DOWNGRADE];
 	/* 2.x sigstructs carry u16 update, u8 minor, u8 major in reserved3. */
 	if (!all_zero(ss + SS_RESERVED3, 4)) {
 		info->has_version = true;
@@ -410,7 +441,8 @@ bool tdx_sim_module_marker(const struct tdx_sim_parts *parts, char *buf,
 	const char *m = (const char *)parts->module + TDX_SIM_MARKER_OFFSET;
 	size_t n = sizeof(TDX_SIM_MARKER) - 1;
 
-	if (!parts->module_pages || strncmp(m, TDX_SIM_MARKER, n))
+	if (!parts->module_pages || parts->truncated ||
+	    strncmp(m, TDX_SIM_MARKER, n))
 		return false;
 	strscpy(buf, m + n, min_t(size_t, len, 16));
 	return true;

@@ -12,6 +12,7 @@
 #define TDX_SIM_PAGE		4096u
 #define TDX_SIM_MAX_MODULE_PAGES 496u
 #define TDX_SIM_MAX_SIGSTRUCT_PAGES 1u
+#define TDX_SIM_V4_MAX_SIGSTRUCT_PAGES 4u
 #define TDX_SIM_SIGSTRUCT_SIZE	2048u
 #define TDX_SIM_HASH_LEN	48u
 #define TDX_SIM_SS_SEAMHASH	0x384u
@@ -21,15 +22,20 @@
 #define TDX_SIM_MARKER		"tdx_host_sim:version="
 
 /**
- * enum tdx_sim_format - the image format a kernel accepts
- * @TDX_SIM_FORMAT_200: mainline and series v9+: image header 0x200
- * @TDX_SIM_FORMAT_100: series v4-v8: Intel's blob, version 0x100
- * @TDX_SIM_FORMAT_100_CSUM: series v3: the blob, with its checksum checked
+ * enum tdx_sim_hdr_rules - the header checks one kernel made (README.md has the evidence)
+ * @TDX_SIM_HDR_MAINLINE: merged code (and series v10): image header 0x200, size and
+ *	page limits checked
+ * @TDX_SIM_HDR_V9: series v9: header 0x200 without the size and page-limit checks
+ * @TDX_SIM_HDR_BLOB_V8: series v8: Intel's blob, version 0x100
+ * @TDX_SIM_HDR_BLOB_V4: series v4: the blob, up to 4 sigstruct pages, an empty module refused
+ * @TDX_SIM_HDR_BLOB_V3: series v3: the blob, with its checksum checked
  */
-enum tdx_sim_format {
-	TDX_SIM_FORMAT_200,
-	TDX_SIM_FORMAT_100,
-	TDX_SIM_FORMAT_100_CSUM,
+enum tdx_sim_hdr_rules {
+	TDX_SIM_HDR_MAINLINE,
+	TDX_SIM_HDR_V9,
+	TDX_SIM_HDR_BLOB_V8,
+	TDX_SIM_HDR_BLOB_V4,
+	TDX_SIM_HDR_BLOB_V3,
 };
 
 /**
@@ -50,19 +56,23 @@ struct tdx_sim_version {
  * @sigstruct_pages: number of sigstruct pages
  * @module: first module page
  * @module_pages: number of module pages
+ * @truncated: the header's page counts reach past the end of the image (only
+ *	series v9 let such an image through; the pointers above are then unset)
  */
 struct tdx_sim_parts {
 	const u8 *sigstruct;
 	u32 sigstruct_pages;
 	const u8 *module;
 	u32 module_pages;
+	bool truncated;
 };
 
 /**
  * struct tdx_sim_platform - what the emulated P-SEAMLDR checks an image against
  * @svn_major: SVN major of the running module
  * @svn_minor: SVN minor of the running module
- * @module_hv: handoff version of the running module
+ * @module_hv: handoff version of the running module (what it hands over with)
+ * @remaining: updates the P-SEAMLDR still accepts
  * @seamldr: P-SEAMLDR version (1.x requires sigstruct reserved3 to be zero)
  * @cpuid: CPUID(1).EAX of the emulated CPU
  * @key_hash: SHA-384 of the accepted signer's modulus
@@ -72,6 +82,7 @@ struct tdx_sim_platform {
 	u8 svn_major;
 	u8 svn_minor;
 	u16 module_hv;
+	u32 remaining;
 	struct tdx_sim_version seamldr;
 	u32 cpuid;
 	u8 key_hash[TDX_SIM_HASH_LEN];
@@ -85,6 +96,7 @@ struct tdx_sim_platform {
  * @svn_major: SVN major of the new module
  * @svn_minor: SVN minor of the new module
  * @module_hv: handoff version of the new module
+ * @no_downgrade: the new module's no_downgrade byte (sigstruct 0x3DC)
  */
 struct tdx_sim_image_info {
 	bool has_version;
@@ -92,13 +104,14 @@ struct tdx_sim_image_info {
 	u8 svn_major;
 	u8 svn_minor;
 	u16 module_hv;
+	u8 no_downgrade;
 };
 
 struct crypto_shash;
 struct crypto_sig;
 
 const char *tdx_sim_check_header(const u8 *data, size_t size,
-				 enum tdx_sim_format format,
+				 enum tdx_sim_hdr_rules rules,
 				 struct tdx_sim_parts *parts);
 const char *tdx_sim_check_loader(const struct tdx_sim_parts *parts,
 				 const struct tdx_sim_platform *plat,

@@ -28,9 +28,18 @@
 #include <linux/stop_machine.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/seq_file.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
+#if KERNEL_VERSION(6, 14, 0) <= LINUX_VERSION_CODE
+#include <linux/device/faux.h>
+#endif
 
 #include <asm/processor.h>
+/* cpuid_eax(): from asm/processor.h until 6.15 moved it to asm/cpuid/api.h. */
+#if KERNEL_VERSION(6, 15, 0) <= LINUX_VERSION_CODE
+#include <asm/cpuid/api.h>
+#endif
 
 #include "image.h"
 #include "steploop.h"
@@ -43,10 +52,21 @@
 #define FAULT_DELAY_MAX_MS 60000
 #define MAX_VERSIONS 64
 
+/*
+ * The crypto API's name of RSA PKCS#1 v1.5 signature verification with
+ * SHA-384: "pkcs1pad(rsa,sha384)" until 6.12, "pkcs1(rsa,sha384)" from 6.13 on
+ * (where the old name fails to allocate).
+ */
+#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
+#define SIM_RSA_ALG "pkcs1(rsa,sha384)"
+#else
+#define SIM_RSA_ALG "pkcs1pad(rsa,sha384)"
+#endif
+
 enum sim_layout {
 	LAYOUT_MAINLINE,	/* v8 and later: flat attributes */
 	LAYOUT_V3,		/* seamldr/ folder, upload device seamldr_upload */
-	LAYOUT_V4,		/* seamldr/ folder, upload device tdx_module (v4-v7) */
+	LAYOUT_V4,		/* seamldr/ folder, upload device tdx_module */
 };
 
 enum sim_support {
@@ -57,7 +77,45 @@ enum sim_support {
 
 enum sim_errmap {
 	ERRMAP_MAINLINE,	/* every failure: firmware-invalid */
-	ERRMAP_V9,		/* -EBUSY: device-busy, others firmware-invalid */
+	ERRMAP_V8,		/* v8-v10: -EBUSY device-busy, others firmware-invalid */
+	ERRMAP_V6,		/* v6-v7: also -EIO hw-error, -ENOMEM read-write-error */
+};
+
+/* When TDH.SYS.SHUTDOWN is asked to refuse during TD builds (flag bit 16). */
+enum sim_shutdown_flag {
+	FLAG_NEVER,		/* mainline: only the handoff version is passed */
+	FLAG_IF_BIT47,		/* v4-v8: only when the module has TDX_FEATURES0 bit 47 */
+	FLAG_ALWAYS,		/* v9, v10: always; a module without bit 47 refuses it */
+};
+
+/**
+ * struct sim_profile - what one kernel did, chosen at load time with kernel=
+ * @name: the kernel: "mainline" (merged, 7.2 and 7.3) or a series version
+ * @layout: its sysfs layout
+ * @rules: its image header checks
+ * @errmap: how it turned an errno into a firmware-upload error word
+ * @flag: when it set the shutdown flag that makes TD builds refuse an update
+ * @pre_checks: budget (-ENOSPC) and offline CPUs (-EBUSY) checked before
+ *	stop_machine(), harmlessly
+ *
+ * README.md has the evidence for each value, or says there is none.
+ */
+struct sim_profile {
+	const char *name;
+	enum sim_layout layout;
+	enum tdx_sim_hdr_rules rules;
+	enum sim_errmap errmap;
+	enum sim_shutdown_flag flag;
+	bool pre_checks;
+};
+
+static const struct sim_profile sim_profiles[] = {
+	{ "mainline", LAYOUT_MAINLINE, TDX_SIM_HDR_MAINLINE, ERRMAP_MAINLINE, FLAG_NEVER, false },
+	{ "v10", LAYOUT_MAINLINE, TDX_SIM_HDR_MAINLINE, ERRMAP_V8, FLAG_ALWAYS, false },
+	{ "v9", LAYOUT_MAINLINE, TDX_SIM_HDR_V9, ERRMAP_V8, FLAG_ALWAYS, false },
+	{ "v8", LAYOUT_MAINLINE, TDX_SIM_HDR_BLOB_V8, ERRMAP_V8, FLAG_IF_BIT47, false },
+	{ "v4", LAYOUT_V4, TDX_SIM_HDR_BLOB_V4, ERRMAP_V6, FLAG_IF_BIT47, true },
+	{ "v3", LAYOUT_V3, TDX_SIM_HDR_BLOB_V3, ERRMAP_MAINLINE, FLAG_NEVER, true },
 };
 
 enum fault_cpu {
@@ -75,6 +133,8 @@ enum fault_cpu {
  * @err: negative errno to return (0 for a delay)
  * @delay_ms: how much slower the step is (a delay fault)
  * @count: updates still to fail (%FAULT_ALWAYS: every one)
+ * @run_on: the loop goes on after this fault (no kernel did that: a fault
+ *	injection for tdxctl's handling of an error with a new version running)
  * @claimed: "any" already fired in this update
  * @fired: fired in this update
  * @target: the CPU that "random" and "last" chose for this update
@@ -87,6 +147,7 @@ struct sim_fault {
 	int err;
 	unsigned int delay_ms;
 	unsigned int count;
+	bool run_on;
 	atomic_t claimed;
 	bool fired;
 	int target;
@@ -122,23 +183,22 @@ struct sim_trace_entry {
  * struct tdx_sim - all state of the emulation (one instance: it is a module)
  * @lock: serializes updates and every debugfs access to the state
  * @reg_lock: serializes (un)registering the upload device
- * @root: the "faux" root device
+ * @root: the "faux" root device (kernels without the faux bus)
+ * @fdev: the "tdx_host" faux device (6.14 and later)
  * @dev: the "tdx_host" device
  * @fwl: the upload device, NULL while runtime update is unsupported
  * @dbg: debugfs folder
- * @layout: sysfs layout, fixed at load time
- * @format: image format the emulated kernel accepts, fixed at load time
+ * @prof: the emulated kernel, fixed at load time
  * @version: running module version
  * @plat: SVN, handoff version, P-SEAMLDR version, CPUID, key hash, debug platform
  * @versions: seamhash-to-version table for modules without a version inside
  * @nr_versions: entries used in @versions
  * @new_version: the version the image being installed will run as
- * @remaining: updates the P-SEAMLDR still accepts
  * @support: runtime update supported, or why not
- * @race_avoidance: TDX_FEATURES0 bit 47: SHUTDOWN refuses during TD builds
+ * @race_avoidance: the module has TDX_FEATURES0 bit 47 (it can refuse shutdown
+ *	during TD builds when the kernel asks it to)
  * @td_builds: TD builds in progress
- * @errmap: which kernel's error mapping to reproduce
- * @legacy: continue after a failed step (pre-abort-rule kernels)
+ * @no_downgrade: the running module's sigstruct no_downgrade byte
  * @live: the emulated module runs
  * @lost: the emulated module is gone until the shim is reloaded
  * @handoff: SHUTDOWN handed the state over in this update
@@ -155,33 +215,35 @@ struct sim_trace_entry {
  * @trace: steps entered in the last update, in order
  * @trace_len: entries used in @trace
  * @trace_max: entries allocated
+ * @reason_lock: serializes @last_reason writes from the CPUs in stop_machine()
+ * @picked: 0, 1 while one CPU picks the fault target in stop_machine(), 2 after
  * @verdict: the loader's verdict on the image being installed
  * @info: what the loader learned from it
  * @sl: the step loop's control block
  * @sha256: "sha256" transform
  * @sha384: "sha384" transform
- * @rsa: "pkcs1pad(rsa,sha384)" transform
+ * @rsa: %SIM_RSA_ALG transform
  */
 struct tdx_sim {
 	struct mutex lock;		/* updates and state changes */
 	struct mutex reg_lock;		/* the upload device's (un)registration */
 	struct device *root;
+#if KERNEL_VERSION(6, 14, 0) <= LINUX_VERSION_CODE
+	struct faux_device *fdev;
+#endif
 	struct device *dev;
 	struct fw_upload *fwl;
 	struct dentry *dbg;
-	enum sim_layout layout;
-	enum tdx_sim_format format;
+	const struct sim_profile *prof;
 	struct tdx_sim_version version;
 	struct tdx_sim_platform plat;
 	struct sim_version_entry versions[MAX_VERSIONS];
 	unsigned int nr_versions;
 	struct tdx_sim_version new_version;
-	u32 remaining;
 	enum sim_support support;
 	bool race_avoidance;
 	u32 td_builds;
-	enum sim_errmap errmap;
-	bool legacy;
+	u8 no_downgrade;
 	bool live;
 	bool lost;
 	bool handoff;
@@ -198,6 +260,8 @@ struct tdx_sim {
 	struct sim_trace_entry *trace;
 	atomic_t trace_len;
 	unsigned int trace_max;
+	raw_spinlock_t reason_lock;
+	atomic_t picked;
 	const char *verdict;
 	struct tdx_sim_image_info info;
 	struct tdx_sim_steploop sl;
@@ -212,9 +276,9 @@ static struct tdx_sim sim;
 static char *version = "1.5.08";
 module_param(version, charp, 0444);
 MODULE_PARM_DESC(version, "running TDX module version X.Y.ZZ (default 1.5.08)");
-static char *svn = "1.0";
+static char *svn = "";
 module_param(svn, charp, 0444);
-MODULE_PARM_DESC(svn, "running module SVN MAJOR.MINOR (default 1.0)");
+MODULE_PARM_DESC(svn, "running module SVN MAJOR.MINOR (default: from version, 1.5.08 -> 1.8)");
 static char *seamldr_version = "1.5.01";
 module_param(seamldr_version, charp, 0444);
 MODULE_PARM_DESC(seamldr_version, "P-SEAMLDR version (default 1.5.01)");
@@ -226,7 +290,7 @@ module_param(update_supported, charp, 0444);
 MODULE_PARM_DESC(update_supported, "yes | features | erratum (default yes)");
 static bool race_avoidance;
 module_param(race_avoidance, bool, 0444);
-MODULE_PARM_DESC(race_avoidance, "TDX_FEATURES0 bit 47 (default 0)");
+MODULE_PARM_DESC(race_avoidance, "the module has TDX_FEATURES0 bit 47 (default 0, as every published one)");
 static uint td_builds;
 module_param(td_builds, uint, 0444);
 MODULE_PARM_DESC(td_builds, "TD builds in progress (default 0)");
@@ -236,21 +300,15 @@ MODULE_PARM_DESC(cpuid, "emulated CPUID(1).EAX (default 0: the boot CPU's)");
 static char *key_hash = INTEL_KEY_HASH;
 module_param(key_hash, charp, 0444);
 MODULE_PARM_DESC(key_hash, "accepted signer key hash, 96 hex digits (default Intel's)");
-static char *error_mapping = "mainline";
-module_param(error_mapping, charp, 0444);
-MODULE_PARM_DESC(error_mapping, "mainline | v9 (default mainline)");
 static bool debug_platform;
 module_param(debug_platform, bool, 0444);
 MODULE_PARM_DESC(debug_platform, "accept debug-signed modules (default 0)");
 static ushort module_hv;
 module_param(module_hv, ushort, 0444);
 MODULE_PARM_DESC(module_hv, "handoff version of the running module (default 0)");
-static bool legacy;
-module_param(legacy, bool, 0444);
-MODULE_PARM_DESC(legacy, "continue after a failed step, as before the abort rule");
-static char *layout = "mainline";
-module_param(layout, charp, 0444);
-MODULE_PARM_DESC(layout, "kernel series: mainline (v9+) | v3 | v4 (v4-v7) | v8");
+static char *kernel = "mainline";
+module_param(kernel, charp, 0444);
+MODULE_PARM_DESC(kernel, "the kernel to behave as: mainline | v10 | v9 | v8 | v4 | v3 (default mainline)");
 
 /* Parse "X.Y.Z" (each part in range) into @v. */
 static int parse_version(const char *s, struct tdx_sim_version *v)
@@ -288,7 +346,8 @@ static const char * const support_names[] = {
 
 static const char * const errmap_names[] = {
 	[ERRMAP_MAINLINE] = "mainline",
-	[ERRMAP_V9] = "v9",
+	[ERRMAP_V8] = "v8-v10",
+	[ERRMAP_V6] = "v6-v7",
 };
 
 static const char * const layout_names[] = {
@@ -297,34 +356,23 @@ static const char * const layout_names[] = {
 	[LAYOUT_V4] = "v4",
 };
 
-/*
- * Parse the layout parameter (a kernel series) into its sysfs layout and the
- * image format it accepts: v3 the 0x100 blob with its checksum, v4-v8 the
- * blob, v9+ and mainline 0x200 (kernel-update-path.md sections 1.1 and 2).
- */
-static int parse_layout(const char *s, enum tdx_sim_format *format)
+/* The profile named @s, or NULL. */
+static const struct sim_profile *find_profile(const char *s)
 {
-	*format = TDX_SIM_FORMAT_100;
-	if (sysfs_streq(s, "v3")) {
-		*format = TDX_SIM_FORMAT_100_CSUM;
-		return LAYOUT_V3;
-	}
-	if (sysfs_streq(s, "v4") || sysfs_streq(s, "v5") ||
-	    sysfs_streq(s, "v6") || sysfs_streq(s, "v7"))
-		return LAYOUT_V4;
-	if (sysfs_streq(s, "v8"))
-		return LAYOUT_MAINLINE;
-	*format = TDX_SIM_FORMAT_200;
-	if (sysfs_streq(s, "v9") || sysfs_streq(s, "v10") ||
-	    sysfs_streq(s, "mainline"))
-		return LAYOUT_MAINLINE;
-	return -EINVAL;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sim_profiles); i++)
+		if (sysfs_streq(s, sim_profiles[i].name))
+			return &sim_profiles[i];
+	return NULL;
 }
 
 static const char * const format_names[] = {
-	[TDX_SIM_FORMAT_200] = "0x200",
-	[TDX_SIM_FORMAT_100] = "0x100",
-	[TDX_SIM_FORMAT_100_CSUM] = "0x100+checksum",
+	[TDX_SIM_HDR_MAINLINE] = "0x200",
+	[TDX_SIM_HDR_V9] = "0x200",
+	[TDX_SIM_HDR_BLOB_V8] = "0x100",
+	[TDX_SIM_HDR_BLOB_V4] = "0x100",
+	[TDX_SIM_HDR_BLOB_V3] = "0x100+checksum",
 };
 
 static const struct {
@@ -403,7 +451,7 @@ static ssize_t num_remaining_updates_show(struct device *dev,
 					  struct device_attribute *attr,
 					  char *buf)
 {
-	u32 n = READ_ONCE(sim.support) == SUPPORT_YES ? READ_ONCE(sim.remaining) : 0;
+	u32 n = READ_ONCE(sim.support) == SUPPORT_YES ? READ_ONCE(sim.plat.remaining) : 0;
 
 	return sysfs_emit(buf, "%u\n", n);
 }
@@ -430,7 +478,7 @@ static umode_t flat_visible(struct kobject *kobj, struct attribute *attr, int n)
 {
 	if (attr == &dev_attr_version.attr)
 		return attr->mode;
-	if (sim.layout != LAYOUT_MAINLINE || sim.support != SUPPORT_YES)
+	if (sim.prof->layout != LAYOUT_MAINLINE || sim.support != SUPPORT_YES)
 		return 0;
 	return attr->mode;
 }
@@ -448,7 +496,7 @@ static struct attribute *old_attrs[] = {
 
 static bool old_group_visible(struct kobject *kobj)
 {
-	return sim.layout != LAYOUT_MAINLINE && sim.support == SUPPORT_YES;
+	return sim.prof->layout != LAYOUT_MAINLINE && sim.support == SUPPORT_YES;
 }
 
 DEFINE_SIMPLE_SYSFS_GROUP_VISIBLE(old);
@@ -515,11 +563,47 @@ static int fault_check(enum tdx_sim_step step, unsigned int cpu)
 	return f->err;
 }
 
-/* Record why the update failed, once (the first reason wins). */
+/*
+ * Record why the update failed, once (the first reason wins). Several CPUs
+ * may fail a step at the same time inside stop_machine(): a raw spinlock
+ * (interrupts are off there) keeps the test and the copy together.
+ */
 static void set_reason(const char *why)
 {
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&sim.reason_lock, flags);
 	if (!strcmp(sim.last_reason, "ok"))
 		strscpy(sim.last_reason, why, sizeof(sim.last_reason));
+	raw_spin_unlock_irqrestore(&sim.reason_lock, flags);
+}
+
+/*
+ * TDH.SYS.SHUTDOWN as the emulated kernel calls it. Mainline passes only the
+ * handoff version, so the module never refuses for a TD build: the update
+ * goes on and corrupts the measurement of each TD being built. v4-v8 asked
+ * the module to refuse (flag bit 16) only when it advertised TDX_FEATURES0 bit
+ * 47; v9 and v10 always asked, and a module without bit 47 (every published
+ * one) refuses the unknown flag: the shutdown fails, harmlessly.
+ */
+static int sim_shutdown(void)
+{
+	bool ask = sim.prof->flag == FLAG_ALWAYS ||
+		   (sim.prof->flag == FLAG_IF_BIT47 && sim.race_avoidance);
+
+	if (ask && !sim.race_avoidance) {
+		set_reason("shutdown: flag unknown to the module (no TDX_FEATURES0 bit 47)");
+		return -EIO;
+	}
+	if (ask && sim.td_builds) {
+		set_reason("shutdown: TD build in progress");
+		return -EBUSY;
+	}
+	if (sim.td_builds)
+		sim.corrupted += sim.td_builds;
+	sim.live = false;
+	sim.handoff = true;
+	return 0;
 }
 
 /*
@@ -531,24 +615,12 @@ static int step_work(enum tdx_sim_step step, unsigned int cpu)
 {
 	switch (step) {
 	case TDX_SIM_SHUTDOWN:
-		if (sim.td_builds && sim.race_avoidance) {
-			set_reason("shutdown: TD build in progress");
-			return -EBUSY;
-		}
-		if (sim.td_builds)
-			sim.corrupted += sim.td_builds;
-		sim.live = false;
-		sim.handoff = true;
-		return 0;
+		return sim_shutdown();
 	case TDX_SIM_CPU_INSTALL:
 		/* The loader overwrites the module's memory: it is gone now. */
 		sim.live = false;
 		if (sim.verdict) {
 			set_reason(sim.verdict);
-			return -EIO;
-		}
-		if (!sim.remaining) {
-			set_reason("loader: no updates remaining");
 			return -EIO;
 		}
 		if (!cpumask_equal(cpu_present_mask, cpu_online_mask)) {
@@ -567,7 +639,8 @@ static int step_work(enum tdx_sim_step step, unsigned int cpu)
 		sim.plat.module_hv = sim.info.module_hv;
 		sim.plat.svn_major = sim.info.svn_major;
 		sim.plat.svn_minor = sim.info.svn_minor;
-		sim.remaining--;
+		sim.no_downgrade = sim.info.no_downgrade;
+		sim.plat.remaining--;
 		sim.live = true;
 		return 0;
 	default:
@@ -592,19 +665,43 @@ static int sim_step(void *arg, enum tdx_sim_step step, unsigned int cpu,
 	return ret;
 }
 
-/* What every online CPU runs inside stop_machine(). */
+static void fault_pick_target(void);
+
+/*
+ * What every online CPU runs inside stop_machine(). The first CPU in picks
+ * the target of a "last" or "random" fault: here the set of online CPUs
+ * cannot change (stop_machine() holds the CPU-hotplug lock), and the others
+ * wait for the pick before they enter the loop.
+ */
 static int sim_stop_fn(void *data)
 {
+	if (atomic_cmpxchg(&sim.picked, 0, 1) == 0) {
+		fault_pick_target();
+		atomic_set_release(&sim.picked, 2);
+	} else {
+		while (atomic_read_acquire(&sim.picked) != 2)
+			cpu_relax();
+	}
 	return tdx_sim_steploop_cpu(&sim.sl, smp_processor_id());
 }
 
-/* Map an errno to what the firmware-upload class reports, per kernel. */
+/*
+ * Map an errno to what the firmware-upload class reports, per kernel: the
+ * merged tdx_fw_write() (7.3's tdx-host.c:151-157) maps every error to
+ * firmware-invalid.
+ */
 static enum fw_upload_err map_error(int err)
 {
 	if (!err)
 		return FW_UPLOAD_ERR_NONE;
-	if (err == -EBUSY && sim.errmap == ERRMAP_V9)
+	if (sim.prof->errmap == ERRMAP_MAINLINE)
+		return FW_UPLOAD_ERR_FW_INVALID;
+	if (err == -EBUSY)
 		return FW_UPLOAD_ERR_BUSY;
+	if (sim.prof->errmap == ERRMAP_V6 && err == -EIO)
+		return FW_UPLOAD_ERR_HW_ERROR;
+	if (sim.prof->errmap == ERRMAP_V6 && err == -ENOMEM)
+		return FW_UPLOAD_ERR_RW_ERROR;
 	return FW_UPLOAD_ERR_FW_INVALID;
 }
 
@@ -645,7 +742,7 @@ static int image_version(const struct tdx_sim_parts *parts,
 	return -ENOENT;
 }
 
-/* Choose the CPU of a "last" or "random" fault for this update. */
+/* Choose the CPU of a "last" or "random" fault; runs inside stop_machine(). */
 static void fault_pick_target(void)
 {
 	struct sim_fault *f = &sim.fault;
@@ -665,6 +762,54 @@ static void fault_pick_target(void)
 }
 
 /*
+ * The checks series v3 and v4 made before stop_machine(), harmlessly (both
+ * were gone in v5; kernel-update-path.md section 4.3): no update left is
+ * -ENOSPC, a present CPU offline is -EBUSY. Called with sim.lock held.
+ */
+static int sim_pre_checks(void)
+{
+	const char *why = NULL;
+	bool offline;
+	int ret = 0;
+
+	if (!sim.prof->pre_checks)
+		return 0;
+	cpus_read_lock();
+	offline = !cpumask_equal(cpu_present_mask, cpu_online_mask);
+	cpus_read_unlock();
+	if (!sim.plat.remaining) {
+		why = "kernel: no updates remaining";
+		ret = -ENOSPC;
+	} else if (offline) {
+		why = "kernel: a present CPU is offline";
+		ret = -EBUSY;
+	}
+	if (!ret)
+		return 0;
+	strscpy(sim.last_reason, why, sizeof(sim.last_reason));
+	snprintf(sim.last_result, sizeof(sim.last_result), "check %s",
+		 ret == -ENOSPC ? "-ENOSPC" : "-EBUSY");
+	sim.updates_failed++;
+	return ret;
+}
+
+/*
+ * A delay fault's time, taken (and counted as used) before the update: the
+ * upload stays "transferring" meanwhile, as a slow step would keep it, while
+ * sim.lock is free for debugfs readers. Called with sim.lock held.
+ */
+static unsigned int sim_take_delay(void)
+{
+	struct sim_fault *f = &sim.fault;
+
+	if (!f->count || !f->delay_ms)
+		return 0;
+	if (f->count != FAULT_ALWAYS)
+		f->count--;
+	return f->delay_ms;
+}
+
+/*
  * Run one update of the emulated module with @data; called with sim.lock
  * held. Header checks first (harmless), then the loader's verdict is worked
  * out, then the step loop in one stop_machine() over all online CPUs.
@@ -681,7 +826,7 @@ static int sim_update(const u8 *data, size_t size)
 	atomic_set(&sim.trace_len, 0);
 	sim.stop_machine_ns = 0;
 
-	why = tdx_sim_check_header(data, size, sim.format, &parts);
+	why = tdx_sim_check_header(data, size, sim.prof->rules, &parts);
 	if (why) {
 		strscpy(sim.last_reason, why, sizeof(sim.last_reason));
 		strscpy(sim.last_result, "header -EINVAL", sizeof(sim.last_result));
@@ -693,6 +838,9 @@ static int sim_update(const u8 *data, size_t size)
 		sim.updates_failed++;
 		return -ENXIO;
 	}
+	ret = sim_pre_checks();
+	if (ret)
+		return ret;
 
 	sim.verdict = tdx_sim_check_loader(&parts, &sim.plat, sim.sha384,
 					   sim.rsa, &sim.info);
@@ -707,20 +855,9 @@ static int sim_update(const u8 *data, size_t size)
 	sim.handoff = false;
 	sim.fault.fired = false;
 	atomic_set(&sim.fault.claimed, 0);
-	fault_pick_target();
-	tdx_sim_steploop_init(&sim.sl, 0, sim.legacy, sim_step, NULL);
-
-	if (sim.fault.count && sim.fault.delay_ms) {
-		/*
-		 * A slow step: its time is spent here, before stop_machine(),
-		 * where userspace can watch the upload stay busy (inside
-		 * stop_machine() nothing else runs, with interrupts off).
-		 */
-		pr_info("%s is %u ms slow (fault injected)\n",
-			tdx_sim_step_name(sim.fault.step), sim.fault.delay_ms);
-		msleep(sim.fault.delay_ms);
-		sim.fault.fired = true;
-	}
+	atomic_set(&sim.picked, 0);
+	tdx_sim_steploop_init(&sim.sl, 0, sim.fault.count && sim.fault.run_on,
+			      sim_step, NULL);
 
 	t0 = ktime_get_ns();
 	stop_machine(sim_stop_fn, NULL, cpu_online_mask);
@@ -730,7 +867,7 @@ static int sim_update(const u8 *data, size_t size)
 		sim.fault.count--;
 	ret = sim.sl.first_err;
 	if (!ret && !sim.live) {
-		/* legacy mode can finish "successfully" without a module */
+		/* the run-on fault can finish "successfully" without a module */
 		ret = -EIO;
 	}
 	if (ret) {
@@ -774,11 +911,20 @@ static enum fw_upload_err sim_prepare(struct fw_upload *fwl, const u8 *data,
 static enum fw_upload_err sim_write(struct fw_upload *fwl, const u8 *data,
 				    u32 offset, u32 size, u32 *written)
 {
+	unsigned int delay;
 	int ret;
 
 	if (offset) {
 		*written = size;
 		return FW_UPLOAD_ERR_NONE;
+	}
+	mutex_lock(&sim.lock);
+	delay = sim_take_delay();
+	mutex_unlock(&sim.lock);
+	if (delay) {
+		/* A slow step: slept without the lock, so debugfs stays readable. */
+		pr_info("the update is %u ms slow (fault injected)\n", delay);
+		msleep(delay);
 	}
 	mutex_lock(&sim.lock);
 	ret = sim_update(data, size);
@@ -829,7 +975,7 @@ static int sim_sync_upload_device(void)
 		 * code of a running upload.
 		 */
 		fwl = firmware_upload_register(THIS_MODULE, sim.dev,
-					       sim.layout == LAYOUT_V3 ?
+					       sim.prof->layout == LAYOUT_V3 ?
 					       "seamldr_upload" : "tdx_module",
 					       &sim_fw_ops, &sim);
 		if (IS_ERR(fwl))
@@ -851,10 +997,10 @@ static int sim_sync_upload_device(void)
 enum dbg_kind {
 	DBG_VERSION, DBG_SEAMLDR_VERSION, DBG_MODULE_HV, DBG_VERSIONS, DBG_SVN,
 	DBG_REMAINING, DBG_SUPPORT, DBG_RACE, DBG_TD_BUILDS, DBG_CPUID,
-	DBG_KEY_HASH, DBG_ERRMAP, DBG_DEBUG_PLATFORM, DBG_LEGACY, DBG_FAULT,
+	DBG_KEY_HASH, DBG_ERRMAP, DBG_DEBUG_PLATFORM, DBG_KERNEL, DBG_FAULT,
 	DBG_TRACE, DBG_STOP_NS, DBG_UPLOADS, DBG_SHA256, DBG_UPDATES_OK,
 	DBG_UPDATES_FAILED, DBG_LOST, DBG_LIVE, DBG_CORRUPTED, DBG_RESULT,
-	DBG_REASON, DBG_LAYOUT, DBG_FORMAT, DBG_FAULT_SEED,
+	DBG_REASON, DBG_LAYOUT, DBG_FORMAT, DBG_FAULT_SEED, DBG_NO_DOWNGRADE,
 };
 
 static const struct {
@@ -872,9 +1018,9 @@ static const struct {
 	[DBG_TD_BUILDS] = { "td_builds", 0644 },
 	[DBG_CPUID] = { "cpuid", 0644 },
 	[DBG_KEY_HASH] = { "key_hash", 0644 },
-	[DBG_ERRMAP] = { "error_mapping", 0644 },
+	[DBG_ERRMAP] = { "error_mapping", 0444 },
 	[DBG_DEBUG_PLATFORM] = { "debug_platform", 0644 },
-	[DBG_LEGACY] = { "legacy", 0644 },
+	[DBG_KERNEL] = { "kernel", 0444 },
 	[DBG_FAULT] = { "fault", 0644 },
 	[DBG_TRACE] = { "trace", 0444 },
 	[DBG_STOP_NS] = { "stop_machine_ns", 0444 },
@@ -890,17 +1036,20 @@ static const struct {
 	[DBG_LAYOUT] = { "layout", 0444 },
 	[DBG_FORMAT] = { "image_format", 0444 },
 	[DBG_FAULT_SEED] = { "fault_seed", 0644 },
+	[DBG_NO_DOWNGRADE] = { "no_downgrade", 0444 },
 };
 
 /* Print the armed fault as it would be written, or "none". */
-static int fault_show(char *buf, size_t len)
+static int fault_show(struct seq_file *m)
 {
 	struct sim_fault *f = &sim.fault;
 	char cbuf[16], ebuf[24], nbuf[16];
 	const char *c;
 
-	if (f->step == TDX_SIM_START || !f->count)
-		return scnprintf(buf, len, "none\n");
+	if (f->step == TDX_SIM_START || !f->count) {
+		seq_puts(m, "none\n");
+		return 0;
+	}
 	switch (f->cpu) {
 	case FAULT_CPU_LEAD:
 		c = "lead";
@@ -928,15 +1077,16 @@ static int fault_show(char *buf, size_t len)
 		snprintf(nbuf, sizeof(nbuf), "%u", f->count);
 	if (f->delay_ms)
 		snprintf(ebuf, sizeof(ebuf), "delay=%u", f->delay_ms);
-	return scnprintf(buf, len, "%s %s %s %s\n", tdx_sim_step_name(f->step),
-			 c, f->delay_ms ? ebuf : errno_str(f->err, ebuf, sizeof(ebuf)),
-			 nbuf);
+	seq_printf(m, "%s %s %s %s%s\n", tdx_sim_step_name(f->step), c,
+		   f->delay_ms ? ebuf : errno_str(f->err, ebuf, sizeof(ebuf)),
+		   nbuf, f->run_on ? " run-on" : "");
+	return 0;
 }
 
 /* Parse "STEP CPU ERRNO [COUNT]" or "none"; see README.md. */
 static int fault_store(char *s)
 {
-	char *tok[4] = { };
+	char *tok[5] = { };
 	struct sim_fault f = { };
 	unsigned int i, n = 0;
 	int step;
@@ -982,7 +1132,12 @@ static int fault_store(char *s)
 		return -EINVAL;
 	}
 	f.count = 1;
-	if (n == 4) {
+	if (n == 5) {
+		if (strcmp(tok[4], "run-on") || f.delay_ms)
+			return -EINVAL;
+		f.run_on = true;
+	}
+	if (n >= 4) {
 		if (!strcmp(tok[3], "always"))
 			f.count = FAULT_ALWAYS;
 		else if (!strcmp(tok[3], "once"))
@@ -995,24 +1150,23 @@ static int fault_store(char *s)
 	sim.fault.err = f.err;
 	sim.fault.delay_ms = f.delay_ms;
 	sim.fault.count = f.count;
+	sim.fault.run_on = f.run_on;
 	return 0;
 }
 
 /* The versions table, one "SEAMHASH X.Y.ZZ" line per entry. */
-static int versions_show(char *buf, size_t len)
+static int versions_show(struct seq_file *m)
 {
 	unsigned int i;
-	int pos = 0;
 
 	for (i = 0; i < sim.nr_versions; i++) {
 		const struct sim_version_entry *e = &sim.versions[i];
 
-		pos += scnprintf(buf + pos, len - pos, "%*phN %u.%u.%02u\n",
-				 (int)TDX_SIM_HASH_LEN, e->seamhash,
-				 e->version.major, e->version.minor,
-				 e->version.update);
+		seq_printf(m, "%*phN %u.%u.%02u\n", (int)TDX_SIM_HASH_LEN,
+			   e->seamhash, e->version.major, e->version.minor,
+			   e->version.update);
 	}
-	return pos;
+	return 0;
 }
 
 /* Add "SEAMHASH X.Y.ZZ" (or replace that hash's entry), or "clear" the table. */
@@ -1043,11 +1197,10 @@ static int versions_store(char *s)
 }
 
 /* The trace of the last update, one "CPU STEP RESULT" line per entry. */
-static int trace_show(char *buf, size_t len)
+static int trace_show(struct seq_file *m)
 {
 	int i, n = min_t(int, atomic_read(&sim.trace_len), sim.trace_max);
 	char ebuf[16];
-	int pos = 0;
 
 	for (i = 0; i < n; i++) {
 		const struct sim_trace_entry *e = &sim.trace[i];
@@ -1059,14 +1212,13 @@ static int trace_show(char *buf, size_t len)
 			r = "ok";
 		else
 			r = errno_str(e->ret, ebuf, sizeof(ebuf));
-		pos += scnprintf(buf + pos, len - pos, "%u %s %s\n", e->cpu,
-				 tdx_sim_step_name(e->step), r);
+		seq_printf(m, "%u %s %s\n", e->cpu, tdx_sim_step_name(e->step), r);
 	}
-	return pos;
+	return 0;
 }
 
-/* Format one debugfs file's content; called with sim.lock held. */
-static int dbg_format(enum dbg_kind k, char *buf, size_t len)
+/* Print one debugfs file's content; called with sim.lock held. */
+static int dbg_format(enum dbg_kind k, struct seq_file *m)
 {
 	const struct tdx_sim_version *v;
 
@@ -1078,69 +1230,93 @@ static int dbg_format(enum dbg_kind k, char *buf, size_t len)
 		v = &sim.plat.seamldr;
 		break;
 	case DBG_MODULE_HV:
-		return scnprintf(buf, len, "%u\n", sim.plat.module_hv);
+		seq_printf(m, "%u\n", sim.plat.module_hv);
+		return 0;
 	case DBG_VERSIONS:
-		return versions_show(buf, len);
+		return versions_show(m);
 	case DBG_FORMAT:
-		return scnprintf(buf, len, "%s\n", format_names[sim.format]);
+		seq_printf(m, "%s\n", format_names[sim.prof->rules]);
+		return 0;
 	case DBG_FAULT_SEED:
-		return scnprintf(buf, len, "%llu\n", sim.fault.seed);
+		seq_printf(m, "%llu\n", sim.fault.seed);
+		return 0;
 	case DBG_SVN:
-		return scnprintf(buf, len, "%u.%u\n", sim.plat.svn_major,
-				 sim.plat.svn_minor);
+		seq_printf(m, "%u.%u\n", sim.plat.svn_major, sim.plat.svn_minor);
+		return 0;
 	case DBG_REMAINING:
-		return scnprintf(buf, len, "%u\n", sim.remaining);
+		seq_printf(m, "%u\n", sim.plat.remaining);
+		return 0;
 	case DBG_SUPPORT:
-		return scnprintf(buf, len, "%s\n", support_names[sim.support]);
+		seq_printf(m, "%s\n", support_names[sim.support]);
+		return 0;
 	case DBG_RACE:
-		return scnprintf(buf, len, "%d\n", sim.race_avoidance);
+		seq_printf(m, "%d\n", sim.race_avoidance);
+		return 0;
 	case DBG_TD_BUILDS:
-		return scnprintf(buf, len, "%u\n", sim.td_builds);
+		seq_printf(m, "%u\n", sim.td_builds);
+		return 0;
 	case DBG_CPUID:
-		return scnprintf(buf, len, "0x%x\n", sim.plat.cpuid);
+		seq_printf(m, "0x%x\n", sim.plat.cpuid);
+		return 0;
 	case DBG_KEY_HASH:
-		return scnprintf(buf, len, "%*phN\n", (int)TDX_SIM_HASH_LEN,
-				 sim.plat.key_hash);
+		seq_printf(m, "%*phN\n", (int)TDX_SIM_HASH_LEN, sim.plat.key_hash);
+		return 0;
 	case DBG_ERRMAP:
-		return scnprintf(buf, len, "%s\n", errmap_names[sim.errmap]);
+		seq_printf(m, "%s\n", errmap_names[sim.prof->errmap]);
+		return 0;
 	case DBG_DEBUG_PLATFORM:
-		return scnprintf(buf, len, "%d\n", sim.plat.debug_platform);
-	case DBG_LEGACY:
-		return scnprintf(buf, len, "%d\n", sim.legacy);
+		seq_printf(m, "%d\n", sim.plat.debug_platform);
+		return 0;
+	case DBG_KERNEL:
+		seq_printf(m, "%s\n", sim.prof->name);
+		return 0;
+	case DBG_NO_DOWNGRADE:
+		seq_printf(m, "%u\n", sim.no_downgrade);
+		return 0;
 	case DBG_FAULT:
-		return fault_show(buf, len);
+		return fault_show(m);
 	case DBG_TRACE:
-		return trace_show(buf, len);
+		return trace_show(m);
 	case DBG_STOP_NS:
-		return scnprintf(buf, len, "%llu\n", sim.stop_machine_ns);
+		seq_printf(m, "%llu\n", sim.stop_machine_ns);
+		return 0;
 	case DBG_UPLOADS:
-		return scnprintf(buf, len, "%llu\n", sim.uploads);
+		seq_printf(m, "%llu\n", sim.uploads);
+		return 0;
 	case DBG_SHA256:
-		if (!sim.have_sha256)
-			return scnprintf(buf, len, "\n");
-		return scnprintf(buf, len, "%*phN\n", SHA256_LEN,
-				 sim.last_sha256);
+		if (sim.have_sha256)
+			seq_printf(m, "%*phN", SHA256_LEN, sim.last_sha256);
+		seq_putc(m, '\n');
+		return 0;
 	case DBG_UPDATES_OK:
-		return scnprintf(buf, len, "%llu\n", sim.updates_ok);
+		seq_printf(m, "%llu\n", sim.updates_ok);
+		return 0;
 	case DBG_UPDATES_FAILED:
-		return scnprintf(buf, len, "%llu\n", sim.updates_failed);
+		seq_printf(m, "%llu\n", sim.updates_failed);
+		return 0;
 	case DBG_LOST:
-		return scnprintf(buf, len, "%d\n", sim.lost);
+		seq_printf(m, "%d\n", sim.lost);
+		return 0;
 	case DBG_LIVE:
-		return scnprintf(buf, len, "%d\n", sim.live && !sim.lost);
+		seq_printf(m, "%d\n", sim.live && !sim.lost);
+		return 0;
 	case DBG_CORRUPTED:
-		return scnprintf(buf, len, "%llu\n", sim.corrupted);
+		seq_printf(m, "%llu\n", sim.corrupted);
+		return 0;
 	case DBG_RESULT:
-		return scnprintf(buf, len, "%s\n", sim.last_result);
+		seq_printf(m, "%s\n", sim.last_result);
+		return 0;
 	case DBG_REASON:
-		return scnprintf(buf, len, "%s\n", sim.last_reason);
+		seq_printf(m, "%s\n", sim.last_reason);
+		return 0;
 	case DBG_LAYOUT:
-		return scnprintf(buf, len, "%s\n", layout_names[sim.layout]);
+		seq_printf(m, "%s\n", layout_names[sim.prof->layout]);
+		return 0;
 	default:
 		return 0;
 	}
-	return scnprintf(buf, len, "%u.%u.%02u\n", v->major, v->minor,
-			 v->update);
+	seq_printf(m, "%u.%u.%02u\n", v->major, v->minor, v->update);
+	return 0;
 }
 
 /* Parse a 96-digit hex key hash. */
@@ -1195,7 +1371,7 @@ static int dbg_parse(enum dbg_kind k, char *s, bool *resync)
 	case DBG_SVN:
 		return parse_svn(s, &sim.plat.svn_major, &sim.plat.svn_minor);
 	case DBG_REMAINING:
-		return kstrtou32(s, 0, &sim.remaining);
+		return kstrtou32(s, 0, &sim.plat.remaining);
 	case DBG_SUPPORT:
 		ret = parse_support(s);
 		if (ret < 0)
@@ -1211,16 +1387,8 @@ static int dbg_parse(enum dbg_kind k, char *s, bool *resync)
 		return kstrtou32(s, 16, &sim.plat.cpuid);
 	case DBG_KEY_HASH:
 		return parse_key_hash(s, sim.plat.key_hash);
-	case DBG_ERRMAP:
-		ret = sysfs_match_string(errmap_names, s);
-		if (ret < 0)
-			return ret;
-		sim.errmap = ret;
-		return 0;
 	case DBG_DEBUG_PLATFORM:
 		return kstrtobool(s, &sim.plat.debug_platform);
-	case DBG_LEGACY:
-		return kstrtobool(s, &sim.legacy);
 	case DBG_FAULT:
 		return fault_store(s);
 	case DBG_LOST:
@@ -1241,31 +1409,28 @@ static int dbg_parse(enum dbg_kind k, char *s, bool *resync)
 	}
 }
 
-#define DBG_BUF_SIZE 16384
-
-static ssize_t dbg_read(struct file *file, char __user *ubuf, size_t count,
-			loff_t *ppos)
+/* seq_file show: one file's content, printed under sim.lock. */
+static int dbg_show(struct seq_file *m, void *unused)
 {
-	enum dbg_kind k = (uintptr_t)file->private_data;
-	char *buf;
-	ssize_t ret;
-	int len;
+	enum dbg_kind k = (uintptr_t)m->private;
+	int ret;
 
-	buf = kmalloc(DBG_BUF_SIZE, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
 	mutex_lock(&sim.lock);
-	len = dbg_format(k, buf, DBG_BUF_SIZE);
+	ret = dbg_format(k, m);
 	mutex_unlock(&sim.lock);
-	ret = simple_read_from_buffer(ubuf, count, ppos, buf, len);
-	kfree(buf);
 	return ret;
+}
+
+static int dbg_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, dbg_show, inode->i_private);
 }
 
 static ssize_t dbg_write(struct file *file, const char __user *ubuf,
 			 size_t count, loff_t *ppos)
 {
-	enum dbg_kind k = (uintptr_t)file->private_data;
+	struct seq_file *m = file->private_data;
+	enum dbg_kind k = (uintptr_t)m->private;
 	bool resync = false;
 	char buf[160];
 	int ret;
@@ -1285,10 +1450,11 @@ static ssize_t dbg_write(struct file *file, const char __user *ubuf,
 
 static const struct file_operations dbg_fops = {
 	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = dbg_read,
+	.open = dbg_open,
+	.read = seq_read,
 	.write = dbg_write,
-	.llseek = default_llseek,
+	.llseek = seq_lseek,
+	.release = single_release,
 };
 
 /* ---- load and unload ---- */
@@ -1298,18 +1464,28 @@ static int sim_init_state(void)
 {
 	int ret;
 
-	ret = parse_layout(layout, &sim.format);
-	if (ret < 0) {
-		pr_err("layout=%s: use mainline, v3 to v10\n", layout);
-		return ret;
+	sim.prof = find_profile(kernel);
+	if (!sim.prof) {
+		pr_err("kernel=%s: use mainline, v10, v9, v8, v4 or v3\n", kernel);
+		return -EINVAL;
 	}
-	sim.layout = ret;
 	if (parse_version(version, &sim.version) ||
 	    parse_version(seamldr_version, &sim.plat.seamldr)) {
 		pr_err("version/seamldr_version: use X.Y.ZZ\n");
 		return -EINVAL;
 	}
-	if (parse_svn(svn, &sim.plat.svn_major, &sim.plat.svn_minor)) {
+	if (!*svn) {
+		/*
+		 * No SVN given: the one tdx-mkfixture gives this version (major
+		 * 1 for 1.x, 3 for 2.x, as Intel's; minor the update number),
+		 * so that the loader's anti-rollback check is live from the
+		 * start: 1.5.08 runs at SVN 1.8 and an image of 1.5.07 (SVN
+		 * 1.7) is a rollback. Intel's own 1.5.08 has SVN 1.7: give
+		 * svn=1.7 to model a host running it.
+		 */
+		sim.plat.svn_major = sim.version.major >= 2 ? 3 : 1;
+		sim.plat.svn_minor = sim.version.update & 0xff;
+	} else if (parse_svn(svn, &sim.plat.svn_major, &sim.plat.svn_minor)) {
 		pr_err("svn=%s: use MAJOR.MINOR\n", svn);
 		return -EINVAL;
 	}
@@ -1320,12 +1496,6 @@ static int sim_init_state(void)
 		return ret;
 	}
 	sim.support = ret;
-	ret = sysfs_match_string(errmap_names, error_mapping);
-	if (ret < 0) {
-		pr_err("error_mapping=%s: use mainline or v9\n", error_mapping);
-		return ret;
-	}
-	sim.errmap = ret;
 	if (parse_key_hash(key_hash, sim.plat.key_hash)) {
 		pr_err("key_hash: 96 hex digits\n");
 		return -EINVAL;
@@ -1334,23 +1504,43 @@ static int sim_init_state(void)
 	sim.plat.debug_platform = debug_platform;
 	sim.plat.module_hv = module_hv;
 	prandom_seed_state(&sim.fault.rnd, 0);
-	sim.remaining = remaining_updates;
+	sim.plat.remaining = remaining_updates;
 	sim.race_avoidance = race_avoidance;
 	sim.td_builds = td_builds;
-	sim.legacy = legacy;
 	sim.live = true;
 	strscpy(sim.last_result, "none", sizeof(sim.last_result));
 	strscpy(sim.last_reason, "none", sizeof(sim.last_reason));
 	return 0;
 }
 
+#if KERNEL_VERSION(6, 14, 0) <= LINUX_VERSION_CODE
+/*
+ * Create /sys/devices/faux/tdx_host on the faux bus, as the merged driver does
+ * (7.3's tdx-host.c:221-223: faux_device_create_with_groups(), the two
+ * attribute groups); the upload device is added by sim_sync_upload_device().
+ */
+static int sim_create_devices(void)
+{
+	sim.fdev = faux_device_create_with_groups("tdx_host", NULL, NULL,
+						  sim_groups);
+	if (!sim.fdev)
+		return -ENODEV;
+	sim.dev = &sim.fdev->dev;
+	return 0;
+}
+
+static void sim_destroy_devices(void)
+{
+	faux_device_destroy(sim.fdev);
+}
+#else
 /* Release of the tdx_host device, which this module allocated. */
 static void sim_dev_release(struct device *dev)
 {
 	kfree(dev);
 }
 
-/* Create /sys/devices/faux/tdx_host (a root device stands in for the bus). */
+/* Create /sys/devices/faux/tdx_host: before 6.14 a root device stands in for the bus. */
 static int sim_create_devices(void)
 {
 	int ret;
@@ -1383,6 +1573,7 @@ static void sim_destroy_devices(void)
 	device_unregister(sim.dev);
 	root_device_unregister(sim.root);
 }
+#endif
 
 static void sim_free(void)
 {
@@ -1403,6 +1594,7 @@ static int __init tdx_host_sim_init(void)
 
 	mutex_init(&sim.lock);
 	mutex_init(&sim.reg_lock);
+	raw_spin_lock_init(&sim.reason_lock);
 	ret = sim_init_state();
 	if (ret)
 		return ret;
@@ -1411,9 +1603,12 @@ static int __init tdx_host_sim_init(void)
 	sim.trace = kvcalloc(sim.trace_max, sizeof(*sim.trace), GFP_KERNEL);
 	sim.sha256 = crypto_alloc_shash("sha256", 0, 0);
 	sim.sha384 = crypto_alloc_shash("sha384", 0, 0);
-	sim.rsa = crypto_alloc_sig("pkcs1pad(rsa,sha384)", 0, 0);
+	sim.rsa = crypto_alloc_sig(SIM_RSA_ALG, 0, 0);
 	if (!sim.trace || IS_ERR(sim.sha256) || IS_ERR(sim.sha384) ||
 	    IS_ERR(sim.rsa)) {
+		if (IS_ERR(sim.rsa))
+			pr_err("crypto: cannot allocate %s: %ld\n", SIM_RSA_ALG,
+			       PTR_ERR(sim.rsa));
 		ret = -ENOMEM;
 		goto err_free;
 	}
@@ -1430,11 +1625,12 @@ static int __init tdx_host_sim_init(void)
 	if (ret)
 		goto err_devices;
 
-	pr_info("emulating TDX module %u.%u.%02u, P-SEAMLDR %u.%u.%02u, CPUID 0x%x, layout %s, image format %s%s\n",
-		sim.version.major, sim.version.minor, sim.version.update,
+	pr_info("emulating kernel %s, TDX module %u.%u.%02u (SVN %u.%u), P-SEAMLDR %u.%u.%02u, CPUID 0x%x, image format %s%s\n",
+		sim.prof->name, sim.version.major, sim.version.minor,
+		sim.version.update, sim.plat.svn_major, sim.plat.svn_minor,
 		sim.plat.seamldr.major, sim.plat.seamldr.minor,
 		sim.plat.seamldr.update, sim.plat.cpuid,
-		layout_names[sim.layout], format_names[sim.format],
+		format_names[sim.prof->rules],
 		sim.support == SUPPORT_YES ? "" : ", runtime update unsupported");
 	return 0;
 

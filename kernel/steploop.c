@@ -62,7 +62,7 @@ const char *tdx_sim_step_name(enum tdx_sim_step step)
  * tdx_sim_steploop_init() - prepare the control block for one update
  * @sl: control block
  * @nr_cpus: CPUs taking part (used in userspace only)
- * @legacy: keep going after a failed step (pre-abort-rule kernels)
+ * @run_on: keep going after a failed step (fault injection only)
  * @fn: the work of each step
  * @arg: passed to @fn
  *
@@ -70,7 +70,7 @@ const char *tdx_sim_step_name(enum tdx_sim_step step)
  * change from its own START and nobody has to kick the loop off.
  */
 void tdx_sim_steploop_init(struct tdx_sim_steploop *sl, unsigned int nr_cpus,
-			   bool legacy, tdx_sim_step_fn fn, void *arg)
+			   bool run_on, tdx_sim_step_fn fn, void *arg)
 {
 	raw_spin_lock_init(&sl->lock);
 	raw_spin_lock_init(&sl->install_lock);
@@ -79,7 +79,7 @@ void tdx_sim_steploop_init(struct tdx_sim_steploop *sl, unsigned int nr_cpus,
 	sl->first_err = 0;
 	sl->failed_step = TDX_SIM_START;
 	sl->nr_cpus = nr_cpus;
-	sl->legacy = legacy;
+	sl->run_on = run_on;
 	sl->fn = fn;
 	sl->arg = arg;
 	WRITE_ONCE(sl->step, TDX_SIM_START + 1);
@@ -88,8 +88,8 @@ void tdx_sim_steploop_init(struct tdx_sim_steploop *sl, unsigned int nr_cpus,
 /*
  * Record the result of this CPU's part of @step. Only the last CPU to ack
  * moves the loop on, and only while no CPU has failed (the abort rule): a
- * failed step is never advanced past. In legacy mode failures are counted
- * but do not stop the loop, as before the abort rule.
+ * failed step is never advanced past. With @run_on failures are counted
+ * but do not stop the loop: that is a fault injection, no kernel did it.
  */
 static void steploop_ack(struct tdx_sim_steploop *sl, enum tdx_sim_step step,
 			 int ret)
@@ -104,7 +104,7 @@ static void steploop_ack(struct tdx_sim_steploop *sl, enum tdx_sim_step step,
 	}
 	sl->nr_acked++;
 	if (sl->nr_acked == steploop_nr_cpus(sl) &&
-	    (!sl->nr_failed || sl->legacy)) {
+	    (!sl->nr_failed || sl->run_on)) {
 		sl->nr_acked = 0;
 		WRITE_ONCE(sl->step, step + 1);
 	}
@@ -140,7 +140,7 @@ static int steploop_run_step(struct tdx_sim_steploop *sl,
  * @cpu: the CPU running this call
  *
  * Spin until the step changes, do this CPU's part of the new step, ack it,
- * and leave at DONE or as soon as any CPU has failed (unless legacy). A CPU
+ * and leave at DONE or as soon as any CPU has failed (unless @run_on). A CPU
  * that already read a step may finish its part of it after another CPU
  * failed that step, but no CPU ever starts a later step.
  *
@@ -165,7 +165,7 @@ int tdx_sim_steploop_cpu(struct tdx_sim_steploop *sl, unsigned int cpu)
 			err = ret;
 		steploop_ack(sl, cur, ret);
 	} while (cur != TDX_SIM_DONE &&
-		 (sl->legacy || !READ_ONCE(sl->nr_failed)));
+		 (sl->run_on || !READ_ONCE(sl->nr_failed)));
 
 	return err;
 }

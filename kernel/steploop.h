@@ -66,7 +66,9 @@ typedef int (*tdx_sim_step_fn)(void *arg, enum tdx_sim_step step,
  * @first_err: errno of the first failure
  * @failed_step: step of the first failure (%TDX_SIM_START when none)
  * @nr_cpus: CPUs taking part (userspace only; the kernel uses num_online_cpus())
- * @legacy: continue after a failed step, as kernels before the abort rule did
+ * @run_on: continue after a failed step: a fault injection only (no kernel of
+ *	the series or mainline did this; v2 skipped to DONE, v3-v8 left the loop,
+ *	v9 and mainline count failures and stop)
  * @fn: the work of a step
  * @arg: passed to @fn
  */
@@ -79,13 +81,13 @@ struct tdx_sim_steploop {
 	int first_err;
 	enum tdx_sim_step failed_step;
 	unsigned int nr_cpus;
-	bool legacy;
+	bool run_on;
 	tdx_sim_step_fn fn;
 	void *arg;
 };
 
 void tdx_sim_steploop_init(struct tdx_sim_steploop *sl, unsigned int nr_cpus,
-			   bool legacy, tdx_sim_step_fn fn, void *arg);
+			   bool run_on, tdx_sim_step_fn fn, void *arg);
 int tdx_sim_steploop_cpu(struct tdx_sim_steploop *sl, unsigned int cpu);
 const char *tdx_sim_step_name(enum tdx_sim_step step);
 

@@ -30,7 +30,7 @@ struct entry {
 struct round {
 	struct tdx_sim_steploop sl;
 	unsigned int nr_cpus;
-	bool legacy;
+	bool run_on;		/* the run-on fault injection (no kernel did this) */
 	enum tdx_sim_step fault_step;	/* START: no fault */
 	enum target target;
 	unsigned int target_cpu;
@@ -101,7 +101,7 @@ static int step_fn(void *arg, enum tdx_sim_step step, unsigned int cpu, bool wor
 					fprintf(stderr, "two CPUs in CPU_INSTALL at once\n");
 					abort();
 				}
-				if (!r->shut_down && !r->legacy) {
+				if (!r->shut_down && !r->run_on) {
 					fprintf(stderr, "CPU_INSTALL before SHUTDOWN\n");
 					abort();
 				}
@@ -172,7 +172,7 @@ static bool check_round(struct round *r, unsigned int n)
 		CHECK(e->work == (!lead_only(e->step) || e->cpu == 0),
 		      "cpu %u did the wrong part of step %s", e->cpu,
 		      tdx_sim_step_name(e->step));
-		if (fails && !r->legacy)
+		if (fails && !r->run_on)
 			CHECK(e->step <= r->fault_step,
 			      "cpu %u entered %s after %s failed", e->cpu,
 			      tdx_sim_step_name(e->step),
@@ -183,7 +183,7 @@ static bool check_round(struct round *r, unsigned int n)
 			CHECK(count[c][s] <= 1, "cpu %u entered %s twice", c,
 			      tdx_sim_step_name(s));
 
-	if (!fails || r->legacy) {
+	if (!fails || r->run_on) {
 		/* every CPU ran every step exactly once */
 		for (c = 0; c < r->nr_cpus; c++)
 			for (s = TDX_SIM_SHUTDOWN; s <= TDX_SIM_RUN_UPDATE; s++)
@@ -204,7 +204,7 @@ static bool check_round(struct round *r, unsigned int n)
 	CHECK(failed_entries >= 1, "a fault fired but no entry failed");
 	if (r->target != T_ALL)
 		CHECK(failed_entries == 1, "%d entries failed, expected 1", failed_entries);
-	if (!r->legacy) {
+	if (!r->run_on) {
 		CHECK(!r->updated, "update completed after a failure");
 		if (r->fault_step == TDX_SIM_SHUTDOWN)
 			CHECK(!r->shut_down && !r->installed,
@@ -228,7 +228,7 @@ int main(int argc, char **argv)
 		if (!r)
 			return 2;
 		r->nr_cpus = 1 + rand_r(&seed) % MAX_CPUS;
-		r->legacy = rand_r(&seed) % 8 == 0;
+		r->run_on = rand_r(&seed) % 8 == 0;
 		if (rand_r(&seed) % 4) {
 			r->fault_step = TDX_SIM_SHUTDOWN + rand_r(&seed) % 4;
 			r->target = rand_r(&seed) % T_NR;
@@ -237,7 +237,7 @@ int main(int argc, char **argv)
 		}
 		for (c = 0; c < r->nr_cpus; c++)
 			r->seed[c] = rand_r(&seed);
-		tdx_sim_steploop_init(&r->sl, r->nr_cpus, r->legacy, step_fn, r);
+		tdx_sim_steploop_init(&r->sl, r->nr_cpus, r->run_on, step_fn, r);
 		for (c = 0; c < r->nr_cpus; c++) {
 			args[c] = (struct cpu_arg){ r, c };
 			if (pthread_create(&th[c], NULL, cpu_thread, &args[c]))
@@ -250,8 +250,8 @@ int main(int argc, char **argv)
 			passed++;
 		} else {
 			failed++;
-			fprintf(stderr, "  cpus %u legacy %d fault %s target %d/%u err %d\n",
-				r->nr_cpus, r->legacy, tdx_sim_step_name(r->fault_step),
+			fprintf(stderr, "  cpus %u run_on %d fault %s target %d/%u err %d\n",
+				r->nr_cpus, r->run_on, tdx_sim_step_name(r->fault_step),
 				r->target, r->target_cpu, r->err);
 		}
 		free(r);

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The shim's fault matrix through tdxctl, at whatever CPU count this guest has (meson runs it at
-# smp 1, 2 and 4): every step x CPU (first, last, random) x errno (EIO, EBUSY, EINVAL) x error
-# mapping (mainline, v9). A failure at SHUTDOWN is "rejected, intact" (3), or "try later" (75)
-# for device-busy under the v9 mapping; any later one is "module lost" (4), whatever the error
-# word says. Each cell is one upload; the shim is reloaded between cells.
+# smp 1, 2 and 4): every step x CPU (first, last, random) x errno (EIO, EBUSY, EINVAL) x kernel
+# (mainline, the merged code; v9, whose -EBUSY is device-busy). A failure at SHUTDOWN is
+# "rejected, intact" (3), or "try later" (75) for device-busy on v9; any later one is "module
+# lost" (4), whatever the error word says. Each cell is one upload; the shim is reloaded between
+# cells. v9 always asks the module to refuse shutdown during TD builds, which a module without
+# TDX_FEATURES0 bit 47 refuses outright: its cells emulate a module with bit 47.
 . /files/lib.sh
 img=$F/tdx_module_1.5.09.img
 NCPU=$(grep -c '^processor' /proc/cpuinfo)
@@ -15,7 +17,11 @@ echo "== $NCPU CPUs"
 cell() {
 	step=$1 cpu=$2 err=$3 map=$4
 	name="$step $cpu -$err $map"
-	sim_load error_mapping=$map
+	if [ $map = v9 ]; then
+		sim_load kernel=v9 race_avoidance=1
+	else
+		sim_load
+	fi
 	sim_set fault_seed $NCPU
 	sim_set fault "$step $cpu -$err"
 	tdxctl update --key-hash "$KEYHASH" --json $img >$OUT 2>$ERR
@@ -43,6 +49,7 @@ cell() {
 	eq "$name: one upload, the image tdxctl announced" \
 		"1 $(json_str $OUT image_sha256)" "$(sim uploads) $(sim last_sha256)"
 	[ "$1" != 75 ] || has "$name: retryable" '"retryable":true' $OUT
+	eq "$name: corrupted_measurements" 0 "$(sim corrupted_measurements)"
 	[ "$(sim last_result)" = "$failed" ] || sed 's/^/     | /' $ERR | head -n 5
 }
 
@@ -71,15 +78,36 @@ case_() {
 	echo "     | shim: $(sim last_result) / $(sim last_reason) / stop_machine $(sim stop_machine_ns) ns"
 }
 
-case_ "TD build in progress, v9 + race avoidance" 75 retry-later 1.5.08 $BUSY "SHUTDOWN -EBUSY" \
-	none error_mapping=v9 race_avoidance=1 td_builds=1
+case_ "TD build in progress, v9, module with bit 47" 75 retry-later 1.5.08 $BUSY \
+	"SHUTDOWN -EBUSY" none kernel=v9 race_avoidance=1 td_builds=1
+# v9 on a published module (no bit 47): every shutdown refused, harmlessly.
+case_ "v9, module without bit 47" 3 rejected 1.5.08 $FI "SHUTDOWN -EIO" none kernel=v9
 case_ "loader: SVN major differs" 4 module-lost ENXIO $FI "CPU_INSTALL -EIO" none svn=2.0
-# Before the abort rule the loop ran on: error reported, yet the new version reads back.
-case_ "CPU_INSTALL EIO, legacy loop" 1 failed 1.5.09 $FI "CPU_INSTALL -EIO" \
-	"CPU_INSTALL lead EIO" legacy=1
-has "legacy: says partial" "may be partial" $OUT
-case_ "SHUTDOWN EIO, legacy loop" 4 module-lost ENXIO $FI "SHUTDOWN -EIO" "SHUTDOWN lead EIO" \
-	legacy=1
+# No kernel ran steps after a failed one; the run-on fault injection does (the shim's README),
+# so that tdxctl's handling of "error reported, yet the new version reads back" is exercised.
+case_ "CPU_INSTALL EIO, run-on fault injection" 1 failed 1.5.09 $FI "CPU_INSTALL -EIO" \
+	"CPU_INSTALL lead EIO 1 run-on"
+has "run-on: says partial" "may be partial" $OUT
+case_ "SHUTDOWN EIO, run-on fault injection" 4 module-lost ENXIO $FI "SHUTDOWN -EIO" \
+	"SHUTDOWN lead EIO 1 run-on"
+
+# The merged kernel never refuses for a TD build: with one on the shim that nobody recorded,
+# the update runs and corrupts its measurement (tdxctl cannot see it). Recorded through the
+# gate, the update is refused (75) and nothing is uploaded.
+sleep 3600 &
+owner=$!
+sim_load td_builds=1
+t "mainline, unrecorded TD build: the kernel does not refuse" 0 tdxctl update \
+	--key-hash "$KEYHASH" --json $img
+eq "unrecorded: corrupted_measurements" 1 "$(sim corrupted_measurements)"
+sim_load td_builds=1
+t "recorded build: begin" 0 tdxctl build begin tdF --pid $owner
+t "mainline, recorded TD build: 75" 75 tdxctl update --key-hash "$KEYHASH" --json \
+	--wait-builds 0 $img
+eq "recorded: nothing uploaded, intact" "0 1.5.08 0" \
+	"$(sim uploads) $(host_version) $(sim corrupted_measurements)"
+tdxctl build end tdF
+kill $owner
 
 # The handoff version: this image needs a running module with handoff version 1, the emulated
 # one has 0. Beside the running release's file (1.5.08), tdxctl knows and refuses it.
@@ -96,7 +124,8 @@ t "handoff version mismatch" 4 tdxctl update --key-hash "$KEYHASH" --json \
 grep -A1 '"check":"compat.handoff"' $OUT >/tmp/handoff.check
 has "handoff: compat.handoff warned" '"status":"warn"' /tmp/handoff.check
 eq "handoff: outcome" module-lost "$(json_str $OUT outcome)"
-eq "handoff: shim reason" "loader: handoff version" "$(sim last_reason)"
+eq "handoff: shim reason" "loader: handoff version below the new module's min_update_hv" \
+	"$(sim last_reason)"
 eq "handoff: version" ENXIO "$(host_version)"
 sim_load module_hv=1
 t "handoff version met" 0 tdxctl update --key-hash "$KEYHASH" --json \

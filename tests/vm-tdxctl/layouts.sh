@@ -5,7 +5,7 @@
 img=$F/tdx_module_1.5.09.img
 
 for l in v3 v4; do
-	sim_load layout=$l
+	sim_load kernel=$l
 	t "$l: status" 0 tdxctl status --json
 	has "$l: layout" '"layout":"seamldr' $OUT
 	eq "$l: P-SEAMLDR read" 1.5.01 "$(json_str $OUT seamldr_version)"
@@ -22,12 +22,12 @@ for l in v3 v4; do
 	eq "$l: one upload" 1 "$(sim uploads)"
 	eq "$l: the shim got the blob tdxctl announced" "$(json_str $OUT image_sha256)" \
 		"$(sim last_sha256)"
-	sim_load layout=$l
+	sim_load kernel=$l
 	t "$l: 0x200 rejected by that kernel" 3 tdxctl update --key-hash "$KEYHASH" --json \
 		--image-format 0x200 $img
 	eq "$l: 0x200: header" "header -EINVAL" "$(sim last_result)"
 	eq "$l: 0x200: intact" 1.5.08 "$(host_version)"
-	sim_load layout=$l remaining_updates=0
+	sim_load kernel=$l remaining_updates=0
 	t "$l: budget 0 refused" 69 tdxctl update --key-hash "$KEYHASH" --json $img
 	has "$l: budget check" '"check":"host.remaining_updates"' $OUT
 	eq "$l: nothing uploaded" 0 "$(sim uploads)"

@@ -26,14 +26,14 @@ one_line() {
 }
 
 echo "== v9 mapping, race avoidance, a TD build on the shim: device-busy is 75"
-sim_load error_mapping=v9 race_avoidance=1 td_builds=1
+sim_load kernel=v9 race_avoidance=1 td_builds=1
 t "device-busy: 75" 75 $U --json $img
 eq "kernel error" transferring:device-busy "$(json_str $OUT kernel_error)"
 eq "attempts" 1 "$(json_num $OUT attempts)"
 eq "one upload" 1 "$(sim uploads)"
 
 echo "== --retry-for: succeeds once the shim's builds drop to 0"
-sim_load error_mapping=v9 race_avoidance=1 td_builds=1
+sim_load kernel=v9 race_avoidance=1 td_builds=1
 : >/tmp/history.jsonl
 builds_end_after_first
 t0=$(now_ms)
@@ -52,7 +52,7 @@ eq "history: attempt 1 recorded" 1 "$(hist '"attempt":1}')"
 eq "corrupted_measurements" 0 "$(sim corrupted_measurements)"
 
 echo "== --retry-for runs out: still 75, every attempt uploaded once and refused"
-sim_load error_mapping=v9 race_avoidance=1 td_builds=1
+sim_load kernel=v9 race_avoidance=1 td_builds=1
 t0=$(now_ms)
 t "busy for good: 75" 75 $U --retry-for 10s --retry-interval 500ms --json $img
 t1=$(now_ms)
@@ -104,7 +104,7 @@ eq "attempts" 1 "$(json_num $OUT attempts)"
 eq "still one upload" 1 "$(sim uploads)"
 
 echo "== SIGTERM during the backoff ends the retrying"
-sim_load error_mapping=v9 race_avoidance=1 td_builds=1
+sim_load kernel=v9 race_avoidance=1 td_builds=1
 : >/tmp/history.jsonl
 $U --retry-for 60s --retry-interval 10s --json $img >/tmp/sig.out 2>&1 &
 upd=$!
@@ -137,7 +137,7 @@ empty "69: no stdout" $OUT
 one_line "69: one line" $ERR
 t "invalid: 65" 65 $U --quiet $F/bad/garbage.img
 one_line "65: one line" $ERR
-sim_load error_mapping=v9 race_avoidance=1 td_builds=1
+sim_load kernel=v9 race_avoidance=1 td_builds=1
 t "busy after retrying: 75" 75 $U --quiet --retry-for 2s --retry-interval 500ms $img
 empty "75: no stdout" $OUT
 empty "75: no stderr" $ERR
@@ -155,7 +155,7 @@ mkdir -p /tmp/rel
 cp $F/tdx_module_1.5.07.img $F/tdx_module_1.5.09.img $F/tdx_module_1.5.11.img \
 	$F/tdx_module_1.5.12.img $F/tdx_module_1.6.00.img $F/mapping_file.json /tmp/rel/
 L="tdxctl update --latest /tmp/rel --key-hash $KEYHASH"
-sim_load error_mapping=v9 race_avoidance=1 td_builds=1
+sim_load kernel=v9 race_avoidance=1 td_builds=1
 : >/tmp/history.jsonl
 builds_end_after_first
 t "busy, then updated to 1.5.09 (1.5.11 needs a running 1.5.09)" 0 \

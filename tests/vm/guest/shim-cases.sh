@@ -142,6 +142,14 @@ step_index() {
 GOOD=/files/good.img
 FI=transferring:firmware-invalid
 BUSY=transferring:device-busy
+HW=transferring:hw-error
+RW=transferring:read-write-error
+
+# Little-endian u32 as printf octal escapes, for poke.
+le32() {
+	printf '\\%03o\\%03o\\%03o\\%03o' $(($1 & 255)) $((($1 >> 8) & 255)) \
+		$((($1 >> 16) & 255)) $((($1 >> 24) & 255))
+}
 
 # ---- success and evidence ----
 
@@ -158,11 +166,21 @@ if begin "success smp$NCPU"; then
 	check stop_machine_ns-positive "$([ "$(dbg stop_machine_ns)" -gt 0 ] && echo yes)" yes
 	check_success_trace
 	check svn "$(dbg svn)" 1.9
+	check kernel "$(dbg kernel)" mainline
 	check second "$(upload /files/v16.img)" ""
 	check version-next "$(ver)" 1.5.16
 	check sha256-next "$(dbg last_sha256)" "$(sha256sum /files/v16.img | cut -d' ' -f1)"
 	check remaining2 "$(remaining)" 6
 	check uploads2 "$(dbg uploads)" 2
+	end
+fi
+
+if begin "default SVN follows the default version: 1.5.07 is a rollback"; then
+	load
+	check svn "$(dbg svn)" 1.8
+	check error "$(upload /files/v07.img)" $FI
+	check reason "$(dbg last_reason)" "loader: SVN minor rollback"
+	check version "$(ver)" ENXIO
 	end
 fi
 
@@ -231,7 +249,9 @@ if begin "debug image on a debug platform"; then
 	end
 fi
 
-# ---- the fault matrix: step x {lead, other, all} x errno x mapping ----
+# ---- the fault matrix: step x {lead, other, all} x errno x kernel ----
+# v9 always asks the module to refuse shutdown during TD builds, and a module without
+# TDX_FEATURES0 bit 47 refuses that request: its cells run with a module that has bit 47.
 
 for map in mainline v9; do
 	for step in SHUTDOWN CPU_INSTALL CPU_INIT RUN_UPDATE; do
@@ -239,7 +259,11 @@ for map in mainline v9; do
 			[ $who = other ] && [ $NCPU -lt 2 ] && continue
 			for err in EBUSY EIO EINVAL; do
 				begin "fault $step $who -$err $map" || continue
-				load error_mapping=$map
+				if [ $map = v9 ]; then
+					load kernel=v9 race_avoidance=1
+				else
+					load
+				fi
 				cpu=$who
 				[ $who = other ] && cpu=$OTHER
 				echo "$step $cpu -$err" >$D/fault
@@ -393,7 +417,13 @@ cp $GOOD $T/badsig && poke $T/badsig $((4096 + 0x300)) '\132'
 loader_case "signature" $T/badsig "loader: signature"
 cp $GOOD $T/signed && poke $T/signed $((4096 + 0x14)) '\002'
 loader_case "signed header byte (date)" $T/signed "loader: signature"
-loader_case "handoff version" /files/handoff.img "loader: handoff version"
+loader_case "handoff version" /files/handoff.img \
+	"loader: handoff version below the new module's min_update_hv"
+# The P-SEAMLDR also refuses handed-over state newer than the new module's own handoff version.
+loader_case "handoff version above the new module's" $GOOD \
+	"loader: handoff version above the new module's module_hv" module_hv=1
+loader_case "handoff version above, both set" /files/handoff.img \
+	"loader: handoff version above the new module's module_hv" module_hv=2
 loader_case "reserved3 on P-SEAMLDR 1.x" /files/v2.img "sigstruct: reserved3 (P-SEAMLDR 1.x)" \
 	version=2.0.01 svn=3.0 cpuid=0xa06d0
 loader_case "reserved3 tail on P-SEAMLDR 1.x" /files/v2-tail.img \
@@ -426,18 +456,38 @@ if [ $NCPU -ge 2 ] && begin "offline CPU"; then
 	end
 fi
 
-# ---- TD builds in progress ----
+# ---- TD builds in progress, per kernel ----
 
-for map in mainline v9; do
-	if begin "td builds with race avoidance $map"; then
-		load td_builds=2 race_avoidance=1 error_mapping=$map
-		want=$FI
-		[ $map = v9 ] && want=$BUSY
-		check error "$(upload $GOOD)" $want
+# The merged kernel never asks the module to refuse (tdx.c: only the handoff version goes to
+# TDH.SYS.SHUTDOWN): whatever the module advertises, the update runs and corrupts the builds.
+for bit47 in 0 1; do
+	if begin "td builds, mainline, bit 47 $bit47: never refused, measurements corrupted"; then
+		load td_builds=2 race_avoidance=$bit47
+		check error "$(upload $GOOD)" ""
+		check version "$(ver)" 1.5.09
+		check corrupted "$(dbg corrupted_measurements)" 2
+		end
+	fi
+done
+
+# v9 and v10 always set the flag: a module without bit 47 (every published one) refuses every
+# shutdown, with or without TD builds. Harmless: nothing changed.
+for k in v9 v10; do
+	if begin "$k without bit 47: every update refused at SHUTDOWN"; then
+		load kernel=$k
+		check error "$(upload $GOOD)" $FI
+		check last_result "$(dbg last_result)" "SHUTDOWN -EIO"
+		check reason "$(dbg last_reason)" "shutdown: flag unknown to the module (no TDX_FEATURES0 bit 47)"
+		check version "$(ver)" 1.5.08
+		check "only SHUTDOWN" "$(grep -vc ' SHUTDOWN ' $D/trace)" 0
+		end
+	fi
+	if begin "$k with bit 47: TD builds refused busy, then it runs"; then
+		load kernel=$k race_avoidance=1 td_builds=2
+		check error "$(upload $GOOD)" $BUSY
 		check last_result "$(dbg last_result)" "SHUTDOWN -EBUSY"
 		check version "$(ver)" 1.5.08
 		check corrupted "$(dbg corrupted_measurements)" 0
-		check "only SHUTDOWN" "$(grep -vc ' SHUTDOWN ' $D/trace)" 0
 		echo 0 >$D/td_builds
 		check "after builds finish" "$(upload $GOOD)" ""
 		check version-after "$(ver)" 1.5.09
@@ -445,17 +495,30 @@ for map in mainline v9; do
 	fi
 done
 
-if begin "td builds without race avoidance"; then
-	load td_builds=2
-	check error "$(upload $GOOD)" ""
+# v8 (as v4-v7) set the flag only when the module has bit 47.
+if begin "v8 without bit 47: TD build not refused, measurement corrupted"; then
+	load kernel=v8 td_builds=1
+	check error "$(upload /files/good.blob)" ""
 	check version "$(ver)" 1.5.09
-	check corrupted "$(dbg corrupted_measurements)" 2
+	check corrupted "$(dbg corrupted_measurements)" 1
+	end
+fi
+if begin "v8 with bit 47: TD build refused busy"; then
+	load kernel=v8 race_avoidance=1 td_builds=1
+	check error "$(upload /files/good.blob)" $BUSY
+	check version "$(ver)" 1.5.08
+	check corrupted "$(dbg corrupted_measurements)" 0
 	end
 fi
 
-if begin "legacy loop turns a SHUTDOWN refusal into a lost module"; then
-	load td_builds=1 race_avoidance=1 error_mapping=v9 legacy=1
-	check error "$(upload $GOOD)" $BUSY
+# No kernel ran steps after a failed one (v2 skipped to DONE, v3-v8 left the loop, v9 and
+# mainline count failures and stop). The run-on fault injection does, to exercise what a
+# tool makes of an error word while a module was lost or replaced; it is not a kernel profile.
+if begin "run-on fault injection turns a SHUTDOWN failure into a lost module"; then
+	load
+	echo "SHUTDOWN lead -EBUSY 1 run-on" >$D/fault
+	check fault "$(dbg fault)" "SHUTDOWN lead -EBUSY 1 run-on"
+	check error "$(upload $GOOD)" $FI
 	check version "$(ver)" ENXIO
 	check lost "$(dbg lost)" 1
 	check "went on to RUN_UPDATE" "$(max_step)" 4
@@ -480,8 +543,8 @@ for why in features erratum; do
 	fi
 done
 
-if begin "layout v3"; then
-	load layout=v3
+if begin "kernel v3"; then
+	load kernel=v3
 	check seamldr/version "$(cat $H/seamldr/version)" 1.5.01
 	check seamldr/num_remaining_updates "$(cat $H/seamldr/num_remaining_updates)" 8
 	check flat-absent "$([ -e $H/seamldr_version ] && echo present)" ""
@@ -499,8 +562,8 @@ if begin "layout v3"; then
 	end
 fi
 
-if begin "layout v4"; then
-	load layout=v4
+if begin "kernel v4"; then
+	load kernel=v4
 	check seamldr/version "$(cat $H/seamldr/version)" 1.5.01
 	check flat-absent "$([ -e $H/num_remaining_updates ] && echo present)" ""
 	check parent "$(readlink -f /sys/class/firmware/tdx_module/device)" $H
@@ -513,12 +576,104 @@ if begin "layout v4"; then
 	end
 fi
 
+# v4's own checks before stop_machine(): harmless. Its error words: -EBUSY device-busy.
+if begin "kernel v4: budget 0 refused before stop_machine"; then
+	load kernel=v4 remaining_updates=0
+	check error "$(upload /files/good.blob)" $FI
+	check last_result "$(dbg last_result)" "check -ENOSPC"
+	check trace-empty "$(wc -l <$D/trace)" 0
+	check version "$(ver)" 1.5.08
+	end
+fi
+
+if [ $NCPU -ge 2 ] && begin "kernel v4: offline CPU refused before stop_machine"; then
+	load kernel=v4
+	echo 0 >/sys/devices/system/cpu/cpu$OTHER/online
+	check error "$(upload /files/good.blob)" $BUSY
+	check reason "$(dbg last_reason)" "kernel: a present CPU is offline"
+	check version "$(ver)" 1.5.08
+	echo 1 >/sys/devices/system/cpu/cpu$OTHER/online
+	check "then it runs" "$(upload /files/good.blob)" ""
+	end
+fi
+
+if begin "kernel v4: error words"; then
+	load kernel=v4
+	echo "CPU_INIT lead -EIO" >$D/fault
+	check eio "$(upload /files/good.blob)" $HW
+	check error_mapping "$(dbg error_mapping)" v6-v7
+	load kernel=v4
+	echo "CPU_INIT lead -ENOMEM" >$D/fault
+	check enomem "$(upload /files/good.blob)" $RW
+	end
+fi
+
+if begin "kernel v4: empty module refused, 4 sigstruct pages taken"; then
+	load kernel=v4
+	head -c 8192 /files/good.blob >$T/empty
+	poke $T/empty 16 "$(le32 8192)"
+	check empty "$(upload $T/empty)" $FI
+	check empty-reason "$(dbg last_reason)" "header: no module pages"
+	check version "$(ver)" 1.5.08
+	# three more sigstruct pages after the first: offset and length move by 3 pages
+	sz=$(wc -c </files/good.blob)
+	off=$(od -An -tu4 -j 4 -N 4 /files/good.blob | tr -d ' ')
+	{ head -c $off /files/good.blob; dd if=/dev/zero bs=4096 count=3 2>/dev/null
+	  tail -c $((sz - off)) /files/good.blob; } >$T/ss4
+	poke $T/ss4 4 "$(le32 $((off + 12288)))"
+	poke $T/ss4 16 "$(le32 $((sz + 12288)))"
+	check ss4 "$(upload $T/ss4)" ""
+	check version-ss4 "$(ver)" 1.5.09
+	end
+fi
+
+# v9 had neither the size nor the page-limit checks: a long image installs, a short one and
+# too many pages reach the loader, after the shutdown.
+if begin "kernel v9 header rules"; then
+	load kernel=v9 race_avoidance=1
+	cp $GOOD $T/long9 && printf 'x' >>$T/long9
+	check long "$(upload $T/long9)" ""
+	check version "$(ver)" 1.5.09
+	load kernel=v9 race_avoidance=1
+	sz=$(wc -c <$GOOD)
+	dd if=$GOOD of=$T/short9 bs=4096 count=$((sz / 4096 - 1)) 2>/dev/null
+	check short "$(upload $T/short9)" $FI
+	check short-reason "$(dbg last_reason)" "loader: pages past the end of the image"
+	check short-version "$(ver)" ENXIO
+	end
+fi
+
 if begin "layout mainline paths"; then
 	load
 	check parent "$(readlink -f /sys/class/firmware/tdx_module/device)" $H
 	check modes "$(stat -c '%a' $H/version $H/seamldr_version $H/num_remaining_updates | tr '\n' ' ')" "444 400 400 "
 	check seamldr_version "$(cat $H/seamldr_version)" 1.5.01
 	check seamldr-dir-absent "$([ -e $H/seamldr ] && echo present)" ""
+	check kernel "$(dbg kernel)" mainline
+	end
+fi
+
+# tdx_host's own entries (paths, modes) against the merged driver's, read from its source
+# (tests/vm/tdx-host-sysfs.expected); on a kernel with the faux bus, also the bus itself.
+sysfs_tree() {
+	(cd $H && for f in *; do
+		[ -f "$f" ] && [ "$f" != uevent ] && echo "$f $(stat -c %a "$f")"
+	done
+	[ -d firmware/tdx_module ] && echo "firmware/tdx_module dir") | sort
+}
+sysfs_want() {
+	grep -v '^#' /files/tdx-host-sysfs.expected | awk -v w="$1" '$3 == "always" || $3 == w { print $1, $2 }' | sort
+}
+if begin "sysfs as the merged driver"; then
+	load
+	check "tree with runtime update" "$(sysfs_tree | tr '\n' ' ')" "$(sysfs_want update | tr '\n' ' ')"
+	check upload-parent "$(readlink -f /sys/class/firmware/tdx_module/device)" $H
+	if [ -d /sys/bus/faux ]; then
+		check "on the faux bus" "$(readlink -f $H/subsystem)" /sys/bus/faux
+		check "listed by the bus" "$(readlink -f /sys/bus/faux/devices/tdx_host)" $H
+	fi
+	load update_supported=features
+	check "tree without runtime update" "$(sysfs_tree | tr '\n' ' ')" "$(sysfs_want none | tr '\n' ' ')"
 	end
 fi
 
@@ -532,7 +687,7 @@ if begin "unload and reload"; then
 	echo features >$D/update_supported
 	rmmod tdx_host_sim
 	check rmmod "$?" 0
-	check faux-gone "$([ -e /sys/devices/faux ] && echo present)" ""
+	check tdx_host-gone "$([ -e $H ] && echo present)" ""
 	check class-gone "$([ -e /sys/class/firmware/tdx_module ] && echo present)" ""
 	modprobe tdx_host_sim key_hash="$KH"
 	check version-after-reload "$(ver)" 1.5.08
