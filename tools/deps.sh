@@ -7,12 +7,13 @@
 # are not started by the tests, which run their own node exporter on 127.0.0.1. ansible-core (4.4
 # MB of .debs with its Python modules) and dropbear-bin (0.6 MB with its libraries) run the fleet
 # rollout against emulated hosts (tests/fleet); dropbear's daemon package is not installed.
+# debootstrap (0.1 MB) makes the trixie chroot the shim is built in for the 7.x kernel (tests/vm).
 set -eu
 
 packages="build-essential meson ninja-build pkg-config
 	libkmod-dev libjson-c-dev libssl-dev
 	scdoc bash-completion jq clang libclang-rt-14-dev valgrind cppcheck clang-tidy time
-	qemu-system-x86 busybox-static cpio kmod xz-utils debian-archive-keyring
+	qemu-system-x86 busybox-static cpio kmod xz-utils debian-archive-keyring debootstrap
 	ca-certificates systemd perl openssl
 	debhelper lintian prometheus prometheus-node-exporter
 	ansible-core dropbear-bin openssh-client"
