@@ -21,7 +21,8 @@
 #include "config.h"
 #include "update.h"
 
-#define DEFAULT_TIMEOUT_S	120
+#define STRINGIFY_(x)	#x
+#define STRINGIFY(x)	STRINGIFY_(x)
 #define DEFAULT_WAIT_BUILDS_MS	(60 * 1000u)
 #define WAIT_BUILDS_MAX_MS	(24 * 3600 * 1000u)
 #define DEFAULT_RETRY_INTERVAL_MS	(30 * 1000u)
@@ -71,7 +72,8 @@ static const struct argp_option update_options[] = {
 	  "For cron and timers: nothing when updated, current or to be retried later (0, 75); "
 	  "one line on stderr otherwise", 0 },
 	{ "timeout", OPT_TIMEOUT, "S", 0,
-	  "Wait at most S seconds for the kernel to finish (default 120)", 0 },
+	  "Wait at most S seconds for the kernel to finish (default "
+	  STRINGIFY(TDX_UPDATE_TIMEOUT_S) ")", 0 },
 	{ "image-format", OPT_FORMAT, "0x200|0x100", 0,
 	  "Format sent to the kernel: 0x200 (mainline and series v8+; the default) or 0x100 "
 	  "(series up to v8; the default when the sysfs layout is one of series v3-v7)", 0 },
@@ -360,7 +362,7 @@ static bool update_backoff_sleep(uint64_t ms, const sigset_t *orig)
 
 int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 {
-	struct update_args a = { .timeout_s = DEFAULT_TIMEOUT_S,
+	struct update_args a = { .timeout_s = TDX_UPDATE_TIMEOUT_S,
 				 .wait_builds_ms = DEFAULT_WAIT_BUILDS_MS,
 				 .retry_interval_ms = DEFAULT_RETRY_INTERVAL_MS };
 	struct update_state s = { .args = &a };

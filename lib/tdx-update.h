@@ -74,6 +74,9 @@ enum tdx_update_phase {
 
 typedef void (*tdx_update_phase_fn)(void *data, enum tdx_update_phase phase, const char *msg);
 
+/* The wait for the kernel's verdict unless tdx_update_opts.timeout_s says otherwise. */
+#define TDX_UPDATE_TIMEOUT_S	120
+
 /*
  * How to update. Strings are borrowed: they must outlive the attempt. Zeroed fields take the
  * defaults given.
@@ -87,7 +90,7 @@ struct tdx_update_opts {
 	const char *kmodule;		/* the interface's kernel module; NULL: the context's */
 	struct tdx_verify_opts verify;	/* signer, debug images, strict */
 	unsigned int format;		/* TDX_IMAGE_FORMAT or TDX_BLOB_FORMAT; 0: by layout */
-	unsigned int timeout_s;		/* the wait for the kernel; 0: 120 s */
+	unsigned int timeout_s;		/* the wait for the kernel; 0: TDX_UPDATE_TIMEOUT_S */
 	unsigned int wait_builds_ms;	/* the wait for TD builds to end; 0: none */
 	bool dry_run;			/* every check, the image built; nothing written */
 	bool reinstall;			/* install even when the running version is the image's */

@@ -23,8 +23,6 @@
 
 #include "update-private.h"
 
-#define DEFAULT_TIMEOUT_S	120
-
 void update_set(struct tdx_update *u, enum tdx_outcome outcome, const char *fmt, ...)
 {
 	va_list args;
@@ -148,7 +146,7 @@ int tdx_update_new(struct tdx_ctx *ctx, const char *image, const struct tdx_upda
 	u->ctx = ctx;
 	u->o = *opts;
 	if (!u->o.timeout_s)
-		u->o.timeout_s = DEFAULT_TIMEOUT_S;
+		u->o.timeout_s = TDX_UPDATE_TIMEOUT_S;
 	u->phase = "pre-flight";
 	u->t0 = tdx_monotonic_ns();
 	if (tdx_report_new(&u->report) < 0)
