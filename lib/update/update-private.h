@@ -51,6 +51,7 @@ struct tdx_update {
 	struct tdx_readiness_facts rf;
 };
 
+/* result.c: the attempt's outcome and verdict, its progress, its mapping file. */
 void update_set(struct tdx_update *u, enum tdx_outcome outcome, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void update_phase(struct tdx_update *u, enum tdx_update_phase phase, const char *fmt, ...)
@@ -58,7 +59,7 @@ void update_phase(struct tdx_update *u, enum tdx_update_phase phase, const char 
 int update_mapping_open(struct tdx_update *u, const struct tdx_mapping_source *src,
 			struct tdx_mapping **mapping, char **path);
 /*
- * latest_dir, for one attempt (latest.c): 1 with u->image_path set when a release was picked;
+ * latest_dir, for one attempt (latest.c, which attempt.c calls and which calls only result.c): 1 with u->image_path set when a release was picked;
  * 0 when the outcome is decided; -ENODEV when the running version is unreadable.
  */
 int update_pick_latest(struct tdx_update *u);
