@@ -416,6 +416,7 @@ const char *tdx_sim_check_loader(const struct tdx_sim_parts *parts,
 	info->svn_major = ss[SS_SVN_MAJOR];
 	info->svn_minor = ss[SS_SVN_MINOR];
 	info->module_hv = new_hv;
+	info->min_update_hv = min_hv;
 	info->no_downgrade = ss[SS_NO_DOWNGRADE];
 	/* 2.x sigstructs carry u16 update, u8 minor, u8 major in reserved3. */
 	if (!all_zero(ss + SS_RESERVED3, 4)) {

@@ -96,6 +96,7 @@ struct tdx_sim_platform {
  * @svn_major: SVN major of the new module
  * @svn_minor: SVN minor of the new module
  * @module_hv: handoff version of the new module
+ * @min_update_hv: the new module's min_update_hv
  * @no_downgrade: the new module's no_downgrade byte (sigstruct 0x3DC)
  */
 struct tdx_sim_image_info {
@@ -104,6 +105,7 @@ struct tdx_sim_image_info {
 	u8 svn_major;
 	u8 svn_minor;
 	u16 module_hv;
+	u16 min_update_hv;
 	u8 no_downgrade;
 };
 

@@ -199,6 +199,7 @@ struct sim_trace_entry {
  *	during TD builds when the kernel asks it to)
  * @td_builds: TD builds in progress
  * @no_downgrade: the running module's sigstruct no_downgrade byte
+ * @min_update_hv: the running module's sigstruct min_update_hv
  * @live: the emulated module runs
  * @lost: the emulated module is gone until the shim is reloaded
  * @handoff: SHUTDOWN handed the state over in this update
@@ -244,6 +245,7 @@ struct tdx_sim {
 	bool race_avoidance;
 	u32 td_builds;
 	u8 no_downgrade;
+	u16 min_update_hv;
 	bool live;
 	bool lost;
 	bool handoff;
@@ -590,7 +592,19 @@ static int sim_shutdown(void)
 {
 	bool ask = sim.prof->flag == FLAG_ALWAYS ||
 		   (sim.prof->flag == FLAG_IF_BIT47 && sim.race_avoidance);
+	u16 hv = sim.plat.module_hv;	/* what every kernel passes (M tdx.c:1290) */
 
+	/*
+	 * The module's own check of the requested handoff version (its
+	 * tdh_sys_shutdown()): within its [min_update_hv, module_hv], and with
+	 * no_downgrade set, exactly its module_hv. Kernels pass module_hv, so
+	 * only the lower bound can fail, when a test lowers module_hv below
+	 * the running module's min_update_hv in debugfs.
+	 */
+	if (hv < sim.min_update_hv) {
+		set_reason("shutdown: handoff version not accepted by the module");
+		return -EIO;
+	}
 	if (ask && !sim.race_avoidance) {
 		set_reason("shutdown: flag unknown to the module (no TDX_FEATURES0 bit 47)");
 		return -EIO;
@@ -640,6 +654,7 @@ static int step_work(enum tdx_sim_step step, unsigned int cpu)
 		sim.plat.svn_major = sim.info.svn_major;
 		sim.plat.svn_minor = sim.info.svn_minor;
 		sim.no_downgrade = sim.info.no_downgrade;
+		sim.min_update_hv = sim.info.min_update_hv;
 		sim.plat.remaining--;
 		sim.live = true;
 		return 0;

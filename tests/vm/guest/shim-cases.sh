@@ -424,6 +424,19 @@ loader_case "handoff version above the new module's" $GOOD \
 	"loader: handoff version above the new module's module_hv" module_hv=1
 loader_case "handoff version above, both set" /files/handoff.img \
 	"loader: handoff version above the new module's module_hv" module_hv=2
+# The module's own check at SHUTDOWN: the handoff version asked for (its module_hv, as every
+# kernel passes) must not be below its min_update_hv; only a debugfs write can make it so.
+if begin "shutdown: handoff version below the running module's min_update_hv"; then
+	load module_hv=1
+	check install "$(upload /files/handoff.img)" ""
+	check no_downgrade "$(dbg no_downgrade)" 1
+	echo 0 >$D/module_hv
+	check error "$(upload $GOOD)" $FI
+	check last_result "$(dbg last_result)" "SHUTDOWN -EIO"
+	check reason "$(dbg last_reason)" "shutdown: handoff version not accepted by the module"
+	check version "$(ver)" 1.5.09
+	end
+fi
 loader_case "reserved3 on P-SEAMLDR 1.x" /files/v2.img "sigstruct: reserved3 (P-SEAMLDR 1.x)" \
 	version=2.0.01 svn=3.0 cpuid=0xa06d0
 loader_case "reserved3 tail on P-SEAMLDR 1.x" /files/v2-tail.img \
