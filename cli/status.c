@@ -56,6 +56,8 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 		a->prometheus = true;
 		return 0;
 	case 'o':
+		/* Root writes it: under sudo the caller must not choose which file (77). */
+		cli_check_path_option(state, "--output");
 		if (!*arg)
 			argp_error(state, "--output wants a file name");
 		a->output = arg;

@@ -191,6 +191,12 @@ static error_t update_parse(int key, char *arg, struct argp_state *state)
 		if (a->latest && (a->image.sig_path || a->version || a->reinstall))
 			argp_error(state, "--latest picks the release itself: --sigstruct, "
 				   "--version and --reinstall go with IMAGE");
+		/* Under sudo the trusted key is the host's, never the caller's choice. */
+		if (a->image.have_key_hash && !tdx_caller_may_choose_paths())
+			argp_failure(state, EXIT_NOPERM, 0, "--key-hash is refused when root runs "
+				     "tdxctl update for another user (sudo, doas, pkexec): the caller "
+				     "would choose the key root trusts; nothing was done; drop the "
+				     "option, or run tdxctl as root itself");
 		if (a->have_retry_interval && !a->retry_for_ms)
 			argp_error(state, "--retry-interval goes with --retry-for");
 		return 0;
@@ -278,7 +284,7 @@ static void update_hold(void *data, bool hold)
 
 /*
  * One attempt, from the first check to its history line. The gate and the lock are released
- * at its end, so that nothing is held while a retry waits; what it came to stays in @s for the
+ * before the line is written, so that nothing is held while it or a retry waits; what it came to stays in @s for the
  * caller to print once it knows this attempt was the last. When the image reached the kernel,
  * signals stay blocked (update_hold()), so that one arriving during the verdict is held.
  */
@@ -310,10 +316,14 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 	update_result_advise(a, s);
 	outcome = tdx_update_get_outcome(s->u);
 	code = exit_from_outcome(outcome);
+	/*
+	 * The gate and the lock first: writing the record can wait (briefly) for the history's
+	 * lock, and no TD launch or other update may wait on that.
+	 */
+	tdx_update_release(s->u);
 	if (tdx_update_record(s->u, a->history, code, a->retry_for_ms ? s->attempt : 0) < 0 &&
 	    !a->g.json && !a->g.quiet)
 		cli_warn("could not record this attempt in %s", tdx_history_path(ctx, a->history));
-	tdx_update_release(s->u);
 	return outcome;
 }
 

@@ -112,18 +112,32 @@ static int history_end_line(int fd)
 	return write(fd, "\n", 1) == 1 ? 0 : -errno;
 }
 
-/* One write(2) with O_APPEND under an exclusive flock: concurrent writers never interleave. */
+/*
+ * The history's flock only keeps two root writers' lines apart; it must never hold an update up.
+ * Anyone who can open the file can hold a flock on it (an older version made it 0644, and a
+ * chmod does not revoke a handle opened before), so the wait is short and bounded, and after it
+ * the line is appended without the lock: one O_APPEND write(2) of a whole line is not interleaved
+ * with another writer's on a local file system.
+ */
+#define HISTORY_LOCK_WAIT_MS	1000u
+/* Root's record, not the world's: nobody else can even open a new one (to lock it). */
+#define HISTORY_MODE		0640
+
+/* One write(2) with O_APPEND, under an exclusive flock when one comes within a second. */
 int tdx_history_append(struct tdx_ctx *ctx, const char *path,
 		       const struct tdx_history_record *rec)
 {
 	struct json_object *o = history_record_to_json(rec);
 	const char *s;
-	char *line = NULL;
+	char *line = NULL, *safe = NULL;
+	struct stat st;
 	int fd = -1, rc = 0, len;
 
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 					   JSON_C_TO_STRING_NOSLASHESCAPE);
-	len = s ? asprintf(&line, "%s\n", s) : -1;
+	/* json-c leaves C1 controls (U+009B is a CSI) raw: \u-escaped, like every JSON we print. */
+	safe = s ? tdx_json_sanitize(s, strlen(s)) : NULL;
+	len = safe ? asprintf(&line, "%s\n", safe) : -1;
 	if (len < 0) {
 		rc = -ENOMEM;
 		goto out;
@@ -131,11 +145,25 @@ int tdx_history_append(struct tdx_ctx *ctx, const char *path,
 	rc = history_make_dir(path);
 	if (rc < 0)
 		goto out;
-	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+		  HISTORY_MODE);
+	if (fd < 0 || fstat(fd, &st) < 0) {
 		rc = -errno;
 		goto out;
 	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = -EINVAL;	/* a FIFO or a device: never written to */
+		goto out;
+	}
+	/* Ours and open to others (an older version's 0644): root's alone from now on. */
+	if (st.st_uid == geteuid() && (st.st_mode & 0037) && fchmod(fd, HISTORY_MODE) < 0)
+		dbg(ctx, "chmod %s: %s\n", path, strerror(errno));
+	rc = tdx_flock_wait(fd, LOCK_EX, HISTORY_LOCK_WAIT_MS, NULL);
+	if (rc == -ETIMEDOUT)
+		warn(ctx, "%s stayed locked by another process for %u s; appending without the "
+		     "lock\n", path, HISTORY_LOCK_WAIT_MS / 1000);
+	else if (rc < 0)
+		goto out;
 	rc = history_end_line(fd);
 	if (rc < 0)
 		goto out;
@@ -149,6 +177,7 @@ out:
 	if (fd >= 0)
 		close(fd);
 	free(line);
+	free(safe);
 	json_object_put(o);
 	return rc;
 }

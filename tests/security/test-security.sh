@@ -256,6 +256,103 @@ else
 	echo "SKIP: unshare --pid not permitted here: finding 5 not replayed"
 fi
 
+# ================= Issue 24: the third pass ========================================================
+# A fake host (sysfs, procfs, run folder, history) on which a real update uploads to a file: the
+# host suite's tree, mainline layout, with an image for this very CPU.
+mkfixture=$fx/tdx-mkfixture
+field() { sed -n "s/^$1[[:space:]]*: //p" /proc/cpuinfo | head -n 1; }
+fam=$(field 'cpu family') model=$(field model) stepping=$(field stepping)
+if [ "${fam:-15}" -ge 15 ]; then basefam=15 extfam=$((${fam:-15} - 15)); else basefam=$fam extfam=0; fi
+eax=$(printf '0x%X' $(( (extfam << 20) | ((${model:-0} >> 4) << 16) | (basefam << 8) |
+	((${model:-0} & 15) << 4) | ${stepping:-0} )))
+mkdir -m 0755 "$tmp/img"
+"$mkfixture" --key "$fx/test-key.pem" --version 1.5.09 --cpuid "$eax" \
+	-o "$tmp/img/tdx_module_1.5.09.img" >/dev/null
+img=$tmp/img/tdx_module_1.5.09.img
+fake_host() {
+	local t=$tmp/$1 h u
+	h=$t/sys/devices/faux/tdx_host
+	u=$h/firmware/tdx_module
+	mkdir -p "$t/sys/devices/system/cpu" "$t/sys/class/firmware" "$t/proc" "$t/state" "$u"
+	mkdir -m 0755 "$t/run"
+	printf '0-3\n' >"$t/sys/devices/system/cpu/present"
+	printf '0-3\n' >"$t/sys/devices/system/cpu/online"
+	printf 'processor\t: 0\nbugs\t\t: spectre_v1\n' >"$t/proc/cpuinfo"
+	: >"$h/uevent"
+	printf '1.5.08\n' >"$h/version"
+	printf '1.5.01\n' >"$h/seamldr_version"
+	printf '8\n' >"$h/num_remaining_updates"
+	: >"$u/uevent"; : >"$u/loading"; : >"$u/data"; : >"$u/error"
+	printf 'idle\n' >"$u/status"
+	ln -s ../../../../../class/firmware "$u/subsystem"
+	chmod -R go-w "$t"
+}
+# on_host NAME CMD...: CMD with tdxctl pointed at fake host NAME (its history in state/).
+on_host() {
+	local t=$tmp/$1
+	shift
+	TDXCTL_SYSFS_ROOT=$t/sys TDXCTL_PROCFS_ROOT=$t/proc TDXCTL_RUNDIR=$t/run \
+		TDXCTL_STATEDIR=$t/state TDXCTL_HISTORY= "$@"
+}
+# wait_locked FILE: until another process holds a flock on FILE (or 10 s).
+wait_locked() {
+	for _ in $(seq 200); do flock -n -x "$1" true 2>/dev/null || return 0; sleep 0.05; done
+	return 1
+}
+
+# --- N1: a user's flock on history.jsonl stops no update, and holds no gate ---------------------
+fake_host n1
+hist=$tmp/n1/state/history.jsonl
+install -m 0644 /dev/null "$hist"
+# nobody opens the (old, 0644) history before anything else and holds a shared flock on it.
+# (setpriv itself in the background, not the function: $! must be the process that holds it.)
+setpriv --reuid=nobody --regid=nogroup --clear-groups --reset-env -- \
+	sh -c "exec 9<'$hist' && flock -s 9 && exec sleep 600" &
+pids="$pids $!"
+expect_true 'wait_locked "$hist"' "N1: nobody holds a flock on history.jsonl"
+t0=$(date +%s)
+on_host n1 run timeout -k 2 20 $tdxctl update --dry-run --json $key "$img"
+expect_rc 0 "N1: update --dry-run ends (124: it hung on the history's lock)"
+on_host n1 run timeout -k 2 20 $tdxctl update --json --timeout 1 $key "$img"
+expect_true '[ "$rc" -ne 124 ]' "N1: update ends (exit $rc; 124: it hung on the history's lock)"
+expect_true '[ $(($(date +%s) - t0)) -lt 15 ]' "N1: both ended within seconds"
+expect_true '[ "$(grep -c "\"kind\":\"dry-run\"" "$hist")" -eq 1 ]' "N1: the dry run is recorded"
+expect_true '[ "$(grep -c "\"kind\":\"update\"" "$hist")" -eq 1 ]' "N1: the update is recorded"
+on_host n1 run $tdxctl build begin n1vm --pid $$ --wait 0
+expect_rc 0 "N1: the gate is open after the update"
+on_host n1 $tdxctl build end n1vm --quiet
+# A new history file is root's alone: nobody can open it to lock it.
+fake_host n1b
+on_host n1b run $tdxctl update --dry-run --json $key "$img"
+mode=$(stat -c %a "$tmp/n1b/state/history.jsonl")
+expect_true '[ "$mode" = 640 ] || [ "$mode" = 600 ]' "N1: a new history.jsonl is not world-readable ($mode)"
+run as_nobody flock -n -s "$tmp/n1b/state/history.jsonl" true
+expect_true '[ "$rc" -ne 0 ]' "N1: nobody cannot open a new history.jsonl to lock it"
+
+# history.jsonl stores no raw C1 control: an image whose name holds U+009B (a CSI).
+c1img=$tmp/img/$(printf 'tdx_module_1.5.09\xc2\x9b.img')
+cp "$img" "$c1img"
+on_host n1b run $tdxctl update --dry-run --json $key "$c1img"
+expect_true '[ "$(grep -c . "$tmp/n1b/state/history.jsonl")" -eq 2 ]' "C1: the dry run is recorded"
+expect_true '! LC_ALL=C grep -qP "\xc2[\x80-\x9f]" "$tmp/n1b/state/history.jsonl"' \
+	"C1: history.jsonl holds no raw C1 character"
+expect_true 'grep -qF "\\u009b" "$tmp/n1b/state/history.jsonl"' "C1: U+009B is stored as \\u009b"
+rm -f "$c1img"
+
+# --- N2: status --prometheus --output is a path option: refused under sudo ----------------------
+target=$tmp/victim2
+printf 'precious\n' > "$target"
+chmod 0600 "$target"
+SUDO_UID=65534 SUDO_USER=nobody run $tdxctl status --prometheus --output "$target"
+expect_rc 77 "N2: status --prometheus --output refused under sudo"
+expect_true '[ "$(cat "$target")" = precious ] && [ "$(stat -c %a "$target")" = 600 ]' \
+	"N2: the file is untouched"
+run $tdxctl status --prometheus --output "$tmp/metrics.prom"
+expect_true '[ -s "$tmp/metrics.prom" ]' "N2: plain root may still write --output"
+# update --key-hash under sudo: the caller would choose the key root trusts.
+SUDO_UID=65534 SUDO_USER=nobody on_host n1 run $tdxctl update --dry-run $key "$img"
+expect_rc 77 "N2: update --key-hash refused under sudo (the caller would choose the trusted key)"
+
 # --- an OpenSSL configuration from the environment is never loaded --------------------------------
 # A configuration can load provider modules: code, into a root process. tdxctl says before its
 # first OpenSSL call that it loads none (cli/tdxctl.c, openssl_init). The module stands for a
