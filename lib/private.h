@@ -79,10 +79,23 @@ int tdx_flock_probe(struct tdx_ctx *ctx, int dirfd, const char *name, bool *held
 /* The inode of @pid's PID namespace (/proc/PID/ns/pid); 0 for self (proc.c). */
 int tdx_proc_pidns(pid_t pid, uint64_t *ns);
 /*
+ * The processes of /proc with their PID namespaces, read once for a whole listing of builds
+ * (proc.c): each lookup is then a walk over memory, never another scan of /proc, however many
+ * entries claim a foreign namespace. Zero-initialise; read on first use; free with
+ * tdx_proc_table_free().
+ */
+struct tdx_proc_table {
+	struct tdx_proc_row *rows;
+	size_t n;
+	bool read;
+};
+void tdx_proc_table_free(struct tdx_proc_table *t);
+/*
  * Is the process that is @pid inside PID namespace @ns, started at @start, alive? For a build
  * recorded from inside a container, whose PID means nothing in ours (proc.c).
  */
-bool tdx_proc_alive_in_ns(uint64_t ns, pid_t pid, unsigned long long start);
+bool tdx_proc_alive_in_ns(struct tdx_proc_table *t, uint64_t ns, pid_t pid,
+			  unsigned long long start);
 
 /* ---- the run folder (rundir.c) ---- */
 

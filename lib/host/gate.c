@@ -201,7 +201,7 @@ static int gate_lock(struct tdx_gate *g, int dirfd, bool create)
  * hidepid=2 ENOENT, as for a process that is gone), kill(0) tells gone (ESRCH) from there but
  * not ours to signal (EPERM): then existence is all we know, and the build is taken as live.
  */
-static bool owner_alive(const struct tdx_gate_entry *e)
+static bool owner_alive(const struct tdx_gate_entry *e, struct tdx_proc_table *procs)
 {
 	unsigned long long now = 0;
 	uint64_t ns = 0;
@@ -211,7 +211,7 @@ static bool owner_alive(const struct tdx_gate_entry *e)
 		return false;
 	/* Recorded inside another PID namespace (a container): its PID means nothing here. */
 	if (e->pidns && tdx_proc_pidns(0, &ns) == 0 && ns != e->pidns)
-		return tdx_proc_alive_in_ns(e->pidns, e->pid, e->pid_start_time);
+		return tdx_proc_alive_in_ns(procs, e->pidns, e->pid, e->pid_start_time);
 	rc = tdx_proc_start_time(e->pid, &now);
 	if (rc == 0)
 		return now == e->pid_start_time;
@@ -226,13 +226,14 @@ static bool owner_alive(const struct tdx_gate_entry *e)
  * TDX_GATE_TTL_MAX after the start, nor a start in the future, so no entry stays live for ever.
  */
 static enum tdx_gate_state entry_state(const struct tdx_gate_entry *e, time_t now,
-				       const char *boot_id, int64_t boot_now)
+				       const char *boot_id, int64_t boot_now,
+				       struct tdx_proc_table *procs)
 {
 	int64_t expires;
 
 	if (e->boot_id[0] && boot_id && strcmp(e->boot_id, boot_id) != 0)
 		return TDX_GATE_STALE;		/* recorded before this boot */
-	if (!owner_alive(e))
+	if (!owner_alive(e, procs))
 		return TDX_GATE_STALE;
 	if (e->boot_id[0] && boot_id) {
 		if (e->started_boot > boot_now + START_SLACK_S)
@@ -256,19 +257,20 @@ struct gate_now {
 	int64_t boot;
 	char boot_id[TDX_BOOT_ID_LEN + 1];
 	bool have_boot_id;
+	struct tdx_proc_table procs;	/* /proc, read once for the whole listing */
 };
 
 static void gate_now_read(struct gate_now *n)
 {
+	memset(&n->procs, 0, sizeof(n->procs));
 	n->wall = time(NULL);
 	n->boot = tdx_boottime_s();
 	n->have_boot_id = tdx_boot_id(n->boot_id) == 0;
 }
 
-static enum tdx_gate_state entry_state_now(const struct tdx_gate_entry *e,
-					   const struct gate_now *n)
+static enum tdx_gate_state entry_state_now(const struct tdx_gate_entry *e, struct gate_now *n)
 {
-	return entry_state(e, n->wall, n->have_boot_id ? n->boot_id : NULL, n->boot);
+	return entry_state(e, n->wall, n->have_boot_id ? n->boot_id : NULL, n->boot, &n->procs);
 }
 
 static int json_get_int64(struct json_object *o, const char *key, int64_t *v)
@@ -330,9 +332,18 @@ static int entry_read(struct tdx_gate *g, int bfd, const char *name, struct tdx_
 	ssize_t n;
 	int fd, rc;
 
+	struct stat st;
+
 	rc = tdx_file_open_at(g->ctx, bfd, name, O_RDONLY, 0, (gid_t)-1, &fd);
 	if (rc < 0)
 		return rc;
+	/* An entry is a few hundred bytes: a larger one is not read (builds/ is others'). */
+	if (fstat(fd, &st) == 0 && st.st_size > ENTRY_MAX_SIZE) {
+		close(fd);
+		warn(g->ctx, "%s/" GATE_BUILDS "/%s is %lld bytes, more than an entry's %u; "
+		     "ignored\n", g->dir, name, (long long)st.st_size, ENTRY_MAX_SIZE);
+		return -EFBIG;
+	}
 	n = read(fd, buf, sizeof(buf) - 1);
 	rc = n < 0 ? -errno : 0;
 	close(fd);
@@ -424,8 +435,10 @@ static int gate_record(struct tdx_gate *g, int bfd, const struct tdx_gate_entry 
 	if (rc == 0 && entry_state_now(&old, &now) == TDX_GATE_LIVE &&
 	    (old.pid != e->pid || old.pid_start_time != e->pid_start_time)) {
 		info(g->ctx, "build %s is in progress, owned by pid %d\n", e->name, (int)old.pid);
+		tdx_proc_table_free(&now.procs);
 		return -EEXIST;
 	}
+	tdx_proc_table_free(&now.procs);
 	return entry_write(g, bfd, e);
 }
 
@@ -539,6 +552,21 @@ int tdx_gate_list(struct tdx_gate *g, struct tdx_gate_entry **entries, size_t *c
 	}
 	gate_now_read(&now);
 	while ((d = readdir(dir))) {
+		struct stat st;
+
+		/*
+		 * The size bound, kept by root: builds/ is on tmpfs (memory) and its members'
+		 * to write, so a file larger than any entry, whatever its name, is removed.
+		 */
+		if (geteuid() == 0 &&
+		    fstatat(dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_size > ENTRY_MAX_SIZE &&
+		    unlinkat(dirfd(dir), d->d_name, 0) == 0) {
+			warn(g->ctx, "%s/" GATE_BUILDS "/%s was %lld bytes (uid %u), more than an "
+			     "entry's %u: removed\n", g->dir, d->d_name, (long long)st.st_size,
+			     (unsigned int)st.st_uid, ENTRY_MAX_SIZE);
+			continue;
+		}
 		if (!tdx_gate_name_valid(d->d_name))
 			continue;	/* ".", "..", our temporary files, foreign files */
 		if (n == cap) {
@@ -556,6 +584,7 @@ int tdx_gate_list(struct tdx_gate *g, struct tdx_gate_entry **entries, size_t *c
 		n++;
 	}
 	closedir(dir);
+	tdx_proc_table_free(&now.procs);
 	if (rc < 0) {
 		free(list);
 		return rc;

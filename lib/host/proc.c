@@ -99,65 +99,107 @@ int tdx_proc_pidns(pid_t pid, uint64_t *ns)
 	return 0;
 }
 
-/* The last PID of the NSpid line of /proc/N/status: N as its own namespace numbers it. */
+/*
+ * The last PID of the NSpid line of /proc/N/status: N as its own namespace numbers it. The whole
+ * file is read, line by line: with hundreds of supplementary groups the Groups line alone is
+ * kilobytes long, and a NSpid line not found would judge a live container build stale.
+ */
 static pid_t proc_inner_pid(const char *dirname)
 {
-	char path[300], buf[2048], *line, *end;
+	char path[300], *buf = NULL, *line, *end;
+	size_t cap = 0;
 	long last = 0;
-	ssize_t n;
-	int fd;
+	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%s/status", dirname);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	f = fopen(path, "re");
+	if (!f)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	line = strstr(buf, "\nNSpid:");
-	if (!line)
-		return 0;
-	line += strlen("\nNSpid:");
-	for (;;) {
-		long v;
+	while (getline(&buf, &cap, f) > 0) {
+		if (strncmp(buf, "NSpid:", 6) != 0)
+			continue;
+		for (line = buf + 6;;) {
+			long v;
 
-		errno = 0;
-		v = strtol(line, &end, 10);
-		if (errno || end == line)
-			break;
-		last = v;
-		line = end;
+			errno = 0;
+			v = strtol(line, &end, 10);
+			if (errno || end == line)
+				break;
+			last = v;
+			line = end;
+		}
+		break;
 	}
+	free(buf);
+	fclose(f);
 	return last > 0 && last <= INT_MAX ? (pid_t)last : 0;
 }
 
-bool tdx_proc_alive_in_ns(uint64_t ns, pid_t pid, unsigned long long start)
+struct tdx_proc_row {
+	pid_t pid;	/* in our namespace */
+	uint64_t ns;	/* its PID namespace */
+	pid_t inner;	/* its PID there: 0 not read yet, -1 unknown */
+};
+
+void tdx_proc_table_free(struct tdx_proc_table *t)
 {
+	free(t->rows);
+	memset(t, 0, sizeof(*t));
+}
+
+/* One pass over /proc: each process and its namespace (a stat); NSpid is read when asked. */
+static void proc_table_read(struct tdx_proc_table *t)
+{
+	struct tdx_proc_row *grown;
+	size_t cap = 0;
 	struct dirent *d;
-	bool alive = false;
 	DIR *dir;
 
+	t->read = true;
 	dir = opendir("/proc");
 	if (!dir)
-		return false;
-	while (!alive && (d = readdir(dir))) {
-		unsigned long long st = 0;
-		uint64_t their = 0;
+		return;
+	while ((d = readdir(dir))) {
+		uint64_t ns = 0;
 		char *end;
 		long v;
 
 		errno = 0;
 		v = strtol(d->d_name, &end, 10);
-		if (errno || *end || v <= 0 || v > INT_MAX)
+		if (errno || *end || v <= 0 || v > INT_MAX || tdx_proc_pidns((pid_t)v, &ns) < 0)
 			continue;
-		if (tdx_proc_pidns((pid_t)v, &their) < 0 || their != ns)
-			continue;
-		if (proc_inner_pid(d->d_name) != pid)
-			continue;
-		alive = tdx_proc_start_time((pid_t)v, &st) == 0 && st == start;
+		if (t->n == cap) {
+			cap = cap ? cap * 2 : 256;
+			grown = reallocarray(t->rows, cap, sizeof(*grown));
+			if (!grown)
+				break;
+			t->rows = grown;
+		}
+		t->rows[t->n++] = (struct tdx_proc_row){ .pid = (pid_t)v, .ns = ns };
 	}
 	closedir(dir);
-	return alive;
+}
+
+bool tdx_proc_alive_in_ns(struct tdx_proc_table *t, uint64_t ns, pid_t pid,
+			  unsigned long long start)
+{
+	if (!t->read)
+		proc_table_read(t);
+	for (size_t i = 0; i < t->n; i++) {
+		struct tdx_proc_row *r = &t->rows[i];
+		unsigned long long st = 0;
+		char name[16];
+
+		if (r->ns != ns)
+			continue;
+		if (!r->inner) {
+			snprintf(name, sizeof(name), "%d", (int)r->pid);
+			r->inner = proc_inner_pid(name);
+			if (!r->inner)
+				r->inner = -1;
+		}
+		if (r->inner == pid)
+			return tdx_proc_start_time(r->pid, &st) == 0 && st == start;
+	}
+	return false;
 }

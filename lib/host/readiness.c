@@ -50,6 +50,29 @@ static void row(struct judging *j, enum tdx_check_id id, enum tdx_check_status s
 	}
 }
 
+/*
+ * A failed row whose cause is permission, not time: the run folder is unsafe (not root's, or
+ * writable by others: -EPERM from tdx_rundir_open()). Waiting does not fix it, so it is 77 (tdxctl(8), TRUST
+ * MODEL), not the check's usual 75: a timer must not retry it, nor a pre-flight take it for busy.
+ */
+static void row_denied(struct judging *j, enum tdx_check_id id, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void row_denied(struct judging *j, enum tdx_check_id id, int rc, const char *fmt, ...)
+{
+	bool first = !j->failed_first;
+	va_list args;
+
+	va_start(args, fmt);
+	if (tdx_report_addv(j->report, id, TDX_CHECK_FAIL, fmt, args) < 0)
+		j->oom = true;
+	va_end(args);
+	if (first && tdx_report_grade(j->report, id, TDX_CHECK_FAIL) == TDX_CHECK_FAIL) {
+		j->outcome = rc == -EPERM ? TDX_OUTCOME_PERMISSION : tdx_check_outcome(id);
+		j->failed_first = true;
+	}
+}
+
 /* host.interface, host.module_live, host.update_supported: can compatibility run at all? */
 static void judge_interface(struct judging *j, const struct tdx_host_status *st,
 			    const char *sysfs, const char *kmodule, enum tdx_kmodule_state ks)
@@ -182,13 +205,13 @@ static void judge_host_state(struct judging *j, const struct tdx_host_status *st
 static void judge_lock(struct judging *j, const struct tdx_readiness_facts *f)
 {
 	if (f->lock_rc < 0 && f->lock_tried)
-		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
-		    "cannot take %s/update.lock: %s; nothing was changed", f->run_dir,
-		    strerror(-f->lock_rc));
+		row_denied(j, TDX_CHK_HOST_LOCK, f->lock_rc,
+			   "cannot take %s/update.lock: %s; nothing was changed", f->run_dir,
+			   strerror(-f->lock_rc));
 	else if (f->lock_rc < 0 && f->root)
-		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
-		    "cannot tell whether %s/update.lock is held: %s; an update could not take it "
-		    "either; nothing was changed", f->run_dir, strerror(-f->lock_rc));
+		row_denied(j, TDX_CHK_HOST_LOCK, f->lock_rc,
+			   "cannot tell whether %s/update.lock is held: %s; an update could not take it "
+			   "either; nothing was changed", f->run_dir, strerror(-f->lock_rc));
 	else if (f->lock_rc < 0)
 		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_WARN,
 		    "cannot tell whether %s/update.lock is held: %s; the lock is root's",
@@ -255,13 +278,13 @@ static void judge_builds(struct judging *j, const struct tdx_readiness_facts *f)
 
 	builds_describe(f, true, names, sizeof(names));
 	if (f->gate_rc < 0 && f->gate_tried) {
-		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
-		    "cannot close the TD-build gate in %s: %s; nothing was changed", f->run_dir,
-		    strerror(-f->gate_rc));
+		row_denied(j, TDX_CHK_HOST_TD_BUILDS, f->gate_rc,
+			   "cannot close the TD-build gate in %s: %s; nothing was changed",
+			   f->run_dir, strerror(-f->gate_rc));
 	} else if (f->gate_rc < 0 && f->root) {
-		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
-		    "cannot read the TD-build gate in %s: %s; an update could not close it "
-		    "either; nothing was changed", f->run_dir, strerror(-f->gate_rc));
+		row_denied(j, TDX_CHK_HOST_TD_BUILDS, f->gate_rc,
+			   "cannot read the TD-build gate in %s: %s; an update could not close it "
+			   "either; nothing was changed", f->run_dir, strerror(-f->gate_rc));
 	} else if (f->gate_rc < 0) {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_WARN, "cannot read the TD-build gate: %s",
 		    strerror(-f->gate_rc));

@@ -383,6 +383,11 @@ static int update_lock(struct tdx_update *u)
 	f->lock_mine = rc == 0;
 	f->lock_owner = rc == 0 ? (struct tdx_lock_owner){ .pid = getpid(), .alive = true } : owner;
 	update_judge(u, f, TDX_READINESS_LOCK);
+	if (rc == -EPERM)
+		/* An unsafe run folder does not clear by itself: 77, never a retry (75). */
+		update_set(u, TDX_OUTCOME_PERMISSION, "cannot take the update lock in %s: %s; "
+			   "nothing was changed; the run folder must be root's, mode 0755 (tdxctl(8), "
+			   "TRUST MODEL)", f->run_dir, strerror(-rc));
 	if (rc < 0)
 		return rc;
 
@@ -468,6 +473,10 @@ static int update_gate(struct tdx_update *u)
 	}
 	tdx_readiness_read_gate_close(u->gate, rc, wait_ms, f);
 	update_judge(u, f, TDX_READINESS_BUILDS);
+	if (rc == -EPERM)
+		update_set(u, TDX_OUTCOME_PERMISSION, "cannot close the TD-build gate in %s: %s; "
+			   "nothing was changed; the run folder and its builds/ must be root's "
+			   "(tdxctl(8), TRUST MODEL)", f->run_dir, strerror(-rc));
 	if (rc == -EBUSY) {
 		tdx_readiness_builds_format(f, names, sizeof(names));
 		update_set(u, TDX_OUTCOME_RETRY, "TD builds in progress: %s; retry later",

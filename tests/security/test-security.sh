@@ -353,6 +353,80 @@ expect_true '[ -s "$tmp/metrics.prom" ]' "N2: plain root may still write --outpu
 SUDO_UID=65534 SUDO_USER=nobody on_host n1 run $tdxctl update --dry-run $key "$img"
 expect_rc 77 "N2: update --key-hash refused under sudo (the caller would choose the trusted key)"
 
+# --- N8: an unsafe run folder is 77 (permission), never 75 (retry) ------------------------------
+fake_host n8
+chmod 0777 "$tmp/n8/run"
+on_host n8 run $tdxctl update --dry-run --json $key "$img"
+expect_rc 77 "N8: update --dry-run with a world-writable run folder exits 77"
+on_host n8 run $tdxctl update --json $key "$img"
+expect_rc 77 "N8: update with a world-writable run folder exits 77"
+expect_true '[ ! -s "$tmp/n8/sys/devices/faux/tdx_host/firmware/tdx_module/data" ]' \
+	"N8: nothing reached the upload device"
+on_host n8 run $tdxctl status --json
+expect_rc 77 "N8: status with a world-writable run folder exits 77"
+chmod 0755 "$tmp/n8/run"
+
+# --- N7: entries in builds/ have a size bound; build list reads /proc once ----------------------
+n7=$tmp/n7run
+mkdir -m 0755 "$n7"
+TDXCTL_RUNDIR=$n7 $tdxctl build begin small --pid $$ --quiet
+head -c 1048576 /dev/zero > "$n7/builds/big"
+head -c 1048576 /dev/zero > "$n7/builds/.hidden"
+TDXCTL_LOG=warning TDXCTL_RUNDIR=$n7 run $tdxctl build list --json
+expect_json '[.builds[].name]' '["small"]' "N7: build list lists the real build only"
+expect_true '[ ! -e "$n7/builds/big" ] && [ ! -e "$n7/builds/.hidden" ]' \
+	"N7: root removed the files larger than any entry"
+expect_grep "more than an entry's" "$errout" "N7: and said so"
+TDXCTL_RUNDIR=$n7 $tdxctl build end small --quiet
+# 300 forged entries claiming a foreign PID namespace: /proc is read once, not once per entry.
+boot=$(cat /proc/sys/kernel/random/boot_id)
+up=$(awk '{print int($1)}' /proc/uptime)
+for i in $(seq 300); do
+	printf '{"name":"f%d","pid":%d,"pid_start_time":1,"started":%d,"expires":%d,"boot_id":"%s","started_boot":%d,"expires_boot":%d,"pidns":12345}\n' \
+		"$i" "$i" "$(date +%s)" $(( $(date +%s) + 300 )) "$boot" "$up" $((up + 300)) \
+		> "$n7/builds/f$i"
+done
+if command -v strace >/dev/null; then
+	scans=$(TDXCTL_RUNDIR=$n7 strace -f -e trace=openat $tdxctl build list --json 2>&1 >/dev/null |
+		grep -c 'openat(AT_FDCWD, "/proc", ')
+	expect_true '[ "$scans" -le 1 ]' "N7: build list of 300 foreign-namespace entries opens /proc $scans times (at most once)"
+else
+	echo "SKIP: no strace: /proc scans not counted"
+fi
+TDXCTL_RUNDIR=$n7 run $tdxctl build list --json
+expect_json '[.builds[] | select(.state == "live")] | length' 0 \
+	"N7: the forged entries are not live (no such process in that namespace)"
+rm -f "$n7"/builds/f*
+
+# --- N9: a container build whose owner has ~400 supplementary groups is live ---------------------
+if unshare --pid --fork --mount-proc true 2>/dev/null; then
+	setpriv --groups "$(seq -s, 3000 3400)" unshare --pid --fork --kill-child --mount-proc sh -c \
+		"TDXCTL_RUNDIR='$n7' '$tdxctl' build begin grp --pid \$\$ --quiet && echo ok > '$tmp/n9.ok' && sleep 600" &
+	n9=$!; pids="$pids $n9"
+	for _ in $(seq 200); do [ -e "$tmp/n9.ok" ] && break; sleep 0.05; done
+	TDXCTL_RUNDIR=$n7 run $tdxctl build list --json
+	expect_json '[.builds[] | [.name, .state]]' '[["grp","live"]]' \
+		"N9: a container build whose owner's NSpid is past 2 KiB of /proc/PID/status is live"
+	kill -KILL "$n9"; wait "$n9" 2>/dev/null
+	TDXCTL_RUNDIR=$n7 $tdxctl build end grp --quiet
+else
+	echo "SKIP: unshare --pid not permitted here: N9 not replayed"
+fi
+
+# --- fresh boot: the shipped tmpfiles.d snippet creates a run folder tdxctl accepts -------------
+tmpf=$src/contrib/tmpfiles.d/tdxctl.conf.in
+if command -v systemd-tmpfiles >/dev/null && [ -f "$tmpf" ]; then
+	sed -e "s|@rundir@|$tmp/boot/run|g" -e "s|@launcher_group@|root|g" "$tmpf" > "$tmp/tmpfiles.conf"
+	mkdir -m 0755 "$tmp/boot"
+	systemd-tmpfiles --create "$tmp/tmpfiles.conf" >/dev/null 2>&1
+	expect_true '[ "$(stat -c %a "$tmp/boot/run")" = 755 ] && [ "$(stat -c %a "$tmp/boot/run/builds")" = 3770 ]' \
+		"boot: tmpfiles.d creates the run folder 0755 and builds/ 3770"
+	TDXCTL_RUNDIR=$tmp/boot/run run $tdxctl build list --json
+	expect_rc 0 "boot: tdxctl accepts the run folder tmpfiles.d made"
+else
+	echo "SKIP: no systemd-tmpfiles or no snippet: the boot-time run folder not checked"
+fi
+
 # --- an OpenSSL configuration from the environment is never loaded --------------------------------
 # A configuration can load provider modules: code, into a root process. tdxctl says before its
 # first OpenSSL call that it loads none (cli/tdxctl.c, openssl_init). The module stands for a
