@@ -248,7 +248,12 @@ if unshare --pid --fork --mount-proc true 2>/dev/null; then
 	expect_json '[.builds[] | [.name, .state]]' '[["inns","live"]]' \
 		"5: a build from inside a PID namespace is live while its owner runs"
 	kill -KILL "$nspid"; wait "$nspid" 2>/dev/null
-	run $tdxctl build list --json
+	# --kill-child kills the namespace's init asynchronously: give it a moment to be gone.
+	for _ in $(seq 100); do
+		run $tdxctl build list --json
+		printf '%s' "$out" | grep -q '"stale"' && break
+		sleep 0.05
+	done
 	expect_json '[.builds[] | [.name, .state]]' '[["inns","stale"]]' \
 		"5: and stale once its owner is gone"
 	$tdxctl build end inns --quiet
