@@ -76,6 +76,12 @@ int tdx_proc_start_time(pid_t pid, unsigned long long *start);
  */
 int tdx_flock_probe(struct tdx_ctx *ctx, int dirfd, const char *name, bool *held, char *text,
 		    size_t size);
+/*
+ * 0 when a sigstruct's RSA signature verifies with the key it carries (signature.c); whether
+ * that key is trusted is the caller's check. Also for the update's check of the running
+ * module's sigstruct found beside an image (update/attempt.c).
+ */
+int tdx_signature_verify(const uint8_t raw[TDX_SIGSTRUCT_SIZE]);
 /* The inode of @pid's PID namespace (/proc/PID/ns/pid); 0 for self (proc.c). */
 int tdx_proc_pidns(pid_t pid, uint64_t *ns);
 /*

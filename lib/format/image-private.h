@@ -30,7 +30,6 @@ struct tdx_image {
 
 /* signature.c: OpenSSL. */
 int tdx_sha384(const uint8_t *buf, size_t len, uint8_t out[TDX_SHA384_LEN]);
-int tdx_signature_verify(const uint8_t raw[TDX_SIGSTRUCT_SIZE]);
 /*
  * 0 when @sig_be is an RSA PKCS#1 v1.5 SHA-384 signature of @msg under the public key
  * (@n_be, @exponent); -EBADMSG when it is not or the key is unusable; -ENOMEM

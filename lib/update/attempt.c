@@ -263,8 +263,8 @@ static enum tdx_compat_verdict update_compat(struct tdx_update *u)
  * as the image: beside it (joined_files/X.Y/, or a folder of images), or in the sibling folder
  * of separate_files/X.Y/X.Y.ZZ/. Returns 0 and the value, or -ENOENT.
  */
-static int running_module_hv(struct tdx_ctx *ctx, const char *image_path,
-			     const struct tdx_version *running, uint16_t *hv)
+static int running_module_hv(struct tdx_update *u, const struct tdx_version *running,
+			     uint16_t *hv)
 {
 	/* where, relative to the image's folder ("" or "/../X.Y.ZZ"), and which file */
 	static const struct {
@@ -272,11 +272,14 @@ static int running_module_hv(struct tdx_ctx *ctx, const char *image_path,
 		const char *ext;
 	} places[] = { { false, "sigstruct" }, { false, "blob" }, { false, "img" },
 		       { true, "sigstruct" } };
+	const uint8_t *trusted = u->o.verify.key_hash ? u->o.verify.key_hash : tdx_intel_key_hash;
 	char v[TDX_VERSION_STRLEN], path[4096], *dir, *slash;
+	uint8_t hash[TDX_SHA384_LEN];
 	struct tdx_sigstruct sig;
+	struct tdx_version sv;
 	int rc = -ENOENT;
 
-	dir = strdup(image_path);
+	dir = strdup(u->image_path);
 	if (!dir)
 		return -ENOMEM;
 	slash = strrchr(dir, '/');
@@ -293,10 +296,27 @@ static int running_module_hv(struct tdx_ctx *ctx, const char *image_path,
 		snprintf(path, sizeof(path), "%s%s%s/tdx_module_%s.%s", dir,
 			 places[i].sibling ? "/../" : "", places[i].sibling ? v : "", v,
 			 places[i].ext);
-		if (access(path, R_OK) || tdx_file_read(ctx, path, TDX_READ_MAX_SIZE, &buf, &len))
+		if (access(path, R_OK) || tdx_file_read(u->ctx, path, TDX_READ_MAX_SIZE, &buf, &len))
 			continue;
-		if (len >= off + TDX_SIGSTRUCT_SIZE &&
-		    tdx_sigstruct_parse(buf + off, TDX_SIGSTRUCT_SIZE, &sig) == 0) {
+		if (len < off + TDX_SIGSTRUCT_SIZE ||
+		    tdx_sigstruct_parse(buf + off, TDX_SIGSTRUCT_SIZE, &sig) < 0) {
+			free(buf);
+			continue;
+		}
+		/*
+		 * Whoever owns the image's folder could edit module_hv in an unsigned copy: the
+		 * sigstruct counts only when it verifies with the key trusted for the image, and
+		 * when the version it carries (2.x) is the running one. Otherwise it is not there.
+		 */
+		if (tdx_signature_verify(buf + off) != 0 || tdx_sigstruct_key_hash(&sig, hash) != 0 ||
+		    memcmp(hash, trusted, sizeof(hash)) != 0)
+			warn(u->ctx, "%s: its signature does not verify with the trusted key; its "
+			     "handoff version is not used\n", path);
+		else if (tdx_sigstruct_get_version(&sig, &sv, NULL) == 0 &&
+			 tdx_version_cmp(&sv, running) != 0)
+			warn(u->ctx, "%s: its sigstruct is of another version than the running %s; "
+			     "its handoff version is not used\n", path, v);
+		else {
 			*hv = sig.module_hv;
 			rc = 0;
 		}
@@ -326,7 +346,7 @@ static void update_handoff(struct tdx_update *u)
 	if (u->st.version_rc)
 		return;
 	tdx_version_format(&u->st.version, v, sizeof(v));
-	if (running_module_hv(u->ctx, u->image_path, &u->st.version, &hv) < 0) {
+	if (running_module_hv(u, &u->st.version, &hv) < 0) {
 		tdx_report_add(u->report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_WARN,
 			       "the image needs a running module with handoff version %u or later; "
 			       "the running %s's is unknown (its release is not beside the image): "

@@ -432,6 +432,31 @@ else
 	echo "SKIP: no systemd-tmpfiles or no snippet: the boot-time run folder not checked"
 fi
 
+# --- N6: the running module's sigstruct beside the image counts only when it verifies -----------
+# The image needs handoff version 5; the running 1.5.08's signed release (beside it) has 3, so
+# compat.handoff fails. An unsigned edit of that copy to 9 must not make it pass.
+fake_host n6
+mkdir -m 0755 "$tmp/n6img"
+"$mkfixture" --key "$fx/test-key.pem" --version 1.5.09 --cpuid "$eax" --handoff 6,5 \
+	-o "$tmp/n6img/tdx_module_1.5.09.img" >/dev/null
+# --format pair writes OUT.bin and OUT.sigstruct: only the sigstruct is kept.
+"$mkfixture" --key "$fx/test-key.pem" --version 1.5.08 --cpuid "$eax" --handoff 3,0 \
+	--format pair -o "$tmp/n6img/tdx_module_1.5.08" >/dev/null
+rm -f "$tmp/n6img/tdx_module_1.5.08.bin"
+handoff_status() {
+	on_host n6 run $tdxctl update --dry-run --json $key "$tmp/n6img/tdx_module_1.5.09.img"
+	printf '%s' "$out" | jq -r '.checks[] | select(.check == "compat.handoff") | .status'
+}
+if [ -f "$tmp/n6img/tdx_module_1.5.08.sigstruct" ]; then
+	expect_true '[ "$(handoff_status)" = fail ]' "N6: the signed release's handoff version 3 fails compat.handoff"
+	# module_hv at 0x3d8 (little-endian): 3 -> 9, without re-signing.
+	printf '\x09' | dd of="$tmp/n6img/tdx_module_1.5.08.sigstruct" bs=1 seek=$((0x3d8)) conv=notrunc 2>/dev/null
+	st=$(handoff_status)
+	expect_true '[ "$st" = warn ]' "N6: an unsigned edit of it does not pass compat.handoff (status $st, want warn: unknown)"
+else
+	bad "N6: tdx-mkfixture made no tdx_module_1.5.08.sigstruct ($(ls "$tmp/n6img"))"
+fi
+
 # --- an OpenSSL configuration from the environment is never loaded --------------------------------
 # A configuration can load provider modules: code, into a root process. tdxctl says before its
 # first OpenSSL call that it loads none (cli/tdxctl.c, openssl_init). The module stands for a
