@@ -457,6 +457,22 @@ else
 	bad "N6: tdx-mkfixture made no tdx_module_1.5.08.sigstruct ($(ls "$tmp/n6img"))"
 fi
 
+# --- N10: tdxctl-update.service is sandboxed: systemd-analyze security below 5.0 ----------------
+unit_in=$src/contrib/systemd/tdxctl-update.service.in
+if command -v systemd-analyze >/dev/null && systemd-analyze security --help 2>&1 | grep -q -- --offline; then
+	sed 's|@sbindir@|/usr/sbin|g' "$unit_in" > "$tmp/tdxctl-update.service"
+	score=$(systemd-analyze security --offline=yes "$tmp/tdxctl-update.service" 2>/dev/null |
+		sed -n 's/.*Overall exposure level for tdxctl-update.service: \([0-9.]*\).*/\1/p')
+	expect_true '[ -n "$score" ] && awk -v s="$score" "BEGIN { exit !(s < 5.0) }"' \
+		"N10: systemd-analyze security rates tdxctl-update.service ${score:-?}, below 5.0"
+	for opt in PrivateNetwork=yes RestrictAddressFamilies=AF_UNIX SystemCallArchitectures=native \
+		   RestrictNamespaces=yes CapabilityBoundingSet= ProtectSystem=strict; do
+		expect_true 'grep -q "^$opt" "$unit_in"' "N10: tdxctl-update.service sets $opt"
+	done
+else
+	echo "SKIP: no systemd-analyze security --offline: the unit's exposure not measured"
+fi
+
 # --- an OpenSSL configuration from the environment is never loaded --------------------------------
 # A configuration can load provider modules: code, into a root process. tdxctl says before its
 # first OpenSSL call that it loads none (cli/tdxctl.c, openssl_init). The module stands for a
