@@ -48,13 +48,15 @@ const char *argp_program_bug_address = NULL;
 
 struct root_args {
 	int cmd_index;
-	bool list_commands;
+	bool list_commands, list_exit_codes;
 };
 
-enum { OPT_LIST_COMMANDS = 0x100 };
+enum { OPT_LIST_COMMANDS = 0x100, OPT_LIST_EXIT_CODES };
 
 static const struct argp_option root_options[] = {
 	{ "list-commands", OPT_LIST_COMMANDS, NULL, OPTION_HIDDEN, "List the commands, one a line", 0 },
+	{ "list-exit-codes", OPT_LIST_EXIT_CODES, NULL, OPTION_HIDDEN,
+	  "List the exit codes, one a line: code, name, retry or final, meaning", 0 },
 	{ 0 }
 };
 
@@ -67,13 +69,16 @@ static error_t root_parse(int key, char *arg, struct argp_state *state)
 	case OPT_LIST_COMMANDS:
 		args->list_commands = true;
 		return 0;
+	case OPT_LIST_EXIT_CODES:
+		args->list_exit_codes = true;
+		return 0;
 	case ARGP_KEY_ARG:
 		/* The command: stop here, it parses the rest. */
 		args->cmd_index = state->next - 1;
 		state->next = state->argc;
 		return 0;
 	case ARGP_KEY_END:
-		if (!args->cmd_index && !args->list_commands)
+		if (!args->cmd_index && !args->list_commands && !args->list_exit_codes)
 			argp_error(state, "a command is required (try 'tdxctl --help')");
 		return 0;
 	default:
@@ -96,7 +101,8 @@ static char *root_help_filter(int key, const char *text, void *input)
 	fputs("Commands:\n", f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fputs("\n'tdxctl COMMAND --help' describes each. Exit codes: see tdxctl(8).", f);
+	fputs("\n'tdxctl COMMAND --help' describes each.\n\n", f);
+	exit_codes_print_help(f);
 	fclose(f);
 	return out;
 }
@@ -211,6 +217,10 @@ int main(int argc, char **argv)
 	 */
 	argp_program_version = NULL;
 	warn_ignored_env();
+	if (args.list_exit_codes) {
+		exit_codes_print_list(stdout);
+		return EXIT_OK;
+	}
 	if (args.list_commands) {
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			printf("%s\n", commands[i].name);

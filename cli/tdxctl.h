@@ -10,7 +10,7 @@
 
 #include "libtdxctl.h"
 
-/* Exit codes: the one table (exit.c); documented in tdxctl(8) and the README. */
+/* Exit codes: their meanings and outcomes in the one table (exit.c), which the help prints. */
 enum tdxctl_exit {
 	EXIT_OK = 0,
 	EXIT_FAILED = 1,
@@ -27,6 +27,8 @@ enum tdxctl_exit {
 };
 
 int exit_from_outcome(enum tdx_outcome outcome);
+void exit_codes_print_help(FILE *f);
+void exit_codes_print_list(FILE *f);
 
 /* Options every command takes, filled by the command's parser. */
 struct global_opts {

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Keeps the documentation in step with the code: every command has a man page and is in tdxctl(8)
 # and both completions; every long option a command accepts is in its man page and both
-# completions; every check name in lib/checks.def is documented in a man page.
+# completions; every check name in lib/checks.def is documented in a man page; the exit codes
+# (`tdxctl --list-exit-codes`, the one table in cli/exit.c) are the ones tdxctl(8), the README,
+# the systemd units, the cron file, the Ansible playbook and the alert rules use.
 # Usage: test-docs.sh TDXCTL SOURCE_ROOT
 set -u
 tdxctl=$1
@@ -52,5 +54,56 @@ for entry in $checks; do
 	expect_true "grep -qF -- '*$name* ($evidence)' '$man'/*.scd" \
 		"check $name documented with its evidence ($evidence) in a man page"
 done
+
+# --- exit codes: the one table (cli/exit.c) and every document that uses its numbers ------------
+table=$($tdxctl --list-exit-codes)
+[ "$(printf '%s\n' "$table" | wc -l)" -ge 10 ] && ok || bad "too few exit codes listed: $table"
+sorted() { tr ' ' '\n' | sed '/^$/d' | sort -n | tr '\n' ' '; }
+all=$(printf '%s\n' "$table" | cut -f1 | sorted)
+retry=$(printf '%s\n' "$table" | awk -F'\t' '$3 == "retry" { print $1 }' | sorted)
+code_of() { printf '%s\n' "$table" | awk -F'\t' -v n="$1" '$2 == n { print $1 }'; }
+for name in ok rejected module-lost interrupted retry-later unavailable; do
+	[ -n "$(code_of $name)" ] && ok || bad "no exit code named $name in the table"
+done
+# tdxctl(8): an entry "*N*" under EXIT STATUS for each code, and no other.
+got=$(sed -n '/^# EXIT STATUS/,/^# [A-Z]/p' "$man/tdxctl.8.scd" | sed -n 's/^\*\([0-9]*\)\*$/\1/p' | sorted)
+expect_true "[ '$got' = '$all' ]" "tdxctl(8) EXIT STATUS lists the table's codes ($got; table: $all)"
+# README: the "Exit codes" table, each row the code and the meaning as the help prints them.
+got=$(sed -n '/^## Exit codes/,/^## [A-Z]/p' "$src/README.md" | sed -n 's/^| \([0-9]*\) | \(.*\) |$/\1\t\2/p')
+want=$(printf '%s\n' "$table" | cut -f1,4)
+expect_true "[ \"\$got\" = \"\$want\" ]" "README's exit-code rows are the table's (got: $got)"
+# tdxctl-update.service: never restarted for a final code, restarted for the retry codes.
+unit=$src/contrib/systemd/tdxctl-update.service.in
+got=$(sed -n 's/^RestartPreventExitStatus=//p' "$unit" | sorted)
+want=$(for c in $all; do case " 0 $retry " in *" $c "*) ;; *) echo "$c" ;; esac; done | sorted)
+expect_true "[ '$got' = '$want' ]" "update unit: RestartPreventExitStatus= is every final failure ($got; want $want)"
+# ... and its comment names every code.
+head=$(sed -n '/^# Exit codes/,/^\[Unit\]/p' "$unit")
+for c in $all; do
+	expect_true "printf '%s' '$head' | grep -qw '$c'" "update unit's comment names exit code $c"
+done
+# tdxctl-boot.service: success for "not possible here" and "try later", both codes in the table.
+got=$(sed -n 's/^SuccessExitStatus=//p' "$src/contrib/systemd/tdxctl-boot.service.in" | sorted)
+want=$(printf '%s\n' "$(code_of unavailable)" $retry | sorted)
+expect_true "[ '$got' = '$want' ]" "boot unit: SuccessExitStatus= is unavailable and retry ($got; want $want)"
+# cron: its comment names success and the retry codes, which --quiet keeps silent.
+for c in 0 $retry; do
+	expect_true "grep -q '^#.*\\b$c\\b' '$src/contrib/cron/tdxctl-update'" "cron file names exit code $c"
+done
+# Ansible: every rc it compares is in the table, and it tells rejected, lost, interrupted and
+# retry apart by their codes.
+play=$src/contrib/ansible/tdxctl-rollout.yml
+for c in $(grep -o 'rc\( | default([0-9]*)\)\? == [0-9]*' "$play" | grep -o '[0-9]*$' | sort -u); do
+	case " $all " in *" $c "*) ok ;; *) bad "Ansible compares rc with $c, not an exit code" ;; esac
+done
+for name in rejected module-lost interrupted retry-later; do
+	c=$(code_of $name)
+	expect_true "grep -q 'rc == $c\\b' '$play'" "Ansible tells $name ($c) apart"
+done
+# Alert rules: an update "failed" unless its code is success or retry.
+rules=$src/contrib/prometheus/tdxctl.rules.yml
+got=$(grep -o 'tdx_last_update_exit_code != [0-9]*' "$rules" | grep -o '[0-9]*$' | sorted)
+want=$(printf '%s\n' 0 $retry | sorted)
+expect_true "[ '$got' = '$want' ]" "alert rules: TdxUpdateFailed spares exactly 0 and retry ($got; want $want)"
 
 finish
