@@ -6,6 +6,7 @@
  */
 #include <argp.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -305,6 +306,43 @@ static void list_print_text(const struct list_args *a, const char *mapping_path,
 		printf("nothing installable\n");
 }
 
+/*
+ * A failure before anything was listed: the message on stderr, or with --json one JSON object
+ * on stdout as every command gives (dir, mapping, error: outcome and message, exit_code).
+ * Returns @outcome.
+ */
+__attribute__((format(printf, 4, 5)))
+static enum tdx_outcome list_fail(const struct list_args *a, const char *mapping_path,
+				  enum tdx_outcome outcome, const char *fmt, ...)
+{
+	struct json_object *o, *e;
+	char *msg = NULL;
+	va_list args;
+	int n;
+
+	va_start(args, fmt);
+	n = vasprintf(&msg, fmt, args);
+	va_end(args);
+	if (n < 0)
+		msg = NULL;
+	if (!a->g.json) {
+		cli_err("%s", msg ? msg : "out of memory");
+		free(msg);
+		return outcome;
+	}
+	o = json_object_new_object();
+	e = json_object_new_object();
+	json_object_object_add(o, "dir", json_object_new_string(a->dir));
+	json_object_object_add(o, "mapping", tdx_json_string_or_null(mapping_path));
+	json_object_object_add(e, "outcome", json_object_new_string(tdx_outcome_name(outcome)));
+	json_object_object_add(e, "message", tdx_json_string_or_null(msg));
+	json_object_object_add(o, "error", e);
+	json_object_object_add(o, "exit_code", json_object_new_int(exit_from_outcome(outcome)));
+	json_print(o);
+	free(msg);
+	return outcome;
+}
+
 /* The mapping file the options name, or the one in DIR; none is not an error. */
 static enum tdx_outcome mapping_open(struct tdx_ctx *ctx, const struct list_args *a,
 				     struct tdx_mapping **m, char **path)
@@ -325,15 +363,16 @@ static enum tdx_outcome mapping_open(struct tdx_ctx *ctx, const struct list_args
 	}
 	/* Like update: a mapping file that cannot be used is an input error (66), never 65. */
 	if (rc == -EINVAL)
-		cli_err("%s is not a valid Intel mapping file: nothing listed; fix or replace it, "
-			"or give --mapping FILE or --no-mapping", *path);
-	else if (rc == -EPERM)
-		cli_err("%s or its folder is writable by someone other than root: not trusted to "
-			"decide what is installable; nothing was judged; fix its owner and mode, or "
-			"give --mapping with a file only root can write", *path);
-	else
-		cli_err("cannot read %s: %s", *path ? *path : TDX_MAPPING_FILE_NAME, strerror(-rc));
-	return tdx_mapping_open_outcome(rc);
+		return list_fail(a, *path, tdx_mapping_open_outcome(rc), "%s is not a valid Intel "
+				 "mapping file: nothing listed; fix or replace it, or give --mapping "
+				 "FILE or --no-mapping", *path);
+	if (rc == -EPERM)
+		return list_fail(a, *path, tdx_mapping_open_outcome(rc), "%s or its folder is "
+				 "writable by someone other than root: not trusted to decide what is "
+				 "installable; nothing was judged; fix its owner and mode, or give "
+				 "--mapping with a file only root can write", *path);
+	return list_fail(a, *path, tdx_mapping_open_outcome(rc), "cannot read %s: %s",
+			 *path ? *path : TDX_MAPPING_FILE_NAME, strerror(-rc));
 }
 
 int cmd_list(int argc, char **argv, struct tdx_ctx *ctx)
@@ -353,21 +392,19 @@ int cmd_list(int argc, char **argv, struct tdx_ctx *ctx)
 
 	if (argp_parse(&list_argp, argc, argv, 0, NULL, &a))
 		return EXIT_USAGE;
-	if (stat(a.dir, &st) < 0) {
-		cli_err("cannot read %s: %s", a.dir, strerror(errno));
-		return exit_from_outcome(TDX_OUTCOME_INPUT);
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		cli_err("cannot read %s: not a folder", a.dir);
-		return exit_from_outcome(TDX_OUTCOME_INPUT);
-	}
+	if (stat(a.dir, &st) < 0)
+		return exit_from_outcome(list_fail(&a, NULL, TDX_OUTCOME_INPUT, "cannot read %s: %s",
+						   a.dir, strerror(errno)));
+	if (!S_ISDIR(st.st_mode))
+		return exit_from_outcome(list_fail(&a, NULL, TDX_OUTCOME_INPUT,
+						   "cannot read %s: not a folder", a.dir));
 	outcome = mapping_open(ctx, &a, &m, &mapping_path);
 	if (outcome != TDX_OUTCOME_OK)
 		goto out;
 	rc = tdx_releases_scan(ctx, a.dir, &list);
 	if (rc < 0 && rc != -ENOENT) {
-		cli_err("cannot read %s: %s", a.dir, strerror(-rc));
-		outcome = tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT);
+		outcome = list_fail(&a, mapping_path, tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT),
+				    "cannot read %s: %s", a.dir, strerror(-rc));
 		goto out;
 	}
 	host_facts_read(ctx, &a, &h, &src);
@@ -382,8 +419,8 @@ int cmd_list(int argc, char **argv, struct tdx_ctx *ctx)
 	if (list) {
 		rc = tdx_releases_label(ctx, list, &h, m, &copts, &vopts);
 		if (rc < 0) {
-			cli_err("cannot judge the releases: %s", strerror(-rc));
-			outcome = TDX_OUTCOME_FAILED;
+			outcome = list_fail(&a, mapping_path, TDX_OUTCOME_FAILED,
+					    "cannot judge the releases: %s", strerror(-rc));
 			goto out;
 		}
 		if (tdx_releases_pick_latest(list, &idx) == 0)
