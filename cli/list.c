@@ -261,11 +261,21 @@ static struct json_object *list_to_json(const struct list_args *a, const char *m
 	return o;
 }
 
+/*
+ * @s as one line of a table: a newline or tab in a file name would otherwise start a row of its
+ * own (the output layer keeps both, for the lines tdxctl writes). Freed with free(); NULL when
+ * out of memory, printed as "?".
+ */
+static char *one_line(const char *s)
+{
+	return s ? tdx_escape(s, strlen(s), 0) : NULL;
+}
+
 static void list_print_text(const struct list_args *a, const char *mapping_path,
 			    const struct tdx_host_facts *h, const struct facts_source *src,
 			    const struct tdx_releases *list, int latest)
 {
-	char v[TDX_VERSION_STRLEN];
+	char v[TDX_VERSION_STRLEN], *line;
 	size_t n = list ? tdx_releases_count(list) : 0;
 
 	printf("host: running ");
@@ -282,28 +292,38 @@ static void list_print_text(const struct list_args *a, const char *mapping_path,
 		printf(", CPUID 0x%X (%s)\n", h->cpuid_eax, src->cpuid);
 	else
 		printf(", CPUID unknown\n");
-	printf("mapping: %s\n", mapping_path ? mapping_path : "none (rules 3 and 4 skipped)");
+	line = one_line(mapping_path);
+	printf("mapping: %s\n", !mapping_path ? "none (rules 3 and 4 skipped)" : line ? line : "?");
+	free(line);
 	if (!n) {
-		printf("no releases under %s\n", a->dir);
+		line = one_line(a->dir);
+		printf("no releases under %s\n", line ? line : "?");
+		free(line);
 		return;
 	}
 	printf("%-8s  %-13s  %-44s  %s\n", "VERSION", "LABEL", "FILE", "REASON");
 	for (size_t i = 0; i < n; i++) {
 		const struct tdx_candidate *c = tdx_releases_get(list, i);
-		char *reason = candidate_reason(c);
+		char *reason = candidate_reason(c), *safe_reason = one_line(reason);
 
+		line = one_line(rel_path(a->dir, c->path));
 		printf("%-8s  %-13s  %-44s  %s\n",
 		       c->have_version ? tdx_version_format(&c->version, v, sizeof(v)) : "?",
-		       tdx_release_label_name(c->label), rel_path(a->dir, c->path),
-		       reason ? reason : "");
+		       tdx_release_label_name(c->label), line ? line : "?",
+		       safe_reason ? safe_reason : "");
+		free(line);
+		free(safe_reason);
 		free(reason);
 	}
-	if (latest >= 0)
+	if (latest >= 0) {
+		line = one_line(rel_path(a->dir, tdx_releases_get(list, latest)->path));
 		printf("latest installable: %s (%s)\n",
 		       tdx_version_format(&tdx_releases_get(list, latest)->version, v, sizeof(v)),
-		       rel_path(a->dir, tdx_releases_get(list, latest)->path));
-	else
+		       line ? line : "?");
+		free(line);
+	} else {
 		printf("nothing installable\n");
+	}
 }
 
 /*

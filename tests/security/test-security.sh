@@ -473,6 +473,15 @@ else
 	echo "SKIP: no systemd-analyze security --offline: the unit's exposure not measured"
 fi
 
+# --- partly open: a newline in a file name forges no row of list -----------------------------------
+nl=$tmp/nlrel
+mkdir -m 0755 "$nl"
+cp "$fx/fixture-1.5.08.img" "$nl/$(printf 'a\n1.5.99    installable    x.img')"
+run $tdxctl list "$nl" $key --running 1.5.07 --seamldr 1.5.02 --cpuid 0x806F8
+expect_true '[ "$(printf "%s\n" "$out" | grep -c "^1.5.99 ")" -eq 0 ]' \
+	"list: a newline in a file name does not start a row of its own"
+expect_grep 'a\n1.5.99' "$out" "list: the newline is shown escaped"
+
 # --- an OpenSSL configuration from the environment is never loaded --------------------------------
 # A configuration can load provider modules: code, into a root process. tdxctl says before its
 # first OpenSSL call that it loads none (cli/tdxctl.c, openssl_init). The module stands for a
