@@ -7,6 +7,9 @@
 # are not started by the tests, which run their own node exporter on 127.0.0.1. ansible-core (4.4
 # MB of .debs with its Python modules) and dropbear-bin (0.6 MB with its libraries) run the fleet
 # rollout against emulated hosts (tests/fleet); dropbear's daemon package is not installed.
+# prometheus-alertmanager receives the alerts of the system test (tests/system), which runs its own
+# on 127.0.0.1 (on a machine booted with systemd the package also starts one on port 9093) and
+# makes its hosts' file system with debootstrap.
 # debootstrap (0.1 MB) makes the trixie chroot the shim is built in for the 7.x kernel (tests/vm).
 set -eu
 
@@ -16,7 +19,8 @@ packages="build-essential meson ninja-build pkg-config
 	qemu-system-x86 busybox-static cpio kmod xz-utils debian-archive-keyring debootstrap
 	ca-certificates systemd perl openssl
 	debhelper lintian prometheus prometheus-node-exporter
-	ansible-core dropbear-bin openssh-client"
+	ansible-core dropbear-bin openssh-client
+	prometheus-alertmanager curl e2fsprogs"
 
 missing=""
 for p in $packages; do

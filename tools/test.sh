@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Set up and run every test of tdxctl: installs the build dependencies (as root), builds with gcc
 # and runs all suites (unit, cli, docs, vm: real-kernel tests in QEMU, fleet: the Ansible
-# rollout on three emulated hosts, lint: clang-tidy and cppcheck, fuzz: corpus replay), the unit,
-# cli and fuzz suites under valgrind memcheck, all but vm, fleet and lint again under
+# rollout on three emulated hosts, system: the package on emulated Debian hosts with systemd,
+# Prometheus and Alertmanager, lint: clang-tidy and cppcheck, fuzz: corpus replay), the unit,
+# cli and fuzz suites under valgrind memcheck, all but vm, fleet, system and lint again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, builds once more with clang (-Werror) and
 # libcrypto linked in statically (-Dstatic_libcrypto=true) and runs the cli and security suites
 # on that build, and runs each libFuzzer harness for $TDXCTL_FUZZ_SECONDS (default 20).
@@ -78,12 +79,13 @@ tally build testlog-valgrind
 
 # This build takes OpenSSL's EVP interface (lib/format/crypto-evp.c), the gcc build the low-level
 # one, so that both run every suite.
-stage "AddressSanitizer + UBSan, OpenSSL EVP: all suites but vm, fleet and lint"
+stage "AddressSanitizer + UBSan, OpenSSL EVP: all suites but vm, fleet, system and lint"
 setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug \
 	-Dopenssl_api=evp
 ninja -C build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite vm --no-suite fleet \
+	--no-suite system \
 	--no-suite lint || status=1
 tally build-asan
 
