@@ -426,6 +426,8 @@ if command -v systemd-tmpfiles >/dev/null && [ -f "$tmpf" ]; then
 	systemd-tmpfiles --create "$tmp/tmpfiles.conf" >/dev/null 2>&1
 	expect_true '[ "$(stat -c %a "$tmp/boot/run")" = 755 ] && [ "$(stat -c %a "$tmp/boot/run/builds")" = 3770 ]' \
 		"boot: tmpfiles.d creates the run folder 0755 and builds/ 3770"
+	expect_true '[ "$(stat -c %a "$tmp/boot/run/gate.lock")" = 660 ]' \
+		"boot: tmpfiles.d creates gate.lock 0660 (a launcher cannot create it)"
 	TDXCTL_RUNDIR=$tmp/boot/run run $tdxctl build list --json
 	expect_rc 0 "boot: tdxctl accepts the run folder tmpfiles.d made"
 else
