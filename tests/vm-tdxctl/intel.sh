@@ -5,7 +5,15 @@
 # signatures itself.
 . /files/lib.sh
 d=$F/intel
-[ -f $d/tdx_module_1.5.16.blob ] || { echo "skip: Intel's binaries not available"; exit 77; }
+if [ ! -f $d/tdx_module_1.5.16.blob ]; then
+	if [ -f $F/require-intel ]; then
+		fail "Intel's binaries are missing (TDXCTL_REQUIRE_INTEL is set)"
+		finish
+		exit 1
+	fi
+	echo "skip: Intel's binaries not available"
+	exit 77
+fi
 
 sim_unload
 modprobe tdx_host_sim || fail "modprobe"
