@@ -101,6 +101,8 @@ enum tdx_host_attr {
 
 /* @attr's file relative to tdx_host in @layout; NULL where the layout has none. */
 const char *tdx_host_layout_attr(enum tdx_host_layout layout, enum tdx_host_attr attr);
+/* The format @layout's kernels take when the caller does not choose one. */
+unsigned int tdx_host_layout_format(enum tdx_host_layout layout);
 
 /* Why runtime update is or is not possible, as far as the host shows it. */
 enum tdx_update_support {

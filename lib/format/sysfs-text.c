@@ -296,15 +296,51 @@ bool tdx_fwupload_run_started(const struct tdx_fwupload_run *run)
 
 /* ---- layouts ---------------------------------------------------------------------------------- */
 
+/*
+ * Every layout in one row: its name, where its layout-dependent attributes are and the format
+ * its kernels take by default. A new layout is an enum value (tdx-host.h), a row here, its
+ * clue in tdx_host_layout_detect() (and, for a new upload device name, host.c's list of
+ * names), and its test tree.
+ */
+static const struct layout_desc {
+	const char *name;
+	const char *attr[TDX_ATTR_REMAINING_UPDATES + 1];	/* relative to tdx_host */
+	unsigned int format;		/* sent unless the caller chooses */
+} layouts[] = {
+	[TDX_LAYOUT_NONE] = { "none", { NULL, NULL }, TDX_IMAGE_FORMAT },
+	[TDX_LAYOUT_MAINLINE] = { "mainline",
+				  { [TDX_ATTR_SEAMLDR_VERSION] = "seamldr_version",
+				    [TDX_ATTR_REMAINING_UPDATES] = "num_remaining_updates" },
+				  TDX_IMAGE_FORMAT },
+	/* The series with the seamldr/ folder (v3-v7) took only Intel's 0x100 blobs. */
+	[TDX_LAYOUT_SEAMLDR_DIR] = { "seamldr-subfolder (series v4-v7)",
+				     { [TDX_ATTR_SEAMLDR_VERSION] = "seamldr/version",
+				       [TDX_ATTR_REMAINING_UPDATES] =
+						"seamldr/num_remaining_updates" },
+				     TDX_BLOB_FORMAT },
+	[TDX_LAYOUT_V3] = { "seamldr_upload (series v3)",
+			    { [TDX_ATTR_SEAMLDR_VERSION] = "seamldr/version",
+			      [TDX_ATTR_REMAINING_UPDATES] = "seamldr/num_remaining_updates" },
+			    TDX_BLOB_FORMAT },
+};
+
+static const struct layout_desc *layout_desc(enum tdx_host_layout layout)
+{
+	return (unsigned int)layout < ARRAY_SIZE(layouts) ? &layouts[layout] : NULL;
+}
+
 const char *tdx_host_layout_name(enum tdx_host_layout layout)
 {
-	switch (layout) {
-	case TDX_LAYOUT_NONE:		return "none";
-	case TDX_LAYOUT_MAINLINE:	return "mainline";
-	case TDX_LAYOUT_SEAMLDR_DIR:	return "seamldr-subfolder (series v4-v7)";
-	case TDX_LAYOUT_V3:		return "seamldr_upload (series v3)";
-	}
-	return "unknown";
+	const struct layout_desc *d = layout_desc(layout);
+
+	return d ? d->name : "unknown";
+}
+
+unsigned int tdx_host_layout_format(enum tdx_host_layout layout)
+{
+	const struct layout_desc *d = layout_desc(layout);
+
+	return d ? d->format : TDX_IMAGE_FORMAT;
 }
 
 const char *tdx_update_support_name(enum tdx_update_support support)
@@ -333,24 +369,9 @@ enum tdx_host_layout tdx_host_layout_detect(bool has_upload, bool upload_is_seam
 
 const char *tdx_host_layout_attr(enum tdx_host_layout layout, enum tdx_host_attr attr)
 {
-	bool subdir;
+	const struct layout_desc *d = layout_desc(layout);
 
-	switch (layout) {
-	case TDX_LAYOUT_MAINLINE:
-		subdir = false;
-		break;
-	case TDX_LAYOUT_SEAMLDR_DIR:
-	case TDX_LAYOUT_V3:
-		subdir = true;
-		break;
-	default:
+	if (!d || (unsigned int)attr >= ARRAY_SIZE(d->attr))
 		return NULL;
-	}
-	switch (attr) {
-	case TDX_ATTR_SEAMLDR_VERSION:
-		return subdir ? "seamldr/version" : "seamldr_version";
-	case TDX_ATTR_REMAINING_UPDATES:
-		return subdir ? "seamldr/num_remaining_updates" : "num_remaining_updates";
-	}
-	return NULL;
+	return d->attr[attr];
 }

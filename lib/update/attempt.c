@@ -555,9 +555,8 @@ int tdx_update_preflight(struct tdx_update *u)
 	update_judge(u, &u->rf, TDX_READINESS_INTERFACE);
 	u->format = u->o.format;
 	if (!u->format) {
-		/* The series with the seamldr/ folder (v3-v7) took only Intel's 0x100 blobs. */
-		u->format = u->st.layout == TDX_LAYOUT_SEAMLDR_DIR ||
-			    u->st.layout == TDX_LAYOUT_V3 ? TDX_BLOB_FORMAT : TDX_IMAGE_FORMAT;
+		/* The layout table says which format its kernels take (0x100: series v3-v7). */
+		u->format = tdx_host_layout_format(u->st.layout);
 		if (u->format == TDX_BLOB_FORMAT)
 			update_phase(u, TDX_UPDATE_PHASE_FORMAT, "layout %s: sending format 0x100",
 				     tdx_host_layout_name(u->st.layout));

@@ -185,6 +185,13 @@ static void test_layout(void)
 	CHECK(tdx_host_layout_detect(true, true, false, true) == TDX_LAYOUT_V3);
 	/* Neither: the mainline names are tried (they fail as missing, not as misplaced). */
 	CHECK(tdx_host_layout_detect(true, false, false, false) == TDX_LAYOUT_MAINLINE);
+	/* The format each layout's kernels take by default (the layout table). */
+	CHECK(tdx_host_layout_format(TDX_LAYOUT_MAINLINE) == TDX_IMAGE_FORMAT);
+	CHECK(tdx_host_layout_format(TDX_LAYOUT_NONE) == TDX_IMAGE_FORMAT);
+	CHECK(tdx_host_layout_format(TDX_LAYOUT_SEAMLDR_DIR) == TDX_BLOB_FORMAT);
+	CHECK(tdx_host_layout_format(TDX_LAYOUT_V3) == TDX_BLOB_FORMAT);
+	CHECK(strcmp(tdx_host_layout_name(TDX_LAYOUT_V3), "seamldr_upload (series v3)") == 0);
+	CHECK(tdx_host_layout_attr(TDX_LAYOUT_NONE, TDX_ATTR_SEAMLDR_VERSION) == NULL);
 
 	CHECK(strcmp(tdx_host_layout_attr(TDX_LAYOUT_MAINLINE, TDX_ATTR_SEAMLDR_VERSION),
 		     "seamldr_version") == 0);
