@@ -284,9 +284,10 @@ static void update_hold(void *data, bool hold)
 
 /*
  * One attempt, from the first check to its history line. The gate and the lock are released
- * before the line is written, so that nothing is held while it or a retry waits; what it came to stays in @s for the
- * caller to print once it knows this attempt was the last. When the image reached the kernel,
- * signals stay blocked (update_hold()), so that one arriving during the verdict is held.
+ * before the line is written, so that nothing is held while it or a retry waits; what it came
+ * to stays in @s for the caller to print once it knows this attempt was the last. When the
+ * image reached the kernel, signals stay blocked (update_hold()), so that one arriving during
+ * the verdict is held.
  */
 static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_args *a,
 				       struct update_state *s)
