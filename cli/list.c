@@ -224,36 +224,8 @@ static struct json_object *list_to_json(const struct list_args *a, const char *m
 	json_object_object_add(host, "cpuid_from",
 			       src->cpuid ? json_object_new_string(src->cpuid) : NULL);
 	json_object_object_add(o, "host", host);
-	for (size_t i = 0; list && i < tdx_releases_count(list); i++) {
-		const struct tdx_candidate *c = tdx_releases_get(list, i);
-		struct json_object *r = json_object_new_object(), *failed = json_object_new_array();
-		char *reason = candidate_reason(c);
-
-		json_object_object_add(r, "version", json_version_or_null(c->have_version,
-									  &c->version));
-		json_object_object_add(r, "version_source", json_object_new_string(
-			tdx_version_source_name(c->version_source)));
-		json_object_object_add(r, "label", json_object_new_string(
-			tdx_release_label_name(c->label)));
-		json_object_object_add(r, "description", json_object_new_string(
-			tdx_release_label_description(c->label)));
-		json_object_object_add(r, "path", json_object_new_string(c->path));
-		json_object_object_add(r, "sigstruct",
-				       c->sig_path ? json_object_new_string(c->sig_path) : NULL);
-		json_object_object_add(r, "alt_path",
-				       c->alt_path ? json_object_new_string(c->alt_path) : NULL);
-		json_object_object_add(r, "alt_sigstruct", c->alt_sig_path ?
-				       json_object_new_string(c->alt_sig_path) : NULL);
-		json_object_object_add(r, "listed", json_object_new_boolean(c->listed));
-		json_object_object_add(r, "reason", reason ? json_object_new_string(reason) : NULL);
-		for (size_t k = 0; c->report && k < tdx_report_count(c->report); k++)
-			if (tdx_report_status(c->report, k) == TDX_CHECK_FAIL)
-				json_object_array_add(failed, json_object_new_string(
-					tdx_check_name(tdx_report_id(c->report, k))));
-		json_object_object_add(r, "failed", failed);
-		json_object_array_add(arr, r);
-		free(reason);
-	}
+	for (size_t i = 0; list && i < tdx_releases_count(list); i++)
+		json_object_array_add(arr, release_to_json(tdx_releases_get(list, i), false));
 	json_object_object_add(o, "releases", arr);
 	json_object_object_add(o, "latest", latest >= 0 ?
 			       json_version_or_null(true, &tdx_releases_get(list, latest)->version) :

@@ -72,6 +72,48 @@ char *candidate_reason(const struct tdx_candidate *candidate)
 			   tdx_candidate_reason_remedies(candidate));
 }
 
+static struct json_object *json_version_or_null(bool have, const struct tdx_version *v)
+{
+	char buf[TDX_VERSION_STRLEN];
+
+	return have ? json_object_new_string(tdx_version_format(v, buf, sizeof(buf))) : NULL;
+}
+
+struct json_object *release_to_json(const struct tdx_candidate *c, bool brief)
+{
+	struct json_object *r = json_object_new_object(), *failed;
+	char *reason = candidate_reason(c);
+
+	json_object_object_add(r, "version", json_version_or_null(c->have_version, &c->version));
+	if (!brief)
+		json_object_object_add(r, "version_source", json_object_new_string(
+			tdx_version_source_name(c->version_source)));
+	json_object_object_add(r, "label", json_object_new_string(
+		tdx_release_label_name(c->label)));
+	if (!brief)
+		json_object_object_add(r, "description", json_object_new_string(
+			tdx_release_label_description(c->label)));
+	json_object_object_add(r, "path", json_object_new_string(c->path));
+	if (!brief) {
+		json_object_object_add(r, "sigstruct", tdx_json_string_or_null(c->sig_path));
+		json_object_object_add(r, "alt_path", tdx_json_string_or_null(c->alt_path));
+		json_object_object_add(r, "alt_sigstruct",
+				       tdx_json_string_or_null(c->alt_sig_path));
+		json_object_object_add(r, "listed", json_object_new_boolean(c->listed));
+	}
+	json_object_object_add(r, "reason", tdx_json_string_or_null(reason));
+	free(reason);
+	if (brief)
+		return r;
+	failed = json_object_new_array();
+	for (size_t k = 0; c->report && k < tdx_report_count(c->report); k++)
+		if (tdx_report_status(c->report, k) == TDX_CHECK_FAIL)
+			json_object_array_add(failed, json_object_new_string(
+				tdx_check_name(tdx_report_id(c->report, k))));
+	json_object_object_add(r, "failed", failed);
+	return r;
+}
+
 /*
  * Valid UTF-8 for strict readers whatever the strings hold (file names, history lines): the
  * text json-c prints goes through tdx_json_sanitize() before it reaches stdout.

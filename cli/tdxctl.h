@@ -69,6 +69,11 @@ struct json_object *report_message_json(const struct tdx_report *report, size_t 
 struct tdx_candidate;
 /* A release's label reason as tdxctl words it, in a new string; NULL when it has none. */
 char *candidate_reason(const struct tdx_candidate *candidate);
+/*
+ * One release as list --json shows it; @brief: only version, label, path and reason, as
+ * update --json shows the releases --latest considered.
+ */
+struct json_object *release_to_json(const struct tdx_candidate *candidate, bool brief);
 
 /* Report helpers shared by verify, convert and update (report.c). */
 void report_print_text(const struct tdx_report *report, FILE *out, bool failures_only);

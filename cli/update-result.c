@@ -19,7 +19,10 @@ void update_state_release(struct update_state *s)
 	tdx_update_free(s->u);
 	s->u = NULL;
 	s->held_signal = 0;
-	s->verdict[0] = s->advice[0] = '\0';
+	free(s->record);
+	free(s->verdict);
+	free(s->advice);
+	s->record = s->verdict = s->advice = NULL;
 }
 
 static bool update_phases_shown(const struct update_args *a)
@@ -47,69 +50,51 @@ void update_show_phase(void *data, enum tdx_update_phase phase, const char *msg)
 		phase == TDX_UPDATE_PHASE_FORMAT ? " (--image-format overrides)" : "");
 }
 
-/* The attempt's verdict and advice, with what tdxctl's options can do about them. */
-void update_result_advise(const struct update_args *a, struct update_state *s)
+void update_result_advise(struct update_state *s)
 {
-	static const char unchanged[] = "; nothing was changed";
+	const struct tdx_update_result *r = tdx_update_get_result(s->u);
 	const struct tdx_report *report = tdx_update_get_report(s->u);
-	const char *verdict = tdx_update_get_verdict(s->u), *advice = tdx_update_get_advice(s->u);
-	size_t i, len = strlen(verdict), tail = strlen(unchanged);
-	char words[CLI_ADVICE_MAX];
+	char words[CLI_ADVICE_MAX], *advice = update_advice_words(s->u);
 	unsigned int remedies = 0;
+	size_t i;
 
-	if (tdx_update_get_mapping_error(s->u) == -EPERM && len > tail &&
-	    strcmp(verdict + len - tail, unchanged) == 0)
-		snprintf(s->verdict, sizeof(s->verdict), "%.*s (fix its owner and mode, or give "
-			 "--mapping)%s", (int)(len - tail), verdict, unchanged);
-	else
-		snprintf(s->verdict, sizeof(s->verdict), "%s%s", verdict,
-			 tdx_update_get_current(s->u) && !a->latest ?
-			 " (--reinstall installs it again)" : "");
+	s->record = update_verdict_words(s->u, false);
+	s->verdict = update_verdict_words(s->u, true);
 	/* A failed check's message as advice: with what tdxctl's options can do about it. */
 	words[0] = '\0';
 	if (tdx_report_first_failure(report, &i) == 0) {
 		remedies = tdx_report_remedies(report, i);
-		if (strcmp(advice, tdx_report_message(report, i)) == 0)
+		if (r->reason == TDX_UPDATE_R_CHECK_FAILED)
 			cli_advice(remedies, words, sizeof(words));
 	}
-	/* An advice that only repeats the verdict repeats the front end's too. */
-	snprintf(s->advice, sizeof(s->advice), "%s%s", strcmp(advice, verdict) == 0 ? s->verdict
-										     : advice, words);
-	if (tdx_update_get_outcome(s->u) != TDX_OUTCOME_OK &&
-	    tdx_report_first_failure(report, &i) == 0 &&
+	if (r->outcome != TDX_OUTCOME_OK && tdx_report_first_failure(report, &i) == 0 &&
 	    tdx_report_id(report, i) == TDX_CHK_COMPAT_IMAGE_VERSION &&
-	    !(remedies & TDX_REMEDY_NAME_VERSION))
-		snprintf(s->advice, sizeof(s->advice), "%s (drop --version or check the image)",
-			 advice);
+	    !(remedies & TDX_REMEDY_NAME_VERSION)) {
+		if (asprintf(&s->advice, "%s (drop --version or check the image)",
+			     advice ? advice : s->record ? s->record : "") < 0)
+			s->advice = NULL;
+	} else if (asprintf(&s->advice, "%s%s", advice ? advice : s->verdict ? s->verdict : "",
+			    words) < 0) {
+		s->advice = NULL;
+	}
+	free(advice);
 }
 
 /*
- * --latest's releases considered, each reason worded as list words it (candidate_reason(): the
- * library's message with tdxctl's options for its remedies), so the two commands agree.
+ * --latest's releases considered, as list shows them (release_to_json(), brief): null when it
+ * did not get as far as judging them.
  */
 static struct json_object *considered_to_json(const struct tdx_update *u)
 {
-	struct json_object *lib = tdx_update_get_considered(u), *arr;
 	const struct tdx_releases *list = tdx_update_get_releases(u);
-	size_t n = lib ? json_object_array_length(lib) : 0;
+	enum tdx_update_reason reason = tdx_update_get_result(u)->reason;
+	struct json_object *arr;
 
-	if (!lib || !list || tdx_releases_count(list) != n)
-		return json_object_get(lib);
+	if (!list || reason == TDX_UPDATE_R_LATEST_LABEL || reason == TDX_UPDATE_R_LATEST_SCAN)
+		return NULL;
 	arr = json_object_new_array();
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *from = json_object_array_get_idx(lib, i);
-		struct json_object *to = json_object_new_object();
-		char *reason = candidate_reason(tdx_releases_get(list, i));
-
-		json_object_object_foreach(from, key, val) {
-			if (strcmp(key, "reason") == 0 && reason)
-				json_object_object_add(to, key, json_object_new_string(reason));
-			else
-				json_object_object_add(to, key, json_object_get(val));
-		}
-		json_object_array_add(arr, to);
-		free(reason);
-	}
+	for (size_t i = 0; i < tdx_releases_count(list); i++)
+		json_object_array_add(arr, release_to_json(tdx_releases_get(list, i), true));
 	return arr;
 }
 
@@ -151,7 +136,7 @@ struct json_object *update_result_to_json(const struct update_args *a,
 	json_object_object_add(o, "mapping", tdx_json_string_or_null(tdx_update_get_mapping_path(u)));
 	json_object_object_add(o, "considered", considered_to_json(u));
 	json_object_object_add(o, "phase", json_object_new_string(tdx_update_get_phase_name(u)));
-	json_object_object_add(o, "verdict", json_object_new_string(s->verdict));
+	json_object_object_add(o, "verdict", json_object_new_string(said(s->verdict)));
 	tdx_update_json_add_image(u, o);
 	json_object_object_add(o, "size", tdx_update_get_format(u) ?
 			       json_object_new_int64((int64_t)tdx_update_get_size(u)) : NULL);
@@ -184,14 +169,14 @@ void update_result_print_text(const struct update_state *s, const struct update_
 		report_print_text(report, stderr, true);
 		fprintf(out, "tdxctl update: %s%s: %s\n",
 			outcome == TDX_OUTCOME_LOST ? "FATAL: " : "", tdx_outcome_name(outcome),
-			s->verdict);
+			said(s->verdict));
 	} else {
 		/* Warnings (findings of observed rules) did not stop it, but are worth a look. */
 		if (tdx_report_count_status(report, TDX_CHECK_WARN))
 			report_print_text(report, stderr, true);
-		fprintf(out, "tdxctl update: %s\n", s->verdict);
+		fprintf(out, "tdxctl update: %s\n", said(s->verdict));
 	}
-	if (s->advice[0] && strcmp(s->advice, s->verdict) != 0)
+	if (s->advice && s->advice[0] && strcmp(s->advice, said(s->verdict)) != 0)
 		fprintf(out, "  what to do: %s\n", s->advice);
 	if (s->held_signal)
 		fprintf(out, "  %s arrived after the image was handed to the kernel; it was held "
@@ -214,9 +199,10 @@ void update_result_print_quiet(const struct update_state *s)
 	if (outcome == TDX_OUTCOME_OK || tdx_outcome_retryable(outcome))
 		return;
 	fprintf(stderr, "tdxctl update: %s%s: %s", outcome == TDX_OUTCOME_LOST ? "FATAL: " : "",
-		tdx_outcome_name(outcome), s->verdict);
+		tdx_outcome_name(outcome), said(s->verdict));
 	/* A refusal's verdict names the check; its message says why and what to do. */
-	if (tdx_report_first_failure(report, &i) == 0 && strstr(s->verdict, "refused before"))
+	if (tdx_update_get_result(s->u)->reason == TDX_UPDATE_R_CHECK_FAILED &&
+	    tdx_report_first_failure(report, &i) == 0)
 		fprintf(stderr, ": %s%s", tdx_report_message(report, i),
 			cli_advice(tdx_report_remedies(report, i), words, sizeof(words)));
 	fputc('\n', stderr);
@@ -229,7 +215,7 @@ void update_note_retry(const struct update_args *a, const struct update_state *s
 	if (a->g.json || a->g.quiet)
 		return;
 	fprintf(stderr, "tdxctl update: attempt %u: %s: %s; attempt %u in %llu.%01llu s\n",
-		s->attempt, tdx_outcome_name(tdx_update_get_outcome(s->u)), s->verdict,
+		s->attempt, tdx_outcome_name(tdx_update_get_outcome(s->u)), said(s->verdict),
 		s->attempt + 1, (unsigned long long)(delay_ms / 1000),
 		(unsigned long long)(delay_ms % 1000 / 100));
 }

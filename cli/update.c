@@ -314,7 +314,7 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 		if (tdx_update_get_uploaded(s->u))
 			s->held_signal = update_signal_pending();
 	}
-	update_result_advise(a, s);
+	update_result_advise(s);
 	outcome = tdx_update_get_outcome(s->u);
 	code = exit_from_outcome(outcome);
 	/*
@@ -322,7 +322,8 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 	 * lock, and no TD launch or other update may wait on that.
 	 */
 	tdx_update_release(s->u);
-	if (tdx_update_record(s->u, a->history, code, a->retry_for_ms ? s->attempt : 0) < 0 &&
+	if (tdx_update_record(s->u, a->history, a->dry_run ? "update --dry-run" : "update",
+			      said(s->record), code, a->retry_for_ms ? s->attempt : 0) < 0 &&
 	    !a->g.json && !a->g.quiet)
 		cli_warn("could not record this attempt in %s", tdx_history_path(ctx, a->history));
 	return outcome;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * tdxctl update, the front end of libtdxctl's update attempt (tdx-update.h), in two files:
- * update.c (the options, the signals, one attempt, the retry loop) and update-result.c (what
- * an attempt came to, printed as text, JSON or one quiet line).
+ * tdxctl update, the front end of libtdxctl's update attempt (tdx-update.h), in three files:
+ * update.c (the options, the signals, one attempt, the retry loop), update-words.c (the
+ * sentences for what an attempt came to) and update-result.c (that result printed as text,
+ * JSON or one quiet line).
  */
 #ifndef TDXCTL_UPDATE_H
 #define TDXCTL_UPDATE_H
@@ -45,8 +46,9 @@ struct update_state {
 	uint64_t t0;			/* for the progress lines */
 	int held_signal;
 	sigset_t mask;			/* before update_hold() blocked the signals */
-	char verdict[640];
-	char advice[640 + CLI_ADVICE_MAX];	/* the verdict or the library's advice, and our words */
+	char *record;			/* the verdict without options' advice, for the history */
+	char *verdict;			/* what happened, with what options can do about it */
+	char *advice;			/* what to do next ("" nothing; the verdict when it says) */
 };
 
 /* How the run of attempts ended, for the final result. */
@@ -56,9 +58,20 @@ struct update_run {
 	uint64_t t0;		/* the first attempt's start */
 };
 
+/* A sentence as printed: one that could not be made (out of memory) says so. */
+static inline const char *said(const char *sentence)
+{
+	return sentence ? sentence : "(out of memory)";
+}
+
 void update_state_release(struct update_state *s);
 void update_show_phase(void *data, enum tdx_update_phase phase, const char *msg);
-void update_result_advise(const struct update_args *a, struct update_state *s);
+/* update-words.c: the sentences, made from the attempt's result (NULL: out of memory). */
+char *update_verdict_words(const struct tdx_update *u, bool options);
+char *update_advice_words(const struct tdx_update *u);
+const char *mapping_strerror(int err);
+/* The verdict and the advice for @s's attempt, with tdxctl's words for its remedies. */
+void update_result_advise(struct update_state *s);
 struct json_object *update_result_to_json(const struct update_args *a,
 					  const struct update_state *s, int code,
 					  unsigned int attempts, int stop_signal);

@@ -204,6 +204,12 @@ enum tdx_remedy {
 	TDX_REMEDY_MODULE_NAME		= 1u << 6,	/* name the kernel module to use */
 	TDX_REMEDY_STRICT		= 1u << 7,	/* strict checking refuses this finding */
 	TDX_REMEDY_WAIT_BUILDS		= 1u << 8,	/* let an update wait longer for TD builds */
+	TDX_REMEDY_SEE_STATUS		= 1u << 9,	/* look at the host's state before acting */
+	TDX_REMEDY_RUN_DIR_OWNER	= 1u << 10,	/* make the run folder root's, mode 0755 */
+	TDX_REMEDY_MAPPING_OWNER	= 1u << 11,	/* make the mapping file root's, or name one */
+	TDX_REMEDY_RETRY_LATER		= 1u << 12,	/* the same again later may go ahead */
+	TDX_REMEDY_REBOOT		= 1u << 13,	/* only a reboot brings TDX back */
+	TDX_REMEDY_KERNEL_LOG		= 1u << 14,	/* the kernel log may say why */
 };
 
 /* Add @remedies (enum tdx_remedy flags) to the result recorded last; none recorded: nothing. */

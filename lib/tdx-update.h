@@ -129,9 +129,12 @@ int tdx_update_preflight(struct tdx_update *update);
  * misuse.
  */
 int tdx_update_commit(struct tdx_update *update);
-/* Append the attempt to the history (@path, NULL: the context's) and syslog. */
-int tdx_update_record(struct tdx_update *update, const char *path, int exit_code,
-		      unsigned int attempt);
+/*
+ * Append the attempt to the history (@path, NULL: the context's) and syslog, with the front
+ * end's words for it: @command as the user ran it ("update", "update --dry-run") and @verdict.
+ */
+int tdx_update_record(struct tdx_update *update, const char *path, const char *command,
+		      const char *verdict, int exit_code, unsigned int attempt);
 /*
  * Reopen the TD-build gate and release the update lock now, once the attempt ended; what it
  * came to stays readable (a front end that retries holds neither while it waits).
@@ -140,12 +143,74 @@ void tdx_update_release(struct tdx_update *update);
 /* Releases the TD-build gate and the update lock, if still held, and the attempt. */
 void tdx_update_free(struct tdx_update *update);
 
+/*
+ * Why an attempt ended as it did: what decided it, named, never worded (a front end makes the
+ * sentences). Each names the fields of struct tdx_update_result it sets; the versions, the
+ * judgement, the kernel's error word and the bytes built are the attempt's own getters'.
+ */
+enum tdx_update_reason {
+	TDX_UPDATE_R_NONE = 0,		/* not decided (yet) */
+	TDX_UPDATE_R_CHECK_FAILED,	/* check, check_index: the first failed check */
+	TDX_UPDATE_R_CANCELLED,		/* signal: interrupted during the checks */
+	TDX_UPDATE_R_MAPPING,		/* path (may be NULL), err: the mapping file unusable */
+	TDX_UPDATE_R_VERSION_GIVEN,	/* detail: the version given is not X.Y.ZZ */
+	TDX_UPDATE_R_IMAGE_OPEN,	/* detail: why the image cannot be read (tdx_image_open) */
+	TDX_UPDATE_R_VERIFY_ERROR,	/* err: the offline checks could not run */
+	TDX_UPDATE_R_COMPAT_ERROR,	/* err: the compatibility check could not run */
+	TDX_UPDATE_R_CHECKS_UNRECORDED,	/* the host checks' results could not be recorded */
+	TDX_UPDATE_R_LOCKED_UNRECORDED,	/* the same, under the lock */
+	TDX_UPDATE_R_LOCK_UNSAFE,	/* path (the run folder), err: the lock cannot be taken */
+	TDX_UPDATE_R_INSTALLED_MEANWHILE, /* found: another update installed the image's version */
+	TDX_UPDATE_R_VERSION_CHANGED,	/* found ("?": unreadable): it changed during the checks */
+	TDX_UPDATE_R_GATE_UNSAFE,	/* path (the run folder), err: the gate cannot be closed */
+	TDX_UPDATE_R_BUILDS,		/* detail: the TD builds still running ("": just ended) */
+	TDX_UPDATE_R_VERSION_UNREADABLE, /* path (the folder of releases), err */
+	TDX_UPDATE_R_CURRENT,		/* the running module is the image's version */
+	TDX_UPDATE_R_BUILD_FAILED,	/* format, err: the image cannot be built in that format */
+	TDX_UPDATE_R_HASH_FAILED,	/* the built image cannot be hashed */
+	TDX_UPDATE_R_UPLOAD_START,	/* path (the upload device), err: loading=1 failed */
+	TDX_UPDATE_R_UPLOAD_OWNED,	/* another upload owns the device (data: ENODEV) */
+	TDX_UPDATE_R_UPLOAD_CANCELLED,	/* signal: interrupted before loading=0; abandoned */
+	TDX_UPDATE_R_UPLOAD_WRITE,	/* written, size, err: writing data failed; abandoned */
+	TDX_UPDATE_R_DRY_RUN,		/* path (the upload device), size, format, timeout_s */
+	TDX_UPDATE_R_JUDGED,		/* the judgement (tdx_update_get_judgement()); ms,
+					   upload_ms, size, format, timeout_s, err (version read) */
+	TDX_UPDATE_R_LATEST_DIR,	/* path, err (0: not a folder): the folder unreadable */
+	TDX_UPDATE_R_LATEST_EMPTY,	/* path, found (running): the folder holds no release */
+	TDX_UPDATE_R_LATEST_SCAN,	/* path, err: the folder cannot be scanned */
+	TDX_UPDATE_R_LATEST_LABEL,	/* path, err: the releases cannot be judged */
+	TDX_UPDATE_R_LATEST_NONE,	/* path, found (running): no newer release installable */
+	TDX_UPDATE_R_NO_MEMORY,		/* out of memory */
+};
+
+/*
+ * What the attempt came to, as facts (tdx_update_get_result()); strings are the attempt's and
+ * live as long as it does. A front end words the reason and the remedies.
+ */
+struct tdx_update_result {
+	enum tdx_outcome outcome;
+	enum tdx_update_reason reason;
+	unsigned int remedies;		/* what the user could do (enum tdx_remedy flags) */
+	int err;			/* the errno behind the reason, negative; or 0 */
+	int signal;			/* the signal that interrupted it; or 0 */
+	enum tdx_check_id check;	/* R_CHECK_FAILED: the check, */
+	size_t check_index;		/* and its result in tdx_update_get_report() */
+	const char *path;		/* the file or folder the reason concerns; or NULL */
+	const char *detail;		/* see the reason; or NULL */
+	char found[TDX_VERSION_STRLEN];	/* a version found on the host ("" none, "?" unreadable) */
+	unsigned int format;		/* the image format built (R_BUILD_FAILED: asked for) */
+	size_t size;			/* the bytes built */
+	size_t written;			/* of them, written before the failure */
+	unsigned int timeout_s;		/* the wait for the kernel */
+	uint64_t ms;			/* from the start of the attempt to the verdict */
+	uint64_t upload_ms;		/* from loading=1 to idle */
+};
+
 enum tdx_outcome tdx_update_get_outcome(const struct tdx_update *update);
+/* What it came to and why; the reason is TDX_UPDATE_R_NONE until it ended. */
+const struct tdx_update_result *tdx_update_get_result(const struct tdx_update *update);
 /* Every check that ran, passed or not. */
 const struct tdx_report *tdx_update_get_report(const struct tdx_update *update);
-/* One line for people, and what to do next ("" when nothing). */
-const char *tdx_update_get_verdict(const struct tdx_update *update);
-const char *tdx_update_get_advice(const struct tdx_update *update);
 /* Where it ended: "pre-flight", "upload" or "verdict". */
 const char *tdx_update_get_phase_name(const struct tdx_update *update);
 /* The judgement, once the image reached the kernel; -ENODATA before. */
@@ -159,12 +224,9 @@ const char *tdx_update_get_image_version(const struct tdx_update *update);
 const char *tdx_update_get_image_path(const struct tdx_update *update);
 const char *tdx_update_get_sig_path(const struct tdx_update *update);
 const char *tdx_update_get_mapping_path(const struct tdx_update *update);
-/* latest_dir: every release found, with its label, as a JSON array (borrowed); else NULL. */
-struct json_object *tdx_update_get_considered(const struct tdx_update *update);
 /*
- * latest_dir: the same releases as judged, in the same order (borrowed; else NULL), for a
- * front end that words a reason's remedies (tdx_candidate_reason_remedies()) as it words them
- * for a listing of the releases.
+ * latest_dir: every release found, as judged, with its label (borrowed; else NULL): a front
+ * end shows them as it shows a listing of the releases.
  */
 struct tdx_releases;
 const struct tdx_releases *tdx_update_get_releases(const struct tdx_update *update);

@@ -40,12 +40,15 @@ static bool update_cancelled(struct tdx_update *u)
 {
 	if (!u->o.cancel || !*u->o.cancel)
 		return false;
-	update_set(u, TDX_OUTCOME_INTERRUPTED, "interrupted by %s during the checks: nothing was "
-		   "written to the kernel", strsignal(*u->o.cancel));
+	update_set(u, TDX_OUTCOME_INTERRUPTED, TDX_UPDATE_R_CANCELLED, 0, NULL)->signal =
+		*u->o.cancel;
 	return true;
 }
 
-/* What to do next, by outcome, when no failed check already says it; the outcome fixed. */
+/*
+ * The outcome fixed: set directly, or a failed check's (the first names the reason); what to
+ * do next goes with it as remedies.
+ */
 static void update_finish(struct tdx_update *u)
 {
 	enum tdx_outcome outcome = update_outcome(u);
@@ -53,39 +56,26 @@ static void update_finish(struct tdx_update *u)
 
 	u->finished = true;
 	if (!u->have_outcome && tdx_report_first_failure(u->report, &i) == 0) {
-		snprintf(u->verdict, sizeof(u->verdict), "refused before anything reached the "
-			 "kernel: %s failed", tdx_check_name(tdx_report_id(u->report, i)));
-		snprintf(u->advice, sizeof(u->advice), "%s", tdx_report_message(u->report, i));
-	} else {
-		switch (outcome) {
-		case TDX_OUTCOME_OK:
-			break;
-		case TDX_OUTCOME_REJECTED:
-			snprintf(u->advice, sizeof(u->advice), "the running module %s is intact and "
-				 "every TD keeps running; the kernel or the P-SEAMLDR refused the "
-				 "image%s%s; the kernel log (dmesg) may say why; do not retry the "
-				 "same image unchanged", u->old_version,
-				 u->have_kernel_error ? " with " : "",
-				 u->have_kernel_error ? u->kernel_error : "");
-			break;
-		case TDX_OUTCOME_LOST:
-			snprintf(u->advice, sizeof(u->advice), "the TDX module is LOST: every TD on "
-				 "this host is gone and TDX stays down until a reboot; reboot now (the "
-				 "module is loaded again at boot)");
-			break;
-		case TDX_OUTCOME_RETRY:
-			snprintf(u->advice, sizeof(u->advice), "nothing changed; the running module "
-				 "%s is intact; try again later", u->old_version);
-			break;
-		case TDX_OUTCOME_INTERRUPTED:
-			snprintf(u->advice, sizeof(u->advice), "nothing changed; the running module "
-				 "%s is intact; run the update again when it may go ahead",
-				 u->old_version);
-			break;
-		default:
-			snprintf(u->advice, sizeof(u->advice), "%s", u->verdict);
-			break;
-		}
+		update_set(u, outcome, TDX_UPDATE_R_CHECK_FAILED, 0, NULL);
+		u->res.check = tdx_report_id(u->report, i);
+		u->res.check_index = i;
+		u->res.remedies = tdx_report_remedies(u->report, i);
+	} else if (!u->have_outcome) {
+		update_set(u, outcome, TDX_UPDATE_R_NONE, 0, NULL);
+	}
+	switch (outcome) {
+	case TDX_OUTCOME_REJECTED:
+		u->res.remedies |= TDX_REMEDY_KERNEL_LOG;
+		break;
+	case TDX_OUTCOME_LOST:
+		u->res.remedies |= TDX_REMEDY_REBOOT;
+		break;
+	case TDX_OUTCOME_RETRY:
+	case TDX_OUTCOME_INTERRUPTED:
+		u->res.remedies |= TDX_REMEDY_RETRY_LATER;
+		break;
+	default:
+		break;
 	}
 	u->outcome = outcome;
 	u->have_outcome = true;
@@ -145,7 +135,8 @@ void tdx_update_free(struct tdx_update *u)
 	free(u->image_path);
 	free(u->sig_path);
 	free(u->mapping_path);
-	json_object_put(u->considered);
+	free(u->res_path);
+	free(u->res_detail);
 	tdx_releases_free(u->releases);
 	free(u);
 }
@@ -180,15 +171,18 @@ static bool update_image_open(struct tdx_update *u)
 	/* An invalid image (-EBADMSG) is not decided here: its failed checks are in the report. */
 	if (rc < 0 && rc != -EBADMSG) {
 		/* A permission failure comes first: probably why the file is unreadable. */
-		if (!update_failed(u))
-			update_set(u, oc, "%s; nothing was changed", why);
+		if (!update_failed(u)) {
+			update_set(u, oc, TDX_UPDATE_R_IMAGE_OPEN, rc, u->image_path);
+			if (!update_set_detail(u, why))
+				update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_NO_MEMORY, -ENOMEM,
+					   NULL);
+		}
 		return false;
 	}
 	if (u->image) {
 		rc = tdx_image_verify(u->image, &u->o.verify, u->report);
 		if (rc < 0 && rc != -EBADMSG) {
-			update_set(u, TDX_OUTCOME_FAILED, "offline checks could not run: %s",
-				   strerror(-rc));
+			update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_VERIFY_ERROR, rc, NULL);
 			return false;
 		}
 	}
@@ -217,8 +211,9 @@ static enum tdx_compat_verdict update_compat(struct tdx_update *u)
 	int rc;
 
 	if (u->o.version && tdx_version_parse(u->o.version, &user) < 0) {
-		update_set(u, TDX_OUTCOME_INPUT, "the expected version '%s' is not X.Y.ZZ; nothing "
-			   "was changed", u->o.version);
+		update_set(u, TDX_OUTCOME_INPUT, TDX_UPDATE_R_VERSION_GIVEN, -EINVAL, NULL);
+		if (!update_set_detail(u, u->o.version))
+			update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_NO_MEMORY, -ENOMEM, NULL);
 		return verdict;
 	}
 	rc = tdx_image_resolve_version(u->image, u->image_path, u->o.version ? &user : NULL, &v,
@@ -250,8 +245,7 @@ static enum tdx_compat_verdict update_compat(struct tdx_update *u)
 	tdx_host_status_facts(&u->st, &facts);
 	rc = tdx_compat_check(&facts, u->image, vp, release, &copts, u->report, &verdict);
 	if (rc < 0)
-		update_set(u, TDX_OUTCOME_FAILED, "compatibility check failed to run: %s",
-			   strerror(-rc));
+		update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_COMPAT_ERROR, rc, NULL);
 	tdx_mapping_free(mapping);
 	free(found);
 	return verdict;
@@ -378,8 +372,7 @@ static enum tdx_outcome update_judge(struct tdx_update *u, const struct tdx_read
 	enum tdx_outcome oc = tdx_readiness_judge_rules(f, rules, u->report);
 
 	if (oc == TDX_OUTCOME_FAILED && !u->have_outcome)
-		update_set(u, TDX_OUTCOME_FAILED, "cannot record the host checks: out of memory; "
-			   "nothing was changed");
+		update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_CHECKS_UNRECORDED, -ENOMEM, NULL);
 	return oc;
 }
 
@@ -405,9 +398,8 @@ static int update_lock(struct tdx_update *u)
 	update_judge(u, f, TDX_READINESS_LOCK);
 	if (rc == -EPERM)
 		/* An unsafe run folder does not clear by itself: 77, never a retry (75). */
-		update_set(u, TDX_OUTCOME_PERMISSION, "cannot take the update lock in %s: %s; "
-			   "nothing was changed; the run folder must be root's, mode 0755 (tdxctl(8), "
-			   "TRUST MODEL)", f->run_dir, strerror(-rc));
+		update_set(u, TDX_OUTCOME_PERMISSION, TDX_UPDATE_R_LOCK_UNSAFE, rc, f->run_dir)
+			->remedies = TDX_REMEDY_RUN_DIR_OWNER;
 	if (rc < 0)
 		return rc;
 
@@ -419,12 +411,11 @@ static int update_lock(struct tdx_update *u)
 		if (!now.version_rc)
 			tdx_version_format(&now.version, v, sizeof(v));
 		if (!now.version_rc && strcmp(v, u->image_version) == 0)
-			update_set(u, TDX_OUTCOME_OK, "already current: another update installed %s "
-				   "while this one was checking; nothing done", v);
+			update_set(u, TDX_OUTCOME_OK, TDX_UPDATE_R_INSTALLED_MEANWHILE, 0, NULL);
 		else
-			update_set(u, TDX_OUTCOME_RETRY, "the running module changed from %s to %s "
-				   "during the checks (another update?); nothing was changed; run "
-				   "again", u->old_version, v);
+			update_set(u, TDX_OUTCOME_RETRY, TDX_UPDATE_R_VERSION_CHANGED, now.version_rc,
+				   NULL);
+		snprintf(u->res.found, sizeof(u->res.found), "%s", v);
 		return -EAGAIN;
 	}
 	/* The same rules on the host as it is now; only a failure among them is recorded. */
@@ -440,14 +431,32 @@ static int update_lock(struct tdx_update *u)
 				   tdx_report_message(again, i)) == 0)
 			tdx_report_add_remedy(u->report, tdx_report_remedies(again, i));
 		else
-			update_set(u, TDX_OUTCOME_FAILED, "cannot record the host checks under the "
-				   "lock: out of memory; nothing was changed");
+			update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_LOCKED_UNRECORDED, -ENOMEM,
+				   NULL);
 		rc = -EAGAIN;
 	}
 	tdx_report_free(again);
 	u->st = now;
 	f->host = now;
 	return rc;
+}
+
+/* The TD builds still live, by name ("a, b"), as the reason's detail: no length cuts them. */
+static bool update_builds_detail(struct tdx_update *u, const struct tdx_readiness_facts *f)
+{
+	char *names = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&names, &len);
+	bool ok;
+
+	if (!m)
+		return false;
+	for (size_t i = 0, k = 0; i < f->n_builds; i++)
+		if (f->builds[i].state == TDX_GATE_LIVE)
+			fprintf(m, "%s%s", k++ ? ", " : "", f->builds[i].name);
+	ok = fclose(m) == 0 && update_set_detail(u, names);
+	free(names);
+	return ok;
 }
 
 /*
@@ -463,7 +472,6 @@ static int update_gate(struct tdx_update *u)
 	struct tdx_gate_entry *list = NULL;
 	unsigned int wait_ms = u->o.wait_builds_ms;
 	size_t n = 0, live = 0;
-	char names[256];
 	int rc;
 
 	rc = tdx_gate_new(u->ctx, NULL, &u->gate);
@@ -494,13 +502,12 @@ static int update_gate(struct tdx_update *u)
 	tdx_readiness_read_gate_close(u->gate, rc, wait_ms, f);
 	update_judge(u, f, TDX_READINESS_BUILDS);
 	if (rc == -EPERM)
-		update_set(u, TDX_OUTCOME_PERMISSION, "cannot close the TD-build gate in %s: %s; "
-			   "nothing was changed; the run folder and its builds/ must be root's "
-			   "(tdxctl(8), TRUST MODEL)", f->run_dir, strerror(-rc));
+		update_set(u, TDX_OUTCOME_PERMISSION, TDX_UPDATE_R_GATE_UNSAFE, rc, f->run_dir)
+			->remedies = TDX_REMEDY_RUN_DIR_OWNER;
 	if (rc == -EBUSY) {
-		tdx_readiness_builds_format(f, names, sizeof(names));
-		update_set(u, TDX_OUTCOME_RETRY, "TD builds in progress: %s; retry later",
-			   names[0] ? names : "(ended just now)");
+		update_set(u, TDX_OUTCOME_RETRY, TDX_UPDATE_R_BUILDS, rc, NULL);
+		if (!update_builds_detail(u, f))
+			update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_NO_MEMORY, -ENOMEM, NULL);
 	}
 	tdx_readiness_facts_release(f);
 	return rc;
@@ -563,10 +570,8 @@ int tdx_update_preflight(struct tdx_update *u)
 	}
 	if (!u->image) {
 		if (!u->image_path && !update_failed(u))
-			update_set(u, TDX_OUTCOME_FAILED, "cannot tell which release under %s is "
-				   "newer: the running module's version is unreadable (%s); nothing "
-				   "was changed; see 'tdxctl status'", u->o.latest_dir,
-				   strerror(-u->st.version_rc));
+			update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_VERSION_UNREADABLE,
+				   u->st.version_rc, u->o.latest_dir)->remedies = TDX_REMEDY_SEE_STATUS;
 		return update_decided(u);
 	}
 	verdict = update_compat(u);
@@ -575,8 +580,8 @@ int tdx_update_preflight(struct tdx_update *u)
 	if (verdict != TDX_COMPAT_CURRENT)
 		update_handoff(u);
 	if (verdict == TDX_COMPAT_CURRENT && !update_failed(u)) {
-		update_set(u, TDX_OUTCOME_OK, "already current: the running module is %s, the "
-			   "image's version; nothing done", u->old_version);
+		update_set(u, TDX_OUTCOME_OK, TDX_UPDATE_R_CURRENT, 0, NULL)->remedies =
+			u->o.latest_dir ? 0 : TDX_REMEDY_REINSTALL;
 		snprintf(u->new_version, sizeof(u->new_version), "%s", u->old_version);
 		u->current = true;
 		return update_decided(u);
@@ -605,13 +610,12 @@ static int update_build(struct tdx_update *u, uint8_t **head, struct tdx_image_p
 
 	rc = tdx_image_build_parts(u->image, u->format, head, parts, n, len);
 	if (rc < 0) {
-		update_set(u, TDX_OUTCOME_FAILED, "cannot build the image in format 0x%x: %s; "
-			   "nothing was changed", u->format, strerror(-rc));
+		update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_BUILD_FAILED, rc, NULL)->format =
+			u->format;
 		return rc;
 	}
 	if (tdx_sha256_parts(parts, *n, md) < 0) {
-		update_set(u, TDX_OUTCOME_FAILED, "cannot hash the image (OpenSSL); nothing was "
-			   "changed");
+		update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_HASH_FAILED, -EIO, NULL);
 		return -EIO;
 	}
 	tdx_hex_encode(md, sizeof(md), u->sha256);
@@ -641,8 +645,7 @@ static void update_upload(struct tdx_update *u, const struct tdx_image_part *par
 		     "%.16s...) to %s", len, u->built_format, u->sha256, dir);
 	rc = tdx_fwupload_begin(u->ctx, dir, &u->run);
 	if (rc < 0) {
-		update_set(u, TDX_OUTCOME_FAILED, "cannot start the upload (%s/loading=1: %s); "
-			   "nothing was changed", dir, strerror(-rc));
+		update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_UPLOAD_START, rc, dir);
 		u->started = -1;
 		return;
 	}
@@ -652,8 +655,7 @@ static void update_upload(struct tdx_update *u, const struct tdx_image_part *par
 		rc = -EINTR;	/* arrived after the last write, before the hold */
 	if (rc == -ENODEV) {
 		/* Another writer owns the device: our loading=1 did nothing, leave theirs alone. */
-		update_set(u, TDX_OUTCOME_RETRY, "another upload owns the upload device (data: "
-			   "ENODEV); nothing was changed; retry when it is idle");
+		update_set(u, TDX_OUTCOME_RETRY, TDX_UPDATE_R_UPLOAD_OWNED, rc, dir);
 		u->started = -1;
 		update_hold(u, false);
 		return;
@@ -661,14 +663,14 @@ static void update_upload(struct tdx_update *u, const struct tdx_image_part *par
 	if (rc < 0) {
 		tdx_fwupload_abandon(u->ctx, dir);
 		u->started = -1;
-		if (rc == -EINTR)
-			update_set(u, TDX_OUTCOME_INTERRUPTED, "interrupted by %s before the image "
-				   "was handed to the kernel: abandoned (loading=-1); nothing was "
-				   "changed", strsignal(u->o.cancel ? *u->o.cancel : 0));
-		else
-			update_set(u, TDX_OUTCOME_FAILED, "writing the image failed at byte %zu of "
-				   "%zu: %s; abandoned (loading=-1); nothing was changed",
-				   u->run.written, len, strerror(-rc));
+		if (rc == -EINTR) {
+			update_set(u, TDX_OUTCOME_INTERRUPTED, TDX_UPDATE_R_UPLOAD_CANCELLED, rc,
+				   dir)->signal = u->o.cancel ? *u->o.cancel : 0;
+		} else {
+			update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_UPLOAD_WRITE, rc, dir);
+			u->res.written = u->run.written;
+			u->res.size = len;
+		}
 		update_hold(u, false);
 		return;
 	}
@@ -689,7 +691,7 @@ static void update_upload(struct tdx_update *u, const struct tdx_image_part *par
 
 /*
  * The verdict: the facts after the upload, judged by tdx_update_judge() (the version file
- * decides, the error word only refines), put in words for people.
+ * decides, the error word only refines), as facts a front end words.
  */
 static void update_verdict(struct tdx_update *u, bool same_version_expected)
 {
@@ -724,52 +726,22 @@ static void update_verdict(struct tdx_update *u, bool same_version_expected)
 	    u->judgement != TDX_JUDGED_UNREADABLE)
 		tdx_version_format(&facts.now, u->new_version, sizeof(u->new_version));
 
+	update_set(u, outcome, TDX_UPDATE_R_JUDGED, facts.version_rc, NULL);
+	u->res.ms = (tdx_monotonic_ns() - u->t0) / 1000000;
+	u->res.upload_ms = u->run.upload_ns / 1000000;
+	u->res.size = u->size;
+	u->res.format = u->built_format;
+	u->res.timeout_s = u->o.timeout_s;
 	switch (u->judgement) {
-	case TDX_JUDGED_LOST:
-		update_set(u, outcome, "the TDX module was LOST during the update (version now "
-			   "fails with ENXIO%s%s): every TD is gone; reboot required",
-			   u->have_kernel_error ? "; kernel error " : "",
-			   u->have_kernel_error ? u->kernel_error : "");
-		break;
 	case TDX_JUDGED_STILL_BUSY:
-		update_set(u, outcome, "the kernel was still busy after %u s (status not idle): "
-			   "the update is still running; do not reboot or retry now; watch "
-			   "'tdxctl status' until the upload device is idle", u->o.timeout_s);
-		break;
 	case TDX_JUDGED_UNREADABLE:
-		update_set(u, outcome, "cannot read the module version after the update: %s; "
-			   "check 'tdxctl status'", strerror(-facts.version_rc));
+	case TDX_JUDGED_OTHER_VERSION:
+		u->res.remedies = TDX_REMEDY_SEE_STATUS;
 		break;
 	case TDX_JUDGED_PARTIAL:
-		update_set(u, outcome, "the kernel reported %s, yet the version now reads %s: the "
-			   "update may be partial (some CPU failed a step); start no new TDs, check "
-			   "the kernel log, and reboot to get a consistent state", u->kernel_error,
-			   u->new_version);
+		u->res.remedies = TDX_REMEDY_KERNEL_LOG | TDX_REMEDY_REBOOT;
 		break;
-	case TDX_JUDGED_UPDATED:
-		update_set(u, outcome, "%s the TDX module %s -> %s in %llu ms (upload %llu ms, %zu "
-			   "bytes, format 0x%x)", same_version_expected ? "reinstalled" : "updated",
-			   u->old_version, u->new_version,
-			   (unsigned long long)((tdx_monotonic_ns() - u->t0) / 1000000),
-			   (unsigned long long)(u->run.upload_ns / 1000000), u->size,
-			   u->built_format);
-		break;
-	case TDX_JUDGED_OTHER_VERSION:
-		update_set(u, outcome, "the running module is now %s, neither the old %s nor the "
-			   "image's %s; TDX is running; check 'tdxctl status' and the kernel log",
-			   u->new_version, u->old_version, u->image_version);
-		break;
-	case TDX_JUDGED_DEVICE_BUSY:
-		update_set(u, outcome, "the kernel refused to start now (%s: a TD build or "
-			   "migration is in progress); the running module %s is intact; retry "
-			   "later", u->kernel_error, u->old_version);
-		break;
-	case TDX_JUDGED_REJECTED:
-		update_set(u, outcome, "the update was rejected (%s); the running module %s is "
-			   "intact%s", u->have_kernel_error ? u->kernel_error :
-			   "the kernel reported no error, yet the version did not change",
-			   u->old_version, u->started ? "" : " (tdxctl could not confirm that its "
-			   "upload started: the error shown may be an earlier attempt's)");
+	default:
 		break;
 	}
 }
@@ -788,11 +760,11 @@ int tdx_update_commit(struct tdx_update *u)
 	update_phase(u, TDX_UPDATE_PHASE_BUILT, "pre-flight passed: %zu checks; image built (%zu "
 		     "bytes, format 0x%x)", tdx_report_count(u->report), len, u->built_format);
 	if (u->o.dry_run) {
-		update_set(u, TDX_OUTCOME_OK, "dry run: every check passed; would write loading=1, "
-			   "%zu bytes (format 0x%x, sha256 %s) to %s/data, loading=0, then wait up "
-			   "to %u s for idle and expect version %s -> %s; nothing was written", len,
-			   u->built_format, u->sha256, tdx_host_get_upload_path(u->host),
-			   u->o.timeout_s, u->old_version, u->image_version);
+		update_set(u, TDX_OUTCOME_OK, TDX_UPDATE_R_DRY_RUN, 0,
+			   tdx_host_get_upload_path(u->host));
+		u->res.size = len;
+		u->res.format = u->built_format;
+		u->res.timeout_s = u->o.timeout_s;
 		goto done;
 	}
 	update_upload(u, parts, n, len);
@@ -805,8 +777,8 @@ done:
 }
 
 /* One history line and one syslog line, whatever happened. */
-int tdx_update_record(struct tdx_update *u, const char *path, int exit_code,
-		      unsigned int attempt)
+int tdx_update_record(struct tdx_update *u, const char *path, const char *command,
+		      const char *verdict, int exit_code, unsigned int attempt)
 {
 	size_t count = tdx_report_count(u->report), n = 0;
 	const char **names = calloc(count + 1, sizeof(*names));
@@ -819,7 +791,7 @@ int tdx_update_record(struct tdx_update *u, const char *path, int exit_code,
 		if (tdx_report_status(u->report, i) == TDX_CHECK_FAIL)
 			names[n++] = tdx_check_name(tdx_report_id(u->report, i));
 	rec.time = time(NULL);
-	rec.command = u->o.dry_run ? "update --dry-run" : "update";
+	rec.command = command;
 	rec.dry_run = u->o.dry_run;
 	rec.image_version = u->image_version[0] ? u->image_version : NULL;
 	rec.old_version = u->old_version[0] ? u->old_version : NULL;
@@ -832,7 +804,7 @@ int tdx_update_record(struct tdx_update *u, const char *path, int exit_code,
 	rec.kernel_error = u->have_kernel_error ? u->kernel_error : NULL;
 	rec.uploaded = u->committed;
 	rec.outcome = tdx_outcome_name(update_outcome(u));
-	rec.verdict = u->verdict;
+	rec.verdict = verdict;
 	rec.duration_ms = tdx_update_get_duration_ms(u);
 	rec.exit_code = exit_code;
 	rec.attempt = attempt;
@@ -864,14 +836,9 @@ const struct tdx_report *tdx_update_get_report(const struct tdx_update *u)
 	return u->report;
 }
 
-const char *tdx_update_get_verdict(const struct tdx_update *u)
+const struct tdx_update_result *tdx_update_get_result(const struct tdx_update *u)
 {
-	return u->verdict;
-}
-
-const char *tdx_update_get_advice(const struct tdx_update *u)
-{
-	return u->advice;
+	return &u->res;
 }
 
 const char *tdx_update_get_phase_name(const struct tdx_update *u)
@@ -915,11 +882,6 @@ const char *tdx_update_get_sig_path(const struct tdx_update *u)
 const char *tdx_update_get_mapping_path(const struct tdx_update *u)
 {
 	return u->mapping_path;
-}
-
-struct json_object *tdx_update_get_considered(const struct tdx_update *u)
-{
-	return u->considered;
 }
 
 const struct tdx_releases *tdx_update_get_releases(const struct tdx_update *u)

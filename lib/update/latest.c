@@ -20,38 +20,22 @@ static int latest_mapping(struct tdx_update *u, struct tdx_mapping **mapping)
 	return update_mapping_open(u, &src, mapping, &u->mapping_path);
 }
 
-/*
- * Every release @list holds, with its label: as JSON into u->considered, and as
- * "1.5.08 running, 1.5.16 installable" into @text for the one-line verdicts.
- */
-static void latest_describe(const struct tdx_releases *list, struct tdx_update *u, char *text,
-			    size_t size)
+/* Every release @list holds, with its label ("1.5.08 running, 1.5.16 installable"), for @u's progress. */
+static void latest_describe(const struct tdx_releases *list, char *text, size_t size)
 {
 	char v[TDX_VERSION_STRLEN];
 	size_t len = 0;
 
-	json_object_put(u->considered);
-	u->considered = json_object_new_array();
 	text[0] = '\0';
-	for (size_t i = 0; i < tdx_releases_count(list); i++) {
+	for (size_t i = 0; i < tdx_releases_count(list) && len < size; i++) {
 		const struct tdx_candidate *c = tdx_releases_get(list, i);
-		const char *reason = tdx_candidate_reason(c);
-		struct json_object *o = json_object_new_object();
 
 		if (c->have_version)
 			tdx_version_format(&c->version, v, sizeof(v));
 		else
 			snprintf(v, sizeof(v), "?");
-		json_object_object_add(o, "version", c->have_version ?
-				       json_object_new_string(v) : NULL);
-		json_object_object_add(o, "label", json_object_new_string(
-			tdx_release_label_name(c->label)));
-		json_object_object_add(o, "path", json_object_new_string(c->path));
-		json_object_object_add(o, "reason", tdx_json_string_or_null(reason));
-		json_object_array_add(u->considered, o);
-		if (len < size)
-			len += (size_t)snprintf(text + len, size - len, "%s%s %s", i ? ", " : "", v,
-						tdx_release_label_name(c->label));
+		len += (size_t)snprintf(text + len, size - len, "%s%s %s", i ? ", " : "", v,
+					tdx_release_label_name(c->label));
 	}
 }
 
@@ -76,15 +60,14 @@ int update_pick_latest(struct tdx_update *u)
 	int rc, ret = 0;
 
 	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
-		update_set(u, TDX_OUTCOME_INPUT, "cannot read the folder of releases %s: %s; "
-			   "nothing was changed", dir, access(dir, F_OK) < 0 ? strerror(errno) :
-			   "not a folder");
+		update_set(u, TDX_OUTCOME_INPUT, TDX_UPDATE_R_LATEST_DIR,
+			   access(dir, F_OK) < 0 ? -errno : 0, dir);
 		return 0;
 	}
 	rc = latest_mapping(u, &mapping);
 	if (rc < 0) {
 		if (!u->have_outcome)
-			update_set(u, TDX_OUTCOME_FAILED, "out of memory");
+			update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_NO_MEMORY, -ENOMEM, NULL);
 		return 0;
 	}
 	tdx_host_collect(u->ctx, u->host, &st);
@@ -96,42 +79,39 @@ int update_pick_latest(struct tdx_update *u)
 	tdx_version_format(&facts.running, running, sizeof(running));
 	rc = tdx_releases_scan(u->ctx, dir, &list);
 	if (rc == -ENOENT) {
-		update_set(u, TDX_OUTCOME_OK, "already current: the running module is %s and %s "
-			   "holds no release; nothing done", running, dir);
+		update_set(u, TDX_OUTCOME_OK, TDX_UPDATE_R_LATEST_EMPTY, rc, dir);
 		goto current;
 	}
 	if (rc < 0) {
-		update_set(u, tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT), "cannot read the folder "
-			   "of releases %s: %s; nothing was changed", dir, strerror(-rc));
+		update_set(u, tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT), TDX_UPDATE_R_LATEST_SCAN,
+			   rc, dir);
 		goto out;
 	}
 	copts.no_mapping = !mapping;
 	rc = tdx_releases_label(u->ctx, list, &facts, mapping, &copts, &u->o.verify);
 	if (rc < 0) {
-		update_set(u, TDX_OUTCOME_FAILED, "cannot judge the releases under %s: %s; nothing "
-			   "was changed", dir, strerror(-rc));
+		update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_LATEST_LABEL, rc, dir);
 		goto out;
 	}
-	latest_describe(list, u, text, sizeof(text));
 	if (tdx_releases_pick_latest(list, &idx) == 0) {
 		const struct tdx_candidate *c = tdx_releases_get(list, idx);
 
 		u->image_path = strdup(c->path);
 		u->sig_path = c->sig_path ? strdup(c->sig_path) : NULL;
 		if (!u->image_path || (c->sig_path && !u->sig_path)) {
-			update_set(u, TDX_OUTCOME_FAILED, "out of memory");
+			update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_NO_MEMORY, -ENOMEM, NULL);
 			goto out;
 		}
+		latest_describe(list, text, sizeof(text));
 		update_phase(u, TDX_UPDATE_PHASE_PICKED, "%s, the newest installable of %zu "
 			     "releases under %s (%s)", u->image_path, tdx_releases_count(list), dir,
 			     text);
 		ret = 1;
 		goto out;
 	}
-	update_set(u, TDX_OUTCOME_OK, "already current: the running module is %s and no newer "
-		   "release under %s is installable on this host (%s); nothing done", running, dir,
-		   text);
+	update_set(u, TDX_OUTCOME_OK, TDX_UPDATE_R_LATEST_NONE, 0, dir);
 current:
+	snprintf(u->res.found, sizeof(u->res.found), "%s", running);
 	snprintf(u->old_version, sizeof(u->old_version), "%s", running);
 	snprintf(u->new_version, sizeof(u->new_version), "%s", running);
 out:

@@ -1,24 +1,38 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * What an attempt has come to so far, set by the steps that decide it: its outcome and verdict
+ * What an attempt has come to so far, set by the steps that decide it: its outcome and why
  * (update_set), its progress for the caller (update_phase), and the mapping file it judges
  * with (update_mapping_open). The bottom of the update layer: the attempt (attempt.c) and its
  * pick of the latest release (latest.c) both build on it, and not on each other.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "update-private.h"
 
-void update_set(struct tdx_update *u, enum tdx_outcome outcome, const char *fmt, ...)
+struct tdx_update_result *update_set(struct tdx_update *u, enum tdx_outcome outcome,
+				     enum tdx_update_reason reason, int err, const char *path)
 {
-	va_list args;
-
+	free(u->res_path);
+	free(u->res_detail);
+	u->res_path = path ? strdup(path) : NULL;
+	u->res_detail = NULL;
+	u->res = (struct tdx_update_result){ .outcome = outcome, .reason = reason, .err = err,
+					     .path = u->res_path };
 	u->outcome = outcome;
 	u->have_outcome = true;
-	va_start(args, fmt);
-	vsnprintf(u->verdict, sizeof(u->verdict), fmt, args);
-	va_end(args);
+	return &u->res;
+}
+
+bool update_set_detail(struct tdx_update *u, const char *detail)
+{
+	free(u->res_detail);
+	u->res_detail = detail ? strdup(detail) : NULL;
+	u->res.detail = u->res_detail;
+	return !detail || u->res_detail;
 }
 
 void update_phase(struct tdx_update *u, enum tdx_update_phase phase, const char *fmt, ...)
@@ -45,8 +59,8 @@ int update_mapping_open(struct tdx_update *u, const struct tdx_mapping_source *s
 
 	if (rc < 0) {
 		u->mapping_rc = rc;
-		update_set(u, tdx_mapping_open_outcome(rc), "cannot use the mapping file %s: %s; "
-			   "nothing was changed", *path ? *path : "", tdx_mapping_strerror(rc));
+		update_set(u, tdx_mapping_open_outcome(rc), TDX_UPDATE_R_MAPPING, rc, *path)
+			->remedies = rc == -EPERM ? TDX_REMEDY_MAPPING_OWNER : 0;
 	}
 	return rc;
 }

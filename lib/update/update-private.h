@@ -17,8 +17,8 @@ struct tdx_update {
 	enum tdx_update_judgement judgement;
 	uint64_t t0;
 	const char *phase;		/* where it ended: "pre-flight", "upload", "verdict" */
-	char verdict[512];		/* one line for people */
-	char advice[640];
+	struct tdx_update_result res;	/* what it came to; its strings: */
+	char *res_path, *res_detail;
 	char old_version[TDX_VERSION_STRLEN];
 	char new_version[TDX_VERSION_STRLEN];
 	char image_version[TDX_VERSION_STRLEN];
@@ -35,8 +35,7 @@ struct tdx_update {
 	char *image_path;		/* this attempt's image (latest_dir: the release picked) */
 	char *sig_path;
 	char *mapping_path;		/* latest_dir: the mapping file used to pick */
-	struct json_object *considered;	/* latest_dir: every release found, with its label */
-	struct tdx_releases *releases;	/* latest_dir: the same releases, as judged */
+	struct tdx_releases *releases;	/* latest_dir: every release found, as judged */
 	int mapping_rc;			/* tdx_mapping_open() failed with it */
 	/* Held from the pre-flight to the end. */
 	struct tdx_host *host;
@@ -51,9 +50,14 @@ struct tdx_update {
 	struct tdx_readiness_facts rf;
 };
 
-/* result.c: the attempt's outcome and verdict, its progress, its mapping file. */
-void update_set(struct tdx_update *u, enum tdx_outcome outcome, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/*
+ * result.c: the attempt's outcome and why (the reason's other facts set in u->res by the
+ * caller), its progress, its mapping file. @path is copied; NULL for none. Returns u->res.
+ */
+struct tdx_update_result *update_set(struct tdx_update *u, enum tdx_outcome outcome,
+				     enum tdx_update_reason reason, int err, const char *path);
+/* The reason's detail (copied); false without memory (the detail is then NULL). */
+bool update_set_detail(struct tdx_update *u, const char *detail);
 void update_phase(struct tdx_update *u, enum tdx_update_phase phase, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int update_mapping_open(struct tdx_update *u, const struct tdx_mapping_source *src,

@@ -282,7 +282,10 @@ int main(void)
 	CHECK(lock_held(ctx));
 	CHECK_INT(tdx_update_commit(u), 0);
 	CHECK_INT(tdx_update_get_outcome(u), TDX_OUTCOME_OK);
-	CHECK(strncmp(tdx_update_get_verdict(u), "dry run: every check passed", 27) == 0);
+	CHECK_INT(tdx_update_get_result(u)->reason, TDX_UPDATE_R_DRY_RUN);
+	CHECK_INT(tdx_update_get_result(u)->size, tdx_update_get_size(u));
+	CHECK_INT(tdx_update_get_result(u)->format, TDX_IMAGE_FORMAT);
+	CHECK(strstr(tdx_update_get_result(u)->path, UPLOAD) != NULL);
 	CHECK_INT(strlen(tdx_update_get_sha256(u)), 64);
 	CHECK_INT(tdx_update_get_format(u), TDX_IMAGE_FORMAT);
 	CHECK(tdx_update_get_size(u) > 0);
@@ -293,7 +296,7 @@ int main(void)
 	CHECK(phases[TDX_UPDATE_PHASE_UPLOAD] == 0);
 	CHECK_INT(file_size(UPLOAD "/loading"), 0);
 	CHECK_INT(file_size(UPLOAD "/data"), 0);
-	CHECK_INT(tdx_update_record(u, NULL, 0, 0), 0);
+	CHECK_INT(tdx_update_record(u, NULL, "update --dry-run", "dry run", 0, 0), 0);
 	CHECK(file_size("history.jsonl") > 0);
 	tdx_update_release(u);
 	CHECK(!lock_held(ctx));
@@ -324,7 +327,8 @@ int main(void)
 		CHECK_INT(tdx_update_preflight(u), 1);
 		CHECK(has_failed(u, TDX_CHK_HOST_LOCK));
 		CHECK_INT(tdx_update_get_outcome(u), TDX_OUTCOME_RETRY);
-		CHECK(strstr(tdx_update_get_verdict(u), "host.lock failed") != NULL);
+		CHECK_INT(tdx_update_get_result(u)->reason, TDX_UPDATE_R_CHECK_FAILED);
+		CHECK_INT(tdx_update_get_result(u)->check, TDX_CHK_HOST_LOCK);
 		tdx_update_free(u);
 		tdx_lock_release(other);
 	}
@@ -362,7 +366,8 @@ int main(void)
 	CHECK(has_failed(u, TDX_CHK_HOST_REMAINING_UPDATES));
 	CHECK(!has_failed(u, TDX_CHK_HOST_LOCK));
 	CHECK_INT(tdx_update_get_outcome(u), TDX_OUTCOME_UNAVAILABLE);
-	CHECK(strlen(tdx_update_get_advice(u)) > 0);
+	CHECK_INT(tdx_update_get_result(u)->reason, TDX_UPDATE_R_CHECK_FAILED);
+	CHECK_INT(tdx_update_get_result(u)->check, TDX_CHK_HOST_REMAINING_UPDATES);
 	tdx_update_free(u);
 	put(HOST "/num_remaining_updates", "8\n");
 

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tdxctl update's words for what an attempt came to: libtdxctl returns an outcome, a reason
+ * and the facts it names (struct tdx_update_result); every sentence is made here, in strings
+ * of any length (no buffer cuts a path). The verdict is what happened; the advice what to do.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "update.h"
+
+/* A new string from @fmt; NULL without memory. */
+__attribute__((format(printf, 1, 2)))
+static char *words(const char *fmt, ...)
+{
+	va_list args;
+	char *s;
+	int n;
+
+	va_start(args, fmt);
+	n = vasprintf(&s, fmt, args);
+	va_end(args);
+	return n < 0 ? NULL : s;
+}
+
+/* Why a mapping file cannot be used, as list says it too. */
+const char *mapping_strerror(int err)
+{
+	switch (err) {
+	case -EINVAL:
+		return "not a valid Intel mapping file";
+	case -EPERM:
+		return "it or its folder is writable by someone other than root, so it is not trusted";
+	default:
+		return strerror(-err);
+	}
+}
+
+/* The releases --latest considered, with their labels: "1.5.08 running, 1.5.16 installable". */
+static char *releases_words(const struct tdx_releases *list)
+{
+	char v[TDX_VERSION_STRLEN], *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	for (size_t i = 0; list && i < tdx_releases_count(list); i++) {
+		const struct tdx_candidate *c = tdx_releases_get(list, i);
+
+		fprintf(f, "%s%s %s", i ? ", " : "",
+			c->have_version ? tdx_version_format(&c->version, v, sizeof(v)) : "?",
+			tdx_release_label_name(c->label));
+	}
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* The verdict after the image reached the kernel, by the library's judgement. */
+static char *judged_words(const struct tdx_update *u, const struct tdx_update_result *r)
+{
+	const char *kerr = tdx_update_get_kernel_error(u);
+	const char *old = tdx_update_get_old_version(u), *now = tdx_update_get_new_version(u);
+	const char *image = tdx_update_get_image_version(u);
+	enum tdx_update_judgement j;
+
+	if (tdx_update_get_judgement(u, &j) < 0)
+		return words("%s", "");
+	switch (j) {
+	case TDX_JUDGED_LOST:
+		return words("the TDX module was LOST during the update (version now fails with "
+			     "ENXIO%s%s): every TD is gone; reboot required",
+			     kerr ? "; kernel error " : "", kerr ? kerr : "");
+	case TDX_JUDGED_STILL_BUSY:
+		return words("the kernel was still busy after %u s (status not idle): the update is "
+			     "still running; do not reboot or retry now; watch 'tdxctl status' until "
+			     "the upload device is idle", r->timeout_s);
+	case TDX_JUDGED_UNREADABLE:
+		return words("cannot read the module version after the update: %s; check 'tdxctl "
+			     "status'", strerror(-r->err));
+	case TDX_JUDGED_PARTIAL:
+		return words("the kernel reported %s, yet the version now reads %s: the update may "
+			     "be partial (some CPU failed a step); start no new TDs, check the kernel "
+			     "log, and reboot to get a consistent state", kerr ? kerr : "", now);
+	case TDX_JUDGED_UPDATED:
+		return words("%s the TDX module %s -> %s in %llu ms (upload %llu ms, %zu bytes, "
+			     "format 0x%x)", strcmp(old, image) == 0 ? "reinstalled" : "updated",
+			     old, now, (unsigned long long)r->ms, (unsigned long long)r->upload_ms,
+			     r->size, r->format);
+	case TDX_JUDGED_OTHER_VERSION:
+		return words("the running module is now %s, neither the old %s nor the image's %s; "
+			     "TDX is running; check 'tdxctl status' and the kernel log", now, old,
+			     image);
+	case TDX_JUDGED_DEVICE_BUSY:
+		return words("the kernel refused to start now (%s: a TD build or migration is in "
+			     "progress); the running module %s is intact; retry later",
+			     kerr ? kerr : "", old);
+	case TDX_JUDGED_REJECTED:
+		return words("the update was rejected (%s); the running module %s is intact%s",
+			     kerr ? kerr : "the kernel reported no error, yet the version did not "
+			     "change", old, tdx_update_get_started(u) ? "" : " (tdxctl could not "
+			     "confirm that its upload started: the error shown may be an earlier "
+			     "attempt's)");
+	}
+	return words("%s", "");
+}
+
+/*
+ * What happened, in one line; with @options, with what tdxctl's options can do about it (the
+ * history keeps the line without them).
+ */
+char *update_verdict_words(const struct tdx_update *u, bool options)
+{
+	const struct tdx_update_result *r = tdx_update_get_result(u);
+	const char *path = r->path ? r->path : "", *detail = r->detail ? r->detail : "";
+	const char *old = tdx_update_get_old_version(u);
+	char *list, *s;
+
+	switch (r->reason) {
+	case TDX_UPDATE_R_NONE:
+		break;
+	case TDX_UPDATE_R_CHECK_FAILED:
+		return words("refused before anything reached the kernel: %s failed",
+			     tdx_check_name(r->check));
+	case TDX_UPDATE_R_CANCELLED:
+		return words("interrupted by %s during the checks: nothing was written to the "
+			     "kernel", strsignal(r->signal));
+	case TDX_UPDATE_R_MAPPING:
+		return words("cannot use the mapping file %s: %s%s; nothing was changed", path,
+			     mapping_strerror(r->err),
+			     options && r->remedies & TDX_REMEDY_MAPPING_OWNER ?
+			     " (fix its owner and mode, or give --mapping)" : "");
+	case TDX_UPDATE_R_VERSION_GIVEN:
+		return words("the expected version '%s' is not X.Y.ZZ; nothing was changed", detail);
+	case TDX_UPDATE_R_IMAGE_OPEN:
+		return words("%s; nothing was changed", detail);
+	case TDX_UPDATE_R_VERIFY_ERROR:
+		return words("offline checks could not run: %s", strerror(-r->err));
+	case TDX_UPDATE_R_COMPAT_ERROR:
+		return words("compatibility check failed to run: %s", strerror(-r->err));
+	case TDX_UPDATE_R_CHECKS_UNRECORDED:
+		return words("cannot record the host checks: out of memory; nothing was changed");
+	case TDX_UPDATE_R_LOCKED_UNRECORDED:
+		return words("cannot record the host checks under the lock: out of memory; nothing "
+			     "was changed");
+	case TDX_UPDATE_R_LOCK_UNSAFE:
+		return words("cannot take the update lock in %s: %s; nothing was changed; the run "
+			     "folder must be root's, mode 0755 (tdxctl(8), TRUST MODEL)", path,
+			     strerror(-r->err));
+	case TDX_UPDATE_R_INSTALLED_MEANWHILE:
+		return words("already current: another update installed %s while this one was "
+			     "checking; nothing done", r->found);
+	case TDX_UPDATE_R_VERSION_CHANGED:
+		return words("the running module changed from %s to %s during the checks (another "
+			     "update?); nothing was changed; run again", old, r->found);
+	case TDX_UPDATE_R_GATE_UNSAFE:
+		return words("cannot close the TD-build gate in %s: %s; nothing was changed; the run "
+			     "folder and its builds/ must be root's (tdxctl(8), TRUST MODEL)", path,
+			     strerror(-r->err));
+	case TDX_UPDATE_R_BUILDS:
+		return words("TD builds in progress: %s; retry later",
+			     detail[0] ? detail : "(ended just now)");
+	case TDX_UPDATE_R_VERSION_UNREADABLE:
+		return words("cannot tell which release under %s is newer: the running module's "
+			     "version is unreadable (%s); nothing was changed; see 'tdxctl status'",
+			     path, strerror(-r->err));
+	case TDX_UPDATE_R_CURRENT:
+		return words("already current: the running module is %s, the image's version; "
+			     "nothing done%s", old, options && r->remedies & TDX_REMEDY_REINSTALL ?
+			     " (--reinstall installs it again)" : "");
+	case TDX_UPDATE_R_BUILD_FAILED:
+		return words("cannot build the image in format 0x%x: %s; nothing was changed",
+			     r->format, strerror(-r->err));
+	case TDX_UPDATE_R_HASH_FAILED:
+		return words("cannot hash the image (OpenSSL); nothing was changed");
+	case TDX_UPDATE_R_UPLOAD_START:
+		return words("cannot start the upload (%s/loading=1: %s); nothing was changed", path,
+			     strerror(-r->err));
+	case TDX_UPDATE_R_UPLOAD_OWNED:
+		return words("another upload owns the upload device (data: ENODEV); nothing was "
+			     "changed; retry when it is idle");
+	case TDX_UPDATE_R_UPLOAD_CANCELLED:
+		return words("interrupted by %s before the image was handed to the kernel: "
+			     "abandoned (loading=-1); nothing was changed", strsignal(r->signal));
+	case TDX_UPDATE_R_UPLOAD_WRITE:
+		return words("writing the image failed at byte %zu of %zu: %s; abandoned "
+			     "(loading=-1); nothing was changed", r->written, r->size,
+			     strerror(-r->err));
+	case TDX_UPDATE_R_DRY_RUN:
+		return words("dry run: every check passed; would write loading=1, %zu bytes (format "
+			     "0x%x, sha256 %s) to %s/data, loading=0, then wait up to %u s for idle "
+			     "and expect version %s -> %s; nothing was written", r->size, r->format,
+			     tdx_update_get_sha256(u), path, r->timeout_s, old,
+			     tdx_update_get_image_version(u));
+	case TDX_UPDATE_R_JUDGED:
+		return judged_words(u, r);
+	case TDX_UPDATE_R_LATEST_DIR:
+		return words("cannot read the folder of releases %s: %s; nothing was changed", path,
+			     r->err ? strerror(-r->err) : "not a folder");
+	case TDX_UPDATE_R_LATEST_EMPTY:
+		return words("already current: the running module is %s and %s holds no release; "
+			     "nothing done", r->found, path);
+	case TDX_UPDATE_R_LATEST_SCAN:
+		return words("cannot read the folder of releases %s: %s; nothing was changed", path,
+			     strerror(-r->err));
+	case TDX_UPDATE_R_LATEST_LABEL:
+		return words("cannot judge the releases under %s: %s; nothing was changed", path,
+			     strerror(-r->err));
+	case TDX_UPDATE_R_LATEST_NONE:
+		list = releases_words(tdx_update_get_releases(u));
+		s = words("already current: the running module is %s and no newer release under %s "
+			  "is installable on this host (%s); nothing done", r->found, path,
+			  list ? list : "?");
+		free(list);
+		return s;
+	case TDX_UPDATE_R_NO_MEMORY:
+		return words("out of memory");
+	}
+	return words("%s", "");
+}
+
+/*
+ * What to do next, without tdxctl's options: a refusal's first failed check says it (its
+ * message), otherwise the outcome does. NULL: the verdict says it already.
+ */
+char *update_advice_words(const struct tdx_update *u)
+{
+	const struct tdx_update_result *r = tdx_update_get_result(u);
+	const struct tdx_report *report = tdx_update_get_report(u);
+	const char *old = tdx_update_get_old_version(u), *kerr = tdx_update_get_kernel_error(u);
+
+	if (r->reason == TDX_UPDATE_R_CHECK_FAILED)
+		return words("%s", tdx_report_message(report, r->check_index));
+	switch (r->outcome) {
+	case TDX_OUTCOME_OK:
+		return words("%s", "");
+	case TDX_OUTCOME_REJECTED:
+		return words("the running module %s is intact and every TD keeps running; the kernel "
+			     "or the P-SEAMLDR refused the image%s%s; the kernel log (dmesg) may say "
+			     "why; do not retry the same image unchanged", old, kerr ? " with " : "",
+			     kerr ? kerr : "");
+	case TDX_OUTCOME_LOST:
+		return words("the TDX module is LOST: every TD on this host is gone and TDX stays "
+			     "down until a reboot; reboot now (the module is loaded again at boot)");
+	case TDX_OUTCOME_RETRY:
+		return words("nothing changed; the running module %s is intact; try again later",
+			     old);
+	case TDX_OUTCOME_INTERRUPTED:
+		return words("nothing changed; the running module %s is intact; run the update "
+			     "again when it may go ahead", old);
+	default:
+		return NULL;
+	}
+}
