@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "tdxctl.h"
-#include "tdx-compat.h"
 
 /*
  * tdxctl's words for what a library result says the user could do (enum tdx_remedy): the

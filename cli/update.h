@@ -12,7 +12,6 @@
 #include <stdint.h>
 
 #include "image-opts.h"
-#include "tdx-compat.h"
 #include "tdx-gate.h"
 #include "tdx-host.h"
 

@@ -218,7 +218,7 @@ void *tdx_ctx_get_userdata(const struct tdx_ctx *ctx)
 	return ctx->userdata;
 }
 
-/* Hand an already formatted line to the log function, which takes a format and a va_list. */
+/* The log function takes a format and a va_list; this makes the va_list. */
 __attribute__((format(printf, 6, 7)))
 static void log_call(struct tdx_ctx *ctx, int priority, const char *file, int line,
 		     const char *fn, const char *format, ...)
@@ -231,28 +231,12 @@ static void log_call(struct tdx_ctx *ctx, int priority, const char *file, int li
 }
 
 /*
- * Messages name files and quote what they hold: each is formatted here and escaped as one line
- * (tdx_escape), so no log function receives a terminal sequence or a forged second line.
+ * Hand one finished line to the log function, which takes a format and a va_list. The line is
+ * made (formatted, escaped) by tdx_log() in the format layer: the context only carries it, so
+ * that the base calls nothing above it.
  */
-void tdx_log(struct tdx_ctx *ctx, int priority, const char *file, int line, const char *fn,
-	     const char *format, ...)
+void tdx_ctx_log_line(struct tdx_ctx *ctx, int priority, const char *file, int line,
+		      const char *fn, const char *msg)
 {
-	char *msg = NULL, *safe;
-	va_list args;
-	int len;
-
-	va_start(args, format);
-	len = vasprintf(&msg, format, args);
-	va_end(args);
-	if (len < 0)
-		return;
-	/* The trailing newline is the message's end, not part of it. */
-	if (len > 0 && msg[len - 1] == '\n')
-		msg[--len] = '\0';
-	safe = tdx_escape(msg, (size_t)len, TDX_ESCAPE_KEEP_TAB);
-	free(msg);
-	if (!safe)
-		return;
-	log_call(ctx, priority, file, line, fn, "%s\n", safe);
-	free(safe);
+	log_call(ctx, priority, file, line, fn, "%s\n", msg);
 }

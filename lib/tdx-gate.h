@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The TD-build gate (gate.c) and the retry policy (format/retry.c).
+ * The TD-build gate (gate.c); its retry policy is pure (format/retry.c, in tdx-format.h).
  *
  * An update that races a TD build corrupts that TD's measurement (kernel-update-path.md §4.2),
  * and no kernel in use detects it. So VMM launchers record their TD builds in a host-local
@@ -19,10 +19,6 @@
  *
  * A build whose owner is gone (or whose PID now belongs to another process) is stale; one past
  * its expiry is expired. Both are ignored by the updater and reported.
- *
- * The retry policy is pure: exponential backoff with jitter within a time budget, the random
- * value and the elapsed time supplied by the caller so that it is testable; the caller's loop
- * sleeps (tdxctl's is in cli/update.c).
  */
 #ifndef LIBTDXCTL_GATE_H
 #define LIBTDXCTL_GATE_H
@@ -34,7 +30,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "libtdxctl.h"
+#include "tdx-host.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -141,39 +137,6 @@ int tdx_gate_close_stop(struct tdx_gate *gate, unsigned int wait_ms,
 			const volatile sig_atomic_t *stop);
 /* Open the gate again if this handle closed it; harmless otherwise. */
 void tdx_gate_reopen(struct tdx_gate *gate);
-
-/* ---- the retry policy (format/retry.c) ----------------------------------------------------- */
-
-struct tdx_retry_policy {
-	uint64_t base_ms;	/* the first delay, and the shortest one */
-	uint64_t cap_ms;	/* no delay is longer (0: 64 x base) */
-	uint64_t budget_ms;	/* no attempt starts after this much time from the first */
-};
-
-/*
- * The delay before retry number @attempt (1 for the first retry): uniform in
- * [base, min(cap, base * 2^(attempt-1))], placed by @random (any 32-bit value: the caller's
- * randomness, fixed in tests). Jitter spreads a fleet's retries; the floor keeps a host from
- * being hammered. Pure.
- */
-uint64_t tdx_retry_delay(const struct tdx_retry_policy *policy, unsigned int attempt,
-			 uint32_t random);
-
-/*
- * After an attempt that came to @outcome, @elapsed_ms after the first attempt began: retry?
- * false when @outcome is not retryable (tdx_outcome_retryable) or the budget is spent;
- * otherwise true with *@delay_ms = tdx_retry_delay(), shortened so that the last attempt
- * starts when the budget ends. Pure.
- */
-bool tdx_retry_next(const struct tdx_retry_policy *policy, enum tdx_outcome outcome,
-		    unsigned int attempt, uint64_t elapsed_ms, uint32_t random,
-		    uint64_t *delay_ms);
-
-/*
- * A duration: a number with an optional unit, "ms", "s" (the default), "m", "h" or "d"
- * ("90", "90s", "500ms", "30m", "1h"). -EINVAL, -ERANGE (more than a year).
- */
-int tdx_duration_parse(const char *s, uint64_t *ms);
 
 #ifdef __cplusplus
 }

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The system side of libtdxctl: the kernel's TDX host device and its firmware-upload device,
- * the providing kernel module, the upload protocol, the update lock and the history.
- *
- * Split in two: pure parsers of what sysfs and /proc print (no I/O, unit-tested), and thin
- * functions that read and write the files. Everything returns 0 or a negative errno.
+ * The host layer of libtdxctl (lib/host): everything that reads or writes the host. Files, the
+ * kernel's TDX host device and its firmware-upload device, the providing kernel module, the
+ * upload protocol, the update lock, the history, readiness, Intel's mapping file found and
+ * opened, this CPU, the releases in a folder. What these functions read is judged by the pure
+ * code (tdx-format.h). Everything returns 0 or a negative errno.
  */
 #ifndef TDX_HOST_H
 #define TDX_HOST_H
@@ -17,104 +17,62 @@
 
 #include <json-c/json.h>
 
-#include "libtdxctl.h"
+#include "tdx-format.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* ---- pure parsers (format/sysfs-text.c) ------------------------------------------------------- */
+/* ---- files (file.c): the only place image bytes are read from disk ------------------------- */
 
-#define TDX_CPUSET_MAX	8192u	/* CPUs a set holds; larger ids are -ERANGE */
+/*
+ * Read a regular file of at most @max bytes into a new buffer in one go. -EINVAL for a
+ * non-regular file, -EFBIG when larger than @max, -EIO on a short read or when the file grew
+ * while being read, or the open/read errno.
+ */
+int tdx_file_read(struct tdx_ctx *ctx, const char *path, size_t max, uint8_t **buf, size_t *len);
 
-/* A set of CPU ids, as /sys/devices/system/cpu/{present,online} print them ("0-3,5"). */
-struct tdx_cpuset {
-	uint64_t bits[TDX_CPUSET_MAX / 64];
-};
+/*
+ * Write @len bytes to @path atomically: a temporary file in the same folder, fsync, rename,
+ * fsync of the folder. -EEXIST when @path exists and !@force.
+ */
+int tdx_file_write_atomic(struct tdx_ctx *ctx, const char *path, const uint8_t *buf, size_t len,
+			  bool force);
 
-/* Parse a kernel CPU list ("0-3,5\n"; empty is the empty set). -EINVAL, -ERANGE. */
-int tdx_cpuset_parse(const char *s, struct tdx_cpuset *set);
-unsigned int tdx_cpuset_count(const struct tdx_cpuset *set);
-/* @dst = @a without @b (e.g. present CPUs that are not online). */
-void tdx_cpuset_andnot(struct tdx_cpuset *dst, const struct tdx_cpuset *a,
-		       const struct tdx_cpuset *b);
-/* Format as a kernel CPU list ("0-3,5"); returns @buf ("..." at the end when truncated). */
-char *tdx_cpuset_format(const struct tdx_cpuset *set, char *buf, size_t size);
+/*
+ * tdx_file_read() for a file that decides what root may do (what is installable): its real
+ * path's file and folder must be owned by root or the caller and writable by nobody else (a
+ * sticky folder does not help: the file's owner could still rewrite it). The bytes come from
+ * the descriptor that was checked. -EPERM, logged with the reason and the fix, when not
+ * trusted; tdx_file_read()'s errors otherwise.
+ */
+int tdx_file_read_trusted(struct tdx_ctx *ctx, const char *path, size_t max, uint8_t **buf,
+			  size_t *len);
 
-/* One unsigned decimal as sysfs prints it ("3\n"). -EINVAL, -ERANGE. */
-int tdx_sysfs_parse_uint(const char *s, unsigned int *v);
+/* Does @path hold exactly these @len bytes? Read back in pieces; -EIO when not. */
+int tdx_file_compare(struct tdx_ctx *ctx, const char *path, const uint8_t *buf, size_t len);
 
-/* Does the "bugs" line of /proc/cpuinfo text list @bug as a whole word? */
-bool tdx_cpuinfo_has_bug(const char *cpuinfo, const char *bug);
+/* ---- images from files (image-file.c) ------------------------------------------------------- */
 
-/* The firmware-upload class's `status` file. */
-enum tdx_fw_status {
-	TDX_FW_IDLE = 0,
-	TDX_FW_RECEIVING,
-	TDX_FW_PREPARING,
-	TDX_FW_TRANSFERRING,
-	TDX_FW_PROGRAMMING,
-};
-
-int tdx_fw_status_parse(const char *s, enum tdx_fw_status *status);
-const char *tdx_fw_status_name(enum tdx_fw_status status);
-
-/* The `error` file: empty, or "<status>:<error>" such as "transferring:firmware-invalid". */
-struct tdx_fw_error {
-	bool set;		/* false: empty (the last upload succeeded, or none yet) */
-	char phase[16];		/* the status part: "transferring" */
-	char code[24];		/* the error word: "firmware-invalid", "device-busy", ... */
-};
-
-/* -EINVAL when the text is neither empty nor "<word>:<word>". Unknown words are kept as read. */
-int tdx_fw_error_parse(const char *s, struct tdx_fw_error *err);
-/* "transferring:firmware-invalid", or "" when not set; returns @buf. */
-char *tdx_fw_error_format(const struct tdx_fw_error *err, char *buf, size_t size);
-bool tdx_fw_error_equal(const struct tdx_fw_error *a, const struct tdx_fw_error *b);
-/* Is the error word one the generic firmware-upload class prints? */
-bool tdx_fw_error_code_known(const char *code);
+/*
+ * Read @path (and @sig_path for a .bin/.sigstruct pair; NULL otherwise) with tdx_file_read() and
+ * parse it; the image owns the bytes. A file larger than TDX_READ_MAX_SIZE is a failed
+ * container.size check (-EBADMSG); other read errors are returned as they are (negative errno).
+ */
+int tdx_image_load(struct tdx_ctx *ctx, const char *path, const char *sig_path,
+		   struct tdx_report *report, struct tdx_image **image);
+/*
+ * tdx_image_load() with what a front end tells its user when it fails, so that every command
+ * says it alike: *@outcome (tdx_outcome_from_errno(), TDX_ERRNO_INPUT; TDX_OUTCOME_OK on
+ * success) and, on failure, one line in @why: "cannot read PATH[ or SIG_PATH]: REASON", "out of
+ * memory reading PATH" or "PATH is not a valid TDX module image" (the findings are in @report).
+ * Returns what tdx_image_load() returned.
+ */
+int tdx_image_open(struct tdx_ctx *ctx, const char *path, const char *sig_path,
+		   struct tdx_report *report, struct tdx_image **image, enum tdx_outcome *outcome,
+		   char *why, size_t why_len);
 
 /* ---- the host devices (host.c) --------------------------------------------------------------- */
-
-/* Which sysfs layout the running kernel uses (kernel-update-path.md §1.1). */
-enum tdx_host_layout {
-	TDX_LAYOUT_NONE = 0,	/* tdx_host without an upload device */
-	TDX_LAYOUT_MAINLINE,	/* v8+: flat attributes, upload device tdx_module */
-	TDX_LAYOUT_SEAMLDR_DIR,	/* v4-v7: seamldr/ subfolder, upload device tdx_module */
-	TDX_LAYOUT_V3,		/* v3: seamldr/ subfolder, upload device seamldr_upload */
-};
-
-const char *tdx_host_layout_name(enum tdx_host_layout layout);
-/*
- * The layout a host's files show (pure; host.c looks): an upload device (@has_upload) named
- * seamldr_upload (@upload_is_seamldr_upload), the flat num_remaining_updates or
- * seamldr_version (@flat_attrs), a seamldr/ subfolder (@seamldr_dir).
- */
-enum tdx_host_layout tdx_host_layout_detect(bool has_upload, bool upload_is_seamldr_upload,
-					    bool flat_attrs, bool seamldr_dir);
-
-/* The attributes whose place depends on the layout. */
-enum tdx_host_attr {
-	TDX_ATTR_SEAMLDR_VERSION,
-	TDX_ATTR_REMAINING_UPDATES,
-};
-
-/* @attr's file relative to tdx_host in @layout; NULL where the layout has none. */
-const char *tdx_host_layout_attr(enum tdx_host_layout layout, enum tdx_host_attr attr);
-/* The format @layout's kernels take when the caller does not choose one. */
-unsigned int tdx_host_layout_format(enum tdx_host_layout layout);
-
-/* Why runtime update is or is not possible, as far as the host shows it. */
-enum tdx_update_support {
-	TDX_UPDATE_SUPPORTED = 0,
-	TDX_UPDATE_NO_DEVICE,	/* no tdx_host: module not loaded, TDX off, old kernel */
-	TDX_UPDATE_ERRATUM,	/* the CPU has the seamret_invd_vmcs erratum */
-	/* No erratum, yet no upload device: the module lacks TDX_FEATURES0 bit 1, or the kernel
-	 * predates runtime update. */
-	TDX_UPDATE_NO_FEATURE,
-};
-
-const char *tdx_update_support_name(enum tdx_update_support support);
 
 struct tdx_host;
 
@@ -144,26 +102,6 @@ int tdx_cpu_read_seamret_erratum(struct tdx_ctx *ctx, bool *has);
 /* Effective uid 0 and CAP_SYS_RAWIO in the effective set (capget). */
 int tdx_caller_get_privileges(bool *root, bool *rawio);
 
-/* Everything `status` shows and the pre-flight checks judge, read once (host.c). */
-struct tdx_host_status {
-	int host_rc;			/* tdx_host_open(): 0 or -ENODEV */
-	enum tdx_host_layout layout;
-	const char *upload_path;	/* NULL when there is no upload device */
-	int version_rc;			/* -ENXIO: the module is lost */
-	struct tdx_version version;
-	int seamldr_rc;
-	struct tdx_version seamldr;
-	int remaining_rc;
-	unsigned int remaining;
-	enum tdx_update_support support;
-	int upload_status_rc;
-	enum tdx_fw_status upload_status;
-	int upload_error_rc;		/* -EBUSY while not idle */
-	struct tdx_fw_error upload_error;
-	int cpus_rc;
-	struct tdx_cpuset present, online, offline;
-};
-
 /* Read every fact; each read's result is kept in its own _rc, nothing here fails. */
 void tdx_host_collect(struct tdx_ctx *ctx, struct tdx_host *host, struct tdx_host_status *st);
 /*
@@ -171,6 +109,7 @@ void tdx_host_collect(struct tdx_ctx *ctx, struct tdx_host *host, struct tdx_hos
  * and this CPU's CPUID(1).EAX. A fact that could not be read is left out, never guessed.
  */
 void tdx_host_status_facts(const struct tdx_host_status *st, struct tdx_host_facts *facts);
+
 /* ---- the providing kernel module (kmodule.c) ------------------------------------------------- */
 
 /* The module name: @override, else the context's (TDX_CTX_KMODULE). */
@@ -197,22 +136,6 @@ int tdx_kmodule_load(struct tdx_ctx *ctx, const char *name);
 int tdx_fwupload_read_status(struct tdx_ctx *ctx, const char *dir, enum tdx_fw_status *status);
 /* -EBUSY while the status is not idle (the class refuses to show it then). */
 int tdx_fwupload_read_error(struct tdx_ctx *ctx, const char *dir, struct tdx_fw_error *err);
-
-/* What one upload observed; filled in by the calls below, read by the caller for its verdict. */
-struct tdx_fwupload_run {
-	struct tdx_fw_error error_before;	/* `error` when idle before loading=1 */
-	bool have_error_before;
-	struct tdx_fw_error error_after;
-	bool have_error_after;
-	bool saw_busy;		/* status was seen other than idle after loading=0 */
-	bool timed_out;		/* still not idle at the deadline */
-	size_t written;		/* bytes taken by `data` */
-	uint64_t upload_ns;	/* from loading=0 to idle */
-	unsigned int polls;
-};
-
-/* Did our upload demonstrably start? true: yes; false: unknown (never "no"). */
-bool tdx_fwupload_run_started(const struct tdx_fwupload_run *run);
 
 /* loading=1, after recording the current `error` in @run. */
 int tdx_fwupload_begin(struct tdx_ctx *ctx, const char *dir, struct tdx_fwupload_run *run);
@@ -421,6 +344,134 @@ char *tdx_readiness_builds_format(const struct tdx_readiness_facts *facts, char 
 enum tdx_outcome tdx_host_readiness(struct tdx_ctx *ctx, struct tdx_host *host,
 				    const char *kmodule, struct tdx_readiness_facts *facts,
 				    struct tdx_report *report);
+
+/* ---- Intel's mapping file found and opened (mapping-file.c) ------------------------------- */
+
+/* Where the mapping file comes from: the first of these that is set. */
+struct tdx_mapping_source {
+	const char *path;	/* named by the user: it must be usable */
+	const char *dir;	/* else mapping_file.json in this folder of releases, if there */
+	const char *image;	/* else mapping_file.json beside this image, if there */
+};
+
+/*
+ * Find Intel's mapping file as @src says, check that it is trusted (tdx_file_read_trusted():
+ * it decides what is installable) and parse it. Only in the folder itself, never a parent's (a
+ * file planted in a shared parent folder would change what is installable); the folder is
+ * canonicalised, the image itself is not followed if it is a symlink.
+ *
+ * 0 with *@mapping and *@path (a new string: the file used, as named or canonical); or 0 with
+ * both NULL when none was named and none is there (the rules that need it are then skipped).
+ * Otherwise, with *@path set once a file was chosen (NULL before): -EINVAL not a mapping file,
+ * -EPERM not trusted, a read error (-ENOENT, -EACCES, ...), -ENOMEM; each logged through @ctx.
+ */
+int tdx_mapping_open(struct tdx_ctx *ctx, const struct tdx_mapping_source *src,
+		     struct tdx_mapping **mapping, char **path);
+/* Why tdx_mapping_open() failed with @rc, for a message that goes on "cannot use FILE: ". */
+const char *tdx_mapping_strerror(int rc);
+/* What that failure comes to: tdx_outcome_from_errno(@rc, TDX_ERRNO_INPUT), input-error (66). */
+enum tdx_outcome tdx_mapping_open_outcome(int rc);
+
+/* ---- this CPU (cpuid.c) ------------------------------------------------------------------- */
+
+/* CPUID(1).EAX of the CPU we run on; -ENODEV when CPUID is unavailable (not x86). */
+int tdx_cpuid_eax(uint32_t *eax);
+
+/* ---- releases in a folder and their labels (releases.c) ----------------------------------- */
+
+/*
+ * What a release found in a folder is to this host. When several apply, the first failed check
+ * decides (tdx_release_label_from_report), so the order of precedence is: invalid, debug, cpu,
+ * no-version, other-line, older, unlisted, below-minimum, seamldr, svn.
+ */
+enum tdx_release_label {
+	TDX_LABEL_INSTALLABLE = 0,	/* passes every rule: can be installed in place */
+	TDX_LABEL_RUNNING,		/* the running version (installable with --reinstall) */
+	TDX_LABEL_OLDER,		/* older than the running module */
+	TDX_LABEL_OTHER_LINE,		/* another major.minor than the running module */
+	TDX_LABEL_BELOW_MINIMUM,	/* running module below the release's minimum */
+	TDX_LABEL_SEAMLDR,		/* the running P-SEAMLDR cannot load it */
+	TDX_LABEL_CPU,			/* this CPU is not in its CPUID table */
+	TDX_LABEL_DEBUG,		/* debug-signed, debug modules not allowed */
+	TDX_LABEL_SVN,			/* SVN rule fails against the running module */
+	TDX_LABEL_INVALID,		/* the image fails an offline check or cannot be read */
+	TDX_LABEL_UNLISTED,		/* the mapping file does not list its version */
+	TDX_LABEL_NO_VERSION,		/* version in neither its name nor its sigstruct */
+};
+
+/* Short stable name for JSON and scripts: "installable", "running", "older", "other-line", ... */
+const char *tdx_release_label_name(enum tdx_release_label label);
+/* The words for people: "installable", "already running", "other major.minor", ... */
+const char *tdx_release_label_description(enum tdx_release_label label);
+
+/*
+ * The label that the first failed check of @report stands for (verification and compatibility
+ * checks of one candidate in one report), or the verdict's when nothing failed. Pure.
+ */
+enum tdx_release_label tdx_release_label_from_report(const struct tdx_report *report,
+						     enum tdx_compat_verdict verdict);
+
+/* One release found in a folder. Read-only for callers. */
+struct tdx_candidate {
+	char *path;			/* blob, kernel image, or module .bin of a pair */
+	char *sig_path;			/* the pair's .sigstruct; NULL for a blob or image */
+	char *alt_path;			/* the same release as a pair (the blob preferred) */
+	char *alt_sig_path;
+	bool have_version;
+	struct tdx_version version;
+	enum tdx_version_source version_source;
+	/* Set by tdx_releases_label(): */
+	bool labelled;
+	int error;			/* negative errno when the files could not be read */
+	enum tdx_release_label label;
+	bool listed;			/* the mapping file lists it; @release is its entry */
+	struct tdx_release_info release;
+	struct tdx_report *report;	/* every check that ran for this candidate */
+};
+
+struct tdx_releases;
+
+/*
+ * Find the releases under @dir: Intel's layout (joined_files/X.Y/tdx_module_*.blob,
+ * separate_files/X.Y/X.Y.ZZ/tdx_module_X.Y.ZZ.bin + .sigstruct) and plain folders of images
+ * (*.blob, *.img, *.bin with a .sigstruct of the same stem), up to 4 folder levels deep, not
+ * following symlinked folders. A release present both as a blob and as a pair (same version
+ * from the file names) is one candidate: the blob, with the pair in alt_path/alt_sig_path.
+ * Candidates are sorted by version, those of unknown version last, then by path. Versions come
+ * from file names here; tdx_releases_label() refines them from the sigstruct. -ENOENT when
+ * @dir holds no candidate, -ENOTDIR/-EACCES/... when it cannot be read.
+ */
+int tdx_releases_scan(struct tdx_ctx *ctx, const char *dir, struct tdx_releases **list);
+void tdx_releases_free(struct tdx_releases *list);
+size_t tdx_releases_count(const struct tdx_releases *list);
+const struct tdx_candidate *tdx_releases_get(const struct tdx_releases *list, size_t i);
+
+/*
+ * Label every candidate against @host: load it (tdx_image_load), verify it (tdx_image_verify
+ * with @verify's key, NULL: Intel's; debug modules allowed as @opts says, whatever @verify
+ * says), resolve its version, look it up in @mapping (NULL: no mapping file, rules 3-4
+ * skipped), and apply tdx_compat_check(). All the checks go to the candidate's report. An
+ * unreadable or invalid image is labelled, not an error. Returns 0, or a negative errno when
+ * a check could not run (-ENOMEM).
+ */
+int tdx_releases_label(struct tdx_ctx *ctx, struct tdx_releases *list,
+		       const struct tdx_host_facts *host, const struct tdx_mapping *mapping,
+		       const struct tdx_compat_opts *opts, const struct tdx_verify_opts *verify);
+
+/*
+ * The reason for a candidate's label: the message of its first failed check, or why its files
+ * could not be read, or NULL.
+ */
+const char *tdx_candidate_reason(const struct tdx_candidate *candidate);
+/* The remedies (enum tdx_remedy) of that reason's check; 0 when there are none. */
+unsigned int tdx_candidate_reason_remedies(const struct tdx_candidate *candidate);
+
+/*
+ * The newest installable candidate (labelled TDX_LABEL_INSTALLABLE), the first of equals, in
+ * *@index. -ENOENT when none is installable (the caller can tell "already current" by a
+ * candidate labelled TDX_LABEL_RUNNING).
+ */
+int tdx_releases_pick_latest(const struct tdx_releases *list, size_t *index);
 
 #ifdef __cplusplus
 }

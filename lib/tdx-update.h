@@ -14,7 +14,7 @@
 
 #include <json-c/json.h>
 
-#include "libtdxctl.h"
+#include "tdx-gate.h"
 
 #ifdef __cplusplus
 extern "C" {

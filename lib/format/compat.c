@@ -7,8 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "private.h"
-#include "tdx-compat.h"
+#include "format-private.h"
 
 const char *tdx_version_source_name(enum tdx_version_source src)
 {

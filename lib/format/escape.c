@@ -12,7 +12,7 @@
 
 #include <json-c/json.h>
 
-#include "private.h"
+#include "format-private.h"
 
 /*
  * Decode one UTF-8 sequence at @p (@n bytes available). Returns its length with *@cp set, 0 when

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "private.h"
+#include "format-private.h"
 
 static int hex_digit(char c)
 {

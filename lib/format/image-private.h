@@ -3,7 +3,7 @@
 #ifndef LIBTDXCTL_IMAGE_PRIVATE_H
 #define LIBTDXCTL_IMAGE_PRIVATE_H
 
-#include "private.h"
+#include "format-private.h"
 
 /* Sigstruct field offsets that the checks read from the raw bytes. */
 #define SIGSTRUCT_HEADER_LEN	0x080u	/* signed: 0x000-0x07F */

@@ -13,8 +13,7 @@
 
 #include <json-c/json.h>
 
-#include "private.h"
-#include "tdx-compat.h"
+#include "format-private.h"
 
 #define KEY_RELEASES	"tdx_module_releases"
 #define KEY_VERSION	"version"

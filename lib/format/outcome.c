@@ -5,7 +5,7 @@
  */
 #include <errno.h>
 
-#include "private.h"
+#include "format-private.h"
 
 const char *tdx_outcome_name(enum tdx_outcome outcome)
 {

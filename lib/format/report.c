@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "private.h"
+#include "format-private.h"
 
 static const struct {
 	const char *name;

@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "private.h"
-#include "tdx-gate.h"
+#include "format-private.h"
 
 #define RETRY_CAP_FACTOR	64u
 #define DURATION_MAX_MS		(366ull * 24 * 3600 * 1000)

@@ -11,8 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "private.h"
-#include "tdx-host.h"
+#include "format-private.h"
 
 /* ---- CPU lists, counters, cpuinfo ------------------------------------------------------------ */
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "private.h"
+#include "format-private.h"
 
 /* One decimal number of at most @max, no sign, no leading spaces; advances *s. */
 static int parse_uint(const char **s, unsigned int max, unsigned int *out)

@@ -10,8 +10,7 @@
 #include <cpuid.h>
 #endif
 
-#include "private.h"
-#include "tdx-compat.h"
+#include "host-private.h"
 
 /* All CPUs of a host are one model in practice (compatibility.md §2 rule 5): one is enough. */
 int tdx_cpuid_eax(uint32_t *eax)

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "private.h"
+#include "host-private.h"
 
 /* Read exactly @len bytes; -EIO when the file ends first (it shrank after fstat). */
 static int read_full(int fd, uint8_t *buf, size_t len)

@@ -25,9 +25,7 @@
 
 #include <json-c/json.h>
 
-#include "private.h"
-#include "tdx-host.h"
-#include "tdx-gate.h"
+#include "host-private.h"
 
 #define GATE_LOCK	"gate.lock"
 #define GATE_CLOSED	"gate.closed"

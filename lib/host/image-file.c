@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host-private.h"
 #include "image-private.h"
 
 /* A file too large to be any legal input is a finding about the image, not a read error. */

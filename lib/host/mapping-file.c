@@ -12,8 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "private.h"
-#include "tdx-compat.h"
+#include "host-private.h"
 
 /*
  * mapping_file.json in @dir (canonicalised: what is reported is where it is), when that is a

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "private.h"
+#include "host-private.h"
 
 /*
  * Field 22 of /proc/PID/stat, counted after the command name, which may hold spaces; -ESRCH

@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "host-private.h"
-#include "tdx-gate.h"
 
 /* The rows recorded so far and the outcome of the first failure among them. */
 struct judging {

@@ -11,8 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "private.h"
-#include "tdx-compat.h"
+#include "host-private.h"
 
 /* Intel's separate_files/X.Y/X.Y.ZZ/ is three levels below DIR; one more for a wrapping folder. */
 #define SCAN_MAX_DEPTH	4

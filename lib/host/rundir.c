@@ -22,8 +22,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "private.h"
-#include "tdx-host.h"
+#include "host-private.h"
 
 gid_t tdx_launcher_gid(void)
 {

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "private.h"
+#include "format-private.h"
 #include "tdx-update.h"
 
 enum tdx_update_judgement tdx_update_judge(const struct tdx_update_facts *f)

@@ -23,7 +23,8 @@
 #   getrandom, rand, random: the caller supplies the clock and the random value (the retry
 #   policy), so that tests can fix them;
 # - network and host names: socket, connect, send, recv, getaddrinfo, gethostname, uname;
-# - logs: syslog, openlog (the pure code logs only through the context's hook, tdx_log);
+# - logs: syslog, openlog (the pure code logs only through tdx_log, format/log.c, and the
+#   context's hook);
 # - libraries that reach the host: libkmod (kmod_*), libudev (udev_*), json-c's file helpers
 #   (json_object_from_file, json_object_to_file*, json_object_from_fd), OpenSSL's file, store
 #   and random entry points (BIO_new_file, BIO_new_fp, PEM_read*, OSSL_STORE_*, RAND_*).
@@ -71,8 +72,9 @@ json_object_from_fd_ex
 BIO_new_file BIO_new_fp BIO_new_fd BIO_new_socket BIO_read_filename
 '
 denied_prefixes='kmod_ udev_ PEM_read OSSL_STORE_ RAND_ ENGINE_ CONF_modules_load'
-# The pure code's one way out: its messages, through the context's logging hook (lib/ctx.c).
-allowed_tdx='tdx_log tdx_ctx_get_log_priority'
+# The pure code's one way out: its messages (format/log.c), through the context's logging hook
+# (lib/ctx.c).
+allowed_tdx='tdx_ctx_log_line tdx_ctx_get_log_priority'
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "libtdxctl.h"
-#include "tdx-compat.h"
 
 static int passed, failed;
 

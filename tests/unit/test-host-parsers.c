@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "private.h"
+#include "host-private.h"
 #include "tdx-host.h"
 
 static int failures, passes;

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Internals of the pure layer (lib/format), for its own files and the layers above: the base
+ * internals (private.h) and the pure interface (tdx-format.h), never a host declaration.
+ */
+#ifndef LIBTDXCTL_FORMAT_PRIVATE_H
+#define LIBTDXCTL_FORMAT_PRIVATE_H
+
+#include "private.h"
+#include "tdx-format.h"
+
+/*
+ * 0 when a sigstruct's RSA signature verifies with the key it carries (signature.c); whether
+ * that key is trusted is the caller's check. Also for the update's check of the running
+ * module's sigstruct found beside an image (update/attempt.c).
+ */
+int tdx_signature_verify(const uint8_t raw[TDX_SIGSTRUCT_SIZE]);
+
+#endif /* LIBTDXCTL_FORMAT_PRIVATE_H */

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libtdxctl's base: the opaque context every call takes (its paths, read from the environment
+ * once, and its logging hook), and who the caller is. Below every other layer: the pure format
+ * code (tdx-format.h) needs nothing else from it, the host code (tdx-host.h) and the update
+ * (tdx-update.h) take their paths from it.
+ */
+#ifndef LIBTDXCTL_CTX_H
+#define LIBTDXCTL_CTX_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- context and logging (ctx.c) ---------------------------------------------------------- */
+
+struct tdx_ctx;
+
+typedef void (*tdx_log_fn)(struct tdx_ctx *ctx, int priority, const char *file, int line,
+			   const char *fn, const char *format, va_list args);
+
+/*
+ * Reads the environment once: TDXCTL_LOG, and each path setting's variable below. -EINVAL when
+ * a root or the state folder from the environment is not an absolute path.
+ */
+int tdx_ctx_new(struct tdx_ctx **ctx);
+void tdx_ctx_free(struct tdx_ctx *ctx);
+
+/* What the host code works on; each setting's environment variable and default. */
+enum tdx_ctx_path {
+	TDX_CTX_SYSFS = 0,	/* $TDXCTL_SYSFS_ROOT, else /sys */
+	TDX_CTX_PROCFS,		/* $TDXCTL_PROCFS_ROOT, else /proc: machine facts (cpuinfo) */
+	TDX_CTX_RUN_DIR,	/* $TDXCTL_RUNDIR, else /run/tdxctl: update lock, TD-build gate */
+	TDX_CTX_STATE_DIR,	/* $TDXCTL_STATEDIR, else /var/lib/tdxctl */
+	TDX_CTX_HISTORY,	/* $TDXCTL_HISTORY, else STATE_DIR/history.jsonl */
+	TDX_CTX_KMODULE,	/* $TDXCTL_MODULE, else the build's default (tdx_host) */
+	TDX_CTX_PATH__COUNT
+};
+
+/* -EINVAL for an empty value, or a relative one for the roots and the state folder. */
+int tdx_ctx_set_path(struct tdx_ctx *ctx, enum tdx_ctx_path which, const char *value);
+/* The setting; for a NULL @ctx, the built-in default (no environment). */
+const char *tdx_ctx_get_path(const struct tdx_ctx *ctx, enum tdx_ctx_path which);
+void tdx_ctx_set_log_fn(struct tdx_ctx *ctx, tdx_log_fn fn);
+int tdx_ctx_get_log_priority(const struct tdx_ctx *ctx);
+void tdx_ctx_set_log_priority(struct tdx_ctx *ctx, int priority);
+void tdx_ctx_set_userdata(struct tdx_ctx *ctx, void *data);
+void *tdx_ctx_get_userdata(const struct tdx_ctx *ctx);
+
+/*
+ * May this caller choose the paths root writes and the module root loads (environment,
+ * options)? Yes for an unprivileged caller (it writes as itself) and for root acting for itself;
+ * no for root acting for someone else: under sudo, doas, pkexec, or with a real user that is
+ * not root. Then only the build's configuration counts (tdxctl(8), TRUST MODEL).
+ */
+bool tdx_caller_may_choose_paths(void);
+/* secure_getenv(@name) when tdx_caller_may_choose_paths(), and set and not empty; else NULL. */
+const char *tdx_env_path(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBTDXCTL_CTX_H */
