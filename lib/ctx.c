@@ -85,6 +85,7 @@ static bool caller_is_delegated(void)
 	return false;
 }
 
+TDX_EXPORT
 bool tdx_caller_may_choose_paths(void)
 {
 	/* An unprivileged caller writes as itself: its own environment and options are its own. */
@@ -93,6 +94,7 @@ bool tdx_caller_may_choose_paths(void)
 	return !caller_is_delegated();
 }
 
+TDX_EXPORT
 const char *tdx_env_path(const char *name)
 {
 	const char *env;
@@ -119,6 +121,7 @@ static int ctx_history_default(struct tdx_ctx *c)
  * Every setting from the environment, once: an empty variable is unset. A root that must be
  * absolute and is not makes creation fail (-EINVAL) rather than quietly use the real host.
  */
+TDX_EXPORT
 int tdx_ctx_new(struct tdx_ctx **ctx)
 {
 	struct tdx_ctx *c = calloc(1, sizeof(*c));
@@ -154,6 +157,7 @@ int tdx_ctx_new(struct tdx_ctx **ctx)
 	return 0;
 }
 
+TDX_EXPORT
 void tdx_ctx_free(struct tdx_ctx *ctx)
 {
 	if (!ctx)
@@ -164,6 +168,7 @@ void tdx_ctx_free(struct tdx_ctx *ctx)
 	free(ctx);
 }
 
+TDX_EXPORT
 int tdx_ctx_set_path(struct tdx_ctx *ctx, enum tdx_ctx_path which, const char *value)
 {
 	char *copy;
@@ -181,6 +186,7 @@ int tdx_ctx_set_path(struct tdx_ctx *ctx, enum tdx_ctx_path which, const char *v
 }
 
 /* A NULL context (allowed wherever lib/ takes one) stands for the built-in defaults. */
+TDX_EXPORT
 const char *tdx_ctx_get_path(const struct tdx_ctx *ctx, enum tdx_ctx_path which)
 {
 	if ((int)which < 0 || which >= TDX_CTX_PATH__COUNT)
@@ -193,26 +199,31 @@ const char *tdx_ctx_get_path(const struct tdx_ctx *ctx, enum tdx_ctx_path which)
 	return which == TDX_CTX_HISTORY ? ctx->history_default : path_settings[which].def;
 }
 
+TDX_EXPORT
 void tdx_ctx_set_log_fn(struct tdx_ctx *ctx, tdx_log_fn fn)
 {
 	ctx->log_fn = fn ? fn : log_stderr;
 }
 
+TDX_EXPORT
 int tdx_ctx_get_log_priority(const struct tdx_ctx *ctx)
 {
 	return ctx->log_priority;
 }
 
+TDX_EXPORT
 void tdx_ctx_set_log_priority(struct tdx_ctx *ctx, int priority)
 {
 	ctx->log_priority = priority;
 }
 
+TDX_EXPORT
 void tdx_ctx_set_userdata(struct tdx_ctx *ctx, void *data)
 {
 	ctx->userdata = data;
 }
 
+TDX_EXPORT
 void *tdx_ctx_get_userdata(const struct tdx_ctx *ctx)
 {
 	return ctx->userdata;

@@ -35,6 +35,14 @@ void tdx_ctx_log_line(struct tdx_ctx *ctx, int priority, const char *file, int l
 #define warn(ctx, ...)	tdx_log_cond(ctx, LOG_WARNING, __VA_ARGS__)
 #define err(ctx, ...)	tdx_log_cond(ctx, LOG_ERR, __VA_ARGS__)
 
+/*
+ * On the line before each definition that lib/libtdxctl.sym lists: the library is compiled with
+ * -fvisibility=hidden, so a function is exported only when marked here (as kmod's KMOD_EXPORT),
+ * and the version script names the interface's node. tests/lint/check-sym.sh checks that the
+ * marks and the list agree.
+ */
+#define TDX_EXPORT	__attribute__((visibility("default")))
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static inline uint16_t get_le16(const uint8_t *p)

@@ -9,6 +9,7 @@
 
 #include "format-private.h"
 
+TDX_EXPORT
 const char *tdx_version_source_name(enum tdx_version_source src)
 {
 	switch (src) {
@@ -20,6 +21,7 @@ const char *tdx_version_source_name(enum tdx_version_source src)
 	return "unknown";
 }
 
+TDX_EXPORT
 const char *tdx_compat_verdict_name(enum tdx_compat_verdict verdict)
 {
 	switch (verdict) {
@@ -34,6 +36,7 @@ const char *tdx_compat_verdict_name(enum tdx_compat_verdict verdict)
  * The user's word wins because 1.x modules carry no version at all; a 2.x sigstruct's own
  * version contradicting it means the user named the wrong file, which must not pass silently.
  */
+TDX_EXPORT
 int tdx_image_resolve_version(const struct tdx_image *image, const char *path,
 			      const struct tdx_version *user, struct tdx_version *v,
 			      enum tdx_version_source *src)
@@ -444,6 +447,7 @@ static void rule_svn(struct rules *r, const struct tdx_host_facts *host,
 	}
 }
 
+TDX_EXPORT
 int tdx_compat_check_sigstruct(const struct tdx_host_facts *host, const struct tdx_sigstruct *sig,
 			       const struct tdx_version *image_version,
 			       const struct tdx_release_info *release,
@@ -490,6 +494,7 @@ int tdx_compat_check_sigstruct(const struct tdx_host_facts *host, const struct t
 	return 0;
 }
 
+TDX_EXPORT
 int tdx_compat_check(const struct tdx_host_facts *host, const struct tdx_image *image,
 		     const struct tdx_version *image_version,
 		     const struct tdx_release_info *release,

@@ -29,6 +29,7 @@ int tdx_sha384(const uint8_t *buf, size_t len, uint8_t out[TDX_SHA384_LEN])
 	return ok ? 0 : -ENOMEM;
 }
 
+TDX_EXPORT
 int tdx_sha256_parts(const struct tdx_image_part *parts, unsigned int n,
 		     uint8_t out[TDX_SHA256_LEN])
 {

@@ -56,6 +56,7 @@ static int utf8_decode(const uint8_t *p, size_t n, uint32_t *cp)
 	return len;
 }
 
+TDX_EXPORT
 size_t tdx_utf8_incomplete_tail(const char *s, size_t len)
 {
 	const uint8_t *p = (const uint8_t *)s;
@@ -193,21 +194,25 @@ static char *escape_walk(const char *s, size_t len, enum escape_mode mode, unsig
 	return out;
 }
 
+TDX_EXPORT
 char *tdx_escape(const char *s, size_t len, unsigned int flags)
 {
 	return escape_walk(s, len, ESCAPE_TEXT, flags, 4);
 }
 
+TDX_EXPORT
 char *tdx_json_sanitize(const char *json, size_t len)
 {
 	return escape_walk(json, len, ESCAPE_JSON, 0, 6);
 }
 
+TDX_EXPORT
 char *tdx_utf8_sanitize(const char *s)
 {
 	return escape_walk(s, strlen(s), ESCAPE_UTF8, 0, 3);
 }
 
+TDX_EXPORT
 struct json_object *tdx_json_string_or_null(const char *s)
 {
 	struct json_object *o;

@@ -16,6 +16,7 @@ static int hex_digit(char c)
 	return -1;
 }
 
+TDX_EXPORT
 int tdx_hex_decode(const char *hex, uint8_t *out, size_t len)
 {
 	if (!hex || strlen(hex) != 2 * len)
@@ -30,6 +31,7 @@ int tdx_hex_decode(const char *hex, uint8_t *out, size_t len)
 	return 0;
 }
 
+TDX_EXPORT
 void tdx_hex_encode(const uint8_t *in, size_t len, char *out)
 {
 	static const char digits[] = "0123456789abcdef";

@@ -25,6 +25,7 @@
 #define I200_MODULE_PAGES	16u
 #define I200_RESERVED		20u
 
+TDX_EXPORT
 const char *tdx_image_form_name(enum tdx_image_form form)
 {
 	switch (form) {
@@ -46,6 +47,7 @@ const char *tdx_image_form_name(enum tdx_image_form form)
  * count, so masking them off every SUM_FOLD_LOADS loads keeps a lane from carrying into the
  * next one.
  */
+TDX_EXPORT
 uint16_t tdx_checksum16(const uint8_t *buf, size_t len)
 {
 	const uint64_t lanes = 0x0000ffff0000ffffull;
@@ -358,6 +360,7 @@ static int image_finish(struct tdx_image *img, int rc, struct tdx_image **image)
 	return 0;
 }
 
+TDX_EXPORT
 int tdx_image_parse(struct tdx_ctx *ctx, const uint8_t *buf, size_t len,
 		    struct tdx_report *report, struct tdx_image **image)
 {
@@ -394,6 +397,7 @@ int tdx_image_parse(struct tdx_ctx *ctx, const uint8_t *buf, size_t len,
 	return image_finish(img, rc, image);
 }
 
+TDX_EXPORT
 int tdx_image_parse_pair(struct tdx_ctx *ctx, const uint8_t *bin, size_t bin_len,
 			 const uint8_t *sig, size_t sig_len, struct tdx_report *report,
 			 struct tdx_image **image)
@@ -440,6 +444,7 @@ void tdx_image_own(struct tdx_image *image, uint8_t *a, uint8_t *b)
 	image->owned[1] = b;
 }
 
+TDX_EXPORT
 void tdx_image_free(struct tdx_image *image)
 {
 	if (!image)
@@ -449,31 +454,37 @@ void tdx_image_free(struct tdx_image *image)
 	free(image);
 }
 
+TDX_EXPORT
 enum tdx_image_form tdx_image_get_form(const struct tdx_image *image)
 {
 	return image->form;
 }
 
+TDX_EXPORT
 unsigned int tdx_image_get_format(const struct tdx_image *image)
 {
 	return image->format;
 }
 
+TDX_EXPORT
 size_t tdx_image_get_size(const struct tdx_image *image)
 {
 	return image->form == TDX_FORM_PAIR ? image->module_len + image->sig_len : image->len;
 }
 
+TDX_EXPORT
 uint16_t tdx_image_get_checksum(const struct tdx_image *image)
 {
 	return image->checksum;
 }
 
+TDX_EXPORT
 bool tdx_image_checksum_ok(const struct tdx_image *image)
 {
 	return image->checksum_ok;
 }
 
+TDX_EXPORT
 const uint8_t *tdx_image_get_sigstruct(const struct tdx_image *image, size_t *len)
 {
 	if (len)
@@ -481,6 +492,7 @@ const uint8_t *tdx_image_get_sigstruct(const struct tdx_image *image, size_t *le
 	return image->sig;
 }
 
+TDX_EXPORT
 unsigned int tdx_image_get_sigstruct_pages(const struct tdx_image *image)
 {
 	if (image->form == TDX_FORM_PAIR)
@@ -488,6 +500,7 @@ unsigned int tdx_image_get_sigstruct_pages(const struct tdx_image *image)
 	return (unsigned int)(image->sig_len / TDX_PAGE_SIZE);
 }
 
+TDX_EXPORT
 const uint8_t *tdx_image_get_module(const struct tdx_image *image, size_t *len)
 {
 	if (len)
@@ -495,16 +508,19 @@ const uint8_t *tdx_image_get_module(const struct tdx_image *image, size_t *len)
 	return image->module;
 }
 
+TDX_EXPORT
 unsigned int tdx_image_get_module_pages(const struct tdx_image *image)
 {
 	return (unsigned int)(image->module_len / TDX_PAGE_SIZE);
 }
 
+TDX_EXPORT
 const struct tdx_sigstruct *tdx_image_get_sigstruct_fields(const struct tdx_image *image)
 {
 	return &image->fields;
 }
 
+TDX_EXPORT
 int tdx_image_module_sha384(const struct tdx_image *image, uint8_t out[TDX_SHA384_LEN])
 {
 	return tdx_sha384(image->module, image->module_len, out);
@@ -517,6 +533,7 @@ int tdx_image_module_sha384(const struct tdx_image *image, uint8_t out[TDX_SHA38
  * update sends the very bytes that were verified without a second copy of the module. Every
  * part is whole pages, so the checksum's 16-bit words never straddle two parts.
  */
+TDX_EXPORT
 int tdx_image_build_parts(const struct tdx_image *image, unsigned int format, uint8_t **head,
 			  struct tdx_image_part parts[TDX_IMAGE_PARTS], unsigned int *n,
 			  size_t *len)
@@ -566,6 +583,7 @@ int tdx_image_build_parts(const struct tdx_image *image, unsigned int format, ui
 	return 0;
 }
 
+TDX_EXPORT
 int tdx_image_build(const struct tdx_image *image, unsigned int format, uint8_t **buf,
 		    size_t *len)
 {

@@ -232,6 +232,7 @@ static int parse_root(struct tdx_ctx *ctx, struct json_object *root, struct tdx_
 	return 0;
 }
 
+TDX_EXPORT
 int tdx_mapping_parse(struct tdx_ctx *ctx, const char *json, size_t len,
 		      struct tdx_mapping **mapping)
 {
@@ -295,6 +296,7 @@ int tdx_mapping_parse(struct tdx_ctx *ctx, const char *json, size_t len,
 	return 0;
 }
 
+TDX_EXPORT
 void tdx_mapping_free(struct tdx_mapping *mapping)
 {
 	if (!mapping)
@@ -303,16 +305,19 @@ void tdx_mapping_free(struct tdx_mapping *mapping)
 	free(mapping);
 }
 
+TDX_EXPORT
 size_t tdx_mapping_count(const struct tdx_mapping *mapping)
 {
 	return mapping ? mapping->count : 0;
 }
 
+TDX_EXPORT
 const struct tdx_release_info *tdx_mapping_get(const struct tdx_mapping *mapping, size_t i)
 {
 	return mapping && i < mapping->count ? &mapping->releases[i] : NULL;
 }
 
+TDX_EXPORT
 const struct tdx_release_info *tdx_mapping_find(const struct tdx_mapping *mapping,
 						const struct tdx_version *v)
 {

@@ -7,6 +7,7 @@
 
 #include "format-private.h"
 
+TDX_EXPORT
 const char *tdx_outcome_name(enum tdx_outcome outcome)
 {
 	switch (outcome) {
@@ -26,11 +27,13 @@ const char *tdx_outcome_name(enum tdx_outcome outcome)
 }
 
 /* Only outcomes that guarantee nothing changed and may clear by themselves are retryable. */
+TDX_EXPORT
 bool tdx_outcome_retryable(enum tdx_outcome outcome)
 {
 	return outcome == TDX_OUTCOME_RETRY;
 }
 
+TDX_EXPORT
 enum tdx_outcome tdx_outcome_from_errno(int err, enum tdx_errno_site site)
 {
 	if (err == 0)

@@ -33,27 +33,32 @@ struct tdx_report {
 	bool strict;
 };
 
+TDX_EXPORT
 const char *tdx_check_name(enum tdx_check_id id)
 {
 	return (unsigned int)id < TDX_CHK__COUNT ? catalogue[id].name : "unknown";
 }
 
+TDX_EXPORT
 const char *tdx_check_description(enum tdx_check_id id)
 {
 	return (unsigned int)id < TDX_CHK__COUNT ? catalogue[id].what : "";
 }
 
+TDX_EXPORT
 enum tdx_outcome tdx_check_outcome(enum tdx_check_id id)
 {
 	return (unsigned int)id < TDX_CHK__COUNT ? catalogue[id].outcome : TDX_OUTCOME_FAILED;
 }
 
 /* An unknown id counts as kernel evidence: it can only make a failure stay a failure. */
+TDX_EXPORT
 enum tdx_evidence tdx_check_evidence(enum tdx_check_id id)
 {
 	return (unsigned int)id < TDX_CHK__COUNT ? catalogue[id].evidence : TDX_EVIDENCE_KERNEL;
 }
 
+TDX_EXPORT
 const char *tdx_evidence_name(enum tdx_evidence evidence)
 {
 	switch (evidence) {
@@ -65,6 +70,7 @@ const char *tdx_evidence_name(enum tdx_evidence evidence)
 	return "unknown";
 }
 
+TDX_EXPORT
 int tdx_check_lookup(const char *name, enum tdx_check_id *id)
 {
 	for (unsigned int i = 0; i < TDX_CHK__COUNT; i++) {
@@ -76,6 +82,7 @@ int tdx_check_lookup(const char *name, enum tdx_check_id *id)
 	return -ENOENT;
 }
 
+TDX_EXPORT
 const char *tdx_check_status_name(enum tdx_check_status status)
 {
 	switch (status) {
@@ -87,12 +94,14 @@ const char *tdx_check_status_name(enum tdx_check_status status)
 	return "unknown";
 }
 
+TDX_EXPORT
 int tdx_report_new(struct tdx_report **report)
 {
 	*report = calloc(1, sizeof(**report));
 	return *report ? 0 : -ENOMEM;
 }
 
+TDX_EXPORT
 void tdx_report_free(struct tdx_report *report)
 {
 	if (!report)
@@ -103,12 +112,14 @@ void tdx_report_free(struct tdx_report *report)
 	free(report);
 }
 
+TDX_EXPORT
 void tdx_report_set_strict(struct tdx_report *report, bool strict)
 {
 	if (report)
 		report->strict = strict;
 }
 
+TDX_EXPORT
 bool tdx_report_get_strict(const struct tdx_report *report)
 {
 	return report && report->strict;
@@ -119,6 +130,7 @@ bool tdx_report_get_strict(const struct tdx_report *report)
  * so that a genuine release unlike the samples is never refused, unless the caller asked for
  * strictness. Every check site records through here, so a check added later is graded too.
  */
+TDX_EXPORT
 enum tdx_check_status tdx_report_grade(const struct tdx_report *report, enum tdx_check_id id,
 				       enum tdx_check_status status)
 {
@@ -128,6 +140,7 @@ enum tdx_check_status tdx_report_grade(const struct tdx_report *report, enum tdx
 	return status;
 }
 
+TDX_EXPORT
 int tdx_report_addv(struct tdx_report *report, enum tdx_check_id id,
 		    enum tdx_check_status status, const char *fmt, va_list args)
 {
@@ -167,17 +180,20 @@ int tdx_report_addv(struct tdx_report *report, enum tdx_check_id id,
 	return 0;
 }
 
+TDX_EXPORT
 void tdx_report_add_remedy(struct tdx_report *report, unsigned int remedies)
 {
 	if (report && report->count)
 		report->entries[report->count - 1].remedies |= remedies;
 }
 
+TDX_EXPORT
 unsigned int tdx_report_remedies(const struct tdx_report *report, size_t i)
 {
 	return report && i < report->count ? report->entries[i].remedies : 0;
 }
 
+TDX_EXPORT
 int tdx_report_add(struct tdx_report *report, enum tdx_check_id id,
 		   enum tdx_check_status status, const char *fmt, ...)
 {
@@ -190,26 +206,31 @@ int tdx_report_add(struct tdx_report *report, enum tdx_check_id id,
 	return rc;
 }
 
+TDX_EXPORT
 size_t tdx_report_count(const struct tdx_report *report)
 {
 	return report->count;
 }
 
+TDX_EXPORT
 enum tdx_check_id tdx_report_id(const struct tdx_report *report, size_t i)
 {
 	return report->entries[i].id;
 }
 
+TDX_EXPORT
 enum tdx_check_status tdx_report_status(const struct tdx_report *report, size_t i)
 {
 	return report->entries[i].status;
 }
 
+TDX_EXPORT
 const char *tdx_report_message(const struct tdx_report *report, size_t i)
 {
 	return report->entries[i].message;
 }
 
+TDX_EXPORT
 size_t tdx_report_count_status(const struct tdx_report *report, enum tdx_check_status status)
 {
 	size_t n = 0;
@@ -219,6 +240,7 @@ size_t tdx_report_count_status(const struct tdx_report *report, enum tdx_check_s
 	return n;
 }
 
+TDX_EXPORT
 int tdx_report_first_failure(const struct tdx_report *report, size_t *index)
 {
 	for (size_t i = 0; i < report->count; i++) {
@@ -231,6 +253,7 @@ int tdx_report_first_failure(const struct tdx_report *report, size_t *index)
 }
 
 /* Checks run in order of precedence, so the first failure decides what the caller is told. */
+TDX_EXPORT
 enum tdx_outcome tdx_report_outcome(const struct tdx_report *report)
 {
 	size_t i;

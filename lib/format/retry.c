@@ -14,6 +14,7 @@
 #define RETRY_CAP_FACTOR	64u
 #define DURATION_MAX_MS		(366ull * 24 * 3600 * 1000)
 
+TDX_EXPORT
 uint64_t tdx_retry_delay(const struct tdx_retry_policy *policy, unsigned int attempt,
 			 uint32_t random)
 {
@@ -32,6 +33,7 @@ uint64_t tdx_retry_delay(const struct tdx_retry_policy *policy, unsigned int att
 	return base + (uint64_t)(((unsigned __int128)(ceiling - base + 1) * random) >> 32);
 }
 
+TDX_EXPORT
 bool tdx_retry_next(const struct tdx_retry_policy *policy, enum tdx_outcome outcome,
 		    unsigned int attempt, uint64_t elapsed_ms, uint32_t random,
 		    uint64_t *delay_ms)
@@ -47,6 +49,7 @@ bool tdx_retry_next(const struct tdx_retry_policy *policy, enum tdx_outcome outc
 	return true;
 }
 
+TDX_EXPORT
 int tdx_duration_parse(const char *s, uint64_t *ms)
 {
 	static const struct { const char *unit; uint64_t ms; } units[] = {

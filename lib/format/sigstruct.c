@@ -8,6 +8,7 @@
 
 #include "image-private.h"
 
+TDX_EXPORT
 int tdx_sigstruct_parse(const uint8_t *buf, size_t len, struct tdx_sigstruct *sig)
 {
 	struct tdx_sigstruct s = { 0 };
@@ -55,6 +56,7 @@ int tdx_sigstruct_parse(const uint8_t *buf, size_t len, struct tdx_sigstruct *si
 	return 0;
 }
 
+TDX_EXPORT
 bool tdx_sigstruct_is_debug(const struct tdx_sigstruct *sig)
 {
 	return sig->module_type & TDX_SIGSTRUCT_DEBUG;
@@ -67,6 +69,7 @@ bool tdx_sigstruct_is_debug(const struct tdx_sigstruct *sig)
  * above 0xFFFF reads right), never a reason to doubt the version. -ENOENT when reserved3 is zero
  * (1.x), -EBADMSG when its major byte is below 2 (not that layout).
  */
+TDX_EXPORT
 int tdx_sigstruct_get_version(const struct tdx_sigstruct *sig, struct tdx_version *v,
 			      unsigned int *build)
 {
@@ -84,6 +87,7 @@ int tdx_sigstruct_get_version(const struct tdx_sigstruct *sig, struct tdx_versio
 	return 0;
 }
 
+TDX_EXPORT
 bool tdx_sigstruct_supports_cpu(const struct tdx_sigstruct *sig, uint32_t cpuid_eax)
 {
 	uint32_t n = sig->cpuid_table_size;

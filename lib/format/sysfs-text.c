@@ -45,6 +45,7 @@ static int cpu_number_parse(const char **s, unsigned int *cpu)
 	return 0;
 }
 
+TDX_EXPORT
 int tdx_cpuset_parse(const char *s, struct tdx_cpuset *set)
 {
 	struct tdx_cpuset r = { 0 };
@@ -84,6 +85,7 @@ int tdx_cpuset_parse(const char *s, struct tdx_cpuset *set)
 	return 0;
 }
 
+TDX_EXPORT
 unsigned int tdx_cpuset_count(const struct tdx_cpuset *set)
 {
 	unsigned int n = 0;
@@ -93,6 +95,7 @@ unsigned int tdx_cpuset_count(const struct tdx_cpuset *set)
 	return n;
 }
 
+TDX_EXPORT
 void tdx_cpuset_andnot(struct tdx_cpuset *dst, const struct tdx_cpuset *a,
 		       const struct tdx_cpuset *b)
 {
@@ -100,6 +103,7 @@ void tdx_cpuset_andnot(struct tdx_cpuset *dst, const struct tdx_cpuset *a,
 		dst->bits[i] = a->bits[i] & ~b->bits[i];
 }
 
+TDX_EXPORT
 char *tdx_cpuset_format(const struct tdx_cpuset *set, char *buf, size_t size)
 {
 	size_t len = 0;
@@ -132,6 +136,7 @@ char *tdx_cpuset_format(const struct tdx_cpuset *set, char *buf, size_t size)
 	return buf;
 }
 
+TDX_EXPORT
 int tdx_sysfs_parse_uint(const char *s, unsigned int *v)
 {
 	unsigned long r = 0;
@@ -153,6 +158,7 @@ int tdx_sysfs_parse_uint(const char *s, unsigned int *v)
 }
 
 /* Only the first "bugs" line counts: the kernel prints the same one for every CPU. */
+TDX_EXPORT
 bool tdx_cpuinfo_has_bug(const char *cpuinfo, const char *bug)
 {
 	size_t blen = strlen(bug);
@@ -201,6 +207,7 @@ static const char *const error_codes[] = {
 	"read-write-error", "flash-wearout", "firmware-invalid", "unknown-error",
 };
 
+TDX_EXPORT
 int tdx_fw_status_parse(const char *s, enum tdx_fw_status *status)
 {
 	size_t len = s ? strcspn(s, "\n") : 0;
@@ -216,6 +223,7 @@ int tdx_fw_status_parse(const char *s, enum tdx_fw_status *status)
 	return -EINVAL;
 }
 
+TDX_EXPORT
 const char *tdx_fw_status_name(enum tdx_fw_status status)
 {
 	return (unsigned int)status < ARRAY_SIZE(status_names) ? status_names[status] : "unknown";
@@ -234,6 +242,7 @@ static int fw_word_copy(const char *s, size_t len, char *out, size_t size)
 	return 0;
 }
 
+TDX_EXPORT
 int tdx_fw_error_parse(const char *s, struct tdx_fw_error *err)
 {
 	struct tdx_fw_error r = { 0 };
@@ -256,6 +265,7 @@ int tdx_fw_error_parse(const char *s, struct tdx_fw_error *err)
 	return 0;
 }
 
+TDX_EXPORT
 char *tdx_fw_error_format(const struct tdx_fw_error *err, char *buf, size_t size)
 {
 	if (err->set)
@@ -265,6 +275,7 @@ char *tdx_fw_error_format(const struct tdx_fw_error *err, char *buf, size_t size
 	return buf;
 }
 
+TDX_EXPORT
 bool tdx_fw_error_equal(const struct tdx_fw_error *a, const struct tdx_fw_error *b)
 {
 	if (a->set != b->set)
@@ -272,6 +283,7 @@ bool tdx_fw_error_equal(const struct tdx_fw_error *a, const struct tdx_fw_error 
 	return !a->set || (strcmp(a->phase, b->phase) == 0 && strcmp(a->code, b->code) == 0);
 }
 
+TDX_EXPORT
 bool tdx_fw_error_code_known(const char *code)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(error_codes); i++)
@@ -285,6 +297,7 @@ bool tdx_fw_error_code_known(const char *code)
  * (the class clears it when an upload starts, then sets its own result). Neither seen: unknown,
  * because a small upload can finish between two polls with the same result as the last one.
  */
+TDX_EXPORT
 bool tdx_fwupload_run_started(const struct tdx_fwupload_run *run)
 {
 	if (run->saw_busy)
@@ -328,6 +341,7 @@ static const struct layout_desc *layout_desc(enum tdx_host_layout layout)
 	return (unsigned int)layout < ARRAY_SIZE(layouts) ? &layouts[layout] : NULL;
 }
 
+TDX_EXPORT
 const char *tdx_host_layout_name(enum tdx_host_layout layout)
 {
 	const struct layout_desc *d = layout_desc(layout);
@@ -335,6 +349,7 @@ const char *tdx_host_layout_name(enum tdx_host_layout layout)
 	return d ? d->name : "unknown";
 }
 
+TDX_EXPORT
 unsigned int tdx_host_layout_format(enum tdx_host_layout layout)
 {
 	const struct layout_desc *d = layout_desc(layout);
@@ -342,6 +357,7 @@ unsigned int tdx_host_layout_format(enum tdx_host_layout layout)
 	return d ? d->format : TDX_IMAGE_FORMAT;
 }
 
+TDX_EXPORT
 const char *tdx_update_support_name(enum tdx_update_support support)
 {
 	switch (support) {
@@ -354,6 +370,7 @@ const char *tdx_update_support_name(enum tdx_update_support support)
 }
 
 /* Flat attributes first (mainline), then the seamldr/ subfolder of the series. */
+TDX_EXPORT
 enum tdx_host_layout tdx_host_layout_detect(bool has_upload, bool upload_is_seamldr_upload,
 					    bool flat_attrs, bool seamldr_dir)
 {
@@ -366,6 +383,7 @@ enum tdx_host_layout tdx_host_layout_detect(bool has_upload, bool upload_is_seam
 	return TDX_LAYOUT_MAINLINE;
 }
 
+TDX_EXPORT
 const char *tdx_host_layout_attr(enum tdx_host_layout layout, enum tdx_host_attr attr)
 {
 	const struct layout_desc *d = layout_desc(layout);

@@ -64,6 +64,7 @@ static int check_seamhash(const struct tdx_image *img, struct tdx_report *r, boo
 			      want_hex);
 }
 
+TDX_EXPORT
 int tdx_image_verify(struct tdx_image *image, const struct tdx_verify_opts *opts,
 		     struct tdx_report *report)
 {

@@ -25,6 +25,7 @@ static int parse_uint(const char **s, unsigned int max, unsigned int *out)
 	return 0;
 }
 
+TDX_EXPORT
 int tdx_version_parse(const char *s, struct tdx_version *v)
 {
 	struct tdx_version r;
@@ -44,6 +45,7 @@ int tdx_version_parse(const char *s, struct tdx_version *v)
 	return 0;
 }
 
+TDX_EXPORT
 int tdx_version_cmp(const struct tdx_version *a, const struct tdx_version *b)
 {
 	if (a->major != b->major)
@@ -55,11 +57,13 @@ int tdx_version_cmp(const struct tdx_version *a, const struct tdx_version *b)
 	return 0;
 }
 
+TDX_EXPORT
 bool tdx_version_same_line(const struct tdx_version *a, const struct tdx_version *b)
 {
 	return a->major == b->major && a->minor == b->minor;
 }
 
+TDX_EXPORT
 char *tdx_version_format(const struct tdx_version *v, char *buf, size_t size)
 {
 	snprintf(buf, size, "%u.%u.%02u", v->major, v->minor, v->update);
@@ -67,6 +71,7 @@ char *tdx_version_format(const struct tdx_version *v, char *buf, size_t size)
 }
 
 /* Intel names its files tdx_module_X.Y.ZZ followed by an extension or the end of the name. */
+TDX_EXPORT
 int tdx_version_from_filename(const char *path, struct tdx_version *v)
 {
 	static const char prefix[] = "tdx_module_";

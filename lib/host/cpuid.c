@@ -13,6 +13,7 @@
 #include "host-private.h"
 
 /* All CPUs of a host are one model in practice (compatibility.md §2 rule 5): one is enough. */
+TDX_EXPORT
 int tdx_cpuid_eax(uint32_t *eax)
 {
 #if defined(__x86_64__) || defined(__i386__)

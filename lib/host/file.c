@@ -139,6 +139,7 @@ static int file_read_fd(int fd, const struct stat *st, size_t max, uint8_t **buf
 	return 0;
 }
 
+TDX_EXPORT
 int tdx_file_read(struct tdx_ctx *ctx, const char *path, size_t max, uint8_t **buf, size_t *len)
 {
 	struct stat st = { 0 };
@@ -211,6 +212,7 @@ static int install_tmp(const char *tmp, const char *path, bool force)
 	return 0;
 }
 
+TDX_EXPORT
 int tdx_file_write_atomic(struct tdx_ctx *ctx, const char *path, const uint8_t *buf, size_t len,
 			  bool force)
 {
@@ -276,6 +278,7 @@ static int stat_trusted(struct tdx_ctx *ctx, const char *what, const char *path,
  * The file is judged by the descriptor that is then read, so what was checked is what is used:
  * a check of the path followed by a second open would leave a window for a swap.
  */
+TDX_EXPORT
 int tdx_file_read_trusted(struct tdx_ctx *ctx, const char *path, size_t max, uint8_t **buf,
 			  size_t *len)
 {
@@ -320,6 +323,7 @@ out:
  * Read @path back in small pieces and compare it with @buf: proves what is on disk without a
  * second copy of the image in memory. -EIO on any difference, including the size.
  */
+TDX_EXPORT
 int tdx_file_compare(struct tdx_ctx *ctx, const char *path, const uint8_t *buf, size_t len)
 {
 	uint8_t chunk[65536];

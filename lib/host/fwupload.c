@@ -19,6 +19,7 @@
 #define POLL_FIRST_NS	1000000ull
 #define POLL_MAX_NS	100000000ull	/* 100 ms: a slow one costs a few reads a second */
 
+TDX_EXPORT
 uint64_t tdx_monotonic_ns(void)
 {
 	struct timespec ts;
@@ -27,6 +28,7 @@ uint64_t tdx_monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+TDX_EXPORT
 int tdx_fwupload_read_status(struct tdx_ctx *ctx, const char *dir, enum tdx_fw_status *status)
 {
 	char buf[32];
@@ -41,6 +43,7 @@ int tdx_fwupload_read_status(struct tdx_ctx *ctx, const char *dir, enum tdx_fw_s
 	return rc;
 }
 
+TDX_EXPORT
 int tdx_fwupload_read_error(struct tdx_ctx *ctx, const char *dir, struct tdx_fw_error *fwerr)
 {
 	char buf[64];
@@ -55,6 +58,7 @@ int tdx_fwupload_read_error(struct tdx_ctx *ctx, const char *dir, struct tdx_fw_
 	return rc;
 }
 
+TDX_EXPORT
 int tdx_fwupload_begin(struct tdx_ctx *ctx, const char *dir, struct tdx_fwupload_run *run)
 {
 	int rc;
@@ -66,6 +70,7 @@ int tdx_fwupload_begin(struct tdx_ctx *ctx, const char *dir, struct tdx_fwupload
 	return rc;
 }
 
+TDX_EXPORT
 int tdx_fwupload_write_data(struct tdx_ctx *ctx, const char *dir,
 			    const struct tdx_image_part *parts, unsigned int n,
 			    const volatile sig_atomic_t *stop, struct tdx_fwupload_run *run)
@@ -121,6 +126,7 @@ int tdx_fwupload_write_data(struct tdx_ctx *ctx, const char *dir,
 	return rc;
 }
 
+TDX_EXPORT
 int tdx_fwupload_commit(struct tdx_ctx *ctx, const char *dir)
 {
 	int rc = tdx_sysfs_write(dir, "loading", "0");
@@ -130,6 +136,7 @@ int tdx_fwupload_commit(struct tdx_ctx *ctx, const char *dir)
 	return rc;
 }
 
+TDX_EXPORT
 int tdx_fwupload_abandon(struct tdx_ctx *ctx, const char *dir)
 {
 	int rc = tdx_sysfs_write(dir, "loading", "-1");
@@ -147,6 +154,7 @@ static void sleep_ns(uint64_t ns)
 		;
 }
 
+TDX_EXPORT
 int tdx_fwupload_wait_idle(struct tdx_ctx *ctx, const char *dir, uint64_t deadline_ns,
 			   struct tdx_fwupload_run *run)
 {

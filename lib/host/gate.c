@@ -46,6 +46,7 @@ struct tdx_gate {
 	const volatile sig_atomic_t *stop;	/* ends a wait for gate.lock; may be NULL */
 };
 
+TDX_EXPORT
 const char *tdx_gate_state_name(enum tdx_gate_state state)
 {
 	switch (state) {
@@ -56,6 +57,7 @@ const char *tdx_gate_state_name(enum tdx_gate_state state)
 	return "unknown";
 }
 
+TDX_EXPORT
 bool tdx_gate_name_valid(const char *name)
 {
 	size_t len;
@@ -75,6 +77,7 @@ bool tdx_gate_name_valid(const char *name)
 	return true;
 }
 
+TDX_EXPORT
 const char *tdx_gate_dir(struct tdx_ctx *ctx, const char *override)
 {
 	if (override && *override)
@@ -82,6 +85,7 @@ const char *tdx_gate_dir(struct tdx_ctx *ctx, const char *override)
 	return tdx_ctx_get_path(ctx, TDX_CTX_RUN_DIR);
 }
 
+TDX_EXPORT
 int tdx_gate_new(struct tdx_ctx *ctx, const char *rundir, struct tdx_gate **gatep)
 {
 	struct tdx_gate *g = calloc(1, sizeof(*g));
@@ -99,6 +103,7 @@ int tdx_gate_new(struct tdx_ctx *ctx, const char *rundir, struct tdx_gate **gate
 	return 0;
 }
 
+TDX_EXPORT
 void tdx_gate_free(struct tdx_gate *g)
 {
 	if (!g)
@@ -108,6 +113,7 @@ void tdx_gate_free(struct tdx_gate *g)
 	free(g);
 }
 
+TDX_EXPORT
 const char *tdx_gate_get_dir(const struct tdx_gate *g)
 {
 	return g->dir;
@@ -440,6 +446,7 @@ static int gate_record(struct tdx_gate *g, int bfd, const struct tdx_gate_entry 
 	return entry_write(g, bfd, e);
 }
 
+TDX_EXPORT
 int tdx_gate_begin(struct tdx_gate *g, const char *name, pid_t pid, unsigned int ttl_s,
 		   unsigned int wait_ms, pid_t *closer_pid)
 {
@@ -493,6 +500,7 @@ int tdx_gate_begin(struct tdx_gate *g, const char *name, pid_t pid, unsigned int
 	return rc;
 }
 
+TDX_EXPORT
 int tdx_gate_end(struct tdx_gate *g, const char *name)
 {
 	int dirfd, bfd, fd, rc;
@@ -524,6 +532,7 @@ static int entry_cmp(const void *a, const void *b)
 		      ((const struct tdx_gate_entry *)b)->name);
 }
 
+TDX_EXPORT
 int tdx_gate_list(struct tdx_gate *g, struct tdx_gate_entry **entries, size_t *count)
 {
 	struct tdx_gate_entry *list = NULL, *grown;
@@ -594,6 +603,7 @@ int tdx_gate_list(struct tdx_gate *g, struct tdx_gate_entry **entries, size_t *c
 	return 0;
 }
 
+TDX_EXPORT
 int tdx_gate_query(struct tdx_gate *g, bool *closed, pid_t *closer_pid)
 {
 	int dirfd, fd, rc;
@@ -651,11 +661,13 @@ static int gate_take_closed(struct tdx_gate *g, int dirfd)
 	return 0;
 }
 
+TDX_EXPORT
 int tdx_gate_close(struct tdx_gate *g, unsigned int wait_ms)
 {
 	return tdx_gate_close_stop(g, wait_ms, NULL);
 }
 
+TDX_EXPORT
 int tdx_gate_close_stop(struct tdx_gate *g, unsigned int wait_ms,
 			const volatile sig_atomic_t *stop)
 {
@@ -714,6 +726,7 @@ int tdx_gate_close_stop(struct tdx_gate *g, unsigned int wait_ms,
 	return 0;
 }
 
+TDX_EXPORT
 void tdx_gate_reopen(struct tdx_gate *g)
 {
 	if (!g || g->closed_fd < 0)

@@ -55,6 +55,7 @@ static const char *history_string(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+TDX_EXPORT
 void tdx_history_last_update(struct json_object *records, struct tdx_history_last *last)
 {
 	struct json_object *o = NULL, *v;

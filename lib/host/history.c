@@ -17,6 +17,7 @@
 #include "host-private.h"
 
 
+TDX_EXPORT
 const char *tdx_history_path(struct tdx_ctx *ctx, const char *override)
 {
 	if (override && *override)
@@ -124,6 +125,7 @@ static int history_end_line(int fd)
 #define HISTORY_MODE		0640
 
 /* One write(2) with O_APPEND, under an exclusive flock when one comes within a second. */
+TDX_EXPORT
 int tdx_history_append(struct tdx_ctx *ctx, const char *path,
 		       const struct tdx_history_record *rec)
 {
@@ -182,6 +184,7 @@ out:
 	return rc;
 }
 
+TDX_EXPORT
 void tdx_history_syslog(const struct tdx_history_record *rec)
 {
 	int prio = LOG_WARNING;
@@ -231,6 +234,7 @@ static void history_record_add_kind(struct json_object *o)
 		cmd && strstr(cmd, "--dry-run") ? "dry-run" : "update"));
 }
 
+TDX_EXPORT
 int tdx_history_read(struct tdx_ctx *ctx, const char *path, size_t n,
 		     struct json_object **records, size_t *skipped)
 {

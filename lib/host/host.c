@@ -109,6 +109,7 @@ static enum tdx_host_layout host_detect_layout(const struct tdx_host *host)
 				      path_exists(host->syspath, "seamldr"));
 }
 
+TDX_EXPORT
 int tdx_host_open(struct tdx_ctx *ctx, struct tdx_host **hostp)
 {
 	static const char *const paths[] = { TDX_HOST_SYSPATH, TDX_HOST_BUSPATH };
@@ -146,6 +147,7 @@ int tdx_host_open(struct tdx_ctx *ctx, struct tdx_host **hostp)
 	return 0;
 }
 
+TDX_EXPORT
 void tdx_host_free(struct tdx_host *host)
 {
 	if (!host)
@@ -156,6 +158,7 @@ void tdx_host_free(struct tdx_host *host)
 	free(host);
 }
 
+TDX_EXPORT
 const char *tdx_host_get_upload_path(const struct tdx_host *host)
 {
 	return host->upload_path;
@@ -178,11 +181,13 @@ static int host_read_version_attr(struct tdx_host *host, const char *name, struc
 	return rc;
 }
 
+TDX_EXPORT
 int tdx_host_read_version(struct tdx_host *host, struct tdx_version *v)
 {
 	return host_read_version_attr(host, "version", v);
 }
 
+TDX_EXPORT
 int tdx_host_read_seamldr_version(struct tdx_host *host, struct tdx_version *v)
 {
 	const char *name = tdx_host_layout_attr(host->layout, TDX_ATTR_SEAMLDR_VERSION);
@@ -190,6 +195,7 @@ int tdx_host_read_seamldr_version(struct tdx_host *host, struct tdx_version *v)
 	return name ? host_read_version_attr(host, name, v) : -ENOENT;
 }
 
+TDX_EXPORT
 int tdx_host_read_remaining_updates(struct tdx_host *host, unsigned int *n)
 {
 	const char *name = tdx_host_layout_attr(host->layout, TDX_ATTR_REMAINING_UPDATES);
@@ -211,6 +217,7 @@ int tdx_host_read_remaining_updates(struct tdx_host *host, unsigned int *n)
  * The kernel hides the upload device when either precondition is missing; the erratum is the
  * one of the two userspace can see, so the other is what remains.
  */
+TDX_EXPORT
 int tdx_host_get_update_support(struct tdx_ctx *ctx, struct tdx_host *host,
 				enum tdx_update_support *support)
 {
@@ -232,6 +239,7 @@ int tdx_host_get_update_support(struct tdx_ctx *ctx, struct tdx_host *host,
 	return 0;
 }
 
+TDX_EXPORT
 int tdx_cpus_read(struct tdx_ctx *ctx, struct tdx_cpuset *present, struct tdx_cpuset *online)
 {
 	/* Large enough for 8192 CPUs listed one by one, the worst case the kernel prints. */
@@ -255,6 +263,7 @@ int tdx_cpus_read(struct tdx_ctx *ctx, struct tdx_cpuset *present, struct tdx_cp
 	return rc < 0 ? rc : 0;
 }
 
+TDX_EXPORT
 int tdx_cpu_read_seamret_erratum(struct tdx_ctx *ctx, bool *has)
 {
 	char *line = NULL, path[PATH_MAX];
@@ -281,6 +290,7 @@ int tdx_cpu_read_seamret_erratum(struct tdx_ctx *ctx, bool *has)
 	return rc;
 }
 
+TDX_EXPORT
 int tdx_caller_get_privileges(bool *root, bool *rawio)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -296,6 +306,7 @@ int tdx_caller_get_privileges(bool *root, bool *rawio)
 
 /* ---- facts and the host checks --------------------------------------------------------------- */
 
+TDX_EXPORT
 void tdx_host_collect(struct tdx_ctx *ctx, struct tdx_host *host, struct tdx_host_status *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -323,6 +334,7 @@ void tdx_host_collect(struct tdx_ctx *ctx, struct tdx_host *host, struct tdx_hos
 		st->upload_error_rc = -EBUSY;
 }
 
+TDX_EXPORT
 void tdx_host_status_facts(const struct tdx_host_status *st, struct tdx_host_facts *facts)
 {
 	memset(facts, 0, sizeof(*facts));

@@ -31,6 +31,7 @@ static int oversize(struct tdx_report *report, enum tdx_check_id id, const char 
 	return rc ? rc : -EBADMSG;
 }
 
+TDX_EXPORT
 int tdx_image_load(struct tdx_ctx *ctx, const char *path, const char *sig_path,
 		   struct tdx_report *report, struct tdx_image **image)
 {
@@ -65,6 +66,7 @@ int tdx_image_load(struct tdx_ctx *ctx, const char *path, const char *sig_path,
 	return 0;
 }
 
+TDX_EXPORT
 int tdx_image_open(struct tdx_ctx *ctx, const char *path, const char *sig_path,
 		   struct tdx_report *report, struct tdx_image **image, enum tdx_outcome *outcome,
 		   char *why, size_t why_len)

@@ -72,6 +72,7 @@ static void kmod_api_close(struct kmod_api *api)
 	dlclose(api->dl);
 }
 
+TDX_EXPORT
 const char *tdx_kmodule_name(struct tdx_ctx *ctx, const char *override)
 {
 	if (override && *override)
@@ -79,6 +80,7 @@ const char *tdx_kmodule_name(struct tdx_ctx *ctx, const char *override)
 	return tdx_ctx_get_path(ctx, TDX_CTX_KMODULE);
 }
 
+TDX_EXPORT
 const char *tdx_kmodule_state_name(enum tdx_kmodule_state state)
 {
 	switch (state) {
@@ -124,6 +126,7 @@ static int kmodule_lookup(const struct kmod_api *api, struct kmod_ctx *kctx, con
 	return *list ? 0 : -ENOENT;
 }
 
+TDX_EXPORT
 int tdx_kmodule_get_state(struct tdx_ctx *ctx, const char *name, enum tdx_kmodule_state *state)
 {
 	struct kmod_module *mod = NULL;
@@ -165,6 +168,7 @@ out:
 	return rc;
 }
 
+TDX_EXPORT
 int tdx_kmodule_load(struct tdx_ctx *ctx, const char *name)
 {
 	struct kmod_list *list = NULL;

@@ -43,6 +43,7 @@ static int parse_decimal(const char **s, unsigned long long max, unsigned long l
 	return 0;
 }
 
+TDX_EXPORT
 int tdx_lock_owner_parse(const char *s, struct tdx_lock_owner *owner)
 {
 	unsigned long long pid, start;
@@ -78,6 +79,7 @@ static void lock_read_owner(int fd, struct tdx_lock_owner *owner)
 	lock_owner_from_text(buf, owner);
 }
 
+TDX_EXPORT
 int tdx_lock_acquire(struct tdx_ctx *ctx, const char *dir, struct tdx_lock **lockp,
 		     struct tdx_lock_owner *owner)
 {
@@ -118,6 +120,7 @@ int tdx_lock_acquire(struct tdx_ctx *ctx, const char *dir, struct tdx_lock **loc
 }
 
 /* The file stays: unlinking it would let a waiter lock a file nobody else can find. */
+TDX_EXPORT
 void tdx_lock_release(struct tdx_lock *lock)
 {
 	if (!lock)
@@ -129,6 +132,7 @@ void tdx_lock_release(struct tdx_lock *lock)
 	free(lock);
 }
 
+TDX_EXPORT
 int tdx_lock_query(struct tdx_ctx *ctx, const char *dir, bool *held, struct tdx_lock_owner *owner)
 {
 	char text[64];

@@ -73,6 +73,7 @@ static int mapping_read(struct tdx_ctx *ctx, const char *path, struct tdx_mappin
 	return rc;
 }
 
+TDX_EXPORT
 int tdx_mapping_open(struct tdx_ctx *ctx, const struct tdx_mapping_source *src,
 		     struct tdx_mapping **mapping, char **path)
 {
@@ -105,6 +106,7 @@ int tdx_mapping_open(struct tdx_ctx *ctx, const struct tdx_mapping_source *src,
 	return mapping_read(ctx, *path, mapping);
 }
 
+TDX_EXPORT
 const char *tdx_mapping_strerror(int rc)
 {
 	switch (rc) {
@@ -117,6 +119,7 @@ const char *tdx_mapping_strerror(int rc)
 	}
 }
 
+TDX_EXPORT
 enum tdx_outcome tdx_mapping_open_outcome(int rc)
 {
 	/* A mapping file is an input the caller named; the parser never says EBADMSG. */

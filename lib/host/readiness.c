@@ -335,6 +335,7 @@ static void judge_permission(struct judging *j, const struct tdx_readiness_facts
 		row(j, TDX_CHK_HOST_PERMISSION, TDX_CHECK_PASS, "root, CAP_SYS_RAWIO");
 }
 
+TDX_EXPORT
 enum tdx_outcome tdx_readiness_judge_rules(const struct tdx_readiness_facts *f,
 					   unsigned int rules, struct tdx_report *report)
 {
@@ -354,12 +355,14 @@ enum tdx_outcome tdx_readiness_judge_rules(const struct tdx_readiness_facts *f,
 	return j.oom ? TDX_OUTCOME_FAILED : j.outcome;
 }
 
+TDX_EXPORT
 enum tdx_outcome tdx_readiness_judge(const struct tdx_readiness_facts *f,
 				     struct tdx_report *report)
 {
 	return tdx_readiness_judge_rules(f, TDX_READINESS_ALL, report);
 }
 
+TDX_EXPORT
 char *tdx_readiness_builds_format(const struct tdx_readiness_facts *f, char *buf, size_t size)
 {
 	size_t len = 0;
@@ -413,6 +416,7 @@ void tdx_readiness_read_gate(struct tdx_ctx *ctx, struct tdx_readiness_facts *f)
 	tdx_gate_free(gate);
 }
 
+TDX_EXPORT
 void tdx_readiness_read_gate_close(struct tdx_gate *gate, int rc, unsigned int wait_ms,
 				   struct tdx_readiness_facts *f)
 {
@@ -451,6 +455,7 @@ void tdx_readiness_read_gate_close(struct tdx_gate *gate, int rc, unsigned int w
 	f->gate_closer = rc == 0 ? getpid() : 0;
 }
 
+TDX_EXPORT
 void tdx_readiness_collect(struct tdx_ctx *ctx, struct tdx_host *host, const char *kmodule,
 			   struct tdx_readiness_facts *f)
 {
@@ -467,6 +472,7 @@ void tdx_readiness_collect(struct tdx_ctx *ctx, struct tdx_host *host, const cha
 	tdx_readiness_read_gate(ctx, f);
 }
 
+TDX_EXPORT
 void tdx_readiness_facts_release(struct tdx_readiness_facts *f)
 {
 	free(f->builds);
@@ -474,6 +480,7 @@ void tdx_readiness_facts_release(struct tdx_readiness_facts *f)
 	f->n_builds = 0;
 }
 
+TDX_EXPORT
 enum tdx_outcome tdx_host_readiness(struct tdx_ctx *ctx, struct tdx_host *host,
 				    const char *kmodule, struct tdx_readiness_facts *f,
 				    struct tdx_report *report)

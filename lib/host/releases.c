@@ -41,11 +41,13 @@ static const struct {
 	[TDX_LABEL_NO_VERSION]		= { "no-version",	"version unknown" },
 };
 
+TDX_EXPORT
 const char *tdx_release_label_name(enum tdx_release_label label)
 {
 	return (unsigned int)label < ARRAY_SIZE(labels) ? labels[label].name : "unknown";
 }
 
+TDX_EXPORT
 const char *tdx_release_label_description(enum tdx_release_label label)
 {
 	return (unsigned int)label < ARRAY_SIZE(labels) ? labels[label].description : "unknown";
@@ -55,6 +57,7 @@ const char *tdx_release_label_description(enum tdx_release_label label)
  * The checks run in order of precedence (verification, then compatibility rules), so the first
  * failure is the reason to show; any failure that is not a compatibility rule is a bad image.
  */
+TDX_EXPORT
 enum tdx_release_label tdx_release_label_from_report(const struct tdx_report *report,
 						     enum tdx_compat_verdict verdict)
 {
@@ -256,6 +259,7 @@ static int candidate_cmp(const void *pa, const void *pb)
 	return strcmp(a->path, b->path);
 }
 
+TDX_EXPORT
 int tdx_releases_scan(struct tdx_ctx *ctx, const char *dir, struct tdx_releases **list)
 {
 	struct tdx_releases *l;
@@ -285,6 +289,7 @@ int tdx_releases_scan(struct tdx_ctx *ctx, const char *dir, struct tdx_releases 
 	return 0;
 }
 
+TDX_EXPORT
 void tdx_releases_free(struct tdx_releases *list)
 {
 	if (!list)
@@ -295,11 +300,13 @@ void tdx_releases_free(struct tdx_releases *list)
 	free(list);
 }
 
+TDX_EXPORT
 size_t tdx_releases_count(const struct tdx_releases *list)
 {
 	return list ? list->count : 0;
 }
 
+TDX_EXPORT
 const struct tdx_candidate *tdx_releases_get(const struct tdx_releases *list, size_t i)
 {
 	return list && i < list->count ? &list->items[i] : NULL;
@@ -386,6 +393,7 @@ out:
 	return rc;
 }
 
+TDX_EXPORT
 int tdx_releases_label(struct tdx_ctx *ctx, struct tdx_releases *list,
 		       const struct tdx_host_facts *host, const struct tdx_mapping *mapping,
 		       const struct tdx_compat_opts *opts, const struct tdx_verify_opts *verify)
@@ -403,6 +411,7 @@ int tdx_releases_label(struct tdx_ctx *ctx, struct tdx_releases *list,
 	return 0;
 }
 
+TDX_EXPORT
 const char *tdx_candidate_reason(const struct tdx_candidate *candidate)
 {
 	size_t i;
@@ -416,6 +425,7 @@ const char *tdx_candidate_reason(const struct tdx_candidate *candidate)
 	return NULL;
 }
 
+TDX_EXPORT
 unsigned int tdx_candidate_reason_remedies(const struct tdx_candidate *candidate)
 {
 	size_t i;
@@ -426,6 +436,7 @@ unsigned int tdx_candidate_reason_remedies(const struct tdx_candidate *candidate
 	return tdx_report_remedies(candidate->report, i);
 }
 
+TDX_EXPORT
 int tdx_releases_pick_latest(const struct tdx_releases *list, size_t *index)
 {
 	bool found = false;

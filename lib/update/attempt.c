@@ -81,6 +81,7 @@ static void update_finish(struct tdx_update *u)
 	u->have_outcome = true;
 }
 
+TDX_EXPORT
 int tdx_update_new(struct tdx_ctx *ctx, const char *image, const struct tdx_update_opts *opts,
 		   struct tdx_update **update)
 {
@@ -113,6 +114,7 @@ oom:
 	return -ENOMEM;
 }
 
+TDX_EXPORT
 void tdx_update_release(struct tdx_update *u)
 {
 	if (!u)
@@ -123,6 +125,7 @@ void tdx_update_release(struct tdx_update *u)
 	u->lock = NULL;
 }
 
+TDX_EXPORT
 void tdx_update_free(struct tdx_update *u)
 {
 	if (!u)
@@ -527,6 +530,7 @@ static int update_decided(struct tdx_update *u)
 	return 1;
 }
 
+TDX_EXPORT
 int tdx_update_preflight(struct tdx_update *u)
 {
 	const char *kmodule;
@@ -746,6 +750,7 @@ static void update_verdict(struct tdx_update *u, bool same_version_expected)
 	}
 }
 
+TDX_EXPORT
 int tdx_update_commit(struct tdx_update *u)
 {
 	struct tdx_image_part parts[TDX_IMAGE_PARTS];
@@ -777,6 +782,7 @@ done:
 }
 
 /* One history line and one syslog line, whatever happened. */
+TDX_EXPORT
 int tdx_update_record(struct tdx_update *u, const char *path, const char *command,
 		      const char *verdict, int exit_code, unsigned int attempt)
 {
@@ -814,6 +820,7 @@ int tdx_update_record(struct tdx_update *u, const char *path, const char *comman
 	return rc;
 }
 
+TDX_EXPORT
 void tdx_update_json_add_image(const struct tdx_update *u, struct json_object *obj)
 {
 	struct tdx_history_record rec = { 0 };
@@ -826,26 +833,31 @@ void tdx_update_json_add_image(const struct tdx_update *u, struct json_object *o
 	tdx_history_json_add_image(obj, &rec, false);
 }
 
+TDX_EXPORT
 enum tdx_outcome tdx_update_get_outcome(const struct tdx_update *u)
 {
 	return update_outcome(u);
 }
 
+TDX_EXPORT
 const struct tdx_report *tdx_update_get_report(const struct tdx_update *u)
 {
 	return u->report;
 }
 
+TDX_EXPORT
 const struct tdx_update_result *tdx_update_get_result(const struct tdx_update *u)
 {
 	return &u->res;
 }
 
+TDX_EXPORT
 const char *tdx_update_get_phase_name(const struct tdx_update *u)
 {
 	return u->phase;
 }
 
+TDX_EXPORT
 int tdx_update_get_judgement(const struct tdx_update *u, enum tdx_update_judgement *judgement)
 {
 	if (!u->judged)
@@ -854,76 +866,91 @@ int tdx_update_get_judgement(const struct tdx_update *u, enum tdx_update_judgeme
 	return 0;
 }
 
+TDX_EXPORT
 const char *tdx_update_get_old_version(const struct tdx_update *u)
 {
 	return u->old_version;
 }
 
+TDX_EXPORT
 const char *tdx_update_get_new_version(const struct tdx_update *u)
 {
 	return u->new_version;
 }
 
+TDX_EXPORT
 const char *tdx_update_get_image_version(const struct tdx_update *u)
 {
 	return u->image_version;
 }
 
+TDX_EXPORT
 const char *tdx_update_get_image_path(const struct tdx_update *u)
 {
 	return u->image_path;
 }
 
+TDX_EXPORT
 const char *tdx_update_get_sig_path(const struct tdx_update *u)
 {
 	return u->sig_path;
 }
 
+TDX_EXPORT
 const char *tdx_update_get_mapping_path(const struct tdx_update *u)
 {
 	return u->mapping_path;
 }
 
+TDX_EXPORT
 const struct tdx_releases *tdx_update_get_releases(const struct tdx_update *u)
 {
 	return u->releases;
 }
 
+TDX_EXPORT
 const char *tdx_update_get_sha256(const struct tdx_update *u)
 {
 	return u->sha256;
 }
 
+TDX_EXPORT
 unsigned int tdx_update_get_format(const struct tdx_update *u)
 {
 	return u->built_format;
 }
 
+TDX_EXPORT
 size_t tdx_update_get_size(const struct tdx_update *u)
 {
 	return u->size;
 }
 
+TDX_EXPORT
 const char *tdx_update_get_kernel_error(const struct tdx_update *u)
 {
 	return u->have_kernel_error ? u->kernel_error : NULL;
 }
 
+TDX_EXPORT
 bool tdx_update_get_dry_run(const struct tdx_update *u)
 {
 	return u->o.dry_run;
 }
 
+TDX_EXPORT
 bool tdx_update_get_uploaded(const struct tdx_update *u)
 {
 	return u->committed;
 }
 
+TDX_EXPORT
 int tdx_update_get_started(const struct tdx_update *u)
 {
 	return u->started;
 }
 
+TDX_EXPORT
 int tdx_update_get_remaining(const struct tdx_update *u, bool after, unsigned int *n)
 {
 	if (after ? !u->have_remaining_after : !u->have_remaining_before)
@@ -932,16 +959,19 @@ int tdx_update_get_remaining(const struct tdx_update *u, bool after, unsigned in
 	return 0;
 }
 
+TDX_EXPORT
 int tdx_update_get_mapping_error(const struct tdx_update *u)
 {
 	return u->mapping_rc;
 }
 
+TDX_EXPORT
 bool tdx_update_get_current(const struct tdx_update *u)
 {
 	return u->current;
 }
 
+TDX_EXPORT
 uint64_t tdx_update_get_duration_ms(const struct tdx_update *u)
 {
 	return (tdx_monotonic_ns() - u->t0) / 1000000;

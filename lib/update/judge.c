@@ -9,6 +9,7 @@
 #include "format-private.h"
 #include "tdx-update.h"
 
+TDX_EXPORT
 enum tdx_update_judgement tdx_update_judge(const struct tdx_update_facts *f)
 {
 	bool is_image, is_old;
@@ -34,6 +35,7 @@ enum tdx_update_judgement tdx_update_judge(const struct tdx_update_facts *f)
 	return TDX_JUDGED_REJECTED;
 }
 
+TDX_EXPORT
 const char *tdx_update_judgement_name(enum tdx_update_judgement j)
 {
 	switch (j) {
@@ -49,6 +51,7 @@ const char *tdx_update_judgement_name(enum tdx_update_judgement j)
 	return "unknown";
 }
 
+TDX_EXPORT
 enum tdx_outcome tdx_update_judgement_outcome(enum tdx_update_judgement j)
 {
 	switch (j) {
