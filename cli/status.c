@@ -331,7 +331,7 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 		status_print_text(&x, report, outcome);
 	json_object_put(x.last);
 	json_object_put(x.last_upload);
-	tdx_readiness_facts_release(&x.rf);
+	tdx_readiness_facts_clear(&x.rf);
 	tdx_report_free(report);
 	tdx_host_free(host);
 	return exit_from_outcome(outcome);

@@ -321,7 +321,7 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 	 * The gate and the lock first: writing the record can wait (briefly) for the history's
 	 * lock, and no TD launch or other update may wait on that.
 	 */
-	tdx_update_release(s->u);
+	tdx_update_unlock(s->u);
 	if (tdx_update_record(s->u, a->history, a->dry_run ? "update --dry-run" : "update",
 			      said(s->record), code, a->retry_for_ms ? s->attempt : 0) < 0 &&
 	    !a->g.json && !a->g.quiet)

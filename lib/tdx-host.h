@@ -176,7 +176,8 @@ struct tdx_lock_owner {
  */
 int tdx_lock_acquire(struct tdx_ctx *ctx, const char *dir, struct tdx_lock **lock,
 		     struct tdx_lock_owner *owner);
-void tdx_lock_release(struct tdx_lock *lock);
+/* Unlock (the flock ends with its descriptor) and free the handle; the file stays. */
+void tdx_lock_free(struct tdx_lock *lock);
 /* Is the lock held, and by whom? *@held false when nobody holds it. */
 int tdx_lock_query(struct tdx_ctx *ctx, const char *dir, bool *held, struct tdx_lock_owner *owner);
 /* The lock file's content, "PID STARTTIME\n". */
@@ -303,7 +304,7 @@ void tdx_readiness_collect(struct tdx_ctx *ctx, struct tdx_host *host, const cha
 void tdx_readiness_read_gate_close(struct tdx_gate *gate, int rc, unsigned int wait_ms,
 				   struct tdx_readiness_facts *facts);
 /* Free what the facts own (the builds list); the facts stay readable but for @builds. */
-void tdx_readiness_facts_release(struct tdx_readiness_facts *facts);
+void tdx_readiness_facts_clear(struct tdx_readiness_facts *facts);
 /*
  * The readiness rules, in groups: an update learns its facts in stages (privileges first, the
  * lock only once every other check passed, the gate under the lock) and judges each group

@@ -136,11 +136,11 @@ int tdx_update_commit(struct tdx_update *update);
 int tdx_update_record(struct tdx_update *update, const char *path, const char *command,
 		      const char *verdict, int exit_code, unsigned int attempt);
 /*
- * Reopen the TD-build gate and release the update lock now, once the attempt ended; what it
+ * Reopen the TD-build gate and unlock the update lock now, once the attempt ended; what it
  * came to stays readable (a front end that retries holds neither while it waits).
  */
-void tdx_update_release(struct tdx_update *update);
-/* Releases the TD-build gate and the update lock, if still held, and the attempt. */
+void tdx_update_unlock(struct tdx_update *update);
+/* Reopens the TD-build gate and unlocks the update lock, if still held; frees the attempt. */
 void tdx_update_free(struct tdx_update *update);
 
 /*

@@ -121,7 +121,7 @@ int tdx_lock_acquire(struct tdx_ctx *ctx, const char *dir, struct tdx_lock **loc
 
 /* The file stays: unlinking it would let a waiter lock a file nobody else can find. */
 TDX_EXPORT
-void tdx_lock_release(struct tdx_lock *lock)
+void tdx_lock_free(struct tdx_lock *lock)
 {
 	if (!lock)
 		return;

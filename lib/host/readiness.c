@@ -422,7 +422,7 @@ void tdx_readiness_read_gate_close(struct tdx_gate *gate, int rc, unsigned int w
 {
 	size_t live = 0;
 
-	tdx_readiness_facts_release(f);
+	tdx_readiness_facts_clear(f);
 	f->now = time(NULL);
 	if (rc == -EALREADY) {
 		gate_read(gate, 0, f);
@@ -473,7 +473,7 @@ void tdx_readiness_collect(struct tdx_ctx *ctx, struct tdx_host *host, const cha
 }
 
 TDX_EXPORT
-void tdx_readiness_facts_release(struct tdx_readiness_facts *f)
+void tdx_readiness_facts_clear(struct tdx_readiness_facts *f)
 {
 	free(f->builds);
 	f->builds = NULL;

@@ -194,7 +194,7 @@ static int scan_dir(struct tdx_ctx *ctx, struct tdx_releases *list, const char *
 	return rc;
 }
 
-static void candidate_release(struct tdx_candidate *c)
+static void candidate_clear(struct tdx_candidate *c)
 {
 	free(c->path);
 	free(c->sig_path);
@@ -295,7 +295,7 @@ void tdx_releases_free(struct tdx_releases *list)
 	if (!list)
 		return;
 	for (size_t i = 0; i < list->count; i++)
-		candidate_release(&list->items[i]);
+		candidate_clear(&list->items[i]);
 	free(list->items);
 	free(list);
 }

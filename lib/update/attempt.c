@@ -115,13 +115,13 @@ oom:
 }
 
 TDX_EXPORT
-void tdx_update_release(struct tdx_update *u)
+void tdx_update_unlock(struct tdx_update *u)
 {
 	if (!u)
 		return;
 	tdx_gate_free(u->gate);		/* reopens the TD-build gate */
 	u->gate = NULL;
-	tdx_lock_release(u->lock);
+	tdx_lock_free(u->lock);
 	u->lock = NULL;
 }
 
@@ -130,11 +130,11 @@ void tdx_update_free(struct tdx_update *u)
 {
 	if (!u)
 		return;
-	tdx_update_release(u);
+	tdx_update_unlock(u);
 	tdx_image_free(u->image);
 	tdx_host_free(u->host);
 	tdx_report_free(u->report);
-	tdx_readiness_facts_release(&u->rf);
+	tdx_readiness_facts_clear(&u->rf);
 	free(u->image_path);
 	free(u->sig_path);
 	free(u->mapping_path);
@@ -485,7 +485,7 @@ static int update_gate(struct tdx_update *u)
 		f->now = time(NULL);
 		if (update_judge(u, f, TDX_READINESS_BUILDS) != TDX_OUTCOME_OK)
 			rc = f->gate_rc < 0 ? f->gate_rc : -EBUSY;
-		tdx_readiness_facts_release(f);
+		tdx_readiness_facts_clear(f);
 		return rc;
 	}
 	if (u->o.phase && tdx_gate_list(u->gate, &list, &n) == 0) {
@@ -512,7 +512,7 @@ static int update_gate(struct tdx_update *u)
 		if (!update_builds_detail(u, f))
 			update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_NO_MEMORY, -ENOMEM, NULL);
 	}
-	tdx_readiness_facts_release(f);
+	tdx_readiness_facts_clear(f);
 	return rc;
 }
 

@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < facts.n_builds; i++)
 		printf("build %s %s pid %d\n", facts.builds[i].name,
 		       tdx_gate_state_name(facts.builds[i].state), (int)facts.builds[i].pid);
-	tdx_readiness_facts_release(&facts);
+	tdx_readiness_facts_clear(&facts);
 	fflush(stdout);
 	if (rc == 0) {
 		hold(argv[3]);

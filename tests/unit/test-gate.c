@@ -332,7 +332,7 @@ static void test_stale_expired(const char *dir)
 		CHECK(strstr(m, "short (expired ") != NULL);
 	}
 	tdx_report_free(r);
-	tdx_readiness_facts_release(&f);
+	tdx_readiness_facts_clear(&f);
 	tdx_gate_reopen(g);
 	tdx_gate_end(g, "reused");
 	tdx_gate_end(g, "old");
@@ -365,7 +365,7 @@ static void test_close(const char *dir)
 		CHECK_STR(tdx_report_message(r, 0), "no TD build in progress; the TD-build gate is "
 			  "closed by this process");
 	tdx_report_free(r);
-	tdx_readiness_facts_release(&f);
+	tdx_readiness_facts_clear(&f);
 	CHECK(tdx_gate_query(other, &closed, &by) == 0 && closed && by == getpid());
 	CHECK_INT(tdx_gate_begin(other, "vm1", getpid(), 0, 0, &by), -EBUSY);
 	CHECK_INT(by, getpid());
@@ -407,7 +407,7 @@ static void test_close(const char *dir)
 	}
 	CHECK_INT(tdx_report_outcome(r), TDX_OUTCOME_RETRY);
 	tdx_report_free(r);
-	tdx_readiness_facts_release(&f);
+	tdx_readiness_facts_clear(&f);
 	CHECK(tdx_gate_query(other, &closed, NULL) == 0 && !closed);
 	CHECK_INT(tdx_gate_begin(other, "td-b", getpid(), 0, 0, NULL), 0);
 	CHECK_INT(tdx_gate_end(other, "td-b"), 0);
@@ -476,7 +476,7 @@ static void test_wait_and_crash(const char *dir)
 		CHECK_STR(tdx_report_message(r, 0), want);
 	}
 	tdx_report_free(r);
-	tdx_readiness_facts_release(&f);
+	tdx_readiness_facts_clear(&f);
 	if (fork() == 0) {
 		usleep(300 * 1000);
 		close(closer.hold);	/* the closer reopens and exits */

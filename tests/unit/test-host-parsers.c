@@ -276,7 +276,7 @@ static void test_lock_and_history(void)
 	CHECK(owner.pid == getpid() && owner.alive);
 	CHECK(owner.starttime == self_start_time());
 	CHECK(tdx_lock_query(NULL, dir, &held, &owner) == 0 && held && owner.pid == getpid());
-	tdx_lock_release(lock);
+	tdx_lock_free(lock);
 	CHECK(tdx_lock_query(NULL, dir, &held, &owner) == 0 && !held);
 	/* Issue 16: private, so that nobody else can open it to hold its flock. */
 	snprintf(path, sizeof(path), "%s/update.lock", dir);
@@ -288,7 +288,7 @@ static void test_lock_and_history(void)
 		CHECK(chmod(path, 0644) == 0);
 		CHECK(tdx_lock_acquire(NULL, dir, &lock, NULL) == 0);
 		CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600);
-		tdx_lock_release(lock);
+		tdx_lock_free(lock);
 		/* A run folder others can write is refused. */
 		CHECK(chmod(dir, 0777) == 0);
 		CHECK(tdx_lock_acquire(NULL, dir, &lock, NULL) == -EPERM);

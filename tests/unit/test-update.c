@@ -298,7 +298,7 @@ int main(void)
 	CHECK_INT(file_size(UPLOAD "/data"), 0);
 	CHECK_INT(tdx_update_record(u, NULL, "update --dry-run", "dry run", 0, 0), 0);
 	CHECK(file_size("history.jsonl") > 0);
-	tdx_update_release(u);
+	tdx_update_unlock(u);
 	CHECK(!lock_held(ctx));
 	CHECK_STR(tdx_update_get_phase_name(u), "pre-flight");	/* results stay readable */
 	tdx_update_free(u);
@@ -330,7 +330,7 @@ int main(void)
 		CHECK_INT(tdx_update_get_result(u)->reason, TDX_UPDATE_R_CHECK_FAILED);
 		CHECK_INT(tdx_update_get_result(u)->check, TDX_CHK_HOST_LOCK);
 		tdx_update_free(u);
-		tdx_lock_release(other);
+		tdx_lock_free(other);
 	}
 
 	/*
