@@ -34,20 +34,28 @@ static bool update_phases_shown(const struct update_args *a)
  * The attempt's steps: "[  0.123s] message" on a terminal only (the terminal output is not an
  * interface), warnings always but with --quiet.
  */
-void update_show_phase(void *data, enum tdx_update_phase phase, const char *msg)
+void update_show_phase(void *data, const struct tdx_update_progress *p)
 {
 	const struct update_state *s = data;
+	char *msg;
 
-	if (phase == TDX_UPDATE_PHASE_WARNING) {
-		if (!s->args->g.quiet)
-			cli_warn("%s", msg);
+	if (p->phase == TDX_UPDATE_PHASE_WARNING) {
+		if (s->args->g.quiet)
+			return;
+		if (p->warning == TDX_UPDATE_WARN_MODULE_LOAD)
+			cli_warn("could not load %s: %s", p->name,
+				 p->err == -EPERM ? "blacklisted" : strerror(-p->err));
+		else
+			cli_warn("%s/loading=0: %s", p->name, strerror(-p->err));
 		return;
 	}
 	if (!update_phases_shown(s->args))
 		return;
+	msg = update_progress_words(p);
 	fprintf(stderr, "[%8.3fs] %s%s%s\n", (double)(tdx_monotonic_ns() - s->t0) / 1e9,
-		phase == TDX_UPDATE_PHASE_PICKED ? "--latest: " : "", msg,
-		phase == TDX_UPDATE_PHASE_FORMAT ? " (--image-format overrides)" : "");
+		p->phase == TDX_UPDATE_PHASE_PICKED ? "--latest: " : "", said(msg),
+		p->phase == TDX_UPDATE_PHASE_FORMAT ? " (--image-format overrides)" : "");
+	free(msg);
 }
 
 void update_result_advise(struct update_state *s)

@@ -62,6 +62,44 @@ static char *releases_words(const struct tdx_releases *list)
 	return text;
 }
 
+char *update_progress_words(const struct tdx_update_progress *p)
+{
+	char *list, *s;
+
+	switch (p->phase) {
+	case TDX_UPDATE_PHASE_MODULE_LOAD:
+		return words("loading kernel module %s", p->name);
+	case TDX_UPDATE_PHASE_PICKED:
+		list = releases_words(p->releases);
+		s = words("%s, the newest installable of %zu releases under %s (%s)", p->name,
+			  tdx_releases_count(p->releases), p->dir, list ? list : "?");
+		free(list);
+		return s;
+	case TDX_UPDATE_PHASE_IMAGE_CHECKED:
+		return words("image %s: %zu checks, %zu failed", p->name, p->checks, p->failed);
+	case TDX_UPDATE_PHASE_FORMAT:
+		return words("layout %s: sending format 0x%x", p->name, p->format);
+	case TDX_UPDATE_PHASE_GATE_WAIT:
+		return words("closing the TD-build gate; waiting up to %u.%03u s for %zu TD build(s) "
+			     "to end", p->wait_ms / 1000, p->wait_ms % 1000, p->builds);
+	case TDX_UPDATE_PHASE_BUILT:
+		return words("pre-flight passed: %zu checks; image built (%zu bytes, format 0x%x)",
+			     p->checks, p->size, p->format);
+	case TDX_UPDATE_PHASE_UPLOAD:
+		return words("uploading %zu bytes (format 0x%x, sha256 %.16s...) to %s", p->size,
+			     p->format, p->sha256, p->name);
+	case TDX_UPDATE_PHASE_COMMIT:
+		return words("image written; handing it to the kernel (loading=0)");
+	case TDX_UPDATE_PHASE_IDLE:
+		return words("upload device %s after %llu ms (%u polls)%s",
+			     p->timed_out ? "still busy" : "idle", (unsigned long long)p->ms,
+			     p->polls, p->err < 0 && !p->timed_out ? "; status unreadable" : "");
+	case TDX_UPDATE_PHASE_WARNING:
+		break;
+	}
+	return words("%s", "");
+}
+
 /* The verdict after the image reached the kernel, by the library's judgement. */
 static char *judged_words(const struct tdx_update *u, const struct tdx_update_result *r)
 {

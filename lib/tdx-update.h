@@ -72,7 +72,37 @@ enum tdx_update_phase {
 	TDX_UPDATE_PHASE_WARNING,	/* something failed that does not decide the outcome */
 };
 
-typedef void (*tdx_update_phase_fn)(void *data, enum tdx_update_phase phase, const char *msg);
+/* What failed, in a TDX_UPDATE_PHASE_WARNING. */
+enum tdx_update_warning {
+	TDX_UPDATE_WARN_MODULE_LOAD = 0,	/* name: the kernel module; err (-EPERM: blacklisted) */
+	TDX_UPDATE_WARN_COMMIT,		/* name: the upload device; err: writing loading=0 */
+};
+
+/*
+ * One step of an attempt, as facts (a front end words it): the fields each phase sets.
+ * Strings are borrowed for the call.
+ */
+struct tdx_update_progress {
+	enum tdx_update_phase phase;
+	enum tdx_update_warning warning;	/* WARNING */
+	const char *name;	/* MODULE_LOAD: the kernel module; PICKED, IMAGE_CHECKED: the image;
+				   FORMAT: the sysfs layout; UPLOAD: the upload device */
+	const char *dir;	/* PICKED: the folder of releases */
+	const struct tdx_releases *releases;	/* PICKED: every release found, judged */
+	const char *sha256;	/* UPLOAD: of the bytes built, in hex */
+	int err;		/* WARNING: the errno; IDLE: < 0 the status was unreadable */
+	size_t checks, failed;	/* IMAGE_CHECKED, BUILT: the checks that ran, and failed */
+	size_t size;		/* BUILT, UPLOAD: the bytes built */
+	unsigned int format;	/* FORMAT, BUILT, UPLOAD: the image format sent */
+	unsigned int wait_ms;	/* GATE_WAIT: the wait for TD builds */
+	size_t builds;		/* GATE_WAIT: the TD builds running */
+	uint64_t ms;		/* IDLE: from loading=1 */
+	unsigned int polls;	/* IDLE: of the upload device's status */
+	bool timed_out;		/* IDLE: still busy at the deadline */
+};
+
+struct tdx_releases;
+typedef void (*tdx_update_phase_fn)(void *data, const struct tdx_update_progress *progress);
 
 /* The wait for the kernel's verdict unless tdx_update_opts.timeout_s says otherwise. */
 #define TDX_UPDATE_TIMEOUT_S	120
@@ -228,7 +258,6 @@ const char *tdx_update_get_mapping_path(const struct tdx_update *update);
  * latest_dir: every release found, as judged, with its label (borrowed; else NULL): a front
  * end shows them as it shows a listing of the releases.
  */
-struct tdx_releases;
 const struct tdx_releases *tdx_update_get_releases(const struct tdx_update *update);
 /* The bytes built for the kernel: their SHA-256 in hex ("" before), format (0) and size. */
 const char *tdx_update_get_sha256(const struct tdx_update *update);

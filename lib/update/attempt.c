@@ -11,7 +11,12 @@
  *    cancel request abandons it cleanly before loading=0, and the front end holds its signals
  *    after it.
  * 3. The verdict from facts (the version file), judged by tdx_update_judge().
- * The front end decides what to print and how to exit; nothing here prints.
+ * The front end decides what to print and how to exit; nothing here prints or words anything:
+ * an attempt ends in a struct tdx_update_result (an outcome, a reason, its facts, remedies).
+ *
+ * One return convention for the steps, as for tdx_update_preflight(): 0 when the attempt goes
+ * on, 1 when its outcome is decided (u->res says why), a negative errno when the step could
+ * not run (and the outcome is decided too).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -35,14 +40,14 @@ static bool update_failed(const struct tdx_update *u)
 	return u->have_outcome || tdx_report_first_failure(u->report, &i) == 0;
 }
 
-/* Between the steps of the checks: stop before anything is written when asked to. */
-static bool update_cancelled(struct tdx_update *u)
+/* Between the steps of the checks: stop before anything is written when asked to (1). */
+static int update_cancelled(struct tdx_update *u)
 {
 	if (!u->o.cancel || !*u->o.cancel)
-		return false;
+		return 0;
 	update_set(u, TDX_OUTCOME_INTERRUPTED, TDX_UPDATE_R_CANCELLED, 0, NULL)->signal =
 		*u->o.cancel;
-	return true;
+	return 1;
 }
 
 /*
@@ -155,16 +160,18 @@ static void update_host_open(struct tdx_update *u, const char *kmodule, bool roo
 	tdx_kmodule_get_state(u->ctx, kmodule, &ks);
 	if (ks != TDX_KMODULE_NOT_LOADED)
 		return;
-	update_phase(u, TDX_UPDATE_PHASE_MODULE_LOAD, "loading kernel module %s", kmodule);
+	update_phase(u, &(struct tdx_update_progress){ .phase = TDX_UPDATE_PHASE_MODULE_LOAD,
+						       .name = kmodule });
 	rc = tdx_kmodule_load(u->ctx, kmodule);
 	if (rc < 0)
-		update_phase(u, TDX_UPDATE_PHASE_WARNING, "could not load %s: %s", kmodule,
-			     rc == -EPERM ? "blacklisted" : strerror(-rc));
+		update_phase(u, &(struct tdx_update_progress){
+			.phase = TDX_UPDATE_PHASE_WARNING, .warning = TDX_UPDATE_WARN_MODULE_LOAD,
+			.name = kmodule, .err = rc });
 	tdx_host_open(u->ctx, &u->host);
 }
 
-/* The image, loaded and checked offline. Returns false when the outcome is decided. */
-static bool update_image_open(struct tdx_update *u)
+/* The image, loaded and checked offline: 0, or 1 when the outcome is decided. */
+static int update_image_open(struct tdx_update *u)
 {
 	enum tdx_outcome oc;
 	char why[512];
@@ -180,19 +187,20 @@ static bool update_image_open(struct tdx_update *u)
 				update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_NO_MEMORY, -ENOMEM,
 					   NULL);
 		}
-		return false;
+		return 1;
 	}
 	if (u->image) {
 		rc = tdx_image_verify(u->image, &u->o.verify, u->report);
 		if (rc < 0 && rc != -EBADMSG) {
 			update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_VERIFY_ERROR, rc, NULL);
-			return false;
+			return 1;
 		}
 	}
-	update_phase(u, TDX_UPDATE_PHASE_IMAGE_CHECKED, "image %s: %zu checks, %zu failed",
-		     u->image_path, tdx_report_count(u->report),
-		     tdx_report_count_status(u->report, TDX_CHECK_FAIL));
-	return true;
+	update_phase(u, &(struct tdx_update_progress){
+		.phase = TDX_UPDATE_PHASE_IMAGE_CHECKED, .name = u->image_path,
+		.checks = tdx_report_count(u->report),
+		.failed = tdx_report_count_status(u->report, TDX_CHECK_FAIL) });
+	return 0;
 }
 
 /*
@@ -492,9 +500,9 @@ static int update_gate(struct tdx_update *u)
 		for (size_t i = 0; i < n; i++)
 			live += list[i].state == TDX_GATE_LIVE;
 		if (live)
-			update_phase(u, TDX_UPDATE_PHASE_GATE_WAIT, "closing the TD-build gate; "
-				     "waiting up to %u.%03u s for %zu TD build(s) to end",
-				     wait_ms / 1000, wait_ms % 1000, live);
+			update_phase(u, &(struct tdx_update_progress){
+				.phase = TDX_UPDATE_PHASE_GATE_WAIT, .wait_ms = wait_ms,
+				.builds = live });
 	}
 	free(list);
 	rc = tdx_gate_close_stop(u->gate, wait_ms, u->o.cancel);
@@ -547,9 +555,9 @@ int tdx_update_preflight(struct tdx_update *u)
 
 	update_check_privileges(u);
 	update_host_open(u, kmodule, u->rf.root);
-	if (u->o.latest_dir && update_pick_latest(u) == 0)
+	if (u->o.latest_dir && update_pick_latest(u))
 		return update_decided(u);
-	if (u->image_path && !update_image_open(u))
+	if (u->image_path && update_image_open(u))
 		return update_decided(u);
 
 	tdx_host_collect(u->ctx, u->host, &u->st);
@@ -569,8 +577,9 @@ int tdx_update_preflight(struct tdx_update *u)
 		/* The layout table says which format its kernels take (0x100: series v3-v7). */
 		u->format = tdx_host_layout_format(u->st.layout);
 		if (u->format == TDX_BLOB_FORMAT)
-			update_phase(u, TDX_UPDATE_PHASE_FORMAT, "layout %s: sending format 0x100",
-				     tdx_host_layout_name(u->st.layout));
+			update_phase(u, &(struct tdx_update_progress){
+				.phase = TDX_UPDATE_PHASE_FORMAT, .format = u->format,
+				.name = tdx_host_layout_name(u->st.layout) });
 	}
 	if (!u->image) {
 		if (!u->image_path && !update_failed(u))
@@ -645,8 +654,9 @@ static void update_upload(struct tdx_update *u, const struct tdx_image_part *par
 	int rc;
 
 	u->phase = "upload";
-	update_phase(u, TDX_UPDATE_PHASE_UPLOAD, "uploading %zu bytes (format 0x%x, sha256 "
-		     "%.16s...) to %s", len, u->built_format, u->sha256, dir);
+	update_phase(u, &(struct tdx_update_progress){
+		.phase = TDX_UPDATE_PHASE_UPLOAD, .size = len, .format = u->built_format,
+		.sha256 = u->sha256, .name = dir });
 	rc = tdx_fwupload_begin(u->ctx, dir, &u->run);
 	if (rc < 0) {
 		update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_UPLOAD_START, rc, dir);
@@ -678,19 +688,20 @@ static void update_upload(struct tdx_update *u, const struct tdx_image_part *par
 		update_hold(u, false);
 		return;
 	}
-	update_phase(u, TDX_UPDATE_PHASE_COMMIT, "image written; handing it to the kernel "
-		     "(loading=0)");
+	update_phase(u, &(struct tdx_update_progress){ .phase = TDX_UPDATE_PHASE_COMMIT,
+						       .name = dir });
 	rc = tdx_fwupload_commit(u->ctx, dir);
 	u->committed = true;
 	/* Whether anything started is judged from the version file. */
 	if (rc < 0)
-		update_phase(u, TDX_UPDATE_PHASE_WARNING, "%s/loading=0: %s", dir, strerror(-rc));
+		update_phase(u, &(struct tdx_update_progress){
+			.phase = TDX_UPDATE_PHASE_WARNING, .warning = TDX_UPDATE_WARN_COMMIT,
+			.name = dir, .err = rc });
 	rc = tdx_fwupload_wait_idle(u->ctx, dir, tdx_monotonic_ns() +
 				    (uint64_t)u->o.timeout_s * 1000000000ull, &u->run);
-	update_phase(u, TDX_UPDATE_PHASE_IDLE, "upload device %s after %llu ms (%u polls)%s",
-		     u->run.timed_out ? "still busy" : "idle",
-		     (unsigned long long)(u->run.upload_ns / 1000000), u->run.polls,
-		     rc < 0 && !u->run.timed_out ? "; status unreadable" : "");
+	update_phase(u, &(struct tdx_update_progress){
+		.phase = TDX_UPDATE_PHASE_IDLE, .name = dir, .timed_out = u->run.timed_out,
+		.ms = u->run.upload_ns / 1000000, .polls = u->run.polls, .err = rc < 0 ? rc : 0 });
 }
 
 /*
@@ -762,8 +773,9 @@ int tdx_update_commit(struct tdx_update *u)
 		return -EINVAL;
 	if (update_build(u, &head, parts, &n, &len) < 0 || update_cancelled(u))
 		goto done;
-	update_phase(u, TDX_UPDATE_PHASE_BUILT, "pre-flight passed: %zu checks; image built (%zu "
-		     "bytes, format 0x%x)", tdx_report_count(u->report), len, u->built_format);
+	update_phase(u, &(struct tdx_update_progress){
+		.phase = TDX_UPDATE_PHASE_BUILT, .checks = tdx_report_count(u->report),
+		.size = len, .format = u->built_format });
 	if (u->o.dry_run) {
 		update_set(u, TDX_OUTCOME_OK, TDX_UPDATE_R_DRY_RUN, 0,
 			   tdx_host_get_upload_path(u->host));

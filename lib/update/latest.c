@@ -20,31 +20,12 @@ static int latest_mapping(struct tdx_update *u, struct tdx_mapping **mapping)
 	return update_mapping_open(u, &src, mapping, &u->mapping_path);
 }
 
-/* Every release @list holds, with its label ("1.5.08 running, 1.5.16 installable"), for @u's progress. */
-static void latest_describe(const struct tdx_releases *list, char *text, size_t size)
-{
-	char v[TDX_VERSION_STRLEN];
-	size_t len = 0;
-
-	text[0] = '\0';
-	for (size_t i = 0; i < tdx_releases_count(list) && len < size; i++) {
-		const struct tdx_candidate *c = tdx_releases_get(list, i);
-
-		if (c->have_version)
-			tdx_version_format(&c->version, v, sizeof(v));
-		else
-			snprintf(v, sizeof(v), "?");
-		len += (size_t)snprintf(text + len, size - len, "%s%s %s", i ? ", " : "", v,
-					tdx_release_label_name(c->label));
-	}
-}
-
 /*
  * The newest release under the folder this host can take in place, judged against the host as
- * it is now (a retry judges again: another update may have run meanwhile). Returns 1 with
- * u->image_path set when one was picked; 0 when the outcome is decided (nothing newer is
- * installable: "already current"; the folder or the mapping unusable); -ENODEV when the
- * running version is unreadable, so the host checks must say why.
+ * it is now (a retry judges again: another update may have run meanwhile). Returns 0 when the
+ * attempt goes on: with u->image_path set to the release picked, or without when the running
+ * version is unreadable (the host checks then say why); 1 when the outcome is decided (nothing
+ * newer is installable: "already current"; the folder or the mapping unusable).
  */
 int update_pick_latest(struct tdx_update *u)
 {
@@ -54,26 +35,26 @@ int update_pick_latest(struct tdx_update *u)
 	struct tdx_mapping *mapping = NULL;
 	struct tdx_host_status st;
 	struct tdx_host_facts facts;
-	char text[384], running[TDX_VERSION_STRLEN];
+	char running[TDX_VERSION_STRLEN];
 	struct stat sb;
 	size_t idx;
-	int rc, ret = 0;
+	int rc, ret = 1;
 
 	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
 		update_set(u, TDX_OUTCOME_INPUT, TDX_UPDATE_R_LATEST_DIR,
 			   access(dir, F_OK) < 0 ? -errno : 0, dir);
-		return 0;
+		return 1;
 	}
 	rc = latest_mapping(u, &mapping);
 	if (rc < 0) {
 		if (!u->have_outcome)
 			update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_NO_MEMORY, -ENOMEM, NULL);
-		return 0;
+		return 1;
 	}
 	tdx_host_collect(u->ctx, u->host, &st);
 	tdx_host_status_facts(&st, &facts);
 	if (!facts.have_running) {
-		ret = -ENODEV;
+		ret = 0;
 		goto out;
 	}
 	tdx_version_format(&facts.running, running, sizeof(running));
@@ -102,11 +83,10 @@ int update_pick_latest(struct tdx_update *u)
 			update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_NO_MEMORY, -ENOMEM, NULL);
 			goto out;
 		}
-		latest_describe(list, text, sizeof(text));
-		update_phase(u, TDX_UPDATE_PHASE_PICKED, "%s, the newest installable of %zu "
-			     "releases under %s (%s)", u->image_path, tdx_releases_count(list), dir,
-			     text);
-		ret = 1;
+		update_phase(u, &(struct tdx_update_progress){
+			.phase = TDX_UPDATE_PHASE_PICKED, .name = u->image_path, .dir = dir,
+			.releases = list });
+		ret = 0;
 		goto out;
 	}
 	update_set(u, TDX_OUTCOME_OK, TDX_UPDATE_R_LATEST_NONE, 0, dir);

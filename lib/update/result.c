@@ -6,7 +6,6 @@
  * pick of the latest release (latest.c) both build on it, and not on each other.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,17 +34,10 @@ bool update_set_detail(struct tdx_update *u, const char *detail)
 	return !detail || u->res_detail;
 }
 
-void update_phase(struct tdx_update *u, enum tdx_update_phase phase, const char *fmt, ...)
+void update_phase(struct tdx_update *u, const struct tdx_update_progress *progress)
 {
-	char msg[768];
-	va_list args;
-
-	if (!u->o.phase)
-		return;
-	va_start(args, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, args);
-	va_end(args);
-	u->o.phase(u->o.data, phase, msg);
+	if (u->o.phase)
+		u->o.phase(u->o.data, progress);
 }
 
 /*

@@ -58,13 +58,13 @@ struct tdx_update_result *update_set(struct tdx_update *u, enum tdx_outcome outc
 				     enum tdx_update_reason reason, int err, const char *path);
 /* The reason's detail (copied); false without memory (the detail is then NULL). */
 bool update_set_detail(struct tdx_update *u, const char *detail);
-void update_phase(struct tdx_update *u, enum tdx_update_phase phase, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void update_phase(struct tdx_update *u, const struct tdx_update_progress *progress);
 int update_mapping_open(struct tdx_update *u, const struct tdx_mapping_source *src,
 			struct tdx_mapping **mapping, char **path);
 /*
- * latest_dir, for one attempt (latest.c, which attempt.c calls and which calls only result.c): 1 with u->image_path set when a release was picked;
- * 0 when the outcome is decided; -ENODEV when the running version is unreadable.
+ * latest_dir, for one attempt (latest.c, which attempt.c calls and which calls only result.c):
+ * 0 to go on (u->image_path set when a release was picked; not when the running version is
+ * unreadable), 1 when the outcome is decided.
  */
 int update_pick_latest(struct tdx_update *u);
 

@@ -145,11 +145,11 @@ static void check_sent(const struct tdx_update *u, const char *want)
 
 static unsigned int phases[TDX_UPDATE_PHASE_WARNING + 1];
 
-static void on_phase(void *data, enum tdx_update_phase phase, const char *msg)
+static void on_phase(void *data, const struct tdx_update_progress *p)
 {
 	struct kernel *k = data;
+	enum tdx_update_phase phase = p->phase;
 
-	(void)msg;
 	phases[phase]++;
 	if (phase == TDX_UPDATE_PHASE_COMMIT && k && k->armed) {
 		put_atomic(UPLOAD "/status", "transferring\n");
