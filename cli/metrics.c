@@ -109,6 +109,7 @@ static void metrics_print(FILE *f, const struct status_extra *x, const struct td
 		{ "td_builds", rf->gate_rc == 0 },
 		{ "history", history_known },
 		{ "last_update", last_known },
+		{ "hold", x->hold_rc == 0 || x->hold_rc == -EPERM },
 	};
 	char v1[TDX_VERSION_STRLEN], v2[TDX_VERSION_STRLEN];
 
@@ -168,6 +169,10 @@ static void metrics_print(FILE *f, const struct status_extra *x, const struct td
 	prom_family(f, "tdx_update_ready_info", "Always 1: reason is the first check in the way "
 		    "of an update (tdxctl-update(8)), none when ready.");
 	prom_labelled(f, "tdx_update_ready_info", "reason", ready_reason(report), 1);
+	if (x->hold_rc == 0 || x->hold_rc == -EPERM)
+		prom_gauge(f, "tdx_update_held", "1: a rollout hold is set (/var/lib/tdxctl/hold, "
+			   "trusted or not): update --latest, the timer and the boot unit install "
+			   "nothing.", x->hold.held);
 	if (history_known) {
 		prom_gauge(f, "tdx_history_lines_skipped", "Lines of the update history that could "
 			   "not be read (a write cut short, damage).", (long long)x->history_skipped);

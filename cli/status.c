@@ -123,6 +123,25 @@ static struct json_object *json_version_or_null(int rc, const struct tdx_version
 	return rc ? NULL : json_object_new_string(tdx_version_format(v, buf, sizeof(buf)));
 }
 
+/* The rollout hold: held (null when unreadable), since, reason, and why it is untrusted. */
+static struct json_object *status_hold_json(const struct status_extra *x)
+{
+	const struct tdx_hold *h = &x->hold;
+	struct json_object *o = json_object_new_object();
+	char since[32];
+	struct tm tm;
+
+	json_object_object_add(o, "held", x->hold_rc && x->hold_rc != -EPERM ? NULL :
+			       json_object_new_boolean(h->held));
+	json_object_object_add(o, "path", json_object_new_string(h->path));
+	json_object_object_add(o, "since", h->held && h->since && gmtime_r(&h->since, &tm) &&
+			       strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm) ?
+			       json_object_new_string(since) : NULL);
+	json_object_object_add(o, "reason", tdx_json_string_or_null(h->reason));
+	json_object_object_add(o, "untrusted", tdx_json_string_or_null(h->untrusted));
+	return o;
+}
+
 static struct json_object *status_to_json(const struct status_extra *x,
 					  const struct tdx_report *report, enum tdx_outcome outcome)
 {
@@ -191,6 +210,7 @@ static struct json_object *status_to_json(const struct status_extra *x,
 			       json_object_new_boolean(rf->gate_closed));
 	json_object_object_add(o, "td_build_gate_closer", rf->gate_closed && rf->gate_closer ?
 			       json_object_new_int(rf->gate_closer) : NULL);
+	json_object_object_add(o, "hold", status_hold_json(x));
 	json_object_object_add(o, "last_attempt", json_object_get(x->last));
 	json_object_object_add(o, "last_update", json_object_get(x->last_upload));
 	json_object_object_add(o, "checks", report_to_json(report));
@@ -281,6 +301,16 @@ static void status_print_text(const struct status_extra *x, const struct tdx_rep
 		       strerror(-rf->lock_rc));
 	else
 		printf("Update lock:        free\n");
+	if (x->hold.untrusted[0])
+		printf("Rollout hold:       %s, but untrusted: %s (update --latest refuses)\n",
+		       x->hold.path, x->hold.untrusted);
+	else if (x->hold.held)
+		printf("Rollout hold:       set (%s%s%s): update --latest installs nothing\n",
+		       x->hold.path, x->hold.reason[0] ? ": " : "", x->hold.reason);
+	else if (x->hold_rc)
+		printf("Rollout hold:       unknown (%s)\n", strerror(-x->hold_rc));
+	else
+		printf("Rollout hold:       none\n");
 	status_print_record("Last update:   ", x->last_upload);
 	if (x->last != x->last_upload)
 		status_print_record("Last attempt:  ", x->last);
@@ -322,6 +352,7 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 		tdx_history_last_update(recs, &x.last_update);
 	}
 	json_object_put(recs);
+	x.hold_rc = tdx_hold_read(ctx, &x.hold);
 
 	if (a.prometheus)
 		outcome = status_write_prometheus(ctx, &x, report, outcome, a.output);

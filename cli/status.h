@@ -18,6 +18,8 @@ struct status_extra {
 	int history_rc;			/* tdx_history_read(): 0, -ENOENT (none yet), or why not */
 	size_t history_skipped;		/* lines that did not parse */
 	struct tdx_history_last last_update;	/* the last update that was not a dry run */
+	struct tdx_hold hold;		/* the rollout hold (tdx_hold_read()) */
+	int hold_rc;			/* 0, -EPERM (set but untrusted), or why it is unreadable */
 };
 
 /*

@@ -259,6 +259,20 @@ char *update_verdict_words(const struct tdx_update *u, bool options)
 		return s;
 	case TDX_UPDATE_R_NO_MEMORY:
 		return words("out of memory");
+	case TDX_UPDATE_R_HELD:
+		return words("held: a rollout hold is set on this host (%s%s%s); --latest installs "
+			     "nothing while it exists, nothing was changed (the rollout removes it "
+			     "when this host's wave succeeds; to release the host by hand: rm %s)",
+			     path, r->detail && r->detail[0] ? ": " : "", r->detail ? r->detail : "",
+			     path);
+	case TDX_UPDATE_R_HOLD_UNTRUSTED:
+		return words("a rollout hold exists but cannot be trusted: %s: %s; it is neither "
+			     "obeyed nor ignored, nothing was changed (remove it, or make it root's, "
+			     "mode 0644, in a folder only root can write)", path,
+			     r->detail ? r->detail : "?");
+	case TDX_UPDATE_R_HOLD_UNREADABLE:
+		return words("cannot read the rollout hold %s: %s; nothing was changed", path,
+			     strerror(-r->err));
 	}
 	return words("%s", "");
 }

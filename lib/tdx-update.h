@@ -211,6 +211,9 @@ enum tdx_update_reason {
 	TDX_UPDATE_R_LATEST_LABEL,	/* path, err: the releases cannot be judged */
 	TDX_UPDATE_R_LATEST_NONE,	/* path, found (running): no newer release installable */
 	TDX_UPDATE_R_NO_MEMORY,		/* out of memory */
+	TDX_UPDATE_R_HELD,		/* path (the hold), detail (its first line): --latest held */
+	TDX_UPDATE_R_HOLD_UNTRUSTED,	/* path, detail: why the hold cannot be trusted */
+	TDX_UPDATE_R_HOLD_UNREADABLE,	/* path, err: the hold cannot be read */
 };
 
 /*

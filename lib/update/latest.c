@@ -21,6 +21,29 @@ static int latest_mapping(struct tdx_update *u, struct tdx_mapping **mapping)
 }
 
 /*
+ * A rollout hold (tdx_hold_read()) stops the selection: a halted rollout must leave no host that
+ * installs the release by itself. Returns true when the outcome is decided. A hold that cannot be
+ * trusted is neither obeyed nor ignored: refused (77) with the reason.
+ */
+static bool latest_held(struct tdx_update *u)
+{
+	struct tdx_hold h;
+	int rc = tdx_hold_read(u->ctx, &h);
+
+	if (rc == -EPERM && h.untrusted[0]) {
+		update_set(u, TDX_OUTCOME_PERMISSION, TDX_UPDATE_R_HOLD_UNTRUSTED, rc, h.path);
+		update_set_detail(u, h.untrusted);
+	} else if (rc < 0) {
+		update_set(u, tdx_outcome_from_errno(rc, TDX_ERRNO_HOST),
+			   TDX_UPDATE_R_HOLD_UNREADABLE, rc, h.path);
+	} else if (h.held) {
+		update_set(u, TDX_OUTCOME_UNAVAILABLE, TDX_UPDATE_R_HELD, 0, h.path);
+		update_set_detail(u, h.reason);
+	}
+	return rc < 0 || h.held;
+}
+
+/*
  * The newest release under the folder this host can take in place, judged against the host as
  * it is now (a retry judges again: another update may have run meanwhile). Returns 0 when the
  * attempt goes on: with u->image_path set to the release picked, or without when the running
@@ -40,6 +63,8 @@ int update_pick_latest(struct tdx_update *u)
 	size_t idx;
 	int rc, ret = 1;
 
+	if (latest_held(u))
+		return 0;
 	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
 		update_set(u, TDX_OUTCOME_INPUT, TDX_UPDATE_R_LATEST_DIR,
 			   access(dir, F_OK) < 0 ? -errno : 0, dir);

@@ -86,6 +86,13 @@ expect_true "! grep -q 'ConditionDirectoryNotEmpty\|tdx_host' '$m_in'" \
 	"metrics unit runs with nothing staged and without TDX"
 expect_grep "ConditionPathIsDirectory=/var/lib/prometheus/node-exporter" "$(cat "$m_in")" \
 	"no node_exporter folder: skipped, not failed"
+# The rollout hold (tdxctl-update(8)): the units that install are skipped, the cron run too.
+for u in tdxctl-update tdxctl-boot; do
+	expect_grep "ConditionPathExists=!/var/lib/tdxctl/hold" \
+		"$(cat "$src/contrib/systemd/$u.service.in")" "$u.service: skipped under a rollout hold"
+done
+expect_grep "[ -e /var/lib/tdxctl/hold ] || tdxctl update --latest" \
+	"$(cat "$src/contrib/cron/tdxctl-update")" "cron: skipped under a rollout hold"
 m_timer=$src/contrib/systemd/tdxctl-metrics.timer
 expect_grep "OnBootSec=" "$(cat "$m_timer")" "metrics at boot"
 expect_grep "OnUnitActiveSec=5min" "$(cat "$m_timer")" "metrics every 5 minutes"

@@ -12,8 +12,10 @@ command -v promtool >/dev/null || { echo "error: no promtool (tools/deps.sh inst
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# The state folder too: a rollout hold on this machine must not change the metrics.
 export TDXCTL_RUNDIR=$tmp/run TDXCTL_HISTORY=$tmp/none.jsonl TDXCTL_MODULE=tdx_host
-mkdir "$tmp/run"
+export TDXCTL_STATEDIR=$tmp/state
+mkdir "$tmp/run" "$tmp/state"
 
 # CPUs in a kernel CPU list ("0-3,5").
 cpu_count() {
@@ -63,7 +65,8 @@ tdx_cpus_online $online
 tdx_td_builds_in_progress 0
 tdx_td_build_gate_closed 0
 tdx_update_ready 0
-tdx_update_ready_info{reason=\"host.interface\"} 1"
+tdx_update_ready_info{reason=\"host.interface\"} 1
+tdx_update_held 0"
 
 # --- no history yet: nothing about a last update, and that is known ------------------------------
 metrics
@@ -71,6 +74,7 @@ expect_rc 0 "status --prometheus exits 0 although not ready"
 expect_out "$host
 tdx_fact_known{fact=\"history\"} 1
 tdx_fact_known{fact=\"last_update\"} 1
+tdx_fact_known{fact=\"hold\"} 1
 $tail
 tdx_history_lines_skipped 0" "no history"
 promtool_ok "no history"
@@ -91,6 +95,7 @@ expect_rc 0 "good history"
 expect_out "$host
 tdx_fact_known{fact=\"history\"} 1
 tdx_fact_known{fact=\"last_update\"} 1
+tdx_fact_known{fact=\"hold\"} 1
 $tail
 tdx_history_lines_skipped 1
 tdx_last_update_timestamp_seconds 1796122800
@@ -107,6 +112,7 @@ expect_rc 0 "damaged record"
 expect_out "$host
 tdx_fact_known{fact=\"history\"} 1
 tdx_fact_known{fact=\"last_update\"} 0
+tdx_fact_known{fact=\"hold\"} 1
 $tail
 tdx_history_lines_skipped 0" "damaged record"
 promtool_ok "damaged record"
@@ -131,6 +137,7 @@ metrics --history "$tmp"
 expect_out "$host
 tdx_fact_known{fact=\"history\"} 0
 tdx_fact_known{fact=\"last_update\"} 0
+tdx_fact_known{fact=\"hold\"} 1
 $tail" "history is a folder"
 metrics --history "$tmp/fifo"
 expect_grep 'tdx_fact_known{fact="history"} 0' "$out" "history is a FIFO: unknown, no hang"

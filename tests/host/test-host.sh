@@ -318,6 +318,87 @@ considered=$(printf '%s' "$out" | jq -c '[.considered[].reason]')
 update_run $tdxctl list $key "$tmp/rel" --json
 expect_rc 0 "list of the same folder"
 expect_json '[.releases[].reason]' "$considered" "--latest and list word the reasons alike"
+# --- the rollout hold (STATE_DIR/hold): update --latest installs nothing while it is set --------
+# An installable release in a folder, a mainline host; the hold set, untrusted, and lifted.
+tree hold mainline
+host hold
+export TDXCTL_STATEDIR=$tmp/hold/state
+mkdir -p "$TDXCTL_STATEDIR" "$tmp/hold/rel"
+chmod 755 "$TDXCTL_STATEDIR"
+cp "$img" "$tmp/hold/rel/"
+printf '%s\n' '{ "Header": { "Copyright": "tdxctl tests", "Info": "1.5.09", "Version": "1.0" },' \
+	'  "tdx_module_releases": [ { "version": "1.5.09",' \
+	'    "min_module_version_for_td_preserving": "1.5.01",' \
+	'    "min_seamldr_versions": [ "1.5.00", "2.0.00" ], "tdx_feature0": "0x226F3F0FBF" } ] }' \
+	>"$tmp/hold/rel/mapping_file.json"
+hold=$TDXCTL_STATEDIR/hold
+update_run $tdxctl update $key --latest "$tmp/hold/rel" --dry-run --json
+expect_rc 0 "hold: none, --latest picks 1.5.09"
+expect_json '.image_version' '"1.5.09"' "hold: none, the release picked"
+run $tdxctl status --json
+expect_json '[.hold.held, .hold.path, .hold.untrusted]' "[false,\"$hold\",null]" "status: no hold"
+printf 'rollout 2026-12-07 wave 2 of 3 not reached\001\nsecond line\n' >"$hold"
+chmod 644 "$hold"
+touch -d 2026-12-07T04:00:00Z "$hold"
+for dry in --dry-run ''; do
+	update_run $tdxctl update $key --latest "$tmp/hold/rel" $dry --json
+	expect_rc 69 "hold: update --latest $dry refused"
+	expect_json '[.outcome, .uploaded, .retryable]' '["unavailable",false,false]' \
+		"hold: update --latest $dry outcome"
+	expect_json '.verdict' "\"held: a rollout hold is set on this host ($hold: rollout 2026-12-07 wave 2 of 3 not reached?); --latest installs nothing while it exists, nothing was changed (the rollout removes it when this host's wave succeeds; to release the host by hand: rm $hold)\"" \
+		"hold: update --latest $dry verdict"
+done
+expect_true "[ ! -s '$(upload_dir hold)/data' ]" "hold: nothing written to the upload device"
+update_run $tdxctl update $key --latest "$tmp/hold/rel" --quiet
+expect_rc 69 "hold: update --latest --quiet (the timer's) refused"
+expect_grep "held: a rollout hold is set" "$errout" "hold: --quiet still says why"
+# An image named by hand is a person's choice (and the rollout's own update): the hold allows it.
+update_run $tdxctl update $key --dry-run --json "$img"
+expect_rc 0 "hold: update IMAGE is not held"
+run $tdxctl status --json
+expect_json '[.hold.held, .hold.since, .hold.reason, .hold.untrusted]' \
+	'[true,"2026-12-07T04:00:00Z","rollout 2026-12-07 wave 2 of 3 not reached?",null]' \
+	"status: the hold"
+run $tdxctl status
+expect_grep "Rollout hold:       set ($hold: rollout 2026-12-07" "$out" "status text: the hold"
+run $tdxctl status --prometheus
+expect_grep 'tdx_update_held 1' "$out" "metrics: held"
+expect_grep 'tdx_fact_known{fact="hold"} 1' "$out" "metrics: hold known"
+# A hold that cannot be trusted is neither obeyed nor ignored: 77, and says why.
+untrusted() {
+	update_run $tdxctl update $key --latest "$tmp/hold/rel" --dry-run --json
+	expect_rc 77 "hold $1: refused"
+	expect_json '.verdict' "\"a rollout hold exists but cannot be trusted: $hold: $2; it is neither obeyed nor ignored, nothing was changed (remove it, or make it root's, mode 0644, in a folder only root can write)\"" \
+		"hold $1: verdict"
+	run $tdxctl status --json
+	expect_json '[.hold.held, .hold.untrusted]' "[true,\"$2\"]" "status: hold $1"
+}
+chmod 664 "$hold"
+untrusted "group-writable" "the file is writable by its group (mode 0664)"
+chmod 644 "$hold"
+chown 65534 "$hold"
+untrusted "not root's" "the file is owned by uid 65534, not root"
+rm -f "$hold"
+ln -s "$tmp/hold/rel/mapping_file.json" "$hold"
+untrusted "a symlink" "the file is a symbolic link"
+rm -f "$hold"
+mkfifo "$hold"
+untrusted "a FIFO" "the file is not a regular file"
+rm -f "$hold"
+: >"$hold"
+chmod 777 "$TDXCTL_STATEDIR"
+untrusted "in a folder everyone writes" "its folder is writable by every user (mode 0777)"
+chmod 755 "$TDXCTL_STATEDIR"
+update_run $tdxctl update $key --latest "$tmp/hold/rel" --dry-run --json
+expect_rc 69 "hold: an empty file holds too"
+rm -f "$hold"
+update_run $tdxctl update $key --latest "$tmp/hold/rel" --dry-run --json
+expect_rc 0 "hold lifted: --latest picks 1.5.09 again"
+expect_json '.image_version' '"1.5.09"' "hold lifted: the release picked"
+run $tdxctl status --prometheus
+expect_grep 'tdx_update_held 0' "$out" "metrics: not held"
+unset TDXCTL_STATEDIR
+
 for layout in v4 v3; do
 	tree "dry-$layout" $layout
 	host "dry-$layout"
