@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The options every command that reads an image shares (--sigstruct, --key-hash, --allow-debug),
- * as an argp child, and opening the image with a refusal that says what to do.
+ * as an argp child, and opening the image with a refusal that says what to do. list, which
+ * judges releases but takes no single image, shares the key options (image_key_argp).
  */
 #include <errno.h>
 #include <string.h>
@@ -13,6 +14,10 @@ enum { OPT_KEY_HASH = 0x200, OPT_ALLOW_DEBUG };
 static const struct argp_option image_options[] = {
 	{ "sigstruct", 's', "FILE", 0,
 	  "The image is a module .bin and this is its .sigstruct", 0 },
+	{ 0 }
+};
+
+static const struct argp_option key_options[] = {
 	{ "key-hash", OPT_KEY_HASH, "HEX", 0,
 	  "Trust the signing key whose modulus hashes (SHA-384) to HEX instead of Intel's", 0 },
 	{ "allow-debug", OPT_ALLOW_DEBUG, NULL, 0,
@@ -25,9 +30,22 @@ static error_t image_parse(int key, char *arg, struct argp_state *state)
 	struct image_args *a = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = a;
+		return 0;
 	case 's':
 		a->sig_path = arg;
 		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static error_t key_parse(int key, char *arg, struct argp_state *state)
+{
+	struct image_args *a = state->input;
+
+	switch (key) {
 	case OPT_KEY_HASH:
 		if (tdx_hex_decode(arg, a->key_hash, sizeof(a->key_hash)) < 0)
 			argp_error(state, "--key-hash wants 96 hex digits (a SHA-384), not '%s'", arg);
@@ -41,7 +59,16 @@ static error_t image_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
-const struct argp image_argp = { image_options, image_parse, NULL, NULL, NULL, NULL, NULL };
+const struct argp image_key_argp = { key_options, key_parse, NULL, NULL, NULL, NULL, NULL };
+
+static const struct argp_child image_children[] = {
+	{ &image_key_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
+const struct argp image_argp = {
+	image_options, image_parse, NULL, NULL, image_children, NULL, NULL
+};
 
 void image_args_verify_opts(const struct image_args *a, struct tdx_verify_opts *opts)
 {

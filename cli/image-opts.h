@@ -26,6 +26,8 @@ struct image_args {
 
 /* An argp child: put it in a command's children with &its image_args as input. */
 extern const struct argp image_argp;
+/* Only --key-hash and --allow-debug (image_argp includes them), for list. */
+extern const struct argp image_key_argp;
 
 void image_args_verify_opts(const struct image_args *a, struct tdx_verify_opts *opts);
 

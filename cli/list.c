@@ -11,8 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "image-opts.h"
 #include "tdx-host.h"
-#include "tdxctl.h"
+#include "tdx-update.h"
 
 struct list_args {
 	struct global_opts g;
@@ -20,15 +21,11 @@ struct list_args {
 	const char *mapping;
 	bool no_mapping;
 	struct tdx_host_facts over;	/* the overrides given; have_* set for each */
-	uint8_t key_hash[TDX_SHA384_LEN];
-	bool have_key_hash;
-	bool allow_debug;
-	bool strict;
+	struct image_args image;	/* --key-hash, --allow-debug (image_key_argp), --strict */
 };
 
 enum {
-	OPT_MAPPING = 0x400, OPT_NO_MAPPING, OPT_RUNNING, OPT_SEAMLDR, OPT_CPUID, OPT_KEY_HASH,
-	OPT_ALLOW_DEBUG, OPT_STRICT,
+	OPT_MAPPING = 0x400, OPT_NO_MAPPING, OPT_RUNNING, OPT_SEAMLDR, OPT_CPUID, OPT_STRICT,
 };
 
 static const struct argp_option list_options[] = {
@@ -43,10 +40,6 @@ static const struct argp_option list_options[] = {
 	  "Judge for this P-SEAMLDR version instead of the host's", 0 },
 	{ "cpuid", OPT_CPUID, "HEX", 0,
 	  "Judge for this CPUID(1).EAX (e.g. 0x806F8) instead of this CPU's", 0 },
-	{ "key-hash", OPT_KEY_HASH, "HEX", 0,
-	  "Trust the signing key whose modulus hashes (SHA-384) to HEX instead of Intel's", 0 },
-	{ "allow-debug", OPT_ALLOW_DEBUG, NULL, 0,
-	  "Debug-signed modules can be installable (only debug-unlocked platforms load one)", 0 },
 	{ "strict", OPT_STRICT, NULL, 0,
 	  "A finding of a rule only observed in Intel's samples makes a release invalid "
 	  "(default: a warning)", 0 },
@@ -92,16 +85,11 @@ static error_t list_parse(int key, char *arg, struct argp_state *state)
 		a->over.cpuid_eax = (uint32_t)v;
 		a->over.have_cpuid = true;
 		return 0;
-	case OPT_KEY_HASH:
-		if (tdx_hex_decode(arg, a->key_hash, sizeof(a->key_hash)) < 0)
-			argp_error(state, "--key-hash wants 96 hex digits (a SHA-384), not '%s'", arg);
-		a->have_key_hash = true;
-		return 0;
-	case OPT_ALLOW_DEBUG:
-		a->allow_debug = true;
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->image;
 		return 0;
 	case OPT_STRICT:
-		a->strict = true;
+		a->image.strict = true;
 		return 0;
 	case ARGP_KEY_ARG:
 		if (a->dir)
@@ -119,6 +107,11 @@ static error_t list_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
+static const struct argp_child list_children[] = {
+	{ &image_key_argp, 0, "Image options:", 0 },
+	{ 0 }
+};
+
 static const struct argp list_argp = {
 	list_options, list_parse, "DIR",
 	"List every TDX module release under DIR (Intel's joined_files/ and separate_files/ "
@@ -127,7 +120,7 @@ static const struct argp list_argp = {
 	"no-version. Each release is verified, not just named.\v"
 	"Exit status: 0 listed (even when nothing is installable), 66 DIR or the mapping file "
 	"unreadable or the mapping file invalid, 64 usage error. See tdxctl-list(8).",
-	NULL, NULL, NULL
+	list_children, NULL, NULL
 };
 
 /* Where each host fact came from, for the output. */
@@ -204,7 +197,7 @@ static struct json_object *json_version_or_null(bool have, const struct tdx_vers
 static struct json_object *list_to_json(const struct list_args *a, const char *mapping_path,
 					const struct tdx_host_facts *h,
 					const struct facts_source *src,
-					const struct tdx_releases *list, int latest)
+					const struct tdx_releases *list, ssize_t latest)
 {
 	struct json_object *o = json_object_new_object(), *host = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
@@ -228,7 +221,7 @@ static struct json_object *list_to_json(const struct list_args *a, const char *m
 		json_object_array_add(arr, release_to_json(tdx_releases_get(list, i), false));
 	json_object_object_add(o, "releases", arr);
 	json_object_object_add(o, "latest", latest >= 0 ?
-			       json_version_or_null(true, &tdx_releases_get(list, latest)->version) :
+			       json_version_or_null(true, &tdx_releases_get(list, (size_t)latest)->version) :
 			       NULL);
 	return o;
 }
@@ -245,7 +238,7 @@ static char *one_line(const char *s)
 
 static void list_print_text(const struct list_args *a, const char *mapping_path,
 			    const struct tdx_host_facts *h, const struct facts_source *src,
-			    const struct tdx_releases *list, int latest)
+			    const struct tdx_releases *list, ssize_t latest)
 {
 	char v[TDX_VERSION_STRLEN], *line;
 	size_t n = list ? tdx_releases_count(list) : 0;
@@ -288,9 +281,9 @@ static void list_print_text(const struct list_args *a, const char *mapping_path,
 		free(reason);
 	}
 	if (latest >= 0) {
-		line = one_line(rel_path(a->dir, tdx_releases_get(list, latest)->path));
+		line = one_line(rel_path(a->dir, tdx_releases_get(list, (size_t)latest)->path));
 		printf("latest installable: %s (%s)\n",
-		       tdx_version_format(&tdx_releases_get(list, latest)->version, v, sizeof(v)),
+		       tdx_version_format(&tdx_releases_get(list, (size_t)latest)->version, v, sizeof(v)),
 		       line ? line : "?");
 		free(line);
 	} else {
@@ -378,8 +371,8 @@ int cmd_list(int argc, char **argv, struct tdx_ctx *ctx)
 	struct facts_source src = { 0 };
 	enum tdx_outcome outcome;
 	char *mapping_path = NULL;
-	size_t idx;
-	int rc, latest = -1;
+	ssize_t latest = -1;
+	int rc;
 	struct stat st;
 
 	if (argp_parse(&list_argp, argc, argv, 0, NULL, &a))
@@ -393,30 +386,22 @@ int cmd_list(int argc, char **argv, struct tdx_ctx *ctx)
 	outcome = mapping_open(ctx, &a, &m, &mapping_path);
 	if (outcome != TDX_OUTCOME_OK)
 		goto out;
-	rc = tdx_releases_scan(ctx, a.dir, &list);
-	if (rc < 0 && rc != -ENOENT) {
+	host_facts_read(ctx, &a, &h, &src);
+	copts.allow_debug = a.image.allow_debug;
+	image_args_verify_opts(&a.image, &vopts);
+	rc = tdx_releases_judge(ctx, a.dir, &h, m, &copts, &vopts, &list, &latest);
+	if (rc < 0 && !list) {
 		outcome = list_fail(&a, mapping_path, tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT),
 				    "cannot read %s: %s", a.dir, strerror(-rc));
 		goto out;
 	}
-	host_facts_read(ctx, &a, &h, &src);
 	if (!h.have_running)
 		cli_warn("the running module's version is unknown (%s): the version rules are "
 			 "skipped; give --running X.Y.ZZ", src.why_running);
-	copts.allow_debug = a.allow_debug;
-	copts.no_mapping = !m;
-	vopts.key_hash = a.have_key_hash ? a.key_hash : NULL;
-	vopts.allow_debug = a.allow_debug;
-	vopts.strict = a.strict;
-	if (list) {
-		rc = tdx_releases_label(ctx, list, &h, m, &copts, &vopts);
-		if (rc < 0) {
-			outcome = list_fail(&a, mapping_path, TDX_OUTCOME_FAILED,
-					    "cannot judge the releases: %s", strerror(-rc));
-			goto out;
-		}
-		if (tdx_releases_pick_latest(list, &idx) == 0)
-			latest = (int)idx;
+	if (rc < 0) {
+		outcome = list_fail(&a, mapping_path, TDX_OUTCOME_FAILED,
+				    "cannot judge the releases: %s", strerror(-rc));
+		goto out;
 	}
 	if (a.g.json)
 		json_print(list_to_json(&a, mapping_path, &h, &src, list, latest));

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <json-c/json.h>
 
@@ -55,6 +56,19 @@ const char *tdx_update_judgement_name(enum tdx_update_judgement judgement);
 enum tdx_outcome tdx_update_judgement_outcome(enum tdx_update_judgement judgement);
 
 /* ---- one update attempt (attempt.c, latest.c) ------------------------------------------------ */
+
+/*
+ * The releases under @dir as they are to @host, the one sequence list and update --latest
+ * share: found (tdx_releases_scan()), labelled against @host with @mapping (NULL: none, rules
+ * 3-4 skipped) and the opts (tdx_releases_label()), the newest installable picked. Returns 0
+ * with *@list (NULL when @dir holds no release) and *@latest (its index, or -1 when none is
+ * installable); or a negative errno, with *@list NULL when @dir could not be read and set
+ * (its labels incomplete) when the releases could not be judged.
+ */
+int tdx_releases_judge(struct tdx_ctx *ctx, const char *dir, const struct tdx_host_facts *host,
+		       const struct tdx_mapping *mapping, const struct tdx_compat_opts *opts,
+		       const struct tdx_verify_opts *verify, struct tdx_releases **list,
+		       ssize_t *latest);
 
 struct tdx_update;
 

@@ -20,6 +20,32 @@ static int latest_mapping(struct tdx_update *u, struct tdx_mapping **mapping)
 	return update_mapping_open(u, &src, mapping, &u->mapping_path);
 }
 
+TDX_EXPORT
+int tdx_releases_judge(struct tdx_ctx *ctx, const char *dir, const struct tdx_host_facts *host,
+		       const struct tdx_mapping *mapping, const struct tdx_compat_opts *opts,
+		       const struct tdx_verify_opts *verify, struct tdx_releases **list,
+		       ssize_t *latest)
+{
+	struct tdx_compat_opts copts = *opts;
+	size_t idx;
+	int rc;
+
+	*latest = -1;
+	rc = tdx_releases_scan(ctx, dir, list);
+	if (rc < 0) {
+		tdx_releases_free(*list);
+		*list = NULL;
+		return rc == -ENOENT ? 0 : rc;
+	}
+	copts.no_mapping = !mapping;
+	rc = tdx_releases_label(ctx, *list, host, mapping, &copts, verify);
+	if (rc < 0)
+		return rc;
+	if (tdx_releases_pick_latest(*list, &idx) == 0)
+		*latest = (ssize_t)idx;
+	return 0;
+}
+
 /*
  * A rollout hold (tdx_hold_read()) stops the selection: a halted rollout must leave no host that
  * installs the release by itself. Returns true when the outcome is decided. A hold that cannot be
@@ -60,7 +86,7 @@ int update_pick_latest(struct tdx_update *u)
 	struct tdx_host_facts facts;
 	char running[TDX_VERSION_STRLEN];
 	struct stat sb;
-	size_t idx;
+	ssize_t latest;
 	int rc, ret = 1;
 
 	if (latest_held(u))
@@ -83,24 +109,21 @@ int update_pick_latest(struct tdx_update *u)
 		goto out;
 	}
 	tdx_version_format(&facts.running, running, sizeof(running));
-	rc = tdx_releases_scan(u->ctx, dir, &list);
-	if (rc == -ENOENT) {
-		update_set(u, TDX_OUTCOME_OK, TDX_UPDATE_R_LATEST_EMPTY, rc, dir);
+	rc = tdx_releases_judge(u->ctx, dir, &facts, mapping, &copts, &u->o.verify, &list, &latest);
+	if (rc < 0) {
+		if (list)
+			update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_LATEST_LABEL, rc, dir);
+		else
+			update_set(u, tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT),
+				   TDX_UPDATE_R_LATEST_SCAN, rc, dir);
+		goto out;
+	}
+	if (!list) {
+		update_set(u, TDX_OUTCOME_OK, TDX_UPDATE_R_LATEST_EMPTY, -ENOENT, dir);
 		goto current;
 	}
-	if (rc < 0) {
-		update_set(u, tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT), TDX_UPDATE_R_LATEST_SCAN,
-			   rc, dir);
-		goto out;
-	}
-	copts.no_mapping = !mapping;
-	rc = tdx_releases_label(u->ctx, list, &facts, mapping, &copts, &u->o.verify);
-	if (rc < 0) {
-		update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_LATEST_LABEL, rc, dir);
-		goto out;
-	}
-	if (tdx_releases_pick_latest(list, &idx) == 0) {
-		const struct tdx_candidate *c = tdx_releases_get(list, idx);
+	if (latest >= 0) {
+		const struct tdx_candidate *c = tdx_releases_get(list, (size_t)latest);
 
 		u->image_path = strdup(c->path);
 		u->sig_path = c->sig_path ? strdup(c->sig_path) : NULL;
