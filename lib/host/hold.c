@@ -47,6 +47,7 @@ static void hold_copy_reason(const char *buf, size_t len, char *out, size_t size
 	out[n] = '\0';
 }
 
+TDX_EXPORT
 int tdx_hold_read(struct tdx_ctx *ctx, struct tdx_hold *hold)
 {
 	const char *dir = tdx_ctx_get_path(ctx, TDX_CTX_STATE_DIR);

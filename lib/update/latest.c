@@ -48,10 +48,10 @@ int tdx_releases_judge(struct tdx_ctx *ctx, const char *dir, const struct tdx_ho
 
 /*
  * A rollout hold (tdx_hold_read()) stops the selection: a halted rollout must leave no host that
- * installs the release by itself. Returns true when the outcome is decided. A hold that cannot be
+ * installs the release by itself. Returns 1 when the outcome is decided, else 0. A hold that cannot be
  * trusted is neither obeyed nor ignored: refused (77) with the reason.
  */
-static bool latest_held(struct tdx_update *u)
+static int latest_held(struct tdx_update *u)
 {
 	struct tdx_hold h;
 	int rc = tdx_hold_read(u->ctx, &h);
@@ -66,7 +66,7 @@ static bool latest_held(struct tdx_update *u)
 		update_set(u, TDX_OUTCOME_UNAVAILABLE, TDX_UPDATE_R_HELD, 0, h.path);
 		update_set_detail(u, h.reason);
 	}
-	return rc < 0 || h.held;
+	return rc < 0 || h.held ? 1 : 0;
 }
 
 /*
@@ -90,7 +90,7 @@ int update_pick_latest(struct tdx_update *u)
 	int rc, ret = 1;
 
 	if (latest_held(u))
-		return 0;
+		return 1;
 	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
 		update_set(u, TDX_OUTCOME_INPUT, TDX_UPDATE_R_LATEST_DIR,
 			   access(dir, F_OK) < 0 ? -errno : 0, dir);
