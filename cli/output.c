@@ -24,6 +24,9 @@ static const struct {
 	{ TDX_REMEDY_LOAD_MODULE, " or run again with --load-module" },
 	{ TDX_REMEDY_MODULE_NAME, "; name it with --module" },
 	{ TDX_REMEDY_STRICT, "; --strict refuses it" },
+	{ TDX_REMEDY_STATUS_IDLE, "; retry when 'tdxctl status' shows it idle" },
+	{ TDX_REMEDY_STATUS_FREE, "; retry when 'tdxctl status' shows it free" },
+	{ TDX_REMEDY_BUILDS_END, "; retry when they end ('tdxctl build list')" },
 	{ TDX_REMEDY_WAIT_BUILDS, "; --wait-builds sets how long an update waits" },
 };
 

@@ -5,13 +5,15 @@
  *
  *   tdx-ctx.h     the base: the context (paths, logging hook) and who the caller is (ctx.c);
  *   tdx-format.h  the pure code (lib/format): no I/O, results from arguments only;
+ *   tdx-rules.h   the rules judged from host facts (lib/rules, pure too): readiness, handoff,
+ *                 an update's verdict;
  *   tdx-host.h    the host code (lib/host): files, sysfs, kmod, firmware upload, lock, history;
  *   tdx-gate.h    the TD-build gate (lib/host/gate.c);
  *   tdx-update.h  one update attempt (lib/update).
  *
  * They declare what lib/libtdxctl.sym exports and nothing else (tests/lint/check-sym.sh); the
- * internals are in each layer's private header (private.h, format/format-private.h,
- * host/host-private.h, update/update-private.h).
+ * internals are in each layer's private header (private.h; format/format-private.h, which
+ * rules/ uses too; host/host-private.h; update/update-private.h).
  *
  * Conventions: an opaque context (struct tdx_ctx) is passed explicitly, there are no globals,
  * functions return 0 or a negative errno, and names read object_verb.
@@ -21,6 +23,7 @@
 
 #include "tdx-ctx.h"
 #include "tdx-format.h"
+#include "tdx-rules.h"
 #include "tdx-host.h"
 #include "tdx-gate.h"
 #include "tdx-update.h"

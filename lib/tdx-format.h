@@ -166,6 +166,9 @@ enum tdx_remedy {
 	TDX_REMEDY_RETRY_LATER		= 1u << 12,	/* the same again later may go ahead */
 	TDX_REMEDY_REBOOT		= 1u << 13,	/* only a reboot brings TDX back */
 	TDX_REMEDY_KERNEL_LOG		= 1u << 14,	/* the kernel log may say why */
+	TDX_REMEDY_STATUS_IDLE		= 1u << 15,	/* look again when the upload device is idle */
+	TDX_REMEDY_STATUS_FREE		= 1u << 16,	/* look again when the update lock is free */
+	TDX_REMEDY_BUILDS_END		= 1u << 17,	/* look again when the TD builds have ended */
 };
 
 /* Add @remedies (enum tdx_remedy flags) to the result recorded last; none recorded: nothing. */

@@ -38,33 +38,11 @@ extern "C" {
 
 /* ---- the TD-build gate (gate.c) ------------------------------------------------------------ */
 
-#define TDX_GATE_NAME_MAX	64u	/* bytes of a build name */
 #define TDX_GATE_TTL_DEFAULT	300u	/* seconds a build may stay recorded without an end */
 #define TDX_GATE_TTL_MAX	86400u
 
-enum tdx_gate_state {
-	TDX_GATE_LIVE = 0,	/* owner alive, not expired: a TD build is in progress */
-	TDX_GATE_STALE,		/* owner gone, or its PID reused by another process */
-	TDX_GATE_EXPIRED,	/* owner alive, but past its expiry */
-};
-
 /* "live", "stale", "expired". */
 const char *tdx_gate_state_name(enum tdx_gate_state state);
-
-/* One recorded build. */
-struct tdx_gate_entry {
-	char name[TDX_GATE_NAME_MAX + 1];
-	pid_t pid;
-	unsigned long long pid_start_time;	/* clock ticks after boot, /proc/PID/stat field 22 */
-	time_t started;		/* wall clock, for people */
-	time_t expires;
-	/* The boot-time clock (CLOCK_BOOTTIME s) of boot @boot_id: what the state is judged on. */
-	char boot_id[37];	/* empty in entries of older versions: the wall clock then */
-	int64_t started_boot;
-	int64_t expires_boot;	/* believed at most TDX_GATE_TTL_MAX after started_boot */
-	uint64_t pidns;		/* the PID namespace @pid is numbered in (0: unknown) */
-	enum tdx_gate_state state;
-};
 
 /*
  * A build name is 1 to TDX_GATE_NAME_MAX bytes of [A-Za-z0-9._+@:-], not starting with '.'

@@ -17,7 +17,7 @@
 
 #include <json-c/json.h>
 
-#include "tdx-format.h"
+#include "tdx-rules.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -115,15 +115,6 @@ void tdx_host_status_facts(const struct tdx_host_status *st, struct tdx_host_fac
 /* The module name: @override, else the context's (TDX_CTX_KMODULE). */
 const char *tdx_kmodule_name(struct tdx_ctx *ctx, const char *override);
 
-enum tdx_kmodule_state {
-	TDX_KMODULE_UNKNOWN = 0,	/* no module of that name is known to modprobe */
-	TDX_KMODULE_NOT_LOADED,
-	TDX_KMODULE_LOADED,
-	TDX_KMODULE_BUILTIN,
-	TDX_KMODULE_COMING,		/* loading or unloading right now */
-};
-
-const char *tdx_kmodule_state_name(enum tdx_kmodule_state state);
 int tdx_kmodule_get_state(struct tdx_ctx *ctx, const char *name, enum tdx_kmodule_state *state);
 /*
  * modprobe @name, honouring the blacklist: -ENOENT when unknown, -EPERM when blacklisted, the
@@ -163,12 +154,6 @@ uint64_t tdx_monotonic_ns(void);
 /* ---- the update lock (lock.c) ---------------------------------------------------------------- */
 
 struct tdx_lock;
-
-struct tdx_lock_owner {
-	pid_t pid;
-	unsigned long long starttime;	/* /proc/PID/stat field 22: tells a reused PID apart */
-	bool alive;			/* that process still exists with that start time */
-};
 
 /*
  * Take the update lock without blocking: -EWOULDBLOCK (with @owner filled when readable) when
@@ -244,45 +229,11 @@ struct tdx_history_last {
 /* From tdx_history_read()'s @records (NULL allowed: nothing found). Pure: no I/O. */
 void tdx_history_last_update(struct json_object *records, struct tdx_history_last *last);
 
-/* ---- readiness: could an update start now? (readiness.c) ------------------------------------ */
+/* ---- readiness: gathering the facts (readiness.c; judged in tdx-rules.h) --------------------- */
 
 struct tdx_gate;
-struct tdx_gate_entry;
 
-/*
- * Every fact the readiness rules are judged from. tdx_readiness_collect() gathers them from the
- * host; a test or another front end may fill them in by hand. The strings and @host.upload_path
- * belong to the caller (collect: the context and the tdx_host object), @builds to the facts.
- */
-struct tdx_readiness_facts {
-	struct tdx_host_status host;		/* tdx_host_collect() */
-	const char *sysfs_root;			/* for messages: where tdx_host and the CPUs are */
-	const char *kmodule;			/* the providing kernel module's name (may be NULL) */
-	enum tdx_kmodule_state kmodule_state;
-	bool root, rawio;			/* tdx_caller_get_privileges() */
-	const char *run_dir;			/* the run folder: update lock, TD-build gate */
-	int lock_rc;				/* tdx_lock_query(): < 0 the lock cannot be told */
-	bool lock_tried;			/* an update tried to take it: lock_rc is why not */
-	bool lock_held;
-	bool lock_mine;				/* held by this very process */
-	struct tdx_lock_owner lock_owner;
-	int gate_rc;				/* reading the gate and its builds: < 0 unknown */
-	bool gate_closed;
-	bool gate_mine;				/* closed by this very process */
-	pid_t gate_closer;			/* 0 when unknown */
-	/*
-	 * An update tried to close the gate and waited @builds_waited_ms for the live builds:
-	 * gate_rc is why it could not close it, builds_live those still running after the wait
-	 * (the gate open again), gate_mine that it closed and drained it. Else (status, a dry
-	 * run) the gate was read only, and the builds would make an update wait.
-	 */
-	bool gate_tried;
-	unsigned int builds_waited_ms;
-	struct tdx_gate_entry *builds;		/* every recorded build, judged; free() */
-	size_t n_builds;
-	size_t builds_live, builds_ignored;	/* live ones; stale or expired ones */
-	time_t now;				/* when the builds were read ("expired N s ago"); 0 */
-};
+struct tdx_gate_entry;
 
 /*
  * Gather the facts: the host's (@host may be NULL: no tdx_host), @kmodule's state (NULL: the
@@ -305,42 +256,6 @@ void tdx_readiness_read_gate_close(struct tdx_gate *gate, int rc, unsigned int w
 				   struct tdx_readiness_facts *facts);
 /* Free what the facts own (the builds list); the facts stay readable but for @builds. */
 void tdx_readiness_facts_clear(struct tdx_readiness_facts *facts);
-/*
- * The readiness rules, in groups: an update learns its facts in stages (privileges first, the
- * lock only once every other check passed, the gate under the lock) and judges each group
- * when it has its facts.
- */
-enum tdx_readiness_rules {
-	/* host.interface, host.module_live, host.update_supported */
-	TDX_READINESS_INTERFACE		= 1u << 0,
-	/* host.remaining_updates, host.cpus_online, host.upload_idle (only with tdx_host) */
-	TDX_READINESS_HOST_STATE	= 1u << 1,
-	TDX_READINESS_LOCK		= 1u << 2,	/* host.lock */
-	TDX_READINESS_BUILDS		= 1u << 3,	/* host.td_builds */
-	TDX_READINESS_PERMISSION	= 1u << 4,	/* host.permission */
-	TDX_READINESS_ALL		= (1u << 5) - 1,
-};
-
-/*
- * Judge whether an update could start now, from @facts only (no I/O). One result per rule is
- * appended to @report (may be NULL), in this order, which is the order of precedence:
- * host.interface, host.module_live, host.update_supported, host.remaining_updates,
- * host.cpus_online, host.upload_idle, host.lock, host.td_builds, host.permission. Returns the
- * outcome of the first rule that failed (tdx_check_outcome()), TDX_OUTCOME_OK when the host is
- * ready, TDX_OUTCOME_FAILED when a result could not be recorded (out of memory).
- */
-enum tdx_outcome tdx_readiness_judge(const struct tdx_readiness_facts *facts,
-				     struct tdx_report *report);
-/*
- * The same judgement restricted to the groups in @rules (enum tdx_readiness_rules): the rows
- * tdx_readiness_judge() would append for them, in the same order, and the outcome of the first
- * of them that failed. tdx_readiness_judge() is this with TDX_READINESS_ALL.
- */
-enum tdx_outcome tdx_readiness_judge_rules(const struct tdx_readiness_facts *facts,
-					   unsigned int rules, struct tdx_report *report);
-/* The live builds' names, "vm1, vm2" ("" when none; cut to fit @size); returns @buf. */
-char *tdx_readiness_builds_format(const struct tdx_readiness_facts *facts, char *buf,
-				  size_t size);
 /* tdx_readiness_collect() then tdx_readiness_judge(): the host's readiness now. */
 enum tdx_outcome tdx_host_readiness(struct tdx_ctx *ctx, struct tdx_host *host,
 				    const char *kmodule, struct tdx_readiness_facts *facts,

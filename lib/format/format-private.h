@@ -9,6 +9,10 @@
 #include "private.h"
 #include "tdx-format.h"
 
+/* Relative to the context's sysfs root: the TDX host device and the CPUs (host.c reads them, the rules name them). */
+#define TDX_HOST_SYSPATH	"devices/faux/tdx_host"
+#define CPU_SYSPATH		"devices/system/cpu"
+
 /*
  * 0 when a sigstruct's RSA signature verifies with the key it carries (signature.c); whether
  * that key is trusted is the caller's check. Also for the update's check of the running

@@ -16,10 +16,6 @@
 #include "tdx-host.h"
 #include "tdx-gate.h"
 
-/* Relative to the context's sysfs root: the TDX host device and the CPUs (host.c). */
-#define TDX_HOST_SYSPATH	"devices/faux/tdx_host"
-#define CPU_SYSPATH		"devices/system/cpu"
-
 /*
  * Read a small sysfs or proc file afresh into @buf (NUL-terminated). Returns the length or the
  * read's negative errno, unchanged (ENXIO, EBUSY and EACCES mean different things here).

@@ -80,19 +80,6 @@ const char *tdx_kmodule_name(struct tdx_ctx *ctx, const char *override)
 	return tdx_ctx_get_path(ctx, TDX_CTX_KMODULE);
 }
 
-TDX_EXPORT
-const char *tdx_kmodule_state_name(enum tdx_kmodule_state state)
-{
-	switch (state) {
-	case TDX_KMODULE_UNKNOWN:	return "unknown";
-	case TDX_KMODULE_NOT_LOADED:	return "not loaded";
-	case TDX_KMODULE_LOADED:	return "loaded";
-	case TDX_KMODULE_BUILTIN:	return "built in";
-	case TDX_KMODULE_COMING:	return "loading or unloading";
-	}
-	return "unknown";
-}
-
 /* libkmod, and a kmod_new() with the system's configuration (modprobe.d: blacklist, aliases). */
 static int kmodule_ctx_new(struct tdx_ctx *ctx, struct kmod_api *api, struct kmod_ctx **kctx)
 {

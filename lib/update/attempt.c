@@ -334,42 +334,20 @@ static int running_module_hv(struct tdx_update *u, const struct tdx_version *run
 /*
  * The image's min_update_hv against the running module's handoff version, when it can be known
  * (README.md): above it, the loader fails the install at CPU_INSTALL and the module is lost.
+ * The rule is pure (tdx_handoff_judge()); this finds the facts.
  */
 static void update_handoff(struct tdx_update *u)
 {
 	const struct tdx_sigstruct *ss = tdx_image_get_sigstruct_fields(u->image);
-	char v[TDX_VERSION_STRLEN];
-	uint16_t hv;
+	bool have_hv = false;
+	uint16_t hv = 0;
 
 	if (!ss)
 		return;
-	if (!ss->min_update_hv) {
-		tdx_report_add(u->report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_PASS,
-			       "min_update_hv is 0: any running module can hand over");
-		return;
-	}
-	if (u->st.version_rc)
-		return;
-	tdx_version_format(&u->st.version, v, sizeof(v));
-	if (running_module_hv(u, &u->st.version, &hv) < 0) {
-		tdx_report_add(u->report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_WARN,
-			       "the image needs a running module with handoff version %u or later; "
-			       "the running %s's is unknown (its release is not beside the image): "
-			       "if it is lower, the loader fails the install and every TD is lost",
-			       ss->min_update_hv, v);
-		return;
-	}
-	if (hv < ss->min_update_hv) {
-		tdx_report_add(u->report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_FAIL,
-			       "the image needs a running module with handoff version %u or later; "
-			       "the running %s has %u (its release's sigstruct): the loader would "
-			       "fail the install and every TD would be lost; nothing was changed",
-			       ss->min_update_hv, v, hv);
-		return;
-	}
-	tdx_report_add(u->report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_PASS,
-		       "the running %s has handoff version %u, at least min_update_hv %u", v, hv,
-		       ss->min_update_hv);
+	if (ss->min_update_hv && !u->st.version_rc)
+		have_hv = running_module_hv(u, &u->st.version, &hv) == 0;
+	tdx_handoff_judge(ss->min_update_hv, u->st.version_rc ? NULL : &u->st.version, have_hv, hv,
+			  u->report);
 }
 
 /*

@@ -3,9 +3,10 @@
 # The library's layers in its includes (lint suite): tests/lint/check-layers.sh LIBDIR
 #
 # lib/ is four layers, each using only those below it: the base (ctx.c: the context; private.h,
-# tdx-ctx.h), the pure format code (lib/format; tdx-format.h, format-private.h), the host code
-# (lib/host; tdx-host.h, tdx-gate.h, host-private.h) and the update (lib/update; tdx-update.h,
-# update-private.h; libtdxctl.h, which includes everything, is for front ends). A file of one
+# tdx-ctx.h), the pure format code and rules (lib/format, lib/rules; tdx-format.h, tdx-rules.h,
+# format-private.h), the host code (lib/host; tdx-host.h, tdx-gate.h, host-private.h) and the
+# update (lib/update; tdx-update.h, update-private.h; libtdxctl.h, which includes everything, is
+# for front ends). A file of one
 # layer that includes a header of a layer above it fails, printed as "FILE: HEADER (layer N
 # above M)": pure code that merely sees a host declaration could call it, and only the nm check
 # of the pure archive (check-pure.sh) would notice, after the fact. A quoted header the check
@@ -18,7 +19,7 @@ libdir=$1
 header_layer() {
 	case $1 in
 	config.h | private.h | tdx-ctx.h) echo 0 ;;
-	tdx-format.h | format-private.h | image-private.h | checks.def) echo 1 ;;
+	tdx-format.h | format-private.h | image-private.h | checks.def | tdx-rules.h) echo 1 ;;
 	tdx-host.h | tdx-gate.h | host-private.h) echo 2 ;;
 	tdx-update.h | update-private.h | libtdxctl.h) echo 3 ;;
 	*) echo unknown ;;
@@ -28,7 +29,7 @@ header_layer() {
 # The layer of a file of lib/: its folder, or for the public headers, its name.
 file_layer() {
 	case $1 in
-	*/format/*) echo 1 ;;
+	*/format/* | */rules/*) echo 1 ;;
 	*/host/*) echo 2 ;;
 	*/update/*) echo 3 ;;
 	*) header_layer "$(basename "$1")" | sed 's/^unknown$/0/' ;;

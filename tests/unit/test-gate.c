@@ -403,7 +403,8 @@ static void test_close(const char *dir)
 		snprintf(want, sizeof(want), "TD builds in progress: td-a (pid %d), still after "
 			 "waiting 0.300 s: ", (int)owner.pid);
 		CHECK(strncmp(tdx_report_message(r, 0), want, strlen(want)) == 0);
-		CHECK_INT(tdx_report_remedies(r, 0), TDX_REMEDY_WAIT_BUILDS);
+		CHECK_INT(tdx_report_remedies(r, 0),
+			  TDX_REMEDY_BUILDS_END | TDX_REMEDY_WAIT_BUILDS);
 	}
 	CHECK_INT(tdx_report_outcome(r), TDX_OUTCOME_RETRY);
 	tdx_report_free(r);

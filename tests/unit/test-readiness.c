@@ -445,7 +445,9 @@ static void test_messages(void)
 	tdx_readiness_judge(&f, report);
 	CHECK_STR(tdx_report_message(report, 6),
 		  "another tdxctl (PID 4242) holds /tmp/run-x/update.lock: an update is running; "
-		  "nothing was changed; retry when 'tdxctl status' shows it free");
+		  "nothing was changed");
+	/* What to do is a remedy the front end words ("retry when 'tdxctl status' ..."). */
+	CHECK_INT(tdx_report_remedies(report, 6), TDX_REMEDY_STATUS_FREE);
 	tdx_report_free(report);
 	f.lock_owner.pid = 0;	/* a holder that wrote no record */
 	if (tdx_report_new(&report) < 0)
@@ -453,7 +455,8 @@ static void test_messages(void)
 	CHECK_INT(tdx_readiness_judge(&f, report), TDX_OUTCOME_RETRY);
 	CHECK_STR(tdx_report_message(report, 6),
 		  "another process holds /tmp/run-x/update.lock (it recorded no PID): an update is "
-		  "running; nothing was changed; retry when 'tdxctl status' shows it free");
+		  "running; nothing was changed");
+	CHECK_INT(tdx_report_remedies(report, 6), TDX_REMEDY_STATUS_FREE);
 	tdx_report_free(report);
 
 	r = ready;
@@ -516,9 +519,8 @@ static void test_update_facts(void)
 		return;
 	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_FAIL);
 	CHECK_STR(tdx_report_message(report, 0), "TD builds in progress: vm1 (pid 4444), still after waiting "
-		  "2.500 s: an update now could corrupt their measurement; nothing was changed; "
-		  "retry when they end ('tdxctl build list')");
-	CHECK_INT(tdx_report_remedies(report, 0), TDX_REMEDY_WAIT_BUILDS);
+		  "2.500 s: an update now could corrupt their measurement; nothing was changed");
+	CHECK_INT(tdx_report_remedies(report, 0), TDX_REMEDY_BUILDS_END | TDX_REMEDY_WAIT_BUILDS);
 	CHECK_INT(tdx_readiness_judge_rules(&f, TDX_READINESS_BUILDS, NULL), TDX_OUTCOME_RETRY);
 	tdx_report_free(report);
 	/* ...which ended between the close and the listing: still a refusal. */

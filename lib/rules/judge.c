@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "format-private.h"
-#include "tdx-update.h"
+#include "tdx-rules.h"
 
 TDX_EXPORT
 enum tdx_update_judgement tdx_update_judge(const struct tdx_update_facts *f)
