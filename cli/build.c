@@ -39,7 +39,6 @@ static const struct argp_option build_options[] = {
 	  "begin: the build's owner (default: the parent process, i.e. the launcher)", 0 },
 	{ "rundir", OPT_RUNDIR, "DIR", 0,
 	  "The gate's folder (default $TDXCTL_RUNDIR or /run/tdxctl)", 0 },
-	{ "json", 'j', NULL, 0, "list: print one JSON object", 0 },
 	{ "quiet", 'q', NULL, 0, "begin, end: print nothing on success", 0 },
 	{ 0 }
 };
@@ -83,8 +82,8 @@ static error_t build_parse(int key, char *arg, struct argp_state *state)
 		cli_check_path_option(state, "--rundir");
 		a->rundir = arg;
 		return 0;
-	case 'j':
-		a->g.json = true;
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->g;
 		return 0;
 	case 'q':
 		a->g.quiet = true;
@@ -123,6 +122,11 @@ static error_t build_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
+static const struct argp_child build_children[] = {
+	{ &output_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
 static const struct argp build_argp = {
 	build_options, build_parse, "begin NAME\nend NAME\nlist",
 	"The TD-build gate: record TD builds so that tdxctl update never runs during one. A VMM "
@@ -130,7 +134,7 @@ static const struct argp build_argp = {
 	"failed to start); 'tdxctl update' closes the gate and waits for the builds to end.\v"
 	"Exit status: 0 done; 75 the gate is closed (an update is in progress), retry later; 77 not "
 	"root nor in the launcher group; 64 usage error; 1 anything else. See tdxctl-build(8).",
-	NULL, NULL, NULL
+	build_children, NULL, NULL
 };
 
 static enum tdx_outcome build_begin(struct tdx_gate *gate, const struct build_args *a)
@@ -225,9 +229,14 @@ static enum tdx_outcome build_list(struct tdx_gate *gate, const struct build_arg
 	if (rc == 0)
 		rc = tdx_gate_list(gate, &list, &n);
 	if (rc < 0) {
-		cli_err("cannot read the TD-build gate in %s: %s", tdx_gate_get_dir(gate),
-			strerror(-rc));
-		return tdx_outcome_from_errno(rc, TDX_ERRNO_HOST);
+		struct json_object *o = a->g.json ? json_object_new_object() : NULL;
+
+		if (o)
+			json_object_object_add(o, "rundir",
+					       json_object_new_string(tdx_gate_get_dir(gate)));
+		return cli_fail(&a->g, o, tdx_outcome_from_errno(rc, TDX_ERRNO_HOST),
+				"cannot read the TD-build gate in %s: %s", tdx_gate_get_dir(gate),
+				strerror(-rc));
 	}
 	if (a->g.json) {
 		struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
@@ -287,7 +296,9 @@ int cmd_build(int argc, char **argv, struct tdx_ctx *ctx)
 	if (argp_parse(&build_argp, argc, argv, 0, NULL, &a))
 		return EXIT_USAGE;
 	if (tdx_gate_new(ctx, a.rundir, &gate) < 0)
-		return exit_from_outcome(TDX_OUTCOME_FAILED);
+		return exit_from_outcome(a.g.json ? cli_fail(&a.g, NULL, TDX_OUTCOME_FAILED,
+							     "cannot set up the TD-build gate") :
+					 TDX_OUTCOME_FAILED);
 	switch (a.verb) {
 	case VERB_BEGIN:
 		outcome = build_begin(gate, &a);

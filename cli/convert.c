@@ -33,7 +33,6 @@ static const struct argp_option convert_options[] = {
 	  "With --format pair: where the .sigstruct goes (default: OUTPUT with .sigstruct "
 	  "for .bin)", 0 },
 	{ "force", OPT_FORCE, NULL, 0, "Replace an existing output file", 0 },
-	{ "json", 'j', NULL, 0, "Print the result as one JSON object", 0 },
 	{ "quiet", 'q', NULL, 0, "Print nothing on success", 0 },
 	IMAGE_STRICT_OPTION,
 	{ 0 }
@@ -46,6 +45,7 @@ static error_t convert_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->image;
+		state->child_inputs[1] = &a->g;
 		return 0;
 	case 'o':
 		cli_check_path_option(state, "--output");
@@ -71,9 +71,6 @@ static error_t convert_parse(int key, char *arg, struct argp_state *state)
 	case IMAGE_OPT_STRICT:
 		a->image.strict = true;
 		return 0;
-	case 'j':
-		a->g.json = true;
-		return 0;
 	case 'q':
 		a->g.quiet = true;
 		return 0;
@@ -97,6 +94,7 @@ static error_t convert_parse(int key, char *arg, struct argp_state *state)
 
 static const struct argp_child convert_children[] = {
 	{ &image_argp, 0, "Input options:", 0 },
+	{ &output_argp, 0, NULL, 0 },
 	{ 0 }
 };
 

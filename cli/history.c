@@ -18,7 +18,6 @@ struct history_args {
 enum { OPT_HISTORY = 0x300 };
 
 static const struct argp_option history_options[] = {
-	{ "json", 'j', NULL, 0, "Print the records as one JSON object", 0 },
 	{ NULL, 'n', "N", 0, "Only the last N records (default 10; 0: all)", 0 },
 	{ "history", OPT_HISTORY, "FILE", 0,
 	  "Read FILE (default $TDXCTL_HISTORY, else " TDXCTL_STATEDIR "/history.jsonl)", 0 },
@@ -31,8 +30,8 @@ static error_t history_parse(int key, char *arg, struct argp_state *state)
 	char *end;
 
 	switch (key) {
-	case 'j':
-		a->g.json = true;
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->g;
 		return 0;
 	case 'n':
 		errno = 0;
@@ -52,12 +51,17 @@ static error_t history_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
+static const struct argp_child history_children[] = {
+	{ &output_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
 static const struct argp history_argp = {
 	history_options, history_parse, NULL,
 	"Show the update attempts recorded on this host (every 'tdxctl update', refused ones "
 	"included), oldest first.\v"
 	"Exit status: 0 shown (also when nothing is recorded yet), 66 the file cannot be read.",
-	NULL, NULL, NULL
+	history_children, NULL, NULL
 };
 
 static const char *field(struct json_object *o, const char *key)
@@ -123,8 +127,14 @@ int cmd_history(int argc, char **argv, struct tdx_ctx *ctx)
 		rc = 0;
 	}
 	if (rc < 0) {
-		cli_err("cannot read the history %s: %s", path, strerror(-rc));
-		return exit_from_outcome(tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT));
+		struct json_object *o = a.g.json ? json_object_new_object() : NULL;
+
+		if (o)
+			json_object_object_add(o, "path", json_object_new_string(path));
+		return exit_from_outcome(cli_fail(&a.g, o, tdx_outcome_from_errno(rc,
+							TDX_ERRNO_INPUT),
+						  "cannot read the history %s: %s", path,
+						  strerror(-rc)));
 	}
 	if (a.g.json) {
 		struct json_object *o = json_object_new_object();

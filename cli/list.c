@@ -6,7 +6,6 @@
  */
 #include <argp.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,7 +28,6 @@ enum {
 };
 
 static const struct argp_option list_options[] = {
-	{ "json", 'j', NULL, 0, "Print one JSON object", 0 },
 	{ "mapping", OPT_MAPPING, "FILE", 0,
 	  "Intel's mapping_file.json (default: in DIR)", 0 },
 	{ "no-mapping", OPT_NO_MAPPING, NULL, 0,
@@ -61,9 +59,6 @@ static error_t list_parse(int key, char *arg, struct argp_state *state)
 	char *end;
 
 	switch (key) {
-	case 'j':
-		a->g.json = true;
-		return 0;
 	case OPT_MAPPING:
 		a->mapping = arg;
 		return 0;
@@ -87,6 +82,7 @@ static error_t list_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->image;
+		state->child_inputs[1] = &a->g;
 		return 0;
 	case OPT_STRICT:
 		a->image.strict = true;
@@ -109,6 +105,7 @@ static error_t list_parse(int key, char *arg, struct argp_state *state)
 
 static const struct argp_child list_children[] = {
 	{ &image_key_argp, 0, "Image options:", 0 },
+	{ &output_argp, 0, NULL, 0 },
 	{ 0 }
 };
 
@@ -291,41 +288,20 @@ static void list_print_text(const struct list_args *a, const char *mapping_path,
 	}
 }
 
-/*
- * A failure before anything was listed: the message on stderr, or with --json one JSON object
- * on stdout as every command gives (dir, mapping, error: outcome and message, exit_code).
- * Returns @outcome.
- */
-__attribute__((format(printf, 4, 5)))
-static enum tdx_outcome list_fail(const struct list_args *a, const char *mapping_path,
-				  enum tdx_outcome outcome, const char *fmt, ...)
-{
-	struct json_object *o, *e;
-	char *msg = NULL;
-	va_list args;
-	int n;
+/* A failure before anything was listed (cli_fail()), with the folder and the mapping file. */
+#define list_fail(a, mapping_path, outcome, ...)					\
+	cli_fail(&(a)->g, list_fail_fields((a), (mapping_path)), (outcome), __VA_ARGS__)
 
-	va_start(args, fmt);
-	n = vasprintf(&msg, fmt, args);
-	va_end(args);
-	if (n < 0)
-		msg = NULL;
-	if (!a->g.json) {
-		cli_err("%s", msg ? msg : "out of memory");
-		free(msg);
-		return outcome;
-	}
+static struct json_object *list_fail_fields(const struct list_args *a, const char *mapping_path)
+{
+	struct json_object *o;
+
+	if (!a->g.json)
+		return NULL;
 	o = json_object_new_object();
-	e = json_object_new_object();
 	json_object_object_add(o, "dir", json_object_new_string(a->dir));
 	json_object_object_add(o, "mapping", tdx_json_string_or_null(mapping_path));
-	json_object_object_add(e, "outcome", json_object_new_string(tdx_outcome_name(outcome)));
-	json_object_object_add(e, "message", tdx_json_string_or_null(msg));
-	json_object_object_add(o, "error", e);
-	json_object_object_add(o, "exit_code", json_object_new_int(exit_from_outcome(outcome)));
-	json_print(o);
-	free(msg);
-	return outcome;
+	return o;
 }
 
 /* The mapping file the options name, or the one in DIR; none is not an error. */

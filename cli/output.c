@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Output shared by the commands: reports as text lines or JSON, JSON printing. */
+#include <argp.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +116,54 @@ struct json_object *release_to_json(const struct tdx_candidate *c, bool brief)
 				tdx_check_name(tdx_report_id(c->report, k))));
 	json_object_object_add(r, "failed", failed);
 	return r;
+}
+
+/* --json, for every command: one option, parsed here. */
+static const struct argp_option output_options[] = {
+	{ "json", 'j', NULL, 0, "Print one JSON object on standard output, errors included", 0 },
+	{ 0 }
+};
+
+static error_t output_parse(int key, char *arg, struct argp_state *state)
+{
+	struct global_opts *g = state->input;
+
+	(void)arg;
+	if (key != 'j')
+		return ARGP_ERR_UNKNOWN;
+	g->json = true;
+	return 0;
+}
+
+const struct argp output_argp = { output_options, output_parse, NULL, NULL, NULL, NULL, NULL };
+
+enum tdx_outcome cli_fail(const struct global_opts *g, struct json_object *fields,
+			  enum tdx_outcome outcome, const char *fmt, ...)
+{
+	struct json_object *e;
+	char *msg = NULL;
+	va_list args;
+
+	va_start(args, fmt);
+	if (vasprintf(&msg, fmt, args) < 0)
+		msg = NULL;
+	va_end(args);
+	if (!g->json) {
+		cli_err("%s", msg ? msg : "out of memory");
+		json_object_put(fields);
+		free(msg);
+		return outcome;
+	}
+	if (!fields)
+		fields = json_object_new_object();
+	e = json_object_new_object();
+	json_object_object_add(e, "outcome", json_object_new_string(tdx_outcome_name(outcome)));
+	json_object_object_add(e, "message", tdx_json_string_or_null(msg));
+	json_object_object_add(fields, "error", e);
+	json_object_object_add(fields, "exit_code", json_object_new_int(exit_from_outcome(outcome)));
+	json_print(fields);
+	free(msg);
+	return outcome;
 }
 
 /*

@@ -25,7 +25,6 @@ struct status_args {
 enum { OPT_MODULE = 0x300, OPT_HISTORY, OPT_PROMETHEUS };
 
 static const struct argp_option status_options[] = {
-	{ "json", 'j', NULL, 0, "Print the state as one JSON object", 0 },
 	{ "module", OPT_MODULE, "NAME", 0,
 	  "Kernel module providing the interface (default $TDXCTL_MODULE, else tdx_host)", 0 },
 	{ "history", OPT_HISTORY, "FILE", 0, "History file to take the last update from", 0 },
@@ -41,8 +40,8 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 	struct status_args *a = state->input;
 
 	switch (key) {
-	case 'j':
-		a->g.json = true;
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->g;
 		return 0;
 	case OPT_MODULE:
 		cli_check_path_option(state, "--module");
@@ -76,6 +75,11 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
+static const struct argp_child status_children[] = {
+	{ &output_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
 static const struct argp status_argp = {
 	status_options, status_parse, NULL,
 	"Show the running TDX module, the P-SEAMLDR, the update budget, whether runtime update is "
@@ -85,7 +89,7 @@ static const struct argp status_argp = {
 	"no updates left, CPUs offline); 75 not now (upload busy, lock held, TD builds in "
 	"progress, TD-build gate closed); 77 run as root to see everything. With --prometheus: 0 "
 	"the metrics were written (readiness is in tdx_update_ready), 73 FILE cannot be written.",
-	NULL, NULL, NULL
+	status_children, NULL, NULL
 };
 
 /* The last attempt, and the last one that reached the kernel (refusals and no-ops do not). */

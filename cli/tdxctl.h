@@ -37,6 +37,13 @@ struct global_opts {
 	int verbose;
 };
 
+/*
+ * --json, as an argp child every command lists (output.c), with &its global_opts as input:
+ * the option is parsed in one place.
+ */
+struct argp;
+extern const struct argp output_argp;
+
 struct cmd {
 	const char *name;
 	const char *summary;
@@ -55,6 +62,14 @@ int cmd_build(int argc, char **argv, struct tdx_ctx *ctx);
 
 /* Print a JSON object to stdout, pretty, with a trailing newline; then release it. */
 void json_print(struct json_object *obj);
+/*
+ * The one way a command fails before it has its object to print: the message on stderr, or
+ * with --json one JSON object on stdout, @fields (taken; NULL: none) with "error" (outcome,
+ * message) and "exit_code", as the README promises. Returns @outcome.
+ */
+enum tdx_outcome cli_fail(const struct global_opts *g, struct json_object *fields,
+			  enum tdx_outcome outcome, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /*
  * What the user could do, in tdxctl's options, for a library result's remedies (enum

@@ -67,7 +67,6 @@ static const struct argp_option update_options[] = {
 	{ "retry-interval", OPT_RETRY_INTERVAL, "DURATION", 0,
 	  "The first and shortest delay between attempts (default 30s; delays double up to 10 "
 	  "times it)", 0 },
-	{ "json", 'j', NULL, 0, "Print the result as one JSON object", 0 },
 	{ "quiet", 'q', NULL, 0,
 	  "For cron and timers: nothing when updated, current or to be retried later (0, 75); "
 	  "one line on stderr otherwise", 0 },
@@ -112,9 +111,7 @@ static error_t update_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->image;
-		return 0;
-	case 'j':
-		a->g.json = true;
+		state->child_inputs[1] = &a->g;
 		return 0;
 	case 'q':
 		a->g.quiet = true;
@@ -207,6 +204,7 @@ static error_t update_parse(int key, char *arg, struct argp_state *state)
 
 static const struct argp_child update_children[] = {
 	{ &image_argp, 0, "Image options:", 0 },
+	{ &output_argp, 0, NULL, 0 },
 	{ 0 }
 };
 

@@ -13,14 +13,12 @@ struct verify_args {
 };
 
 static const struct argp_option verify_options[] = {
-	{ "json", 'j', NULL, 0, "Print the result as one JSON object", 0 },
 	{ "quiet", 'q', NULL, 0, "Print only failures, warnings and the verdict", 0 },
 	IMAGE_STRICT_OPTION,
 	{ 0 }
 };
 
 static const struct argp_option inspect_options[] = {
-	{ "json", 'j', NULL, 0, "Print the result as one JSON object", 0 },
 	{ "version", 'V', "X.Y.ZZ", 0,
 	  "The module's version, when neither the sigstruct nor the file name carries it", 0 },
 	{ 0 }
@@ -33,9 +31,7 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->image;
-		return 0;
-	case 'j':
-		a->g.json = true;
+		state->child_inputs[1] = &a->g;
 		return 0;
 	case 'q':
 		a->g.quiet = true;
@@ -62,6 +58,7 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 
 static const struct argp_child image_children[] = {
 	{ &image_argp, 0, "Image options:", 0 },
+	{ &output_argp, 0, NULL, 0 },
 	{ 0 }
 };
 

@@ -57,4 +57,29 @@ json_error 66 input-error "list, mapping file not trusted" $tdxctl list --json "
 expect_json '.error.message | test("writable by someone other than root")' true \
 	"list, mapping file not trusted: says why"
 
+# Every other command's error paths, and update's beyond an unreadable image.
+printf 'garbage%.0s' $(seq 1000) >"$tmp/bad.img"
+mkdir -p "$tmp/hdir" "$tmp/run-open" "$tmp/bad-mapping"
+chmod 0777 "$tmp/run-open"
+printf 'not json' >"$tmp/bad-mapping/mapping_file.json"
+: >"$tmp/run-file"
+json_error 65 invalid-image "verify, not an image" $tdxctl verify --json "$tmp/bad.img"
+json_error 66 input-error "inspect, no such image" $tdxctl inspect --json "$tmp/none.img"
+json_error 65 invalid-image "inspect, not an image" $tdxctl inspect --json "$tmp/bad.img"
+json_error 65 invalid-image "convert, not an image" \
+	$tdxctl convert --json --format 0x200 "$tmp/bad.img" -o "$tmp/out.img"
+json_error 65 invalid-image "update, not an image" $tdxctl update --json "$tmp/bad.img"
+json_error 66 input-error "update --latest, mapping file not valid" \
+	$tdxctl update --json --latest "$tmp/bad-mapping"
+expect_json '.verdict | test("not a valid Intel mapping file")' true \
+	"update --latest, mapping file not valid: says why"
+json_error 66 input-error "history, the file a folder" \
+	env TDXCTL_HISTORY="$tmp/hdir" $tdxctl history --json
+expect_json '.path' "\"$tmp/hdir\"" "history, the file a folder: named"
+json_error 77 permission-denied "build list, run folder writable by all" \
+	env TDXCTL_RUNDIR="$tmp/run-open" $tdxctl build list --json
+expect_json '.rundir' "\"$tmp/run-open\"" "build list, run folder writable by all: named"
+json_error 1 failed "build list, run folder a file" \
+	env TDXCTL_RUNDIR="$tmp/run-file" $tdxctl build list --json
+
 finish
