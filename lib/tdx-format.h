@@ -444,16 +444,30 @@ enum tdx_host_layout {
 	TDX_LAYOUT_MAINLINE,	/* v8+: flat attributes, upload device tdx_module */
 	TDX_LAYOUT_SEAMLDR_DIR,	/* v4-v7: seamldr/ subfolder, upload device tdx_module */
 	TDX_LAYOUT_V3,		/* v3: seamldr/ subfolder, upload device seamldr_upload */
+	TDX_LAYOUT__COUNT
 };
 
+/*
+ * Everything that depends on the layout is in its row of one table (sysfs-text.c): its name,
+ * its upload device's name, the clues that detect it, where its attributes are and the format
+ * its kernels take. A new layout is an enum value, its row, and its test tree.
+ */
 const char *tdx_host_layout_name(enum tdx_host_layout layout);
 /*
- * The layout a host's files show (pure; host.c looks): an upload device (@has_upload) named
- * seamldr_upload (@upload_is_seamldr_upload), the flat num_remaining_updates or
- * seamldr_version (@flat_attrs), a seamldr/ subfolder (@seamldr_dir).
+ * The name of @layout's upload device under tdx_host/firmware/; NULL for NONE or an unknown
+ * layout. The host looks for the names in the order of the layouts (the mainline name wins).
  */
-enum tdx_host_layout tdx_host_layout_detect(bool has_upload, bool upload_is_seamldr_upload,
-					    bool flat_attrs, bool seamldr_dir);
+const char *tdx_host_layout_upload(enum tdx_host_layout layout);
+/*
+ * The layout a host's files show (pure; host.c looks): the upload device found, named @upload
+ * (NULL: none, layout NONE), and @present(@file, @data), whether a file or folder relative to
+ * tdx_host exists. The first layout whose clues hold: one of its clue files is there and, when
+ * its row says so, the upload device has its name; when none holds, mainline (its names are
+ * then tried, and fail as missing rather than as misplaced).
+ */
+enum tdx_host_layout tdx_host_layout_detect(const char *upload,
+					    bool (*present)(const char *file, void *data),
+					    void *data);
 
 /* The attributes whose place depends on the layout. */
 enum tdx_host_attr {

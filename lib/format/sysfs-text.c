@@ -309,31 +309,42 @@ bool tdx_fwupload_run_started(const struct tdx_fwupload_run *run)
 /* ---- layouts ---------------------------------------------------------------------------------- */
 
 /*
- * Every layout in one row: its name, where its layout-dependent attributes are and the format
- * its kernels take by default. A new layout is an enum value (tdx-host.h), a row here, its
- * clue in tdx_host_layout_detect() (and, for a new upload device name, host.c's list of
- * names), and its test tree.
+ * Every layout in one row: its name, its upload device's name, what detects it, where its
+ * layout-dependent attributes are and the format its kernels take by default. Detection tries
+ * the rows in this order (tdx_host_layout_detect()); the host looks for the upload device by
+ * the rows' names in this order too. A new layout is an enum value (tdx-format.h), a row here
+ * and its test tree (tests/host).
  */
 static const struct layout_desc {
 	const char *name;
+	const char *upload;		/* the upload device under tdx_host/firmware/ */
+	const char *clue[2];		/* files under tdx_host, one of which shows the layout */
+	bool clue_upload;		/* the upload device's name is a clue too */
+	bool fallback;			/* taken when no row's clues hold */
 	const char *attr[TDX_ATTR_REMAINING_UPDATES + 1];	/* relative to tdx_host */
 	unsigned int format;		/* sent unless the caller chooses */
-} layouts[] = {
-	[TDX_LAYOUT_NONE] = { "none", { NULL, NULL }, TDX_IMAGE_FORMAT },
-	[TDX_LAYOUT_MAINLINE] = { "mainline",
-				  { [TDX_ATTR_SEAMLDR_VERSION] = "seamldr_version",
-				    [TDX_ATTR_REMAINING_UPDATES] = "num_remaining_updates" },
-				  TDX_IMAGE_FORMAT },
+} layouts[TDX_LAYOUT__COUNT] = {
+	[TDX_LAYOUT_NONE] = { .name = "none", .format = TDX_IMAGE_FORMAT },
+	/* Flat attributes win over a seamldr/ folder, whatever the upload device's name. */
+	[TDX_LAYOUT_MAINLINE] = {
+		.name = "mainline", .upload = "tdx_module",
+		.clue = { "num_remaining_updates", "seamldr_version" }, .fallback = true,
+		.attr = { [TDX_ATTR_SEAMLDR_VERSION] = "seamldr_version",
+			  [TDX_ATTR_REMAINING_UPDATES] = "num_remaining_updates" },
+		.format = TDX_IMAGE_FORMAT },
 	/* The series with the seamldr/ folder (v3-v7) took only Intel's 0x100 blobs. */
-	[TDX_LAYOUT_SEAMLDR_DIR] = { "seamldr-subfolder (series v4-v7)",
-				     { [TDX_ATTR_SEAMLDR_VERSION] = "seamldr/version",
-				       [TDX_ATTR_REMAINING_UPDATES] =
-						"seamldr/num_remaining_updates" },
-				     TDX_BLOB_FORMAT },
-	[TDX_LAYOUT_V3] = { "seamldr_upload (series v3)",
-			    { [TDX_ATTR_SEAMLDR_VERSION] = "seamldr/version",
-			      [TDX_ATTR_REMAINING_UPDATES] = "seamldr/num_remaining_updates" },
-			    TDX_BLOB_FORMAT },
+	[TDX_LAYOUT_SEAMLDR_DIR] = {
+		.name = "seamldr-subfolder (series v4-v7)", .upload = "tdx_module",
+		.clue = { "seamldr" }, .clue_upload = true,
+		.attr = { [TDX_ATTR_SEAMLDR_VERSION] = "seamldr/version",
+			  [TDX_ATTR_REMAINING_UPDATES] = "seamldr/num_remaining_updates" },
+		.format = TDX_BLOB_FORMAT },
+	[TDX_LAYOUT_V3] = {
+		.name = "seamldr_upload (series v3)", .upload = "seamldr_upload",
+		.clue = { "seamldr" }, .clue_upload = true,
+		.attr = { [TDX_ATTR_SEAMLDR_VERSION] = "seamldr/version",
+			  [TDX_ATTR_REMAINING_UPDATES] = "seamldr/num_remaining_updates" },
+		.format = TDX_BLOB_FORMAT },
 };
 
 static const struct layout_desc *layout_desc(enum tdx_host_layout layout)
@@ -369,18 +380,44 @@ const char *tdx_update_support_name(enum tdx_update_support support)
 	return "unknown";
 }
 
-/* Flat attributes first (mainline), then the seamldr/ subfolder of the series. */
 TDX_EXPORT
-enum tdx_host_layout tdx_host_layout_detect(bool has_upload, bool upload_is_seamldr_upload,
-					    bool flat_attrs, bool seamldr_dir)
+const char *tdx_host_layout_upload(enum tdx_host_layout layout)
 {
-	if (!has_upload)
+	const struct layout_desc *d = layout_desc(layout);
+
+	return d ? d->upload : NULL;
+}
+
+/* Do @d's clues hold: one of its files there, and its upload device's name when it says so? */
+static bool layout_clues_hold(const struct layout_desc *d, const char *upload,
+			      bool (*present)(const char *file, void *data), void *data)
+{
+	if (d->clue_upload && (!d->upload || strcmp(d->upload, upload) != 0))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(d->clue); i++)
+		if (d->clue[i] && present(d->clue[i], data))
+			return true;
+	return false;
+}
+
+TDX_EXPORT
+enum tdx_host_layout tdx_host_layout_detect(const char *upload,
+					    bool (*present)(const char *file, void *data),
+					    void *data)
+{
+	enum tdx_host_layout fallback = TDX_LAYOUT_NONE;
+
+	if (!upload)
 		return TDX_LAYOUT_NONE;
-	if (flat_attrs)
-		return TDX_LAYOUT_MAINLINE;
-	if (seamldr_dir)
-		return upload_is_seamldr_upload ? TDX_LAYOUT_V3 : TDX_LAYOUT_SEAMLDR_DIR;
-	return TDX_LAYOUT_MAINLINE;
+	for (size_t i = 0; i < ARRAY_SIZE(layouts); i++) {
+		if (!layouts[i].upload)
+			continue;
+		if (layout_clues_hold(&layouts[i], upload, present, data))
+			return (enum tdx_host_layout)i;
+		if (layouts[i].fallback && fallback == TDX_LAYOUT_NONE)
+			fallback = (enum tdx_host_layout)i;
+	}
+	return fallback;
 }
 
 TDX_EXPORT

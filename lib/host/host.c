@@ -74,23 +74,27 @@ static bool device_in_class(const char *path, const char *class)
 
 /*
  * The upload device: a child of tdx_host in the firmware class, so in the class's folder under
- * tdx_host, named as one of the layouts names it (the mainline name wins). Any other
- * firmware-upload device (CXL, FPGA, test_firmware) is never ours. Plain sysfs rather than
- * libudev, which knows only /sys: the host code works on the context's sysfs root.
+ * tdx_host, named as one of the layouts names it (tdx_host_layout_upload(), in the layouts'
+ * order: the mainline name wins). Any other firmware-upload device (CXL, FPGA, test_firmware)
+ * is never ours. Plain sysfs rather than libudev, which knows only /sys: the host code works
+ * on the context's sysfs root.
  */
 static int host_find_upload(struct tdx_host *host)
 {
-	static const char *const names[] = { "tdx_module", "seamldr_upload" };
 	char path[PATH_MAX];
 
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		if (snprintf(path, sizeof(path), "%s/firmware/%s", host->syspath, names[i]) >=
+	for (int l = 0; l < TDX_LAYOUT__COUNT; l++) {
+		const char *name = tdx_host_layout_upload((enum tdx_host_layout)l);
+
+		if (!name)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/firmware/%s", host->syspath, name) >=
 		    (int)sizeof(path))
 			return -ENAMETOOLONG;
 		if (!is_device_dir(path) || !device_in_class(path, "firmware"))
 			continue;
 		host->upload_path = strdup(path);
-		host->upload_name = strdup(names[i]);
+		host->upload_name = strdup(name);
 		if (!host->upload_path || !host->upload_name)
 			return -ENOMEM;
 		return 0;
@@ -98,15 +102,16 @@ static int host_find_upload(struct tdx_host *host)
 	return 0;
 }
 
-/* What the layout is decided from (tdx_host_layout_detect()): which files are there. */
+/* For tdx_host_layout_detect(): is @file there under the tdx_host folder @data? */
+static bool host_file_present(const char *file, void *data)
+{
+	return path_exists(data, file);
+}
+
+/* The layout the files show, judged by the layouts' clues (tdx_host_layout_detect()). */
 static enum tdx_host_layout host_detect_layout(const struct tdx_host *host)
 {
-	return tdx_host_layout_detect(host->upload_path != NULL,
-				      host->upload_name && strcmp(host->upload_name,
-								  "seamldr_upload") == 0,
-				      path_exists(host->syspath, "num_remaining_updates") ||
-				      path_exists(host->syspath, "seamldr_version"),
-				      path_exists(host->syspath, "seamldr"));
+	return tdx_host_layout_detect(host->upload_name, host_file_present, host->syspath);
 }
 
 TDX_EXPORT

@@ -174,17 +174,49 @@ static void test_cpuinfo(void)
 	CHECK(tdx_cpuinfo_has_bug("bugs: seamret_invd_vmcs", "seamret_invd_vmcs"));
 }
 
+/* The files of a fake tdx_host folder, as tdx_host_layout_detect() asks for them. */
+struct fake_files {
+	bool flat;		/* num_remaining_updates (and seamldr_version) */
+	bool seamldr_dir;	/* seamldr/ */
+};
+
+static bool fake_present(const char *file, void *data)
+{
+	const struct fake_files *f = data;
+
+	if (strcmp(file, "num_remaining_updates") == 0 || strcmp(file, "seamldr_version") == 0)
+		return f->flat;
+	if (strcmp(file, "seamldr") == 0)
+		return f->seamldr_dir;
+	return false;
+}
+
+/* The layout of an upload device named @upload (NULL: none) beside these files. */
+static enum tdx_host_layout detect(const char *upload, bool flat, bool seamldr_dir)
+{
+	struct fake_files f = { flat, seamldr_dir };
+
+	return tdx_host_layout_detect(upload, fake_present, &f);
+}
+
 /* The layouts (kernel-update-path.md §1.1) from the files a host shows, and their attributes. */
 static void test_layout(void)
 {
-	CHECK(tdx_host_layout_detect(false, false, true, true) == TDX_LAYOUT_NONE);
-	CHECK(tdx_host_layout_detect(true, false, true, false) == TDX_LAYOUT_MAINLINE);
+	CHECK(detect(NULL, true, true) == TDX_LAYOUT_NONE);
+	CHECK(detect("tdx_module", true, false) == TDX_LAYOUT_MAINLINE);
 	/* Flat attributes win over a seamldr/ folder, whatever the upload device's name. */
-	CHECK(tdx_host_layout_detect(true, true, true, true) == TDX_LAYOUT_MAINLINE);
-	CHECK(tdx_host_layout_detect(true, false, false, true) == TDX_LAYOUT_SEAMLDR_DIR);
-	CHECK(tdx_host_layout_detect(true, true, false, true) == TDX_LAYOUT_V3);
+	CHECK(detect("seamldr_upload", true, true) == TDX_LAYOUT_MAINLINE);
+	CHECK(detect("tdx_module", false, true) == TDX_LAYOUT_SEAMLDR_DIR);
+	CHECK(detect("seamldr_upload", false, true) == TDX_LAYOUT_V3);
 	/* Neither: the mainline names are tried (they fail as missing, not as misplaced). */
-	CHECK(tdx_host_layout_detect(true, false, false, false) == TDX_LAYOUT_MAINLINE);
+	CHECK(detect("tdx_module", false, false) == TDX_LAYOUT_MAINLINE);
+	CHECK(detect("seamldr_upload", false, false) == TDX_LAYOUT_MAINLINE);
+	/* The upload device's names, mainline's first (the order the host looks in). */
+	CHECK(tdx_host_layout_upload(TDX_LAYOUT_NONE) == NULL);
+	CHECK(strcmp(tdx_host_layout_upload(TDX_LAYOUT_MAINLINE), "tdx_module") == 0);
+	CHECK(strcmp(tdx_host_layout_upload(TDX_LAYOUT_SEAMLDR_DIR), "tdx_module") == 0);
+	CHECK(strcmp(tdx_host_layout_upload(TDX_LAYOUT_V3), "seamldr_upload") == 0);
+	CHECK(tdx_host_layout_upload((enum tdx_host_layout)99) == NULL);
 	/* The format each layout's kernels take by default (the layout table). */
 	CHECK(tdx_host_layout_format(TDX_LAYOUT_MAINLINE) == TDX_IMAGE_FORMAT);
 	CHECK(tdx_host_layout_format(TDX_LAYOUT_NONE) == TDX_IMAGE_FORMAT);
