@@ -6,6 +6,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,19 +25,23 @@ struct build_args {
 	uint64_t ttl_ms;
 	uint64_t wait_ms;
 	pid_t pid;
-	bool have_ttl, have_wait;
+	bool have_ttl, have_wait, force;
 };
 
-enum { OPT_TTL = 0x300, OPT_WAIT, OPT_PID, OPT_RUNDIR };
+enum { OPT_TTL = 0x300, OPT_WAIT, OPT_PID, OPT_RUNDIR, OPT_FORCE };
 
 static const struct argp_option build_options[] = {
 	{ "ttl", OPT_TTL, "DURATION", 0,
-	  "begin: the build's entry expires after DURATION (default 300s, at most 1d)", 0 },
+	  "begin: the build's entry expires after DURATION (default 300s; at most 1d for root, "
+	  "1h for a launcher-group member)", 0 },
 	{ "wait", OPT_WAIT, "DURATION", 0,
 	  "begin: while an update holds the gate closed, wait up to DURATION (default 0: refuse)",
 	  0 },
 	{ "pid", OPT_PID, "PID", 0,
-	  "begin: the build's owner (default: the parent process, i.e. the launcher)", 0 },
+	  "begin: the build's owner (default: the parent process, i.e. the launcher); one of the "
+	  "caller's own processes unless root", 0 },
+	{ "force", OPT_FORCE, NULL, 0,
+	  "end, as root: end the builds of that name whoever recorded them (a member's too)", 0 },
 	{ "rundir", OPT_RUNDIR, "DIR", 0,
 	  "The gate's folder (default $TDXCTL_RUNDIR or /run/tdxctl)", 0 },
 	{ "quiet", 'q', NULL, 0, "begin, end: print nothing on success", 0 },
@@ -78,6 +83,9 @@ static error_t build_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--pid wants a process id, not '%s'", arg);
 		a->pid = (pid_t)v;
 		return 0;
+	case OPT_FORCE:
+		a->force = true;
+		return 0;
 	case OPT_RUNDIR:
 		cli_check_path_option(state, "--rundir");
 		a->rundir = arg;
@@ -116,6 +124,8 @@ static error_t build_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--ttl, --wait and --pid are for begin");
 		if (a->verb != VERB_LIST && a->g.json)
 			argp_error(state, "--json is for list");
+		if (a->verb != VERB_END && a->force)
+			argp_error(state, "--force is for end");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -131,9 +141,11 @@ static const struct argp build_argp = {
 	build_options, build_parse, "begin NAME\nend NAME\nlist",
 	"The TD-build gate: record TD builds so that tdxctl update never runs during one. A VMM "
 	"launcher runs 'begin NAME' before it builds a TD and 'end NAME' once the TD runs (or "
-	"failed to start); 'tdxctl update' closes the gate and waits for the builds to end.\v"
+	"failed to start); 'tdxctl update' closes the gate and waits for the builds to end. A build "
+	"is known by its name and who recorded it: one user's builds never block another's.\v"
 	"Exit status: 0 done; 75 the gate is closed (an update is in progress), retry later; 77 not "
-	"root nor in the launcher group; 64 usage error; 1 anything else. See tdxctl-build(8).",
+	"root nor in the launcher group, --pid not the caller's, --force not as root; 64 usage "
+	"error; 1 anything else. See tdxctl-build(8).",
 	build_children, NULL, NULL
 };
 
@@ -143,6 +155,24 @@ static enum tdx_outcome build_begin(struct tdx_gate *gate, const struct build_ar
 	unsigned int ttl_s = a->have_ttl ? (unsigned int)(a->ttl_ms / 1000) : 0;
 	int rc;
 
+	/* Only one's own process: a member naming pid 1 would own a build that never goes stale. */
+	if (!tdx_gate_owner_allowed(owner)) {
+		if (errno == EPERM) {
+			cli_err("process %d is not yours: build %s not recorded; a launcher-group "
+				"member's build is owned by one of its own processes (--pid; see "
+				"TRUST MODEL in tdxctl(8))", (int)owner, a->name);
+			return TDX_OUTCOME_PERMISSION;
+		}
+		cli_err("no process %d to own build %s (--pid)", (int)owner, a->name);
+		return tdx_outcome_from_errno(-ESRCH, TDX_ERRNO_HOST);
+	}
+	/* A member's builds are bounded (TRUST MODEL): the bound is a permission, so 77. */
+	if (ttl_s > tdx_gate_ttl_max(gate)) {
+		cli_err("--ttl %u s is more than the %u s a build recorded by uid %u may last; "
+			"build %s not recorded (see TRUST MODEL in tdxctl(8))", ttl_s,
+			tdx_gate_ttl_max(gate), (unsigned int)geteuid(), a->name);
+		return TDX_OUTCOME_PERMISSION;
+	}
 	/* The message here; the outcome is the library's reading of the errno. */
 	rc = tdx_gate_begin(gate, a->name, owner, ttl_s, (unsigned int)a->wait_ms, &closer);
 	switch (rc) {
@@ -163,8 +193,12 @@ static enum tdx_outcome build_begin(struct tdx_gate *gate, const struct build_ar
 				a->have_wait ? "" : " or give --wait");
 		break;
 	case -EEXIST:
-		cli_err("a build named %s is already in progress under another owner; pick "
-			"another name ('tdxctl build list')", a->name);
+		cli_err("a build of yours named %s is already in progress under another owner; "
+			"pick another name ('tdxctl build list')", a->name);
+		break;
+	case -EINTR:
+		cli_err("interrupted while waiting for the TD-build gate; build %s not recorded",
+			a->name);
 		break;
 	case -ESRCH:
 		cli_err("no process %d to own build %s (--pid)", (int)owner, a->name);
@@ -190,17 +224,33 @@ static enum tdx_outcome build_begin(struct tdx_gate *gate, const struct build_ar
 
 static enum tdx_outcome build_end(struct tdx_gate *gate, const struct build_args *a)
 {
-	int rc = tdx_gate_end(gate, a->name);
+	size_t ended = 0;
+	int rc;
 
+	if (a->force) {
+		rc = tdx_gate_end_any(gate, a->name, &ended);
+		if (rc == -EPERM) {
+			cli_err("--force is root's: only the run folder's owner ends other users' "
+				"builds; build %s not ended", a->name);
+			return TDX_OUTCOME_PERMISSION;
+		}
+	} else {
+		rc = tdx_gate_end(gate, a->name);
+		ended = rc == 0;
+	}
 	if (rc == 0) {
-		if (!a->g.quiet)
+		if (!a->g.quiet && a->force)
+			printf("build %s ended (%zu %s)\n", a->name, ended,
+			       ended == 1 ? "entry" : "entries");
+		else if (!a->g.quiet)
 			printf("build %s ended\n", a->name);
 		return TDX_OUTCOME_OK;
 	}
 	if (rc == -ENOENT) {
 		/* Ending twice (started, then stopped) is normal for hooks: not an error. */
 		if (!a->g.quiet)
-			cli_warn("no build %s is recorded in %s", a->name, tdx_gate_get_dir(gate));
+			cli_warn("no build %s is recorded in %s%s", a->name,
+				 tdx_gate_get_dir(gate), a->force ? "" : " by you");
 		return TDX_OUTCOME_OK;
 	}
 	cli_err("cannot end build %s in %s: %s", a->name, tdx_gate_get_dir(gate), strerror(-rc));
@@ -215,17 +265,29 @@ static void format_time(time_t t, char *buf, size_t size)
 		snprintf(buf, size, "%lld", (long long)t);
 }
 
+/* The recorder's user name, or the uid in decimal when it has none. */
+static void format_user(uid_t uid, char *buf, size_t size)
+{
+	struct passwd pw, *res = NULL;
+	char tmp[1024];
+
+	if (getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res) == 0 && res)
+		snprintf(buf, size, "%s", res->pw_name);
+	else
+		snprintf(buf, size, "%u", (unsigned int)uid);
+}
+
 static enum tdx_outcome build_list(struct tdx_gate *gate, const struct build_args *a)
 {
 	struct tdx_gate_entry *list = NULL;
 	bool closed = false;
 	pid_t closer = 0;
+	int64_t since = -1;
 	size_t n = 0;
-	time_t now = time(NULL);
-	char started[32];
+	char started[32], user[64];
 	int rc;
 
-	rc = tdx_gate_query(gate, &closed, &closer);
+	rc = tdx_gate_query_since(gate, &closed, &closer, &since);
 	if (rc == 0)
 		rc = tdx_gate_list(gate, &list, &n);
 	if (rc < 0) {
@@ -245,17 +307,25 @@ static enum tdx_outcome build_list(struct tdx_gate *gate, const struct build_arg
 		json_object_object_add(o, "gate", json_object_new_string(closed ? "closed" : "open"));
 		json_object_object_add(o, "closer_pid",
 				       closed && closer ? json_object_new_int(closer) : NULL);
+		json_object_object_add(o, "closed_for_s", closed && since >= 0 ?
+				       json_object_new_int64(since) : NULL);
 		for (size_t i = 0; i < n; i++) {
 			struct json_object *e = json_object_new_object();
 
+			format_user(list[i].uid, user, sizeof(user));
 			json_object_object_add(e, "name", json_object_new_string(list[i].name));
 			json_object_object_add(e, "state", json_object_new_string(
 				tdx_gate_state_name(list[i].state)));
+			json_object_object_add(e, "uid", json_object_new_int64(list[i].uid));
+			json_object_object_add(e, "user", json_object_new_string(user));
+			json_object_object_add(e, "member", json_object_new_boolean(list[i].member));
 			json_object_object_add(e, "pid", json_object_new_int(list[i].pid));
 			json_object_object_add(e, "pid_start_time",
 					       json_object_new_int64((int64_t)list[i].pid_start_time));
 			json_object_object_add(e, "started", json_object_new_int64(list[i].started));
 			json_object_object_add(e, "expires", json_object_new_int64(list[i].expires));
+			json_object_object_add(e, "age_s", json_object_new_int64(list[i].age_s));
+			json_object_object_add(e, "holds_s", json_object_new_int64(list[i].hold_s));
 			json_object_array_add(arr, e);
 		}
 		json_object_object_add(o, "builds", arr);
@@ -268,19 +338,19 @@ static enum tdx_outcome build_list(struct tdx_gate *gate, const struct build_arg
 		if (!n)
 			printf("no TD builds recorded\n");
 		else
-			printf("%-24s %-8s %8s  %-19s  %s\n", "NAME", "STATE", "PID", "STARTED",
-			       "EXPIRES");
+			printf("%-24s %-8s %-12s %8s  %-19s  %s\n", "NAME", "STATE", "RECORDER", "PID",
+			       "STARTED", "HOLDS UPDATES");
 		for (size_t i = 0; i < n; i++) {
 			const struct tdx_gate_entry *e = &list[i];
-			long long left = (long long)(e->expires - now);
 
 			format_time(e->started, started, sizeof(started));
-			printf("%-24s %-8s %8d  %-19s  ", e->name, tdx_gate_state_name(e->state),
-			       (int)e->pid, started);
-			if (left > 0)
-				printf("in %lld s\n", left);
+			format_user(e->uid, user, sizeof(user));
+			printf("%-24s %-8s %-12s %8d  %-19s  ", e->name,
+			       tdx_gate_state_name(e->state), user, (int)e->pid, started);
+			if (e->state == TDX_GATE_LIVE)
+				printf("%lld s more at most\n", (long long)e->hold_s);
 			else
-				printf("%lld s ago\n", -left);
+				printf("no\n");
 		}
 	}
 	free(list);

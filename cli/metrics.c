@@ -90,6 +90,34 @@ struct fact {
 };
 
 /* The whole file into @f. */
+/*
+ * The delay the live TD builds cause updates, without labels (a stable set of series): how
+ * many a launcher-group member recorded, how long the oldest has been recorded, and how much
+ * longer they can hold an update at most. TdxTdBuildHoldingUpdates alerts on the oldest.
+ */
+static void metrics_build_delay(FILE *f, const struct tdx_readiness_facts *rf)
+{
+	long long members = 0, oldest = 0, hold = 0;
+
+	for (size_t i = 0; i < rf->n_builds; i++) {
+		const struct tdx_gate_entry *e = &rf->builds[i];
+
+		if (e->state != TDX_GATE_LIVE)
+			continue;
+		members += e->member;
+		if (e->age_s > oldest)
+			oldest = e->age_s;
+		if (e->hold_s > hold)
+			hold = e->hold_s;
+	}
+	prom_gauge(f, "tdx_td_builds_by_members", "Live TD builds recorded by launcher-group "
+		   "members (not root).", members);
+	prom_gauge(f, "tdx_td_build_oldest_seconds", "How long the oldest live TD build has "
+		   "been recorded (0: none); an update waits for it.", oldest);
+	prom_gauge(f, "tdx_td_build_hold_seconds", "How much longer the live TD builds can hold "
+		   "an update at most (their expiry; 0: none).", hold);
+}
+
 static void metrics_print(FILE *f, const struct status_extra *x, const struct tdx_report *report,
 			  enum tdx_outcome outcome)
 {
@@ -158,6 +186,7 @@ static void metrics_print(FILE *f, const struct status_extra *x, const struct td
 			   "and still live.", (long long)rf->builds_live);
 		prom_gauge(f, "tdx_td_build_gate_closed", "1: an update holds the TD-build gate "
 			   "closed.", rf->gate_closed);
+		metrics_build_delay(f, rf);
 	}
 	if (host && st->upload_status_rc == 0) {
 		prom_gauge(f, "tdx_upload_busy", "1: the firmware-upload device is not idle (an "

@@ -109,6 +109,35 @@ static void status_last_records(struct json_object *recs, struct status_extra *x
 	}
 }
 
+/*
+ * The delay the live builds cause: how many a launcher-group member recorded, how long the
+ * oldest has been recorded, and how much longer they can hold an update at most (each is
+ * bounded by its recorder's longest TTL; tdxctl(8), TRUST MODEL).
+ */
+struct build_delay {
+	size_t by_members;
+	int64_t oldest_s;
+	int64_t hold_s;
+};
+
+static struct build_delay status_build_delay(const struct tdx_readiness_facts *rf)
+{
+	struct build_delay d = { 0 };
+
+	for (size_t i = 0; i < rf->n_builds; i++) {
+		const struct tdx_gate_entry *e = &rf->builds[i];
+
+		if (e->state != TDX_GATE_LIVE)
+			continue;
+		d.by_members += e->member;
+		if (e->age_s > d.oldest_s)
+			d.oldest_s = e->age_s;
+		if (e->hold_s > d.hold_s)
+			d.hold_s = e->hold_s;
+	}
+	return d;
+}
+
 /* The live builds' names, one JSON string each. */
 static struct json_object *status_build_names(const struct tdx_readiness_facts *rf)
 {
@@ -151,6 +180,7 @@ static struct json_object *status_to_json(const struct status_extra *x,
 {
 	const struct tdx_readiness_facts *rf = &x->rf;
 	const struct tdx_host_status *st = &rf->host;
+	struct build_delay delay = status_build_delay(rf);
 	struct json_object *o = json_object_new_object(), *cpus, *upl, *lock;
 	char buf[512];
 
@@ -210,6 +240,12 @@ static struct json_object *status_to_json(const struct status_extra *x,
 	json_object_object_add(o, "td_builds_ignored", rf->gate_rc ? NULL :
 			       json_object_new_int64((int64_t)rf->builds_ignored));
 	json_object_object_add(o, "td_build_names", rf->gate_rc ? NULL : status_build_names(rf));
+	json_object_object_add(o, "td_builds_by_members", rf->gate_rc ? NULL :
+			       json_object_new_int64((int64_t)delay.by_members));
+	json_object_object_add(o, "td_build_oldest_s", rf->gate_rc ? NULL :
+			       json_object_new_int64(delay.oldest_s));
+	json_object_object_add(o, "td_build_hold_s", rf->gate_rc ? NULL :
+			       json_object_new_int64(delay.hold_s));
 	json_object_object_add(o, "td_build_gate_closed", rf->gate_rc ? NULL :
 			       json_object_new_boolean(rf->gate_closed));
 	json_object_object_add(o, "td_build_gate_closer", rf->gate_closed && rf->gate_closer ?
@@ -292,9 +328,15 @@ static void status_print_text(const struct status_extra *x, const struct tdx_rep
 		putchar('\n');
 	}
 	if (!rf->gate_rc) {
+		struct build_delay delay = status_build_delay(rf);
+
 		printf("TD builds:          %zu in progress%s%s%s%s\n", rf->builds_live,
 		       rf->builds_live ? " (" : "", x->live_text, rf->builds_live ? ")" : "",
 		       rf->builds_ignored ? "; stale or expired ones ignored" : "");
+		if (rf->builds_live)
+			printf("TD build delay:     the oldest recorded %lld s ago; %zu by "
+			       "launcher-group members; they hold an update %lld s more at most\n",
+			       (long long)delay.oldest_s, delay.by_members, (long long)delay.hold_s);
 		printf("TD-build gate:      %s\n", rf->gate_closed ? "closed by an update" : "open");
 	}
 	if (rf->lock_held)

@@ -4,21 +4,38 @@
  *
  * An update that races a TD build corrupts that TD's measurement (kernel-update-path.md §4.2),
  * and no kernel in use detects it. So VMM launchers record their TD builds in a host-local
- * folder, and the updater closes a gate before it updates:
+ * folder, and the updater closes a gate before it updates. Root and the launcher group
+ * (TDXCTL_LAUNCHER_GROUP) share that folder, and nothing root waits on is anything a member
+ * can lock or write (tdxctl(8), TRUST MODEL):
  *
- *   RUNDIR/gate.lock      every check-and-record step holds an exclusive flock on it, so
- *                         "is the gate open? then record my build" (begin) and "close the gate,
- *                         then read the builds" (close) are atomic against each other;
- *   RUNDIR/gate.closed    the updater holds an exclusive flock on it for as long as the gate
- *                         is closed (its PID and start time written inside, for people). A
- *                         flock dies with its process, so a crashed updater cannot leave the
- *                         gate closed;
- *   RUNDIR/builds/NAME    one JSON object per build in progress: name, owner pid, the owner's
+ *   RUNDIR/gate.closed    root's record, written whole (rename) while an updater holds the gate
+ *                         closed: its PID, start time, PID namespace, boot ID and since when.
+ *                         Members read it, never lock it; it is gone (or empty) while the gate
+ *                         is open, and a record whose closer has died is open (its closer is
+ *                         judged like a build's owner, failing closed where it cannot be seen);
+ *   RUNDIR/private/       root's 0700 folder: gate.lock, held by the closer for as long as the
+ *                         gate is closed (so that two closers never both think they closed it),
+ *                         and the update lock (tdx-host.h);
+ *   RUNDIR/builds/FILE    one JSON object per build in progress: name, owner pid, the owner's
  *                         start time (/proc/PID/stat field 22, which tells a reused PID apart),
- *                         started and expires (seconds since the epoch), written atomically.
+ *                         started and expires (seconds since the epoch), written whole (rename)
+ *                         under a file name of its own (UID.NAME.RANDOM). A build is known by
+ *                         its recorder (the file's owner uid) and its name: one recorder's
+ *                         entries never block another's begin or end.
+ *
+ * No lock orders a begin against a close: each side writes its own record, then reads the
+ * other's. A begin writes its entry, then reads gate.closed, and takes its entry back if the
+ * gate is closed; a close writes gate.closed, then reads builds/ once (its snapshot) and waits
+ * only for those. Whichever wrote second sees the other's record, so no build starts unseen
+ * during an update; an entry written after the snapshot (by anything that ignores the gate) is
+ * "late" and delays nothing.
  *
  * A build whose owner is gone (or whose PID now belongs to another process) is stale; one past
- * its expiry is expired. Both are ignored by the updater and reported.
+ * its expiry is expired. Both are ignored by the updater and reported. An entry's expiry is
+ * never believed beyond TDX_GATE_TTL_MAX after its start when root (the run folder's owner)
+ * recorded it, TDX_GATE_TTL_MEMBER_MAX when anyone else did: that bounds the delay one member
+ * build can cause an updater that waits (tdxctl update --wait-builds) at least that long, for
+ * no build can be recorded while the gate is closed.
  */
 #ifndef LIBTDXCTL_GATE_H
 #define LIBTDXCTL_GATE_H
@@ -39,9 +56,10 @@ extern "C" {
 /* ---- the TD-build gate (gate.c) ------------------------------------------------------------ */
 
 #define TDX_GATE_TTL_DEFAULT	300u	/* seconds a build may stay recorded without an end */
-#define TDX_GATE_TTL_MAX	86400u
+#define TDX_GATE_TTL_MAX	86400u	/* a build root recorded */
+#define TDX_GATE_TTL_MEMBER_MAX	3600u	/* a build a launcher-group member recorded */
 
-/* "live", "stale", "expired". */
+/* "live", "stale", "expired", "late". */
 const char *tdx_gate_state_name(enum tdx_gate_state state);
 
 /*
@@ -65,43 +83,68 @@ void tdx_gate_free(struct tdx_gate *gate);
 const char *tdx_gate_get_dir(const struct tdx_gate *gate);
 
 /*
- * Record a TD build: while the gate is open, write builds/@name for owner @pid (alive; its
- * start time is recorded) with an expiry @ttl_s seconds from now (0: TDX_GATE_TTL_DEFAULT).
- * While the gate is closed, wait up to @wait_ms for it to reopen (polling with backoff).
- * A recorded entry of the same name is replaced when it is stale or expired or has the same
- * owner (a refresh). Returns 0; -EBUSY when the gate stayed closed (*@closer_pid its closer,
- * when known, may be NULL); -EEXIST when a live build of that name has another owner;
- * -EINVAL for a bad name or TTL; -ESRCH when @pid is not a live process; -EACCES/-EPERM
- * without write access to the run folder; another negative errno on I/O errors.
+ * May the caller record a build owned by @pid? Root may name any process; anyone else only one
+ * of their own (one they may signal), so that a member cannot make pid 1 own a build that never
+ * goes stale. false with errno ESRCH (no such process) or EPERM (not theirs).
+ */
+bool tdx_gate_owner_allowed(pid_t pid);
+/* The longest TTL the caller may give a build in @gate's folder: root's or a member's. */
+unsigned int tdx_gate_ttl_max(struct tdx_gate *gate);
+
+/*
+ * Record a TD build: while the gate is open, write an entry for @name and owner @pid (alive;
+ * its start time is recorded) with an expiry @ttl_s seconds from now (0: TDX_GATE_TTL_DEFAULT).
+ * While the gate is closed, wait up to @wait_ms for it to reopen (polling with backoff). The
+ * caller's entry of the same name is replaced when it is stale or expired or has the same
+ * owner (a refresh); other users' entries are never looked at. Returns 0; -EBUSY when the gate
+ * stayed closed (*@closer_pid its closer, when known, may be NULL); -EEXIST when the caller
+ * has a live build of that name with another owner; -EINVAL for a bad name, or a TTL above
+ * tdx_gate_ttl_max(); -ESRCH when @pid is not a live process; -EPERM when it is not the
+ * caller's (tdx_gate_owner_allowed) or the folder is unsafe; -EACCES without write access to
+ * the run folder; -EINTR once the handle's stop flag is set; another negative errno on I/O.
  */
 int tdx_gate_begin(struct tdx_gate *gate, const char *name, pid_t pid, unsigned int ttl_s,
 		   unsigned int wait_ms, pid_t *closer_pid);
-/* Remove builds/@name, whatever its state. -ENOENT when none is recorded, -EINVAL bad name. */
+/* End the caller's build @name, whatever its state. -ENOENT when none, -EINVAL bad name. */
 int tdx_gate_end(struct tdx_gate *gate, const char *name);
+/*
+ * Root's override (tdxctl build end --force): end the builds named @name whoever recorded
+ * them; *@ended (may be NULL) says how many. -ENOENT when none is recorded, -EINVAL for a bad
+ * name, -EPERM from anyone but the run folder's owner.
+ */
+int tdx_gate_end_any(struct tdx_gate *gate, const char *name, size_t *ended);
+/* The stop flag (a signal handler's) that ends tdx_gate_begin()'s wait; may be NULL. */
+void tdx_gate_set_stop(struct tdx_gate *gate, const volatile sig_atomic_t *stop);
 
 /*
- * Every recorded build, sorted by name, each with its state judged now; *@entries is freed
- * with free(). A missing run folder is an empty list. Entries that do not parse are skipped
- * (logged). Returns 0 or a negative errno.
+ * Every recorded build, sorted by name (then recorder), each with its state judged now;
+ * *@entries is freed with free(). A missing run folder is an empty list. Entries that do not
+ * parse are skipped (logged). On a handle that holds the gate closed, entries recorded after it
+ * closed are late, and the others are judged as they were when it closed (an entry rewritten
+ * since extends nothing). Returns 0 or a negative errno.
  */
 int tdx_gate_list(struct tdx_gate *gate, struct tdx_gate_entry **entries, size_t *count);
 
 /*
- * Is the gate closed, and by whom (*@closer_pid, 0 when unknown; may be NULL)? A closed state
- * whose closer has died is open: its flock died with it.
+ * Is the gate closed, and by whom (*@closer_pid, 0 when unknown; may be NULL)? A record whose
+ * closer has died is open (root removes it when it sees one); one whose closer cannot be seen
+ * from here (another PID namespace) is closed. *@since_s (may be NULL): for how long.
  */
 int tdx_gate_query(struct tdx_gate *gate, bool *closed, pid_t *closer_pid);
+int tdx_gate_query_since(struct tdx_gate *gate, bool *closed, pid_t *closer_pid,
+			 int64_t *since_s);
 
 /*
  * For the updater: close the gate (new begins wait or are refused), then wait up to @wait_ms
- * for the live builds to end; stale and expired entries are ignored. The gate says how that
+ * for the builds live when it closed to end; stale, expired and late entries are ignored. The gate says how that
  * went by its return value, and which builds remain by tdx_gate_list(); the judgement and its
  * words (host.td_builds) are the readiness rules' (tdx_readiness_read_gate_close(), then
  * tdx_readiness_judge_rules(), in tdx-host.h).
  * Returns 0: closed and drained, the gate stays closed until tdx_gate_reopen() or
  * tdx_gate_free() or this process ends; -EBUSY: live builds remain, the gate is open again;
  * -EALREADY: another process holds the gate closed; another negative errno (gate open) on I/O
- * errors, -EACCES/-EPERM without write access to the run folder. On a handle that already
+ * errors, -EACCES/-EPERM without write access to the run folder (only its owner, root, can
+ * close the gate). On a handle that already
  * holds the gate closed it only waits for the builds again. Call it after taking the update
  * lock, and do not fork without exec while the gate is closed (a child would keep it closed).
  */

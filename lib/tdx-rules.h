@@ -36,6 +36,9 @@ enum tdx_kmodule_state {
 /* "unknown", "not loaded", "loaded", "built in", "loading or unloading". */
 const char *tdx_kmodule_state_name(enum tdx_kmodule_state state);
 
+/* The update lock's file, relative to the run folder: in root's 0700 folder (lock.c says why). */
+#define TDX_LOCK_FILE	"private/update.lock"
+
 /* Who holds the update lock (tdx_lock_query(), lock.c). */
 struct tdx_lock_owner {
 	pid_t pid;
@@ -50,6 +53,7 @@ enum tdx_gate_state {
 	TDX_GATE_LIVE = 0,	/* owner alive, not expired: a TD build is in progress */
 	TDX_GATE_STALE,		/* owner gone, or its PID reused by another process */
 	TDX_GATE_EXPIRED,	/* owner alive, but past its expiry */
+	TDX_GATE_LATE,		/* recorded after this handle closed the gate: not waited for */
 };
 
 struct tdx_gate_entry {
@@ -63,7 +67,14 @@ struct tdx_gate_entry {
 	int64_t started_boot;
 	int64_t expires_boot;	/* believed at most TDX_GATE_TTL_MAX after started_boot */
 	uint64_t pidns;		/* the PID namespace @pid is numbered in (0: unknown) */
+	uid_t uid;		/* who recorded it: the owner of its file */
+	bool member;		/* recorded by someone other than the run folder's owner (root) */
+	char file[TDX_GATE_NAME_MAX + 32];	/* its file in builds/ */
+	uint64_t ino;		/* that file's inode, when listed */
 	enum tdx_gate_state state;
+	/* When listed: how long it has been recorded, and how much longer it holds an update. */
+	int64_t age_s;
+	int64_t hold_s;		/* 0 unless live */
 };
 
 /* ---- readiness: could an update start now? (readiness.c) ------------------------------------ */

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The TD-build gate: VMM launchers record their TD builds, the updater closes the gate and
- * waits for them to end (tdx-gate.h describes the files). Two rules make it correct:
- *  - every step that checks the gate and records, or closes the gate and then reads, holds the
- *    exclusive flock on gate.lock, so no begin can slip between a close and its read of builds/;
- *  - the closed state is a flock on gate.closed held by the updater, never a flag in a file, so
- *    it ends when the updater ends, however it ends. The flock on gate.closed is only ever
- *    tested under gate.lock, so a test can never make a closer's non-blocking lock fail.
- * A closed gate.closed descriptor must not be inherited by a child that outlives the closer
- * (fork without exec): the flock belongs to the open file, not to the process.
+ * waits for them to end (tdx-gate.h describes the files and the protocol). Three rules make it
+ * correct on a host root shares with the launcher group:
+ *  - nothing root waits on can be held by anyone else: root's one lock (gate.lock) is in its
+ *    0700 folder, members take no lock at all, and root never locks a file in builds/;
+ *  - each side writes its own record, then reads the other's (a begin: its entry, then
+ *    gate.closed; a close: gate.closed, then builds/), so no begin slips past a close unseen;
+ *  - the closer waits only for the builds it saw when it closed, each judged as it was then,
+ *    so an entry written or rewritten later extends nothing, and a member's build holds an
+ *    update at most TDX_GATE_TTL_MEMBER_MAX.
+ * The decisions (an entry's state, whether a record closes the gate) are small functions of
+ * facts that do no I/O (entry_judge, closed_judge); the rest reads the facts and acts.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,23 +30,27 @@
 
 #include "host-private.h"
 
-#define GATE_LOCK	"gate.lock"
+#define GATE_LOCK	"gate.lock"	/* in TDX_PRIVATE_DIR */
 #define GATE_CLOSED	"gate.closed"
 #define GATE_BUILDS	"builds"
 #define ENTRY_MAX_SIZE	4096
+#define RECORD_MAX_SIZE	256
 #define POLL_FIRST_MS	5u
 #define POLL_MAX_MS	250u
 
-/* How long a check-and-record step may wait for gate.lock; its holders take milliseconds. */
-#define GATE_LOCK_WAIT_MS	10000u
-/* How far in the future a boot-time start may lie before the entry is not believed. */
+/* How far in the future a start may lie before the entry is not believed. */
 #define START_SLACK_S		60
 
 struct tdx_gate {
 	struct tdx_ctx *ctx;
 	char *dir;
-	int closed_fd;		/* >= 0 while this handle holds the gate closed */
-	const volatile sig_atomic_t *stop;	/* ends a wait for gate.lock; may be NULL */
+	/* While this handle holds the gate closed: */
+	bool closed;
+	int dir_fd;		/* the run folder, to remove gate.closed when it reopens */
+	int lock_fd;		/* private/gate.lock, flocked */
+	struct tdx_gate_entry *snap;	/* the builds recorded when it closed */
+	size_t n_snap;
+	const volatile sig_atomic_t *stop;	/* ends a wait; may be NULL */
 };
 
 TDX_EXPORT
@@ -53,6 +60,7 @@ const char *tdx_gate_state_name(enum tdx_gate_state state)
 	case TDX_GATE_LIVE:	return "live";
 	case TDX_GATE_STALE:	return "stale";
 	case TDX_GATE_EXPIRED:	return "expired";
+	case TDX_GATE_LATE:	return "late";
 	}
 	return "unknown";
 }
@@ -98,7 +106,8 @@ int tdx_gate_new(struct tdx_ctx *ctx, const char *rundir, struct tdx_gate **gate
 		return -ENOMEM;
 	}
 	g->ctx = ctx;
-	g->closed_fd = -1;
+	g->dir_fd = -1;
+	g->lock_fd = -1;
 	*gatep = g;
 	return 0;
 }
@@ -117,6 +126,12 @@ TDX_EXPORT
 const char *tdx_gate_get_dir(const struct tdx_gate *g)
 {
 	return g->dir;
+}
+
+TDX_EXPORT
+void tdx_gate_set_stop(struct tdx_gate *g, const volatile sig_atomic_t *stop)
+{
+	g->stop = stop;
 }
 
 static void sleep_ms(unsigned int ms)
@@ -141,62 +156,84 @@ static unsigned int poll_next(unsigned int *interval, uint64_t deadline)
 }
 
 /* The launcher group's modes when it exists; root's alone otherwise (tdxctl(8), TRUST MODEL). */
-static void gate_modes(gid_t gid, mode_t *lock_mode, mode_t *closed_mode, mode_t *builds_mode)
+static void gate_modes(gid_t gid, mode_t *closed_mode, mode_t *builds_mode)
 {
 	bool group = gid != (gid_t)-1;
 
-	*lock_mode = group ? 0660 : 0600;
 	*closed_mode = group ? 0640 : 0600;
 	*builds_mode = group ? 03770 : 0755;
 }
 
-/* The verified run folder, created when @create. -ENOENT when missing and !@create. */
-static int gate_dir_open(struct tdx_gate *g, bool create, int *dirfd)
+/* The verified run folder, created when @create; its owner (root: whose builds count longer). */
+static int gate_dir_open(struct tdx_gate *g, bool create, int *dirfd, uid_t *owner)
 {
-	return tdx_rundir_open(g->ctx, g->dir, create, dirfd);
+	struct stat st;
+	int rc = tdx_rundir_open(g->ctx, g->dir, create, dirfd);
+
+	if (rc == 0 && owner)
+		*owner = fstat(*dirfd, &st) == 0 ? st.st_uid : 0;
+	return rc;
 }
 
 /* builds/ in the verified run folder, created when @create. */
 static int gate_builds_open(struct tdx_gate *g, int dirfd, bool create, int *fd)
 {
-	mode_t lock_mode, closed_mode, builds_mode;
+	mode_t closed_mode, builds_mode;
 	gid_t gid = tdx_launcher_gid();
 
-	gate_modes(gid, &lock_mode, &closed_mode, &builds_mode);
+	gate_modes(gid, &closed_mode, &builds_mode);
 	return tdx_subdir_open(g->ctx, dirfd, GATE_BUILDS, create, builds_mode, gid, fd);
 }
 
-/*
- * Take gate.lock exclusively and return its descriptor; closing it unlocks. Holders only ever
- * check and record, so the wait is short; but anyone who can open the file can hold it, so the
- * wait has a deadline (-ETIMEDOUT) and the handle's stop flag ends it (-EINTR). With !@create a
- * missing file is -ENOENT (then nobody has ever closed the gate or recorded a build).
- */
-static int gate_lock(struct tdx_gate *g, int dirfd, bool create)
+TDX_EXPORT
+bool tdx_gate_owner_allowed(pid_t pid)
 {
-	mode_t lock_mode, closed_mode, builds_mode;
-	gid_t gid = tdx_launcher_gid();
-	int fd, rc;
+	if (pid <= 0) {
+		errno = ESRCH;
+		return false;
+	}
+	/* Root may signal anyone; anyone else only their own processes (or with CAP_KILL). */
+	return kill(pid, 0) == 0;
+}
 
-	gate_modes(gid, &lock_mode, &closed_mode, &builds_mode);
-	rc = tdx_file_open_at(g->ctx, dirfd, GATE_LOCK, create ? O_RDWR | O_CREAT : O_RDONLY,
-			      lock_mode, gid, &fd);
-	if (rc < 0) {
-		if (rc != -ENOENT || create)
-			err(g->ctx, "cannot open %s/" GATE_LOCK ": %s\n", g->dir, strerror(-rc));
-		return rc;
-	}
-	rc = tdx_flock_wait(fd, LOCK_EX, GATE_LOCK_WAIT_MS, g->stop);
-	if (rc < 0) {
-		if (rc == -ETIMEDOUT)
-			err(g->ctx, "%s/" GATE_LOCK " stayed locked by another process for %u s; "
-			    "nothing was changed\n", g->dir, GATE_LOCK_WAIT_MS / 1000);
-		else if (rc != -EINTR)
-			err(g->ctx, "cannot lock %s/" GATE_LOCK ": %s\n", g->dir, strerror(-rc));
-		close(fd);
-		return rc;
-	}
-	return fd;
+/* The longest TTL for a build recorded by @uid in a run folder owned by @dir_owner. Pure. */
+static unsigned int ttl_max_for(uid_t uid, uid_t dir_owner)
+{
+	return uid == dir_owner ? TDX_GATE_TTL_MAX : TDX_GATE_TTL_MEMBER_MAX;
+}
+
+TDX_EXPORT
+unsigned int tdx_gate_ttl_max(struct tdx_gate *g)
+{
+	struct stat st;
+
+	if (stat(g->dir, &st) == 0)
+		return ttl_max_for(geteuid(), st.st_uid);
+	return ttl_max_for(geteuid(), 0);
+}
+
+/* ---- facts: the clocks, the owner's and the closer's processes ----------------------------- */
+
+/* What every entry of one listing is judged against. */
+struct gate_now {
+	time_t wall;
+	int64_t boot;
+	char boot_id[TDX_BOOT_ID_LEN + 1];
+	bool have_boot_id;
+	uint64_t pidns;		/* ours, 0 when unknown */
+	uid_t dir_owner;
+	struct tdx_proc_table procs;	/* /proc, read once for the whole listing */
+};
+
+static void gate_now_read(struct gate_now *n, uid_t dir_owner)
+{
+	memset(n, 0, sizeof(*n));
+	n->wall = time(NULL);
+	n->boot = tdx_boottime_s();
+	n->have_boot_id = tdx_boot_id(n->boot_id) == 0;
+	if (tdx_proc_pidns(0, &n->pidns) < 0)
+		n->pidns = 0;
+	n->dir_owner = dir_owner;
 }
 
 /*
@@ -205,17 +242,16 @@ static int gate_lock(struct tdx_gate *g, int dirfd, bool create)
  * hidepid=2 ENOENT, as for a process that is gone), kill(0) tells gone (ESRCH) from there but
  * not ours to signal (EPERM): then existence is all we know, and the build is taken as live.
  */
-static bool owner_alive(const struct tdx_gate_entry *e, struct tdx_proc_table *procs)
+static bool owner_alive(const struct tdx_gate_entry *e, struct gate_now *n)
 {
 	unsigned long long now = 0;
-	uint64_t ns = 0;
 	int rc;
 
 	if (e->pid <= 0)
 		return false;
 	/* Recorded inside another PID namespace (a container): its PID means nothing here. */
-	if (e->pidns && tdx_proc_pidns(0, &ns) == 0 && ns != e->pidns)
-		return tdx_proc_alive_in_ns(procs, e->pidns, e->pid, e->pid_start_time);
+	if (e->pidns && n->pidns && n->pidns != e->pidns)
+		return tdx_proc_alive_in_ns(&n->procs, e->pidns, e->pid, e->pid_start_time);
 	rc = tdx_proc_start_time(e->pid, &now);
 	if (rc == 0)
 		return now == e->pid_start_time;
@@ -224,58 +260,58 @@ static bool owner_alive(const struct tdx_gate_entry *e, struct tdx_proc_table *p
 	return kill(e->pid, 0) == 0 || errno == EPERM;
 }
 
-/*
- * Judged on the boot-time clock when the entry has one (a wall-clock jump must not expire a
- * live build) and only within the boot that wrote it; an expiry is never believed beyond
- * TDX_GATE_TTL_MAX after the start, nor a start in the future, so no entry stays live for ever.
- */
-static enum tdx_gate_state entry_state(const struct tdx_gate_entry *e, time_t now,
-				       const char *boot_id, int64_t boot_now,
-				       struct tdx_proc_table *procs)
-{
-	int64_t expires;
-
-	if (e->boot_id[0] && boot_id && strcmp(e->boot_id, boot_id) != 0)
-		return TDX_GATE_STALE;		/* recorded before this boot */
-	if (!owner_alive(e, procs))
-		return TDX_GATE_STALE;
-	if (e->boot_id[0] && boot_id) {
-		if (e->started_boot > boot_now + START_SLACK_S)
-			return TDX_GATE_EXPIRED;
-		expires = e->expires_boot;
-		if (expires > e->started_boot + (int64_t)TDX_GATE_TTL_MAX)
-			expires = e->started_boot + (int64_t)TDX_GATE_TTL_MAX;
-		return boot_now >= expires ? TDX_GATE_EXPIRED : TDX_GATE_LIVE;
-	}
-	if (e->started > now + START_SLACK_S)
-		return TDX_GATE_EXPIRED;
-	expires = e->expires;
-	if (expires > (int64_t)e->started + (int64_t)TDX_GATE_TTL_MAX)
-		expires = (int64_t)e->started + (int64_t)TDX_GATE_TTL_MAX;
-	return (int64_t)now >= expires ? TDX_GATE_EXPIRED : TDX_GATE_LIVE;
-}
-
-/* The clocks every entry of one listing is judged against. */
-struct gate_now {
-	time_t wall;
-	int64_t boot;
-	char boot_id[TDX_BOOT_ID_LEN + 1];
-	bool have_boot_id;
-	struct tdx_proc_table procs;	/* /proc, read once for the whole listing */
+/* The facts one entry is judged on, besides the entry itself. */
+struct entry_facts {
+	bool other_boot;	/* recorded in an earlier boot */
+	bool owner_alive;
+	bool boot_clock;	/* judge on the boot-time clock (the entry has one, for this boot) */
+	int64_t now;		/* that clock's now, or the wall clock's */
+	int64_t ttl_max;	/* the longest an entry of its recorder is believed */
 };
 
-static void gate_now_read(struct gate_now *n)
+/*
+ * An entry's state, and how much longer it holds an update (*@hold_s, 0 unless live). Judged
+ * on the boot-time clock when the entry has one (a wall-clock jump must not expire a live
+ * build) and only within the boot that wrote it; an expiry is never believed beyond the
+ * recorder's longest TTL after the start, nor a start in the future, so no entry stays live for
+ * ever and no member's for more than TDX_GATE_TTL_MEMBER_MAX. Pure.
+ */
+static enum tdx_gate_state entry_judge(const struct tdx_gate_entry *e,
+				       const struct entry_facts *f, int64_t *hold_s,
+				       int64_t *age_s)
 {
-	memset(&n->procs, 0, sizeof(n->procs));
-	n->wall = time(NULL);
-	n->boot = tdx_boottime_s();
-	n->have_boot_id = tdx_boot_id(n->boot_id) == 0;
+	int64_t start = f->boot_clock ? e->started_boot : (int64_t)e->started;
+	int64_t expires = f->boot_clock ? e->expires_boot : (int64_t)e->expires;
+
+	*hold_s = 0;
+	*age_s = f->now > start ? f->now - start : 0;
+	if (f->other_boot || !f->owner_alive)
+		return TDX_GATE_STALE;
+	if (start > f->now + START_SLACK_S)
+		return TDX_GATE_EXPIRED;
+	if (expires > start + f->ttl_max)
+		expires = start + f->ttl_max;
+	if (f->now >= expires)
+		return TDX_GATE_EXPIRED;
+	*hold_s = expires - f->now;
+	return TDX_GATE_LIVE;
 }
 
-static enum tdx_gate_state entry_state_now(const struct tdx_gate_entry *e, struct gate_now *n)
+/* Judge @e now: its state, hold and age. */
+static void entry_judge_now(struct tdx_gate_entry *e, struct gate_now *n)
 {
-	return entry_state(e, n->wall, n->have_boot_id ? n->boot_id : NULL, n->boot, &n->procs);
+	struct entry_facts f = { 0 };
+
+	f.other_boot = e->boot_id[0] && n->have_boot_id && strcmp(e->boot_id, n->boot_id) != 0;
+	f.owner_alive = !f.other_boot && owner_alive(e, n);
+	f.boot_clock = e->boot_id[0] && n->have_boot_id;
+	f.now = f.boot_clock ? n->boot : (int64_t)n->wall;
+	f.ttl_max = ttl_max_for(e->uid, n->dir_owner);
+	e->member = e->uid != n->dir_owner;
+	e->state = entry_judge(e, &f, &e->hold_s, &e->age_s);
 }
+
+/* ---- the entries in builds/ ---------------------------------------------------------------- */
 
 static int json_get_int64(struct json_object *o, const char *key, int64_t *v)
 {
@@ -287,8 +323,8 @@ static int json_get_int64(struct json_object *o, const char *key, int64_t *v)
 	return 0;
 }
 
-/* One builds/ file; its name must be the file's name, so a renamed file is not trusted. */
-static int entry_parse(const char *text, const char *file_name, struct tdx_gate_entry *e)
+/* One builds/ file. Its file name is not its name: entries are keyed by recorder and name. */
+static int entry_parse(const char *text, struct tdx_gate_entry *e)
 {
 	struct json_object *o = json_tokener_parse(text), *f;
 	int64_t pid, start, started, expires;
@@ -297,14 +333,14 @@ static int entry_parse(const char *text, const char *file_name, struct tdx_gate_
 	if (!o || !json_object_is_type(o, json_type_object))
 		goto out;
 	if (!json_object_object_get_ex(o, "name", &f) || !json_object_is_type(f, json_type_string) ||
-	    strcmp(json_object_get_string(f), file_name) != 0)
+	    !tdx_gate_name_valid(json_object_get_string(f)))
 		goto out;
 	if (json_get_int64(o, "pid", &pid) || json_get_int64(o, "pid_start_time", &start) ||
 	    json_get_int64(o, "started", &started) || json_get_int64(o, "expires", &expires) ||
 	    pid <= 0 || pid > INT_MAX || start < 0)
 		goto out;
 	memset(e, 0, sizeof(*e));
-	snprintf(e->name, sizeof(e->name), "%s", file_name);
+	snprintf(e->name, sizeof(e->name), "%s", json_object_get_string(f));
 	e->pid = (pid_t)pid;
 	e->pid_start_time = (unsigned long long)start;
 	e->started = (time_t)started;
@@ -327,25 +363,30 @@ out:
 }
 
 /*
- * Read and parse builds/@name from the verified folder @bfd: -ENOENT when absent, -EINVAL when
- * it does not parse or is not a regular file (a FIFO there must not hang the updater).
+ * Read and parse builds/@file from the verified folder @bfd, with its recorder (the file's
+ * owner) and inode: -ENOENT when absent, -EINVAL when it does not parse or is not a regular
+ * file (a FIFO there must not hang the updater), -EFBIG when larger than any entry.
  */
-static int entry_read(struct tdx_gate *g, int bfd, const char *name, struct tdx_gate_entry *e)
+static int entry_read(struct tdx_gate *g, int bfd, const char *file, struct tdx_gate_entry *e)
 {
 	char buf[ENTRY_MAX_SIZE + 1];
+	struct stat st;
 	ssize_t n;
 	int fd, rc;
 
-	struct stat st;
-
-	rc = tdx_file_open_at(g->ctx, bfd, name, O_RDONLY, 0, (gid_t)-1, &fd);
+	rc = tdx_file_open_at(g->ctx, bfd, file, O_RDONLY, 0, (gid_t)-1, &fd);
 	if (rc < 0)
 		return rc;
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
 	/* An entry is a few hundred bytes: a larger one is not read (builds/ is others'). */
-	if (fstat(fd, &st) == 0 && st.st_size > ENTRY_MAX_SIZE) {
+	if (st.st_size > ENTRY_MAX_SIZE) {
 		close(fd);
 		warn(g->ctx, "%s/" GATE_BUILDS "/%s is %lld bytes, more than an entry's %u; "
-		     "ignored\n", g->dir, name, (long long)st.st_size, ENTRY_MAX_SIZE);
+		     "ignored\n", g->dir, file, (long long)st.st_size, ENTRY_MAX_SIZE);
 		return -EFBIG;
 	}
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -354,22 +395,32 @@ static int entry_read(struct tdx_gate *g, int bfd, const char *name, struct tdx_
 	if (rc < 0)
 		return rc;
 	buf[n] = '\0';
-	rc = entry_parse(buf, name, e);
-	if (rc < 0)
-		warn(g->ctx, "%s/" GATE_BUILDS "/%s does not parse; ignored\n", g->dir, name);
-	return rc;
+	rc = entry_parse(buf, e);
+	if (rc < 0) {
+		warn(g->ctx, "%s/" GATE_BUILDS "/%s does not parse; ignored\n", g->dir, file);
+		return rc;
+	}
+	e->uid = st.st_uid;
+	e->ino = (uint64_t)st.st_ino;
+	snprintf(e->file, sizeof(e->file), "%s", file);
+	return 0;
 }
 
-/* Write builds/NAME whole or not at all: a private temporary file, renamed over it. */
-static int entry_write(struct tdx_gate *g, int bfd, const struct tdx_gate_entry *e)
+/*
+ * Write @e whole under a new file name of its own, "UID.NAME.RANDOM" (a private temporary
+ * file, renamed without replacing anything): no other user can take that name first, and a
+ * refresh never overwrites the entry it refreshes. Its file name in @e->file.
+ */
+static int entry_write(struct tdx_gate *g, int bfd, struct tdx_gate_entry *e)
 {
 	struct json_object *o = json_object_new_object();
-	char tmp[TDX_GATE_NAME_MAX + 32];
+	char tmp[sizeof(e->file)], prefix[TDX_GATE_NAME_MAX + 16];
 	const char *text;
 	size_t len;
 	int fd, rc = 0;
 
 	json_object_object_add(o, "name", json_object_new_string(e->name));
+	json_object_object_add(o, "uid", json_object_new_int64((int64_t)geteuid()));
 	json_object_object_add(o, "pid", json_object_new_int64(e->pid));
 	json_object_object_add(o, "pid_start_time",
 			       json_object_new_int64((int64_t)e->pid_start_time));
@@ -385,7 +436,8 @@ static int entry_write(struct tdx_gate *g, int bfd, const struct tdx_gate_entry 
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	len = strlen(text);
 
-	rc = tdx_tmpfile_at(g->ctx, bfd, e->name, tmp, sizeof(tmp), &fd);
+	snprintf(prefix, sizeof(prefix), "%u.%s", (unsigned int)geteuid(), e->name);
+	rc = tdx_tmpfile_at(g->ctx, bfd, prefix, tmp, sizeof(tmp), &fd);
 	if (rc < 0)
 		goto out;
 	if (fchmod(fd, 0644) < 0 || write(fd, text, len) != (ssize_t)len ||
@@ -393,12 +445,15 @@ static int entry_write(struct tdx_gate *g, int bfd, const struct tdx_gate_entry 
 		rc = errno ? -errno : -EIO;
 	if (close(fd) < 0 && !rc)
 		rc = -errno;
-	if (!rc && renameat(bfd, tmp, bfd, e->name) < 0)
+	/* ".UID.NAME.RANDOM" becomes "UID.NAME.RANDOM". */
+	if (!rc && renameat2(bfd, tmp, bfd, tmp + 1, RENAME_NOREPLACE) < 0)
 		rc = -errno;
 	if (rc) {
-		err(g->ctx, "cannot write %s/" GATE_BUILDS "/%s: %s\n", g->dir, e->name,
+		err(g->ctx, "cannot write %s/" GATE_BUILDS "/%s: %s\n", g->dir, tmp + 1,
 		    strerror(-rc));
 		unlinkat(bfd, tmp, 0);
+	} else {
+		snprintf(e->file, sizeof(e->file), "%s", tmp + 1);
 	}
 out:
 	json_object_put(o);
@@ -406,44 +461,316 @@ out:
 }
 
 /*
- * Under gate.lock: is gate.closed locked by someone (not us through this handle)? The probe
- * takes a shared lock for an instant; only a closer's exclusive lock makes it fail.
+ * Call @fn on each entry in builds/ (@bfd; not consumed) recorded by @uid ((uid_t)-1: anyone)
+ * under @name (NULL: any); the owner is checked before the file is read. Returns the number
+ * of entries @fn returned true for, or a negative errno.
  */
-static int gate_probe_closed(struct tdx_gate *g, int dirfd, bool *closed, pid_t *closer)
+static int entries_each(struct tdx_gate *g, int bfd, uid_t uid, const char *name,
+			bool (*fn)(struct tdx_gate *g, int bfd, struct tdx_gate_entry *e, void *arg),
+			void *arg)
 {
-	char text[64], *end;
-	long pid;
+	struct tdx_gate_entry e;
+	struct dirent *d;
+	int fd, count = 0;
+	DIR *dir;
+
+	fd = openat(bfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -errno;
+	}
+	while ((d = readdir(dir))) {
+		struct stat st;
+
+		if (d->d_name[0] == '.')
+			continue;	/* ".", "..", temporary files */
+		if (uid != (uid_t)-1 &&
+		    (fstatat(bfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_uid != uid))
+			continue;
+		if (entry_read(g, bfd, d->d_name, &e) < 0)
+			continue;
+		if (name && strcmp(e.name, name) != 0)
+			continue;
+		count += fn(g, bfd, &e, arg);
+	}
+	closedir(dir);
+	return count;
+}
+
+static bool entry_unlink(struct tdx_gate *g, int bfd, struct tdx_gate_entry *e, void *arg)
+{
+	const char *keep = arg;
+
+	if (keep && strcmp(e->file, keep) == 0)
+		return false;
+	if (unlinkat(bfd, e->file, 0) < 0) {
+		dbg(g->ctx, "cannot remove %s/" GATE_BUILDS "/%s: %s\n", g->dir, e->file,
+		    strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* The facts for begin's one check: does the caller have this name live under another owner? */
+struct mine_check {
+	const struct tdx_gate_entry *new;
+	struct gate_now *now;
+	pid_t other;
+};
+
+static bool entry_other_owner(struct tdx_gate *g, int bfd, struct tdx_gate_entry *e, void *arg)
+{
+	struct mine_check *c = arg;
+
+	(void)g;
+	(void)bfd;
+	entry_judge_now(e, c->now);
+	if (e->state != TDX_GATE_LIVE ||
+	    (e->pid == c->new->pid && e->pid_start_time == c->new->pid_start_time))
+		return false;
+	c->other = e->pid;
+	return true;
+}
+
+/* ---- gate.closed: root's record ------------------------------------------------------------- */
+
+struct closer_record {
+	pid_t pid;
+	unsigned long long start;
+	uint64_t pidns;		/* 0: not recorded (an older version's record) */
+	char boot_id[TDX_BOOT_ID_LEN + 1];	/* empty: not recorded */
+	int64_t since_boot;
+};
+
+enum closer_seen {
+	CLOSER_ALIVE,
+	CLOSER_GONE,
+	CLOSER_UNSEEN,		/* cannot be seen from here: another PID namespace */
+};
+
+/*
+ * Does a record close the gate? None (or an empty one): open. One from an earlier boot, or
+ * whose closer is gone: open (the closer died; root removes it). A closer that cannot be seen,
+ * or a record that does not parse (root's file, so never a member's doing): closed, for a TD
+ * built during an update is the one thing the gate must prevent. Pure.
+ */
+static bool closed_judge(bool have_record, bool parses, bool other_boot, enum closer_seen seen)
+{
+	if (!have_record)
+		return false;
+	if (!parses)
+		return true;
+	if (other_boot)
+		return false;
+	return seen != CLOSER_GONE;
+}
+
+/* The next space-separated decimal field of *@s, at most @max; advances *@s past it. */
+static int field_u64(const char **s, unsigned long long max, unsigned long long *v)
+{
+	const char *p = *s;
+	char *end;
+
+	while (*p == ' ')
+		p++;
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(p, &end, 10);
+	if (errno || *v > max)
+		return -EINVAL;
+	*s = end;
+	return 0;
+}
+
+/* "PID START [PIDNS BOOT_ID SINCE_BOOT]\n"; older versions wrote the first two only. */
+static int record_parse(const char *text, struct closer_record *r)
+{
+	unsigned long long pid, ns, since;
+	const char *p = text;
+	size_t len;
+
+	memset(r, 0, sizeof(*r));
+	if (field_u64(&p, INT_MAX, &pid) < 0 || pid == 0 || field_u64(&p, ULLONG_MAX, &r->start))
+		return -EINVAL;
+	r->pid = (pid_t)pid;
+	if (*p == '\n' || *p == '\0')
+		return 0;
+	if (field_u64(&p, ULLONG_MAX, &ns) < 0 || *p++ != ' ')
+		return -EINVAL;
+	len = strcspn(p, " ");
+	if (len != TDX_BOOT_ID_LEN)
+		return -EINVAL;
+	memcpy(r->boot_id, p, len);
+	r->boot_id[len] = '\0';
+	p += len;
+	if (field_u64(&p, INT64_MAX, &since) < 0 || (*p != '\n' && *p != '\0'))
+		return -EINVAL;
+	r->pidns = ns;
+	r->since_boot = (int64_t)since;
+	return 0;
+}
+
+/* Can we see the closer, and is it the process that wrote the record? */
+static enum closer_seen closer_look(const struct closer_record *r, struct gate_now *n)
+{
+	unsigned long long start = 0;
 	int rc;
 
+	if (r->pidns && n->pidns && r->pidns != n->pidns)
+		return tdx_proc_alive_in_ns(&n->procs, r->pidns, r->pid, r->start) ?
+		       CLOSER_ALIVE : CLOSER_UNSEEN;
+	rc = tdx_proc_start_time(r->pid, &start);
+	if (rc == 0)
+		return start == r->start ? CLOSER_ALIVE : CLOSER_GONE;
+	if (rc == -ESRCH)
+		return CLOSER_GONE;
+	/* Hidden (hidepid=): there or not is all we can tell. */
+	return kill(r->pid, 0) == 0 || errno == EPERM ? CLOSER_ALIVE : CLOSER_GONE;
+}
+
+/*
+ * The run folder's owner (root) removes a record whose closer is gone, so that a launcher that
+ * cannot see the closer (in a container) is not kept out for good. Only while no closer holds
+ * private/gate.lock: a new closer's record is never removed.
+ */
+static void record_remove_dead(struct tdx_gate *g, int dirfd)
+{
+	int privfd, fd;
+
+	if (tdx_private_dir_open(g->ctx, dirfd, true, &privfd) < 0)
+		return;
+	if (tdx_file_open_at(g->ctx, privfd, GATE_LOCK, O_RDWR | O_CREAT, 0600, (gid_t)-1,
+			     &fd) == 0) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0 && unlinkat(dirfd, GATE_CLOSED, 0) == 0)
+			info(g->ctx, "removed %s/" GATE_CLOSED ": its closer is gone\n", g->dir);
+		close(fd);
+	}
+	close(privfd);
+}
+
+/*
+ * Read gate.closed in the verified run folder: closed, by whom, since when (-1: unknown).
+ * Never locks it: it is root's to write and others' to read.
+ */
+static int closed_read(struct tdx_gate *g, int dirfd, uid_t dir_owner, bool *closed,
+		       pid_t *closer, int64_t *since_s)
+{
+	struct closer_record r;
+	char text[RECORD_MAX_SIZE + 1];
+	enum closer_seen seen = CLOSER_GONE;
+	bool parses, other_boot = false;
+	struct gate_now now;
+	ssize_t n;
+	int fd, rc;
+
+	*closed = false;
 	if (closer)
 		*closer = 0;
-	rc = tdx_flock_probe(g->ctx, dirfd, GATE_CLOSED, closed, text, sizeof(text));
-	if (rc == 0 && *closed && closer) {
-		errno = 0;
-		pid = strtol(text, &end, 10);
-		if (!errno && end != text && pid > 0 && pid <= INT_MAX)
-			*closer = (pid_t)pid;
+	if (since_s)
+		*since_s = -1;
+	rc = tdx_file_open_at(g->ctx, dirfd, GATE_CLOSED, O_RDONLY, 0, (gid_t)-1, &fd);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	n = pread(fd, text, RECORD_MAX_SIZE, 0);
+	rc = n < 0 ? -errno : 0;
+	close(fd);
+	if (rc < 0 || n < 0)
+		return rc;
+	text[n] = '\0';
+	if (n == 0)
+		return 0;	/* an older version's open gate */
+	gate_now_read(&now, dir_owner);
+	parses = record_parse(text, &r) == 0;
+	if (parses) {
+		other_boot = r.boot_id[0] && now.have_boot_id &&
+			     strcmp(r.boot_id, now.boot_id) != 0;
+		if (!other_boot)
+			seen = closer_look(&r, &now);
+	}
+	tdx_proc_table_free(&now.procs);
+	*closed = closed_judge(true, parses, other_boot, seen);
+	if (*closed && parses && closer)
+		*closer = r.pid;
+	if (*closed && parses && r.boot_id[0] && since_s)
+		*since_s = now.boot > r.since_boot ? now.boot - r.since_boot : 0;
+	if (!*closed && geteuid() == dir_owner)
+		record_remove_dead(g, dirfd);
+	return 0;
+}
+
+/* Write gate.closed whole: this process closes the gate from now on. */
+static int closed_write(struct tdx_gate *g, int dirfd)
+{
+	mode_t closed_mode, builds_mode;
+	gid_t gid = tdx_launcher_gid();
+	unsigned long long start = 0;
+	char tmp[64], buf[RECORD_MAX_SIZE], boot_id[TDX_BOOT_ID_LEN + 1] = "";
+	uint64_t ns = 0;
+	int fd, rc = 0, len;
+
+	gate_modes(gid, &closed_mode, &builds_mode);
+	tdx_proc_start_time(getpid(), &start);
+	tdx_proc_pidns(0, &ns);
+	if (tdx_boot_id(boot_id) < 0)
+		snprintf(boot_id, sizeof(boot_id), "%s", "00000000-0000-0000-0000-000000000000");
+	len = snprintf(buf, sizeof(buf), "%d %llu %llu %s %lld\n", (int)getpid(), start,
+		       (unsigned long long)ns, boot_id, (long long)tdx_boottime_s());
+	rc = tdx_tmpfile_at(g->ctx, dirfd, GATE_CLOSED, tmp, sizeof(tmp), &fd);
+	if (rc < 0)
+		return rc;
+	if ((gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) < 0) || fchmod(fd, closed_mode) < 0 ||
+	    write(fd, buf, (size_t)len) != len)
+		rc = errno ? -errno : -EIO;
+	if (close(fd) < 0 && !rc)
+		rc = -errno;
+	if (!rc && renameat(dirfd, tmp, dirfd, GATE_CLOSED) < 0)
+		rc = -errno;
+	if (rc) {
+		err(g->ctx, "cannot write %s/" GATE_CLOSED ": %s\n", g->dir, strerror(-rc));
+		unlinkat(dirfd, tmp, 0);
 	}
 	return rc;
 }
 
-/* Under gate.lock and with the gate open: record @e unless a live build of another owns it. */
-static int gate_record(struct tdx_gate *g, int bfd, const struct tdx_gate_entry *e)
+/* ---- begin, end, list ------------------------------------------------------------------------ */
+
+/*
+ * With the gate open: write @e, then read gate.closed again; closed meanwhile, the entry is
+ * taken back (*@closed set), else the caller's older entries of that name go (a refresh).
+ */
+static int gate_record(struct tdx_gate *g, int dirfd, int bfd, uid_t dir_owner,
+		       struct tdx_gate_entry *e, bool *closed, pid_t *closer)
 {
-	struct tdx_gate_entry old;
+	struct mine_check check = { .new = e };
 	struct gate_now now;
 	int rc;
 
-	gate_now_read(&now);
-	rc = entry_read(g, bfd, e->name, &old);
-	if (rc == 0 && entry_state_now(&old, &now) == TDX_GATE_LIVE &&
-	    (old.pid != e->pid || old.pid_start_time != e->pid_start_time)) {
-		info(g->ctx, "build %s is in progress, owned by pid %d\n", e->name, (int)old.pid);
-		tdx_proc_table_free(&now.procs);
+	gate_now_read(&now, dir_owner);
+	check.now = &now;
+	rc = entries_each(g, bfd, geteuid(), e->name, entry_other_owner, &check);
+	tdx_proc_table_free(&now.procs);
+	if (rc > 0) {
+		info(g->ctx, "build %s is in progress, owned by pid %d\n", e->name, (int)check.other);
 		return -EEXIST;
 	}
-	tdx_proc_table_free(&now.procs);
-	return entry_write(g, bfd, e);
+	if (rc < 0)
+		return rc;
+	rc = entry_write(g, bfd, e);
+	if (rc < 0)
+		return rc;
+	rc = closed_read(g, dirfd, dir_owner, closed, closer, NULL);
+	if (rc < 0 || *closed) {
+		unlinkat(bfd, e->file, 0);
+		return rc;
+	}
+	entries_each(g, bfd, geteuid(), e->name, entry_unlink, e->file);
+	return 0;
 }
 
 TDX_EXPORT
@@ -451,15 +778,23 @@ int tdx_gate_begin(struct tdx_gate *g, const char *name, pid_t pid, unsigned int
 		   unsigned int wait_ms, pid_t *closer_pid)
 {
 	uint64_t deadline = tdx_monotonic_ns() / 1000000 + wait_ms;
-	unsigned int interval = POLL_FIRST_MS;
+	unsigned int interval = POLL_FIRST_MS, ttl;
 	struct tdx_gate_entry e = { 0 };
-	int dirfd = -1, bfd = -1, fd, rc;
+	int dirfd = -1, bfd = -1, rc;
+	uid_t dir_owner = 0;
 	bool closed = false;
 
 	if (!tdx_gate_name_valid(name) || ttl_s > TDX_GATE_TTL_MAX)
 		return -EINVAL;
 	if (pid <= 0 || tdx_proc_start_time(pid, &e.pid_start_time) < 0)
 		return -ESRCH;
+	if (!tdx_gate_owner_allowed(pid)) {
+		rc = errno == EPERM ? -EPERM : -ESRCH;
+		if (rc == -EPERM)
+			err(g->ctx, "process %d is not yours: a build is owned by one of the "
+			    "recorder's own processes\n", (int)pid);
+		return rc;
+	}
 	snprintf(e.name, sizeof(e.name), "%s", name);
 	e.pid = pid;
 	/* The owner's PID namespace is ours (it is a PID we can see): a container's, maybe. */
@@ -467,26 +802,31 @@ int tdx_gate_begin(struct tdx_gate *g, const char *name, pid_t pid, unsigned int
 		e.pidns = 0;
 	if (tdx_boot_id(e.boot_id) < 0)
 		e.boot_id[0] = '\0';
-	rc = gate_dir_open(g, true, &dirfd);
+	rc = gate_dir_open(g, true, &dirfd, &dir_owner);
+	if (rc == 0 && ttl_s > ttl_max_for(geteuid(), dir_owner)) {
+		err(g->ctx, "a build recorded by uid %u lasts at most %u s, not %u\n",
+		    (unsigned int)geteuid(), ttl_max_for(geteuid(), dir_owner), ttl_s);
+		rc = -EINVAL;
+	}
 	if (rc == 0)
 		rc = gate_builds_open(g, dirfd, true, &bfd);
-	for (; rc == 0;) {
-		fd = gate_lock(g, dirfd, true);
-		if (fd < 0) {
-			rc = fd;
-			break;
-		}
-		rc = gate_probe_closed(g, dirfd, &closed, closer_pid);
+	ttl = ttl_s ? ttl_s : TDX_GATE_TTL_DEFAULT;
+	while (rc == 0) {
+		/* Not even written while the gate is closed: nothing for the closer to see. */
+		rc = closed_read(g, dirfd, dir_owner, &closed, closer_pid, NULL);
 		if (rc == 0 && !closed) {
 			e.started = time(NULL);
-			e.expires = e.started + (ttl_s ? ttl_s : TDX_GATE_TTL_DEFAULT);
+			e.expires = e.started + ttl;
 			e.started_boot = tdx_boottime_s();
-			e.expires_boot = e.started_boot + (ttl_s ? ttl_s : TDX_GATE_TTL_DEFAULT);
-			rc = gate_record(g, bfd, &e);
+			e.expires_boot = e.started_boot + ttl;
+			rc = gate_record(g, dirfd, bfd, dir_owner, &e, &closed, closer_pid);
 		}
-		close(fd);
 		if (rc < 0 || !closed)
 			break;
+		if (g->stop && *g->stop) {
+			rc = -EINTR;
+			break;
+		}
 		if (tdx_monotonic_ns() / 1000000 >= deadline) {
 			rc = -EBUSY;
 			break;
@@ -500,51 +840,86 @@ int tdx_gate_begin(struct tdx_gate *g, const char *name, pid_t pid, unsigned int
 	return rc;
 }
 
+/* End the builds named @name recorded by @uid ((uid_t)-1: anyone); how many in *@ended. */
+static int gate_end(struct tdx_gate *g, const char *name, uid_t uid, size_t *ended)
+{
+	int dirfd, bfd, rc;
+
+	if (ended)
+		*ended = 0;
+	if (!tdx_gate_name_valid(name))
+		return -EINVAL;
+	rc = gate_dir_open(g, false, &dirfd, NULL);
+	if (rc < 0)
+		return rc;
+	rc = gate_builds_open(g, dirfd, false, &bfd);
+	close(dirfd);
+	if (rc < 0)
+		return rc;
+	rc = entries_each(g, bfd, uid, name, entry_unlink, NULL);
+	close(bfd);
+	if (rc < 0)
+		return rc;
+	if (ended)
+		*ended = (size_t)rc;
+	return rc ? 0 : -ENOENT;
+}
+
 TDX_EXPORT
 int tdx_gate_end(struct tdx_gate *g, const char *name)
 {
-	int dirfd, bfd, fd, rc;
+	return gate_end(g, name, geteuid(), NULL);
+}
 
+TDX_EXPORT
+int tdx_gate_end_any(struct tdx_gate *g, const char *name, size_t *ended)
+{
+	struct stat st;
+
+	if (ended)
+		*ended = 0;
 	if (!tdx_gate_name_valid(name))
 		return -EINVAL;
-	rc = gate_dir_open(g, false, &dirfd);
-	if (rc < 0)
-		return rc;
-	fd = gate_lock(g, dirfd, false);
-	if (fd < 0) {
-		close(dirfd);
-		return fd;
-	}
-	rc = gate_builds_open(g, dirfd, false, &bfd);
-	if (rc == 0) {
-		if (unlinkat(bfd, name, 0) < 0)
-			rc = -errno;
-		close(bfd);
-	}
-	close(fd);
-	close(dirfd);
-	return rc;
+	if (stat(g->dir, &st) == 0 && st.st_uid != geteuid())
+		return -EPERM;
+	return gate_end(g, name, (uid_t)-1, ended);
 }
 
 static int entry_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct tdx_gate_entry *)a)->name,
-		      ((const struct tdx_gate_entry *)b)->name);
+	const struct tdx_gate_entry *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->uid < y->uid ? -1 : x->uid > y->uid;
 }
 
-TDX_EXPORT
-int tdx_gate_list(struct tdx_gate *g, struct tdx_gate_entry **entries, size_t *count)
+/* On a handle that closed the gate: the entry as it was when it closed, or NULL (late). */
+static const struct tdx_gate_entry *snap_find(const struct tdx_gate *g,
+					      const struct tdx_gate_entry *e)
+{
+	for (size_t i = 0; i < g->n_snap; i++)
+		if (g->snap[i].ino == e->ino && strcmp(g->snap[i].file, e->file) == 0)
+			return &g->snap[i];
+	return NULL;
+}
+
+/* The listing; @use_snap judges against the closer's snapshot (tdx_gate_list()). */
+static int gate_list(struct tdx_gate *g, bool use_snap, struct tdx_gate_entry **entries,
+		     size_t *count)
 {
 	struct tdx_gate_entry *list = NULL, *grown;
 	int rootfd = -1, bfd = -1, rc;
 	size_t n = 0, cap = 0;
+	uid_t dir_owner = 0;
 	struct gate_now now;
 	struct dirent *d;
 	DIR *dir;
 
 	*entries = NULL;
 	*count = 0;
-	rc = gate_dir_open(g, false, &rootfd);
+	rc = gate_dir_open(g, false, &rootfd, &dir_owner);
 	if (rc == 0)
 		rc = gate_builds_open(g, rootfd, false, &bfd);
 	if (rootfd >= 0)
@@ -557,8 +932,9 @@ int tdx_gate_list(struct tdx_gate *g, struct tdx_gate_entry **entries, size_t *c
 		close(bfd);
 		return rc;
 	}
-	gate_now_read(&now);
+	gate_now_read(&now, dir_owner);
 	while ((d = readdir(dir))) {
+		const struct tdx_gate_entry *then;
 		struct stat st;
 
 		/*
@@ -574,8 +950,8 @@ int tdx_gate_list(struct tdx_gate *g, struct tdx_gate_entry **entries, size_t *c
 			     (unsigned int)st.st_uid, ENTRY_MAX_SIZE);
 			continue;
 		}
-		if (!tdx_gate_name_valid(d->d_name))
-			continue;	/* ".", "..", our temporary files, foreign files */
+		if (d->d_name[0] == '.')
+			continue;	/* ".", "..", temporary files */
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
 			grown = reallocarray(list, cap, sizeof(*list));
@@ -587,7 +963,20 @@ int tdx_gate_list(struct tdx_gate *g, struct tdx_gate_entry **entries, size_t *c
 		}
 		if (entry_read(g, dirfd(dir), d->d_name, &list[n]) < 0)
 			continue;	/* ended meanwhile, not ours, or not a regular file */
-		list[n].state = entry_state_now(&list[n], &now);
+		then = use_snap ? snap_find(g, &list[n]) : NULL;
+		if (use_snap && !then) {
+			entry_judge_now(&list[n], &now);
+			list[n].state = TDX_GATE_LATE;
+			list[n].hold_s = 0;
+		} else {
+			if (then) {
+				uint64_t ino = list[n].ino;
+
+				list[n] = *then;	/* rewritten since: not believed */
+				list[n].ino = ino;
+			}
+			entry_judge_now(&list[n], &now);
+		}
 		n++;
 	}
 	closedir(dir);
@@ -604,61 +993,92 @@ int tdx_gate_list(struct tdx_gate *g, struct tdx_gate_entry **entries, size_t *c
 }
 
 TDX_EXPORT
-int tdx_gate_query(struct tdx_gate *g, bool *closed, pid_t *closer_pid)
+int tdx_gate_list(struct tdx_gate *g, struct tdx_gate_entry **entries, size_t *count)
 {
-	int dirfd, fd, rc;
+	return gate_list(g, g->closed, entries, count);
+}
+
+TDX_EXPORT
+int tdx_gate_query_since(struct tdx_gate *g, bool *closed, pid_t *closer_pid, int64_t *since_s)
+{
+	uid_t dir_owner = 0;
+	int dirfd, rc;
 
 	*closed = false;
 	if (closer_pid)
 		*closer_pid = 0;
-	if (g->closed_fd >= 0) {
+	if (since_s)
+		*since_s = -1;
+	if (g->closed) {
 		*closed = true;
 		if (closer_pid)
 			*closer_pid = getpid();
 		return 0;
 	}
-	rc = gate_dir_open(g, false, &dirfd);
+	rc = gate_dir_open(g, false, &dirfd, &dir_owner);
 	if (rc < 0)
 		return rc == -ENOENT ? 0 : rc;
-	fd = gate_lock(g, dirfd, false);
-	if (fd < 0) {
-		close(dirfd);
-		return fd == -ENOENT ? 0 : fd;
-	}
-	rc = gate_probe_closed(g, dirfd, closed, closer_pid);
-	close(fd);
+	rc = closed_read(g, dirfd, dir_owner, closed, closer_pid, since_s);
 	close(dirfd);
 	return rc;
 }
 
-/* Under gate.lock: lock gate.closed exclusively and keep it; the gate is closed from here on. */
-static int gate_take_closed(struct tdx_gate *g, int dirfd)
+TDX_EXPORT
+int tdx_gate_query(struct tdx_gate *g, bool *closed, pid_t *closer_pid)
 {
-	mode_t lock_mode, closed_mode, builds_mode;
-	unsigned long long start = 0;
-	gid_t gid = tdx_launcher_gid();
-	char buf[64];
-	int fd, rc, len;
+	return tdx_gate_query_since(g, closed, closer_pid, NULL);
+}
 
-	gate_modes(gid, &lock_mode, &closed_mode, &builds_mode);
-	rc = tdx_file_open_at(g->ctx, dirfd, GATE_CLOSED, O_RDWR | O_CREAT, closed_mode, gid, &fd);
+/* ---- close and reopen -------------------------------------------------------------------------- */
+
+/*
+ * Take private/gate.lock (without waiting: only another closer holds it), write gate.closed,
+ * then read builds/ once: the builds this close waits for.
+ */
+static int gate_take_closed(struct tdx_gate *g)
+{
+	int dirfd, bfd, privfd = -1, fd, rc;
+
+	rc = gate_dir_open(g, true, &dirfd, NULL);
+	if (rc < 0)
+		return rc;
+	rc = gate_builds_open(g, dirfd, true, &bfd);
+	if (rc == 0) {
+		close(bfd);
+		rc = tdx_private_dir_open(g->ctx, dirfd, true, &privfd);
+	}
+	if (rc != 0 || privfd < 0) {
+		close(dirfd);
+		return rc < 0 ? rc : -EIO;
+	}
+	rc = tdx_file_open_at(g->ctx, privfd, GATE_LOCK, O_RDWR | O_CREAT, 0600, (gid_t)-1, &fd);
+	close(privfd);
 	if (rc < 0) {
-		err(g->ctx, "cannot open %s/" GATE_CLOSED ": %s\n", g->dir, strerror(-rc));
+		err(g->ctx, "cannot open %s/" TDX_PRIVATE_DIR "/" GATE_LOCK ": %s\n", g->dir,
+		    strerror(-rc));
+		close(dirfd);
 		return rc;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		rc = errno == EWOULDBLOCK ? -EALREADY : -errno;
 		close(fd);
+		close(dirfd);
 		return rc;
 	}
-	/* Who closed it, for 'tdxctl build list' and status; the flock is what counts. */
-	tdx_proc_start_time(getpid(), &start);
-	len = snprintf(buf, sizeof(buf), "%d %llu\n", (int)getpid(), start);
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)len, 0) != len)
-		dbg(g->ctx, "cannot record the closer in %s/" GATE_CLOSED ": %s\n", g->dir,
-		    strerror(errno));
-	g->closed_fd = fd;
-	return 0;
+	rc = closed_write(g, dirfd);
+	if (rc < 0) {
+		close(fd);
+		close(dirfd);
+		return rc;
+	}
+	g->closed = true;
+	g->dir_fd = dirfd;
+	g->lock_fd = fd;
+	/* From here no begin keeps an entry; the snapshot is what the update waits for. */
+	rc = gate_list(g, false, &g->snap, &g->n_snap);
+	if (rc < 0)
+		tdx_gate_reopen(g);
+	return rc;
 }
 
 TDX_EXPORT
@@ -674,29 +1094,15 @@ int tdx_gate_close_stop(struct tdx_gate *g, unsigned int wait_ms,
 	uint64_t deadline = tdx_monotonic_ns() / 1000000 + wait_ms;
 	unsigned int interval = POLL_FIRST_MS;
 	struct tdx_gate_entry *list = NULL;
-	int dirfd, bfd, fd, rc;
 	size_t n = 0, live;
+	int rc;
 
 	g->stop = stop;
-	if (g->closed_fd < 0) {
-		rc = gate_dir_open(g, true, &dirfd);
-		if (rc < 0)
-			return rc;
-		rc = gate_builds_open(g, dirfd, true, &bfd);
-		if (rc == 0)
-			close(bfd);
-		fd = rc < 0 ? rc : gate_lock(g, dirfd, true);
-		if (fd < 0) {
-			close(dirfd);
-			return fd;
-		}
-		rc = gate_take_closed(g, dirfd);
-		close(fd);
-		close(dirfd);
+	if (!g->closed) {
+		rc = gate_take_closed(g);
 		if (rc < 0)
 			return rc;
 	}
-	/* From here no begin can record; the builds can only end. */
 	for (;;) {
 		rc = tdx_gate_list(g, &list, &n);
 		if (rc < 0) {
@@ -729,11 +1135,16 @@ int tdx_gate_close_stop(struct tdx_gate *g, unsigned int wait_ms,
 TDX_EXPORT
 void tdx_gate_reopen(struct tdx_gate *g)
 {
-	if (!g || g->closed_fd < 0)
+	if (!g || !g->closed)
 		return;
-	if (ftruncate(g->closed_fd, 0) < 0) {
-		/* Harmless: without the flock the file's content means nothing. */
-	}
-	close(g->closed_fd);
-	g->closed_fd = -1;
+	if (unlinkat(g->dir_fd, GATE_CLOSED, 0) < 0 && errno != ENOENT)
+		err(g->ctx, "cannot remove %s/" GATE_CLOSED ": %s; the gate stays closed until "
+		    "this process ends\n", g->dir, strerror(errno));
+	close(g->dir_fd);
+	close(g->lock_fd);
+	free(g->snap);
+	g->snap = NULL;
+	g->n_snap = 0;
+	g->dir_fd = g->lock_fd = -1;
+	g->closed = false;
 }

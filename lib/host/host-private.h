@@ -87,6 +87,14 @@ int tdx_rundir_open(struct tdx_ctx *ctx, const char *path, bool create, int *dir
 int tdx_subdir_open(struct tdx_ctx *ctx, int dirfd, const char *name, bool create, mode_t mode,
 		    gid_t gid, int *subfd);
 /*
+ * Root's own folder in the run folder, RUNDIR/private (mode 0700, the caller's): where the
+ * locks root waits on or holds live, so that no other user can even open them, let alone hold
+ * a flock on them (a handle opened on an older, more open lock file stays on that old file).
+ * Created with @create; -ENOENT when missing and !@create; -EPERM (logged) when not private.
+ */
+#define TDX_PRIVATE_DIR	"private"
+int tdx_private_dir_open(struct tdx_ctx *ctx, int dirfd, bool create, int *subfd);
+/*
  * openat(@dirfd, @name, @flags) with O_NOFOLLOW, O_NONBLOCK and O_CLOEXEC; a regular file
  * only (-EINVAL otherwise). With O_CREAT, a file we own gets exactly @mode and group @gid.
  */

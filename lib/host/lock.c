@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The update lock: an exclusive flock(2) on update.lock in the run folder, taken without blocking.
- * flock rather than a PID file, so a crashed holder releases it by dying; the holder's PID and
- * start time are written into the file only so that `tdxctl status` can say who holds it.
+ * The update lock: an exclusive flock(2) on private/update.lock in the run folder, taken without
+ * blocking. flock rather than a PID file, so a crashed holder releases it by dying; the holder's
+ * PID and start time are written into the file only so that `tdxctl status` can say who holds it.
+ * It lives in root's 0700 folder (tdx_private_dir_open), never in the run folder itself: there
+ * an older version left it 0644, and a user who opened it then keeps that handle (and could
+ * hold its flock) whatever its mode became since; nobody but root can open anything in private/.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +20,7 @@
 
 #include "host-private.h"
 
-#define LOCK_NAME	"update.lock"
+#define LOCK_NAME	"update.lock"	/* in TDX_PRIVATE_DIR */
 
 struct tdx_lock {
 	int fd;
@@ -86,16 +89,20 @@ int tdx_lock_acquire(struct tdx_ctx *ctx, const char *dir, struct tdx_lock **loc
 	unsigned long long start = 0;
 	struct tdx_lock *lock;
 	char buf[64];
-	int dirfd, fd, rc, len;
+	int dirfd, privfd, fd, rc, len;
 
 	rc = tdx_rundir_open(ctx, dir, true, &dirfd);
 	if (rc < 0)
 		return rc;
-	/* Root's alone (0600): nobody else can open it, so nobody else can hold its flock. */
-	rc = tdx_file_open_at(ctx, dirfd, LOCK_NAME, O_RDWR | O_CREAT, 0600, (gid_t)-1, &fd);
+	rc = tdx_private_dir_open(ctx, dirfd, true, &privfd);
 	close(dirfd);
+	if (rc < 0)
+		return rc;
+	/* Root's alone (0600, in a 0700 folder): nobody else can open it, nor hold its flock. */
+	rc = tdx_file_open_at(ctx, privfd, LOCK_NAME, O_RDWR | O_CREAT, 0600, (gid_t)-1, &fd);
+	close(privfd);
 	if (rc < 0) {
-		err(ctx, "cannot open %s/%s: %s\n", dir, LOCK_NAME, strerror(-rc));
+		err(ctx, "cannot open %s/" TDX_LOCK_FILE ": %s\n", dir, strerror(-rc));
 		return rc;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -114,7 +121,8 @@ int tdx_lock_acquire(struct tdx_ctx *ctx, const char *dir, struct tdx_lock **loc
 	tdx_proc_start_time(getpid(), &start);
 	len = snprintf(buf, sizeof(buf), "%d %llu\n", (int)getpid(), start);
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)len, 0) != len)
-		dbg(ctx, "cannot record the owner in %s/%s: %s\n", dir, LOCK_NAME, strerror(errno));
+		dbg(ctx, "cannot record the owner in %s/" TDX_LOCK_FILE ": %s\n", dir,
+		    strerror(errno));
 	*lockp = lock;
 	return 0;
 }
@@ -136,7 +144,7 @@ TDX_EXPORT
 int tdx_lock_query(struct tdx_ctx *ctx, const char *dir, bool *held, struct tdx_lock_owner *owner)
 {
 	char text[64];
-	int dirfd, rc;
+	int dirfd, privfd, rc;
 
 	memset(owner, 0, sizeof(*owner));
 	*held = false;
@@ -145,10 +153,17 @@ int tdx_lock_query(struct tdx_ctx *ctx, const char *dir, bool *held, struct tdx_
 		return 0;
 	if (rc < 0)
 		return rc;
-	rc = tdx_flock_probe(ctx, dirfd, LOCK_NAME, held, text, sizeof(text));
+	/* Not there: nobody ever took the lock in this run folder. Not ours to open: unknown. */
+	rc = tdx_private_dir_open(ctx, dirfd, false, &privfd);
 	close(dirfd);
+	if (rc == -ENOENT)
+		return 0;
 	if (rc < 0)
-		dbg(ctx, "flock %s/%s: %s\n", dir, LOCK_NAME, strerror(-rc));
+		return rc;
+	rc = tdx_flock_probe(ctx, privfd, LOCK_NAME, held, text, sizeof(text));
+	close(privfd);
+	if (rc < 0)
+		dbg(ctx, "flock %s/" TDX_LOCK_FILE ": %s\n", dir, strerror(-rc));
 	else if (*held)
 		lock_owner_from_text(text, owner);
 	return rc;

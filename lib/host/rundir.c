@@ -142,6 +142,42 @@ int tdx_subdir_open(struct tdx_ctx *ctx, int dirfd, const char *name, bool creat
 	return 0;
 }
 
+int tdx_private_dir_open(struct tdx_ctx *ctx, int dirfd, bool create, int *subfd)
+{
+	struct stat st;
+	int fd, rc;
+
+	*subfd = -1;
+	if (create && mkdirat(dirfd, TDX_PRIVATE_DIR, 0700) < 0 && errno != EEXIST) {
+		rc = -errno;
+		err(ctx, "cannot create " TDX_PRIVATE_DIR " in the run folder: %s\n", strerror(-rc));
+		return rc;
+	}
+	fd = openat(dirfd, TDX_PRIVATE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		rc = errno == ELOOP ? -ENOTDIR : -errno;
+		if (rc == -ENOTDIR)
+			err(ctx, TDX_PRIVATE_DIR " in the run folder is a symlink or not a folder; "
+			    "refusing to use it, nothing was changed\n");
+		return rc;
+	}
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	/* The run folder is root's, so only root made it; still, it must be ours and closed. */
+	if (st.st_uid != geteuid() || (st.st_mode & 077)) {
+		err(ctx, TDX_PRIVATE_DIR " in the run folder is uid %u, mode %04o, not the caller's "
+		    "with mode 0700; refusing to use it, nothing was changed (remove it)\n",
+		    (unsigned int)st.st_uid, (unsigned int)(st.st_mode & 07777));
+		close(fd);
+		return -EPERM;
+	}
+	*subfd = fd;
+	return 0;
+}
+
 int tdx_file_open_at(struct tdx_ctx *ctx, int dirfd, const char *name, int flags, mode_t mode,
 		     gid_t gid, int *fdp)
 {

@@ -219,25 +219,25 @@ static void judge_lock(struct judging *j, const struct tdx_readiness_facts *f)
 {
 	if (f->lock_rc < 0 && f->lock_tried)
 		row_denied(j, TDX_CHK_HOST_LOCK, f->lock_rc,
-			   "cannot take %s/update.lock: %s; nothing was changed", f->run_dir,
+			   "cannot take %s/" TDX_LOCK_FILE ": %s; nothing was changed", f->run_dir,
 			   strerror(-f->lock_rc));
 	else if (f->lock_rc < 0 && f->root)
 		row_denied(j, TDX_CHK_HOST_LOCK, f->lock_rc,
-			   "cannot tell whether %s/update.lock is held: %s; an update could not take it "
-			   "either; nothing was changed", f->run_dir, strerror(-f->lock_rc));
+			   "cannot tell whether %s/" TDX_LOCK_FILE " is held: %s; an update could "
+			   "not take it either; nothing was changed", f->run_dir, strerror(-f->lock_rc));
 	else if (f->lock_rc < 0)
 		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_WARN,
-		    "cannot tell whether %s/update.lock is held: %s; the lock is root's",
+		    "cannot tell whether %s/" TDX_LOCK_FILE " is held: %s; the lock is root's",
 		    f->run_dir, strerror(-f->lock_rc));
 	else if (f->lock_held && f->lock_mine)
 		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_PASS, "held by this process");
 	else if (f->lock_held && f->lock_owner.pid)
 		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
-		    "another tdxctl (PID %d) holds %s/update.lock: an update is running; nothing "
-		    "was changed", (int)f->lock_owner.pid, f->run_dir);
+		    "another tdxctl (PID %d) holds %s/" TDX_LOCK_FILE ": an update is running; "
+		    "nothing was changed", (int)f->lock_owner.pid, f->run_dir);
 	else if (f->lock_held)
 		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
-		    "another process holds %s/update.lock (it recorded no PID): an update is "
+		    "another process holds %s/" TDX_LOCK_FILE " (it recorded no PID): an update is "
 		    "running; nothing was changed", f->run_dir);
 	else
 		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_PASS, "free");
@@ -270,6 +270,10 @@ static void builds_describe(const struct tdx_readiness_facts *f, bool live, char
 			len += (size_t)snprintf(buf + len, size - len,
 						"%s%s (stale: owner pid %d is gone)", sep, e->name,
 						(int)e->pid);
+		else if (e->state == TDX_GATE_LATE)
+			len += (size_t)snprintf(buf + len, size - len,
+						"%s%s (recorded after the gate closed)", sep,
+						e->name);
 		else if (f->now)
 			len += (size_t)snprintf(buf + len, size - len, "%s%s (expired %lld s ago)",
 						sep, e->name, (long long)(f->now - e->expires));

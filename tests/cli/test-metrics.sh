@@ -64,6 +64,9 @@ tdx_cpus_present $present
 tdx_cpus_online $online
 tdx_td_builds_in_progress 0
 tdx_td_build_gate_closed 0
+tdx_td_builds_by_members 0
+tdx_td_build_oldest_seconds 0
+tdx_td_build_hold_seconds 0
 tdx_update_ready 0
 tdx_update_ready_info{reason=\"host.interface\"} 1
 tdx_update_held 0"

@@ -225,7 +225,9 @@ ready_rule st-absent 69 unavailable host.interface "readiness: no tdx_host"
 
 # The update lock, held by another process.
 tree st-locked mainline
-exec 8>"$tmp/st-locked/run/update.lock"
+# The lock lives in root's 0700 folder (issue 24): the holder is root, as only root can be.
+mkdir -p -m 0700 "$tmp/st-locked/run/private"
+exec 8>"$tmp/st-locked/run/private/update.lock"
 flock -n 8
 ready_rule st-locked 75 retry-later host.lock "readiness: lock held"
 expect_json '.lock.held' true "readiness: lock held shown"
@@ -233,7 +235,7 @@ expect_json "$failed_checks" '["host.lock"]' "readiness: lock held fails only th
 run $tdxctl status
 expect_rc 75 "readiness: lock held, text: exit code"
 expect_grep 'Ready for update:   no (retry-later)' "$out" "readiness: lock held, text"
-expect_grep "  host.lock: another process holds $tmp/st-locked/run/update.lock (it recorded no PID): an update is running; nothing was changed; retry when 'tdxctl status' shows it free" \
+expect_grep "  host.lock: another process holds $tmp/st-locked/run/private/update.lock (it recorded no PID): an update is running; nothing was changed; retry when 'tdxctl status' shows it free" \
 	"$out" "readiness: lock held, text names the rule"
 exec 8>&-
 run $tdxctl status --json
@@ -428,7 +430,9 @@ refuse st-busy 75 host.upload_idle "refusal: upload device busy"
 
 # The lock, held by another process.
 tree locked mainline
-exec 8>"$tmp/locked/run/update.lock"
+# The lock lives in root's 0700 folder (issue 24): the holder is root, as only root can be.
+mkdir -p -m 0700 "$tmp/locked/run/private"
+exec 8>"$tmp/locked/run/private/update.lock"
 flock -n 8
 refuse locked 75 host.lock "refusal: lock held"
 exec 8>&-
@@ -456,14 +460,16 @@ same_as_status() {
 
 tree same-lock mainline
 host same-lock
-exec 8>"$tmp/same-lock/run/update.lock"
+# The lock lives in root's 0700 folder (issue 24): the holder is root, as only root can be.
+mkdir -p -m 0700 "$tmp/same-lock/run/private"
+exec 8>"$tmp/same-lock/run/private/update.lock"
 flock -n 8
 update_run $tdxctl update $key --json "$img"
 same_as_status "lock held" 75 host.lock
 expect_json '[.checks[] | select(.check == "host.lock") | .message]' "$same_message" \
 	"lock held: the update's words are status's"
 expect_json "$same_message" \
-	"[\"another process holds $tmp/same-lock/run/update.lock (it recorded no PID): an update is running; nothing was changed; retry when 'tdxctl status' shows it free\"]" \
+	"[\"another process holds $tmp/same-lock/run/private/update.lock (it recorded no PID): an update is running; nothing was changed; retry when 'tdxctl status' shows it free\"]" \
 	"lock held: the update's row"
 exec 8>&-
 

@@ -11,10 +11,10 @@ command -v promtool >/dev/null || { echo "error: no promtool (tools/deps.sh inst
 
 run promtool check rules "$src/contrib/prometheus/tdxctl.rules.yml"
 expect_rc 0 "promtool check rules"
-expect_grep "SUCCESS: 10 rules found" "$out" "ten rules"
+expect_grep "SUCCESS: 11 rules found" "$out" "eleven rules"
 for alert in TdxModuleLost TdxUpdateFailed TdxUpdatesRemainingLow TdxUpdatesExhausted \
 	TdxHostNotReady TdxMetricsStale TdxMetricsAbsent TdxModuleVersionDrift TdxUploadStuck \
-	TdxBuildGateStuck; do
+	TdxBuildGateStuck TdxTdBuildHoldingUpdates; do
 	expect_true "grep -q 'alert: $alert\$' '$src/contrib/prometheus/tdxctl.rules.yml'" "rule $alert"
 	expect_true "grep -q 'alertname: $alert\$' '$src/tests/prometheus/tdxctl.rules.test.yml'" \
 		"a test case for $alert"

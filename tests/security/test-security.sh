@@ -30,6 +30,11 @@ key="--key-hash $(cat "$fx/test-key.hash")"
 as_nobody() {
 	setpriv --reuid=nobody --regid=nogroup --clear-groups --reset-env -- "$@"
 }
+# wait_locked FILE: until another process holds a flock on FILE (or 10 s).
+wait_locked() {
+	for _ in $(seq 200); do flock -n -x "$1" true 2>/dev/null || return 0; sleep 0.05; done
+	return 1
+}
 run as_nobody test -x "$tmp"
 expect_rc 0 "user nobody can reach the test folder (else every attack below fails trivially)"
 ESC=$'\033' BEL=$'\a'
@@ -77,55 +82,64 @@ export TDXCTL_RUNDIR=$run
 run $tdxctl build begin sec1 --pid $$ --quiet
 expect_rc 0 "1: root records a build"
 run $tdxctl build end sec1 --quiet
-# The updater closes the gate once (tdx-gate-helper: tdx_gate_close), so gate.closed exists.
-run "$fx/cli/tdx-gate-helper" "$run" 0 0
-expect_true '[ -e "$run/gate.closed" ]' "1: the gate was closed and opened once"
+# The updater holds the gate closed (tdx-gate-helper: tdx_gate_close) until release1 exists.
+"$fx/cli/tdx-gate-helper" "$run" 0 "$tmp/release1" >/dev/null &
+gh=$!; pids="$pids $gh"
+for _ in $(seq 200); do [ -s "$run/gate.closed" ] && break; sleep 0.05; done
+expect_true '[ -s "$run/gate.closed" ]' "1: the closed gate is a record, gate.closed"
+# Root's own lock (issue 24): in a 0700 folder nobody else can enter, let alone lock in.
+mode=$(stat -c %a "$run/private")
+expect_true '[ "$mode" = 700 ] && [ "$(stat -c %u "$run/private")" = 0 ]' \
+	"1: private/ is root's, 0700 ($mode)"
+mode=$(stat -c %a "$run/private/gate.lock")
+expect_true '[ "$mode" = 600 ]' "1: private/gate.lock is 0600 ($mode)"
+run as_nobody flock -n -x "$run/private/gate.lock" true
+expect_true '[ "$rc" -ne 0 ]' "1: nobody cannot open private/gate.lock (exit $rc)"
 if getent group tdxctl >/dev/null; then
-	echo "SKIP: group tdxctl exists here: gate files are group-readable by design"
+	echo "SKIP: group tdxctl exists here: gate.closed is group-readable by design"
 else
-	for f in gate.lock gate.closed; do
-		mode=$(stat -c %a "$run/$f")
-		expect_true '[ "$mode" = 600 ]' "1: $f is private ($mode)"
-		run as_nobody flock -n -x "$run/$f" true
-		expect_true '[ "$rc" -ne 0 ]' "1: nobody cannot open $f to flock it (exit $rc)"
-	done
+	mode=$(stat -c %a "$run/gate.closed")
+	expect_true '[ "$mode" = 600 ]' "1: gate.closed is private without a launcher group ($mode)"
+	run as_nobody flock -n -x "$run/gate.closed" true
+	expect_true '[ "$rc" -ne 0 ]' "1: nobody cannot open gate.closed to flock it (exit $rc)"
 fi
+# A signal ends a wait for the gate at once: build begin --wait, SIGTERM.
+$tdxctl build begin sec4 --pid $$ --wait 60s 2>/dev/null &
+waiter=$!
+sleep 0.3
+kill -TERM "$waiter"
+wait "$waiter"
+expect_true '[ $? -eq 143 ]' "1: SIGTERM ends build begin's wait for a closed gate"
+touch "$tmp/release1"; wait "$gh"
+expect_true '[ ! -e "$run/gate.closed" ]' "1: the gate reopened: no record"
 # status as nobody: the lock is root's, so it is unknown to them, never "free".
-install -m 0600 /dev/null "$run/update.lock"
 run as_nobody env TDXCTL_RUNDIR="$run" "$tdxctl" status --json
 expect_json '.lock.held' null "1: nobody's status cannot tell the update lock (not 'free')"
 expect_json '[.checks[] | select(.check == "host.lock") | .status]' '["warn"]' \
 	"1: nobody's status: host.lock is a warning (unknown), not a pass"
-# The reproducer: nobody's flock on gate.closed no longer makes build begin exit 75.
-as_nobody sh -c "exec 9<'$run/gate.closed' && flock -x 9 && sleep 600" 2>/dev/null &
-pids="$pids $!"
-run $tdxctl build begin sec2 --pid $$ --quiet
-expect_rc 0 "1: build begin works while nobody tries to hold gate.closed"
-$tdxctl build end sec2 --quiet
 mode=$(stat -c %a "$run")
 expect_true '[ "$mode" = 755 ]' "1: the run folder is 0755 ($mode)"
 mode=$(stat -c %a "$run/builds")
 expect_true '[ "$mode" = 755 ]' "1: builds/ is 0755 without a launcher group ($mode)"
 
-# A holder of gate.lock (a launcher group member, or root) cannot hang anyone: the wait has a
-# deadline, then 75; list and status still end.
-bash -c "exec 9<'$run/gate.lock' && flock -x 9 && exec sleep 600" &
+# A holder of the old top-level gate.lock or of gate.closed (what a launcher group member could
+# open) holds nobody: nothing root waits on is in a file others can open (issue 24, N4).
+install -m 0660 /dev/null "$run/gate.lock"
+install -m 0640 /dev/null "$run/gate.closed"
+bash -c "exec 8<'$run/gate.lock' 9<'$run/gate.closed' && flock -x 8 && flock -x 9 && exec sleep 600" &
 holder=$!; pids="$pids $holder"
-for _ in $(seq 200); do flock -n "$run/gate.lock" true 2>/dev/null || break; sleep 0.05; done
-run $tdxctl build begin sec3 --pid $$
-expect_rc 75 "1: build begin gives up on a held gate.lock with 75"
-expect_grep "stayed locked by another process" "$errout" "1: and says why"
+wait_locked "$run/gate.closed"
+SECONDS=0
+run $tdxctl build begin sec3 --pid $$ --quiet
+expect_rc 0 "1: build begin ignores a held gate.lock and gate.closed"
+expect_true '[ $SECONDS -lt 5 ]' "1: and does not wait ($SECONDS s)"
 run $tdxctl build list --json
-expect_true '[ "$rc" -ne 0 ]' "1: build list ends (exit $rc) while gate.lock is held"
-# A signal ends the updater's wait at once: the library's stop flag (unit test-gate), and for
-# the command a SIGTERM ends build begin's wait too.
-$tdxctl build begin sec4 --pid $$ 2>/dev/null &
-waiter=$!
-sleep 0.3
-kill -TERM "$waiter"
-wait "$waiter"
-expect_true '[ $? -eq 143 ]' "1: SIGTERM ends a wait for gate.lock"
+expect_json '.gate' '"open"' "1: a flock on gate.closed does not close the gate"
+$tdxctl build end sec3 --quiet
+run "$fx/cli/tdx-gate-helper" "$run" 0 0
+expect_rc 0 "1: the updater closes the gate at once"
 kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+rm -f "$run/gate.lock"
 
 # --- 2: no path root writes comes from the caller under sudo ---------------------------------------
 target=$tmp/victim
@@ -193,8 +207,10 @@ chown nobody "$bad"; chmod 0755 "$bad"
 run $tdxctl build begin x --rundir "$bad" --pid $$
 expect_rc 77 "7: a run folder owned by another user is refused"
 # nobody cannot remove gate.closed (the folder is root's): the gate stays closed.
+install -m 0600 /dev/null "$run/gate.closed"
 run as_nobody rm -f "$run/gate.closed"
 expect_true '[ -e "$run/gate.closed" ]' "7: nobody cannot remove gate.closed"
+rm -f "$run/gate.closed"
 # A FIFO in builds/ does not hang the updater: it is not a regular file, and is ignored.
 mkfifo "$run/builds/fifo"
 run $tdxctl build list --json
@@ -220,11 +236,12 @@ rm -f "$run/builds/forever"
 
 # --- 8: boot-time clocks; the permission message; non-regular images -----------------------------
 run $tdxctl build begin clock --pid $$ --quiet
-expect_true 'grep -q "\"boot_id\":\"$(cat /proc/sys/kernel/random/boot_id)\"" "$run/builds/clock"' \
+clock=$(ls "$run"/builds/0.clock.*)
+expect_true 'grep -q "\"boot_id\":\"$(cat /proc/sys/kernel/random/boot_id)\"" "$clock"' \
 	"8: entries record the boot ID"
-expect_true 'grep -q "\"expires_boot\":" "$run/builds/clock"' "8: and boot-time expiries"
+expect_true 'grep -q "\"expires_boot\":" "$clock"' "8: and boot-time expiries"
 # The wall-clock fields moved a day into the past (a clock jump) do not expire it.
-sed -i "s/\"expires\":[0-9]*/\"expires\":$((now - 86400))/" "$run/builds/clock"
+sed -i "s/\"expires\":[0-9]*/\"expires\":$((now - 86400))/" "$clock"
 run $tdxctl build list --json
 expect_json '[.builds[] | [.name, .state]]' '[["clock","live"]]' \
 	"8: a wall-clock jump does not expire a live build"
@@ -299,11 +316,6 @@ on_host() {
 	TDXCTL_SYSFS_ROOT=$t/sys TDXCTL_PROCFS_ROOT=$t/proc TDXCTL_RUNDIR=$t/run \
 		TDXCTL_STATEDIR=$t/state TDXCTL_HISTORY= "$@"
 }
-# wait_locked FILE: until another process holds a flock on FILE (or 10 s).
-wait_locked() {
-	for _ in $(seq 200); do flock -n -x "$1" true 2>/dev/null || return 0; sleep 0.05; done
-	return 1
-}
 
 # --- N1: a user's flock on history.jsonl stops no update, and holds no gate ---------------------
 fake_host n1
@@ -343,6 +355,23 @@ expect_true '! LC_ALL=C grep -qP "\xc2[\x80-\x9f]" "$tmp/n1b/state/history.jsonl
 	"C1: history.jsonl holds no raw C1 character"
 expect_true 'grep -qF "\\u009b" "$tmp/n1b/state/history.jsonl"' "C1: U+009B is stored as \\u009b"
 rm -f "$c1img"
+
+# --- partly open: a handle opened on an older, 0644 update.lock holds no update ------------------
+# chmod does not revoke a handle: nobody opened the old lock file before the upgrade, and locks
+# it now. Root's lock lives in its 0700 private/ folder, a file nobody else ever could open.
+fake_host lk
+install -m 0644 /dev/null "$tmp/lk/run/update.lock"
+setpriv --reuid=nobody --regid=nogroup --clear-groups --reset-env -- \
+	sh -c "exec 9<'$tmp/lk/run/update.lock' && flock -x 9 && exec sleep 600" &
+pids="$pids $!"
+expect_true 'wait_locked "$tmp/lk/run/update.lock"' "lock: nobody holds a flock on the old update.lock"
+on_host lk run $tdxctl status --json
+expect_json '.lock.held' false "lock: status: the update lock is free"
+on_host lk run timeout -k 2 20 $tdxctl update --json --timeout 1 $key "$img"
+expect_json '[.checks[] | select(.check == "host.lock") | .status]' '["pass"]' \
+	"lock: the update takes its lock (exit $rc)"
+expect_true '[ "$(stat -c %a:%U "$tmp/lk/run/private")" = 700:root ]' \
+	"lock: root's lock folder is 0700 root"
 
 # --- N2: status --prometheus --output is a path option: refused under sudo ----------------------
 target=$tmp/victim2
@@ -426,8 +455,8 @@ if command -v systemd-tmpfiles >/dev/null && [ -f "$tmpf" ]; then
 	systemd-tmpfiles --create "$tmp/tmpfiles.conf" >/dev/null 2>&1
 	expect_true '[ "$(stat -c %a "$tmp/boot/run")" = 755 ] && [ "$(stat -c %a "$tmp/boot/run/builds")" = 3770 ]' \
 		"boot: tmpfiles.d creates the run folder 0755 and builds/ 3770"
-	expect_true '[ "$(stat -c %a "$tmp/boot/run/gate.lock")" = 660 ]' \
-		"boot: tmpfiles.d creates gate.lock 0660 (a launcher cannot create it)"
+	expect_true '[ ! -e "$tmp/boot/run/gate.lock" ]' \
+		"boot: tmpfiles.d creates no lock file a member could open (issue 24, N4)"
 	TDXCTL_RUNDIR=$tmp/boot/run run $tdxctl build list --json
 	expect_rc 0 "boot: tdxctl accepts the run folder tmpfiles.d made"
 else

@@ -310,11 +310,19 @@ static void test_lock_and_history(void)
 	CHECK(tdx_lock_query(NULL, dir, &held, &owner) == 0 && held && owner.pid == getpid());
 	tdx_lock_free(lock);
 	CHECK(tdx_lock_query(NULL, dir, &held, &owner) == 0 && !held);
-	/* Issue 16: private, so that nobody else can open it to hold its flock. */
+	/*
+	 * Issue 16: private, so that nobody else can open it to hold its flock; issue 24: in
+	 * root's 0700 folder, so that a handle opened on an older, wider lock file is no handle
+	 * on this one. An older version's update.lock in the run folder itself is not used.
+	 */
 	snprintf(path, sizeof(path), "%s/update.lock", dir);
+	CHECK(access(path, F_OK) != 0);
+	snprintf(path, sizeof(path), "%s/private", dir);
 	{
 		struct stat st;
 
+		CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0700);
+		snprintf(path, sizeof(path), "%s/private/update.lock", dir);
 		CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600);
 		/* An older version's 0644 is made private again by the next holder. */
 		CHECK(chmod(path, 0644) == 0);
@@ -387,8 +395,10 @@ static void test_lock_and_history(void)
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/sub", dir);
 	rmdir(path);
-	snprintf(path, sizeof(path), "%s/update.lock", dir);
+	snprintf(path, sizeof(path), "%s/private/update.lock", dir);
 	unlink(path);
+	snprintf(path, sizeof(path), "%s/private", dir);
+	rmdir(path);
 	rmdir(dir);
 }
 

@@ -444,8 +444,8 @@ static void test_messages(void)
 		return;
 	tdx_readiness_judge(&f, report);
 	CHECK_STR(tdx_report_message(report, 6),
-		  "another tdxctl (PID 4242) holds /tmp/run-x/update.lock: an update is running; "
-		  "nothing was changed");
+		  "another tdxctl (PID 4242) holds /tmp/run-x/private/update.lock: an update is "
+		  "running; nothing was changed");
 	/* What to do is a remedy the front end words ("retry when 'tdxctl status' ..."). */
 	CHECK_INT(tdx_report_remedies(report, 6), TDX_REMEDY_STATUS_FREE);
 	tdx_report_free(report);
@@ -454,8 +454,8 @@ static void test_messages(void)
 		return;
 	CHECK_INT(tdx_readiness_judge(&f, report), TDX_OUTCOME_RETRY);
 	CHECK_STR(tdx_report_message(report, 6),
-		  "another process holds /tmp/run-x/update.lock (it recorded no PID): an update is "
-		  "running; nothing was changed");
+		  "another process holds /tmp/run-x/private/update.lock (it recorded no PID): an "
+		  "update is running; nothing was changed");
 	CHECK_INT(tdx_report_remedies(report, 6), TDX_REMEDY_STATUS_FREE);
 	tdx_report_free(report);
 
@@ -499,8 +499,8 @@ static void test_update_facts(void)
 	if (!judge_one(&f, TDX_READINESS_LOCK, &report))
 		return;
 	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_FAIL);
-	CHECK_STR(tdx_report_message(report, 0), "cannot take /tmp/run-x/update.lock: Read-only "
-		  "file system; nothing was changed");
+	CHECK_STR(tdx_report_message(report, 0), "cannot take /tmp/run-x/private/update.lock: "
+		  "Read-only file system; nothing was changed");
 	tdx_report_free(report);
 	f.lock_rc = 0;
 	f.lock_held = f.lock_mine = true;
