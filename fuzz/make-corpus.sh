@@ -63,6 +63,16 @@ JSON
 printf '{"tdx_module_releases":[{"version":"1.5.16","min_module_version_for_td_preserving":"1.5.01","min_seamldr_versions":["1.5.00"],"tdx_feature0":"0xFFFFFFFFFFFFFFFF","x":[null,true,1.5,-1,{}]}]}' \
 	>$c/mapping/seed-one
 
+# TDX TCB Info: Intel's real documents (tests/data/tcb-info, with their sources) in the bundle
+# form, so that the harness starts past the signature; and the chain URL-encoded.
+d=../tests/data/tcb-info
+{ cat $d/phala-b0c06f000000.json; echo; cat $d/phala-b0c06f000000.chain.pem; } \
+	>$c/tcbinfo/seed-b0c06f-bundle
+{ cat $d/phala-90c06f000000.json; cat $d/phala-90c06f000000.chain.pem; } \
+	>$c/tcbinfo/seed-90c06f-bundle
+{ cat $d/google-50806f000000.json; cat $d/google-50806f000000.chain.url; } \
+	>$c/tcbinfo/seed-50806f-url
+
 # Small texts.
 printf '1.5.08\n' >$c/version/seed-sysfs
 printf '255.255.65535' >$c/version/seed-max

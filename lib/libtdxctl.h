@@ -5,6 +5,7 @@
  *
  *   tdx-ctx.h     the base: the context (paths, logging hook) and who the caller is (ctx.c);
  *   tdx-format.h  the pure code (lib/format): no I/O, results from arguments only;
+ *   tdx-tcb.h     Intel's TDX TCB Info, also pure (lib/format/tcb-info.c);
  *   tdx-rules.h   the rules judged from host facts (lib/rules, pure too): readiness, handoff,
  *                 an update's verdict;
  *   tdx-host.h    the host code (lib/host): files, sysfs, kmod, firmware upload, lock, history;
@@ -23,6 +24,7 @@
 
 #include "tdx-ctx.h"
 #include "tdx-format.h"
+#include "tdx-tcb.h"
 #include "tdx-rules.h"
 #include "tdx-host.h"
 #include "tdx-gate.h"

@@ -1,0 +1,758 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Intel's TDX TCB Info (PCS API v4, tcbInfo version 3, id "TDX"): parse, authenticate, and rate
+ * a module as Intel's quote verification library does (Verifiers/Checks/TdxModuleCheck.cpp:
+ * identity "TDX_" + the major SVN in two upper-case hex digits, compared case-insensitively;
+ * the first of its tcbLevels, highest isvsvn first, whose isvsvn is not above the module's
+ * minor SVN; none: TCB not supported). Pure: it works on buffers and a time it is given.
+ *
+ * The signature covers the tcbInfo value's bytes exactly as served, so they are located in the
+ * text, not re-serialised: the top-level object is walked member by member, json-c parsing
+ * each key and value and saying where it ends. The fields are then read from those same bytes.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "tcb-private.h"
+
+/* Intel SGX Root CA's public key, SHA-256 of its DER SubjectPublicKeyInfo. */
+TDX_EXPORT
+const uint8_t tdx_sgx_root_key_hash[TDX_SHA256_LEN] = {
+	0xa0, 0xaf, 0x03, 0x12, 0x89, 0xf5, 0xd5, 0xd4, 0x13, 0x2f, 0x91, 0x86, 0x06, 0x8a, 0x7f, 0xc1,
+	0x36, 0x28, 0x63, 0x3b, 0xa2, 0x35, 0x77, 0x74, 0x72, 0xe2, 0x9b, 0x6b, 0x6c, 0x67, 0xa4, 0x9e,
+};
+
+#define MAX_IDENTITIES	64u
+#define MAX_LEVELS	256u
+
+struct tcb_level {
+	unsigned int isvsvn;
+	const char *status;
+	const char *date;
+	char *advisories;		/* ", " joined, or NULL */
+};
+
+struct tcb_identity {
+	const char *id;
+	struct tcb_level *levels;	/* highest isvsvn first */
+	size_t n_levels;
+};
+
+struct tdx_tcb_info {
+	struct json_object *root;	/* the tcbInfo value, parsed from the signed bytes */
+	const char *fmspc;
+	const char *issue_date;
+	const char *next_update;
+	unsigned int eval_number;
+	struct tcb_identity *ids;
+	size_t n_ids;
+};
+
+static int fail(char *why, size_t why_len, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *why, size_t why_len, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why && why_len) {
+		va_start(ap, fmt);
+		vsnprintf(why, why_len, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+static const char *json_kind(struct json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null:	return "null";
+	case json_type_boolean:	return "a boolean";
+	case json_type_double:	return "a fraction";
+	case json_type_int:	return "an integer";
+	case json_type_object:	return "an object";
+	case json_type_array:	return "an array";
+	case json_type_string:	return "a string";
+	}
+	return "of an unknown type";
+}
+
+static size_t skip_ws(const char *s, size_t i, size_t len)
+{
+	while (i < len && strchr(" \t\r\n", s[i]) && s[i])
+		i++;
+	return i;
+}
+
+/* One JSON value starting at @s[*i]: parsed by json-c, *i moved past it. */
+static struct json_object *parse_value(struct json_tokener *tok, const char *s, size_t *i,
+				       size_t len)
+{
+	struct json_object *v;
+
+	json_tokener_reset(tok);
+	v = json_tokener_parse_ex(tok, s + *i, (int)(len - *i));
+	if (!v && json_tokener_get_error(tok) != json_tokener_success)
+		return NULL;
+	if (json_tokener_get_error(tok) != json_tokener_success) {
+		json_object_put(v);
+		return NULL;
+	}
+	*i += (size_t)json_tokener_get_parse_end(tok);
+	return v;
+}
+
+/*
+ * The top-level object, member by member: where the tcbInfo value's bytes are, the signature
+ * string, and where the object ends. A duplicate member is refused: the signed bytes and the
+ * fields read must be one and the same.
+ */
+static int walk_top(const char *s, size_t len, size_t *tcb_off, size_t *tcb_len, char **sig,
+		    size_t *end, char *why, size_t why_len)
+{
+	struct json_tokener *tok = json_tokener_new();
+	bool have_tcb = false;
+	size_t i = skip_ws(s, 0, len);
+	int rc;
+
+	*sig = NULL;
+	if (!tok)
+		return -ENOMEM;
+	if (i >= len || s[i] != '{') {
+		rc = fail(why, why_len, -EINVAL, "not a TCB Info document: it does not start with "
+			  "a JSON object");
+		goto out;
+	}
+	i = skip_ws(s, i + 1, len);
+	while (i < len && s[i] != '}') {
+		struct json_object *key, *val;
+		size_t start;
+		char name[32];
+
+		key = s[i] == '"' ? parse_value(tok, s, &i, len) : NULL;
+		if (!key || !json_object_is_type(key, json_type_string)) {
+			json_object_put(key);
+			rc = fail(why, why_len, -EINVAL, "not valid JSON near byte %zu", i);
+			goto out;
+		}
+		snprintf(name, sizeof(name), "%s", json_object_get_string(key));
+		json_object_put(key);
+		i = skip_ws(s, i, len);
+		if (i >= len || s[i] != ':') {
+			rc = fail(why, why_len, -EINVAL, "not valid JSON near byte %zu", i);
+			goto out;
+		}
+		start = i = skip_ws(s, i + 1, len);
+		val = parse_value(tok, s, &i, len);
+		if (!val && !(i + 4 <= len && memcmp(s + start, "null", 4) == 0)) {
+			rc = fail(why, why_len, -EINVAL, "not valid JSON near byte %zu", start);
+			goto out;
+		}
+		if (strcmp(name, "tcbInfo") == 0) {
+			if (have_tcb) {
+				json_object_put(val);
+				rc = fail(why, why_len, -EINVAL, "\"tcbInfo\" appears twice");
+				goto out;
+			}
+			have_tcb = true;
+			*tcb_off = start;
+			*tcb_len = i - start;
+		} else if (strcmp(name, "signature") == 0) {
+			if (*sig || !json_object_is_type(val, json_type_string)) {
+				rc = fail(why, why_len, -EINVAL, "\"signature\" is %s",
+					  *sig ? "given twice" : json_kind(val));
+				json_object_put(val);
+				goto out;
+			}
+			*sig = strdup(json_object_get_string(val));
+			if (!*sig) {
+				json_object_put(val);
+				rc = -ENOMEM;
+				goto out;
+			}
+		}
+		json_object_put(val);
+		i = skip_ws(s, i, len);
+		if (i < len && s[i] == ',')
+			i = skip_ws(s, i + 1, len);
+		else if (i >= len || s[i] != '}') {
+			rc = fail(why, why_len, -EINVAL, "not valid JSON near byte %zu", i);
+			goto out;
+		}
+	}
+	if (i >= len) {
+		rc = fail(why, why_len, -EINVAL, "not valid JSON: the top-level object does not end");
+		goto out;
+	}
+	*end = i + 1;
+	if (!have_tcb) {
+		rc = fail(why, why_len, -EINVAL, "not a TCB Info document: no \"tcbInfo\" member");
+		goto out;
+	}
+	rc = *sig ? 0 : fail(why, why_len, -EKEYREJECTED, "unsigned: no \"signature\" member");
+out:
+	json_tokener_free(tok);
+	if (rc) {
+		free(*sig);
+		*sig = NULL;
+	}
+	return rc;
+}
+
+/* A required member of type @type; NULL with @why set otherwise. */
+static struct json_object *need(struct json_object *o, const char *key, enum json_type type,
+				const char *what, const char *where, char *why, size_t why_len,
+				int *rc)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v)) {
+		*rc = fail(why, why_len, -EINVAL, "%s: \"%s\" is missing", where, key);
+		return NULL;
+	}
+	if (!json_object_is_type(v, type)) {
+		*rc = fail(why, why_len, -EINVAL, "%s: \"%s\" is %s, expected %s", where, key,
+			   json_kind(v), what);
+		return NULL;
+	}
+	return v;
+}
+
+/*
+ * Intel's dates, "YYYY-MM-DDThh:mm:ssZ", as an ASN.1 time string (OpenSSL checks the
+ * calendar). Fractions of seconds or offsets are not what PCS serves: refused.
+ */
+static int iso_to_gtime(const char *iso, char out[16])
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+	size_t o = 0;
+
+	if (strlen(iso) != sizeof(shape) - 1)
+		return -EINVAL;
+	for (size_t i = 0; shape[i]; i++) {
+		if (shape[i] == 'd') {
+			if (!isdigit((unsigned char)iso[i]))
+				return -EINVAL;
+			out[o++] = iso[i];
+		} else if (iso[i] != shape[i]) {
+			return -EINVAL;
+		}
+	}
+	out[o++] = 'Z';
+	out[o] = '\0';
+	return 0;
+}
+
+static int date_cmp(const char *iso, int64_t now, int *cmp)
+{
+	char g[16];
+
+	return iso_to_gtime(iso, g) ? -EINVAL : tdx_gtime_cmp(g, now, cmp);
+}
+
+static int by_isvsvn_desc(const void *a, const void *b)
+{
+	const struct tcb_level *x = a, *y = b;
+
+	return x->isvsvn < y->isvsvn ? 1 : x->isvsvn > y->isvsvn ? -1 : 0;
+}
+
+static int join_advisories(struct json_object *arr, char **out)
+{
+	size_t n = json_object_array_length(arr), size = 1;
+	char *s;
+
+	for (size_t i = 0; i < n; i++)
+		size += strlen(json_object_get_string(json_object_array_get_idx(arr, i))) + 2;
+	s = calloc(1, size);
+	if (!s)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(s, ", ");
+		strcat(s, json_object_get_string(json_object_array_get_idx(arr, i)));
+	}
+	*out = n ? s : NULL;
+	if (!n)
+		free(s);
+	return 0;
+}
+
+static int parse_level(struct json_object *lv, const char *where, struct tcb_level *l,
+		       char *why, size_t why_len)
+{
+	struct json_object *tcb, *v, *adv;
+	int rc = 0;
+	int64_t svn;
+
+	if (!json_object_is_type(lv, json_type_object))
+		return fail(why, why_len, -EINVAL, "%s is %s, expected an object", where,
+			    json_kind(lv));
+	tcb = need(lv, "tcb", json_type_object, "an object", where, why, why_len, &rc);
+	v = tcb ? need(tcb, "isvsvn", json_type_int, "an integer", where, why, why_len, &rc) : NULL;
+	if (!v)
+		return rc;
+	svn = json_object_get_int64(v);
+	if (svn < 0 || svn > 255)
+		return fail(why, why_len, -EINVAL, "%s: isvsvn %lld is not 0 to 255", where,
+			    (long long)svn);
+	l->isvsvn = (unsigned int)svn;
+	v = need(lv, "tcbStatus", json_type_string, "a string", where, why, why_len, &rc);
+	if (!v)
+		return rc;
+	l->status = json_object_get_string(v);
+	v = need(lv, "tcbDate", json_type_string, "a string", where, why, why_len, &rc);
+	if (!v)
+		return rc;
+	l->date = json_object_get_string(v);
+	if (json_object_object_get_ex(lv, "advisoryIDs", &adv)) {
+		if (!json_object_is_type(adv, json_type_array))
+			return fail(why, why_len, -EINVAL, "%s: \"advisoryIDs\" is %s, expected an "
+				    "array", where, json_kind(adv));
+		for (size_t i = 0; i < json_object_array_length(adv); i++)
+			if (!json_object_is_type(json_object_array_get_idx(adv, i),
+						 json_type_string))
+				return fail(why, why_len, -EINVAL, "%s: \"advisoryIDs\" holds %s, "
+					    "expected strings", where,
+					    json_kind(json_object_array_get_idx(adv, i)));
+		return join_advisories(adv, &l->advisories);
+	}
+	return 0;
+}
+
+static int parse_identity(struct json_object *o, size_t k, struct tcb_identity *id, char *why,
+			  size_t why_len)
+{
+	struct json_object *v, *levels;
+	char where[96];
+	size_t n;
+	int rc = 0;
+
+	snprintf(where, sizeof(where), "tdxModuleIdentities[%zu]", k);
+	if (!json_object_is_type(o, json_type_object))
+		return fail(why, why_len, -EINVAL, "%s is %s, expected an object", where,
+			    json_kind(o));
+	v = need(o, "id", json_type_string, "a string", where, why, why_len, &rc);
+	if (!v)
+		return rc;
+	id->id = json_object_get_string(v);
+	snprintf(where, sizeof(where), "tdxModuleIdentities[%zu] (\"%.16s\")", k, id->id);
+	levels = need(o, "tcbLevels", json_type_array, "an array", where, why, why_len, &rc);
+	if (!levels)
+		return rc;
+	n = json_object_array_length(levels);
+	if (n > MAX_LEVELS)
+		return fail(why, why_len, -EINVAL, "%s has %zu tcbLevels, more than %u", where, n,
+			    MAX_LEVELS);
+	id->levels = calloc(n ? n : 1, sizeof(*id->levels));
+	if (!id->levels)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		char lw[128];
+
+		snprintf(lw, sizeof(lw), "%s tcbLevels[%zu]", where, i);
+		rc = parse_level(json_object_array_get_idx(levels, i), lw, &id->levels[i], why,
+				 why_len);
+		id->n_levels = i + 1;
+		if (rc)
+			return rc;
+	}
+	qsort(id->levels, n, sizeof(*id->levels), by_isvsvn_desc);
+	return 0;
+}
+
+/* The fields of the tcbInfo object that tdxctl reads; the rest (platform levels) it ignores. */
+static int parse_fields(struct tdx_tcb_info *t, int64_t now, char *why, size_t why_len)
+{
+	struct json_object *o = t->root, *v, *ids;
+	const char *where = "tcbInfo";
+	int rc = 0, cmp;
+	size_t n;
+
+	if (!json_object_is_type(o, json_type_object))
+		return fail(why, why_len, -EINVAL, "\"tcbInfo\" is %s, expected an object",
+			    json_kind(o));
+	v = need(o, "id", json_type_string, "a string", where, why, why_len, &rc);
+	if (!v)
+		return rc;
+	if (strcmp(json_object_get_string(v), "TDX") != 0)
+		return fail(why, why_len, -EINVAL, "a TCB Info for \"%.16s\", not for TDX (id "
+			    "\"TDX\": PCS's /tdx/certification/v4/tcb)", json_object_get_string(v));
+	v = need(o, "version", json_type_int, "an integer", where, why, why_len, &rc);
+	if (!v)
+		return rc;
+	if (json_object_get_int64(v) != 3)
+		return fail(why, why_len, -EINVAL, "TCB Info version %lld, expected 3 (the "
+			    "version PCS API v4 serves and tdxctl reads)",
+			    (long long)json_object_get_int64(v));
+	v = need(o, "fmspc", json_type_string, "a string", where, why, why_len, &rc);
+	if (!v)
+		return rc;
+	t->fmspc = json_object_get_string(v);
+	v = need(o, "tcbEvaluationDataNumber", json_type_int, "an integer", where, why, why_len,
+		 &rc);
+	if (!v)
+		return rc;
+	if (json_object_get_int64(v) < 0 || json_object_get_int64(v) > UINT_MAX)
+		return fail(why, why_len, -EINVAL, "tcbEvaluationDataNumber is out of range");
+	t->eval_number = (unsigned int)json_object_get_int64(v);
+
+	v = need(o, "issueDate", json_type_string, "a string", where, why, why_len, &rc);
+	if (!v)
+		return rc;
+	t->issue_date = json_object_get_string(v);
+	v = need(o, "nextUpdate", json_type_string, "a string", where, why, why_len, &rc);
+	if (!v)
+		return rc;
+	t->next_update = json_object_get_string(v);
+	rc = date_cmp(t->issue_date, now, &cmp);
+	if (rc == -EINVAL)
+		return fail(why, why_len, rc, "issueDate \"%.32s\" is not a date "
+			    "YYYY-MM-DDThh:mm:ssZ", t->issue_date);
+	if (rc)
+		return rc;
+	if (cmp > 0)
+		return fail(why, why_len, -ESTALE, "issued %s, which is in the future (check "
+			    "this host's clock)", t->issue_date);
+	rc = date_cmp(t->next_update, now, &cmp);
+	if (rc == -EINVAL)
+		return fail(why, why_len, rc, "nextUpdate \"%.32s\" is not a date "
+			    "YYYY-MM-DDThh:mm:ssZ", t->next_update);
+	if (rc)
+		return rc;
+	if (cmp < 0)
+		return fail(why, why_len, -ESTALE, "expired: its nextUpdate is %s (issued %s); "
+			    "fetch a current one from PCS or the PCCS", t->next_update,
+			    t->issue_date);
+
+	/* TCB Info of TDX 1.0 platforms has none: then it rates no module by identity. */
+	if (!json_object_object_get_ex(o, "tdxModuleIdentities", &ids))
+		return 0;
+	if (!json_object_is_type(ids, json_type_array))
+		return fail(why, why_len, -EINVAL, "tcbInfo: \"tdxModuleIdentities\" is %s, "
+			    "expected an array", json_kind(ids));
+	n = json_object_array_length(ids);
+	if (n > MAX_IDENTITIES)
+		return fail(why, why_len, -EINVAL, "%zu tdxModuleIdentities, more than %u", n,
+			    MAX_IDENTITIES);
+	t->ids = calloc(n ? n : 1, sizeof(*t->ids));
+	if (!t->ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		rc = parse_identity(json_object_array_get_idx(ids, i), i, &t->ids[i], why,
+				    why_len);
+		t->n_ids = i + 1;
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* "%XX" decoding of the TCB-Info-Issuer-Chain header value, as PCS sends it, into @out. */
+static int url_decode(const char *s, size_t len, char **out, size_t *out_len)
+{
+	char *d = malloc(len + 1);
+	size_t o = 0;
+
+	if (!d)
+		return -ENOMEM;
+	for (size_t i = 0; i < len; i++) {
+		char hex[3] = { 0 };
+		uint8_t b;
+
+		if (s[i] == '%' && i + 2 < len) {
+			hex[0] = s[i + 1];
+			hex[1] = s[i + 2];
+		}
+		if (hex[0] && tdx_hex_decode(hex, &b, 1) == 0) {
+			d[o++] = (char)b;
+			i += 2;
+		} else {
+			d[o++] = s[i];
+		}
+	}
+	d[o] = '\0';
+	*out = d;
+	*out_len = o;
+	return 0;
+}
+
+static int load_chain(const char *text, size_t len, struct tdx_cert_chain **chain, char *why,
+		      size_t why_len)
+{
+	static const char url_begin[] = "-----BEGIN%20CERTIFICATE";
+	char *dec = NULL;
+	size_t dec_len;
+	int rc;
+
+	if (len >= sizeof(url_begin) - 1 && memmem(text, len, url_begin, sizeof(url_begin) - 1)) {
+		rc = url_decode(text, len, &dec, &dec_len);
+		if (rc)
+			return rc;
+		text = dec;
+		len = dec_len;
+	}
+	rc = tdx_cert_chain_parse(text, len, chain);
+	free(dec);
+	if (rc == -ENOKEY)
+		return fail(why, why_len, rc, "no issuer chain: give the PEM certificates PCS "
+			    "serves in its TCB-Info-Issuer-Chain header, after the JSON or in a "
+			    "file of their own");
+	if (rc == -EINVAL)
+		return fail(why, why_len, rc, "its issuer chain is not valid PEM certificates");
+	return rc;
+}
+
+TDX_EXPORT
+int tdx_tcb_info_parse(struct tdx_ctx *ctx, const char *doc, size_t len, const char *chain,
+		       size_t chain_len, const struct tdx_tcb_info_opts *opts,
+		       struct tdx_tcb_info **info, char *why, size_t why_len)
+{
+	struct tdx_cert_chain *certs = NULL;
+	struct json_tokener *tok = NULL;
+	struct tdx_tcb_info *t = NULL;
+	size_t off = 0, tlen = 0, end = 0, i;
+	uint8_t rs[TDX_ECDSA_P256_SIG_LEN];
+	char *sig = NULL;
+	int rc;
+
+	*info = NULL;
+	if (why && why_len)
+		why[0] = '\0';
+	if (!doc || len == 0)
+		return fail(why, why_len, -EINVAL, "empty");
+	if (len > TDX_TCB_INFO_MAX_SIZE || chain_len > TDX_TCB_INFO_MAX_SIZE)
+		return fail(why, why_len, -EINVAL, "larger than the %u bytes accepted",
+			    TDX_TCB_INFO_MAX_SIZE);
+	if (memchr(doc, '\0', len))
+		return fail(why, why_len, -EINVAL, "contains a NUL byte: not a JSON text");
+
+	rc = walk_top(doc, len, &off, &tlen, &sig, &end, why, why_len);
+	if (rc)
+		return rc;
+	if (!sig || strlen(sig) != 2 * TDX_ECDSA_P256_SIG_LEN ||
+	    tdx_hex_decode(sig, rs, sizeof(rs))) {
+		rc = fail(why, why_len, -EKEYREJECTED, "its \"signature\" is not %u hex digits "
+			  "(an ECDSA P-256 r || s)", 2 * TDX_ECDSA_P256_SIG_LEN);
+		goto out;
+	}
+	/* After the object: nothing, or the chain in PEM (the bundle form). */
+	i = skip_ws(doc, end, len);
+	if (chain)
+		rc = load_chain(chain, chain_len, &certs, why, why_len);
+	else if (i < len && strncmp(doc + i, "-----BEGIN ", 11) == 0)
+		rc = load_chain(doc + i, len - i, &certs, why, why_len);
+	else if (i < len)
+		rc = fail(why, why_len, -EINVAL, "text after the JSON object at byte %zu that is "
+			  "not a PEM certificate chain", i);
+	else
+		rc = load_chain("", 0, &certs, why, why_len);
+	if (rc)
+		goto out;
+
+	rc = tdx_cert_chain_verify(certs, opts->root_key_hash ? opts->root_key_hash :
+				   tdx_sgx_root_key_hash, opts->now, (const uint8_t *)doc + off,
+				   tlen, rs, why, why_len);
+	if (rc)
+		goto out;
+
+	t = calloc(1, sizeof(*t));
+	tok = json_tokener_new();
+	if (!t || !tok) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	t->root = json_tokener_parse_ex(tok, doc + off, (int)tlen);
+	if (!t->root) {
+		rc = fail(why, why_len, -EINVAL, "\"tcbInfo\" is not a JSON object");
+		goto out;
+	}
+	rc = parse_fields(t, opts->now, why, why_len);
+	if (rc)
+		goto out;
+	dbg(ctx, "TCB Info: FMSPC %s, evaluation %u, %zu module identities\n", t->fmspc,
+	    t->eval_number, t->n_ids);
+	*info = t;
+	t = NULL;
+out:
+	if (tok)
+		json_tokener_free(tok);	/* json-c 0.16 does not take NULL */
+	tdx_cert_chain_free(certs);
+	tdx_tcb_info_free(t);
+	free(sig);
+	return rc;
+}
+
+TDX_EXPORT
+void tdx_tcb_info_free(struct tdx_tcb_info *info)
+{
+	if (!info)
+		return;
+	for (size_t i = 0; i < info->n_ids; i++) {
+		for (size_t j = 0; j < info->ids[i].n_levels; j++)
+			free(info->ids[i].levels[j].advisories);
+		free(info->ids[i].levels);
+	}
+	free(info->ids);
+	json_object_put(info->root);
+	free(info);
+}
+
+TDX_EXPORT
+const char *tdx_tcb_info_fmspc(const struct tdx_tcb_info *info)
+{
+	return info->fmspc;
+}
+
+TDX_EXPORT
+const char *tdx_tcb_info_issue_date(const struct tdx_tcb_info *info)
+{
+	return info->issue_date;
+}
+
+TDX_EXPORT
+const char *tdx_tcb_info_next_update(const struct tdx_tcb_info *info)
+{
+	return info->next_update;
+}
+
+TDX_EXPORT
+unsigned int tdx_tcb_info_evaluation_number(const struct tdx_tcb_info *info)
+{
+	return info->eval_number;
+}
+
+TDX_EXPORT
+const char *tdx_tcb_grade_name(enum tdx_tcb_grade grade)
+{
+	switch (grade) {
+	case TDX_TCB_UP_TO_DATE:	return "UpToDate";
+	case TDX_TCB_OUT_OF_DATE:	return "OutOfDate";
+	case TDX_TCB_REVOKED:		return "Revoked";
+	case TDX_TCB_NOT_SUPPORTED:	return "NotSupported";
+	}
+	return "unknown";
+}
+
+static enum tdx_tcb_grade grade_of(const char *status)
+{
+	if (strcmp(status, "UpToDate") == 0)
+		return TDX_TCB_UP_TO_DATE;
+	if (strcmp(status, "Revoked") == 0)
+		return TDX_TCB_REVOKED;
+	return TDX_TCB_OUT_OF_DATE;
+}
+
+TDX_EXPORT
+int tdx_tcb_info_match(const struct tdx_tcb_info *info, unsigned int svn_major,
+		       unsigned int svn_minor, struct tdx_tcb_match *m)
+{
+	const struct tcb_identity *id = NULL;
+
+	memset(m, 0, sizeof(*m));
+	snprintf(m->identity, sizeof(m->identity), "TDX_%02X", svn_major & 0xffu);
+	for (size_t i = 0; i < info->n_ids && !id; i++)
+		if (strcasecmp(info->ids[i].id, m->identity) == 0)
+			id = &info->ids[i];
+	if (!id)
+		return -ENOENT;
+	if (id->n_levels) {
+		m->latest_isvsvn = id->levels[0].isvsvn;
+		m->latest_status = id->levels[0].status;
+	}
+	m->grade = TDX_TCB_NOT_SUPPORTED;
+	m->status = "NotSupported";
+	for (size_t j = 0; j < id->n_levels; j++) {
+		const struct tcb_level *l = &id->levels[j];
+
+		if (svn_minor >= l->isvsvn) {
+			m->grade = grade_of(l->status);
+			m->status = l->status;
+			m->level_isvsvn = l->isvsvn;
+			m->tcb_date = l->date;
+			m->advisories = l->advisories;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* The lowest isvsvn the identity @name lists (0 when none). */
+static unsigned int id_lowest(const struct tdx_tcb_info *info, const char *name)
+{
+	for (size_t i = 0; i < info->n_ids; i++)
+		if (strcasecmp(info->ids[i].id, name) == 0 && info->ids[i].n_levels)
+			return info->ids[i].levels[info->ids[i].n_levels - 1].isvsvn;
+	return 0;
+}
+
+/* The list of identities a mismatch names: "TDX_03, TDX_01". */
+static void identity_list(const struct tdx_tcb_info *info, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < info->n_ids && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%.16s", i ? ", " : "",
+					 info->ids[i].id);
+	if (!info->n_ids)
+		snprintf(buf, size, "none");
+}
+
+TDX_EXPORT
+int tdx_tcb_info_check(const struct tdx_tcb_info *info, const struct tdx_sigstruct *sig,
+		       struct tdx_report *report, char *why, size_t why_len)
+{
+	enum tdx_check_status st;
+	struct tdx_tcb_match m;
+	char ids[128];
+	int rc;
+
+	rc = tdx_tcb_info_match(info, sig->svn_major, sig->svn_minor, &m);
+	if (rc == -ENOENT) {
+		identity_list(info, ids, sizeof(ids));
+		return fail(why, why_len, -ENOENT, "no identity %s (SVN major %u) in "
+			    "tdxModuleIdentities (it has %s)", m.identity,
+			    sig->svn_major, ids);
+	}
+	switch (m.grade) {
+	case TDX_TCB_UP_TO_DATE:
+		st = TDX_CHECK_PASS;
+		break;
+	case TDX_TCB_OUT_OF_DATE:
+		st = tdx_report_get_strict(report) ? TDX_CHECK_FAIL : TDX_CHECK_WARN;
+		break;
+	default:
+		st = TDX_CHECK_FAIL;
+		break;
+	}
+	if (m.grade == TDX_TCB_NOT_SUPPORTED)
+		rc = tdx_report_add(report, TDX_CHK_TCB_STATUS, st, "SVN %u.%u is below every "
+				    "level of %s (lowest isvsvn %u) in the TCB Info for FMSPC %s: "
+				    "verifiers do not support it", sig->svn_major, sig->svn_minor,
+				    m.identity, id_lowest(info, m.identity), info->fmspc);
+	else
+		rc = tdx_report_add(report, TDX_CHK_TCB_STATUS, st, "SVN %u.%u is at level "
+				    "isvsvn %u of %s (tcbDate %s): %s%s%s%s (TCB Info for FMSPC %s, "
+				    "evaluation %u, issued %s)", sig->svn_major, sig->svn_minor,
+				    m.level_isvsvn, m.identity, m.tcb_date, m.status,
+				    m.advisories ? ", advisories " : "",
+				    m.advisories ? m.advisories : "",
+				    m.grade == TDX_TCB_UP_TO_DATE ? "" :
+				    m.grade == TDX_TCB_REVOKED ? "; verifiers refuse TDs on it" :
+				    "; verifiers rate TDs on it below UpToDate", info->fmspc,
+				    info->eval_number, info->issue_date);
+	if (rc)
+		return rc;
+	if (st == TDX_CHECK_WARN)
+		tdx_report_add_remedy(report, TDX_REMEDY_STRICT);
+	return st == TDX_CHECK_FAIL ? -EBADMSG : 0;
+}

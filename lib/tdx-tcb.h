@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Intel's TDX TCB Info: what verifiers will think of a module (format/tcb-info.c, pure).
+ *
+ * Intel PCS (and a PCCS in front of it) serves, per platform (FMSPC), a JSON body
+ * {"tcbInfo": {...}, "signature": "HEX"} and, in the TCB-Info-Issuer-Chain header, the
+ * certificates that signed it: Intel SGX TCB Signing, then Intel SGX Root CA. The signature is
+ * ECDSA P-256 with SHA-256 over the exact bytes of the tcbInfo value as served, r || s in hex.
+ * tdxctl checks the chain up to the Intel SGX Root CA, pinned by the SHA-256 of its public key,
+ * the signature, and issueDate <= now <= nextUpdate at a time the caller gives; then rates a
+ * module (its sigstruct's SVN major and minor) as Intel's quote verification library does:
+ * identity "TDX_<major, two hex digits>" in tdxModuleIdentities, and in its tcbLevels the
+ * highest isvsvn not above the module's minor SVN.
+ */
+#ifndef LIBTDXCTL_TCB_H
+#define LIBTDXCTL_TCB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tdx-format.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TDX_TCB_INFO_MAX_SIZE	(1024u * 1024u)	/* Intel's are a few KiB; refuse the absurd */
+
+/*
+ * SHA-256 of the DER SubjectPublicKeyInfo of the Intel SGX Root CA (P-256), the anchor of every
+ * TCB Info chain: a0af0312...67a49e (tdxctl-verify(8) says where it comes from).
+ */
+extern const uint8_t tdx_sgx_root_key_hash[TDX_SHA256_LEN];
+
+struct tdx_tcb_info_opts {
+	int64_t now;			/* seconds since the epoch: the caller's clock */
+	const uint8_t *root_key_hash;	/* SHA-256 of the root's public key; NULL: Intel's */
+};
+
+struct tdx_tcb_info;
+
+/*
+ * Parse and authenticate a TCB Info document: @doc is PCS's body, optionally followed by the
+ * issuer chain in PEM (the bundle form); @chain (may be NULL) is the chain as a PEM file or as
+ * the URL-encoded TCB-Info-Issuer-Chain header value, and wins over a chain in @doc. On error,
+ * one line in @why naming the problem: -EINVAL not a TDX TCB Info (syntax, id, version, a
+ * field), -ENOKEY no issuer chain, -EKEYREJECTED the chain does not lead to the pinned root or
+ * the signature does not verify, -ESTALE @opts->now is outside issueDate..nextUpdate or a
+ * certificate's validity, -ENOMEM.
+ */
+int tdx_tcb_info_parse(struct tdx_ctx *ctx, const char *doc, size_t len, const char *chain,
+		       size_t chain_len, const struct tdx_tcb_info_opts *opts,
+		       struct tdx_tcb_info **info, char *why, size_t why_len);
+void tdx_tcb_info_free(struct tdx_tcb_info *info);
+
+/* The document's facts, as it spells them. */
+const char *tdx_tcb_info_fmspc(const struct tdx_tcb_info *info);
+const char *tdx_tcb_info_issue_date(const struct tdx_tcb_info *info);
+const char *tdx_tcb_info_next_update(const struct tdx_tcb_info *info);
+unsigned int tdx_tcb_info_evaluation_number(const struct tdx_tcb_info *info);
+
+/* How a verifier rates a module's TCB level (Intel's tcbStatus values for a module). */
+enum tdx_tcb_grade {
+	TDX_TCB_UP_TO_DATE = 0,	/* "UpToDate" */
+	TDX_TCB_OUT_OF_DATE,	/* "OutOfDate", or any status other than these three */
+	TDX_TCB_REVOKED,	/* "Revoked" */
+	TDX_TCB_NOT_SUPPORTED,	/* no level at or below the module's SVN: verifiers refuse it */
+};
+
+/* What the document says about one module. Strings point into @info. */
+struct tdx_tcb_match {
+	char identity[8];		/* "TDX_03" */
+	enum tdx_tcb_grade grade;
+	const char *status;		/* tcbStatus as written; "NotSupported" when no level */
+	unsigned int level_isvsvn;	/* the matched level's isvsvn */
+	const char *tcb_date;		/* the matched level's tcbDate; NULL when none */
+	const char *advisories;		/* its advisoryIDs, ", " separated; NULL when none */
+	unsigned int latest_isvsvn;	/* the identity's highest level (an up-to-date target) */
+	const char *latest_status;	/* and its status */
+};
+
+/*
+ * Rate the module whose sigstruct SVNs are @svn_major, @svn_minor. -ENOENT when the document
+ * has no identity TDX_<major> (it is not for this module line: Intel's TDX_MODULE_MISMATCH).
+ */
+int tdx_tcb_info_match(const struct tdx_tcb_info *info, unsigned int svn_major,
+		       unsigned int svn_minor, struct tdx_tcb_match *match);
+
+/*
+ * The tcb.status check of the module whose sigstruct is @sig, in @report: UpToDate passes;
+ * OutOfDate and other statuses warn (fail when the report is strict); Revoked and no matching
+ * level fail. Returns 0, -EBADMSG when the check failed, -ENOENT (with @why) when the document
+ * has no identity for the module's major SVN, -ENOMEM.
+ */
+int tdx_tcb_info_check(const struct tdx_tcb_info *info, const struct tdx_sigstruct *sig,
+		       struct tdx_report *report, char *why, size_t why_len);
+
+/* The grade's name in JSON: "UpToDate", "OutOfDate", "Revoked", "NotSupported". */
+const char *tdx_tcb_grade_name(enum tdx_tcb_grade grade);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBTDXCTL_TCB_H */

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Intel's TDX TCB Info: real documents as Intel signed them (tests/data/tcb-info, each with its
+ * source in the README there), and documents signed at test time by a test root
+ * (tests/mktcbinfo.c) for every status, expiry, a bad signature and a wrong root.
+ */
+#include <stdint.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test.h"
+
+#define T_2023_07_01	1688169600
+#define T_2025_06_01	1748736000
+#define T_2025_07_01	1751328000
+#define T_2025_08_01	1754006400
+#define T_2026_03_01	1772323200
+
+static const char *data_dir;
+static char gen_dir[] = "/tmp/tdxctl-tcb-XXXXXX";
+static uint8_t test_root[TDX_SHA256_LEN];
+
+static char *slurp(const char *dir, const char *name, size_t *len)
+{
+	char *p = test_path(dir, name);
+	uint8_t *buf = test_read(p, len);
+
+	free(p);
+	return (char *)buf;
+}
+
+/* Parse @doc (with @chain when not NULL) at @now under @root (NULL: Intel's); why in @why. */
+static int parse(const char *dir, const char *doc, const char *chain, int64_t now,
+		 const uint8_t *root, struct tdx_tcb_info **info, char *why, size_t why_len)
+{
+	struct tdx_tcb_info_opts o = { .now = now, .root_key_hash = root };
+	size_t dl, cl = 0;
+	char *d = slurp(dir, doc, &dl), *c = chain ? slurp(dir, chain, &cl) : NULL;
+	int rc = tdx_tcb_info_parse(NULL, d, dl, c, cl, &o, info, why, why_len);
+
+	free(d);
+	free(c);
+	return rc;
+}
+
+static void match_is(const struct tdx_tcb_info *t, unsigned int major, unsigned int minor,
+		     enum tdx_tcb_grade grade, const char *status, unsigned int level)
+{
+	struct tdx_tcb_match m;
+
+	if (!CHECK_INT(tdx_tcb_info_match(t, major, minor, &m), 0))
+		return;
+	CHECK_INT(m.grade, grade);
+	CHECK_STR(m.status, status);
+	if (grade != TDX_TCB_NOT_SUPPORTED)
+		CHECK_INT(m.level_isvsvn, level);
+}
+
+static void test_real_documents(void)
+{
+	struct tdx_tcb_info *t = NULL;
+	struct tdx_tcb_match m;
+	char why[512];
+
+	/* Intel's TCB Info for FMSPC B0C06F000000, June 2025, with the 2025 signing certificate. */
+	CHECK_INT(parse(data_dir, "phala-b0c06f000000.json", "phala-b0c06f000000.chain.pem",
+			T_2025_07_01, NULL, &t, why, sizeof(why)), 0);
+	if (t) {
+		CHECK_STR(tdx_tcb_info_fmspc(t), "B0C06F000000");
+		CHECK_STR(tdx_tcb_info_issue_date(t), "2025-06-19T10:16:03Z");
+		CHECK_STR(tdx_tcb_info_next_update(t), "2025-07-19T10:16:03Z");
+		CHECK_INT(tdx_tcb_info_evaluation_number(t), 17);
+		match_is(t, 1, 4, TDX_TCB_UP_TO_DATE, "UpToDate", 4);
+		match_is(t, 1, 200, TDX_TCB_UP_TO_DATE, "UpToDate", 4);
+		match_is(t, 1, 3, TDX_TCB_OUT_OF_DATE, "OutOfDate", 2);
+		match_is(t, 1, 1, TDX_TCB_NOT_SUPPORTED, "NotSupported", 0);
+		match_is(t, 3, 3, TDX_TCB_UP_TO_DATE, "UpToDate", 3);
+		CHECK_INT(tdx_tcb_info_match(t, 2, 9, &m), -ENOENT);
+		CHECK_STR(m.identity, "TDX_02");
+		tdx_tcb_info_free(t);
+		t = NULL;
+	} else {
+		fprintf(stderr, "    why: %s\n", why);
+	}
+	/* The same document after its nextUpdate, and before its issueDate. */
+	CHECK_INT(parse(data_dir, "phala-b0c06f000000.json", "phala-b0c06f000000.chain.pem",
+			T_2025_08_01, NULL, &t, why, sizeof(why)), -ESTALE);
+	CHECK(strstr(why, "expired: its nextUpdate is 2025-07-19T10:16:03Z"));
+	CHECK(!t);
+	CHECK_INT(parse(data_dir, "phala-b0c06f000000.json", "phala-b0c06f000000.chain.pem",
+			T_2025_06_01, NULL, &t, why, sizeof(why)), -ESTALE);
+	CHECK(strstr(why, "in the future"));
+	/* Without its chain; under another root than Intel's. */
+	CHECK_INT(parse(data_dir, "phala-b0c06f000000.json", NULL, T_2025_07_01, NULL, &t, why,
+			sizeof(why)), -ENOKEY);
+	CHECK(strstr(why, "no issuer chain"));
+	CHECK_INT(parse(data_dir, "phala-b0c06f000000.json", "phala-b0c06f000000.chain.pem",
+			T_2025_07_01, test_root, &t, why, sizeof(why)), -EKEYREJECTED);
+	CHECK(strstr(why, "does not end at the pinned root"));
+	CHECK(strstr(why, "a0af031289f5d5d4132f9186068a7fc13628633ba235777472e29b6b6c67a49e"));
+
+	/* FMSPC 90C06F000000, February 2026: TDX_01 isvsvn 4 and 5 are OutOfDate. */
+	CHECK_INT(parse(data_dir, "phala-90c06f000000.json", "phala-90c06f000000.chain.pem",
+			T_2026_03_01, NULL, &t, why, sizeof(why)), 0);
+	if (t) {
+		CHECK_INT(tdx_tcb_info_evaluation_number(t), 18);
+		match_is(t, 1, 6, TDX_TCB_UP_TO_DATE, "UpToDate", 6);
+		match_is(t, 1, 5, TDX_TCB_OUT_OF_DATE, "OutOfDate", 4);
+		CHECK_INT(tdx_tcb_info_match(t, 1, 5, &m), 0);
+		CHECK_STR(m.advisories, "INTEL-SA-01036, INTEL-SA-01099");
+		CHECK_STR(m.tcb_date, "2024-03-13T00:00:00Z");
+		CHECK_INT(m.latest_isvsvn, 6);
+		CHECK_STR(m.latest_status, "UpToDate");
+		tdx_tcb_info_free(t);
+		t = NULL;
+	}
+
+	/*
+	 * FMSPC 50806F000000, June 2023, from go-tdx-guest: the 2018 signing certificate, the
+	 * chain URL-encoded as PCS's header carries it, and no tdxModuleIdentities (TDX 1.0).
+	 */
+	CHECK_INT(parse(data_dir, "google-50806f000000.json", "google-50806f000000.chain.url",
+			T_2023_07_01, NULL, &t, why, sizeof(why)), 0);
+	if (t) {
+		struct tdx_sigstruct sig = { .svn_major = 1, .svn_minor = 8 };
+		struct tdx_report *r;
+
+		CHECK_INT(tdx_tcb_info_match(t, 1, 8, &m), -ENOENT);
+		tdx_report_new(&r);
+		CHECK_INT(tdx_tcb_info_check(t, &sig, r, why, sizeof(why)), -ENOENT);
+		CHECK(strstr(why, "no identity TDX_01 (SVN major 1)"));
+		CHECK_INT(tdx_report_count(r), 0);
+		tdx_report_free(r);
+		tdx_tcb_info_free(t);
+		t = NULL;
+	}
+	/* Its signing certificate expired in May 2025: a stale chain, whatever the document. */
+	CHECK_INT(parse(data_dir, "google-50806f000000.json", "google-50806f000000.chain.url",
+			T_2025_07_01, NULL, &t, why, sizeof(why)), -ESTALE);
+	CHECK(strstr(why, "certificate has expired"));
+}
+
+/* A real document with one byte of its signed bytes changed, or re-serialised. */
+static void test_real_tampered(void)
+{
+	struct tdx_tcb_info_opts o = { .now = T_2025_07_01 };
+	struct tdx_tcb_info *t = NULL;
+	size_t dl, cl;
+	char *d = slurp(data_dir, "phala-b0c06f000000.json", &dl);
+	char *c = slurp(data_dir, "phala-b0c06f000000.chain.pem", &cl);
+	char *p = strstr(d, "\"isvsvn\":4");
+	char why[512];
+
+	if (!CHECK(p))
+		goto out;
+	p[9] = '2';	/* rate isvsvn 2 UpToDate: what an attacker would want */
+	CHECK_INT(tdx_tcb_info_parse(NULL, d, dl, c, cl, &o, &t, why, sizeof(why)),
+		  -EKEYREJECTED);
+	CHECK(strstr(why, "signature does not verify"));
+	p[9] = '4';
+	CHECK_INT(tdx_tcb_info_parse(NULL, d, dl, c, cl, &o, &t, why, sizeof(why)), 0);
+	tdx_tcb_info_free(t);
+	t = NULL;
+	/* The bundle form: the body, then the chain. */
+	{
+		char *b = malloc(dl + cl + 2);
+
+		memcpy(b, d, dl);
+		b[dl] = '\n';
+		memcpy(b + dl + 1, c, cl);
+		CHECK_INT(tdx_tcb_info_parse(NULL, b, dl + 1 + cl, NULL, 0, &o, &t, why,
+					     sizeof(why)), 0);
+		tdx_tcb_info_free(t);
+		t = NULL;
+		/* Text after the object that is not a chain. */
+		memcpy(b + dl + 1, "garbage", 7);
+		CHECK_INT(tdx_tcb_info_parse(NULL, b, dl + 8, NULL, 0, &o, &t, why, sizeof(why)),
+			  -EINVAL);
+		CHECK(strstr(why, "text after the JSON object"));
+		free(b);
+	}
+out:
+	free(d);
+	free(c);
+}
+
+static int check_status(const char *doc, unsigned int major, unsigned int minor, bool strict,
+			int *status)
+{
+	struct tdx_sigstruct sig = { .svn_major = (uint8_t)major, .svn_minor = (uint8_t)minor };
+	struct tdx_tcb_info *t = NULL;
+	struct tdx_report *r;
+	char why[512];
+	int rc;
+
+	*status = -1;
+	rc = parse(gen_dir, doc, "chain.pem", time(NULL), test_root, &t, why, sizeof(why));
+	if (rc) {
+		fprintf(stderr, "    %s: %s\n", doc, why);
+		return rc;
+	}
+	tdx_report_new(&r);
+	tdx_report_set_strict(r, strict);
+	rc = tdx_tcb_info_check(t, &sig, r, why, sizeof(why));
+	*status = test_status_of(r, "tcb.status");
+	if (*status == TDX_CHECK_WARN)
+		CHECK_INT(tdx_report_remedies(r, 0), TDX_REMEDY_STRICT);
+	tdx_report_free(r);
+	tdx_tcb_info_free(t);
+	return rc;
+}
+
+static void test_generated(void)
+{
+	static const struct {
+		const char *doc;
+		int rc, status, strict_rc, strict_status;
+	} cases[] = {
+		{ "uptodate.json", 0, TDX_CHECK_PASS, 0, TDX_CHECK_PASS },
+		{ "uptodate.bundle", 0, TDX_CHECK_PASS, 0, TDX_CHECK_PASS },
+		{ "outofdate.json", 0, TDX_CHECK_WARN, -EBADMSG, TDX_CHECK_FAIL },
+		{ "other.json", 0, TDX_CHECK_WARN, -EBADMSG, TDX_CHECK_FAIL },
+		{ "revoked.json", -EBADMSG, TDX_CHECK_FAIL, -EBADMSG, TDX_CHECK_FAIL },
+		{ "notsupported.json", -EBADMSG, TDX_CHECK_FAIL, -EBADMSG, TDX_CHECK_FAIL },
+		{ "mismatch.json", -ENOENT, -1, -ENOENT, -1 },
+	};
+	struct tdx_tcb_info *t = NULL;
+	char why[512];
+	int st;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (!test_check(check_status(cases[i].doc, 1, 8, false, &st) == cases[i].rc,
+				__FILE__, __LINE__, "%s: rc", cases[i].doc))
+			continue;
+		test_check(st == cases[i].status, __FILE__, __LINE__, "%s: status %d, want %d",
+			   cases[i].doc, st, cases[i].status);
+		test_check(check_status(cases[i].doc, 1, 8, true, &st) == cases[i].strict_rc &&
+			   st == cases[i].strict_status, __FILE__, __LINE__, "%s strict: status %d",
+			   cases[i].doc, st);
+		/* SVN 3.x is UpToDate in every document (the 2.0 line). */
+		if (cases[i].rc == 0 || cases[i].rc == -EBADMSG || cases[i].rc == -ENOENT)
+			test_check(check_status(cases[i].doc, 3, 2, true, &st) == 0 &&
+				   st == TDX_CHECK_PASS, __FILE__, __LINE__, "%s at 3.2",
+				   cases[i].doc);
+	}
+
+	CHECK_INT(parse(gen_dir, "expired.json", "chain.pem", time(NULL), test_root, &t, why,
+			sizeof(why)), -ESTALE);
+	CHECK(strstr(why, "expired"));
+	CHECK_INT(parse(gen_dir, "future.json", "chain.pem", time(NULL), test_root, &t, why,
+			sizeof(why)), -ESTALE);
+	CHECK_INT(parse(gen_dir, "badsig.json", "chain.pem", time(NULL), test_root, &t, why,
+			sizeof(why)), -EKEYREJECTED);
+	CHECK(strstr(why, "signature does not verify"));
+	CHECK_INT(parse(gen_dir, "pretty.json", "chain.pem", time(NULL), test_root, &t, why,
+			sizeof(why)), -EKEYREJECTED);
+	CHECK_INT(parse(gen_dir, "unsigned.json", "chain.pem", time(NULL), test_root, &t, why,
+			sizeof(why)), -EKEYREJECTED);
+	CHECK(strstr(why, "unsigned"));
+	CHECK_INT(parse(gen_dir, "wrong-root.json", "other-chain.pem", time(NULL), test_root, &t,
+			why, sizeof(why)), -EKEYREJECTED);
+	CHECK(strstr(why, "pinned root"));
+	/* The test root is not Intel's: the default pin refuses it. */
+	CHECK_INT(parse(gen_dir, "uptodate.json", "chain.pem", time(NULL), NULL, &t, why,
+			sizeof(why)), -EKEYREJECTED);
+	CHECK_INT(parse(gen_dir, "sgx.json", "chain.pem", time(NULL), test_root, &t, why,
+			sizeof(why)), -EINVAL);
+	CHECK(strstr(why, "not for TDX"));
+	CHECK_INT(parse(gen_dir, "v2.json", "chain.pem", time(NULL), test_root, &t, why,
+			sizeof(why)), -EINVAL);
+	CHECK(strstr(why, "version 2, expected 3"));
+	/* A chain file that is no PEM at all. */
+	CHECK_INT(parse(gen_dir, "uptodate.json", "root.hash", time(NULL), test_root, &t, why,
+			sizeof(why)), -ENOKEY);
+	CHECK(!t);
+}
+
+/* Malformed text: each refused with a reason, never a crash. */
+static void test_malformed(void)
+{
+	static const char *docs[] = {
+		"", "[]", "{", "{\"tcbInfo\":{}", "{\"tcbInfo\":{},\"tcbInfo\":{},\"signature\":\"00\"}",
+		"{\"signature\":\"00\"}", "{\"tcbInfo\":{},\"signature\":7}",
+		"{\"tcbInfo\":{},\"signature\":\"zz\"}", "{\"tcbInfo\" {}}", "{\"tcbInfo\":{}x}",
+		"{\"tcbInfo\":nul}", "{\"tcbInfo\":{},\"signature\":\"00\",}",
+	};
+	struct tdx_tcb_info_opts o = { .now = T_2025_07_01 };
+
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		struct tdx_tcb_info *t = NULL;
+		char why[512] = "";
+		int rc = tdx_tcb_info_parse(NULL, docs[i], strlen(docs[i]), NULL, 0, &o, &t, why,
+					    sizeof(why));
+
+		test_check(rc < 0 && !t && why[0], __FILE__, __LINE__, "'%s': rc %d, why '%s'",
+			   docs[i], rc, why);
+	}
+}
+
+int main(void)
+{
+	const char *src = test_env("TDXCTL_SOURCE_ROOT");
+	const char *gen = test_env("TDXCTL_MKTCBINFO");
+	char cmd[8192], *hash;
+	size_t len;
+	int rc;
+
+	if (asprintf((char **)&data_dir, "%s/tests/data/tcb-info", src) < 0 || !mkdtemp(gen_dir))
+		return 1;
+	snprintf(cmd, sizeof(cmd), "'%s' '%s'", gen, gen_dir);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "%s failed\n", cmd);
+		return 1;
+	}
+	hash = slurp(gen_dir, "root.hash", &len);
+	if (len < 64)
+		return 1;
+	hash[64] = '\0';
+	if (tdx_hex_decode(hash, test_root, sizeof(test_root)) < 0)
+		return 1;
+	free(hash);
+
+	test_real_documents();
+	test_real_tampered();
+	test_generated();
+	test_malformed();
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", gen_dir);
+	rc = system(cmd);
+	(void)rc;
+	return test_finish();
+}
