@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "image-opts.h"
+#include "tcb-opts.h"
 
 struct verify_args {
 	struct image_args image;
+	struct tcb_args tcb;
 	struct global_opts g;
 	const char *version;		/* inspect: --version */
 };
@@ -32,6 +34,7 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->image;
 		state->child_inputs[1] = &a->g;
+		state->child_inputs[2] = &a->tcb;
 		return 0;
 	case 'q':
 		a->g.quiet = true;
@@ -59,6 +62,7 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 static const struct argp_child image_children[] = {
 	{ &image_argp, 0, "Image options:", 0 },
 	{ &output_argp, 0, NULL, 0 },
+	{ &tcb_argp, 0, "What verifiers will think of it (Intel's TCB Info):", 0 },
 	{ 0 }
 };
 
@@ -66,8 +70,10 @@ static const struct argp verify_argp = {
 	verify_options, verify_parse, "IMAGE",
 	"Check a TDX module image offline exactly as the loader will judge it: container, "
 	"sigstruct, signer, signature, seamhash and module ELF. IMAGE is an Intel blob (0x100), a "
-	"kernel image (0x200), or a module .bin with --sigstruct.\v"
-	"Exit status: 0 valid, 65 invalid, 66 unreadable, 64 usage error.",
+	"kernel image (0x200), or a module .bin with --sigstruct. With --tcb-info, also how "
+	"Intel's TCB Info for the platform rates the module (tcb.status).\v"
+	"Exit status: 0 valid, 65 invalid (or Revoked), 66 unreadable, or a TCB Info that is "
+	"expired, unsigned or not for this module, 64 usage error.",
 	image_children, NULL, NULL
 };
 
@@ -149,6 +155,7 @@ int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx)
 	struct tdx_verify_opts opts = { 0 };
 	struct tdx_report *report = NULL;
 	struct tdx_image *image = NULL;
+	struct tdx_tcb_info *tcb = NULL;
 	enum tdx_outcome outcome;
 	char why[512], form[64], failed[512];
 	size_t nfail, nwarn, npass;
@@ -158,6 +165,12 @@ int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx)
 		return EXIT_USAGE;
 	if (tdx_report_new(&report) < 0)
 		return EXIT_FAILED;
+	/* The TCB Info first: a bad one is an input error before anything is judged. */
+	rc = tcb_info_open(ctx, &a.tcb, &tcb, &outcome, why, sizeof(why));
+	if (rc < 0) {
+		refuse(&a, outcome, why, NULL);
+		goto out;
+	}
 	rc = image_open(ctx, &a.image, report, &image, &outcome, why, sizeof(why));
 	if (rc < 0) {
 		refuse(&a, outcome, why, report);
@@ -170,6 +183,16 @@ int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx)
 		snprintf(why, sizeof(why), "cannot verify %s: %s", a.image.path, strerror(-rc));
 		refuse(&a, outcome, why, NULL);
 		goto out;
+	}
+	if (tcb) {
+		int trc = tcb_info_judge(&a.tcb, tcb, tdx_image_get_sigstruct_fields(image),
+					 rc == -EBADMSG, report, why, sizeof(why));
+
+		if (trc < 0) {
+			outcome = trc == -ENOMEM ? TDX_OUTCOME_FAILED : TDX_OUTCOME_INPUT;
+			refuse(&a, outcome, why, NULL);
+			goto out;
+		}
 	}
 	outcome = tdx_report_outcome(report);
 	nfail = tdx_report_count_status(report, TDX_CHECK_FAIL);
@@ -200,12 +223,20 @@ int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx)
 		json_object_object_add(o, "warnings", json_object_new_int((int)nwarn));
 		json_object_object_add(o, "failed", names);
 		json_object_object_add(o, "checks", report_to_json(report));
+		if (tcb)
+			json_object_object_add(o, "tcb_info", tcb_info_to_json(&a.tcb, tcb,
+					       tdx_image_get_sigstruct_fields(image)));
 		json_print(o);
 	} else {
 		if (!a.g.quiet)
 			printf("%s: %s, %zu bytes\n", a.image.path,
 			       form_label(tdx_image_get_form(image), tdx_image_get_format(image), form,
 					  sizeof(form)), tdx_image_get_size(image));
+		if (!a.g.quiet && tcb)
+			printf("TCB Info %s: FMSPC %s, evaluation %u, issued %s, next update %s\n",
+			       a.tcb.path, tdx_tcb_info_fmspc(tcb),
+			       tdx_tcb_info_evaluation_number(tcb), tdx_tcb_info_issue_date(tcb),
+			       tdx_tcb_info_next_update(tcb));
 		report_print_text(report, stdout, a.g.quiet);
 		if (nfail)
 			printf("verdict: INVALID: %zu check%s failed (%s); do not install this "
@@ -218,6 +249,7 @@ int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx)
 			       "rejects; --strict makes those of observed rules failures\n");
 	}
 out:
+	tdx_tcb_info_free(tcb);
 	tdx_image_free(image);
 	tdx_report_free(report);
 	return exit_from_outcome(outcome);
@@ -325,7 +357,7 @@ static const char *jstr(struct json_object *o, const char *key)
 {
 	struct json_object *v;
 
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "";
+	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : "";
 }
 
 static void inspect_print_text(struct json_object *o, const struct tdx_image *image)
@@ -381,6 +413,20 @@ static void inspect_print_text(struct json_object *o, const struct tdx_image *im
 	printf("signer key hash:   %s (%s)\n", jstr(o, "signer_key_hash"),
 	       json_object_get_boolean(json_object_object_get(o, "signer_is_intel")) ?
 	       "Intel production key" : "not Intel's production key");
+	if (json_object_object_get_ex(o, "tcb_info", &v)) {
+		if (json_object_object_get(v, "level_isvsvn"))
+			printf("TCB status:        %s (%s level isvsvn %s of %s", jstr(v, "status"),
+			       jstr(v, "identity"), jstr(v, "level_isvsvn"), jstr(v, "tcb_date"));
+		else
+			printf("TCB status:        NotSupported (below every %s level",
+			       jstr(v, "identity"));
+		if (json_object_object_get(v, "advisories"))
+			printf(", advisories %s", jstr(v, "advisories"));
+		printf("; the latest level is isvsvn %s)\n", jstr(v, "latest_isvsvn"));
+		printf("TCB Info:          %s: FMSPC %s, evaluation %s, issued %s, next update %s\n",
+		       jstr(v, "file"), jstr(v, "fmspc"), jstr(v, "evaluation"),
+		       jstr(v, "issue_date"), jstr(v, "next_update"));
+	}
 }
 
 int cmd_inspect(int argc, char **argv, struct tdx_ctx *ctx)
@@ -391,6 +437,7 @@ int cmd_inspect(int argc, char **argv, struct tdx_ctx *ctx)
 	struct tdx_version user, v = { 0 };
 	enum tdx_version_source src = TDX_VERSION_UNKNOWN;
 	enum tdx_outcome outcome = TDX_OUTCOME_OK;
+	struct tdx_tcb_info *tcb = NULL;
 	struct json_object *o;
 	char why[512];
 	int rc;
@@ -403,10 +450,27 @@ int cmd_inspect(int argc, char **argv, struct tdx_ctx *ctx)
 	}
 	if (tdx_report_new(&report) < 0)
 		return EXIT_FAILED;
+	rc = tcb_info_open(ctx, &a.tcb, &tcb, &outcome, why, sizeof(why));
+	if (rc < 0) {
+		refuse(&a, outcome, why, NULL);
+		goto out;
+	}
 	rc = image_open(ctx, &a.image, report, &image, &outcome, why, sizeof(why));
 	if (rc < 0) {
 		refuse(&a, outcome, why, report);
 		goto out;
+	}
+	if (tcb) {
+		const struct tdx_sigstruct *s = tdx_image_get_sigstruct_fields(image);
+		struct tdx_tcb_match m;
+
+		if (tdx_tcb_info_match(tcb, s->svn_major, s->svn_minor, &m) == -ENOENT) {
+			outcome = TDX_OUTCOME_INPUT;
+			snprintf(why, sizeof(why), "TCB Info %s does not fit this module: it has no "
+				 "identity %s (SVN major %u)", a.tcb.path, m.identity, s->svn_major);
+			refuse(&a, outcome, why, NULL);
+			goto out;
+		}
 	}
 	rc = tdx_image_resolve_version(image, a.image.path, a.version ? &user : NULL, &v, &src);
 	if (rc == -EINVAL) {
@@ -417,6 +481,9 @@ int cmd_inspect(int argc, char **argv, struct tdx_ctx *ctx)
 		goto out;
 	}
 	o = inspect_to_json(&a, image, &v, src);
+	if (tcb)
+		json_object_object_add(o, "tcb_info", tcb_info_to_json(&a.tcb, tcb,
+				       tdx_image_get_sigstruct_fields(image)));
 	if (a.g.json) {
 		json_print(o);
 	} else {
@@ -424,6 +491,7 @@ int cmd_inspect(int argc, char **argv, struct tdx_ctx *ctx)
 		json_object_put(o);
 	}
 out:
+	tdx_tcb_info_free(tcb);
 	tdx_image_free(image);
 	tdx_report_free(report);
 	return exit_from_outcome(outcome);

@@ -9,6 +9,7 @@ _tdxctl()
 
 	local commands="verify inspect convert status update history list build"
 	local image_opts="--sigstruct --key-hash --allow-debug"
+	local tcb_opts="--tcb-info --tcb-info-chain --tcb-root-hash"
 	local opts
 
 	if [[ $cword -eq 1 ]]; then
@@ -17,8 +18,8 @@ _tdxctl()
 	fi
 
 	case ${words[1]} in
-	verify)  opts="$image_opts --json --quiet --strict --help" ;;
-	inspect) opts="$image_opts --json --version --help" ;;
+	verify)  opts="$image_opts $tcb_opts --json --quiet --strict --help" ;;
+	inspect) opts="$image_opts $tcb_opts --json --version --help" ;;
 	convert) opts="$image_opts --output --format --sigstruct-output --force --json --quiet
 			--strict --help" ;;
 	status)  opts="--json --module --history --prometheus --output --help" ;;
@@ -46,9 +47,9 @@ _tdxctl()
 	--module)
 		COMPREPLY=($(compgen -W "tdx_host tdx_host_sim" -- "$cur"))
 		return ;;
-	--key-hash|--version|-V|--timeout|-n)
+	--key-hash|--tcb-root-hash|--version|-V|--timeout|-n)
 		return ;;
-	--sigstruct|-s|--output|-o|--sigstruct-output|--history)
+	--sigstruct|-s|--output|-o|--sigstruct-output|--history|--tcb-info|--tcb-info-chain)
 		_filedir
 		return ;;
 	--mapping)

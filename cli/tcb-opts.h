@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef TDXCTL_TCB_OPTS_H
+#define TDXCTL_TCB_OPTS_H
+
+#include <argp.h>
+
+#include "tdxctl.h"
+
+/* --tcb-info FILE, --tcb-info-chain FILE, --tcb-root-hash HEX: Intel's TCB Info for a platform. */
+struct tcb_args {
+	const char *path;
+	const char *chain_path;
+	uint8_t root_hash[TDX_SHA256_LEN];
+	bool have_root_hash;
+};
+
+/* An argp child: put it in a command's children with &its tcb_args as input. */
+extern const struct argp tcb_argp;
+
+/*
+ * Read and authenticate the TCB Info the arguments name, at the clock's now. NULL *@info and 0
+ * when none was asked for. On failure, *@outcome (TDX_OUTCOME_INPUT for a bad file) and one
+ * line in @why: "TCB Info FILE: expired: ...".
+ */
+int tcb_info_open(struct tdx_ctx *ctx, const struct tcb_args *a, struct tdx_tcb_info **info,
+		  enum tdx_outcome *outcome, char *why, size_t why_len);
+
+/*
+ * The tcb.status check of @sig into @report (skipped, saying why, when @image_failed: its SVNs
+ * are not to be trusted). -ENOENT with @why when the TCB Info has no identity for the module.
+ */
+int tcb_info_judge(const struct tcb_args *a, const struct tdx_tcb_info *info,
+		   const struct tdx_sigstruct *sig, bool image_failed, struct tdx_report *report,
+		   char *why, size_t why_len);
+
+/* What the TCB Info says of @sig, as a JSON object (for verify and inspect). */
+struct json_object *tcb_info_to_json(const struct tcb_args *a, const struct tdx_tcb_info *info,
+				     const struct tdx_sigstruct *sig);
+
+#endif
