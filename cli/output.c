@@ -293,6 +293,25 @@ void report_print_text(const struct tdx_report *report, FILE *out, bool failures
 	}
 }
 
+void report_json_print_text(struct json_object *checks, FILE *out)
+{
+	for (size_t i = 0; checks && i < json_object_array_length(checks); i++) {
+		struct json_object *c = json_object_array_get_idx(checks, i), *v;
+		const char *f[4] = { NULL };
+		static const char *const keys[] = { "status", "check", "evidence", "message" };
+		char ev[32];
+
+		for (size_t k = 0; k < 4; k++)
+			f[k] = json_object_object_get_ex(c, keys[k], &v) ? json_object_get_string(v)
+									 : "";
+		if (strcmp(f[0], tdx_check_status_name(TDX_CHECK_FAIL)) != 0 &&
+		    strcmp(f[0], tdx_check_status_name(TDX_CHECK_WARN)) != 0)
+			continue;
+		snprintf(ev, sizeof(ev), "[%s]", f[2]);
+		fprintf(out, "  %-4s  %-30s %-10s %s\n", f[0], f[1], ev, f[3]);
+	}
+}
+
 struct json_object *report_to_json(const struct tdx_report *report)
 {
 	struct json_object *arr = json_object_new_array();

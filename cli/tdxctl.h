@@ -93,6 +93,8 @@ struct json_object *release_to_json(const struct tdx_candidate *candidate, bool 
 /* Report helpers shared by verify, convert and update (report.c). */
 void report_print_text(const struct tdx_report *report, FILE *out, bool failures_only);
 struct json_object *report_to_json(const struct tdx_report *report);
+/* The failures and warnings of report_to_json()'s array, as report_print_text() prints them. */
+void report_json_print_text(struct json_object *checks, FILE *out);
 
 /* A stream over @fd that escapes what is written to it (output.c); @orig if it cannot. */
 FILE *output_filter_open(FILE *orig, int fd);

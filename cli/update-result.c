@@ -108,8 +108,10 @@ static struct json_object *considered_to_json(const struct tdx_update *u)
 
 struct json_object *update_result_to_json(const struct update_args *a,
 					  const struct update_state *s, int code,
-					  unsigned int attempts, int stop_signal)
+					  const struct update_run *run)
 {
+	unsigned int attempts = run->attempts;
+	int stop_signal = run->stopped_by;
 	const struct tdx_update *u = s->u;
 	const struct tdx_report *report = tdx_update_get_report(u);
 	enum tdx_outcome outcome = tdx_update_get_outcome(u);
@@ -132,6 +134,8 @@ struct json_object *update_result_to_json(const struct update_args *a,
 		json_object_array_add(failed, f);
 	}
 	json_object_object_add(o, "outcome", json_object_new_string(tdx_outcome_name(outcome)));
+	json_object_object_add(o, "reason", json_object_new_string(
+		tdx_update_reason_name(tdx_update_get_result(u)->reason)));
 	json_object_object_add(o, "retryable",
 			       json_object_new_boolean(tdx_outcome_retryable(outcome)));
 	json_object_object_add(o, "exit_code", json_object_new_int(code));
@@ -162,57 +166,85 @@ struct json_object *update_result_to_json(const struct update_args *a,
 			       json_object_new_string(strsignal(s->held_signal)) : NULL);
 	json_object_object_add(o, "duration_ms", json_object_new_int64(
 		(int64_t)tdx_update_get_duration_ms(u)));
+	json_object_object_add(o, "elapsed_ms", json_object_new_int64(
+		(int64_t)((tdx_monotonic_ns() - run->t0) / 1000000)));
 	json_object_object_add(o, "checks", report_to_json(report));
 	return o;
 }
 
-void update_result_print_text(const struct update_state *s, const struct update_run *run)
+static const char *field_str(struct json_object *o, const char *key)
 {
-	const struct tdx_report *report = tdx_update_get_report(s->u);
-	enum tdx_outcome outcome = tdx_update_get_outcome(s->u);
-	FILE *out = outcome == TDX_OUTCOME_OK ? stdout : stderr;
-	uint64_t ms = (tdx_monotonic_ns() - run->t0) / 1000000;
+	struct json_object *v;
 
-	if (outcome != TDX_OUTCOME_OK) {
-		report_print_text(report, stderr, true);
-		fprintf(out, "tdxctl update: %s%s: %s\n",
-			outcome == TDX_OUTCOME_LOST ? "FATAL: " : "", tdx_outcome_name(outcome),
-			said(s->verdict));
-	} else {
-		/* Warnings (findings of observed rules) did not stop it, but are worth a look. */
-		if (tdx_report_count_status(report, TDX_CHECK_WARN))
-			report_print_text(report, stderr, true);
-		fprintf(out, "tdxctl update: %s\n", said(s->verdict));
-	}
-	if (s->advice && s->advice[0] && strcmp(s->advice, said(s->verdict)) != 0)
-		fprintf(out, "  what to do: %s\n", s->advice);
-	if (s->held_signal)
-		fprintf(out, "  %s arrived after the image was handed to the kernel; it was held "
-			"until this verdict\n", strsignal(s->held_signal));
-	if (run->attempts > 1)
-		fprintf(out, "  attempt %u, after %llu.%01llu s of retrying\n", run->attempts,
-			(unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000 / 100));
-	if (run->stopped_by)
-		fprintf(out, "  %s stopped the retrying\n", strsignal(run->stopped_by));
+	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : NULL;
 }
 
-/* --quiet: cron mails any output, so 0 and 75 say nothing and any other code one line. */
-void update_result_print_quiet(const struct update_state *s)
+static int64_t field_int(struct json_object *o, const char *key)
 {
-	const struct tdx_report *report = tdx_update_get_report(s->u);
-	enum tdx_outcome outcome = tdx_update_get_outcome(s->u);
-	char words[CLI_ADVICE_MAX];
-	size_t i;
+	struct json_object *v;
 
-	if (outcome == TDX_OUTCOME_OK || tdx_outcome_retryable(outcome))
+	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_int64(v) : 0;
+}
+
+/* "FATAL: module-lost" or "rejected": the outcome as the one line names it. */
+static void print_outcome(FILE *out, struct json_object *o)
+{
+	const char *outcome = field_str(o, "outcome");
+
+	fprintf(out, "%s%s", outcome && strcmp(outcome, tdx_outcome_name(TDX_OUTCOME_LOST)) == 0 ?
+		"FATAL: " : "", outcome ? outcome : "?");
+}
+
+void update_result_print_text(struct json_object *o)
+{
+	struct json_object *checks = NULL;
+	bool ok = field_int(o, "exit_code") == EXIT_OK;
+	FILE *out = ok ? stdout : stderr;
+	const char *verdict = said(field_str(o, "verdict")), *advice = field_str(o, "advice");
+	const char *held = field_str(o, "signal_held"), *stopped = field_str(o, "retry_stopped_by");
+	int64_t attempts = field_int(o, "attempts"), ms = field_int(o, "elapsed_ms");
+
+	json_object_object_get_ex(o, "checks", &checks);
+	/* Warnings (findings of observed rules) did not stop it, but are worth a look. */
+	report_json_print_text(checks, stderr);
+	fputs("tdxctl update: ", out);
+	if (!ok) {
+		print_outcome(out, o);
+		fputs(": ", out);
+	}
+	fprintf(out, "%s\n", verdict);
+	if (advice && advice[0] && strcmp(advice, verdict) != 0)
+		fprintf(out, "  what to do: %s\n", advice);
+	if (held)
+		fprintf(out, "  %s arrived after the image was handed to the kernel; it was held "
+			"until this verdict\n", held);
+	if (attempts > 1)
+		fprintf(out, "  attempt %lld, after %lld.%01lld s of retrying\n", (long long)attempts,
+			(long long)(ms / 1000), (long long)(ms % 1000 / 100));
+	if (stopped)
+		fprintf(out, "  %s stopped the retrying\n", stopped);
+}
+
+void update_result_print_quiet(struct json_object *o)
+{
+	struct json_object *failed = NULL, *first;
+	const char *reason = field_str(o, "reason");
+	struct json_object *retryable;
+
+	if (field_int(o, "exit_code") == EXIT_OK ||
+	    (json_object_object_get_ex(o, "retryable", &retryable) &&
+	     json_object_get_boolean(retryable)))
 		return;
-	fprintf(stderr, "tdxctl update: %s%s: %s", outcome == TDX_OUTCOME_LOST ? "FATAL: " : "",
-		tdx_outcome_name(outcome), said(s->verdict));
+	fputs("tdxctl update: ", stderr);
+	print_outcome(stderr, o);
+	fprintf(stderr, ": %s", said(field_str(o, "verdict")));
 	/* A refusal's verdict names the check; its message says why and what to do. */
-	if (tdx_update_get_result(s->u)->reason == TDX_UPDATE_R_CHECK_FAILED &&
-	    tdx_report_first_failure(report, &i) == 0)
-		fprintf(stderr, ": %s%s", tdx_report_message(report, i),
-			cli_advice(tdx_report_remedies(report, i), words, sizeof(words)));
+	if (reason && strcmp(reason, tdx_update_reason_name(TDX_UPDATE_R_CHECK_FAILED)) == 0 &&
+	    json_object_object_get_ex(o, "failed_checks", &failed) &&
+	    json_object_array_length(failed) > 0) {
+		first = json_object_array_get_idx(failed, 0);
+		fprintf(stderr, ": %s", said(field_str(first, "message")));
+	}
 	fputc('\n', stderr);
 }
 

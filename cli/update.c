@@ -380,6 +380,7 @@ int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 	struct tdx_retry_policy policy;
 	enum tdx_outcome outcome;
 	uint64_t delay, elapsed_ms;
+	struct json_object *result;
 	sigset_t orig;
 	int code, sig;
 
@@ -421,12 +422,15 @@ int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 	}
 
 	code = exit_from_outcome(tdx_update_get_outcome(s.u));
+	result = update_result_to_json(&a, &s, code, &run);
 	if (a.g.json)
-		json_print(update_result_to_json(&a, &s, code, run.attempts, run.stopped_by));
+		json_print(result);
 	else if (a.g.quiet)
-		update_result_print_quiet(&s);
+		update_result_print_quiet(result);
 	else
-		update_result_print_text(&s, &run);
+		update_result_print_text(result);
+	if (!a.g.json)
+		json_object_put(result);
 	update_state_release(&s);
 	return code;
 }

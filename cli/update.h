@@ -73,11 +73,16 @@ const char *mapping_strerror(int err);
 char *update_progress_words(const struct tdx_update_progress *p);
 /* The verdict and the advice for @s's attempt, with tdxctl's words for its remedies. */
 void update_result_advise(struct update_state *s);
+/*
+ * The result as one object, the one emitter: --json prints it, and the text and the quiet
+ * line are made from it (update_result_print_text(), _quiet()).
+ */
 struct json_object *update_result_to_json(const struct update_args *a,
 					  const struct update_state *s, int code,
-					  unsigned int attempts, int stop_signal);
-void update_result_print_text(const struct update_state *s, const struct update_run *run);
-void update_result_print_quiet(const struct update_state *s);
+					  const struct update_run *run);
+void update_result_print_text(struct json_object *result);
+/* --quiet: cron mails any output, so 0 and 75 say nothing and any other code one line. */
+void update_result_print_quiet(struct json_object *result);
 void update_note_retry(const struct update_args *a, const struct update_state *s,
 		       uint64_t delay_ms);
 

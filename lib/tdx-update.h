@@ -197,6 +197,9 @@ enum tdx_update_reason {
 	TDX_UPDATE_R_HOLD_UNREADABLE,	/* path, err: the hold cannot be read */
 };
 
+/* The reason's stable name, for JSON and records ("check-failed", "judged", ...). */
+const char *tdx_update_reason_name(enum tdx_update_reason reason);
+
 /*
  * What the attempt came to, as facts (tdx_update_get_result()); strings are the attempt's and
  * live as long as it does. A front end words the reason and the remedies.

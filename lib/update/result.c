@@ -26,6 +26,51 @@ struct tdx_update_result *update_set(struct tdx_update *u, enum tdx_outcome outc
 	return &u->res;
 }
 
+static const char *const reason_names[] = {
+	[TDX_UPDATE_R_NONE] = "none",
+	[TDX_UPDATE_R_CHECK_FAILED] = "check-failed",
+	[TDX_UPDATE_R_CANCELLED] = "cancelled",
+	[TDX_UPDATE_R_MAPPING] = "mapping",
+	[TDX_UPDATE_R_VERSION_GIVEN] = "version-given",
+	[TDX_UPDATE_R_IMAGE_OPEN] = "image-open",
+	[TDX_UPDATE_R_VERIFY_ERROR] = "verify-error",
+	[TDX_UPDATE_R_COMPAT_ERROR] = "compat-error",
+	[TDX_UPDATE_R_CHECKS_UNRECORDED] = "checks-unrecorded",
+	[TDX_UPDATE_R_LOCKED_UNRECORDED] = "locked-unrecorded",
+	[TDX_UPDATE_R_LOCK_UNSAFE] = "lock-unsafe",
+	[TDX_UPDATE_R_INSTALLED_MEANWHILE] = "installed-meanwhile",
+	[TDX_UPDATE_R_VERSION_CHANGED] = "version-changed",
+	[TDX_UPDATE_R_GATE_UNSAFE] = "gate-unsafe",
+	[TDX_UPDATE_R_BUILDS] = "builds",
+	[TDX_UPDATE_R_VERSION_UNREADABLE] = "version-unreadable",
+	[TDX_UPDATE_R_CURRENT] = "current",
+	[TDX_UPDATE_R_BUILD_FAILED] = "build-failed",
+	[TDX_UPDATE_R_HASH_FAILED] = "hash-failed",
+	[TDX_UPDATE_R_UPLOAD_START] = "upload-start",
+	[TDX_UPDATE_R_UPLOAD_OWNED] = "upload-owned",
+	[TDX_UPDATE_R_UPLOAD_CANCELLED] = "upload-cancelled",
+	[TDX_UPDATE_R_UPLOAD_WRITE] = "upload-write",
+	[TDX_UPDATE_R_DRY_RUN] = "dry-run",
+	[TDX_UPDATE_R_JUDGED] = "judged",
+	[TDX_UPDATE_R_LATEST_DIR] = "latest-dir",
+	[TDX_UPDATE_R_LATEST_EMPTY] = "latest-empty",
+	[TDX_UPDATE_R_LATEST_SCAN] = "latest-scan",
+	[TDX_UPDATE_R_LATEST_LABEL] = "latest-label",
+	[TDX_UPDATE_R_LATEST_NONE] = "latest-none",
+	[TDX_UPDATE_R_NO_MEMORY] = "no-memory",
+	[TDX_UPDATE_R_HELD] = "held",
+	[TDX_UPDATE_R_HOLD_UNTRUSTED] = "hold-untrusted",
+	[TDX_UPDATE_R_HOLD_UNREADABLE] = "hold-unreadable",
+};
+
+TDX_EXPORT
+const char *tdx_update_reason_name(enum tdx_update_reason reason)
+{
+	if ((size_t)reason >= ARRAY_SIZE(reason_names) || !reason_names[reason])
+		return "unknown";
+	return reason_names[reason];
+}
+
 bool update_set_detail(struct tdx_update *u, const char *detail)
 {
 	free(u->res_detail);
