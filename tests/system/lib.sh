@@ -113,10 +113,14 @@ EOF
 sys_boot() {
 	local h=$1 append=$2
 	# restrict=on: the host reaches nothing; only these forwards reach it, from 127.0.0.1 only.
-	qemu-system-x86_64 -machine q35 -accel tcg \
+	# tb-size: TCG's translation cache, 1 GiB by default (QEMU 7.2), took 0.5-0.7 GiB of RSS per
+	# host beyond the guest's RAM; 256 MiB holds what these hosts run. tsc=reliable: under a
+	# loaded host the clocksource watchdog judged the TSC unstable and moved the guest to the
+	# HPET, each read of which is emulated (slow); a VM's TSC is what its clock is built on.
+	qemu-system-x86_64 -machine q35 -accel tcg,tb-size=256 \
 		-cpu max,vendor=GenuineIntel,family=6,model=143,stepping=8 -smp 1 -m 768 \
 		-kernel "$(vm_kernel_image "$kroot" "$rel")" -initrd "$tmp/initrd.cpio" \
-		-append "console=ttyS0 quiet no_timer_check panic=-1 systemd.hostname=$h $append" \
+		-append "console=ttyS0 quiet no_timer_check tsc=reliable panic=-1 systemd.hostname=$h $append" \
 		-drive "file=$tmp/base.img,if=virtio,format=raw,snapshot=on" \
 		-netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:${sshp[$h]}-10.0.2.15:22,hostfwd=tcp:127.0.0.1:${nodep[$h]}-10.0.2.15:9100" \
 		-device virtio-net-pci,netdev=n0,romfile= \
@@ -124,12 +128,14 @@ sys_boot() {
 	qpid[$h]=$!
 }
 
-# gssh NAME COMMAND...: run COMMAND as root on host NAME.
+# gssh NAME COMMAND...: run COMMAND as root on host NAME, for at most $gssh_secs seconds (900 by
+# default; "gssh_secs=60 gssh ..." for a poll). A shell function: "timeout 60 gssh" would not run.
 gssh() {
 	local h=$1
 	shift
-	# One connection per host, reused (an SSH handshake costs seconds of emulated CPU).
-	ssh -F /dev/null -i "$tmp/id" -p "${sshp[$h]}" -o UserKnownHostsFile="$tmp/known_hosts" \
+	# One connection per host, reused (an SSH handshake costs seconds of emulated CPU). The
+	# master that ControlPersist forks leaves timeout's process group, so it outlives the bound.
+	timeout -k 5 "${gssh_secs:-900}" ssh -F /dev/null -i "$tmp/id" -p "${sshp[$h]}" -o UserKnownHostsFile="$tmp/known_hosts" \
 		-o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=60 \
 		-o ControlMaster=auto -o ControlPath="$tmp/ssh-%p" -o ControlPersist=yes \
 		-o ServerAliveInterval=10 -o ServerAliveCountMax=6 \
