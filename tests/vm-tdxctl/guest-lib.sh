@@ -46,14 +46,16 @@ raw_upload() {
 	n=0
 	while [ "$(cat $u/status)" != idle ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
 }
-# lock_hold ARGS...: flock-hold /run/tdxctl/update.lock ARGS in the background, $holder its
-# PID; returns once the lock file names it, that is once the lock is held.
+# lock_hold ARGS...: flock-hold /run/tdxctl/private/update.lock (root's 0700 folder, where the
+# lock lives since issue 24) ARGS in the background, $holder its PID; returns once the lock file
+# names it, that is once the lock is held.
 lock_hold() {
 	mkdir -p /run/tdxctl
-	$F/flock-hold /run/tdxctl/update.lock "$@" &
+	mkdir -p -m 0700 /run/tdxctl/private
+	$F/flock-hold /run/tdxctl/private/update.lock "$@" &
 	holder=$!
 	n=0
-	while ! grep -q "^$holder " /run/tdxctl/update.lock 2>/dev/null && [ $n -lt 6000 ]; do
+	while ! grep -q "^$holder " /run/tdxctl/private/update.lock 2>/dev/null && [ $n -lt 6000 ]; do
 		usleep 50000; n=$((n + 1)); done
 }
 host_version() { cat /sys/devices/faux/tdx_host/version 2>/dev/null || echo ENXIO; }
