@@ -116,15 +116,15 @@ static int history_end_line(int fd)
 /*
  * The history's flock only keeps two root writers' lines apart; it must never hold an update up.
  * Anyone who can open the file can hold a flock on it (an older version made it 0644, and a
- * chmod does not revoke a handle opened before), so the wait is short and bounded, and after it
- * the line is appended without the lock: one O_APPEND write(2) of a whole line is not interleaved
+ * chmod does not revoke a handle opened before), so root never waits for it (issue 24: no file
+ * others can open is locked by root in a way that waits): one try, and when it is held the
+ * line is appended without the lock: one O_APPEND write(2) of a whole line is not interleaved
  * with another writer's on a local file system.
  */
-#define HISTORY_LOCK_WAIT_MS	1000u
 /* Root's record, not the world's: nobody else can even open a new one (to lock it). */
 #define HISTORY_MODE		0640
 
-/* One write(2) with O_APPEND, under an exclusive flock when one comes within a second. */
+/* One write(2) with O_APPEND, under an exclusive flock when it is free at once. */
 TDX_EXPORT
 int tdx_history_append(struct tdx_ctx *ctx, const char *path,
 		       const struct tdx_history_record *rec)
@@ -160,12 +160,13 @@ int tdx_history_append(struct tdx_ctx *ctx, const char *path,
 	/* Ours and open to others (an older version's 0644): root's alone from now on. */
 	if (st.st_uid == geteuid() && (st.st_mode & 0037) && fchmod(fd, HISTORY_MODE) < 0)
 		dbg(ctx, "chmod %s: %s\n", path, strerror(errno));
-	rc = tdx_flock_wait(fd, LOCK_EX, HISTORY_LOCK_WAIT_MS, NULL);
-	if (rc == -ETIMEDOUT)
-		warn(ctx, "%s stayed locked by another process for %u s; appending without the "
-		     "lock\n", path, HISTORY_LOCK_WAIT_MS / 1000);
-	else if (rc < 0)
-		goto out;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK) {
+			rc = -errno;
+			goto out;
+		}
+		warn(ctx, "%s is locked by another process; appending without the lock\n", path);
+	}
 	rc = history_end_line(fd);
 	if (rc < 0)
 		goto out;

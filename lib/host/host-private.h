@@ -103,11 +103,6 @@ int tdx_file_open_at(struct tdx_ctx *ctx, int dirfd, const char *name, int flags
 /* A new private file ".@prefix.RANDOM" in @dirfd (O_EXCL); its name in @name. */
 int tdx_tmpfile_at(struct tdx_ctx *ctx, int dirfd, const char *prefix, char *name, size_t size,
 		   int *fd);
-/*
- * flock(@fd, @op) within @wait_ms, polling: -ETIMEDOUT at the deadline, -EINTR as soon as
- * *@stop is set (may be NULL).
- */
-int tdx_flock_wait(int fd, int op, unsigned int wait_ms, const volatile sig_atomic_t *stop);
 /* /proc/sys/kernel/random/boot_id: which boot a boot-time clock reading belongs to. */
 int tdx_boot_id(char id[TDX_BOOT_ID_LEN + 1]);
 /* CLOCK_BOOTTIME in seconds: counts suspend, never jumps with the wall clock. */

@@ -7,7 +7,8 @@
  * removed or swapped by another user; files are opened with O_NOFOLLOW and O_NONBLOCK and must
  * be regular (a FIFO would hang the reader, a device could act on open); lock files get
  * private modes, so that nobody outside the launcher group can even open them to take a flock.
- * Waiting for a flock has a deadline, and a signal (the caller's stop flag) ends it.
+ * Root's own locks live in private/ (0700), where nobody else can open anything, and root never
+ * waits for a flock on a file that others can open.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -243,37 +244,6 @@ int tdx_tmpfile_at(struct tdx_ctx *ctx, int dirfd, const char *prefix, char *nam
 		}
 	}
 	return -EEXIST;
-}
-
-int tdx_flock_wait(int fd, int op, unsigned int wait_ms, const volatile sig_atomic_t *stop)
-{
-	uint64_t deadline = tdx_monotonic_ns() / 1000000 + wait_ms;
-	unsigned int interval = 1;
-
-	/*
-	 * Never a blocking flock: a holder that never lets go (anyone who could open the file)
-	 * must not hang us past the deadline, and a signal must end the wait at once.
-	 */
-	for (;;) {
-		struct timespec ts;
-		uint64_t now;
-
-		if (flock(fd, op | LOCK_NB) == 0)
-			return 0;
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			return -errno;
-		if (stop && *stop)
-			return -EINTR;
-		now = tdx_monotonic_ns() / 1000000;
-		if (now >= deadline)
-			return -ETIMEDOUT;
-		if (interval > deadline - now)
-			interval = (unsigned int)(deadline - now);
-		ts.tv_sec = interval / 1000;
-		ts.tv_nsec = (long)(interval % 1000) * 1000000;
-		nanosleep(&ts, NULL);
-		interval = interval * 2 > 100 ? 100 : interval * 2;
-	}
 }
 
 int tdx_boot_id(char id[TDX_BOOT_ID_LEN + 1])
