@@ -29,7 +29,7 @@ _tdxctl()
 	history) opts="--json -n --history --help" ;;
 	list)    opts="--json --mapping --no-mapping --running --seamldr --cpuid --key-hash --allow-debug
 			--strict --help" ;;
-	build)   opts="--ttl --wait --pid --rundir --json --quiet --help"
+	build)   opts="--ttl --wait --pid --force --rundir --json --quiet --help"
 		if [[ $cword -eq 2 ]]; then
 			COMPREPLY=($(compgen -W "begin end list" -- "$cur"))
 			return
