@@ -74,31 +74,40 @@ static const char *field(struct json_object *o, const char *key)
 }
 
 /* "TIME  OUTCOME(EXIT)  OLD -> NEW  IMAGE  DURATION  VERDICT", one line a record. */
-static void history_print_text(struct json_object *recs)
+/* The records as lines, from the object --json prints (strings of any length: no cut). */
+static void history_print_text(struct json_object *obj, const void *data)
 {
-	size_t n = json_object_array_length(recs);
+	struct json_object *recs = NULL;
+	const char *path = field(obj, "path") ?: "?", *skipped = field(obj, "skipped_lines");
+	size_t n;
 
+	(void)data;
+	json_object_object_get_ex(obj, "records", &recs);
+	n = recs ? json_object_array_length(recs) : 0;
+	if (!n)
+		printf("no update attempts recorded in %s\n", path);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(recs, i), *checks;
 		const char *nv = field(o, "new_version"), *err = field(o, "kernel_error");
 		const char *outcome = field(o, "outcome") ?: "?", *iv = field(o, "image_version");
 		bool dry = strcmp(field(o, "kind") ?: "", "dry-run") == 0;
-		char label[64], versions[96];
+		char *label = NULL, *versions = NULL;
 
 		/* A dry run installs nothing: never shown as "ok ... OLD -> NEW" like an update. */
 		if (dry && strcmp(outcome, "ok") == 0)
-			snprintf(label, sizeof(label), "dry-run");
-		else
-			snprintf(label, sizeof(label), "%s%s", dry ? "dry-run:" : "", outcome);
-		if (dry)
-			snprintf(versions, sizeof(versions), "%s (image %s, not installed)",
-				 field(o, "old_version") ?: "-", iv ? iv : "-");
-		else
-			snprintf(versions, sizeof(versions), "%s -> %s",
-				 field(o, "old_version") ?: "-", nv ? nv : "-");
-		printf("%s  %-17s exit %-3s %s  %s  %s ms\n", field(o, "time") ?: "?", label,
-		       field(o, "exit_code") ?: "?", versions, field(o, "image") ?: "-",
-		       field(o, "duration_ms") ?: "?");
+			label = strdup("dry-run");
+		else if (asprintf(&label, "%s%s", dry ? "dry-run:" : "", outcome) < 0)
+			label = NULL;
+		if (dry ? asprintf(&versions, "%s (image %s, not installed)",
+				   field(o, "old_version") ?: "-", iv ? iv : "-") < 0 :
+			  asprintf(&versions, "%s -> %s", field(o, "old_version") ?: "-",
+				   nv ? nv : "-") < 0)
+			versions = NULL;
+		printf("%s  %-17s exit %-3s %s  %s  %s ms\n", field(o, "time") ?: "?",
+		       label ? label : "?", field(o, "exit_code") ?: "?", versions ? versions : "?",
+		       field(o, "image") ?: "-", field(o, "duration_ms") ?: "?");
+		free(label);
+		free(versions);
 		if (field(o, "verdict"))
 			printf("    %s\n", field(o, "verdict"));
 		if (json_object_object_get_ex(o, "failed_checks", &checks) &&
@@ -108,12 +117,15 @@ static void history_print_text(struct json_object *recs)
 		if (err && *err)
 			printf("    kernel error: %s\n", err);
 	}
+	if (skipped && strcmp(skipped, "0") != 0)
+		cli_warn("%s unreadable line(s) in %s skipped (an interrupted write?)", skipped,
+			 path);
 }
 
 int cmd_history(int argc, char **argv, struct tdx_ctx *ctx)
 {
 	struct history_args a = { .n = 10 };
-	struct json_object *recs = NULL;
+	struct json_object *recs = NULL, *obj;
 	const char *path;
 	size_t skipped = 0;
 	int rc;
@@ -136,21 +148,10 @@ int cmd_history(int argc, char **argv, struct tdx_ctx *ctx)
 						  "cannot read the history %s: %s", path,
 						  strerror(-rc)));
 	}
-	if (a.g.json) {
-		struct json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "path", json_object_new_string(path));
-		json_object_object_add(o, "skipped_lines", json_object_new_int64((int64_t)skipped));
-		json_object_object_add(o, "records", recs);
-		json_print(o);
-	} else {
-		if (!json_object_array_length(recs))
-			printf("no update attempts recorded in %s\n", path);
-		history_print_text(recs);
-		if (skipped)
-			cli_warn("%zu unreadable line(s) in %s skipped (an interrupted write?)",
-				 skipped, path);
-		json_object_put(recs);
-	}
+	obj = json_object_new_object();
+	json_object_object_add(obj, "path", json_object_new_string(path));
+	json_object_object_add(obj, "skipped_lines", json_object_new_int64((int64_t)skipped));
+	json_object_object_add(obj, "records", recs);
+	cli_emit(&a.g, obj, history_print_text, NULL);
 	return exit_from_outcome(TDX_OUTCOME_OK);
 }

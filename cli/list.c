@@ -233,6 +233,16 @@ static char *one_line(const char *s)
 	return s ? tdx_escape(s, strlen(s), 0) : NULL;
 }
 
+/* What list's text shows: the object --json prints leaves out why a fact is unknown. */
+struct list_view {
+	const struct list_args *a;
+	const char *mapping_path;
+	const struct tdx_host_facts *h;
+	const struct facts_source *src;
+	const struct tdx_releases *list;
+	ssize_t latest;
+};
+
 static void list_print_text(const struct list_args *a, const char *mapping_path,
 			    const struct tdx_host_facts *h, const struct facts_source *src,
 			    const struct tdx_releases *list, ssize_t latest)
@@ -286,6 +296,15 @@ static void list_print_text(const struct list_args *a, const char *mapping_path,
 	} else {
 		printf("nothing installable\n");
 	}
+}
+
+/* cli_emit()'s text for list: the table, from the releases the object was made from. */
+static void list_text(struct json_object *obj, const void *data)
+{
+	const struct list_view *v = data;
+
+	(void)obj;
+	list_print_text(v->a, v->mapping_path, v->h, v->src, v->list, v->latest);
 }
 
 /* A failure before anything was listed (cli_fail()), with the folder and the mapping file. */
@@ -348,6 +367,7 @@ int cmd_list(int argc, char **argv, struct tdx_ctx *ctx)
 	enum tdx_outcome outcome;
 	char *mapping_path = NULL;
 	ssize_t latest = -1;
+	struct list_view view;
 	int rc;
 	struct stat st;
 
@@ -379,10 +399,8 @@ int cmd_list(int argc, char **argv, struct tdx_ctx *ctx)
 				    "cannot judge the releases: %s", strerror(-rc));
 		goto out;
 	}
-	if (a.g.json)
-		json_print(list_to_json(&a, mapping_path, &h, &src, list, latest));
-	else
-		list_print_text(&a, mapping_path, &h, &src, list, latest);
+	view = (struct list_view){ &a, mapping_path, &h, &src, list, latest };
+	cli_emit(&a.g, list_to_json(&a, mapping_path, &h, &src, list, latest), list_text, &view);
 	outcome = TDX_OUTCOME_OK;
 out:
 	tdx_releases_free(list);

@@ -137,6 +137,18 @@ static error_t output_parse(int key, char *arg, struct argp_state *state)
 
 const struct argp output_argp = { output_options, output_parse, NULL, NULL, NULL, NULL, NULL };
 
+void cli_emit(const struct global_opts *g, struct json_object *obj, cli_text_fn text,
+	      const void *data)
+{
+	if (g->json) {
+		json_print(obj);
+		return;
+	}
+	if (text)
+		text(obj, data);
+	json_object_put(obj);
+}
+
 enum tdx_outcome cli_fail(const struct global_opts *g, struct json_object *fields,
 			  enum tdx_outcome outcome, const char *fmt, ...)
 {

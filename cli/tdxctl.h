@@ -63,6 +63,14 @@ int cmd_build(int argc, char **argv, struct tdx_ctx *ctx);
 /* Print a JSON object to stdout, pretty, with a trailing newline; then release it. */
 void json_print(struct json_object *obj);
 /*
+ * The one place a command's object reaches the user: with --json the object itself
+ * (json_print()), else @text's words made from it (and @data, what the object leaves out).
+ * Releases @obj. A new output format is one more branch here.
+ */
+typedef void (*cli_text_fn)(struct json_object *obj, const void *data);
+void cli_emit(const struct global_opts *g, struct json_object *obj, cli_text_fn text,
+	      const void *data);
+/*
  * The one way a command fails before it has its object to print: the message on stderr, or
  * with --json one JSON object on stdout, @fields (taken; NULL: none) with "error" (outcome,
  * message) and "exit_code", as the README promises. Returns @outcome.

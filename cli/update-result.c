@@ -195,7 +195,7 @@ static void print_outcome(FILE *out, struct json_object *o)
 		"FATAL: " : "", outcome ? outcome : "?");
 }
 
-void update_result_print_text(struct json_object *o)
+void update_result_print_text(struct json_object *o, const void *data)
 {
 	struct json_object *checks = NULL;
 	bool ok = field_int(o, "exit_code") == EXIT_OK;
@@ -203,6 +203,8 @@ void update_result_print_text(struct json_object *o)
 	const char *verdict = said(field_str(o, "verdict")), *advice = field_str(o, "advice");
 	const char *held = field_str(o, "signal_held"), *stopped = field_str(o, "retry_stopped_by");
 	int64_t attempts = field_int(o, "attempts"), ms = field_int(o, "elapsed_ms");
+
+	(void)data;
 
 	json_object_object_get_ex(o, "checks", &checks);
 	/* Warnings (findings of observed rules) did not stop it, but are worth a look. */
@@ -225,12 +227,13 @@ void update_result_print_text(struct json_object *o)
 		fprintf(out, "  %s stopped the retrying\n", stopped);
 }
 
-void update_result_print_quiet(struct json_object *o)
+void update_result_print_quiet(struct json_object *o, const void *data)
 {
 	struct json_object *failed = NULL, *first;
 	const char *reason = field_str(o, "reason");
 	struct json_object *retryable;
 
+	(void)data;
 	if (field_int(o, "exit_code") == EXIT_OK ||
 	    (json_object_object_get_ex(o, "retryable", &retryable) &&
 	     json_object_get_boolean(retryable)))

@@ -423,14 +423,8 @@ int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 
 	code = exit_from_outcome(tdx_update_get_outcome(s.u));
 	result = update_result_to_json(&a, &s, code, &run);
-	if (a.g.json)
-		json_print(result);
-	else if (a.g.quiet)
-		update_result_print_quiet(result);
-	else
-		update_result_print_text(result);
-	if (!a.g.json)
-		json_object_put(result);
+	cli_emit(&a.g, result, a.g.quiet ? update_result_print_quiet : update_result_print_text,
+		 NULL);
 	update_state_release(&s);
 	return code;
 }
