@@ -10,8 +10,9 @@
  *  - the closer waits only for the builds it saw when it closed, each judged as it was then,
  *    so an entry written or rewritten later extends nothing, and a member's build holds an
  *    update at most TDX_GATE_TTL_MEMBER_MAX.
- * The decisions (an entry's state, whether a record closes the gate) are small functions of
- * facts that do no I/O (entry_judge, closed_judge); the rest reads the facts and acts.
+ * The decisions (an entry's state, whether a record closes the gate) are rules of the pure
+ * layer (lib/rules/gate.c: tdx_gate_entry_judge, tdx_gate_closed_judge); this reads the facts
+ * they take and acts.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -29,6 +30,7 @@
 #include <json-c/json.h>
 
 #include "host-private.h"
+#include "rules-private.h"
 
 #define GATE_LOCK	"gate.lock"	/* in TDX_PRIVATE_DIR */
 #define GATE_CLOSED	"gate.closed"
@@ -37,9 +39,6 @@
 #define RECORD_MAX_SIZE	256
 #define POLL_FIRST_MS	5u
 #define POLL_MAX_MS	250u
-
-/* How far in the future a start may lie before the entry is not believed. */
-#define START_SLACK_S		60
 
 struct tdx_gate {
 	struct tdx_ctx *ctx;
@@ -260,47 +259,10 @@ static bool owner_alive(const struct tdx_gate_entry *e, struct gate_now *n)
 	return kill(e->pid, 0) == 0 || errno == EPERM;
 }
 
-/* The facts one entry is judged on, besides the entry itself. */
-struct entry_facts {
-	bool other_boot;	/* recorded in an earlier boot */
-	bool owner_alive;
-	bool boot_clock;	/* judge on the boot-time clock (the entry has one, for this boot) */
-	int64_t now;		/* that clock's now, or the wall clock's */
-	int64_t ttl_max;	/* the longest an entry of its recorder is believed */
-};
-
-/*
- * An entry's state, and how much longer it holds an update (*@hold_s, 0 unless live). Judged
- * on the boot-time clock when the entry has one (a wall-clock jump must not expire a live
- * build) and only within the boot that wrote it; an expiry is never believed beyond the
- * recorder's longest TTL after the start, nor a start in the future, so no entry stays live for
- * ever and no member's for more than TDX_GATE_TTL_MEMBER_MAX. Pure.
- */
-static enum tdx_gate_state entry_judge(const struct tdx_gate_entry *e,
-				       const struct entry_facts *f, int64_t *hold_s,
-				       int64_t *age_s)
-{
-	int64_t start = f->boot_clock ? e->started_boot : (int64_t)e->started;
-	int64_t expires = f->boot_clock ? e->expires_boot : (int64_t)e->expires;
-
-	*hold_s = 0;
-	*age_s = f->now > start ? f->now - start : 0;
-	if (f->other_boot || !f->owner_alive)
-		return TDX_GATE_STALE;
-	if (start > f->now + START_SLACK_S)
-		return TDX_GATE_EXPIRED;
-	if (expires > start + f->ttl_max)
-		expires = start + f->ttl_max;
-	if (f->now >= expires)
-		return TDX_GATE_EXPIRED;
-	*hold_s = expires - f->now;
-	return TDX_GATE_LIVE;
-}
-
 /* Judge @e now: its state, hold and age. */
 static void entry_judge_now(struct tdx_gate_entry *e, struct gate_now *n)
 {
-	struct entry_facts f = { 0 };
+	struct tdx_gate_entry_facts f = { 0 };
 
 	f.other_boot = e->boot_id[0] && n->have_boot_id && strcmp(e->boot_id, n->boot_id) != 0;
 	f.owner_alive = !f.other_boot && owner_alive(e, n);
@@ -308,7 +270,7 @@ static void entry_judge_now(struct tdx_gate_entry *e, struct gate_now *n)
 	f.now = f.boot_clock ? n->boot : (int64_t)n->wall;
 	f.ttl_max = ttl_max_for(e->uid, n->dir_owner);
 	e->member = e->uid != n->dir_owner;
-	e->state = entry_judge(e, &f, &e->hold_s, &e->age_s);
+	e->state = tdx_gate_entry_judge(e, &f, &e->hold_s, &e->age_s);
 }
 
 /* ---- the entries in builds/ ---------------------------------------------------------------- */
@@ -545,29 +507,6 @@ struct closer_record {
 	int64_t since_boot;
 };
 
-enum closer_seen {
-	CLOSER_ALIVE,
-	CLOSER_GONE,
-	CLOSER_UNSEEN,		/* cannot be seen from here: another PID namespace */
-};
-
-/*
- * Does a record close the gate? None (or an empty one): open. One from an earlier boot, or
- * whose closer is gone: open (the closer died; root removes it). A closer that cannot be seen,
- * or a record that does not parse (root's file, so never a member's doing): closed, for a TD
- * built during an update is the one thing the gate must prevent. Pure.
- */
-static bool closed_judge(bool have_record, bool parses, bool other_boot, enum closer_seen seen)
-{
-	if (!have_record)
-		return false;
-	if (!parses)
-		return true;
-	if (other_boot)
-		return false;
-	return seen != CLOSER_GONE;
-}
-
 /* The next space-separated decimal field of *@s, at most @max; advances *@s past it. */
 static int field_u64(const char **s, unsigned long long max, unsigned long long *v)
 {
@@ -615,21 +554,22 @@ static int record_parse(const char *text, struct closer_record *r)
 }
 
 /* Can we see the closer, and is it the process that wrote the record? */
-static enum closer_seen closer_look(const struct closer_record *r, struct gate_now *n)
+static enum tdx_gate_closer closer_look(const struct closer_record *r, struct gate_now *n)
 {
 	unsigned long long start = 0;
 	int rc;
 
 	if (r->pidns && n->pidns && r->pidns != n->pidns)
 		return tdx_proc_alive_in_ns(&n->procs, r->pidns, r->pid, r->start) ?
-		       CLOSER_ALIVE : CLOSER_UNSEEN;
+		       TDX_GATE_CLOSER_ALIVE : TDX_GATE_CLOSER_UNSEEN;
 	rc = tdx_proc_start_time(r->pid, &start);
 	if (rc == 0)
-		return start == r->start ? CLOSER_ALIVE : CLOSER_GONE;
+		return start == r->start ? TDX_GATE_CLOSER_ALIVE : TDX_GATE_CLOSER_GONE;
 	if (rc == -ESRCH)
-		return CLOSER_GONE;
+		return TDX_GATE_CLOSER_GONE;
 	/* Hidden (hidepid=): there or not is all we can tell. */
-	return kill(r->pid, 0) == 0 || errno == EPERM ? CLOSER_ALIVE : CLOSER_GONE;
+	return kill(r->pid, 0) == 0 || errno == EPERM ? TDX_GATE_CLOSER_ALIVE :
+							TDX_GATE_CLOSER_GONE;
 }
 
 /*
@@ -661,7 +601,7 @@ static int closed_read(struct tdx_gate *g, int dirfd, uid_t dir_owner, bool *clo
 {
 	struct closer_record r;
 	char text[RECORD_MAX_SIZE + 1];
-	enum closer_seen seen = CLOSER_GONE;
+	enum tdx_gate_closer seen = TDX_GATE_CLOSER_GONE;
 	bool parses, other_boot = false;
 	struct gate_now now;
 	ssize_t n;
@@ -694,7 +634,7 @@ static int closed_read(struct tdx_gate *g, int dirfd, uid_t dir_owner, bool *clo
 			seen = closer_look(&r, &now);
 	}
 	tdx_proc_table_free(&now.procs);
-	*closed = closed_judge(true, parses, other_boot, seen);
+	*closed = tdx_gate_closed_judge(true, parses, other_boot, seen);
 	if (*closed && parses && closer)
 		*closer = r.pid;
 	if (*closed && parses && r.boot_id[0] && since_s)
