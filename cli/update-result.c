@@ -49,6 +49,12 @@ void update_show_phase(void *data, const struct tdx_update_progress *p)
 			cli_warn("%s/loading=0: %s", p->name, strerror(-p->err));
 		return;
 	}
+	/* An older release picked over a newer one is news, on a terminal or not. */
+	if (p->phase == TDX_UPDATE_PHASE_PICKED && p->passed_over && !s->args->g.quiet &&
+	    !s->args->g.json && !update_phases_shown(s->args))
+		cli_warn("--latest: %s, the newest installable release the TCB Info rates "
+			 "UpToDate, instead of the newer %s, which it rates %s", p->name,
+			 p->passed_over, p->passed_over_status);
 	if (!update_phases_shown(s->args))
 		return;
 	msg = update_progress_words(p);

@@ -71,8 +71,15 @@ char *update_progress_words(const struct tdx_update_progress *p)
 		return words("loading kernel module %s", p->name);
 	case TDX_UPDATE_PHASE_PICKED:
 		list = releases_words(p->releases);
-		s = words("%s, the newest installable of %zu releases under %s (%s)", p->name,
-			  tdx_releases_count(p->releases), p->dir, list ? list : "?");
+		if (p->passed_over)
+			s = words("%s, the newest installable release the TCB Info rates UpToDate, "
+				  "preferred to the newer %s, which it rates %s; %zu releases under "
+				  "%s (%s)", p->name, p->passed_over, p->passed_over_status,
+				  tdx_releases_count(p->releases), p->dir, list ? list : "?");
+		else
+			s = words("%s, the newest installable of %zu releases under %s (%s)",
+				  p->name, tdx_releases_count(p->releases), p->dir,
+				  list ? list : "?");
 		free(list);
 		return s;
 	case TDX_UPDATE_PHASE_IMAGE_CHECKED:
@@ -273,6 +280,9 @@ char *update_verdict_words(const struct tdx_update *u, bool options)
 	case TDX_UPDATE_R_HOLD_UNREADABLE:
 		return words("cannot read the rollout hold %s: %s; nothing was changed", path,
 			     strerror(-r->err));
+	case TDX_UPDATE_R_TCB_MISMATCH:
+		return words("the TCB Info does not fit this module: %s; nothing was changed",
+			     detail);
 	}
 	return words("%s", "");
 }

@@ -112,6 +112,7 @@ static error_t update_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->image;
 		state->child_inputs[1] = &a->g;
+		state->child_inputs[2] = &a->tcb;
 		return 0;
 	case 'q':
 		a->g.quiet = true;
@@ -205,6 +206,7 @@ static error_t update_parse(int key, char *arg, struct argp_state *state)
 static const struct argp_child update_children[] = {
 	{ &image_argp, 0, "Image options:", 0 },
 	{ &output_argp, 0, NULL, 0 },
+	{ &tcb_argp, 0, "What verifiers will think of it (Intel's TCB Info):", 0 },
 	{ 0 }
 };
 
@@ -296,6 +298,7 @@ static enum tdx_outcome update_attempt(struct tdx_ctx *ctx, const struct update_
 		.timeout_s = a->timeout_s, .wait_builds_ms = a->wait_builds_ms,
 		.dry_run = a->dry_run, .reinstall = a->reinstall, .load_module = a->load_module,
 		.cancel = &update_signal, .hold = update_hold, .data = s,
+		.tcb_info = a->tcb_info,
 	};
 	enum tdx_outcome outcome;
 	int code;
@@ -386,6 +389,16 @@ int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 
 	if (argp_parse(&update_argp, argc, argv, 0, NULL, &a))
 		return EXIT_USAGE;
+	/* A TCB Info that cannot be trusted refuses the run before any check (66). */
+	{
+		struct tdx_tcb_info *tcb = NULL;
+		char why[512];
+
+		if (tcb_info_open(ctx, &a.tcb, &tcb, &outcome, why, sizeof(why)) < 0)
+			return exit_from_outcome(cli_fail(&a.g, NULL, outcome,
+							  "%s; nothing was changed", why));
+		a.tcb_info = tcb;
+	}
 	/* --quiet promises one line at most: the library's own error lines would add more. */
 	if (a.g.quiet && tdx_ctx_get_log_priority(ctx) <= LOG_ERR)
 		tdx_ctx_set_log_priority(ctx, LOG_CRIT);
@@ -426,5 +439,6 @@ int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 	cli_emit(&a.g, result, a.g.quiet ? update_result_print_quiet : update_result_print_text,
 		 NULL);
 	update_state_release(&s);
+	tdx_tcb_info_free((struct tdx_tcb_info *)a.tcb_info);
 	return code;
 }

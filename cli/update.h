@@ -12,12 +12,15 @@
 #include <stdint.h>
 
 #include "image-opts.h"
+#include "tcb-opts.h"
 #include "tdx-gate.h"
 #include "tdx-host.h"
 
 struct update_args {
 	struct image_args image;
 	struct global_opts g;
+	struct tcb_args tcb;		/* --tcb-info and its chain and root */
+	const struct tdx_tcb_info *tcb_info;	/* read and authenticated once, for every attempt */
 	const char *mapping;
 	const char *version;
 	const char *module;

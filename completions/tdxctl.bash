@@ -23,7 +23,7 @@ _tdxctl()
 	convert) opts="$image_opts --output --format --sigstruct-output --force --json --quiet
 			--strict --help" ;;
 	status)  opts="--json --module --history --prometheus --output --help" ;;
-	update)  opts="$image_opts --strict --mapping --version --dry-run --json --quiet --timeout
+	update)  opts="$image_opts $tcb_opts --strict --mapping --version --dry-run --json --quiet --timeout
 			--image-format --reinstall --module --load-module --history --latest
 			--wait-builds --retry-for --retry-interval --help" ;;
 	history) opts="--json -n --history --help" ;;

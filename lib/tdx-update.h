@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "tdx-gate.h"
+#include "tdx-tcb.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -70,6 +71,9 @@ struct tdx_update_progress {
 				   FORMAT: the sysfs layout; UPLOAD: the upload device */
 	const char *dir;	/* PICKED: the folder of releases */
 	const struct tdx_releases *releases;	/* PICKED: every release found, judged */
+	const char *passed_over;	/* PICKED: the newer installable release not taken, because
+					   the TCB Info does not rate it UpToDate; NULL: none */
+	const char *passed_over_status;	/* PICKED: its tcbStatus ("NotSupported": no level) */
 	const char *sha256;	/* UPLOAD: of the bytes built, in hex */
 	int err;		/* WARNING: the errno; IDLE: < 0 the status was unreadable */
 	size_t checks, failed;	/* IMAGE_CHECKED, BUILT: the checks that ran, and failed */
@@ -118,6 +122,12 @@ struct tdx_update_opts {
 	 */
 	void (*hold)(void *data, bool hold);
 	tdx_update_phase_fn phase;	/* each step, for progress lines; may be NULL */
+	/*
+	 * Intel's TCB Info for this platform, authenticated (tdx_tcb_info_parse()): the image is
+	 * rated (tcb.status) with its offline checks, and latest_dir prefers the newest release
+	 * it rates UpToDate. NULL: not rated.
+	 */
+	const struct tdx_tcb_info *tcb_info;
 	void *data;			/* for hold and phase */
 };
 
@@ -195,6 +205,7 @@ enum tdx_update_reason {
 	TDX_UPDATE_R_HELD,		/* path (the hold), detail (its first line): --latest held */
 	TDX_UPDATE_R_HOLD_UNTRUSTED,	/* path, detail: why the hold cannot be trusted */
 	TDX_UPDATE_R_HOLD_UNREADABLE,	/* path, err: the hold cannot be read */
+	TDX_UPDATE_R_TCB_MISMATCH,	/* detail: the TCB Info rates no module of the image's line */
 };
 
 /* The reason's stable name, for JSON and records ("check-failed", "judged", ...). */

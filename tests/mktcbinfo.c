@@ -14,6 +14,7 @@
  *     uptodate outofdate revoked other notsupported   what they rate a module of SVN 1.8
  *                                                     (the 1.5.08 fixture): the status named;
  *                                                     SVN 3.x (2.0 fixtures): UpToDate in all
+ *     prefer        SVN 1.10 OutOfDate, 1.9 UpToDate (what update --latest must prefer)
  *     mismatch      no TDX_01 identity
  *     expired       nextUpdate yesterday              future     issued tomorrow
  *     badsig        a byte of tcbInfo changed after signing
@@ -244,6 +245,9 @@ int main(int argc, char **argv)
 		   "[" LEVEL(9, "UpToDate", "") "," LEVEL(8, "ConfigurationNeeded", "") "]"));
 	signed_doc("notsupported", leaf_key, tcb_info("TDX", 3, now - day, now + 30 * day,
 		   "[" LEVEL(9, "UpToDate", "") "]"));
+	/* A newer module (SVN 1.10) rated below an older one (1.9): --latest takes the older. */
+	signed_doc("prefer", leaf_key, tcb_info("TDX", 3, now - day, now + 30 * day,
+		   "[" LEVEL(10, "OutOfDate", ADV) "," LEVEL(9, "UpToDate", "") "]"));
 	signed_doc("mismatch", leaf_key, tcb_info("TDX", 3, now - day, now + 30 * day, NULL));
 	signed_doc("expired", leaf_key, tcb_info("TDX", 3, now - 31 * day, now - day,
 		   "[" LEVEL(8, "UpToDate", "") "]"));

@@ -170,6 +170,38 @@ static void update_host_open(struct tdx_update *u, const char *kmodule, bool roo
 	tdx_host_open(u->ctx, &u->host);
 }
 
+/*
+ * What verifiers will think of the image (tcb.status), when a TCB Info was given. An image
+ * that failed a check is not rated: its SVN is not to be trusted. Returns 1 when the outcome
+ * is decided (a TCB Info for another module line is an input error), else 0.
+ */
+static int update_tcb(struct tdx_update *u, bool image_failed)
+{
+	const struct tdx_sigstruct *s = tdx_image_get_sigstruct_fields(u->image);
+	char why[400];
+	int rc;
+
+	if (image_failed) {
+		rc = tdx_report_add(u->report, TDX_CHK_TCB_STATUS, TDX_CHECK_SKIP, "not rated: the "
+				    "image failed a check, so its SVN %u.%u is not to be trusted",
+				    s->svn_major, s->svn_minor);
+	} else {
+		rc = tdx_tcb_info_check(u->o.tcb_info, s, u->report, why, sizeof(why));
+		if (rc == -ENOENT) {
+			update_set(u, TDX_OUTCOME_INPUT, TDX_UPDATE_R_TCB_MISMATCH, rc, NULL);
+			if (!update_set_detail(u, why))
+				update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_NO_MEMORY, -ENOMEM,
+					   NULL);
+			return 1;
+		}
+	}
+	if (rc == -ENOMEM) {
+		update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_NO_MEMORY, rc, NULL);
+		return 1;
+	}
+	return 0;
+}
+
 /* The image, loaded and checked offline: 0, or 1 when the outcome is decided. */
 static int update_image_open(struct tdx_update *u)
 {
@@ -195,6 +227,8 @@ static int update_image_open(struct tdx_update *u)
 			update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_VERIFY_ERROR, rc, NULL);
 			return 1;
 		}
+		if (u->o.tcb_info && update_tcb(u, rc == -EBADMSG))
+			return 1;
 	}
 	update_phase(u, &(struct tdx_update_progress){
 		.phase = TDX_UPDATE_PHASE_IMAGE_CHECKED, .name = u->image_path,

@@ -69,6 +69,58 @@ static int latest_held(struct tdx_update *u)
 	return rc < 0 || h.held ? 1 : 0;
 }
 
+/* The TCB Info's rating of candidate @c (read again: the label keeps no SVN); -errno. */
+static int latest_grade(struct tdx_update *u, const struct tdx_candidate *c,
+			struct tdx_tcb_match *m)
+{
+	const struct tdx_sigstruct *s;
+	struct tdx_image *img = NULL;
+	int rc = tdx_image_load(u->ctx, c->path, c->sig_path, NULL, &img);
+
+	if (rc < 0) {
+		tdx_image_free(img);
+		return rc;
+	}
+	s = tdx_image_get_sigstruct_fields(img);
+	rc = tdx_tcb_info_match(u->o.tcb_info, s->svn_major, s->svn_minor, m);
+	tdx_image_free(img);
+	return rc;
+}
+
+/*
+ * With a TCB Info: when the newest installable release @latest is not rated UpToDate, the
+ * newest installable one that is (a release verifiers trust over a newer one they do not);
+ * *@passed is then @latest, with *@status its tcbStatus. None rated UpToDate: @latest stays,
+ * and its own tcb.status check says what verifiers will think.
+ */
+static ssize_t latest_prefer_uptodate(struct tdx_update *u, const struct tdx_releases *list,
+				      ssize_t latest, ssize_t *passed, const char **status)
+{
+	const struct tdx_candidate *best = tdx_releases_get(list, (size_t)latest);
+	struct tdx_tcb_match m;
+	ssize_t pick = -1;
+
+	*passed = -1;
+	if (latest_grade(u, best, &m) < 0 || m.grade == TDX_TCB_UP_TO_DATE)
+		return latest;
+	*status = m.status;
+	for (size_t i = 0; i < tdx_releases_count(list); i++) {
+		const struct tdx_candidate *c = tdx_releases_get(list, i);
+		const struct tdx_candidate *p = pick >= 0 ? tdx_releases_get(list, (size_t)pick) :
+						NULL;
+
+		if (!c->labelled || c->label != TDX_LABEL_INSTALLABLE || !c->have_version ||
+		    (p && tdx_version_cmp(&c->version, &p->version) <= 0))
+			continue;
+		if (latest_grade(u, c, &m) == 0 && m.grade == TDX_TCB_UP_TO_DATE)
+			pick = (ssize_t)i;
+	}
+	if (pick < 0)
+		return latest;
+	*passed = latest;
+	return pick;
+}
+
 /*
  * The newest release under the folder this host can take in place, judged against the host as
  * it is now (a retry judges again: another update may have run meanwhile). Returns 0 when the
@@ -123,7 +175,13 @@ int update_pick_latest(struct tdx_update *u)
 		goto current;
 	}
 	if (latest >= 0) {
-		const struct tdx_candidate *c = tdx_releases_get(list, (size_t)latest);
+		const char *passed_status = NULL;
+		ssize_t passed = -1;
+		const struct tdx_candidate *c;
+
+		if (u->o.tcb_info)
+			latest = latest_prefer_uptodate(u, list, latest, &passed, &passed_status);
+		c = tdx_releases_get(list, (size_t)latest);
 
 		u->image_path = strdup(c->path);
 		u->sig_path = c->sig_path ? strdup(c->sig_path) : NULL;
@@ -133,7 +191,13 @@ int update_pick_latest(struct tdx_update *u)
 		}
 		update_phase(u, &(struct tdx_update_progress){
 			.phase = TDX_UPDATE_PHASE_PICKED, .name = u->image_path, .dir = dir,
-			.releases = list });
+			.releases = list, .passed_over_status = passed_status,
+			.passed_over = passed >= 0 ?
+				tdx_releases_get(list, (size_t)passed)->path : NULL });
+		if (passed >= 0)
+			notice(u->ctx, "%s preferred to the newer %s, which the TCB Info "
+			       "rates %s\n", u->image_path,
+			       tdx_releases_get(list, (size_t)passed)->path, passed_status);
 		ret = 0;
 		goto out;
 	}

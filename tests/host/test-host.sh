@@ -409,6 +409,67 @@ for layout in v4 v3; do
 	expect_json '.format' '"0x100"' "dry run $layout: the series take format 0x100"
 done
 
+# --- --tcb-info: update rates the image; --latest prefers an UpToDate release -------------------
+# Documents signed by a test root made now (tdx-mktcbinfo); prefer.json rates SVN 1.10 OutOfDate
+# and 1.9 UpToDate, so that --latest must take 1.5.09 over the newer 1.5.10.
+tcbdir=$tmp/tcb
+mkdir -p "$tcbdir" "$tmp/tcbrel"
+"$fx/tdx-mktcbinfo" "$tcbdir" || { echo "tdx-mktcbinfo failed"; exit 1; }
+tcb() { echo --tcb-info "$tcbdir/$1.json" --tcb-info-chain "$tcbdir/chain.pem" \
+	--tcb-root-hash "$(cat "$tcbdir/root.hash")"; }
+img10=$tmp/tcbrel/tdx_module_1.5.10.img
+"$mkfixture" --key "$fx/test-key.pem" --version 1.5.10 --cpuid "$eax" -o "$img10" ||
+	{ echo "tdx-mkfixture failed"; exit 1; }
+cp "$img" "$tmp/tcbrel/"
+printf '%s\n' '{ "Header": { "Copyright": "tdxctl tests", "Info": "tcb", "Version": "1.0" },' \
+	'  "tdx_module_releases": [ { "version": "1.5.09",' \
+	'    "min_module_version_for_td_preserving": "1.5.01",' \
+	'    "min_seamldr_versions": [ "1.5.00", "2.0.00" ], "tdx_feature0": "0x226F3F0FBF" },' \
+	'    { "version": "1.5.10", "min_module_version_for_td_preserving": "1.5.01",' \
+	'    "min_seamldr_versions": [ "1.5.00", "2.0.00" ], "tdx_feature0": "0x226F3F0FBF" } ] }' \
+	>"$tmp/tcbrel/mapping_file.json"
+tree tcb mainline
+host tcb
+tcb_status='[.checks[] | select(.check == "tcb.status") | .status]'
+# shellcheck disable=SC2046
+update_run $tdxctl update $key --dry-run --json $(tcb prefer) --mapping "$tmp/tcbrel/mapping_file.json" "$tmp/tcbrel/tdx_module_1.5.09.img"
+expect_rc 0 "tcb: 1.5.09 UpToDate"
+expect_json "$tcb_status" '["pass"]' "tcb: 1.5.09 rated"
+# shellcheck disable=SC2046
+update_run $tdxctl update $key --dry-run --json $(tcb prefer) --mapping "$tmp/tcbrel/mapping_file.json" "$img10"
+expect_rc 0 "tcb: 1.5.10 OutOfDate warns"
+expect_json "$tcb_status" '["warn"]' "tcb: 1.5.10 rated"
+# shellcheck disable=SC2046
+update_run $tdxctl update $key --dry-run --json --strict $(tcb prefer) --mapping "$tmp/tcbrel/mapping_file.json" "$img10"
+expect_rc 65 "tcb: 1.5.10 OutOfDate refused under --strict"
+expect_json "$failed_checks" '["tcb.status"]' "tcb: --strict names the check"
+# shellcheck disable=SC2046
+update_run $tdxctl update $key --dry-run --json $(tcb mismatch) --mapping "$tmp/tcbrel/mapping_file.json" "$img10"
+expect_rc 66 "tcb: a TCB Info for another line"
+expect_json '.outcome' '"input-error"' "tcb: mismatch outcome"
+expect_grep "the TCB Info does not fit this module: no identity TDX_01" "$out" "tcb: mismatch verdict"
+# shellcheck disable=SC2046
+update_run $tdxctl update $key --dry-run --json $(tcb expired) "$img10"
+expect_rc 66 "tcb: expired"
+expect_json '.error.outcome' '"input-error"' "tcb: expired, one JSON error"
+expect_grep "expired: its nextUpdate is" "$out" "tcb: expired named"
+# --latest: without the TCB Info the newest (1.5.10); with it, 1.5.09, and saying so.
+update_run $tdxctl update $key --latest "$tmp/tcbrel" --dry-run --json
+expect_json '.image_version' '"1.5.10"' "tcb: --latest without TCB Info"
+# shellcheck disable=SC2046
+update_run $tdxctl update $key --latest "$tmp/tcbrel" --dry-run --json $(tcb prefer)
+expect_rc 0 "tcb: --latest with TCB Info"
+expect_json '.image_version' '"1.5.09"' "tcb: --latest prefers the UpToDate 1.5.09"
+expect_json "$tcb_status" '["pass"]' "tcb: --latest's pick rated"
+# shellcheck disable=SC2046
+update_run $tdxctl update $key --latest "$tmp/tcbrel" --dry-run $(tcb prefer)
+expect_rc 0 "tcb: --latest text"
+expect_grep "instead of the newer $img10, which it rates OutOfDate" "$errout" "tcb: --latest says so"
+# shellcheck disable=SC2046
+update_run $tdxctl update $key --latest "$tmp/tcbrel" --dry-run --json $(tcb uptodate)
+expect_json '.image_version' '"1.5.10"' "tcb: --latest takes the newest when it is UpToDate"
+expect_true "[ ! -s '$(upload_dir tcb)/data' ]" "tcb: nothing written to the upload device"
+
 # --- pre-flight refusals: exit code, the failed check, nothing written ---------------------------
 # refuse NAME WANT_RC CHECK WHAT
 refuse() {
