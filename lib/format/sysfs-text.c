@@ -319,10 +319,10 @@ static const struct layout_desc {
 	const char *name;
 	const char *upload;		/* the upload device under tdx_host/firmware/ */
 	const char *clue[2];		/* files under tdx_host, one of which shows the layout */
-	bool clue_upload;		/* the upload device's name is a clue too */
-	bool fallback;			/* taken when no row's clues hold */
 	const char *attr[TDX_ATTR_REMAINING_UPDATES + 1];	/* relative to tdx_host */
 	unsigned int format;		/* sent unless the caller chooses */
+	bool clue_upload;		/* the upload device's name is a clue too */
+	bool fallback;			/* taken when no row's clues hold */
 } layouts[TDX_LAYOUT__COUNT] = {
 	[TDX_LAYOUT_NONE] = { .name = "none", .format = TDX_IMAGE_FORMAT },
 	/* Flat attributes win over a seamldr/ folder, whatever the upload device's name. */
