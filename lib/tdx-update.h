@@ -139,8 +139,9 @@ int tdx_update_new(struct tdx_ctx *ctx, const char *image, const struct tdx_upda
  * checks, compatibility, "already current", the host's readiness; then the update lock, the
  * same facts read again under it, and the TD-build gate closed (a dry run only looks at it).
  * The host.* checks are judged by the readiness rules status uses (tdx_readiness_judge_rules()),
- * a group at a time as their facts are learned. Returns 0 when the attempt may go on to tdx_update_commit(); 1 when its outcome is decided
- * (a refusal, already current, interrupted); a negative errno when it could not run.
+ * a group at a time as their facts are learned. Returns 0 when the attempt may go on to
+ * tdx_update_commit(); 1 when its outcome is decided (a refusal, already current,
+ * interrupted); a negative errno when it could not run.
  */
 int tdx_update_preflight(struct tdx_update *update);
 /*

@@ -12,7 +12,10 @@
 
 #include "update-private.h"
 
-/* The mapping file: the one named, else mapping_file.json in the folder (none: rules 3-4 skipped). */
+/*
+ * The mapping file: the one named, else mapping_file.json in the folder (none: rules 3-4
+ * skipped).
+ */
 static int latest_mapping(struct tdx_update *u, struct tdx_mapping **mapping)
 {
 	struct tdx_mapping_source src = { .path = u->o.mapping, .dir = u->o.latest_dir };
@@ -47,9 +50,9 @@ int tdx_releases_judge(struct tdx_ctx *ctx, const char *dir, const struct tdx_ho
 }
 
 /*
- * A rollout hold (tdx_hold_read()) stops the selection: a halted rollout must leave no host that
- * installs the release by itself. Returns 1 when the outcome is decided, else 0. A hold that cannot be
- * trusted is neither obeyed nor ignored: refused (77) with the reason.
+ * A rollout hold (tdx_hold_read()) stops the selection: a halted rollout must leave no host
+ * that installs the release by itself. Returns 1 when the outcome is decided, else 0. A hold
+ * that cannot be trusted is neither obeyed nor ignored: refused (77) with the reason.
  */
 static int latest_held(struct tdx_update *u)
 {

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# The library speaks in facts (lint suite): tests/lint/check-lib-words.sh CC CLIDIR DIR [--expect-fail]
+# The library speaks in facts (lint suite):
+#   tests/lint/check-lib-words.sh CC CLIDIR DIR [--expect-fail]
 #
 # No string in DIR's C sources (comments removed by the preprocessor) names a tdxctl command
 # ("tdxctl status", 'tdxctl ...', tdxctl(8)) or one of tdxctl's long options (--mapping, ...):
@@ -22,7 +23,8 @@ pattern="--($names)\\b|tdxctl +($names)\\b|tdxctl\\([0-9]\\)|'tdxctl"
 found=$(find "$dir" -type f \( -name '*.c' -o -name '*.h' -o -name '*.def' \) | sort |
 	while read -r f; do
 		"$cc" -fpreprocessed -dD -E -P -x c "$f" 2>/dev/null |
-			grep -oE '"([^"\\]|\\.)*"' | grep -E -- "$pattern" | sed "s|^|$(basename "$dir")/${f#"$dir"/}: |" || :
+			grep -oE '"([^"\\]|\\.)*"' | grep -E -- "$pattern" |
+			sed "s|^|$(basename "$dir")/${f#"$dir"/}: |" || :
 	done)
 # The exceptions, when checking lib/.
 bad=$(printf '%s\n' "$found" | grep -v '^$' | while IFS= read -r line; do
