@@ -140,7 +140,7 @@ struct json_object *update_result_to_json(const struct update_args *a,
 		json_object_array_add(failed, f);
 	}
 	json_object_object_add(o, "outcome", json_object_new_string(tdx_outcome_name(outcome)));
-	json_object_object_add(o, "reason", json_object_new_string(
+	json_object_object_add(o, "outcome_reason", json_object_new_string(
 		tdx_update_reason_name(tdx_update_get_result(u)->reason)));
 	json_object_object_add(o, "retryable",
 			       json_object_new_boolean(tdx_outcome_retryable(outcome)));
@@ -236,7 +236,7 @@ void update_result_print_text(struct json_object *o, const void *data)
 void update_result_print_quiet(struct json_object *o, const void *data)
 {
 	struct json_object *failed = NULL, *first;
-	const char *reason = field_str(o, "reason");
+	const char *reason = field_str(o, "outcome_reason");
 	struct json_object *retryable;
 
 	(void)data;

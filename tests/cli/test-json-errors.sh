@@ -45,7 +45,7 @@ json_error 66 input-error "convert, no such input" \
 	$tdxctl convert --json --format 0x100 "$tmp/none.img" -o "$tmp/out"
 json_error 69 unavailable "status, no TDX host" $tdxctl status --json
 json_error 66 input-error "update, no such image" $tdxctl update --json "$tmp/none.img"
-expect_json '.reason' '"image-open"' "update, no such image: the reason named"
+expect_json '.outcome_reason' '"image-open"' "update, no such image: the reason named"
 json_error 66 input-error "update --dry-run, no such image" \
 	$tdxctl update --json --dry-run "$tmp/none.img"
 json_error 66 input-error "update --latest, no such folder" \
