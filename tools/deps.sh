@@ -7,6 +7,7 @@
 # are not started by the tests, which run their own node exporter on 127.0.0.1. ansible-core (4.4
 # MB of .debs with its Python modules) and dropbear-bin (0.6 MB with its libraries) run the fleet
 # rollout against emulated hosts (tests/fleet); dropbear's daemon package is not installed.
+# ansible-lint (Debian 12: 6.13, with its Python modules) checks the rollout role (tests/fleet).
 # prometheus-alertmanager receives the alerts of the system test (tests/system), which runs its own
 # on 127.0.0.1 (on a machine booted with systemd the package also starts one on port 9093) and
 # makes its hosts' file system with debootstrap.
@@ -19,7 +20,7 @@ packages="build-essential meson ninja-build pkg-config
 	qemu-system-x86 busybox-static cpio kmod xz-utils debian-archive-keyring debootstrap
 	ca-certificates systemd perl openssl
 	debhelper lintian prometheus prometheus-node-exporter
-	ansible-core dropbear-bin openssh-client
+	ansible-core ansible-lint dropbear-bin openssh-client
 	prometheus-alertmanager curl e2fsprogs"
 
 missing=""

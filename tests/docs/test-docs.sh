@@ -92,13 +92,15 @@ for c in 0 $retry; do
 done
 # Ansible: every rc it compares is in the table, and it tells rejected, lost, interrupted and
 # retry apart by their codes.
-play=$src/contrib/ansible/tdxctl-rollout.yml
-for c in $(grep -o 'rc\( | default([0-9]*)\)\? == [0-9]*' "$play" | grep -o '[0-9]*$' | sort -u); do
+# The playbook and its role's tasks, as one text.
+play=$(cat "$src/contrib/ansible/tdxctl-rollout.yml" "$src"/contrib/ansible/roles/tdxctl_rollout/tasks/*.yml)
+for c in $(printf '%s\n' "$play" | grep -o 'rc\( | default([0-9]*)\)\? == [0-9]*' | grep -o '[0-9]*$' |
+	sort -u); do
 	case " $all " in *" $c "*) ok ;; *) bad "Ansible compares rc with $c, not an exit code" ;; esac
 done
 for name in rejected module-lost interrupted retry-later; do
 	c=$(code_of $name)
-	expect_true "grep -q 'rc == $c\\b' '$play'" "Ansible tells $name ($c) apart"
+	expect_true "printf '%s\\n' \"\$play\" | grep -q 'rc == $c\\b'" "Ansible tells $name ($c) apart"
 done
 # Alert rules: an update "failed" unless its code is success or retry.
 rules=$src/contrib/prometheus/tdxctl.rules.yml
