@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "image-opts.h"
+#include "tcb-opts.h"
 #include "tdx-host.h"
 #include "tdx-update.h"
 
@@ -21,6 +22,9 @@ struct list_args {
 	bool no_mapping;
 	struct tdx_host_facts over;	/* the overrides given; have_* set for each */
 	struct image_args image;	/* --key-hash, --allow-debug (image_key_argp), --strict */
+	struct tcb_args tcb;		/* --tcb-info and its chain and root */
+	const struct tdx_tcb_info *tcb_info;	/* read and authenticated; NULL: none given */
+	const char **tcb_status;	/* per release: its tcbStatus; NULL: not rated */
 };
 
 enum {
@@ -83,6 +87,7 @@ static error_t list_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->image;
 		state->child_inputs[1] = &a->g;
+		state->child_inputs[2] = &a->tcb;
 		return 0;
 	case OPT_STRICT:
 		a->image.strict = true;
@@ -106,6 +111,7 @@ static error_t list_parse(int key, char *arg, struct argp_state *state)
 static const struct argp_child list_children[] = {
 	{ &image_key_argp, 0, "Image options:", 0 },
 	{ &output_argp, 0, NULL, 0 },
+	{ &tcb_argp, 0, "What verifiers will think of each (Intel's TCB Info):", 0 },
 	{ 0 }
 };
 
@@ -214,9 +220,29 @@ static struct json_object *list_to_json(const struct list_args *a, const char *m
 	json_object_object_add(host, "cpuid_from",
 			       src->cpuid ? json_object_new_string(src->cpuid) : NULL);
 	json_object_object_add(o, "host", host);
-	for (size_t i = 0; list && i < tdx_releases_count(list); i++)
-		json_object_array_add(arr, release_to_json(tdx_releases_get(list, i), false));
+	for (size_t i = 0; list && i < tdx_releases_count(list); i++) {
+		struct json_object *r = release_to_json(tdx_releases_get(list, i), false);
+
+		if (a->tcb_info)
+			json_object_object_add(r, "tcb_status", a->tcb_status && a->tcb_status[i] ?
+					       json_object_new_string(a->tcb_status[i]) : NULL);
+		json_object_array_add(arr, r);
+	}
 	json_object_object_add(o, "releases", arr);
+	if (a->tcb_info) {
+		struct json_object *t = json_object_new_object();
+
+		json_object_object_add(t, "file", tdx_json_string_or_null(a->tcb.path));
+		json_object_object_add(t, "fmspc", json_object_new_string(
+			tdx_tcb_info_fmspc(a->tcb_info)));
+		json_object_object_add(t, "evaluation", json_object_new_int64(
+			tdx_tcb_info_evaluation_number(a->tcb_info)));
+		json_object_object_add(t, "issue_date", json_object_new_string(
+			tdx_tcb_info_issue_date(a->tcb_info)));
+		json_object_object_add(t, "next_update", json_object_new_string(
+			tdx_tcb_info_next_update(a->tcb_info)));
+		json_object_object_add(o, "tcb_info", t);
+	}
 	json_object_object_add(o, "latest", latest >= 0 ?
 			       json_version_or_null(true, &tdx_releases_get(list, (size_t)latest)->version) :
 			       NULL);
@@ -273,16 +299,27 @@ static void list_print_text(const struct list_args *a, const char *mapping_path,
 		free(line);
 		return;
 	}
-	printf("%-8s  %-13s  %-44s  %s\n", "VERSION", "LABEL", "FILE", "REASON");
+	if (a->tcb_info)
+		printf("TCB Info %s: FMSPC %s, evaluation %u, issued %s, next update %s\n",
+		       a->tcb.path, tdx_tcb_info_fmspc(a->tcb_info),
+		       tdx_tcb_info_evaluation_number(a->tcb_info),
+		       tdx_tcb_info_issue_date(a->tcb_info), tdx_tcb_info_next_update(a->tcb_info));
+	printf("%-8s  %-13s  ", "VERSION", "LABEL");
+	if (a->tcb_info)
+		printf("%-13s  ", "TCB");
+	printf("%-44s  %s\n", "FILE", "REASON");
 	for (size_t i = 0; i < n; i++) {
 		const struct tdx_candidate *c = tdx_releases_get(list, i);
 		char *reason = candidate_reason(c), *safe_reason = one_line(reason);
 
 		line = one_line(rel_path(a->dir, c->path));
-		printf("%-8s  %-13s  %-44s  %s\n",
+		printf("%-8s  %-13s  ",
 		       c->have_version ? tdx_version_format(&c->version, v, sizeof(v)) : "?",
-		       tdx_release_label_name(c->label), line ? line : "?",
-		       safe_reason ? safe_reason : "");
+		       tdx_release_label_name(c->label));
+		if (a->tcb_info)
+			printf("%-13s  ", a->tcb_status && a->tcb_status[i] ? a->tcb_status[i] :
+			       "-");
+		printf("%-44s  %s\n", line ? line : "?", safe_reason ? safe_reason : "");
 		free(line);
 		free(safe_reason);
 		free(reason);
@@ -296,6 +333,36 @@ static void list_print_text(const struct list_args *a, const char *mapping_path,
 	} else {
 		printf("nothing installable\n");
 	}
+}
+
+/*
+ * How the TCB Info rates each release (its tcbStatus, "NotSupported" below every level), read
+ * from its sigstruct again; NULL for one that cannot be read or failed a check (its SVN is not
+ * to be trusted) or whose line the TCB Info does not rate. The array is freed with free().
+ */
+static const char **release_tcb_statuses(struct tdx_ctx *ctx, const struct tdx_tcb_info *tcb,
+					 const struct tdx_releases *list)
+{
+	size_t n = tdx_releases_count(list);
+	const char **st = calloc(n ? n : 1, sizeof(*st));
+
+	for (size_t i = 0; st && i < n; i++) {
+		const struct tdx_candidate *c = tdx_releases_get(list, i);
+		const struct tdx_sigstruct *s;
+		struct tdx_image *img = NULL;
+		struct tdx_tcb_match m;
+
+		if (c->error || c->label == TDX_LABEL_INVALID ||
+		    tdx_image_load(ctx, c->path, c->sig_path, NULL, &img) < 0) {
+			tdx_image_free(img);
+			continue;
+		}
+		s = tdx_image_get_sigstruct_fields(img);
+		if (tdx_tcb_info_match(tcb, s->svn_major, s->svn_minor, &m) == 0)
+			st[i] = m.status;
+		tdx_image_free(img);
+	}
+	return st;
 }
 
 /* cli_emit()'s text for list: the table, from the releases the object was made from. */
@@ -379,6 +446,14 @@ int cmd_list(int argc, char **argv, struct tdx_ctx *ctx)
 	if (!S_ISDIR(st.st_mode))
 		return exit_from_outcome(list_fail(&a, NULL, TDX_OUTCOME_INPUT,
 						   "cannot read %s: not a folder", a.dir));
+	{
+		struct tdx_tcb_info *tcb = NULL;
+		char why[512];
+
+		if (tcb_info_open(ctx, &a.tcb, &tcb, &outcome, why, sizeof(why)) < 0)
+			return exit_from_outcome(list_fail(&a, NULL, outcome, "%s", why));
+		a.tcb_info = tcb;
+	}
 	outcome = mapping_open(ctx, &a, &m, &mapping_path);
 	if (outcome != TDX_OUTCOME_OK)
 		goto out;
@@ -399,10 +474,14 @@ int cmd_list(int argc, char **argv, struct tdx_ctx *ctx)
 				    "cannot judge the releases: %s", strerror(-rc));
 		goto out;
 	}
+	if (a.tcb_info && list)
+		a.tcb_status = release_tcb_statuses(ctx, a.tcb_info, list);
 	view = (struct list_view){ &a, mapping_path, &h, &src, list, latest };
 	cli_emit(&a.g, list_to_json(&a, mapping_path, &h, &src, list, latest), list_text, &view);
 	outcome = TDX_OUTCOME_OK;
 out:
+	free(a.tcb_status);
+	tdx_tcb_info_free((struct tdx_tcb_info *)a.tcb_info);
 	tdx_releases_free(list);
 	tdx_mapping_free(m);
 	free(mapping_path);

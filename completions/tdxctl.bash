@@ -28,7 +28,7 @@ _tdxctl()
 			--wait-builds --retry-for --retry-interval --help" ;;
 	history) opts="--json -n --history --help" ;;
 	list)    opts="--json --mapping --no-mapping --running --seamldr --cpuid --key-hash --allow-debug
-			--strict --help" ;;
+			--strict $tcb_opts --help" ;;
 	build)   opts="--ttl --wait --pid --force --rundir --json --quiet --help"
 		if [[ $cword -eq 2 ]]; then
 			COMPREPLY=($(compgen -W "begin end list" -- "$cur"))

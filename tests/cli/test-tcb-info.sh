@@ -112,6 +112,28 @@ run "$tdxctl" inspect $(tcb uptodate) "$img"
 expect_grep "TCB status:        UpToDate (TDX_01 level isvsvn 8 of 2024-03-13T00:00:00Z" "$out" \
 	"inspect uptodate text"
 
+# list: each release's rating (a column, tcb_status), the document's facts; a bad one is 66.
+mkdir -p "$tmp/rel"
+cp "$img" "$tmp/rel/tdx_module_1.5.08.img"
+cp "$v2" "$tmp/rel/tdx_module_2.0.02.img"
+facts="--no-mapping --running 1.5.06 --seamldr 1.5.01 --cpuid 0x806F8 --key-hash $key"
+# shellcheck disable=SC2046,SC2086
+run "$tdxctl" list --json $facts $(tcb outofdate) "$tmp/rel"
+expect_rc 0 "list --tcb-info"
+expect_json '[.releases[].tcb_status]' '["OutOfDate","UpToDate"]' "list: each release rated"
+expect_json '.tcb_info | [.fmspc, .evaluation]' '["00806F050000",17]' "list: the document"
+# shellcheck disable=SC2046,SC2086
+run "$tdxctl" list $facts $(tcb outofdate) "$tmp/rel"
+expect_grep "VERSION   LABEL          TCB            FILE" "$out" "list: the TCB column"
+expect_grep "1.5.08    installable    OutOfDate      tdx_module_1.5.08.img" "$out" "list: row"
+# shellcheck disable=SC2086
+run "$tdxctl" list --json $facts "$tmp/rel"
+expect_json '[.releases[] | has("tcb_status")] | any' false "list: no rating without --tcb-info"
+# shellcheck disable=SC2046,SC2086
+run "$tdxctl" list --json $facts $(tcb expired) "$tmp/rel"
+expect_rc 66 "list: expired TCB Info"
+expect_json .error.outcome '"input-error"' "list: expired, one JSON error"
+
 # Intel's real documents: authentic, but long expired today (66, saying so).
 d=$src/tests/data/tcb-info
 run "$tdxctl" verify --key-hash "$key" --tcb-info "$d/phala-b0c06f000000.json" \
