@@ -83,9 +83,9 @@ void update_result_advise(struct update_state *s);
 struct json_object *update_result_to_json(const struct update_args *a,
 					  const struct update_state *s, int code,
 					  const struct update_run *run);
-void update_result_print_text(struct json_object *result, const void *data);
+void update_result_print_text(struct json_object *o, const void *data);
 /* --quiet: cron mails any output, so 0 and 75 say nothing and any other code one line. */
-void update_result_print_quiet(struct json_object *result, const void *data);
+void update_result_print_quiet(struct json_object *o, const void *data);
 void update_note_retry(const struct update_args *a, const struct update_state *s,
 		       uint64_t delay_ms);
 
