@@ -20,4 +20,8 @@
  */
 int tdx_signature_verify(const uint8_t raw[TDX_SIGSTRUCT_SIZE]);
 
+struct json_object;
+/* A JSON value's kind as a message says it: "an array", "a string", "null", ... (json-kind.c). */
+const char *tdx_json_kind(struct json_object *v);
+
 #endif /* LIBTDXCTL_FORMAT_PRIVATE_H */

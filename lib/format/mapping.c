@@ -26,21 +26,6 @@ struct tdx_mapping {
 	struct tdx_release_info *releases;
 };
 
-/* A JSON value's kind as a message says it: "an array", "a string", "null", ... */
-static const char *json_kind(struct json_object *v)
-{
-	switch (json_object_get_type(v)) {
-	case json_type_null:	return "null";
-	case json_type_boolean:	return "a boolean";
-	case json_type_double:	return "a fraction";
-	case json_type_int:	return "an integer";
-	case json_type_object:	return "an object";
-	case json_type_array:	return "an array";
-	case json_type_string:	return "a string";
-	}
-	return "of an unknown type";
-}
-
 /* The name an error message gives an entry: its version when that much could be read. */
 static const char *entry_name(struct json_object *entry, size_t i, char *buf, size_t size)
 {
@@ -66,7 +51,7 @@ static int get_string(struct tdx_ctx *ctx, struct json_object *obj, const char *
 	}
 	if (!json_object_is_type(v, json_type_string)) {
 		err(ctx, "mapping file: %s: key \"%s\" is %s, expected a string\n", where, key,
-		    json_kind(v));
+		    tdx_json_kind(v));
 		return -EINVAL;
 	}
 	*out = json_object_get_string(v);
@@ -127,7 +112,7 @@ static int parse_entry(struct tdx_ctx *ctx, struct json_object *entry, size_t i,
 	entry_name(entry, i, where, sizeof(where));
 	if (!json_object_is_type(entry, json_type_object)) {
 		err(ctx, "mapping file: %s of \"%s\" is %s, expected an object\n", where,
-		    KEY_RELEASES, json_kind(entry));
+		    KEY_RELEASES, tdx_json_kind(entry));
 		return -EINVAL;
 	}
 	memset(r, 0, sizeof(*r));
@@ -155,7 +140,7 @@ static int parse_entry(struct tdx_ctx *ctx, struct json_object *entry, size_t i,
 	}
 	if (!json_object_is_type(arr, json_type_array)) {
 		err(ctx, "mapping file: %s: key \"%s\" is %s, expected an array of strings\n", where,
-		    KEY_MIN_SEAMLDR, json_kind(arr));
+		    KEY_MIN_SEAMLDR, tdx_json_kind(arr));
 		return -EINVAL;
 	}
 	n = json_object_array_length(arr);
@@ -171,7 +156,7 @@ static int parse_entry(struct tdx_ctx *ctx, struct json_object *entry, size_t i,
 		snprintf(key, sizeof(key), "%s[%zu]", KEY_MIN_SEAMLDR, j);
 		if (!json_object_is_type(e, json_type_string)) {
 			err(ctx, "mapping file: %s: key \"%s\" is %s, expected a string\n", where,
-			    key, json_kind(e));
+			    key, tdx_json_kind(e));
 			return -EINVAL;
 		}
 		rc = parse_version_value(ctx, json_object_get_string(e), where, key,
@@ -191,7 +176,7 @@ static int parse_root(struct tdx_ctx *ctx, struct json_object *root, struct tdx_
 
 	if (!json_object_is_type(root, json_type_object)) {
 		err(ctx, "mapping file: the top level is %s, expected an object\n",
-		    json_kind(root));
+		    tdx_json_kind(root));
 		return -EINVAL;
 	}
 	if (!json_object_object_get_ex(root, KEY_RELEASES, &arr)) {
@@ -200,7 +185,7 @@ static int parse_root(struct tdx_ctx *ctx, struct json_object *root, struct tdx_
 	}
 	if (!json_object_is_type(arr, json_type_array)) {
 		err(ctx, "mapping file: key \"%s\" is %s, expected an array\n", KEY_RELEASES,
-		    json_kind(arr));
+		    tdx_json_kind(arr));
 		return -EINVAL;
 	}
 	n = json_object_array_length(arr);

@@ -71,20 +71,6 @@ static int fail(char *why, size_t why_len, int rc, const char *fmt, ...)
 	return rc;
 }
 
-static const char *json_kind(struct json_object *v)
-{
-	switch (json_object_get_type(v)) {
-	case json_type_null:	return "null";
-	case json_type_boolean:	return "a boolean";
-	case json_type_double:	return "a fraction";
-	case json_type_int:	return "an integer";
-	case json_type_object:	return "an object";
-	case json_type_array:	return "an array";
-	case json_type_string:	return "a string";
-	}
-	return "of an unknown type";
-}
-
 static size_t skip_ws(const char *s, size_t i, size_t len)
 {
 	while (i < len && strchr(" \t\r\n", s[i]) && s[i])
@@ -168,7 +154,7 @@ static int walk_top(const char *s, size_t len, size_t *tcb_off, size_t *tcb_len,
 		} else if (strcmp(name, "signature") == 0) {
 			if (*sig || !json_object_is_type(val, json_type_string)) {
 				rc = fail(why, why_len, -EINVAL, "\"signature\" is %s",
-					  *sig ? "given twice" : json_kind(val));
+					  *sig ? "given twice" : tdx_json_kind(val));
 				json_object_put(val);
 				goto out;
 			}
@@ -220,7 +206,7 @@ static struct json_object *need(struct json_object *o, const char *key, enum jso
 	}
 	if (!json_object_is_type(v, type)) {
 		*rc = fail(why, why_len, -EINVAL, "%s: \"%s\" is %s, expected %s", where, key,
-			   json_kind(v), what);
+			   tdx_json_kind(v), what);
 		return NULL;
 	}
 	return v;
@@ -295,7 +281,7 @@ static int parse_level(struct json_object *lv, const char *where, struct tcb_lev
 
 	if (!json_object_is_type(lv, json_type_object))
 		return fail(why, why_len, -EINVAL, "%s is %s, expected an object", where,
-			    json_kind(lv));
+			    tdx_json_kind(lv));
 	tcb = need(lv, "tcb", json_type_object, "an object", where, why, why_len, &rc);
 	v = tcb ? need(tcb, "isvsvn", json_type_int, "an integer", where, why, why_len, &rc) : NULL;
 	if (!v)
@@ -316,13 +302,13 @@ static int parse_level(struct json_object *lv, const char *where, struct tcb_lev
 	if (json_object_object_get_ex(lv, "advisoryIDs", &adv)) {
 		if (!json_object_is_type(adv, json_type_array))
 			return fail(why, why_len, -EINVAL, "%s: \"advisoryIDs\" is %s, expected an "
-				    "array", where, json_kind(adv));
+				    "array", where, tdx_json_kind(adv));
 		for (size_t i = 0; i < json_object_array_length(adv); i++)
 			if (!json_object_is_type(json_object_array_get_idx(adv, i),
 						 json_type_string))
 				return fail(why, why_len, -EINVAL, "%s: \"advisoryIDs\" holds %s, "
 					    "expected strings", where,
-					    json_kind(json_object_array_get_idx(adv, i)));
+					    tdx_json_kind(json_object_array_get_idx(adv, i)));
 		return join_advisories(adv, &l->advisories);
 	}
 	return 0;
@@ -339,7 +325,7 @@ static int parse_identity(struct json_object *o, size_t k, struct tcb_identity *
 	snprintf(where, sizeof(where), "tdxModuleIdentities[%zu]", k);
 	if (!json_object_is_type(o, json_type_object))
 		return fail(why, why_len, -EINVAL, "%s is %s, expected an object", where,
-			    json_kind(o));
+			    tdx_json_kind(o));
 	v = need(o, "id", json_type_string, "a string", where, why, why_len, &rc);
 	if (!v)
 		return rc;
@@ -379,7 +365,7 @@ static int parse_fields(struct tdx_tcb_info *t, int64_t now, char *why, size_t w
 
 	if (!json_object_is_type(o, json_type_object))
 		return fail(why, why_len, -EINVAL, "\"tcbInfo\" is %s, expected an object",
-			    json_kind(o));
+			    tdx_json_kind(o));
 	v = need(o, "id", json_type_string, "a string", where, why, why_len, &rc);
 	if (!v)
 		return rc;
@@ -438,7 +424,7 @@ static int parse_fields(struct tdx_tcb_info *t, int64_t now, char *why, size_t w
 		return 0;
 	if (!json_object_is_type(ids, json_type_array))
 		return fail(why, why_len, -EINVAL, "tcbInfo: \"tdxModuleIdentities\" is %s, "
-			    "expected an array", json_kind(ids));
+			    "expected an array", tdx_json_kind(ids));
 	n = json_object_array_length(ids);
 	if (n > MAX_IDENTITIES)
 		return fail(why, why_len, -EINVAL, "%zu tdxModuleIdentities, more than %u", n,
