@@ -23,6 +23,8 @@
 
 #include "tcb-private.h"
 
+#define PEM_BEGIN	"-----BEGIN "
+
 /* Intel SGX Root CA's public key, SHA-256 of its DER SubjectPublicKeyInfo. */
 TDX_EXPORT
 const uint8_t tdx_sgx_root_key_hash[TDX_SHA256_LEN] = {
@@ -530,11 +532,15 @@ int tdx_tcb_info_parse(struct tdx_ctx *ctx, const char *doc, size_t len, const c
 			  "(an ECDSA P-256 r || s)", 2 * TDX_ECDSA_P256_SIG_LEN);
 		goto out;
 	}
-	/* After the object: nothing, or the chain in PEM (the bundle form). */
+	/*
+	 * After the object: nothing, or the chain in PEM (the bundle form). The text is not
+	 * NUL-terminated: compare only the bytes it has.
+	 */
 	i = skip_ws(doc, end, len);
 	if (chain)
 		rc = load_chain(chain, chain_len, &certs, why, why_len);
-	else if (i < len && strncmp(doc + i, "-----BEGIN ", 11) == 0)
+	else if (len - i >= sizeof(PEM_BEGIN) - 1 &&
+		 memcmp(doc + i, PEM_BEGIN, sizeof(PEM_BEGIN) - 1) == 0)
 		rc = load_chain(doc + i, len - i, &certs, why, why_len);
 	else if (i < len)
 		rc = fail(why, why_len, -EINVAL, "text after the JSON object at byte %zu that is "
