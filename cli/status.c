@@ -175,21 +175,39 @@ static struct json_object *status_hold_json(const struct status_extra *x)
 	return o;
 }
 
-static struct json_object *status_to_json(const struct status_extra *x,
-					  const struct tdx_report *report, enum tdx_outcome outcome)
-{
-	const struct tdx_readiness_facts *rf = &x->rf;
-	const struct tdx_host_status *st = &rf->host;
-	struct build_delay delay = status_build_delay(rf);
-	struct json_object *o = json_object_new_object(), *cpus, *upl, *lock;
-	char buf[512];
+/*
+ * What status shows, gathered once: the JSON object and the text are both made from it, one
+ * section at a time (a status_json_* and a status_text_* function each). A new section is a
+ * pair of functions and a line in each of status_to_json() and status_text().
+ */
+struct status_view {
+	const struct status_extra *x;
+	const struct tdx_report *report;
+	enum tdx_outcome outcome;
+};
 
-	json_object_object_add(o, "ready", json_object_new_boolean(outcome == TDX_OUTCOME_OK));
-	json_object_object_add(o, "outcome", json_object_new_string(tdx_outcome_name(outcome)));
-	json_object_object_add(o, "exit_code", json_object_new_int(exit_from_outcome(outcome)));
+/* Whether an update could start now, and the exit code that says so. */
+static void status_json_verdict(struct json_object *o, const struct status_view *v)
+{
+	json_object_object_add(o, "ready", json_object_new_boolean(v->outcome == TDX_OUTCOME_OK));
+	json_object_object_add(o, "outcome", json_object_new_string(tdx_outcome_name(v->outcome)));
+	json_object_object_add(o, "exit_code", json_object_new_int(exit_from_outcome(v->outcome)));
+}
+
+static void status_json_kmodule(struct json_object *o, const struct status_view *v)
+{
+	const struct tdx_readiness_facts *rf = &v->x->rf;
+
 	json_object_object_add(o, "kernel_module", json_object_new_string(rf->kmodule));
 	json_object_object_add(o, "kernel_module_state",
 			       json_object_new_string(tdx_kmodule_state_name(rf->kmodule_state)));
+}
+
+/* The TDX host device: the module, the P-SEAMLDR, the budget and runtime-update support. */
+static void status_json_module(struct json_object *o, const struct status_view *v)
+{
+	const struct tdx_host_status *st = &v->x->rf.host;
+
 	json_object_object_add(o, "tdx_host", json_object_new_boolean(st->host_rc == 0));
 	json_object_object_add(o, "layout", st->host_rc ? NULL :
 			       json_object_new_string(tdx_host_layout_name(st->layout)));
@@ -204,8 +222,14 @@ static struct json_object *status_to_json(const struct status_extra *x,
 			       json_object_new_boolean(st->support == TDX_UPDATE_SUPPORTED));
 	json_object_object_add(o, "update_support",
 			       json_object_new_string(tdx_update_support_name(st->support)));
+}
 
-	upl = json_object_new_object();
+static void status_json_upload(struct json_object *o, const struct status_view *v)
+{
+	const struct tdx_host_status *st = &v->x->rf.host;
+	struct json_object *upl = json_object_new_object();
+	char buf[512];
+
 	json_object_object_add(upl, "path", st->upload_path ?
 			       json_object_new_string(st->upload_path) : NULL);
 	json_object_object_add(upl, "status", st->upload_status_rc ? NULL :
@@ -214,8 +238,14 @@ static struct json_object *status_to_json(const struct status_extra *x,
 			       json_object_new_string(tdx_fw_error_format(&st->upload_error, buf,
 									  sizeof(buf))));
 	json_object_object_add(o, "upload_device", upl);
+}
 
-	cpus = json_object_new_object();
+static void status_json_cpus(struct json_object *o, const struct status_view *v)
+{
+	const struct tdx_host_status *st = &v->x->rf.host;
+	struct json_object *cpus = json_object_new_object();
+	char buf[512];
+
 	if (!st->cpus_rc) {
 		json_object_object_add(cpus, "present", json_object_new_string(
 			tdx_cpuset_format(&st->present, buf, sizeof(buf))));
@@ -225,8 +255,13 @@ static struct json_object *status_to_json(const struct status_extra *x,
 			tdx_cpuset_format(&st->offline, buf, sizeof(buf))));
 	}
 	json_object_object_add(o, "cpus", cpus);
+}
 
-	lock = json_object_new_object();
+static void status_json_lock(struct json_object *o, const struct status_view *v)
+{
+	const struct tdx_readiness_facts *rf = &v->x->rf;
+	struct json_object *lock = json_object_new_object();
+
 	/* null when it cannot be told: the lock file is root's alone (0600) since issue 16. */
 	json_object_object_add(lock, "held", rf->lock_rc < 0 ? NULL :
 			       json_object_new_boolean(rf->lock_held));
@@ -235,6 +270,14 @@ static struct json_object *status_to_json(const struct status_extra *x,
 	json_object_object_add(lock, "owner_alive", rf->lock_held ?
 			       json_object_new_boolean(rf->lock_owner.alive) : NULL);
 	json_object_object_add(o, "lock", lock);
+}
+
+/* The TD builds in progress and the TD-build gate; all null when the gate cannot be read. */
+static void status_json_builds(struct json_object *o, const struct status_view *v)
+{
+	const struct tdx_readiness_facts *rf = &v->x->rf;
+	struct build_delay delay = status_build_delay(rf);
+
 	json_object_object_add(o, "td_builds", rf->gate_rc ? NULL :
 			       json_object_new_int64((int64_t)rf->builds_live));
 	json_object_object_add(o, "td_builds_ignored", rf->gate_rc ? NULL :
@@ -250,10 +293,40 @@ static struct json_object *status_to_json(const struct status_extra *x,
 			       json_object_new_boolean(rf->gate_closed));
 	json_object_object_add(o, "td_build_gate_closer", rf->gate_closed && rf->gate_closer ?
 			       json_object_new_int(rf->gate_closer) : NULL);
-	json_object_object_add(o, "hold", status_hold_json(x));
-	json_object_object_add(o, "last_attempt", json_object_get(x->last));
-	json_object_object_add(o, "last_update", json_object_get(x->last_upload));
-	json_object_object_add(o, "checks", report_to_json(report));
+}
+
+static void status_json_hold(struct json_object *o, const struct status_view *v)
+{
+	json_object_object_add(o, "hold", status_hold_json(v->x));
+}
+
+/* The last attempt and the last update, as the history records them. */
+static void status_json_history(struct json_object *o, const struct status_view *v)
+{
+	json_object_object_add(o, "last_attempt", json_object_get(v->x->last));
+	json_object_object_add(o, "last_update", json_object_get(v->x->last_upload));
+}
+
+static void status_json_checks(struct json_object *o, const struct status_view *v)
+{
+	json_object_object_add(o, "checks", report_to_json(v->report));
+}
+
+/* The one object status --json prints, and status's text is made beside: section by section. */
+static struct json_object *status_to_json(const struct status_view *v)
+{
+	struct json_object *o = json_object_new_object();
+
+	status_json_verdict(o, v);
+	status_json_kmodule(o, v);
+	status_json_module(o, v);
+	status_json_upload(o, v);
+	status_json_cpus(o, v);
+	status_json_lock(o, v);
+	status_json_builds(o, v);
+	status_json_hold(o, v);
+	status_json_history(o, v);
+	status_json_checks(o, v);
 	return o;
 }
 
@@ -276,16 +349,19 @@ static void status_print_record(const char *label, struct json_object *o)
 	       record_str(o, "new_version"));
 }
 
-static void status_print_text(const struct status_extra *x, const struct tdx_report *report,
-			      enum tdx_outcome outcome)
+static void status_text_kmodule(const struct status_view *v)
 {
-	const struct tdx_readiness_facts *rf = &x->rf;
-	const struct tdx_host_status *st = &rf->host;
-	char buf[512], v[TDX_VERSION_STRLEN];
-	size_t i;
+	const struct tdx_readiness_facts *rf = &v->x->rf;
 
 	printf("Kernel module:      %s (%s)\n", rf->kmodule,
 	       tdx_kmodule_state_name(rf->kmodule_state));
+}
+
+static void status_text_module(const struct status_view *v)
+{
+	const struct tdx_host_status *st = &v->x->rf.host;
+	char ver[TDX_VERSION_STRLEN];
+
 	if (st->host_rc) {
 		printf("TDX host device:    none\n");
 	} else {
@@ -295,10 +371,10 @@ static void status_print_text(const struct status_extra *x, const struct tdx_rep
 			printf("TDX module:         unreadable (%s)\n", strerror(-st->version_rc));
 		else
 			printf("TDX module:         %s\n",
-			       tdx_version_format(&st->version, v, sizeof(v)));
+			       tdx_version_format(&st->version, ver, sizeof(ver)));
 		if (!st->seamldr_rc)
 			printf("P-SEAMLDR:          %s\n",
-			       tdx_version_format(&st->seamldr, v, sizeof(v)));
+			       tdx_version_format(&st->seamldr, ver, sizeof(ver)));
 		else if (st->seamldr_rc == -EACCES)
 			printf("P-SEAMLDR:          (root only)\n");
 		if (!st->remaining_rc)
@@ -312,33 +388,58 @@ static void status_print_text(const struct status_extra *x, const struct tdx_rep
 	else
 		printf("Runtime update:     not supported: %s\n",
 		       tdx_update_support_name(st->support));
-	if (st->upload_path) {
-		printf("Upload device:      %s: %s", st->upload_path,
-		       st->upload_status_rc ? "?" : tdx_fw_status_name(st->upload_status));
-		if (!st->upload_error_rc)
-			printf(", last error: %s", st->upload_error.set ?
-			       tdx_fw_error_format(&st->upload_error, buf, sizeof(buf)) : "none");
-		putchar('\n');
-	}
-	if (!st->cpus_rc) {
-		printf("CPUs:               %u present, %u online", tdx_cpuset_count(&st->present),
-		       tdx_cpuset_count(&st->online));
-		if (tdx_cpuset_count(&st->offline))
-			printf(", offline: %s", tdx_cpuset_format(&st->offline, buf, sizeof(buf)));
-		putchar('\n');
-	}
-	if (!rf->gate_rc) {
-		struct build_delay delay = status_build_delay(rf);
+}
 
-		printf("TD builds:          %zu in progress%s%s%s%s\n", rf->builds_live,
-		       rf->builds_live ? " (" : "", x->live_text, rf->builds_live ? ")" : "",
-		       rf->builds_ignored ? "; stale or expired ones ignored" : "");
-		if (rf->builds_live)
-			printf("TD build delay:     the oldest recorded %lld s ago; %zu by "
-			       "launcher-group members; they hold an update %lld s more at most\n",
-			       (long long)delay.oldest_s, delay.by_members, (long long)delay.hold_s);
-		printf("TD-build gate:      %s\n", rf->gate_closed ? "closed by an update" : "open");
-	}
+static void status_text_upload(const struct status_view *v)
+{
+	const struct tdx_host_status *st = &v->x->rf.host;
+	char buf[512];
+
+	if (!st->upload_path)
+		return;
+	printf("Upload device:      %s: %s", st->upload_path,
+	       st->upload_status_rc ? "?" : tdx_fw_status_name(st->upload_status));
+	if (!st->upload_error_rc)
+		printf(", last error: %s", st->upload_error.set ?
+		       tdx_fw_error_format(&st->upload_error, buf, sizeof(buf)) : "none");
+	putchar('\n');
+}
+
+static void status_text_cpus(const struct status_view *v)
+{
+	const struct tdx_host_status *st = &v->x->rf.host;
+	char buf[512];
+
+	if (st->cpus_rc)
+		return;
+	printf("CPUs:               %u present, %u online", tdx_cpuset_count(&st->present),
+	       tdx_cpuset_count(&st->online));
+	if (tdx_cpuset_count(&st->offline))
+		printf(", offline: %s", tdx_cpuset_format(&st->offline, buf, sizeof(buf)));
+	putchar('\n');
+}
+
+static void status_text_builds(const struct status_view *v)
+{
+	const struct tdx_readiness_facts *rf = &v->x->rf;
+	struct build_delay delay = status_build_delay(rf);
+
+	if (rf->gate_rc)
+		return;
+	printf("TD builds:          %zu in progress%s%s%s%s\n", rf->builds_live,
+	       rf->builds_live ? " (" : "", v->x->live_text, rf->builds_live ? ")" : "",
+	       rf->builds_ignored ? "; stale or expired ones ignored" : "");
+	if (rf->builds_live)
+		printf("TD build delay:     the oldest recorded %lld s ago; %zu by "
+		       "launcher-group members; they hold an update %lld s more at most\n",
+		       (long long)delay.oldest_s, delay.by_members, (long long)delay.hold_s);
+	printf("TD-build gate:      %s\n", rf->gate_closed ? "closed by an update" : "open");
+}
+
+static void status_text_lock(const struct status_view *v)
+{
+	const struct tdx_readiness_facts *rf = &v->x->rf;
+
 	if (rf->lock_held)
 		printf("Update lock:        held by PID %d%s\n", (int)rf->lock_owner.pid,
 		       rf->lock_owner.alive ? "" : " (not running any more?)");
@@ -347,6 +448,12 @@ static void status_print_text(const struct status_extra *x, const struct tdx_rep
 		       strerror(-rf->lock_rc));
 	else
 		printf("Update lock:        free\n");
+}
+
+static void status_text_hold(const struct status_view *v)
+{
+	const struct status_extra *x = v->x;
+
 	if (x->hold.untrusted[0])
 		printf("Rollout hold:       %s, but untrusted: %s (update --latest refuses)\n",
 		       x->hold.path, x->hold.untrusted);
@@ -357,22 +464,48 @@ static void status_print_text(const struct status_extra *x, const struct tdx_rep
 		printf("Rollout hold:       unknown (%s)\n", strerror(-x->hold_rc));
 	else
 		printf("Rollout hold:       none\n");
-	status_print_record("Last update:   ", x->last_upload);
-	if (x->last != x->last_upload)
-		status_print_record("Last attempt:  ", x->last);
-	if (outcome == TDX_OUTCOME_OK) {
-		printf("Ready for update:   yes\n");
-	} else {
-		char words[CLI_ADVICE_MAX];
+}
 
-		printf("Ready for update:   no (%s)\n", tdx_outcome_name(outcome));
-		for (i = 0; i < tdx_report_count(report); i++)
-			if (tdx_report_status(report, i) == TDX_CHECK_FAIL)
-				printf("  %s: %s%s\n", tdx_check_name(tdx_report_id(report, i)),
-				       tdx_report_message(report, i),
-				       cli_advice(tdx_report_remedies(report, i), words,
-						  sizeof(words)));
+static void status_text_history(const struct status_view *v)
+{
+	status_print_record("Last update:   ", v->x->last_upload);
+	if (v->x->last != v->x->last_upload)
+		status_print_record("Last attempt:  ", v->x->last);
+}
+
+/* "Ready for update: no (OUTCOME)" and the failed checks, worded as in --json's checks. */
+static void status_text_verdict(struct json_object *obj, const struct status_view *v)
+{
+	struct json_object *checks = NULL;
+
+	if (v->outcome == TDX_OUTCOME_OK) {
+		printf("Ready for update:   yes\n");
+		return;
 	}
+	printf("Ready for update:   no (%s)\n", tdx_outcome_name(v->outcome));
+	json_object_object_get_ex(obj, "checks", &checks);
+	for (size_t i = 0; checks && i < json_object_array_length(checks); i++) {
+		struct json_object *c = json_object_array_get_idx(checks, i);
+
+		if (strcmp(record_str(c, "status"), tdx_check_status_name(TDX_CHECK_FAIL)) == 0)
+			printf("  %s: %s\n", record_str(c, "check"), record_str(c, "message"));
+	}
+}
+
+/* cli_emit()'s text for status: the same sections, from the object and the view it came from. */
+static void status_text(struct json_object *obj, const void *data)
+{
+	const struct status_view *v = data;
+
+	status_text_kmodule(v);
+	status_text_module(v);
+	status_text_upload(v);
+	status_text_cpus(v);
+	status_text_builds(v);
+	status_text_lock(v);
+	status_text_hold(v);
+	status_text_history(v);
+	status_text_verdict(obj, v);
 }
 
 int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
@@ -400,12 +533,13 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 	json_object_put(recs);
 	x.hold_rc = tdx_hold_read(ctx, &x.hold);
 
-	if (a.prometheus)
+	if (a.prometheus) {
 		outcome = status_write_prometheus(ctx, &x, report, outcome, a.output);
-	else if (a.g.json)
-		json_print(status_to_json(&x, report, outcome));
-	else
-		status_print_text(&x, report, outcome);
+	} else {
+		struct status_view view = { .x = &x, .report = report, .outcome = outcome };
+
+		cli_emit(&a.g, status_to_json(&view), status_text, &view);
+	}
 	json_object_put(x.last);
 	json_object_put(x.last_upload);
 	tdx_readiness_facts_clear(&x.rf);
