@@ -112,6 +112,33 @@ static struct json_object *considered_to_json(const struct tdx_update *u)
 	return arr;
 }
 
+/*
+ * --latest with --tcb-info: the newer release it did not take, because the TCB Info does not rate
+ * it UpToDate (image, version, tcb_status, and why in words); null when none was passed over.
+ */
+static struct json_object *passed_over_to_json(const struct tdx_update *u)
+{
+	const char *status = NULL, *picked = tdx_update_get_image_path(u);
+	const struct tdx_candidate *c = tdx_update_get_passed_over(u, &status);
+	char v[TDX_VERSION_STRLEN], *why = NULL;
+	struct json_object *o;
+
+	if (!c)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "image", json_object_new_string(c->path));
+	json_object_object_add(o, "version", c->have_version ? json_object_new_string(
+		tdx_version_format(&c->version, v, sizeof(v))) : NULL);
+	json_object_object_add(o, "tcb_status", tdx_json_string_or_null(status));
+	if (asprintf(&why, "newer and installable, but the TCB Info rates it %s, not UpToDate; "
+		     "%s, the newest installable release it rates UpToDate, was taken instead",
+		     status ? status : "?", picked ? picked : "?") < 0)
+		why = NULL;
+	json_object_object_add(o, "why", tdx_json_string_or_null(why));
+	free(why);
+	return o;
+}
+
 struct json_object *update_result_to_json(const struct update_args *a,
 					  const struct update_state *s, int code,
 					  const struct update_run *run)
@@ -153,6 +180,7 @@ struct json_object *update_result_to_json(const struct update_args *a,
 	json_object_object_add(o, "latest_dir", tdx_json_string_or_null(a->latest));
 	json_object_object_add(o, "mapping", tdx_json_string_or_null(tdx_update_get_mapping_path(u)));
 	json_object_object_add(o, "considered", considered_to_json(u));
+	json_object_object_add(o, "passed_over", passed_over_to_json(u));
 	json_object_object_add(o, "phase", json_object_new_string(tdx_update_get_phase_name(u)));
 	json_object_object_add(o, "verdict", json_object_new_string(said(s->verdict)));
 	tdx_update_json_add_image(u, o);

@@ -258,6 +258,13 @@ const char *tdx_update_get_mapping_path(const struct tdx_update *update);
  * end shows them as it shows a listing of the releases.
  */
 const struct tdx_releases *tdx_update_get_releases(const struct tdx_update *update);
+/*
+ * latest_dir with a TCB Info: the newer installable release passed over because the TCB Info
+ * does not rate it UpToDate while it rates the one picked so (one of tdx_update_get_releases(),
+ * borrowed), and with *@status its tcbStatus; NULL when none was passed over.
+ */
+const struct tdx_candidate *tdx_update_get_passed_over(const struct tdx_update *update,
+						       const char **status);
 /* The bytes built for the kernel: their SHA-256 in hex ("" before), format (0) and size. */
 const char *tdx_update_get_sha256(const struct tdx_update *update);
 unsigned int tdx_update_get_format(const struct tdx_update *update);

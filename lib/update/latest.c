@@ -144,6 +144,8 @@ int update_pick_latest(struct tdx_update *u)
 	ssize_t latest;
 	int rc, ret = 1;
 
+	u->passed_over = 0;
+	u->passed_over_status = NULL;
 	if (latest_held(u))
 		return 1;
 	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
@@ -197,10 +199,13 @@ int update_pick_latest(struct tdx_update *u)
 			.releases = list, .passed_over_status = passed_status,
 			.passed_over = passed >= 0 ?
 				tdx_releases_get(list, (size_t)passed)->path : NULL });
-		if (passed >= 0)
+		if (passed >= 0) {
 			notice(u->ctx, "%s preferred to the newer %s, which the TCB Info "
 			       "rates %s\n", u->image_path,
 			       tdx_releases_get(list, (size_t)passed)->path, passed_status);
+			u->passed_over = (size_t)passed + 1;
+			u->passed_over_status = passed_status;
+		}
 		ret = 0;
 		goto out;
 	}
@@ -215,4 +220,16 @@ out:
 	u->releases = list;
 	tdx_mapping_free(mapping);
 	return ret;
+}
+
+/* Kept with the releases it indexes (u->releases): both live as long as the attempt. */
+TDX_EXPORT
+const struct tdx_candidate *tdx_update_get_passed_over(const struct tdx_update *u,
+						       const char **status)
+{
+	if (status)
+		*status = u->passed_over ? u->passed_over_status : NULL;
+	if (!u->passed_over || !u->releases || u->passed_over > tdx_releases_count(u->releases))
+		return NULL;
+	return tdx_releases_get(u->releases, u->passed_over - 1);
 }

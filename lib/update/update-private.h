@@ -36,6 +36,9 @@ struct tdx_update {
 	char *sig_path;
 	char *mapping_path;		/* latest_dir: the mapping file used to pick */
 	struct tdx_releases *releases;	/* latest_dir: every release found, as judged */
+	size_t passed_over;		/* latest_dir: 1 + the index in releases of the newer
+					   release not taken (TCB Info); 0: none */
+	const char *passed_over_status;	/* its tcbStatus (borrowed from o.tcb_info) */
 	int mapping_rc;			/* tdx_mapping_open() failed with it */
 	/* Held from the pre-flight to the end. */
 	struct tdx_host *host;

@@ -456,11 +456,14 @@ expect_grep "expired: its nextUpdate is" "$out" "tcb: expired named"
 # --latest: without the TCB Info the newest (1.5.10); with it, 1.5.09, and saying so.
 update_run $tdxctl update $key --latest "$tmp/tcbrel" --dry-run --json
 expect_json '.image_version' '"1.5.10"' "tcb: --latest without TCB Info"
+expect_json '.passed_over' 'null' "tcb: nothing passed over without TCB Info"
 # shellcheck disable=SC2046
 update_run $tdxctl update $key --latest "$tmp/tcbrel" --dry-run --json $(tcb prefer)
 expect_rc 0 "tcb: --latest with TCB Info"
 expect_json '.image_version' '"1.5.09"' "tcb: --latest prefers the UpToDate 1.5.09"
 expect_json "$tcb_status" '["pass"]' "tcb: --latest's pick rated"
+expect_json '.passed_over' "{\"image\":\"$img10\",\"version\":\"1.5.10\",\"tcb_status\":\"OutOfDate\",\"why\":\"newer and installable, but the TCB Info rates it OutOfDate, not UpToDate; $tmp/tcbrel/tdx_module_1.5.09.img, the newest installable release it rates UpToDate, was taken instead\"}" \
+	"tcb: --latest --json names the release passed over"
 # shellcheck disable=SC2046
 update_run $tdxctl update $key --latest "$tmp/tcbrel" --dry-run $(tcb prefer)
 expect_rc 0 "tcb: --latest text"
@@ -468,6 +471,7 @@ expect_grep "instead of the newer $img10, which it rates OutOfDate" "$errout" "t
 # shellcheck disable=SC2046
 update_run $tdxctl update $key --latest "$tmp/tcbrel" --dry-run --json $(tcb uptodate)
 expect_json '.image_version' '"1.5.10"' "tcb: --latest takes the newest when it is UpToDate"
+expect_json '.passed_over' 'null' "tcb: nothing passed over when the newest is UpToDate"
 expect_true "[ ! -s '$(upload_dir tcb)/data' ]" "tcb: nothing written to the upload device"
 
 # --- pre-flight refusals: exit code, the failed check, nothing written ---------------------------
