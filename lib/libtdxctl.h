@@ -28,6 +28,7 @@
 #include "tdx-rules.h"
 #include "tdx-host.h"
 #include "tdx-gate.h"
+#include "tdx-launch.h"
 #include "tdx-update.h"
 
 #endif /* LIBTDXCTL_H */

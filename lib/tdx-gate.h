@@ -48,6 +48,7 @@
 #include <time.h>
 
 #include "tdx-host.h"
+#include "tdx-launch.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -158,6 +159,28 @@ int tdx_gate_close_stop(struct tdx_gate *gate, unsigned int wait_ms,
 			const volatile sig_atomic_t *stop);
 /* Open the gate again if this handle closed it; harmless otherwise. */
 void tdx_gate_reopen(struct tdx_gate *gate);
+
+/* ---- a module version's SVN on this host (module-svn.c; tdx-launch.h) ---------------------- */
+
+/*
+ * The SVN of version @v: from the history at @history (NULL: the context's), else from a
+ * release image of version @v under @releases (NULL: STATE_DIR/releases; tdx_releases_scan())
+ * whose signature verifies with Intel's production key (@key_hash NULL) or @key_hash, and whose
+ * version is @v (its sigstruct's, else its file name's), else unknown. @last_only as for
+ * tdx_module_svn_from_history(). An unreadable history or folder is no evidence, not an error
+ * (logged at debug). Returns 0 (@out->source says which evidence, possibly TDX_SVN_UNKNOWN), or
+ * -ENOMEM.
+ */
+int tdx_module_svn_resolve(struct tdx_ctx *ctx, const struct tdx_version *v, bool last_only,
+			   const char *history, const char *releases, const uint8_t *key_hash,
+			   struct tdx_module_svn *out);
+
+/*
+ * The running module's version (from @host) and SVN (tdx_module_svn_resolve() with
+ * @last_only). Returns 0, or tdx_host_read_version()'s error (-ENXIO: the module is lost).
+ */
+int tdx_module_svn_running(struct tdx_ctx *ctx, struct tdx_host *host, const char *history,
+			   const char *releases, struct tdx_module_svn *out);
 
 #ifdef __cplusplus
 }

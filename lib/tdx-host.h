@@ -193,6 +193,9 @@ struct tdx_history_record {
 	uint64_t duration_ms;
 	int exit_code;
 	unsigned int attempt;		/* 1, 2, ... within one retrying run; 0: not written */
+	bool have_image_svn;		/* the image's sigstruct was read: its SVNs are written */
+	uint8_t image_svn_major;	/* as "image_svn_major", "image_svn_minor" (tdx-launch.h) */
+	uint8_t image_svn_minor;
 };
 
 /*

@@ -94,6 +94,13 @@ static struct json_object *history_record_to_json(const struct tdx_history_recor
 	json_object_object_add(o, "exit_code", json_object_new_int(rec->exit_code));
 	if (rec->attempt)
 		json_object_object_add(o, "attempt", json_object_new_int64(rec->attempt));
+	/* The running module's SVN is in no sysfs file: the record of its install keeps it. */
+	if (rec->have_image_svn) {
+		json_object_object_add(o, "image_svn_major",
+				       json_object_new_int(rec->image_svn_major));
+		json_object_object_add(o, "image_svn_minor",
+				       json_object_new_int(rec->image_svn_minor));
+	}
 	return o;
 }
 

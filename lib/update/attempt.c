@@ -838,6 +838,13 @@ int tdx_update_record(struct tdx_update *u, const char *path, const char *comman
 	rec.duration_ms = tdx_update_get_duration_ms(u);
 	rec.exit_code = exit_code;
 	rec.attempt = attempt;
+	if (u->image && tdx_image_get_sigstruct_fields(u->image)) {
+		const struct tdx_sigstruct *ss = tdx_image_get_sigstruct_fields(u->image);
+
+		rec.have_image_svn = true;
+		rec.image_svn_major = ss->svn_major;
+		rec.image_svn_minor = ss->svn_minor;
+	}
 	rc = tdx_history_append(NULL, tdx_history_path(u->ctx, path), &rec);
 	tdx_history_syslog(&rec);
 	free(names);

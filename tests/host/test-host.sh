@@ -599,6 +599,8 @@ expect_grep "received $(stat -c %s "$img")" "$(cat "$tmp/rejected.helper")" \
 run tail -n 1 "$tmp/rejected/history.jsonl"
 expect_json '[.outcome, .exit_code, .old_version, .new_version]' '["rejected",3,"1.5.08","1.5.08"]' \
 	"rejected: the history record"
+# The image's sigstruct SVNs (the fixture's 1.9): what tells the running module's SVN later.
+expect_json '[.image_svn_major, .image_svn_minor]' '[1,9]' "rejected: the record has the image's SVN"
 # The same in text, and with --quiet (one line, as cron mails it).
 kernel_plays rejected transferring:firmware-invalid -
 update_run $tdxctl update $key "$img"
@@ -611,6 +613,15 @@ update_run $tdxctl update $key --quiet "$img"
 wait $helper
 expect_rc 3 "rejected, quiet: exit 3"
 expect_true "[ $(printf '%s\n' "$errout" | grep -c .) -eq 1 ]" "rejected, quiet: one line"
+
+# Updated: the version becomes the image's; the record of the install has its SVN.
+kernel_plays updated "" 1.5.09
+update_run $tdxctl update $key --json "$img"
+wait $helper
+expect_rc 0 "updated: exit 0"
+run tail -n 1 "$tmp/updated/history.jsonl"
+expect_json '[.outcome, .uploaded, .new_version, .image_version, .image_svn_major, .image_svn_minor]' \
+	'["ok",true,"1.5.09","1.5.09",1,9]' "updated: the history record of the install has its SVN"
 
 # Lost: the version file answers ENXIO after the upload: 4, FATAL, reboot.
 kernel_plays lost transferring:firmware-invalid lost
