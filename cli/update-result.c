@@ -13,8 +13,8 @@
 
 #include "update.h"
 
-/* What one attempt owns after it ended: released before the next one, or at exit. */
-void update_state_release(struct update_state *s)
+/* What one attempt owns after it ended, freed and zeroed before the next one or at exit. */
+void update_state_clear(struct update_state *s)
 {
 	tdx_update_free(s->u);
 	s->u = NULL;

@@ -410,7 +410,7 @@ int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 
 	run.t0 = tdx_monotonic_ns();
 	for (;;) {
-		update_state_release(&s);
+		update_state_clear(&s);
 		s.attempt = ++run.attempts;
 		outcome = update_attempt(ctx, &a, &s);
 		if (!s.u) {
@@ -438,7 +438,7 @@ int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 	result = update_result_to_json(&a, &s, code, &run);
 	cli_emit(&a.g, result, a.g.quiet ? update_result_print_quiet : update_result_print_text,
 		 NULL);
-	update_state_release(&s);
+	update_state_clear(&s);
 	tdx_tcb_info_free((struct tdx_tcb_info *)a.tcb_info);
 	return code;
 }

@@ -66,7 +66,7 @@ static inline const char *said(const char *sentence)
 	return sentence ? sentence : "(out of memory)";
 }
 
-void update_state_release(struct update_state *s);
+void update_state_clear(struct update_state *s);
 void update_show_phase(void *data, const struct tdx_update_progress *progress);
 /* update-words.c: the sentences, made from the attempt's result (NULL: out of memory). */
 char *update_verdict_words(const struct tdx_update *u, bool options);
