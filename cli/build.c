@@ -277,6 +277,85 @@ static void format_user(uid_t uid, char *buf, size_t size)
 		snprintf(buf, size, "%u", (unsigned int)uid);
 }
 
+/* build list --json's object: the gate and every recorded build. */
+static struct json_object *build_list_to_json(struct tdx_gate *gate, bool closed, pid_t closer,
+					      int64_t since, const struct tdx_gate_entry *list,
+					      size_t n)
+{
+	struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
+	char user[64];
+
+	json_object_object_add(o, "rundir", json_object_new_string(tdx_gate_get_dir(gate)));
+	json_object_object_add(o, "gate", json_object_new_string(closed ? "closed" : "open"));
+	json_object_object_add(o, "closer_pid",
+			       closed && closer ? json_object_new_int(closer) : NULL);
+	json_object_object_add(o, "closed_for_s", closed && since >= 0 ?
+			       json_object_new_int64(since) : NULL);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_new_object();
+
+		format_user(list[i].uid, user, sizeof(user));
+		json_object_object_add(e, "name", json_object_new_string(list[i].name));
+		json_object_object_add(e, "state", json_object_new_string(
+			tdx_gate_state_name(list[i].state)));
+		json_object_object_add(e, "uid", json_object_new_int64(list[i].uid));
+		json_object_object_add(e, "user", json_object_new_string(user));
+		json_object_object_add(e, "member", json_object_new_boolean(list[i].member));
+		json_object_object_add(e, "pid", json_object_new_int(list[i].pid));
+		json_object_object_add(e, "pid_start_time",
+				       json_object_new_int64((int64_t)list[i].pid_start_time));
+		json_object_object_add(e, "started", json_object_new_int64(list[i].started));
+		json_object_object_add(e, "expires", json_object_new_int64(list[i].expires));
+		json_object_object_add(e, "age_s", json_object_new_int64(list[i].age_s));
+		json_object_object_add(e, "holds_s", json_object_new_int64(list[i].hold_s));
+		json_object_array_add(arr, e);
+	}
+	json_object_object_add(o, "builds", arr);
+	return o;
+}
+
+static const char *jstr(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : "";
+}
+
+/* cli_emit()'s text for build list: the gate, then a table of the builds, from the object. */
+static void build_list_text(struct json_object *o, const void *data)
+{
+	struct json_object *builds = json_object_object_get(o, "builds");
+	struct json_object *closer = json_object_object_get(o, "closer_pid");
+	bool closed = strcmp(jstr(o, "gate"), "closed") == 0;
+	size_t n = json_object_array_length(builds);
+	char started[32];
+
+	(void)data;
+	if (closed && closer)
+		printf("gate: closed by pid %d (an update is in progress)\n",
+		       json_object_get_int(closer));
+	else
+		printf("gate: %s\n", closed ? "closed (an update is in progress)" : "open");
+	if (!n)
+		printf("no TD builds recorded\n");
+	else
+		printf("%-24s %-8s %-12s %8s  %-19s  %s\n", "NAME", "STATE", "RECORDER", "PID",
+		       "STARTED", "HOLDS UPDATES");
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(builds, i);
+
+		format_time((time_t)json_object_get_int64(json_object_object_get(e, "started")),
+			    started, sizeof(started));
+		printf("%-24s %-8s %-12s %8d  %-19s  ", jstr(e, "name"), jstr(e, "state"),
+		       jstr(e, "user"), json_object_get_int(json_object_object_get(e, "pid")),
+		       started);
+		if (strcmp(jstr(e, "state"), tdx_gate_state_name(TDX_GATE_LIVE)) == 0)
+			printf("%s s more at most\n", jstr(e, "holds_s"));
+		else
+			printf("no\n");
+	}
+}
+
 static enum tdx_outcome build_list(struct tdx_gate *gate, const struct build_args *a)
 {
 	struct tdx_gate_entry *list = NULL;
@@ -284,7 +363,6 @@ static enum tdx_outcome build_list(struct tdx_gate *gate, const struct build_arg
 	pid_t closer = 0;
 	int64_t since = -1;
 	size_t n = 0;
-	char started[32], user[64];
 	int rc;
 
 	rc = tdx_gate_query_since(gate, &closed, &closer, &since);
@@ -300,59 +378,8 @@ static enum tdx_outcome build_list(struct tdx_gate *gate, const struct build_arg
 				"cannot read the TD-build gate in %s: %s", tdx_gate_get_dir(gate),
 				strerror(-rc));
 	}
-	if (a->g.json) {
-		struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
-
-		json_object_object_add(o, "rundir", json_object_new_string(tdx_gate_get_dir(gate)));
-		json_object_object_add(o, "gate", json_object_new_string(closed ? "closed" : "open"));
-		json_object_object_add(o, "closer_pid",
-				       closed && closer ? json_object_new_int(closer) : NULL);
-		json_object_object_add(o, "closed_for_s", closed && since >= 0 ?
-				       json_object_new_int64(since) : NULL);
-		for (size_t i = 0; i < n; i++) {
-			struct json_object *e = json_object_new_object();
-
-			format_user(list[i].uid, user, sizeof(user));
-			json_object_object_add(e, "name", json_object_new_string(list[i].name));
-			json_object_object_add(e, "state", json_object_new_string(
-				tdx_gate_state_name(list[i].state)));
-			json_object_object_add(e, "uid", json_object_new_int64(list[i].uid));
-			json_object_object_add(e, "user", json_object_new_string(user));
-			json_object_object_add(e, "member", json_object_new_boolean(list[i].member));
-			json_object_object_add(e, "pid", json_object_new_int(list[i].pid));
-			json_object_object_add(e, "pid_start_time",
-					       json_object_new_int64((int64_t)list[i].pid_start_time));
-			json_object_object_add(e, "started", json_object_new_int64(list[i].started));
-			json_object_object_add(e, "expires", json_object_new_int64(list[i].expires));
-			json_object_object_add(e, "age_s", json_object_new_int64(list[i].age_s));
-			json_object_object_add(e, "holds_s", json_object_new_int64(list[i].hold_s));
-			json_object_array_add(arr, e);
-		}
-		json_object_object_add(o, "builds", arr);
-		json_print(o);
-	} else {
-		if (closed && closer)
-			printf("gate: closed by pid %d (an update is in progress)\n", (int)closer);
-		else
-			printf("gate: %s\n", closed ? "closed (an update is in progress)" : "open");
-		if (!n)
-			printf("no TD builds recorded\n");
-		else
-			printf("%-24s %-8s %-12s %8s  %-19s  %s\n", "NAME", "STATE", "RECORDER", "PID",
-			       "STARTED", "HOLDS UPDATES");
-		for (size_t i = 0; i < n; i++) {
-			const struct tdx_gate_entry *e = &list[i];
-
-			format_time(e->started, started, sizeof(started));
-			format_user(e->uid, user, sizeof(user));
-			printf("%-24s %-8s %-12s %8d  %-19s  ", e->name,
-			       tdx_gate_state_name(e->state), user, (int)e->pid, started);
-			if (e->state == TDX_GATE_LIVE)
-				printf("%lld s more at most\n", (long long)e->hold_s);
-			else
-				printf("no\n");
-		}
-	}
+	cli_emit(&a->g, build_list_to_json(gate, closed, closer, since, list, n), build_list_text,
+		 NULL);
 	free(list);
 	return TDX_OUTCOME_OK;
 }
