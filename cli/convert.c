@@ -5,6 +5,7 @@
  * verified first and the output after, and nothing is written unless both pass.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,20 @@ static const struct argp convert_argp = {
 	convert_children, NULL, NULL
 };
 
+/* A refusal's words in a new string (any length: nothing is cut); NULL without memory. */
+static char *words(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *words(const char *fmt, ...)
+{
+	va_list args;
+	char *s;
+	int n;
+
+	va_start(args, fmt);
+	n = vasprintf(&s, fmt, args);
+	va_end(args);
+	return n < 0 ? NULL : s;
+}
+
 /* OUTPUT.bin -> OUTPUT.sigstruct; anything else gets .sigstruct appended. */
 static char *sig_out_default(const char *out)
 {
@@ -156,9 +171,13 @@ static int write_checked(struct tdx_ctx *ctx, const char *path, const uint8_t *b
 	return rc < 0 ? rc : tdx_file_compare(ctx, path, buf, len);
 }
 
-static void report_json_result(const struct convert_args *a, const char *sig_out,
-			       enum tdx_outcome outcome, const char *message,
-			       const struct tdx_report *report, size_t out_len)
+/*
+ * What convert --json says in every case: the input, the outputs, the format and whether it was
+ * written; then the size (written) or the checks that refused it (@report, when judged).
+ */
+static struct json_object *convert_to_json(const struct convert_args *a, const char *sig_out,
+					   bool written, const struct tdx_report *report,
+					   size_t out_len)
 {
 	struct json_object *o = json_object_new_object();
 	static const char *const names[] = { "0x200", "0x100", "pair" };
@@ -168,20 +187,32 @@ static void report_json_result(const struct convert_args *a, const char *sig_out
 	if (sig_out)
 		json_object_object_add(o, "sigstruct_output", json_object_new_string(sig_out));
 	json_object_object_add(o, "format", json_object_new_string(names[a->target]));
-	json_object_object_add(o, "written", json_object_new_boolean(outcome == TDX_OUTCOME_OK));
-	if (outcome == TDX_OUTCOME_OK) {
+	json_object_object_add(o, "written", json_object_new_boolean(written));
+	if (written)
 		json_object_object_add(o, "size", json_object_new_int64((int64_t)out_len));
-	} else {
-		struct json_object *e = json_object_new_object();
-
-		json_object_object_add(e, "outcome",
-				       json_object_new_string(tdx_outcome_name(outcome)));
-		json_object_object_add(e, "message", json_object_new_string(message));
-		json_object_object_add(o, "error", e);
-	}
 	if (report)
 		json_object_object_add(o, "checks", report_to_json(report));
-	json_print(o);
+	return o;
+}
+
+static const char *jstr(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : "";
+}
+
+/* cli_emit()'s text for convert: "OUT: written (N bytes[; sigstruct in SIG]), verified". */
+static void convert_text(struct json_object *o, const void *data)
+{
+	const struct convert_args *a = data;
+	struct json_object *sig;
+
+	if (a->g.quiet)
+		return;
+	sig = json_object_object_get(o, "sigstruct_output");
+	printf("%s: written (%s bytes%s%s), verified\n", jstr(o, "output"), jstr(o, "size"),
+	       sig ? "; sigstruct in " : "", sig ? json_object_get_string(sig) : "");
 }
 
 int cmd_convert(int argc, char **argv, struct tdx_ctx *ctx)
@@ -194,7 +225,7 @@ int cmd_convert(int argc, char **argv, struct tdx_ctx *ctx)
 	uint8_t *buf = NULL;
 	const uint8_t *out_buf, *sig = NULL;
 	size_t out_len, sig_len = 0;
-	char why[768] = "", *sig_out = NULL;
+	char *why = NULL, *sig_out = NULL;
 	int rc, code;
 
 	if (argp_parse(&convert_argp, argc, argv, 0, NULL, &a))
@@ -208,15 +239,15 @@ int cmd_convert(int argc, char **argv, struct tdx_ctx *ctx)
 		free(sig_out);
 		return EXIT_FAILED;
 	}
-	rc = image_open(ctx, &a.image, report, &image, &outcome, why, sizeof(why));
+	rc = image_open(ctx, &a.image, report, &image, &outcome, &why);
 	if (rc < 0)
 		goto refuse;
 	image_args_verify_opts(&a.image, &opts);
 	rc = tdx_image_verify(image, &opts, report);
 	if (rc < 0) {
 		outcome = tdx_outcome_from_errno(rc, TDX_ERRNO_WORK);
-		snprintf(why, sizeof(why), "%s fails verification, so it is not converted "
-			 "('tdxctl verify %s' says why)", a.image.path, a.image.path);
+		why = words("%s fails verification, so it is not converted ('tdxctl verify %s' says "
+			    "why)", a.image.path, a.image.path);
 		goto refuse;
 	}
 
@@ -229,7 +260,7 @@ int cmd_convert(int argc, char **argv, struct tdx_ctx *ctx)
 				     TDX_IMAGE_FORMAT, &buf, &out_len);
 		if (rc < 0) {
 			outcome = TDX_OUTCOME_FAILED;
-			snprintf(why, sizeof(why), "cannot build the output: %s", strerror(-rc));
+			why = words("cannot build the output: %s", strerror(-rc));
 			goto refuse;
 		}
 		out_buf = buf;
@@ -241,8 +272,7 @@ int cmd_convert(int argc, char **argv, struct tdx_ctx *ctx)
 	rc = verify_result(ctx, &a, out_buf, out_len, sig, sig_len, report);
 	if (rc < 0) {
 		outcome = TDX_OUTCOME_FAILED;
-		snprintf(why, sizeof(why), "the converted image fails verification (a bug: please "
-			 "report it)");
+		why = words("the converted image fails verification (a bug: please report it)");
 		goto refuse;
 	}
 	tdx_report_free(report);
@@ -257,30 +287,22 @@ int cmd_convert(int argc, char **argv, struct tdx_ctx *ctx)
 	if (rc < 0) {
 		outcome = tdx_outcome_from_errno(rc, TDX_ERRNO_OUTPUT);
 		if (rc == -EEXIST)
-			snprintf(why, sizeof(why), "%s already exists; give --force to replace it",
-				 sig_out && access(a.out, F_OK) != 0 ? sig_out : a.out);
+			why = words("%s already exists; give --force to replace it",
+				    sig_out && access(a.out, F_OK) != 0 ? sig_out : a.out);
 		else
-			snprintf(why, sizeof(why), "cannot write %s: %s", a.out, strerror(-rc));
+			why = words("cannot write %s: %s", a.out, strerror(-rc));
 		goto refuse;
 	}
-	if (a.g.json)
-		report_json_result(&a, sig_out, outcome, NULL, NULL, out_len);
-	else if (!a.g.quiet)
-		printf("%s: written (%zu bytes%s%s), verified\n", a.out, out_len,
-		       sig_out ? "; sigstruct in " : "", sig_out ? sig_out : "");
+	cli_emit(&a.g, convert_to_json(&a, sig_out, true, NULL, out_len), convert_text, &a);
 	code = EXIT_OK;
 	goto out;
 
 refuse:
-	code = exit_from_outcome(outcome);
-	if (a.g.json) {
-		report_json_result(&a, sig_out, outcome, why, report, 0);
-	} else {
-		if (report)
-			report_print_text(report, stderr, true);
-		cli_err("%s; nothing was written", why);
-	}
+	code = exit_from_outcome(cli_fail_noting(&a.g, convert_to_json(&a, sig_out, false, report, 0),
+						 outcome, "; nothing was written", "%s",
+						 why ? why : "out of memory"));
 out:
+	free(why);
 	free(buf);
 	free(sig_out);
 	tdx_image_free(image);

@@ -5,6 +5,8 @@
  * judges releases but takes no single image, shares the key options (image_key_argp).
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "image-opts.h"
@@ -77,8 +79,27 @@ void image_args_verify_opts(const struct image_args *a, struct tdx_verify_opts *
 	opts->strict = a->strict;
 }
 
-int image_open(struct tdx_ctx *ctx, const struct image_args *a, struct tdx_report *report,
-	       struct tdx_image **image, enum tdx_outcome *outcome, char *why, size_t why_len)
+char *image_open_words(int err, const char *path, const char *sig_path)
 {
-	return tdx_image_open(ctx, a->path, a->sig_path, report, image, outcome, why, why_len);
+	char *s;
+	int n;
+
+	if (err == -EBADMSG)
+		n = asprintf(&s, "%s is not a valid TDX module image", path);
+	else if (err == -ENOMEM)
+		n = asprintf(&s, "out of memory reading %s", path);
+	else
+		n = asprintf(&s, "cannot read %s%s%s: %s", path, sig_path ? " or " : "",
+			     sig_path ? sig_path : "", err == -EINVAL ? "not a regular file" :
+			     strerror(-err));
+	return n < 0 ? NULL : s;
+}
+
+int image_open(struct tdx_ctx *ctx, const struct image_args *a, struct tdx_report *report,
+	       struct tdx_image **image, enum tdx_outcome *outcome, char **why)
+{
+	int rc = tdx_image_open(ctx, a->path, a->sig_path, report, image, outcome);
+
+	*why = rc < 0 ? image_open_words(rc, a->path, a->sig_path) : NULL;
+	return rc;
 }

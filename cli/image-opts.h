@@ -32,10 +32,17 @@ extern const struct argp image_key_argp;
 void image_args_verify_opts(const struct image_args *a, struct tdx_verify_opts *opts);
 
 /*
- * Load and parse the image the arguments name. On failure, *outcome says how to exit and @why
- * says what failed; container check failures are in @report.
+ * Load and parse the image the arguments name. On failure, *outcome says how to exit and *@why
+ * (a new string, NULL without memory; free it) says what failed; container check failures are in
+ * @report.
  */
 int image_open(struct tdx_ctx *ctx, const struct image_args *a, struct tdx_report *report,
-	       struct tdx_image **image, enum tdx_outcome *outcome, char *why, size_t why_len);
+	       struct tdx_image **image, enum tdx_outcome *outcome, char **why);
+/*
+ * What tdx_image_open()'s @err means for PATH (and SIG_PATH), in one line: "cannot read PATH[ or
+ * SIG_PATH]: REASON", "out of memory reading PATH" or "PATH is not a valid TDX module image". A
+ * new string (of any length), or NULL without memory.
+ */
+char *image_open_words(int err, const char *path, const char *sig_path);
 
 #endif

@@ -85,7 +85,7 @@ static struct json_object *json_version_or_null(bool have, const struct tdx_vers
 
 struct json_object *release_to_json(const struct tdx_candidate *c, bool brief)
 {
-	struct json_object *r = json_object_new_object(), *failed;
+	struct json_object *r = json_object_new_object();
 	char *reason = candidate_reason(c);
 
 	json_object_object_add(r, "version", json_version_or_null(c->have_version, &c->version));
@@ -109,12 +109,7 @@ struct json_object *release_to_json(const struct tdx_candidate *c, bool brief)
 	free(reason);
 	if (brief)
 		return r;
-	failed = json_object_new_array();
-	for (size_t k = 0; c->report && k < tdx_report_count(c->report); k++)
-		if (tdx_report_status(c->report, k) == TDX_CHECK_FAIL)
-			json_object_array_add(failed, json_object_new_string(
-				tdx_check_name(tdx_report_id(c->report, k))));
-	json_object_object_add(r, "failed", failed);
+	json_object_object_add(r, "failed", report_failed_json(c->report));
 	return r;
 }
 
@@ -149,19 +144,24 @@ void cli_emit(const struct global_opts *g, struct json_object *obj, cli_text_fn 
 	json_object_put(obj);
 }
 
-enum tdx_outcome cli_fail(const struct global_opts *g, struct json_object *fields,
-			  enum tdx_outcome outcome, const char *fmt, ...)
+/*
+ * cli_fail() and cli_fail_noting(): the one error path. @text_tail is added to the message in
+ * the text only (JSON readers have the outcome and written/valid fields); the text shows the
+ * failed and warned checks of @fields' "checks" first, as report_json_print_text() prints them.
+ */
+static enum tdx_outcome cli_fail_va(const struct global_opts *g, struct json_object *fields,
+				    enum tdx_outcome outcome, const char *text_tail,
+				    const char *fmt, va_list args)
 {
-	struct json_object *e;
+	struct json_object *e, *checks;
 	char *msg = NULL;
-	va_list args;
 
-	va_start(args, fmt);
 	if (vasprintf(&msg, fmt, args) < 0)
 		msg = NULL;
-	va_end(args);
 	if (!g->json) {
-		cli_err("%s", msg ? msg : "out of memory");
+		if (fields && json_object_object_get_ex(fields, "checks", &checks))
+			report_json_print_text(checks, stderr);
+		cli_err("%s%s", msg ? msg : "out of memory", msg && text_tail ? text_tail : "");
 		json_object_put(fields);
 		free(msg);
 		return outcome;
@@ -176,6 +176,30 @@ enum tdx_outcome cli_fail(const struct global_opts *g, struct json_object *field
 	json_print(fields);
 	free(msg);
 	return outcome;
+}
+
+enum tdx_outcome cli_fail(const struct global_opts *g, struct json_object *fields,
+			  enum tdx_outcome outcome, const char *fmt, ...)
+{
+	enum tdx_outcome rc;
+	va_list args;
+
+	va_start(args, fmt);
+	rc = cli_fail_va(g, fields, outcome, NULL, fmt, args);
+	va_end(args);
+	return rc;
+}
+
+enum tdx_outcome cli_fail_noting(const struct global_opts *g, struct json_object *fields,
+				 enum tdx_outcome outcome, const char *note, const char *fmt, ...)
+{
+	enum tdx_outcome rc;
+	va_list args;
+
+	va_start(args, fmt);
+	rc = cli_fail_va(g, fields, outcome, note, fmt, args);
+	va_end(args);
+	return rc;
 }
 
 /*
@@ -287,25 +311,15 @@ FILE *output_filter_open(FILE *orig, int fd)
 
 /*
  * One line a check: "  fail  signature  [spec]  ...", with the evidence its rule rests on, so
- * that a reader can weigh a finding. Passing checks only when asked.
+ * that a reader can weigh a finding; the failures and warnings only (report_json_print_lines()
+ * prints every check).
  */
-void report_print_text(const struct tdx_report *report, FILE *out, bool failures_only)
+void report_json_print_text(struct json_object *checks, FILE *out)
 {
-	for (size_t i = 0; i < tdx_report_count(report); i++) {
-		enum tdx_check_status st = tdx_report_status(report, i);
-		enum tdx_check_id id = tdx_report_id(report, i);
-		char ev[16], advice[CLI_ADVICE_MAX];
-
-		if (failures_only && st != TDX_CHECK_FAIL && st != TDX_CHECK_WARN)
-			continue;
-		snprintf(ev, sizeof(ev), "[%s]", tdx_evidence_name(tdx_check_evidence(id)));
-		fprintf(out, "  %-4s  %-30s %-10s %s%s\n", tdx_check_status_name(st),
-			tdx_check_name(id), ev, tdx_report_message(report, i),
-			cli_advice(tdx_report_remedies(report, i), advice, sizeof(advice)));
-	}
+	report_json_print_lines(checks, out, true);
 }
 
-void report_json_print_text(struct json_object *checks, FILE *out)
+void report_json_print_lines(struct json_object *checks, FILE *out, bool failures_only)
 {
 	for (size_t i = 0; checks && i < json_object_array_length(checks); i++) {
 		struct json_object *c = json_object_array_get_idx(checks, i), *v;
@@ -316,12 +330,23 @@ void report_json_print_text(struct json_object *checks, FILE *out)
 		for (size_t k = 0; k < 4; k++)
 			f[k] = json_object_object_get_ex(c, keys[k], &v) ? json_object_get_string(v)
 									 : "";
-		if (strcmp(f[0], tdx_check_status_name(TDX_CHECK_FAIL)) != 0 &&
+		if (failures_only && strcmp(f[0], tdx_check_status_name(TDX_CHECK_FAIL)) != 0 &&
 		    strcmp(f[0], tdx_check_status_name(TDX_CHECK_WARN)) != 0)
 			continue;
 		snprintf(ev, sizeof(ev), "[%s]", f[2]);
 		fprintf(out, "  %-4s  %-30s %-10s %s\n", f[0], f[1], ev, f[3]);
 	}
+}
+
+struct json_object *report_failed_json(const struct tdx_report *report)
+{
+	struct json_object *names = json_object_new_array();
+
+	for (size_t i = 0; report && i < tdx_report_count(report); i++)
+		if (tdx_report_status(report, i) == TDX_CHECK_FAIL)
+			json_object_array_add(names, json_object_new_string(
+				tdx_check_name(tdx_report_id(report, i))));
+	return names;
 }
 
 struct json_object *report_to_json(const struct tdx_report *report)

@@ -71,13 +71,21 @@ typedef void (*cli_text_fn)(struct json_object *obj, const void *data);
 void cli_emit(const struct global_opts *g, struct json_object *obj, cli_text_fn text,
 	      const void *data);
 /*
- * The one way a command fails before it has its object to print: the message on stderr, or
- * with --json one JSON object on stdout, @fields (taken; NULL: none) with "error" (outcome,
- * message) and "exit_code", as the README promises. Returns @outcome.
+ * The one way a command fails before it has its object to print: the message on stderr (after
+ * the failed checks of @fields' "checks", if it has them), or with --json one JSON object on
+ * stdout, @fields (taken; NULL: none) with "error" (outcome, message) and "exit_code", as the
+ * README promises. Returns @outcome.
  */
 enum tdx_outcome cli_fail(const struct global_opts *g, struct json_object *fields,
 			  enum tdx_outcome outcome, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/*
+ * The same, with @note added to the message in the text only: "; nothing was changed" (verify,
+ * inspect), "; nothing was written" (convert), as those commands always said it.
+ */
+enum tdx_outcome cli_fail_noting(const struct global_opts *g, struct json_object *fields,
+				 enum tdx_outcome outcome, const char *note, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /*
  * What the user could do, in tdxctl's options, for a library result's remedies (enum
@@ -98,11 +106,14 @@ char *candidate_reason(const struct tdx_candidate *candidate);
  */
 struct json_object *release_to_json(const struct tdx_candidate *candidate, bool brief);
 
-/* Report helpers shared by verify, convert and update (report.c). */
-void report_print_text(const struct tdx_report *report, FILE *out, bool failures_only);
+/* Report helpers shared by verify, convert, status and update (output.c). */
 struct json_object *report_to_json(const struct tdx_report *report);
-/* The failures and warnings of report_to_json()'s array, as report_print_text() prints them. */
+/* The names of @report's failed checks (none for NULL), as a JSON array. */
+struct json_object *report_failed_json(const struct tdx_report *report);
+/* The failures and warnings of report_to_json()'s array, one line a check. */
 void report_json_print_text(struct json_object *checks, FILE *out);
+/* Every check of that array (passing ones too), or with @failures_only as above. */
+void report_json_print_lines(struct json_object *checks, FILE *out, bool failures_only);
 
 /* A stream over @fd that escapes what is written to it (output.c); @orig if it cannot. */
 FILE *output_filter_open(FILE *orig, int fd);

@@ -184,7 +184,10 @@ char *update_verdict_words(const struct tdx_update *u, bool options)
 	case TDX_UPDATE_R_VERSION_GIVEN:
 		return words("the expected version '%s' is not X.Y.ZZ; nothing was changed", detail);
 	case TDX_UPDATE_R_IMAGE_OPEN:
-		return words("%s; nothing was changed", detail);
+		list = image_open_words(r->err, path, tdx_update_get_sig_path(u));
+		s = words("%s; nothing was changed", said(list));
+		free(list);
+		return s;
 	case TDX_UPDATE_R_VERIFY_ERROR:
 		return words("offline checks could not run: %s", strerror(-r->err));
 	case TDX_UPDATE_R_COMPAT_ERROR:

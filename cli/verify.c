@@ -85,37 +85,28 @@ static const struct argp inspect_argp = {
 	image_children, NULL, NULL
 };
 
-/* The one-line reason a refusal gives in text and JSON alike. */
-static void refuse(const struct verify_args *a, enum tdx_outcome outcome, const char *why,
-		   const struct tdx_report *report)
+/*
+ * The object a refusal carries besides its error: the file and, once the image was judged
+ * (@report not NULL), valid, the failed checks' names and the checks, which the text shows too.
+ */
+static struct json_object *verify_fail_fields(const struct verify_args *a,
+					      const struct tdx_report *report)
 {
-	struct json_object *o, *e;
+	struct json_object *o = json_object_new_object();
 
-	if (!a->g.json) {
-		if (report && tdx_report_count(report))
-			report_print_text(report, stderr, true);
-		cli_err("%s; nothing was changed", why);
-		return;
-	}
-	o = json_object_new_object();
 	json_object_object_add(o, "file", json_object_new_string(a->image.path));
-	e = json_object_new_object();
-	json_object_object_add(e, "outcome", json_object_new_string(tdx_outcome_name(outcome)));
-	json_object_object_add(e, "message", json_object_new_string(why));
-	json_object_object_add(o, "error", e);
 	if (report) {
-		struct json_object *names = json_object_new_array();
-
-		for (size_t i = 0; i < tdx_report_count(report); i++)
-			if (tdx_report_status(report, i) == TDX_CHECK_FAIL)
-				json_object_array_add(names, json_object_new_string(
-					tdx_check_name(tdx_report_id(report, i))));
 		json_object_object_add(o, "valid", json_object_new_boolean(false));
-		json_object_object_add(o, "failed", names);
+		json_object_object_add(o, "failed", report_failed_json(report));
 		json_object_object_add(o, "checks", report_to_json(report));
 	}
-	json_print(o);
+	return o;
 }
+
+/* A refusal of verify or inspect, through the one error path (cli_fail_noting()). */
+#define verify_fail(a, report, outcome, ...) \
+	cli_fail_noting(&(a)->g, verify_fail_fields((a), (report)), (outcome), \
+			"; nothing was changed", __VA_ARGS__)
 
 /* For people: "Intel blob (format 0x100)"; JSON carries the library's short form name. */
 static const char *form_label(enum tdx_image_form form, unsigned int format, char *buf,
@@ -135,18 +126,83 @@ static const char *form_label(enum tdx_image_form form, unsigned int format, cha
 	return buf;
 }
 
-/* Names of the failed checks, comma separated, for the verdict line. */
-static void failed_names(const struct tdx_report *report, char *buf, size_t len)
-{
-	size_t used = 0;
+/* What verify's text needs besides its object. */
+struct verify_view {
+	const struct verify_args *a;
+	const struct tdx_image *image;
+};
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < tdx_report_count(report) && used < len; i++) {
-		if (tdx_report_status(report, i) != TDX_CHECK_FAIL)
-			continue;
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
-					 tdx_check_name(tdx_report_id(report, i)));
+/* verify --json's object: the image, the counts, the checks and, with --tcb-info, its rating. */
+static struct json_object *verify_to_json(const struct verify_args *a,
+					  const struct tdx_image *image,
+					  const struct tdx_report *report,
+					  const struct tdx_tcb_info *tcb)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "file", json_object_new_string(a->image.path));
+	if (a->image.sig_path)
+		json_object_object_add(o, "sigstruct_file",
+				       json_object_new_string(a->image.sig_path));
+	json_object_object_add(o, "form", json_object_new_string(
+		tdx_image_form_name(tdx_image_get_form(image))));
+	json_object_object_add(o, "format", json_object_new_int((int)tdx_image_get_format(image)));
+	json_object_object_add(o, "size", json_object_new_int64((int64_t)tdx_image_get_size(image)));
+	json_object_object_add(o, "valid", json_object_new_boolean(
+		tdx_report_count_status(report, TDX_CHECK_FAIL) == 0));
+	json_object_object_add(o, "strict", json_object_new_boolean(a->image.strict));
+	json_object_object_add(o, "passed", json_object_new_int(
+		(int)tdx_report_count_status(report, TDX_CHECK_PASS)));
+	json_object_object_add(o, "warnings", json_object_new_int(
+		(int)tdx_report_count_status(report, TDX_CHECK_WARN)));
+	json_object_object_add(o, "failed", report_failed_json(report));
+	json_object_object_add(o, "checks", report_to_json(report));
+	if (tcb)
+		json_object_object_add(o, "tcb_info", tcb_info_to_json(&a->tcb, tcb,
+				       tdx_image_get_sigstruct_fields(image)));
+	return o;
+}
+
+static const char *jstr(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : "";
+}
+
+/* cli_emit()'s text for verify: the checks and the verdict, from verify --json's object. */
+static void verify_text(struct json_object *o, const void *data)
+{
+	const struct verify_view *v = data;
+	struct json_object *failed = json_object_object_get(o, "failed");
+	struct json_object *tcb = json_object_object_get(o, "tcb_info");
+	size_t nfail = json_object_array_length(failed);
+	int nwarn = json_object_get_int(json_object_object_get(o, "warnings"));
+	bool quiet = v->a->g.quiet;
+	char form[64];
+
+	if (!quiet)
+		printf("%s: %s, %s bytes\n", jstr(o, "file"),
+		       form_label(tdx_image_get_form(v->image), tdx_image_get_format(v->image),
+				  form, sizeof(form)), jstr(o, "size"));
+	if (!quiet && tcb)
+		printf("TCB Info %s: FMSPC %s, evaluation %s, issued %s, next update %s\n",
+		       jstr(tcb, "file"), jstr(tcb, "fmspc"), jstr(tcb, "evaluation"),
+		       jstr(tcb, "issue_date"), jstr(tcb, "next_update"));
+	report_json_print_lines(json_object_object_get(o, "checks"), stdout, quiet);
+	if (nfail) {
+		printf("verdict: INVALID: %zu check%s failed (", nfail, nfail == 1 ? "" : "s");
+		for (size_t i = 0; i < nfail; i++)
+			printf("%s%s", i ? ", " : "",
+			       json_object_get_string(json_object_array_get_idx(failed, i)));
+		printf("); do not install this image\n");
+	} else {
+		printf("verdict: valid (%s checks passed, %d warning%s)\n", jstr(o, "passed"), nwarn,
+		       nwarn == 1 ? "" : "s");
 	}
+	if (!nfail && nwarn && !quiet)
+		printf("  a warning is a finding that no kernel code or Intel document "
+		       "rejects; --strict makes those of observed rules failures\n");
 }
 
 int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx)
@@ -157,8 +213,7 @@ int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx)
 	struct tdx_image *image = NULL;
 	struct tdx_tcb_info *tcb = NULL;
 	enum tdx_outcome outcome;
-	char why[512], form[64], failed[512];
-	size_t nfail, nwarn, npass;
+	char *why = NULL;
 	int rc;
 
 	if (argp_parse(&verify_argp, argc, argv, 0, NULL, &a))
@@ -166,89 +221,46 @@ int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx)
 	if (tdx_report_new(&report) < 0)
 		return EXIT_FAILED;
 	/* The TCB Info first: a bad one is an input error before anything is judged. */
-	rc = tcb_info_open(ctx, &a.tcb, &tcb, &outcome, why, sizeof(why));
-	if (rc < 0) {
-		refuse(&a, outcome, why, NULL);
-		goto out;
+	{
+		char tcb_why[512];
+
+		rc = tcb_info_open(ctx, &a.tcb, &tcb, &outcome, tcb_why, sizeof(tcb_why));
+		if (rc < 0) {
+			verify_fail(&a, NULL, outcome, "%s", tcb_why);
+			goto out;
+		}
 	}
-	rc = image_open(ctx, &a.image, report, &image, &outcome, why, sizeof(why));
+	rc = image_open(ctx, &a.image, report, &image, &outcome, &why);
 	if (rc < 0) {
-		refuse(&a, outcome, why, report);
+		verify_fail(&a, report, outcome, "%s", why ? why : "out of memory");
 		goto out;
 	}
 	image_args_verify_opts(&a.image, &opts);
 	rc = tdx_image_verify(image, &opts, report);
 	if (rc < 0 && rc != -EBADMSG) {
-		outcome = tdx_outcome_from_errno(rc, TDX_ERRNO_WORK);
-		snprintf(why, sizeof(why), "cannot verify %s: %s", a.image.path, strerror(-rc));
-		refuse(&a, outcome, why, NULL);
+		outcome = verify_fail(&a, NULL, tdx_outcome_from_errno(rc, TDX_ERRNO_WORK),
+				      "cannot verify %s: %s", a.image.path, strerror(-rc));
 		goto out;
 	}
 	if (tcb) {
+		char tcb_why[512];
 		int trc = tcb_info_judge(&a.tcb, tcb, tdx_image_get_sigstruct_fields(image),
-					 rc == -EBADMSG, report, why, sizeof(why));
+					 rc == -EBADMSG, report, tcb_why, sizeof(tcb_why));
 
 		if (trc < 0) {
-			outcome = trc == -ENOMEM ? TDX_OUTCOME_FAILED : TDX_OUTCOME_INPUT;
-			refuse(&a, outcome, why, NULL);
+			outcome = verify_fail(&a, NULL, trc == -ENOMEM ? TDX_OUTCOME_FAILED :
+					      TDX_OUTCOME_INPUT, "%s", tcb_why);
 			goto out;
 		}
 	}
 	outcome = tdx_report_outcome(report);
-	nfail = tdx_report_count_status(report, TDX_CHECK_FAIL);
-	nwarn = tdx_report_count_status(report, TDX_CHECK_WARN);
-	npass = tdx_report_count_status(report, TDX_CHECK_PASS);
-	failed_names(report, failed, sizeof(failed));
-	if (a.g.json) {
-		struct json_object *o = json_object_new_object();
-		struct json_object *names = json_object_new_array();
+	{
+		struct verify_view view = { .a = &a, .image = image };
 
-		for (size_t i = 0; i < tdx_report_count(report); i++)
-			if (tdx_report_status(report, i) == TDX_CHECK_FAIL)
-				json_object_array_add(names, json_object_new_string(
-					tdx_check_name(tdx_report_id(report, i))));
-		json_object_object_add(o, "file", json_object_new_string(a.image.path));
-		if (a.image.sig_path)
-			json_object_object_add(o, "sigstruct_file",
-					       json_object_new_string(a.image.sig_path));
-		json_object_object_add(o, "form", json_object_new_string(
-			tdx_image_form_name(tdx_image_get_form(image))));
-		json_object_object_add(o, "format",
-				       json_object_new_int((int)tdx_image_get_format(image)));
-		json_object_object_add(o, "size",
-				       json_object_new_int64((int64_t)tdx_image_get_size(image)));
-		json_object_object_add(o, "valid", json_object_new_boolean(nfail == 0));
-		json_object_object_add(o, "strict", json_object_new_boolean(a.image.strict));
-		json_object_object_add(o, "passed", json_object_new_int((int)npass));
-		json_object_object_add(o, "warnings", json_object_new_int((int)nwarn));
-		json_object_object_add(o, "failed", names);
-		json_object_object_add(o, "checks", report_to_json(report));
-		if (tcb)
-			json_object_object_add(o, "tcb_info", tcb_info_to_json(&a.tcb, tcb,
-					       tdx_image_get_sigstruct_fields(image)));
-		json_print(o);
-	} else {
-		if (!a.g.quiet)
-			printf("%s: %s, %zu bytes\n", a.image.path,
-			       form_label(tdx_image_get_form(image), tdx_image_get_format(image), form,
-					  sizeof(form)), tdx_image_get_size(image));
-		if (!a.g.quiet && tcb)
-			printf("TCB Info %s: FMSPC %s, evaluation %u, issued %s, next update %s\n",
-			       a.tcb.path, tdx_tcb_info_fmspc(tcb),
-			       tdx_tcb_info_evaluation_number(tcb), tdx_tcb_info_issue_date(tcb),
-			       tdx_tcb_info_next_update(tcb));
-		report_print_text(report, stdout, a.g.quiet);
-		if (nfail)
-			printf("verdict: INVALID: %zu check%s failed (%s); do not install this "
-			       "image\n", nfail, nfail == 1 ? "" : "s", failed);
-		else
-			printf("verdict: valid (%zu checks passed, %zu warning%s)\n", npass, nwarn,
-			       nwarn == 1 ? "" : "s");
-		if (!nfail && nwarn && !a.g.quiet)
-			printf("  a warning is a finding that no kernel code or Intel document "
-			       "rejects; --strict makes those of observed rules failures\n");
+		cli_emit(&a.g, verify_to_json(&a, image, report, tcb), verify_text, &view);
 	}
 out:
+	free(why);
 	tdx_tcb_info_free(tcb);
 	tdx_image_free(image);
 	tdx_report_free(report);
@@ -353,15 +365,11 @@ static struct json_object *inspect_to_json(const struct verify_args *a,
 	return o;
 }
 
-static const char *jstr(struct json_object *o, const char *key)
+/* cli_emit()'s text for inspect: every line from inspect --json's object (the form's label
+ * from the image). */
+static void inspect_text(struct json_object *o, const void *data)
 {
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : "";
-}
-
-static void inspect_print_text(struct json_object *o, const struct tdx_image *image)
-{
+	const struct tdx_image *image = data;
 	struct json_object *s, *v;
 	char buf[64];
 
@@ -439,7 +447,7 @@ int cmd_inspect(int argc, char **argv, struct tdx_ctx *ctx)
 	enum tdx_outcome outcome = TDX_OUTCOME_OK;
 	struct tdx_tcb_info *tcb = NULL;
 	struct json_object *o;
-	char why[512];
+	char *why = NULL;
 	int rc;
 
 	if (argp_parse(&inspect_argp, argc, argv, 0, NULL, &a))
@@ -450,14 +458,18 @@ int cmd_inspect(int argc, char **argv, struct tdx_ctx *ctx)
 	}
 	if (tdx_report_new(&report) < 0)
 		return EXIT_FAILED;
-	rc = tcb_info_open(ctx, &a.tcb, &tcb, &outcome, why, sizeof(why));
-	if (rc < 0) {
-		refuse(&a, outcome, why, NULL);
-		goto out;
+	{
+		char tcb_why[512];
+
+		rc = tcb_info_open(ctx, &a.tcb, &tcb, &outcome, tcb_why, sizeof(tcb_why));
+		if (rc < 0) {
+			verify_fail(&a, NULL, outcome, "%s", tcb_why);
+			goto out;
+		}
 	}
-	rc = image_open(ctx, &a.image, report, &image, &outcome, why, sizeof(why));
+	rc = image_open(ctx, &a.image, report, &image, &outcome, &why);
 	if (rc < 0) {
-		refuse(&a, outcome, why, report);
+		verify_fail(&a, report, outcome, "%s", why ? why : "out of memory");
 		goto out;
 	}
 	if (tcb) {
@@ -465,32 +477,25 @@ int cmd_inspect(int argc, char **argv, struct tdx_ctx *ctx)
 		struct tdx_tcb_match m;
 
 		if (tdx_tcb_info_match(tcb, s->svn_major, s->svn_minor, &m) == -ENOENT) {
-			outcome = TDX_OUTCOME_INPUT;
-			snprintf(why, sizeof(why), "TCB Info %s does not fit this module: it has no "
-				 "identity %s (SVN major %u)", a.tcb.path, m.identity, s->svn_major);
-			refuse(&a, outcome, why, NULL);
+			outcome = verify_fail(&a, NULL, TDX_OUTCOME_INPUT, "TCB Info %s does not fit "
+					      "this module: it has no identity %s (SVN major %u)",
+					      a.tcb.path, m.identity, s->svn_major);
 			goto out;
 		}
 	}
 	rc = tdx_image_resolve_version(image, a.image.path, a.version ? &user : NULL, &v, &src);
 	if (rc == -EINVAL) {
-		outcome = TDX_OUTCOME_INVALID_IMAGE;
-		snprintf(why, sizeof(why), "--version %s contradicts the version the sigstruct "
-			 "carries", a.version);
-		refuse(&a, outcome, why, NULL);
+		outcome = verify_fail(&a, NULL, TDX_OUTCOME_INVALID_IMAGE, "--version %s contradicts "
+				      "the version the sigstruct carries", a.version);
 		goto out;
 	}
 	o = inspect_to_json(&a, image, &v, src);
 	if (tcb)
 		json_object_object_add(o, "tcb_info", tcb_info_to_json(&a.tcb, tcb,
 				       tdx_image_get_sigstruct_fields(image)));
-	if (a.g.json) {
-		json_print(o);
-	} else {
-		inspect_print_text(o, image);
-		json_object_put(o);
-	}
+	cli_emit(&a.g, o, inspect_text, image);
 out:
+	free(why);
 	tdx_tcb_info_free(tcb);
 	tdx_image_free(image);
 	tdx_report_free(report);

@@ -62,15 +62,14 @@ int tdx_file_compare(struct tdx_ctx *ctx, const char *path, const uint8_t *buf, 
 int tdx_image_load(struct tdx_ctx *ctx, const char *path, const char *sig_path,
 		   struct tdx_report *report, struct tdx_image **image);
 /*
- * tdx_image_load() with what a front end tells its user when it fails, so that every command
- * says it alike: *@outcome (tdx_outcome_from_errno(), TDX_ERRNO_INPUT; TDX_OUTCOME_OK on
- * success) and, on failure, one line in @why: "cannot read PATH[ or SIG_PATH]: REASON", "out of
- * memory reading PATH" or "PATH is not a valid TDX module image" (the findings are in @report).
- * Returns what tdx_image_load() returned.
+ * tdx_image_load() with the outcome a failure comes to, so that every command exits alike:
+ * *@outcome is tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT) (TDX_OUTCOME_OK on success). The
+ * returned errno is the reason, for the front end to word: -EBADMSG not a valid image (the
+ * findings are in @report), -ENOMEM out of memory, -EINVAL PATH or SIG_PATH is not a regular
+ * file, another negative errno: one of them cannot be read.
  */
 int tdx_image_open(struct tdx_ctx *ctx, const char *path, const char *sig_path,
-		   struct tdx_report *report, struct tdx_image **image, enum tdx_outcome *outcome,
-		   char *why, size_t why_len);
+		   struct tdx_report *report, struct tdx_image **image, enum tdx_outcome *outcome);
 
 /* ---- the host devices (host.c) --------------------------------------------------------------- */
 

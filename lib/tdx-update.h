@@ -176,7 +176,7 @@ enum tdx_update_reason {
 	TDX_UPDATE_R_CANCELLED,		/* signal: interrupted during the checks */
 	TDX_UPDATE_R_MAPPING,		/* path (may be NULL), err: the mapping file unusable */
 	TDX_UPDATE_R_VERSION_GIVEN,	/* detail: the version given is not X.Y.ZZ */
-	TDX_UPDATE_R_IMAGE_OPEN,	/* detail: why the image cannot be read (tdx_image_open) */
+	TDX_UPDATE_R_IMAGE_OPEN,	/* path, err: the image cannot be read (tdx_image_open) */
 	TDX_UPDATE_R_VERIFY_ERROR,	/* err: the offline checks could not run */
 	TDX_UPDATE_R_COMPAT_ERROR,	/* err: the compatibility check could not run */
 	TDX_UPDATE_R_CHECKS_UNRECORDED,	/* the host checks' results could not be recorded */

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Loading an image from disk: the files are read once (file.c), then parsed (image.c). */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,21 +67,10 @@ int tdx_image_load(struct tdx_ctx *ctx, const char *path, const char *sig_path,
 
 TDX_EXPORT
 int tdx_image_open(struct tdx_ctx *ctx, const char *path, const char *sig_path,
-		   struct tdx_report *report, struct tdx_image **image, enum tdx_outcome *outcome,
-		   char *why, size_t why_len)
+		   struct tdx_report *report, struct tdx_image **image, enum tdx_outcome *outcome)
 {
 	int rc = tdx_image_load(ctx, path, sig_path, report, image);
 
 	*outcome = tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT);
-	if (why_len)
-		why[0] = '\0';
-	if (rc == -EBADMSG)
-		snprintf(why, why_len, "%s is not a valid TDX module image", path);
-	else if (rc == -ENOMEM)
-		snprintf(why, why_len, "out of memory reading %s", path);
-	else if (rc < 0)
-		snprintf(why, why_len, "cannot read %s%s%s: %s", path, sig_path ? " or " : "",
-			 sig_path ? sig_path : "", rc == -EINVAL ? "not a regular file" :
-			 strerror(-rc));
 	return rc;
 }

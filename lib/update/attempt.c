@@ -206,19 +206,13 @@ static int update_tcb(struct tdx_update *u, bool image_failed)
 static int update_image_open(struct tdx_update *u)
 {
 	enum tdx_outcome oc;
-	char why[512];
-	int rc = tdx_image_open(u->ctx, u->image_path, u->sig_path, u->report, &u->image, &oc,
-				why, sizeof(why));
+	int rc = tdx_image_open(u->ctx, u->image_path, u->sig_path, u->report, &u->image, &oc);
 
 	/* An invalid image (-EBADMSG) is not decided here: its failed checks are in the report. */
 	if (rc < 0 && rc != -EBADMSG) {
 		/* A permission failure comes first: probably why the file is unreadable. */
-		if (!update_failed(u)) {
+		if (!update_failed(u))
 			update_set(u, oc, TDX_UPDATE_R_IMAGE_OPEN, rc, u->image_path);
-			if (!update_set_detail(u, why))
-				update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_NO_MEMORY, -ENOMEM,
-					   NULL);
-		}
 		return 1;
 	}
 	if (u->image) {
