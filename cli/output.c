@@ -63,17 +63,28 @@ char *cli_advised(const char *message, unsigned int remedies)
 
 struct json_object *report_message_json(const struct tdx_report *report, size_t i)
 {
-	char *s = cli_advised(tdx_report_message(report, i), tdx_report_remedies(report, i));
+	char *finding = report_finding_words(report, i);
+	char *s = cli_advised(finding, tdx_report_remedies(report, i));
 	struct json_object *o = json_object_new_string(s ? s : tdx_report_message(report, i));
 
 	free(s);
+	free(finding);
 	return o;
 }
 
+/* The first failed check, as its result is worded everywhere; else the library's reason. */
 char *candidate_reason(const struct tdx_candidate *candidate)
 {
-	return cli_advised(tdx_candidate_reason(candidate),
-			   tdx_candidate_reason_remedies(candidate));
+	char *finding = NULL, *s;
+	size_t i;
+
+	if (candidate && candidate->report &&
+	    tdx_report_first_failure(candidate->report, &i) == 0)
+		finding = report_finding_words(candidate->report, i);
+	s = cli_advised(finding ? finding : tdx_candidate_reason(candidate),
+			tdx_candidate_reason_remedies(candidate));
+	free(finding);
+	return s;
 }
 
 static struct json_object *json_version_or_null(bool have, const struct tdx_version *v)

@@ -95,6 +95,11 @@ enum tdx_outcome cli_fail_noting(const struct global_opts *g, struct json_object
 const char *cli_advice(unsigned int remedies, char *buf, size_t size);
 /* @message with that advice appended, in a new string; NULL for NULL or without memory. */
 char *cli_advised(const char *message, unsigned int remedies);
+/*
+ * Result @i of @report in words (report-words.c): the finding and, for a rule observed in
+ * Intel's samples only, how it was graded. A new string; NULL without memory.
+ */
+char *report_finding_words(const struct tdx_report *report, size_t i);
 /* Result @i of @report as tdxctl words it (message and advice), as a JSON string. */
 struct json_object *report_message_json(const struct tdx_report *report, size_t i);
 struct tdx_candidate;

@@ -301,7 +301,7 @@ char *update_advice_words(const struct tdx_update *u)
 	const char *old = tdx_update_get_old_version(u), *kerr = tdx_update_get_kernel_error(u);
 
 	if (r->reason == TDX_UPDATE_R_CHECK_FAILED)
-		return words("%s", tdx_report_message(report, r->check_index));
+		return report_finding_words(report, r->check_index);
 	switch (r->outcome) {
 	case TDX_OUTCOME_OK:
 		return words("%s", "");

@@ -128,7 +128,11 @@ bool tdx_report_get_strict(const struct tdx_report *report);
 /* The status @status of check @id is recorded as in @report (NULL: not strict). */
 enum tdx_check_status tdx_report_grade(const struct tdx_report *report, enum tdx_check_id id,
 				       enum tdx_check_status status);
-/* Record one result. The message names the field, the value found and the value expected. */
+/*
+ * Record one result. The message is the finding: the field, the value found and the value
+ * expected; how it was graded is a fact beside it (tdx_report_observed()), for the front end to
+ * word.
+ */
 int tdx_report_add(struct tdx_report *report, enum tdx_check_id id,
 		   enum tdx_check_status status, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -139,6 +143,11 @@ size_t tdx_report_count(const struct tdx_report *report);
 enum tdx_check_id tdx_report_id(const struct tdx_report *report, size_t i);
 enum tdx_check_status tdx_report_status(const struct tdx_report *report, size_t i);
 const char *tdx_report_message(const struct tdx_report *report, size_t i);
+/*
+ * Result @i failed a rule of TDX_EVIDENCE_OBSERVED: a warning (with TDX_REMEDY_STRICT) unless
+ * the report was strict, then a failure; tdx_report_status() says which.
+ */
+bool tdx_report_observed(const struct tdx_report *report, size_t i);
 size_t tdx_report_count_status(const struct tdx_report *report, enum tdx_check_status status);
 /* The first failed check, or -ENOENT when nothing failed. */
 int tdx_report_first_failure(const struct tdx_report *report, size_t *index);

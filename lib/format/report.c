@@ -23,6 +23,7 @@ struct report_entry {
 	enum tdx_check_id id;
 	enum tdx_check_status status;
 	unsigned int remedies;	/* enum tdx_remedy flags */
+	bool observed;		/* failed a rule observed in samples only (whatever its grade) */
 	char *message;
 };
 
@@ -145,7 +146,7 @@ int tdx_report_addv(struct tdx_report *report, enum tdx_check_id id,
 		    enum tdx_check_status status, const char *fmt, va_list args)
 {
 	struct report_entry *e;
-	char *msg, *graded;
+	char *msg;
 
 	if (!report)
 		return 0;
@@ -160,19 +161,10 @@ int tdx_report_addv(struct tdx_report *report, enum tdx_check_id id,
 	}
 	if (vasprintf(&msg, fmt, args) < 0)
 		return -ENOMEM;
-	if (status == TDX_CHECK_FAIL && tdx_check_evidence(id) == TDX_EVIDENCE_OBSERVED) {
-		/* Say why an observed finding did (not) refuse, whichever way it went. */
-		if (asprintf(&graded, "%s (a rule observed in Intel's samples, not documented: %s)",
-			     msg, report->strict ? "a failure in strict mode" :
-			     "reported, not refused") < 0) {
-			free(msg);
-			return -ENOMEM;
-		}
-		free(msg);
-		msg = graded;
-	}
 	e = &report->entries[report->count++];
 	e->id = id;
+	/* A fact for the front end, which says why it did (not) refuse, whichever way it went. */
+	e->observed = status == TDX_CHECK_FAIL && tdx_check_evidence(id) == TDX_EVIDENCE_OBSERVED;
 	e->status = tdx_report_grade(report, id, status);
 	e->remedies = status == TDX_CHECK_FAIL && e->status != TDX_CHECK_FAIL ?
 		      TDX_REMEDY_STRICT : 0;
@@ -228,6 +220,12 @@ TDX_EXPORT
 const char *tdx_report_message(const struct tdx_report *report, size_t i)
 {
 	return report->entries[i].message;
+}
+
+TDX_EXPORT
+bool tdx_report_observed(const struct tdx_report *report, size_t i)
+{
+	return report->entries[i].observed;
 }
 
 TDX_EXPORT

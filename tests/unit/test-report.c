@@ -65,14 +65,17 @@ static void test_evidence(void)
 				CHECK_INT(tdx_report_status(r, (size_t)st), st);
 		}
 		/*
-		 * The downgraded message says so, and carries the remedy a front end words (tdxctl:
-		 * --strict); the library's words name no option.
+		 * The downgraded result says so as a fact, and carries the remedy a front end words
+		 * (tdxctl: --strict); the message is the finding alone, the grading is worded in cli/.
 		 */
+		for (int st = TDX_CHECK_PASS; st <= TDX_CHECK_SKIP; st++) {
+			CHECK_INT(tdx_report_observed(r, (size_t)st), obs && st == TDX_CHECK_FAIL);
+			CHECK_INT(tdx_report_observed(strict, (size_t)st), obs && st == TDX_CHECK_FAIL);
+			CHECK_STR(tdx_report_message(r, (size_t)st), st == 0 ? "x 0" : st == 1 ? "x 1" :
+				  st == 2 ? "x 2" : "x 3");
+		}
 		if (obs) {
-			CHECK(strstr(tdx_report_message(r, TDX_CHECK_FAIL), "reported, not refused"));
 			CHECK_INT(tdx_report_remedies(r, TDX_CHECK_FAIL), TDX_REMEDY_STRICT);
-			CHECK(strstr(tdx_report_message(strict, TDX_CHECK_FAIL),
-				     "a failure in strict mode"));
 			CHECK_INT(tdx_report_remedies(strict, TDX_CHECK_FAIL), 0);
 		}
 		for (int st = TDX_CHECK_PASS; st <= TDX_CHECK_SKIP; st++)
