@@ -118,6 +118,36 @@ static void metrics_build_delay(FILE *f, const struct tdx_readiness_facts *rf)
 		   "an update at most (their expiry; 0: none).", hold);
 }
 
+/*
+ * The running module's TCB status (tcb-status.c), by the TCB Info the host is configured with.
+ * One info series always (status and reason), so that a fleet can count hosts by both; the
+ * 0/1 gauge only when it is rated, for alerts; and when the TCB Info expires.
+ */
+static void metrics_tcb(FILE *f, const struct tcb_running *r)
+{
+	const char *status = r->reason == TCB_RATED && r->match.status ? r->match.status :
+			     "unknown";
+
+	prom_family(f, "tdx_tcb_status_info", "Always 1: how the configured TCB Info rates the "
+		    "running TDX module (status: its tcbStatus, NotSupported, or unknown) and why "
+		    "(reason: rated, no-file, config-invalid, file-unreadable, file-expired, "
+		    "file-invalid, module-unknown, svn-unknown, no-identity).");
+	fputs("tdx_tcb_status_info{status=\"", f);
+	prom_label_value(f, status);
+	fputs("\",reason=\"", f);
+	prom_label_value(f, tcb_reason_name(r->reason));
+	fputs("\"} 1\n", f);
+	if (r->reason == TCB_RATED)
+		prom_gauge(f, "tdx_tcb_up_to_date", "1: the TCB Info rates the running TDX module "
+			   "UpToDate; 0: verifiers rate this host's TDs out of date or refuse them.",
+			   r->match.grade == TDX_TCB_UP_TO_DATE);
+	if (r->src.info && r->next_update)
+		prom_gauge(f, "tdx_tcb_info_next_update_timestamp_seconds", "When the configured "
+			   "TCB Info's nextUpdate passes (seconds since the epoch): after it the TCB "
+			   "status is unknown until a current one replaces it.",
+			   (long long)r->next_update);
+}
+
 static void metrics_print(FILE *f, const struct status_extra *x, const struct tdx_report *report,
 			  enum tdx_outcome outcome)
 {
@@ -138,6 +168,7 @@ static void metrics_print(FILE *f, const struct status_extra *x, const struct td
 		{ "history", history_known },
 		{ "last_update", last_known },
 		{ "hold", x->hold_rc == 0 || x->hold_rc == -EPERM },
+		{ "tcb_status", x->tcb.reason == TCB_RATED },
 	};
 	char v1[TDX_VERSION_STRLEN], v2[TDX_VERSION_STRLEN];
 
@@ -202,6 +233,7 @@ static void metrics_print(FILE *f, const struct status_extra *x, const struct td
 		prom_gauge(f, "tdx_update_held", "1: a rollout hold is set (/var/lib/tdxctl/hold, "
 			   "trusted or not): update --latest, the timer and the boot unit install "
 			   "nothing.", x->hold.held);
+	metrics_tcb(f, &x->tcb);
 	if (history_known) {
 		prom_gauge(f, "tdx_history_lines_skipped", "Lines of the update history that could "
 			   "not be read (a write cut short, damage).", (long long)x->history_skipped);

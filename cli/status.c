@@ -307,6 +307,12 @@ static void status_json_history(struct json_object *o, const struct status_view 
 	json_object_object_add(o, "last_update", json_object_get(v->x->last_upload));
 }
 
+/* How verifiers rate the running module, by the TCB Info the host is configured with. */
+static void status_json_tcb(struct json_object *o, const struct status_view *v)
+{
+	json_object_object_add(o, "tcb", tcb_running_to_json(&v->x->tcb));
+}
+
 static void status_json_checks(struct json_object *o, const struct status_view *v)
 {
 	json_object_object_add(o, "checks", report_to_json(v->report));
@@ -320,6 +326,7 @@ static struct json_object *status_to_json(const struct status_view *v)
 	status_json_verdict(o, v);
 	status_json_kmodule(o, v);
 	status_json_module(o, v);
+	status_json_tcb(o, v);
 	status_json_upload(o, v);
 	status_json_cpus(o, v);
 	status_json_lock(o, v);
@@ -499,6 +506,7 @@ static void status_text(struct json_object *obj, const void *data)
 
 	status_text_kmodule(v);
 	status_text_module(v);
+	tcb_running_print(&v->x->tcb);
 	status_text_upload(v);
 	status_text_cpus(v);
 	status_text_builds(v);
@@ -532,6 +540,7 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 	}
 	json_object_put(recs);
 	x.hold_rc = tdx_hold_read(ctx, &x.hold);
+	tcb_running_collect(ctx, host, a.history, &x.tcb);
 
 	if (a.prometheus) {
 		outcome = status_write_prometheus(ctx, &x, report, outcome, a.output);
@@ -542,6 +551,7 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 	}
 	json_object_put(x.last);
 	json_object_put(x.last_upload);
+	tcb_running_clear(&x.tcb);
 	tdx_readiness_facts_clear(&x.rf);
 	tdx_report_free(report);
 	tdx_host_free(host);

@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "tcb-status.h"
 #include "tdx-host.h"
 
 /* The facts readiness is judged from (the library's), and the history's. */
@@ -20,6 +21,7 @@ struct status_extra {
 	struct tdx_history_last last_update;	/* the last update that was not a dry run */
 	struct tdx_hold hold;		/* the rollout hold (tdx_hold_read()) */
 	int hold_rc;			/* 0, -EPERM (set but untrusted), or why it is unreadable */
+	struct tcb_running tcb;		/* the running module's TCB status (tcb-status.c) */
 };
 
 /*

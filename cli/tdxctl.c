@@ -159,7 +159,8 @@ void cli_check_path_option(struct argp_state *state, const char *option)
 static void warn_ignored_env(void)
 {
 	static const char *const vars[] = { "TDXCTL_RUNDIR", "TDXCTL_HISTORY", "TDXCTL_MODULE",
-					    "TDXCTL_STATEDIR", "TDXCTL_SYSFS_ROOT", "TDXCTL_PROCFS_ROOT" };
+					    "TDXCTL_STATEDIR", "TDXCTL_SYSFS_ROOT", "TDXCTL_PROCFS_ROOT",
+					    "TDXCTL_CONFDIR" };
 
 	if (tdx_caller_may_choose_paths())
 		return;

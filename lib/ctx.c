@@ -34,6 +34,7 @@ static const struct {
 	[TDX_CTX_STATE_DIR]	= { "TDXCTL_STATEDIR", TDXCTL_STATEDIR, true },
 	[TDX_CTX_HISTORY]	= { "TDXCTL_HISTORY", NULL, false },
 	[TDX_CTX_KMODULE]	= { "TDXCTL_MODULE", TDXCTL_DEFAULT_MODULE, false },
+	[TDX_CTX_CONF_DIR]	= { "TDXCTL_CONFDIR", TDXCTL_CONFDIR, true },
 };
 
 __attribute__((format(printf, 6, 0)))

@@ -37,6 +37,7 @@ enum tdx_ctx_path {
 	TDX_CTX_STATE_DIR,	/* $TDXCTL_STATEDIR, else /var/lib/tdxctl */
 	TDX_CTX_HISTORY,	/* $TDXCTL_HISTORY, else STATE_DIR/history.jsonl */
 	TDX_CTX_KMODULE,	/* $TDXCTL_MODULE, else the build's default (tdx_host) */
+	TDX_CTX_CONF_DIR,	/* $TDXCTL_CONFDIR, else /etc/tdxctl: tcb-info.conf */
 	TDX_CTX_PATH__COUNT
 };
 

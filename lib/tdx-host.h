@@ -18,6 +18,7 @@
 #include <json-c/json.h>
 
 #include "tdx-rules.h"
+#include "tdx-tcb.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -409,6 +410,42 @@ struct tdx_hold {
  * (@hold->untrusted says why): neither obey nor ignore it. Another -errno: it cannot be read.
  */
 int tdx_hold_read(struct tdx_ctx *ctx, struct tdx_hold *hold);
+
+/* ---- the host's TCB Info, as configured (tcb-source.c) ------------------------------------ */
+
+/* What came of the configured TCB Info. */
+enum tdx_tcb_source_state {
+	TDX_TCB_SOURCE_OK = 0,		/* read, authenticated and current: info is set */
+	TDX_TCB_SOURCE_NONE,		/* no configuration file, or none names a TCB Info */
+	TDX_TCB_SOURCE_CONFIG_BAD,	/* config: unreadable, untrusted or invalid (why) */
+	TDX_TCB_SOURCE_UNREADABLE,	/* the TCB Info or its chain: unreadable or untrusted */
+	TDX_TCB_SOURCE_EXPIRED,		/* outside issueDate..nextUpdate or a certificate's time */
+	TDX_TCB_SOURCE_INVALID,		/* not a TDX TCB Info, no chain, or badly signed */
+};
+
+/* The stable name: "ok", "no-file", "config-invalid", "file-unreadable", "file-expired", ... */
+const char *tdx_tcb_source_state_name(enum tdx_tcb_source_state state);
+
+struct tdx_tcb_source {
+	enum tdx_tcb_source_state state;
+	int err;			/* the errno behind the state (negative), or 0 */
+	char config[TDX_TCB_CONFIG_PATH_MAX];	/* the configuration file read last (or the
+						   failing one; NONE: the main file's path) */
+	struct tdx_tcb_config cfg;	/* what the configuration says */
+	bool chain_failed;		/* UNREADABLE: the chain file (cfg.chain), not cfg.file */
+	char why[512];			/* not OK nor NONE: the problem, one line */
+	struct tdx_tcb_info *info;	/* OK: the document, owned (tdx_tcb_source_clear()) */
+};
+
+/*
+ * The TCB Info this host is configured with (CONF_DIR/tcb-info.conf, then its drop-ins
+ * CONF_DIR/tcb-info.conf.d/NAME.conf in name order): every configuration file, and the files
+ * they name, must be trusted as tdx_file_read_trusted() trusts (root's, writable by nobody
+ * else, nor their folders), and the document authenticated at @now (seconds since the epoch).
+ * Returns 0 with @src->state saying what came of it, or -ENOMEM.
+ */
+int tdx_tcb_source_open(struct tdx_ctx *ctx, int64_t now, struct tdx_tcb_source *src);
+void tdx_tcb_source_clear(struct tdx_tcb_source *src);
 
 #ifdef __cplusplus
 }

@@ -99,6 +99,28 @@ int tdx_tcb_info_check(const struct tdx_tcb_info *info, const struct tdx_sigstru
 /* The grade's name in JSON: "UpToDate", "OutOfDate", "Revoked", "NotSupported". */
 const char *tdx_tcb_grade_name(enum tdx_tcb_grade grade);
 
+/* ---- where the host's TCB Info is: its configuration (tcb-config.c, pure) ------------------ */
+
+#define TDX_TCB_CONFIG_MAX_SIZE	(64u * 1024u)
+#define TDX_TCB_CONFIG_PATH_MAX	4096
+
+/* What the configuration says; zeroed: nothing configured. */
+struct tdx_tcb_config {
+	char file[TDX_TCB_CONFIG_PATH_MAX];	/* "file": the TCB Info; "" none */
+	char chain[TDX_TCB_CONFIG_PATH_MAX];	/* "chain": its issuer chain; "" in the file */
+	uint8_t root_hash[TDX_SHA256_LEN];	/* "root_hash": another root than Intel's */
+	bool have_root_hash;
+};
+
+/*
+ * Apply one configuration file's text to @cfg (a later file overrides an earlier one's keys; an
+ * empty value unsets a key). Lines are "key = value", "# comment" or blank; keys file and chain
+ * take an absolute path, root_hash 64 hex digits. -EINVAL with "line N: ..." in @why for
+ * anything else (an unknown key, a relative path, a control character, a NUL byte).
+ */
+int tdx_tcb_config_parse(const char *text, size_t len, struct tdx_tcb_config *cfg, char *why,
+			 size_t why_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,7 +14,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # The state folder too: a rollout hold on this machine must not change the metrics.
 export TDXCTL_RUNDIR=$tmp/run TDXCTL_HISTORY=$tmp/none.jsonl TDXCTL_MODULE=tdx_host
-export TDXCTL_STATEDIR=$tmp/state
+export TDXCTL_STATEDIR=$tmp/state TDXCTL_CONFDIR=$tmp/conf
 mkdir "$tmp/run" "$tmp/state"
 
 # CPUs in a kernel CPU list ("0-3,5").
@@ -69,7 +69,8 @@ tdx_td_build_oldest_seconds 0
 tdx_td_build_hold_seconds 0
 tdx_update_ready 0
 tdx_update_ready_info{reason=\"host.interface\"} 1
-tdx_update_held 0"
+tdx_update_held 0
+tdx_tcb_status_info{status=\"unknown\",reason=\"no-file\"} 1"
 
 # --- no history yet: nothing about a last update, and that is known ------------------------------
 metrics
@@ -78,6 +79,7 @@ expect_out "$host
 tdx_fact_known{fact=\"history\"} 1
 tdx_fact_known{fact=\"last_update\"} 1
 tdx_fact_known{fact=\"hold\"} 1
+tdx_fact_known{fact=\"tcb_status\"} 0
 $tail
 tdx_history_lines_skipped 0" "no history"
 promtool_ok "no history"
@@ -99,6 +101,7 @@ expect_out "$host
 tdx_fact_known{fact=\"history\"} 1
 tdx_fact_known{fact=\"last_update\"} 1
 tdx_fact_known{fact=\"hold\"} 1
+tdx_fact_known{fact=\"tcb_status\"} 0
 $tail
 tdx_history_lines_skipped 1
 tdx_last_update_timestamp_seconds 1796122800
@@ -116,6 +119,7 @@ expect_out "$host
 tdx_fact_known{fact=\"history\"} 1
 tdx_fact_known{fact=\"last_update\"} 0
 tdx_fact_known{fact=\"hold\"} 1
+tdx_fact_known{fact=\"tcb_status\"} 0
 $tail
 tdx_history_lines_skipped 0" "damaged record"
 promtool_ok "damaged record"
@@ -141,6 +145,7 @@ expect_out "$host
 tdx_fact_known{fact=\"history\"} 0
 tdx_fact_known{fact=\"last_update\"} 0
 tdx_fact_known{fact=\"hold\"} 1
+tdx_fact_known{fact=\"tcb_status\"} 0
 $tail" "history is a folder"
 metrics --history "$tmp/fifo"
 expect_grep 'tdx_fact_known{fact="history"} 0' "$out" "history is a FIFO: unknown, no hang"

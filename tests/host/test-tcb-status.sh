@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# status and its metrics: the running module's TCB status from the TCB Info the host is
+# configured with (TDXCTL_CONFDIR/tcb-info.conf and tcb-info.conf.d/*.conf), on a fake host
+# running 1.5.08: exact JSON fields, text lines and metric lines for no configuration, a
+# configuration that is invalid or untrusted (mode, owner), a TCB Info that is missing, expired,
+# badly signed, a drop-in that overrides the main file, and an unknown running SVN.
+# Documents signed by a test root made now (tdx-mktcbinfo).
+# Usage: test-tcb-status.sh TDXCTL MKTCBINFO
+set -u
+tdxctl=$1 mktcbinfo=$2
+. "$(dirname "$0")/../cli/lib.sh"
+command -v jq >/dev/null || { echo "jq not installed: skipped"; exit 77; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+chmod 755 "$tmp"
+tcb=$tmp/tcb
+mkdir "$tcb"
+"$mktcbinfo" "$tcb" || { echo "tdx-mktcbinfo failed"; exit 1; }
+root=$(cat "$tcb/root.hash")
+
+# A host running 1.5.08 (mainline layout), with its own run, state and configuration folders.
+h=$tmp/sys/devices/faux/tdx_host
+mkdir -p "$h/firmware/tdx_module" "$tmp/sys/devices/system/cpu" "$tmp/proc" "$tmp/run" \
+	"$tmp/state" "$tmp/sys/class/firmware"
+printf '0-3\n' >"$tmp/sys/devices/system/cpu/present"
+printf '0-3\n' >"$tmp/sys/devices/system/cpu/online"
+printf 'processor\t: 0\n' >"$tmp/proc/cpuinfo"
+: >"$h/uevent"
+printf '1.5.08\n' >"$h/version"
+printf '1.5.01\n' >"$h/seamldr_version"
+printf '8\n' >"$h/num_remaining_updates"
+for f in uevent loading data error; do : >"$h/firmware/tdx_module/$f"; done
+printf 'idle\n' >"$h/firmware/tdx_module/status"
+export TDXCTL_SYSFS_ROOT=$tmp/sys TDXCTL_PROCFS_ROOT=$tmp/proc TDXCTL_RUNDIR=$tmp/run
+export TDXCTL_STATEDIR=$tmp/state TDXCTL_HISTORY=$tmp/state/history.jsonl
+conf=$tmp/conf
+export TDXCTL_CONFDIR=$conf
+
+# tcb_case WHAT STATUS REASON: status --json's tcb.status and tcb.reason, and the metrics'
+# info line, fact and (absent unless rated) gauge.
+tcb_case() {
+	run "$tdxctl" status --json
+	expect_json '[.tcb.status, .tcb.reason]' "[\"$2\",\"$3\"]" "$1: status --json"
+	json=$out
+	run "$tdxctl" status --prometheus
+	expect_rc 0 "$1: metrics written"
+	expect_grep "tdx_tcb_status_info{status=\"$2\",reason=\"$3\"} 1" "$out" "$1: metrics"
+	expect_grep 'tdx_fact_known{fact="tcb_status"} 0' "$out" "$1: fact unknown"
+	expect_true "! printf '%s' \"\$out\" | grep -q '^tdx_tcb_up_to_date '" "$1: no 0/1 gauge"
+	msg=$(printf '%s\n' "$out" | promtool check metrics 2>&1) && [ -z "$msg" ] && ok ||
+		bad "$1: promtool check metrics: $msg"
+	out=$json
+}
+
+# --- nothing configured -------------------------------------------------------------------------
+tcb_case "no configuration" unknown no-file
+expect_json '.tcb | [.config, .file, .why]' \
+	"[\"$conf/tcb-info.conf\",null,\"no TCB Info configured ($conf/tcb-info.conf names none)\"]" \
+	"no configuration: where it looked"
+run "$tdxctl" status
+expect_grep "TCB status:         unknown: no TCB Info configured ($conf/tcb-info.conf names none)" \
+	"$out" "no configuration: text"
+mkdir -m 755 "$conf"
+printf '# nothing yet\n\n' >"$conf/tcb-info.conf"
+tcb_case "a configuration without a file" unknown no-file
+
+# --- the configuration itself ----------------------------------------------------------------------
+printf 'file = %s\nchian = %s\n' "$tcb/uptodate.json" "$tcb/chain.pem" >"$conf/tcb-info.conf"
+tcb_case "a misspelt key" unknown config-invalid
+expect_json '.tcb.why' "\"the configuration $conf/tcb-info.conf is not used: line 2: unknown key (file, chain and root_hash are known)\"" \
+	"a misspelt key: the line named"
+printf 'file = tcb.json\n' >"$conf/tcb-info.conf"
+tcb_case "a relative path" unknown config-invalid
+expect_json '.tcb.why | endswith("line 1: file must be an absolute path")' true "a relative path"
+printf 'file = %s\nchain = %s\nroot_hash = %s\n' "$tcb/uptodate.json" "$tcb/chain.pem" "$root" \
+	>"$conf/tcb-info.conf"
+chmod 666 "$conf/tcb-info.conf"
+tcb_case "a configuration everyone can write" unknown config-invalid
+expect_json '.tcb.why' "\"the configuration $conf/tcb-info.conf is not used: the file is writable by every user (mode 0666)\"" \
+	"a configuration everyone can write: why"
+chmod 644 "$conf/tcb-info.conf"
+chmod 775 "$conf"
+tcb_case "in a folder its group can write" unknown config-invalid
+expect_json '.tcb.why | endswith("its folder is writable by its group (mode 0775)")' true \
+	"in a folder its group can write: why"
+chmod 755 "$conf"
+
+# --- the TCB Info it names ----------------------------------------------------------------------------
+# A valid document, but nothing says the running module's SVN (no history, no release).
+tcb_case "the running SVN unknown" unknown svn-unknown
+expect_json '.tcb | [.file, .fmspc, .module_version, .module_svn]' \
+	"[\"$tcb/uptodate.json\",\"00806F050000\",\"1.5.08\",null]" "the running SVN unknown: facts"
+expect_json '.tcb.next_update | test("^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T")' true \
+	"the running SVN unknown: next update"
+run "$tdxctl" status --prometheus
+expect_true "printf '%s' \"\$out\" | grep -qE '^tdx_tcb_info_next_update_timestamp_seconds [0-9]{10}\$'" \
+	"next update in the metrics"
+chmod 666 "$tcb/uptodate.json"
+tcb_case "a TCB Info everyone can write" unknown file-unreadable
+expect_json '.tcb.why' "\"the TCB Info file $tcb/uptodate.json cannot be used: the file is writable by every user (mode 0666)\"" \
+	"a TCB Info everyone can write: why"
+chmod 644 "$tcb/uptodate.json"
+printf 'file = %s/none.json\n' "$tcb" >"$conf/tcb-info.conf"
+tcb_case "a missing TCB Info" unknown file-unreadable
+expect_json '.tcb.why' "\"the TCB Info file $tcb/none.json cannot be used: No such file or directory\"" \
+	"a missing TCB Info: why"
+printf 'file = %s\nchain = %s/none.pem\nroot_hash = %s\n' "$tcb/uptodate.json" "$tcb" "$root" \
+	>"$conf/tcb-info.conf"
+tcb_case "a missing chain" unknown file-unreadable
+expect_json '.tcb.why | startswith("the TCB Info chain '"$tcb"'/none.pem cannot be used")' true \
+	"a missing chain: the chain named"
+printf 'file = %s\nchain = %s\n' "$tcb/uptodate.json" "$tcb/chain.pem" >"$conf/tcb-info.conf"
+tcb_case "Intel's root, a test chain" unknown file-invalid
+printf 'file = %s\nchain = %s\nroot_hash = %s\n' "$tcb/badsig.json" "$tcb/chain.pem" "$root" \
+	>"$conf/tcb-info.conf"
+tcb_case "a bad signature" unknown file-invalid
+
+# A drop-in overrides the main file's key: the expired document.
+printf 'file = %s\nchain = %s\nroot_hash = %s\n' "$tcb/uptodate.json" "$tcb/chain.pem" "$root" \
+	>"$conf/tcb-info.conf"
+mkdir -m 755 "$conf/tcb-info.conf.d"
+printf 'file = %s\n' "$tcb/expired.json" >"$conf/tcb-info.conf.d/50-expired.conf"
+printf 'file = %s\n' "$tcb/revoked.json" >"$conf/tcb-info.conf.d/10-revoked.conf"
+printf 'file = %s\n' "$tcb/revoked.json" >"$conf/tcb-info.conf.d/90-ignored.conf~"
+tcb_case "a drop-in, the last by name" unknown file-expired
+expect_json '.tcb | [.config, .file]' \
+	"[\"$conf/tcb-info.conf.d/50-expired.conf\",\"$tcb/expired.json\"]" "a drop-in: which file"
+expect_json '.tcb.why | startswith("the TCB Info '"$tcb"'/expired.json is out of date: expired: its nextUpdate is")' \
+	true "a drop-in: expired, said"
+run "$tdxctl" status
+expect_grep "TCB status:         unknown: the TCB Info $tcb/expired.json is out of date: expired:" \
+	"$out" "expired: text"
+rm -f "$conf/tcb-info.conf.d/"*
+
+finish
