@@ -15,11 +15,6 @@
 #include "tcb-status.h"
 #include "tdxctl.h"
 
-#if __has_include("tdx-launch.h")
-#include "tdx-launch.h"
-#define HAVE_MODULE_SVN 1
-#endif
-
 const char *tcb_reason_name(enum tcb_reason reason)
 {
 	switch (reason) {
@@ -48,13 +43,12 @@ static int64_t tcb_date_seconds(const char *iso)
 }
 
 /*
- * The running module's version and SVN: -ENXIO and the like when the version cannot be read,
- * -ENOENT when nothing on the host says its SVN.
+ * The running module's version and SVN: 0, 1 when nothing on the host says its SVN, or the
+ * negative errno why the version cannot be read (-ENXIO: lost; -ENOENT: no such file).
  */
 static int tcb_running_svn(struct tdx_ctx *ctx, struct tdx_host *host, const char *history,
 			   struct tcb_running *r)
 {
-#ifdef HAVE_MODULE_SVN
 	struct tdx_module_svn *svn = calloc(1, sizeof(*svn));
 	int rc;
 
@@ -64,7 +58,7 @@ static int tcb_running_svn(struct tdx_ctx *ctx, struct tdx_host *host, const cha
 	if (rc == 0) {
 		tdx_version_format(&svn->version, r->version, sizeof(r->version));
 		if (svn->source == TDX_SVN_UNKNOWN) {
-			rc = -ENOENT;
+			rc = 1;
 		} else {
 			r->have_svn = true;
 			r->svn_major = svn->major;
@@ -75,18 +69,6 @@ static int tcb_running_svn(struct tdx_ctx *ctx, struct tdx_host *host, const cha
 	}
 	free(svn);
 	return rc;
-#else
-	/* Until the library resolves a version's SVN (tdx-launch.h), nothing says it. */
-	struct tdx_version v;
-	int rc = host ? tdx_host_read_version(host, &v) : -ENODEV;
-
-	(void)ctx;
-	(void)history;
-	if (rc < 0)
-		return rc;
-	tdx_version_format(&v, r->version, sizeof(r->version));
-	return -ENOENT;
-#endif
 }
 
 void tcb_running_collect(struct tdx_ctx *ctx, struct tdx_host *host, const char *history,
@@ -110,7 +92,7 @@ void tcb_running_collect(struct tdx_ctx *ctx, struct tdx_host *host, const char 
 		return;
 	r->next_update = tcb_date_seconds(tdx_tcb_info_next_update(r->src.info));
 	rc = tcb_running_svn(ctx, host, history, r);
-	if (rc == -ENOENT)
+	if (rc == 1)
 		r->reason = TCB_SVN_UNKNOWN;
 	else if (rc < 0)
 		r->reason = TCB_MODULE_UNKNOWN;
@@ -198,6 +180,8 @@ struct json_object *tcb_running_to_json(const struct tcb_running *r)
 	snprintf(svn, sizeof(svn), "%u.%u", r->svn_major, r->svn_minor);
 	json_object_object_add(o, "module_svn", r->have_svn ? json_object_new_string(svn) : NULL);
 	json_object_object_add(o, "svn_source", tdx_json_string_or_null(r->svn_source));
+	json_object_object_add(o, "svn_evidence", r->have_svn ?
+			       json_object_new_string(r->svn_evidence) : NULL);
 	json_object_object_add(o, "identity", rated ? json_object_new_string(m->identity) : NULL);
 	json_object_object_add(o, "level_isvsvn", rated && m->grade != TDX_TCB_NOT_SUPPORTED ?
 			       json_object_new_int((int)m->level_isvsvn) : NULL);

@@ -11,7 +11,7 @@
 
 #include <json-c/json.h>
 
-#include "tdx-host.h"
+#include "tdx-gate.h"
 
 /* Why the running module's TCB status is what it is (a stable word each: tcb_reason_name()). */
 enum tcb_reason {
@@ -33,7 +33,7 @@ struct tcb_running {
 	bool have_svn;
 	unsigned int svn_major, svn_minor;
 	const char *svn_source;		/* "history", "release" */
-	char svn_evidence[512];		/* the record's time, or the release's path */
+	char svn_evidence[TDX_SVN_EVIDENCE_MAX];	/* the record's time, or the release's path */
 	struct tdx_tcb_match match;	/* TCB_RATED: what the TCB Info says */
 	int64_t next_update;		/* the document's nextUpdate, seconds; 0 unknown */
 };

@@ -4,7 +4,9 @@
 # configured with (TDXCTL_CONFDIR/tcb-info.conf and tcb-info.conf.d/*.conf), on a fake host
 # running 1.5.08: exact JSON fields, text lines and metric lines for no configuration, a
 # configuration that is invalid or untrusted (mode, owner), a TCB Info that is missing, expired,
-# badly signed, a drop-in that overrides the main file, and an unknown running SVN.
+# badly signed, a drop-in that overrides the main file, an unknown running SVN, and with the SVN
+# from the history every status the TCB Info can give (UpToDate, OutOfDate, Revoked, another
+# status, no level, no identity for the line) and an unreadable running version.
 # Documents signed by a test root made now (tdx-mktcbinfo).
 # Usage: test-tcb-status.sh TDXCTL MKTCBINFO
 set -u
@@ -133,5 +135,51 @@ run "$tdxctl" status
 expect_grep "TCB status:         unknown: the TCB Info $tcb/expired.json is out of date: expired:" \
 	"$out" "expired: text"
 rm -f "$conf/tcb-info.conf.d/"*
+
+# --- rated: the history's record of the update that installed 1.5.08 gives its SVN, 1.8 --------
+printf '%s\n' '{"time":"2026-12-01T10:00:00Z","kind":"update","old_version":"1.5.06","new_version":"1.5.08","image_version":"1.5.08","outcome":"ok","exit_code":0,"uploaded":true,"image_svn_major":1,"image_svn_minor":8}' \
+	>"$TDXCTL_HISTORY"
+# rated WHAT DOC STATUS GRADE UP_TO_DATE
+rated() {
+	printf 'file = %s\nchain = %s\nroot_hash = %s\n' "$tcb/$2.json" "$tcb/chain.pem" "$root" \
+		>"$conf/tcb-info.conf"
+	run "$tdxctl" status --json
+	expect_json '.tcb | [.status, .grade, .reason, .why, .module_version, .module_svn, .svn_source, .svn_evidence, .identity]' \
+		"[\"$3\",\"$4\",\"rated\",null,\"1.5.08\",\"1.8\",\"history\",\"2026-12-01T10:00:00Z\",\"TDX_01\"]" \
+		"$1: status --json"
+	run "$tdxctl" status --prometheus
+	expect_grep "tdx_tcb_status_info{status=\"$3\",reason=\"rated\"} 1" "$out" "$1: metrics info"
+	expect_grep 'tdx_fact_known{fact="tcb_status"} 1' "$out" "$1: fact known"
+	expect_true "printf '%s\n' \"\$out\" | grep -qx 'tdx_tcb_up_to_date $5'" "$1: tdx_tcb_up_to_date $5"
+	msg=$(printf '%s\n' "$out" | promtool check metrics 2>&1) && [ -z "$msg" ] && ok ||
+		bad "$1: promtool check metrics: $msg"
+}
+rated "UpToDate" uptodate UpToDate UpToDate 1
+run "$tdxctl" status --json
+expect_json '.tcb | [.level_isvsvn, .fmspc]' '[8,"00806F050000"]' "UpToDate: level"
+run "$tdxctl" status
+expect_grep "TCB status:         UpToDate (module 1.5.08, SVN 1.8 from the history; TDX_01 level 8; TCB Info $tcb/uptodate.json, next update " \
+	"$out" "UpToDate: text"
+rated "OutOfDate" outofdate OutOfDate OutOfDate 0
+run "$tdxctl" status
+expect_grep "verifiers rate this host's TDs OutOfDate: install a release the TCB Info rates UpToDate" \
+	"$out" "OutOfDate: what it means, in text"
+rated "Revoked" revoked Revoked Revoked 0
+rated "another status" other ConfigurationNeeded OutOfDate 0
+rated "no level at or below the SVN" notsupported NotSupported NotSupported 0
+run "$tdxctl" status --json
+expect_json '.tcb.level_isvsvn' 'null' "NotSupported: no level"
+# A document for another module line.
+printf 'file = %s\nchain = %s\nroot_hash = %s\n' "$tcb/mismatch.json" "$tcb/chain.pem" "$root" \
+	>"$conf/tcb-info.conf"
+tcb_case "no identity for the running line" unknown no-identity
+expect_json '.tcb.why' "\"the TCB Info $tcb/mismatch.json has no identity TDX_01 for the running module 1.5.08 (SVN 1.8)\"" \
+	"no identity: why"
+# The module lost: its version cannot be read.
+printf 'file = %s\nchain = %s\nroot_hash = %s\n' "$tcb/uptodate.json" "$tcb/chain.pem" "$root" \
+	>"$conf/tcb-info.conf"
+mv "$h/version" "$h/version.gone"
+tcb_case "the running version unreadable" unknown module-unknown
+mv "$h/version.gone" "$h/version"
 
 finish
