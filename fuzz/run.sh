@@ -21,7 +21,7 @@ case $secs in
 '' | *[!0-9]* | 0) echo "usage: fuzz/run.sh [SECONDS_PER_HARNESS [HARNESS...]]" >&2; exit 2 ;;
 esac
 [ $# -gt 0 ] && shift
-all="image pair sigstruct elf mapping version cpuset fwerror sysfs history gate escape tcbinfo"
+all="image pair sigstruct elf mapping version cpuset fwerror sysfs history gate escape tcbinfo tcbconfig"
 harnesses=${*:-$all}
 bdir=${FUZZ_BUILD_DIR:-build-fuzz}
 intel=${TDXCTL_INTEL_DIR:-$top/../shared/intel-tdx-module-binaries}
