@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# contrib/prometheus/tdxctl.rules.yml: promtool check rules (10 rules) and promtool test rules
+# contrib/prometheus/tdxctl.rules.yml: promtool check rules (12 rules) and promtool test rules
 # (tdxctl.rules.test.yml: each alert fires when it must and only then); no rule uses a label
 # that changes with the host's state (reason) in its expression.
 # Usage: test-rules.sh SOURCE_ROOT
@@ -11,10 +11,10 @@ command -v promtool >/dev/null || { echo "error: no promtool (tools/deps.sh inst
 
 run promtool check rules "$src/contrib/prometheus/tdxctl.rules.yml"
 expect_rc 0 "promtool check rules"
-expect_grep "SUCCESS: 11 rules found" "$out" "eleven rules"
+expect_grep "SUCCESS: 12 rules found" "$out" "twelve rules"
 for alert in TdxModuleLost TdxUpdateFailed TdxUpdatesRemainingLow TdxUpdatesExhausted \
 	TdxHostNotReady TdxMetricsStale TdxMetricsAbsent TdxModuleVersionDrift TdxUploadStuck \
-	TdxBuildGateStuck TdxTdBuildHoldingUpdates; do
+	TdxBuildGateStuck TdxTdBuildHoldingUpdates TdxTdRelaunchOverdue; do
 	expect_true "grep -q 'alert: $alert\$' '$src/contrib/prometheus/tdxctl.rules.yml'" "rule $alert"
 	expect_true "grep -q 'alertname: $alert\$' '$src/tests/prometheus/tdxctl.rules.test.yml'" \
 		"a test case for $alert"
