@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * tdxctl build begin|end|list: the VMM side of the TD-build gate (tdx-gate.h). A launcher
- * brackets each TD build with begin and end, so that tdxctl update never runs during one.
+ * tdxctl build begin|end|forget|list: the VMM side of the TD-build gate (tdx-gate.h). A
+ * launcher brackets each TD build with begin and end, so that tdxctl update never runs during
+ * one; with end --launched it also records the module the TD was launched under (a launch
+ * record, tdx-launch.h), which it forgets when the TD ends, for the relaunch advisories.
  */
 #include <argp.h>
 #include <errno.h>
@@ -15,7 +17,7 @@
 #include "config.h"
 #include "tdxctl.h"
 
-enum build_verb { VERB_NONE = 0, VERB_BEGIN, VERB_END, VERB_LIST };
+enum build_verb { VERB_NONE = 0, VERB_BEGIN, VERB_END, VERB_FORGET, VERB_LIST };
 
 struct build_args {
 	struct global_opts g;
@@ -25,10 +27,10 @@ struct build_args {
 	uint64_t ttl_ms;
 	uint64_t wait_ms;
 	pid_t pid;
-	bool have_ttl, have_wait, force;
+	bool have_ttl, have_wait, force, launched;
 };
 
-enum { OPT_TTL = 0x300, OPT_WAIT, OPT_PID, OPT_RUNDIR, OPT_FORCE };
+enum { OPT_TTL = 0x300, OPT_WAIT, OPT_PID, OPT_RUNDIR, OPT_FORCE, OPT_LAUNCHED };
 
 static const struct argp_option build_options[] = {
 	{ "ttl", OPT_TTL, "DURATION", 0,
@@ -38,8 +40,10 @@ static const struct argp_option build_options[] = {
 	  "begin: while an update holds the gate closed, wait up to DURATION (default 0: refuse)",
 	  0 },
 	{ "pid", OPT_PID, "PID", 0,
-	  "begin: the build's owner (default: the parent process, i.e. the launcher); one of the "
-	  "caller's own processes unless root", 0 },
+	  "begin: the build's owner; end --launched: the TD's process (default: the parent "
+	  "process, i.e. the launcher); one of the caller's own processes unless root", 0 },
+	{ "launched", OPT_LAUNCHED, NULL, 0,
+	  "end: the TD runs; record the module it was launched under until 'forget'", 0 },
 	{ "force", OPT_FORCE, NULL, 0,
 	  "end, as root: end the builds of that name whoever recorded them (a member's too)", 0 },
 	{ "rundir", OPT_RUNDIR, "DIR", 0,
@@ -86,6 +90,9 @@ static error_t build_parse(int key, char *arg, struct argp_state *state)
 	case OPT_FORCE:
 		a->force = true;
 		return 0;
+	case OPT_LAUNCHED:
+		a->launched = true;
+		return 0;
 	case OPT_RUNDIR:
 		cli_check_path_option(state, "--rundir");
 		a->rundir = arg;
@@ -102,10 +109,12 @@ static error_t build_parse(int key, char *arg, struct argp_state *state)
 				a->verb = VERB_BEGIN;
 			else if (strcmp(arg, "end") == 0)
 				a->verb = VERB_END;
+			else if (strcmp(arg, "forget") == 0)
+				a->verb = VERB_FORGET;
 			else if (strcmp(arg, "list") == 0)
 				a->verb = VERB_LIST;
 			else
-				argp_error(state, "'%s' is not begin, end or list", arg);
+				argp_error(state, "'%s' is not begin, end, forget or list", arg);
 			return 0;
 		}
 		if (a->verb == VERB_LIST || a->name)
@@ -117,11 +126,15 @@ static error_t build_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_END:
 		if (a->verb == VERB_NONE)
-			argp_error(state, "begin, end or list?");
+			argp_error(state, "begin, end, forget or list?");
 		if (a->verb != VERB_LIST && !a->name)
 			argp_error(state, "which build? (give a NAME)");
-		if (a->verb != VERB_BEGIN && (a->have_ttl || a->have_wait || a->pid))
-			argp_error(state, "--ttl, --wait and --pid are for begin");
+		if (a->verb != VERB_BEGIN && (a->have_ttl || a->have_wait))
+			argp_error(state, "--ttl and --wait are for begin");
+		if (a->pid && a->verb != VERB_BEGIN && !(a->verb == VERB_END && a->launched))
+			argp_error(state, "--pid is for begin and end --launched");
+		if (a->launched && (a->verb != VERB_END || a->force))
+			argp_error(state, "--launched is for end, without --force");
 		if (a->verb != VERB_LIST && a->g.json)
 			argp_error(state, "--json is for list");
 		if (a->verb != VERB_END && a->force)
@@ -138,11 +151,14 @@ static const struct argp_child build_children[] = {
 };
 
 static const struct argp build_argp = {
-	build_options, build_parse, "begin NAME\nend NAME\nlist",
+	build_options, build_parse, "begin NAME\nend NAME [--launched [--pid PID]]\nforget NAME\nlist",
 	"The TD-build gate: record TD builds so that tdxctl update never runs during one. A VMM "
 	"launcher runs 'begin NAME' before it builds a TD and 'end NAME' once the TD runs (or "
 	"failed to start); 'tdxctl update' closes the gate and waits for the builds to end. A build "
-	"is known by its name and who recorded it: one user's builds never block another's.\v"
+	"is known by its name and who recorded it: one user's builds never block another's. "
+	"'end NAME --launched' also records the module the TD runs under (read by tdxctl), kept "
+	"until 'forget NAME' or the TD's process ends: 'tdxctl status' names the TDs launched "
+	"under an older module.\v"
 	"Exit status: 0 done; 75 the gate is closed (an update is in progress), retry later; 77 not "
 	"root nor in the launcher group, --pid not the caller's, --force not as root; 64 usage "
 	"error; 1 anything else. See tdxctl-build(8).",
@@ -222,10 +238,87 @@ static enum tdx_outcome build_begin(struct tdx_gate *gate, const struct build_ar
 	return tdx_outcome_from_errno(rc, TDX_ERRNO_HOST);
 }
 
-static enum tdx_outcome build_end(struct tdx_gate *gate, const struct build_args *a)
+/*
+ * end --launched: the launch record of the TD in process --pid (default the launcher), with the
+ * running module's version and SVN as tdxctl reads them now. A launch that cannot be recorded
+ * never fails the TD's start: it is said (the advisories will not know this TD), and the build
+ * is ended all the same. Returns true when recorded.
+ */
+static bool build_launched(struct tdx_ctx *ctx, struct tdx_gate *gate, const struct build_args *a)
+{
+	pid_t owner = a->pid ? a->pid : getppid();
+	struct tdx_module_svn module = { 0 };
+	struct tdx_host *host = NULL;
+	char v[TDX_VERSION_STRLEN];
+	int rc;
+
+	rc = tdx_host_open(ctx, &host);
+	if (rc == 0)
+		rc = tdx_module_svn_running(ctx, host, NULL, NULL, &module);
+	tdx_host_free(host);
+	if (rc < 0) {
+		cli_warn("cannot read the running TDX module's version (%s): the launch of %s is not "
+			 "recorded, and relaunch advisories will not know it", strerror(-rc), a->name);
+		return false;
+	}
+	rc = tdx_launch_record(gate, a->name, owner, &module);
+	switch (rc) {
+	case 0:
+		if (!a->g.quiet) {
+			printf("launch %s recorded: pid %d, module %s", a->name, (int)owner,
+			       tdx_version_format(&module.version, v, sizeof(v)));
+			if (module.source != TDX_SVN_UNKNOWN)
+				printf(", SVN %u.%u (from the %s)\n", module.major, module.minor,
+				       tdx_svn_source_name(module.source));
+			else
+				printf(", SVN unknown\n");
+		}
+		return true;
+	case -EPERM:
+		cli_warn("process %d is not yours: the launch of %s is not recorded (a "
+			 "launcher-group member records only its own processes; see TRUST MODEL in "
+			 "tdxctl(8))", (int)owner, a->name);
+		return false;
+	case -ESRCH:
+		cli_warn("no process %d: the launch of %s is not recorded (--pid)", (int)owner,
+			 a->name);
+		return false;
+	case -EDQUOT:
+		cli_warn("you have %u launch records already: the launch of %s is not recorded; "
+			 "'tdxctl build forget' those of TDs that ended", TDX_LAUNCH_MEMBER_MAX,
+			 a->name);
+		return false;
+	default:
+		cli_warn("cannot record the launch of %s in %s: %s; relaunch advisories will not "
+			 "know it", a->name, tdx_gate_get_dir(gate), strerror(-rc));
+		return false;
+	}
+}
+
+static enum tdx_outcome build_forget(struct tdx_gate *gate, const struct build_args *a)
+{
+	int rc = tdx_launch_forget(gate, a->name);
+
+	if (rc == 0 || rc == -ENOENT) {
+		/* Forgetting twice (stopped, then released) is normal for hooks: not an error. */
+		if (!a->g.quiet)
+			printf(rc == 0 ? "launch %s forgotten\n" : "no launch %s is recorded by you\n",
+			       a->name);
+		return TDX_OUTCOME_OK;
+	}
+	cli_err("cannot forget launch %s in %s: %s", a->name, tdx_gate_get_dir(gate),
+		strerror(-rc));
+	return tdx_outcome_from_errno(rc, TDX_ERRNO_HOST);
+}
+
+static enum tdx_outcome build_end(struct tdx_ctx *ctx, struct tdx_gate *gate,
+				  const struct build_args *a)
 {
 	size_t ended = 0;
 	int rc;
+
+	if (a->launched)
+		build_launched(ctx, gate, a);
 
 	if (a->force) {
 		rc = tdx_gate_end_any(gate, a->name, &ended);
@@ -277,6 +370,78 @@ static void format_user(uid_t uid, char *buf, size_t size)
 		snprintf(buf, size, "%u", (unsigned int)uid);
 }
 
+/* The launch records build list shows, for its text. */
+struct launches_view {
+	const struct tdx_launch *list;
+	size_t n;
+};
+
+/* A launch record's module as JSON fields of @e. */
+static void launch_json_add(struct json_object *e, const struct tdx_launch *l)
+{
+	char v[TDX_VERSION_STRLEN];
+	bool svn = l->svn_source != TDX_SVN_UNKNOWN;
+
+	json_object_object_add(e, "module_version", l->have_version ? json_object_new_string(
+		tdx_version_format(&l->version, v, sizeof(v))) : NULL);
+	json_object_object_add(e, "svn_major", svn ? json_object_new_int(l->svn_major) : NULL);
+	json_object_object_add(e, "svn_minor", svn ? json_object_new_int(l->svn_minor) : NULL);
+	json_object_object_add(e, "svn_source", json_object_new_string(
+		tdx_svn_source_name(l->svn_source)));
+}
+
+/* The launch records, judged, as "launches" in @o (JSON) or as a table. */
+static void build_list_launches(const struct tdx_launch *ls, size_t n,
+				struct json_object *o)
+{
+	char started[32], user[64], v[TDX_VERSION_STRLEN], svn[16];
+
+	if (o) {
+		struct json_object *arr = json_object_new_array();
+
+		for (size_t i = 0; i < n; i++) {
+			const struct tdx_launch *l = &ls[i];
+			struct json_object *e = json_object_new_object();
+
+			format_user(l->entry.uid, user, sizeof(user));
+			json_object_object_add(e, "name", json_object_new_string(l->entry.name));
+			json_object_object_add(e, "state", json_object_new_string(
+				tdx_launch_state_name(l->state)));
+			json_object_object_add(e, "uid", json_object_new_int64(l->entry.uid));
+			json_object_object_add(e, "user", json_object_new_string(user));
+			json_object_object_add(e, "member", json_object_new_boolean(l->entry.member));
+			json_object_object_add(e, "pid", json_object_new_int(l->entry.pid));
+			json_object_object_add(e, "pid_start_time",
+					       json_object_new_int64((int64_t)l->entry.pid_start_time));
+			json_object_object_add(e, "launched", json_object_new_int64(l->entry.started));
+			json_object_object_add(e, "age_s", json_object_new_int64(l->entry.age_s));
+			launch_json_add(e, l);
+			json_object_array_add(arr, e);
+		}
+		json_object_object_add(o, "launches", arr);
+		return;
+	}
+	if (!n) {
+		printf("no TD launches recorded\n");
+		return;
+	}
+	printf("%-24s %-9s %-12s %8s  %-19s  %-8s %s\n", "LAUNCH", "STATE", "RECORDER", "PID",
+	       "LAUNCHED", "MODULE", "SVN");
+	for (size_t i = 0; i < n; i++) {
+		const struct tdx_launch *l = &ls[i];
+
+		format_time(l->entry.started, started, sizeof(started));
+		format_user(l->entry.uid, user, sizeof(user));
+		if (l->svn_source != TDX_SVN_UNKNOWN)
+			snprintf(svn, sizeof(svn), "%u.%u", l->svn_major, l->svn_minor);
+		else
+			snprintf(svn, sizeof(svn), "unknown");
+		printf("%-24s %-9s %-12s %8d  %-19s  %-8s %s\n", l->entry.name,
+		       tdx_launch_state_name(l->state), user, (int)l->entry.pid, started,
+		       l->have_version ? tdx_version_format(&l->version, v, sizeof(v)) : "?", svn);
+	}
+}
+
 /* build list --json's object: the gate and every recorded build. */
 static struct json_object *build_list_to_json(struct tdx_gate *gate, bool closed, pid_t closer,
 					      int64_t since, const struct tdx_gate_entry *list,
@@ -324,13 +489,13 @@ static const char *jstr(struct json_object *o, const char *key)
 /* cli_emit()'s text for build list: the gate, then a table of the builds, from the object. */
 static void build_list_text(struct json_object *o, const void *data)
 {
+	const struct launches_view *launches = data;
 	struct json_object *builds = json_object_object_get(o, "builds");
 	struct json_object *closer = json_object_object_get(o, "closer_pid");
 	bool closed = strcmp(jstr(o, "gate"), "closed") == 0;
 	size_t n = json_object_array_length(builds);
 	char started[32];
 
-	(void)data;
 	if (closed && closer)
 		printf("gate: closed by pid %d (an update is in progress)\n",
 		       json_object_get_int(closer));
@@ -354,10 +519,14 @@ static void build_list_text(struct json_object *o, const void *data)
 		else
 			printf("no\n");
 	}
+	build_list_launches(launches->list, launches->n, NULL);
 }
 
-static enum tdx_outcome build_list(struct tdx_gate *gate, const struct build_args *a)
+static enum tdx_outcome build_list(struct tdx_ctx *ctx, struct tdx_gate *gate,
+				   const struct build_args *a)
 {
+	struct tdx_launch *launches = NULL;
+	size_t n_launches = 0;
 	struct tdx_gate_entry *list = NULL;
 	bool closed = false;
 	pid_t closer = 0;
@@ -368,9 +537,15 @@ static enum tdx_outcome build_list(struct tdx_gate *gate, const struct build_arg
 	rc = tdx_gate_query_since(gate, &closed, &closer, &since);
 	if (rc == 0)
 		rc = tdx_gate_list(gate, &list, &n);
+	if (rc == 0)
+		rc = tdx_launch_list(gate, &launches, &n_launches);
+	if (rc == 0)
+		rc = tdx_launch_resolve_svn(ctx, launches, n_launches, NULL, NULL);
 	if (rc < 0) {
 		struct json_object *o = a->g.json ? json_object_new_object() : NULL;
 
+		free(list);
+		free(launches);
 		if (o)
 			json_object_object_add(o, "rundir",
 					       json_object_new_string(tdx_gate_get_dir(gate)));
@@ -378,9 +553,15 @@ static enum tdx_outcome build_list(struct tdx_gate *gate, const struct build_arg
 				"cannot read the TD-build gate in %s: %s", tdx_gate_get_dir(gate),
 				strerror(-rc));
 	}
-	cli_emit(&a->g, build_list_to_json(gate, closed, closer, since, list, n), build_list_text,
-		 NULL);
+	{
+		struct launches_view lv = { .list = launches, .n = n_launches };
+		struct json_object *o = build_list_to_json(gate, closed, closer, since, list, n);
+
+		build_list_launches(launches, n_launches, o);
+		cli_emit(&a->g, o, build_list_text, &lv);
+	}
 	free(list);
+	free(launches);
 	return TDX_OUTCOME_OK;
 }
 
@@ -401,10 +582,13 @@ int cmd_build(int argc, char **argv, struct tdx_ctx *ctx)
 		outcome = build_begin(gate, &a);
 		break;
 	case VERB_END:
-		outcome = build_end(gate, &a);
+		outcome = build_end(ctx, gate, &a);
+		break;
+	case VERB_FORGET:
+		outcome = build_forget(gate, &a);
 		break;
 	default:
-		outcome = build_list(gate, &a);
+		outcome = build_list(ctx, gate, &a);
 		break;
 	}
 	tdx_gate_free(gate);

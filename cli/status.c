@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "relaunch.h"
 #include "status.h"
+#include "tcb-opts.h"
 #include "tdx-gate.h"
 #include "tdx-host.h"
 #include "tdxctl.h"
@@ -20,6 +22,7 @@ struct status_args {
 	const char *history;
 	bool prometheus;
 	const char *output;
+	struct tcb_args tcb;
 };
 
 enum { OPT_MODULE = 0x300, OPT_HISTORY, OPT_PROMETHEUS };
@@ -42,6 +45,7 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->g;
+		state->child_inputs[1] = &a->tcb;
 		return 0;
 	case OPT_MODULE:
 		cli_check_path_option(state, "--module");
@@ -77,6 +81,8 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 
 static const struct argp_child status_children[] = {
 	{ &output_argp, 0, NULL, 0 },
+	{ &tcb_argp, 0, "Which running TDs verifiers will advise relaunching (Intel's TCB Info):",
+	  0 },
 	{ 0 }
 };
 
@@ -182,6 +188,7 @@ static struct json_object *status_hold_json(const struct status_extra *x)
  */
 struct status_view {
 	const struct status_extra *x;
+	const struct relaunch_view *relaunch;
 	const struct tdx_report *report;
 	enum tdx_outcome outcome;
 };
@@ -313,6 +320,12 @@ static void status_json_tcb(struct json_object *o, const struct status_view *v)
 	json_object_object_add(o, "tcb", tcb_running_to_json(&v->x->tcb));
 }
 
+/* The TDs launched under an older module, and which verifiers will advise relaunching. */
+static void status_json_relaunch(struct json_object *o, const struct status_view *v)
+{
+	json_object_object_add(o, "relaunch", relaunch_to_json(v->relaunch));
+}
+
 static void status_json_checks(struct json_object *o, const struct status_view *v)
 {
 	json_object_object_add(o, "checks", report_to_json(v->report));
@@ -333,6 +346,7 @@ static struct json_object *status_to_json(const struct status_view *v)
 	status_json_builds(o, v);
 	status_json_hold(o, v);
 	status_json_history(o, v);
+	status_json_relaunch(o, v);
 	status_json_checks(o, v);
 	return o;
 }
@@ -513,6 +527,7 @@ static void status_text(struct json_object *obj, const void *data)
 	status_text_lock(v);
 	status_text_hold(v);
 	status_text_history(v);
+	relaunch_print(v->relaunch);
 	status_text_verdict(obj, v);
 }
 
@@ -523,10 +538,15 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 	struct tdx_report *report;
 	struct tdx_host *host = NULL;
 	struct json_object *recs = NULL;
+	struct tdx_tcb_info *tcb = NULL;
+	struct relaunch_view rl;
 	enum tdx_outcome outcome;
+	char why[512];
 
 	if (argp_parse(&status_argp, argc, argv, 0, NULL, &a))
 		return EXIT_USAGE;
+	if (tcb_info_open(ctx, &a.tcb, &tcb, &outcome, why, sizeof(why)) < 0)
+		return exit_from_outcome(cli_fail(&a.g, NULL, outcome, "%s", why));
 	if (tdx_report_new(&report) < 0)
 		return exit_from_outcome(TDX_OUTCOME_FAILED);
 	tdx_host_open(ctx, &host);
@@ -541,14 +561,18 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 	json_object_put(recs);
 	x.hold_rc = tdx_hold_read(ctx, &x.hold);
 	tcb_running_collect(ctx, host, a.history, &x.tcb);
+	relaunch_collect(ctx, host, a.history, tcb, &rl);
 
 	if (a.prometheus) {
 		outcome = status_write_prometheus(ctx, &x, report, outcome, a.output);
 	} else {
-		struct status_view view = { .x = &x, .report = report, .outcome = outcome };
+		struct status_view view = { .x = &x, .relaunch = &rl, .report = report,
+					    .outcome = outcome };
 
 		cli_emit(&a.g, status_to_json(&view), status_text, &view);
 	}
+	relaunch_clear(&rl);
+	tdx_tcb_info_free(tcb);
 	json_object_put(x.last);
 	json_object_put(x.last_upload);
 	tcb_running_clear(&x.tcb);

@@ -22,16 +22,16 @@ _tdxctl()
 	inspect) opts="$image_opts $tcb_opts --json --version --help" ;;
 	convert) opts="$image_opts --output --format --sigstruct-output --force --json --quiet
 			--strict --help" ;;
-	status)  opts="--json --module --history --prometheus --output --help" ;;
+	status)  opts="--json --module --history --prometheus --output $tcb_opts --help" ;;
 	update)  opts="$image_opts $tcb_opts --strict --mapping --version --dry-run --json --quiet --timeout
 			--image-format --reinstall --module --load-module --history --latest
 			--wait-builds --retry-for --retry-interval --help" ;;
 	history) opts="--json -n --history --help" ;;
 	list)    opts="--json --mapping --no-mapping --running --seamldr --cpuid --key-hash --allow-debug
 			--strict $tcb_opts --help" ;;
-	build)   opts="--ttl --wait --pid --force --rundir --json --quiet --help"
+	build)   opts="--ttl --wait --pid --launched --force --rundir --json --quiet --help"
 		if [[ $cword -eq 2 ]]; then
-			COMPREPLY=($(compgen -W "begin end list" -- "$cur"))
+			COMPREPLY=($(compgen -W "begin end forget list" -- "$cur"))
 			return
 		fi ;;
 	*) return ;;

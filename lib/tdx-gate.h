@@ -160,6 +160,39 @@ int tdx_gate_close_stop(struct tdx_gate *gate, unsigned int wait_ms,
 /* Open the gate again if this handle closed it; harmless otherwise. */
 void tdx_gate_reopen(struct tdx_gate *gate);
 
+/* ---- launch records (gate.c; tdx-launch.h) --------------------------------------------------- */
+
+/*
+ * Record that the caller's TD @name runs in process @pid (one of the caller's own unless root,
+ * as for tdx_gate_begin()), launched under @module (the running module's version and SVN, as
+ * tdx_module_svn_running() read them: the caller's word is never asked for). Written whole in
+ * RUNDIR/launches/ under a file of its own; the caller's older records of @name are removed.
+ * Returns 0; -EINVAL a bad name; -ESRCH no such process; -EPERM not the caller's, or the
+ * folder is unsafe; -EACCES no write access; -EDQUOT the caller has TDX_LAUNCH_MEMBER_MAX
+ * records already (a member); another negative errno on I/O.
+ */
+int tdx_launch_record(struct tdx_gate *gate, const char *name, pid_t pid,
+		      const struct tdx_module_svn *module);
+/* Remove the caller's launch records of @name. -ENOENT when none, -EINVAL bad name. */
+int tdx_launch_forget(struct tdx_gate *gate, const char *name);
+/*
+ * Every launch record, sorted by name (then recorder), judged now: running, stale (its process
+ * gone, its PID reused, another boot's) or untrusted (a member's record of a process that is
+ * not theirs, one that cannot be told from here, or past TDX_LAUNCH_MEMBER_MAX of theirs). A
+ * record's SVN is believed only from the run folder's owner (root); a member's is dropped
+ * (tdx_launch_resolve_svn() finds it again). Root removes stale records as it lists them.
+ * Files that do not parse are skipped (logged); a missing folder is an empty list. *@entries is
+ * freed with free(). Returns 0 or a negative errno.
+ */
+int tdx_launch_list(struct tdx_gate *gate, struct tdx_launch **entries, size_t *count);
+/*
+ * For each running record whose SVN is unknown (a member's, or one recorded without): the SVN of its
+ * version by tdx_module_svn_resolve() (any install of it in @history, else a release under
+ * @releases), marked svn_resolved. Returns 0 or -ENOMEM.
+ */
+int tdx_launch_resolve_svn(struct tdx_ctx *ctx, struct tdx_launch *list, size_t count,
+			   const char *history, const char *releases);
+
 /* ---- a module version's SVN on this host (module-svn.c; tdx-launch.h) ---------------------- */
 
 /*

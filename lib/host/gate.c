@@ -325,47 +325,72 @@ out:
 }
 
 /*
- * Read and parse builds/@file from the verified folder @bfd, with its recorder (the file's
- * owner) and inode: -ENOENT when absent, -EINVAL when it does not parse or is not a regular
- * file (a FIFO there must not hang the updater), -EFBIG when larger than any entry.
+ * Read @sub/@file from the verified folder @bfd into @buf (NUL-terminated), with its stat:
+ * -ENOENT when absent, -EINVAL when not a regular file (a FIFO there must not hang the
+ * updater), -EFBIG when larger than any entry.
  */
-static int entry_read(struct tdx_gate *g, int bfd, const char *file, struct tdx_gate_entry *e)
+static int record_file_read(struct tdx_gate *g, int bfd, const char *sub, const char *file,
+			    char buf[ENTRY_MAX_SIZE + 1], struct stat *st)
 {
-	char buf[ENTRY_MAX_SIZE + 1];
-	struct stat st;
 	ssize_t n;
 	int fd, rc;
 
 	rc = tdx_file_open_at(g->ctx, bfd, file, O_RDONLY, 0, (gid_t)-1, &fd);
 	if (rc < 0)
 		return rc;
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, st) < 0) {
 		rc = -errno;
 		close(fd);
 		return rc;
 	}
-	/* An entry is a few hundred bytes: a larger one is not read (builds/ is others'). */
-	if (st.st_size > ENTRY_MAX_SIZE) {
+	/* An entry is a few hundred bytes: a larger one is not read (the folder is others'). */
+	if (st->st_size > ENTRY_MAX_SIZE) {
 		close(fd);
-		warn(g->ctx, "%s/" GATE_BUILDS "/%s is %lld bytes, more than an entry's %u; "
-		     "ignored\n", g->dir, file, (long long)st.st_size, ENTRY_MAX_SIZE);
+		warn(g->ctx, "%s/%s/%s is %lld bytes, more than an entry's %u; ignored\n", g->dir,
+		     sub, file, (long long)st->st_size, ENTRY_MAX_SIZE);
 		return -EFBIG;
 	}
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, ENTRY_MAX_SIZE);
 	rc = n < 0 ? -errno : 0;
 	close(fd);
 	if (rc < 0)
 		return rc;
 	buf[n] = '\0';
+	return 0;
+}
+
+/*
+ * Read and parse @sub/@file (builds/ or launches/) from the verified folder @bfd, with its
+ * recorder (the file's owner) and inode: record_file_read()'s errors, -EINVAL when it does
+ * not parse. The text is left in @text when not NULL.
+ */
+static int entry_read_in(struct tdx_gate *g, int bfd, const char *sub, const char *file,
+			 struct tdx_gate_entry *e, char *text)
+{
+	char buf[ENTRY_MAX_SIZE + 1];
+	struct stat st;
+	int rc;
+
+	rc = record_file_read(g, bfd, sub, file, buf, &st);
+	if (rc < 0)
+		return rc;
 	rc = entry_parse(buf, e);
 	if (rc < 0) {
-		warn(g->ctx, "%s/" GATE_BUILDS "/%s does not parse; ignored\n", g->dir, file);
+		warn(g->ctx, "%s/%s/%s does not parse; ignored\n", g->dir, sub, file);
 		return rc;
 	}
 	e->uid = st.st_uid;
 	e->ino = (uint64_t)st.st_ino;
 	snprintf(e->file, sizeof(e->file), "%s", file);
+	if (text)
+		memcpy(text, buf, sizeof(buf));
 	return 0;
+}
+
+/* builds/@file: entry_read_in() for a build. */
+static int entry_read(struct tdx_gate *g, int bfd, const char *file, struct tdx_gate_entry *e)
+{
+	return entry_read_in(g, bfd, GATE_BUILDS, file, e, NULL);
 }
 
 /*
@@ -373,7 +398,8 @@ static int entry_read(struct tdx_gate *g, int bfd, const char *file, struct tdx_
  * file, renamed without replacing anything): no other user can take that name first, and a
  * refresh never overwrites the entry it refreshes. Its file name in @e->file.
  */
-static int entry_write(struct tdx_gate *g, int bfd, struct tdx_gate_entry *e)
+static int entry_write_in(struct tdx_gate *g, int bfd, const char *sub, struct tdx_gate_entry *e,
+			  void (*extra)(struct json_object *o, const void *arg), const void *arg)
 {
 	struct json_object *o = json_object_new_object();
 	char tmp[sizeof(e->file)], prefix[TDX_GATE_NAME_MAX + 16];
@@ -395,6 +421,8 @@ static int entry_write(struct tdx_gate *g, int bfd, struct tdx_gate_entry *e)
 	}
 	if (e->pidns)
 		json_object_object_add(o, "pidns", json_object_new_int64((int64_t)e->pidns));
+	if (extra)
+		extra(o, arg);
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	len = strlen(text);
 
@@ -411,8 +439,7 @@ static int entry_write(struct tdx_gate *g, int bfd, struct tdx_gate_entry *e)
 	if (!rc && renameat2(bfd, tmp, bfd, tmp + 1, RENAME_NOREPLACE) < 0)
 		rc = -errno;
 	if (rc) {
-		err(g->ctx, "cannot write %s/" GATE_BUILDS "/%s: %s\n", g->dir, tmp + 1,
-		    strerror(-rc));
+		err(g->ctx, "cannot write %s/%s/%s: %s\n", g->dir, sub, tmp + 1, strerror(-rc));
 		unlinkat(bfd, tmp, 0);
 	} else {
 		snprintf(e->file, sizeof(e->file), "%s", tmp + 1);
@@ -420,6 +447,12 @@ static int entry_write(struct tdx_gate *g, int bfd, struct tdx_gate_entry *e)
 out:
 	json_object_put(o);
 	return rc;
+}
+
+/* builds/: entry_write_in() for a build. */
+static int entry_write(struct tdx_gate *g, int bfd, struct tdx_gate_entry *e)
+{
+	return entry_write_in(g, bfd, GATE_BUILDS, e, NULL, NULL);
 }
 
 /*
@@ -1087,4 +1120,346 @@ void tdx_gate_reopen(struct tdx_gate *g)
 	g->n_snap = 0;
 	g->dir_fd = g->lock_fd = -1;
 	g->closed = false;
+}
+
+/* ---- launch records (RUNDIR/launches/) ------------------------------------------------------ */
+
+#define GATE_LAUNCHES	"launches"
+#define LAUNCH_FILES_MAX	4096u	/* files looked at in one listing, whoever wrote them */
+
+/* launches/ in the verified run folder, created when @create: builds/'s modes and group. */
+static int launches_open(struct tdx_gate *g, int dirfd, bool create, int *fd)
+{
+	mode_t closed_mode, builds_mode;
+	gid_t gid = tdx_launcher_gid();
+
+	gate_modes(gid, &closed_mode, &builds_mode);
+	return tdx_subdir_open(g->ctx, dirfd, GATE_LAUNCHES, create, builds_mode, gid, fd);
+}
+
+/* The module fields of a launch record's text; those that do not parse are left unknown. */
+static void launch_parse_module(const char *text, struct tdx_launch *l)
+{
+	struct json_object *o = json_tokener_parse(text), *f;
+	int64_t major, minor;
+	const char *src;
+
+	if (!o || !json_object_is_type(o, json_type_object))
+		goto out;
+	if (json_object_object_get_ex(o, "module_version", &f) &&
+	    json_object_is_type(f, json_type_string))
+		l->have_version = tdx_version_parse(json_object_get_string(f), &l->version) == 0;
+	if (!l->have_version || !json_object_object_get_ex(o, "svn_source", &f) ||
+	    !json_object_is_type(f, json_type_string) ||
+	    json_get_int64(o, "svn_major", &major) || json_get_int64(o, "svn_minor", &minor) ||
+	    major < 0 || major > 255 || minor < 0 || minor > 255)
+		goto out;
+	src = json_object_get_string(f);
+	if (strcmp(src, tdx_svn_source_name(TDX_SVN_HISTORY)) == 0)
+		l->svn_source = TDX_SVN_HISTORY;
+	else if (strcmp(src, tdx_svn_source_name(TDX_SVN_RELEASE)) == 0)
+		l->svn_source = TDX_SVN_RELEASE;
+	else
+		goto out;
+	l->svn_major = (uint8_t)major;
+	l->svn_minor = (uint8_t)minor;
+out:
+	json_object_put(o);
+}
+
+/* A launch record's module fields: its version, and its SVNs and their source when known. */
+static void launch_add_module(struct json_object *o, const void *arg)
+{
+	const struct tdx_module_svn *module = arg;
+	char v[TDX_VERSION_STRLEN];
+
+	json_object_object_add(o, "module_version", json_object_new_string(
+		tdx_version_format(&module->version, v, sizeof(v))));
+	if (module->source == TDX_SVN_UNKNOWN)
+		return;
+	json_object_object_add(o, "svn_major", json_object_new_int(module->major));
+	json_object_object_add(o, "svn_minor", json_object_new_int(module->minor));
+	json_object_object_add(o, "svn_source", json_object_new_string(
+		tdx_svn_source_name(module->source)));
+}
+
+/* May @uid have recorded a launch of process @pid (a member's own process only)? */
+static bool launch_owner_is(pid_t pid, uid_t uid)
+{
+	char path[32];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	return stat(path, &st) == 0 && st.st_uid == uid;
+}
+
+/* Judge @l now: running, stale or untrusted (tdx_launch_list()). */
+static void launch_judge_now(struct tdx_launch *l, struct gate_now *n)
+{
+	struct tdx_gate_entry *e = &l->entry;
+	bool other_boot = e->boot_id[0] && n->have_boot_id && strcmp(e->boot_id, n->boot_id) != 0;
+	bool foreign = e->pidns && n->pidns && e->pidns != n->pidns;
+
+	e->member = e->uid != n->dir_owner;
+	e->age_s = n->wall > e->started ? (int64_t)(n->wall - e->started) : 0;
+	if (other_boot || !owner_alive(e, n))
+		l->state = TDX_LAUNCH_STALE;
+	/* A member names only their own processes, checked where they can be seen. */
+	else if (e->member && (foreign || !launch_owner_is(e->pid, e->uid)))
+		l->state = TDX_LAUNCH_UNTRUSTED;
+	else
+		l->state = TDX_LAUNCH_RUNNING;
+	/* Only root's records are believed for the SVN: a member could write any. */
+	if (e->member) {
+		l->svn_source = TDX_SVN_UNKNOWN;
+		l->svn_major = l->svn_minor = 0;
+	}
+}
+
+/* How many launch records @uid has in @lfd (files it owns, not temporary). */
+static size_t launch_count_of(int lfd, uid_t uid)
+{
+	struct dirent *d;
+	size_t n = 0;
+	int fd = openat(lfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	while ((d = readdir(dir))) {
+		struct stat st;
+
+		if (d->d_name[0] != '.' &&
+		    fstatat(lfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_uid == uid)
+			n++;
+	}
+	closedir(dir);
+	return n;
+}
+
+/* Remove the caller's records of @name in @lfd but @keep (NULL: all); how many, or -errno. */
+static int launch_remove_mine(struct tdx_gate *g, int lfd, const char *name, const char *keep)
+{
+	return entries_each(g, lfd, geteuid(), name, entry_unlink, (void *)keep);
+}
+
+TDX_EXPORT
+int tdx_launch_record(struct tdx_gate *g, const char *name, pid_t pid,
+		      const struct tdx_module_svn *module)
+{
+	struct tdx_gate_entry e = { 0 };
+	int dirfd = -1, lfd = -1, rc;
+	uid_t dir_owner = 0;
+
+	if (!tdx_gate_name_valid(name) || !module)
+		return -EINVAL;
+	if (pid <= 0 || tdx_proc_start_time(pid, &e.pid_start_time) < 0)
+		return -ESRCH;
+	if (!tdx_gate_owner_allowed(pid))
+		return errno == EPERM ? -EPERM : -ESRCH;
+	snprintf(e.name, sizeof(e.name), "%s", name);
+	e.pid = pid;
+	if (tdx_proc_pidns(0, &e.pidns) < 0)
+		e.pidns = 0;
+	if (tdx_boot_id(e.boot_id) < 0)
+		e.boot_id[0] = '\0';
+	e.started = e.expires = time(NULL);
+	e.started_boot = e.expires_boot = tdx_boottime_s();
+	rc = gate_dir_open(g, true, &dirfd, &dir_owner);
+	if (rc == 0)
+		rc = launches_open(g, dirfd, true, &lfd);
+	if (dirfd >= 0)
+		close(dirfd);
+	if (rc < 0)
+		return rc;
+	/* A member's records are capped (launches/ is on tmpfs, and read by root). */
+	if (geteuid() != dir_owner && launch_count_of(lfd, geteuid()) >= TDX_LAUNCH_MEMBER_MAX) {
+		close(lfd);
+		return -EDQUOT;
+	}
+	rc = entry_write_in(g, lfd, GATE_LAUNCHES, &e, launch_add_module, module);
+	if (rc == 0)
+		launch_remove_mine(g, lfd, name, e.file);
+	close(lfd);
+	return rc;
+}
+
+TDX_EXPORT
+int tdx_launch_forget(struct tdx_gate *g, const char *name)
+{
+	int dirfd, lfd, rc;
+
+	if (!tdx_gate_name_valid(name))
+		return -EINVAL;
+	rc = gate_dir_open(g, false, &dirfd, NULL);
+	if (rc < 0)
+		return rc;
+	rc = launches_open(g, dirfd, false, &lfd);
+	close(dirfd);
+	if (rc < 0)
+		return rc;
+	rc = launch_remove_mine(g, lfd, name, NULL);
+	close(lfd);
+	if (rc < 0)
+		return rc;
+	return rc ? 0 : -ENOENT;
+}
+
+static int launch_cmp(const void *a, const void *b)
+{
+	return entry_cmp(&((const struct tdx_launch *)a)->entry,
+			 &((const struct tdx_launch *)b)->entry);
+}
+
+/* Per member: how many of their records were read; past the cap, the rest are untrusted. */
+struct launch_tally {
+	uid_t uid;
+	size_t n;
+};
+
+static bool launch_over_cap(struct launch_tally *t, size_t *nt, size_t cap, uid_t uid)
+{
+	size_t i;
+
+	for (i = 0; i < *nt; i++)
+		if (t[i].uid == uid)
+			break;
+	if (i == *nt) {
+		if (*nt == cap)
+			return true;	/* more recorders than files looked at: cannot happen */
+		t[(*nt)++] = (struct launch_tally){ .uid = uid };
+	}
+	return ++t[i].n > TDX_LAUNCH_MEMBER_MAX;
+}
+
+TDX_EXPORT
+int tdx_launch_list(struct tdx_gate *g, struct tdx_launch **entries, size_t *count)
+{
+	struct tdx_launch *list = NULL, *grown;
+	struct launch_tally *tally = NULL;
+	int rootfd = -1, lfd = -1, rc;
+	size_t n = 0, cap = 0, seen = 0, ntally = 0;
+	char text[ENTRY_MAX_SIZE + 1];
+	uid_t dir_owner = 0;
+	struct gate_now now;
+	struct dirent *d;
+	DIR *dir;
+
+	*entries = NULL;
+	*count = 0;
+	rc = gate_dir_open(g, false, &rootfd, &dir_owner);
+	if (rc == 0)
+		rc = launches_open(g, rootfd, false, &lfd);
+	if (rootfd >= 0)
+		close(rootfd);
+	if (rc < 0)
+		return rc == -ENOENT ? 0 : rc;
+	dir = fdopendir(lfd);
+	if (!dir) {
+		rc = -errno;
+		close(lfd);
+		return rc;
+	}
+	tally = calloc(LAUNCH_FILES_MAX, sizeof(*tally));
+	if (!tally) {
+		closedir(dir);
+		return -ENOMEM;
+	}
+	gate_now_read(&now, dir_owner);
+	while ((d = readdir(dir))) {
+		struct tdx_launch *l;
+		struct stat st;
+
+		if (d->d_name[0] == '.')
+			continue;	/* ".", "..", temporary files */
+		/* The size bound, kept by root, as in builds/. */
+		if (geteuid() == 0 &&
+		    fstatat(dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_size > ENTRY_MAX_SIZE &&
+		    unlinkat(dirfd(dir), d->d_name, 0) == 0) {
+			warn(g->ctx, "%s/" GATE_LAUNCHES "/%s was %lld bytes (uid %u), more than a "
+			     "record's %u: removed\n", g->dir, d->d_name, (long long)st.st_size,
+			     (unsigned int)st.st_uid, ENTRY_MAX_SIZE);
+			continue;
+		}
+		if (++seen > LAUNCH_FILES_MAX) {
+			warn(g->ctx, "%s/" GATE_LAUNCHES " holds more than %u files; the rest are "
+			     "not read\n", g->dir, LAUNCH_FILES_MAX);
+			break;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			grown = reallocarray(list, cap, sizeof(*list));
+			if (!grown) {
+				rc = -ENOMEM;
+				break;
+			}
+			list = grown;
+		}
+		l = &list[n];
+		memset(l, 0, sizeof(*l));
+		if (entry_read_in(g, dirfd(dir), GATE_LAUNCHES, d->d_name, &l->entry, text) < 0)
+			continue;	/* forgotten meanwhile, or not a regular file */
+		launch_parse_module(text, l);
+		launch_judge_now(l, &now);
+		if (l->entry.member && l->state == TDX_LAUNCH_RUNNING &&
+		    launch_over_cap(tally, &ntally, LAUNCH_FILES_MAX, l->entry.uid))
+			l->state = TDX_LAUNCH_UNTRUSTED;
+		/* Root keeps launches/ to the TDs that run: a stale record goes. */
+		if (l->state == TDX_LAUNCH_STALE && geteuid() == dir_owner &&
+		    unlinkat(dirfd(dir), l->entry.file, 0) == 0)
+			dbg(g->ctx, "removed the stale launch record %s/" GATE_LAUNCHES "/%s\n",
+			    g->dir, l->entry.file);
+		n++;
+	}
+	closedir(dir);
+	free(tally);
+	tdx_proc_table_free(&now.procs);
+	if (rc < 0) {
+		free(list);
+		return rc;
+	}
+	if (n)
+		qsort(list, n, sizeof(*list), launch_cmp);
+	*entries = list;
+	*count = n;
+	return 0;
+}
+
+TDX_EXPORT
+int tdx_launch_resolve_svn(struct tdx_ctx *ctx, struct tdx_launch *list, size_t count,
+			   const char *history, const char *releases)
+{
+	for (size_t i = 0; i < count; i++) {
+		struct tdx_launch *l = &list[i];
+		struct tdx_module_svn s;
+		int rc;
+
+		if (l->state != TDX_LAUNCH_RUNNING || !l->have_version ||
+		    l->svn_source != TDX_SVN_UNKNOWN)
+			continue;
+		/* The same version once more: the lookup is done once per version. */
+		for (size_t j = 0; j < i; j++)
+			if (list[j].svn_resolved && list[j].have_version &&
+			    tdx_version_cmp(&list[j].version, &l->version) == 0) {
+				l->svn_source = list[j].svn_source;
+				l->svn_major = list[j].svn_major;
+				l->svn_minor = list[j].svn_minor;
+				l->svn_resolved = true;
+				break;
+			}
+		if (l->svn_resolved)
+			continue;
+		rc = tdx_module_svn_resolve(ctx, &l->version, false, history, releases, NULL, &s);
+		if (rc < 0)
+			return rc;
+		l->svn_source = s.source;
+		l->svn_major = s.major;
+		l->svn_minor = s.minor;
+		l->svn_resolved = true;
+	}
+	return 0;
 }
