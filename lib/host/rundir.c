@@ -61,10 +61,90 @@ static int dir_verify(struct tdx_ctx *ctx, const char *what, const struct stat *
 	return 0;
 }
 
+/* What a descriptor opened by rundir_openat() must be, besides not a symlink. */
+enum rundir_kind {
+	RUNDIR_TOP,		/* the run folder itself: dir_verify() */
+	RUNDIR_SHARED,		/* a folder in it: dir_verify(), group-writable if sticky */
+	RUNDIR_PRIVATE,		/* root's folder in it: the caller's, closed to everyone else */
+	RUNDIR_FILE,		/* a file in one of them: regular (not a FIFO, device or folder) */
+};
+
+/*
+ * The one way anything of the run folder is opened: @name relative to the verified folder
+ * @dirfd (AT_FDCWD for the run folder's own path), never through a symlink (O_NOFOLLOW), and
+ * kept only when fstat() of what was opened (not of the name, which could be swapped
+ * meanwhile) is what @kind must be. Returns the descriptor, or a negative errno with the
+ * refusal logged: -ENOTDIR (a folder that is a symlink or a file), -EPERM (a folder others
+ * could change), -EINVAL (a file that is a symlink or not regular). The descriptor goes to
+ * *@fdp (-1 on failure), what fstat() said to *@st.
+ */
+static int rundir_openat(struct tdx_ctx *ctx, int dirfd, const char *name, enum rundir_kind kind,
+			 int flags, struct stat *st, int *fdp)
+{
+	bool dir = kind != RUNDIR_FILE;
+	int fd, rc;
+
+	*fdp = -1;
+	if (dir)
+		flags = O_RDONLY | O_DIRECTORY;
+	else
+		/* O_NONBLOCK: a FIFO planted here must not hang the open; it is refused below. */
+		flags |= O_NONBLOCK | O_NOCTTY;
+	fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = errno == ELOOP ? (dir ? -ENOTDIR : -EINVAL) : -errno;
+		if (!dir && rc == -EINVAL)
+			warn(ctx, "%s is a symlink; ignored\n", name);
+		else if (kind == RUNDIR_TOP && rc == -ENOTDIR)
+			err(ctx, "%s is a symlink or not a folder; refusing to use it, nothing was "
+			    "changed\n", name);
+		else if (rc == -ENOTDIR)
+			err(ctx, "%s in the run folder is a symlink or not a folder; refusing to "
+			    "use it, nothing was changed\n", name);
+		else if (kind == RUNDIR_TOP && rc != -ENOENT)
+			err(ctx, "cannot open %s: %s\n", name, strerror(-rc));
+		return rc;
+	}
+	if (fstat(fd, st) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	switch (kind) {
+	case RUNDIR_TOP:
+	case RUNDIR_SHARED:
+		rc = dir_verify(ctx, name, st, kind == RUNDIR_SHARED);
+		break;
+	case RUNDIR_PRIVATE:
+		/* The run folder is root's, so only root made it; still, it must be ours and closed. */
+		rc = 0;
+		if (st->st_uid != geteuid() || (st->st_mode & 077)) {
+			err(ctx, "%s in the run folder is uid %u, mode %04o, not the caller's with "
+			    "mode 0700; refusing to use it, nothing was changed (remove it)\n", name,
+			    (unsigned int)st->st_uid, (unsigned int)(st->st_mode & 07777));
+			rc = -EPERM;
+		}
+		break;
+	case RUNDIR_FILE:
+		rc = 0;
+		if (!S_ISREG(st->st_mode)) {
+			warn(ctx, "%s is not a regular file; ignored\n", name);
+			rc = -EINVAL;
+		}
+		break;
+	}
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	*fdp = fd;
+	return 0;
+}
+
 int tdx_rundir_open(struct tdx_ctx *ctx, const char *path, bool create, int *dirfd)
 {
 	struct stat st;
-	int fd, rc;
+	int rc;
 
 	*dirfd = -1;
 	if (create && mkdir(path, 0755) == 0) {
@@ -76,28 +156,7 @@ int tdx_rundir_open(struct tdx_ctx *ctx, const char *path, bool create, int *dir
 		err(ctx, "cannot create %s: %s\n", path, strerror(-rc));
 		return rc;
 	}
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		rc = errno == ELOOP ? -ENOTDIR : -errno;
-		if (rc == -ENOTDIR)
-			err(ctx, "%s is a symlink or not a folder; refusing to use it, nothing was "
-			    "changed\n", path);
-		else if (rc != -ENOENT)
-			err(ctx, "cannot open %s: %s\n", path, strerror(-rc));
-		return rc;
-	}
-	if (fstat(fd, &st) < 0) {
-		rc = -errno;
-		close(fd);
-		return rc;
-	}
-	rc = dir_verify(ctx, path, &st, false);
-	if (rc < 0) {
-		close(fd);
-		return rc;
-	}
-	*dirfd = fd;
-	return 0;
+	return rundir_openat(ctx, AT_FDCWD, path, RUNDIR_TOP, 0, &st, dirfd);
 }
 
 int tdx_subdir_open(struct tdx_ctx *ctx, int dirfd, const char *name, bool create, mode_t mode,
@@ -121,32 +180,13 @@ int tdx_subdir_open(struct tdx_ctx *ctx, int dirfd, const char *name, bool creat
 		err(ctx, "cannot create %s: %s\n", name, strerror(-rc));
 		return rc;
 	}
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		rc = errno == ELOOP ? -ENOTDIR : -errno;
-		if (rc == -ENOTDIR)
-			err(ctx, "%s in the run folder is a symlink or not a folder; refusing to "
-			    "use it, nothing was changed\n", name);
-		return rc;
-	}
-	if (fstat(fd, &st) < 0) {
-		rc = -errno;
-		close(fd);
-		return rc;
-	}
-	rc = dir_verify(ctx, name, &st, true);
-	if (rc < 0) {
-		close(fd);
-		return rc;
-	}
-	*subfd = fd;
-	return 0;
+	return rundir_openat(ctx, dirfd, name, RUNDIR_SHARED, 0, &st, subfd);
 }
 
 int tdx_private_dir_open(struct tdx_ctx *ctx, int dirfd, bool create, int *subfd)
 {
 	struct stat st;
-	int fd, rc;
+	int rc;
 
 	*subfd = -1;
 	if (create && mkdirat(dirfd, TDX_PRIVATE_DIR, 0700) < 0 && errno != EEXIST) {
@@ -154,63 +194,24 @@ int tdx_private_dir_open(struct tdx_ctx *ctx, int dirfd, bool create, int *subfd
 		err(ctx, "cannot create " TDX_PRIVATE_DIR " in the run folder: %s\n", strerror(-rc));
 		return rc;
 	}
-	fd = openat(dirfd, TDX_PRIVATE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		rc = errno == ELOOP ? -ENOTDIR : -errno;
-		if (rc == -ENOTDIR)
-			err(ctx, TDX_PRIVATE_DIR " in the run folder is a symlink or not a folder; "
-			    "refusing to use it, nothing was changed\n");
-		return rc;
-	}
-	if (fstat(fd, &st) < 0) {
-		rc = -errno;
-		close(fd);
-		return rc;
-	}
-	/* The run folder is root's, so only root made it; still, it must be ours and closed. */
-	if (st.st_uid != geteuid() || (st.st_mode & 077)) {
-		err(ctx, TDX_PRIVATE_DIR " in the run folder is uid %u, mode %04o, not the caller's "
-		    "with mode 0700; refusing to use it, nothing was changed (remove it)\n",
-		    (unsigned int)st.st_uid, (unsigned int)(st.st_mode & 07777));
-		close(fd);
-		return -EPERM;
-	}
-	*subfd = fd;
-	return 0;
+	return rundir_openat(ctx, dirfd, TDX_PRIVATE_DIR, RUNDIR_PRIVATE, 0, &st, subfd);
 }
 
 int tdx_file_open_at(struct tdx_ctx *ctx, int dirfd, const char *name, int flags, mode_t mode,
 		     gid_t gid, int *fdp)
 {
 	struct stat st;
-	int fd, rc;
+	int rc = rundir_openat(ctx, dirfd, name, RUNDIR_FILE, flags, &st, fdp);
 
-	*fdp = -1;
-	/* O_NONBLOCK: a FIFO planted here must not hang the open; it is refused below. */
-	fd = openat(dirfd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		rc = errno == ELOOP ? -EINVAL : -errno;
-		if (rc == -EINVAL)
-			warn(ctx, "%s is a symlink; ignored\n", name);
+	if (rc < 0)
 		return rc;
-	}
-	if (fstat(fd, &st) < 0) {
-		rc = -errno;
-		close(fd);
-		return rc;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		warn(ctx, "%s is not a regular file; ignored\n", name);
-		close(fd);
-		return -EINVAL;
-	}
 	/* Ours: the mode we want, whatever the umask or an older version left (0644). */
 	if ((flags & O_CREAT) && st.st_uid == geteuid() &&
 	    (((st.st_mode & 07777) != mode) || (gid != (gid_t)-1 && st.st_gid != gid))) {
-		if ((gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) < 0) || fchmod(fd, mode) < 0)
+		if ((gid != (gid_t)-1 && fchown(*fdp, (uid_t)-1, gid) < 0) ||
+		    fchmod(*fdp, mode) < 0)
 			dbg(ctx, "cannot set the mode of %s: %s\n", name, strerror(errno));
 	}
-	*fdp = fd;
 	return 0;
 }
 
