@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * tdxctl list DIR: every release under DIR with its label against this host (installable,
- * running, older, other-line, ...), as lib/host/releases.c judges it. The host's facts come from
- * sysfs and CPUID, or from options, so releases can be judged for another host or without TDX.
+ * running, older, other-line, ...), as the library labels it (lib/host/releases.c loads each
+ * image, lib/rules/release-label.c names the label and picks the newest). The host's facts come
+ * from sysfs and CPUID, or from options, so releases can be judged for another host or without
+ * TDX.
  */
 #include <argp.h>
 #include <errno.h>

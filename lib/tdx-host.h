@@ -296,59 +296,7 @@ enum tdx_outcome tdx_mapping_open_outcome(int rc);
 /* CPUID(1).EAX of the CPU we run on; -ENODEV when CPUID is unavailable (not x86). */
 int tdx_cpuid_eax(uint32_t *eax);
 
-/* ---- releases in a folder and their labels (releases.c) ----------------------------------- */
-
-/*
- * What a release found in a folder is to this host. When several apply, the first failed check
- * decides (tdx_release_label_from_report), so the order of precedence is: invalid, debug, cpu,
- * no-version, other-line, older, unlisted, below-minimum, seamldr, svn.
- */
-enum tdx_release_label {
-	TDX_LABEL_INSTALLABLE = 0,	/* passes every rule: can be installed in place */
-	TDX_LABEL_RUNNING,		/* the running version (installable with --reinstall) */
-	TDX_LABEL_OLDER,		/* older than the running module */
-	TDX_LABEL_OTHER_LINE,		/* another major.minor than the running module */
-	TDX_LABEL_BELOW_MINIMUM,	/* running module below the release's minimum */
-	TDX_LABEL_SEAMLDR,		/* the running P-SEAMLDR cannot load it */
-	TDX_LABEL_CPU,			/* this CPU is not in its CPUID table */
-	TDX_LABEL_DEBUG,		/* debug-signed, debug modules not allowed */
-	TDX_LABEL_SVN,			/* SVN rule fails against the running module */
-	TDX_LABEL_INVALID,		/* the image fails an offline check or cannot be read */
-	TDX_LABEL_UNLISTED,		/* the mapping file does not list its version */
-	TDX_LABEL_NO_VERSION,		/* version in neither its name nor its sigstruct */
-};
-
-/* Short stable name for JSON and scripts: "installable", "running", "older", "other-line", ... */
-const char *tdx_release_label_name(enum tdx_release_label label);
-/* The words for people: "installable", "already running", "other major.minor", ... */
-const char *tdx_release_label_description(enum tdx_release_label label);
-
-/*
- * The label that the first failed check of @report stands for (verification and compatibility
- * checks of one candidate in one report), or the verdict's when nothing failed. Pure.
- */
-enum tdx_release_label tdx_release_label_from_report(const struct tdx_report *report,
-						     enum tdx_compat_verdict verdict);
-
-/* One release found in a folder. Read-only for callers. */
-struct tdx_candidate {
-	char *path;			/* blob, kernel image, or module .bin of a pair */
-	char *sig_path;			/* the pair's .sigstruct; NULL for a blob or image */
-	char *alt_path;			/* the same release as a pair (the blob preferred) */
-	char *alt_sig_path;
-	bool have_version;
-	struct tdx_version version;
-	enum tdx_version_source version_source;
-	/* Set by tdx_releases_label(): */
-	bool labelled;
-	int error;			/* negative errno when the files could not be read */
-	enum tdx_release_label label;
-	bool listed;			/* the mapping file lists it; @release is its entry */
-	struct tdx_release_info release;
-	struct tdx_report *report;	/* every check that ran for this candidate */
-};
-
-struct tdx_releases;
+/* ---- releases in a folder (releases.c; their labels: tdx-rules.h) ---------------------- */
 
 /*
  * Find the releases under @dir: Intel's layout (joined_files/X.Y/tdx_module_*.blob,
@@ -362,8 +310,6 @@ struct tdx_releases;
  */
 int tdx_releases_scan(struct tdx_ctx *ctx, const char *dir, struct tdx_releases **list);
 void tdx_releases_free(struct tdx_releases *list);
-size_t tdx_releases_count(const struct tdx_releases *list);
-const struct tdx_candidate *tdx_releases_get(const struct tdx_releases *list, size_t i);
 
 /*
  * Label every candidate against @host: load it (tdx_image_load), verify it (tdx_image_verify
@@ -377,20 +323,6 @@ int tdx_releases_label(struct tdx_ctx *ctx, struct tdx_releases *list,
 		       const struct tdx_host_facts *host, const struct tdx_mapping *mapping,
 		       const struct tdx_compat_opts *opts, const struct tdx_verify_opts *verify);
 
-/*
- * The reason for a candidate's label: the message of its first failed check, or why its files
- * could not be read, or NULL.
- */
-const char *tdx_candidate_reason(const struct tdx_candidate *candidate);
-/* The remedies (enum tdx_remedy) of that reason's check; 0 when there are none. */
-unsigned int tdx_candidate_reason_remedies(const struct tdx_candidate *candidate);
-
-/*
- * The newest installable candidate (labelled TDX_LABEL_INSTALLABLE), the first of equals, in
- * *@index. -ENOENT when none is installable (the caller can tell "already current" by a
- * candidate labelled TDX_LABEL_RUNNING).
- */
-int tdx_releases_pick_latest(const struct tdx_releases *list, size_t *index);
 
 /* ---- the rollout hold (hold.c) -------------------------------------------------------------- */
 

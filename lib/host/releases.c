@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The releases in a folder (tdxctl list DIR, tdxctl update --latest DIR): Intel's layout and
- * plain folders of images, each candidate labelled against this host, and the newest installable
- * one. Scanning is the only folder I/O of the library; images are read by tdx_image_load().
+ * plain folders of images found, and each candidate's image loaded and labelled against this
+ * host. Scanning is the only folder I/O of the library; images are read by tdx_image_load().
+ * What is decided from what was found (labels, order, the blob kept for a pair, the newest
+ * installable one) is pure: lib/rules/release-label.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -12,77 +14,10 @@
 #include <sys/stat.h>
 
 #include "host-private.h"
+#include "rules-private.h"
 
 /* Intel's separate_files/X.Y/X.Y.ZZ/ is three levels below DIR; one more for a wrapping folder. */
 #define SCAN_MAX_DEPTH	4
-
-struct tdx_releases {
-	size_t count;
-	size_t cap;
-	struct tdx_candidate *items;
-};
-
-static const struct {
-	const char *name;
-	const char *description;
-} labels[] = {
-	[TDX_LABEL_INSTALLABLE]		= { "installable",	"installable" },
-	[TDX_LABEL_RUNNING]		= { "running",		"already running" },
-	[TDX_LABEL_OLDER]		= { "older",		"older than running" },
-	[TDX_LABEL_OTHER_LINE]		= { "other-line",	"other major.minor" },
-	[TDX_LABEL_BELOW_MINIMUM]	= { "below-minimum",
-					    "running version below the release's minimum" },
-	[TDX_LABEL_SEAMLDR]		= { "seamldr",		"P-SEAMLDR not accepted" },
-	[TDX_LABEL_CPU]			= { "cpu",		"CPU not supported" },
-	[TDX_LABEL_DEBUG]		= { "debug",		"debug module" },
-	[TDX_LABEL_SVN]			= { "svn",		"SVN not accepted" },
-	[TDX_LABEL_INVALID]		= { "invalid",		"image invalid" },
-	[TDX_LABEL_UNLISTED]		= { "unlisted",		"not in mapping file" },
-	[TDX_LABEL_NO_VERSION]		= { "no-version",	"version unknown" },
-};
-
-TDX_EXPORT
-const char *tdx_release_label_name(enum tdx_release_label label)
-{
-	return (unsigned int)label < ARRAY_SIZE(labels) ? labels[label].name : "unknown";
-}
-
-TDX_EXPORT
-const char *tdx_release_label_description(enum tdx_release_label label)
-{
-	return (unsigned int)label < ARRAY_SIZE(labels) ? labels[label].description : "unknown";
-}
-
-/*
- * The checks run in order of precedence (verification, then compatibility rules), so the first
- * failure is the reason to show; any failure that is not a compatibility rule is a bad image.
- */
-TDX_EXPORT
-enum tdx_release_label tdx_release_label_from_report(const struct tdx_report *report,
-						     enum tdx_compat_verdict verdict)
-{
-	size_t i;
-
-	if (!report || tdx_report_first_failure(report, &i) < 0) {
-		if (verdict == TDX_COMPAT_CURRENT)
-			return TDX_LABEL_RUNNING;
-		if (verdict == TDX_COMPAT_INSTALLABLE)
-			return TDX_LABEL_INSTALLABLE;
-		return TDX_LABEL_INVALID;
-	}
-	switch (tdx_report_id(report, i)) {
-	case TDX_CHK_COMPAT_IMAGE_VERSION:	return TDX_LABEL_NO_VERSION;
-	case TDX_CHK_COMPAT_RELEASE:		return TDX_LABEL_UNLISTED;
-	case TDX_CHK_COMPAT_LINE:		return TDX_LABEL_OTHER_LINE;
-	case TDX_CHK_COMPAT_NOT_OLDER:		return TDX_LABEL_OLDER;
-	case TDX_CHK_COMPAT_MIN_RUNNING:	return TDX_LABEL_BELOW_MINIMUM;
-	case TDX_CHK_COMPAT_SEAMLDR:		return TDX_LABEL_SEAMLDR;
-	case TDX_CHK_COMPAT_CPU:		return TDX_LABEL_CPU;
-	case TDX_CHK_SIGSTRUCT_DEBUG:		return TDX_LABEL_DEBUG;
-	case TDX_CHK_COMPAT_SVN:		return TDX_LABEL_SVN;
-	default:				return TDX_LABEL_INVALID;
-	}
-}
 
 /* ---- scanning ----------------------------------------------------------------------------- */
 
@@ -203,62 +138,6 @@ static void candidate_clear(struct tdx_candidate *c)
 	tdx_report_free(c->report);
 }
 
-/* Intel ships each release twice (blob and pair): keep the blob, remember the pair. */
-static void list_dedup(struct tdx_ctx *ctx, struct tdx_releases *list)
-{
-	size_t out = 0;
-
-	for (size_t i = 0; i < list->count; i++) {
-		struct tdx_candidate *pair = &list->items[i];
-		struct tdx_candidate *single = NULL;
-
-		if (pair->sig_path && pair->have_version) {
-			for (size_t j = 0; j < list->count; j++) {
-				struct tdx_candidate *c = &list->items[j];
-
-				if (!c->sig_path && c->have_version && !c->alt_path &&
-				    tdx_version_cmp(&c->version, &pair->version) == 0) {
-					single = c;
-					break;
-				}
-			}
-		}
-		if (single) {
-			dbg(ctx, "%s: the same release as %s\n", pair->path, single->path);
-			single->alt_path = pair->path;
-			single->alt_sig_path = pair->sig_path;
-			pair->path = NULL;	/* dropped by the compaction below */
-			pair->sig_path = NULL;
-			pair->have_version = false;
-		}
-	}
-	for (size_t i = 0; i < list->count; i++) {
-		if (!list->items[i].path)
-			continue;
-		list->items[out++] = list->items[i];
-	}
-	list->count = out;
-}
-
-/* Oldest first; unknown versions last; then by path so the order does not depend on readdir. */
-static int candidate_cmp(const void *pa, const void *pb)
-{
-	const struct tdx_candidate *a = pa, *b = pb;
-
-	if (a->have_version != b->have_version)
-		return a->have_version ? -1 : 1;
-	if (a->have_version) {
-		int cmp = tdx_version_cmp(&a->version, &b->version);
-
-		if (cmp)
-			return cmp;
-	}
-	/* A single file before a pair of the same version: the blob is the one preferred. */
-	if (!a->sig_path != !b->sig_path)
-		return a->sig_path ? 1 : -1;
-	return strcmp(a->path, b->path);
-}
-
 TDX_EXPORT
 int tdx_releases_scan(struct tdx_ctx *ctx, const char *dir, struct tdx_releases **list)
 {
@@ -282,8 +161,8 @@ int tdx_releases_scan(struct tdx_ctx *ctx, const char *dir, struct tdx_releases 
 		return rc;
 	}
 	/* Sorted first, so a blob is matched with its pair whatever order readdir gave. */
-	qsort(l->items, l->count, sizeof(*l->items), candidate_cmp);
-	list_dedup(ctx, l);
+	tdx_releases_sort(l);
+	tdx_releases_dedup(ctx, l);
 	dbg(ctx, "%s: %zu candidate releases\n", dir, l->count);
 	*list = l;
 	return 0;
@@ -298,18 +177,6 @@ void tdx_releases_free(struct tdx_releases *list)
 		candidate_clear(&list->items[i]);
 	free(list->items);
 	free(list);
-}
-
-TDX_EXPORT
-size_t tdx_releases_count(const struct tdx_releases *list)
-{
-	return list ? list->count : 0;
-}
-
-TDX_EXPORT
-const struct tdx_candidate *tdx_releases_get(const struct tdx_releases *list, size_t i)
-{
-	return list && i < list->count ? &list->items[i] : NULL;
 }
 
 /* ---- labelling ---------------------------------------------------------------------------- */
@@ -407,53 +274,6 @@ int tdx_releases_label(struct tdx_ctx *ctx, struct tdx_releases *list,
 			return rc;
 	}
 	/* The sigstruct may have given a version the file name did not: keep the order true. */
-	qsort(list->items, list->count, sizeof(*list->items), candidate_cmp);
-	return 0;
-}
-
-TDX_EXPORT
-const char *tdx_candidate_reason(const struct tdx_candidate *candidate)
-{
-	size_t i;
-
-	if (!candidate || !candidate->report)
-		return NULL;
-	if (tdx_report_first_failure(candidate->report, &i) == 0)
-		return tdx_report_message(candidate->report, i);
-	if (candidate->error)
-		return strerror(-candidate->error);
-	return NULL;
-}
-
-TDX_EXPORT
-unsigned int tdx_candidate_reason_remedies(const struct tdx_candidate *candidate)
-{
-	size_t i;
-
-	if (!candidate || !candidate->report ||
-	    tdx_report_first_failure(candidate->report, &i) < 0)
-		return 0;
-	return tdx_report_remedies(candidate->report, i);
-}
-
-TDX_EXPORT
-int tdx_releases_pick_latest(const struct tdx_releases *list, size_t *index)
-{
-	bool found = false;
-	size_t best = 0;
-
-	for (size_t i = 0; list && i < list->count; i++) {
-		const struct tdx_candidate *c = &list->items[i];
-
-		if (!c->labelled || c->label != TDX_LABEL_INSTALLABLE || !c->have_version)
-			continue;
-		if (!found || tdx_version_cmp(&c->version, &list->items[best].version) > 0) {
-			best = i;
-			found = true;
-		}
-	}
-	if (!found)
-		return -ENOENT;
-	*index = best;
+	tdx_releases_sort(list);
 	return 0;
 }

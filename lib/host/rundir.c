@@ -85,6 +85,7 @@ static int rundir_openat(struct tdx_ctx *ctx, int dirfd, const char *name, enum 
 	int fd, rc;
 
 	*fdp = -1;
+	memset(st, 0, sizeof(*st));
 	if (dir)
 		flags = O_RDONLY | O_DIRECTORY;
 	else

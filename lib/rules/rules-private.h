@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Rules of the pure layer that only the library itself calls: the TD-build gate's (gate.c),
- * judged from the facts lib/host/gate.c reads. Not part of the interface.
+ * judged from the facts lib/host/gate.c reads, and the order of the releases a folder holds
+ * (release-label.c), found by lib/host/releases.c. Not part of the interface.
  */
 #ifndef LIBTDXCTL_RULES_PRIVATE_H
 #define LIBTDXCTL_RULES_PRIVATE_H
@@ -48,5 +49,23 @@ enum tdx_gate_closer {
  */
 bool tdx_gate_closed_judge(bool have_record, bool parses, bool other_boot,
 			   enum tdx_gate_closer seen);
+
+/* The releases found in a folder: filled by tdx_releases_scan() (lib/host/releases.c). */
+struct tdx_releases {
+	size_t count;
+	size_t cap;
+	struct tdx_candidate *items;
+};
+
+/*
+ * Order @list by version, oldest first, unknown versions last, a blob before a pair of the
+ * same version, then by path (so the order never depends on readdir).
+ */
+void tdx_releases_sort(struct tdx_releases *list);
+/*
+ * One candidate per release in a sorted @list: a pair of the same version as a blob becomes
+ * the blob's alt_path/alt_sig_path (Intel ships each release both ways).
+ */
+void tdx_releases_dedup(struct tdx_ctx *ctx, struct tdx_releases *list);
 
 #endif /* LIBTDXCTL_RULES_PRIVATE_H */
