@@ -154,16 +154,34 @@ char *tdx_readiness_builds_format(const struct tdx_readiness_facts *facts, char 
 /* ---- the handoff rule (handoff.c) --------------------------------------------------------- */
 
 /*
+ * The running module's handoff version is in no sysfs file: the update looks for its release's
+ * sigstruct beside the image, and uses it only when it verifies with the trusted key and is of
+ * the running version.
+ */
+enum tdx_handoff_hv_state {
+	TDX_HANDOFF_HV_KNOWN = 0,	/* @hv, from @file */
+	TDX_HANDOFF_HV_NOT_FOUND,	/* no release of the running version where it looked */
+	TDX_HANDOFF_HV_UNTRUSTED,	/* @file found, not signed with the trusted key: set aside */
+	TDX_HANDOFF_HV_OTHER_VERSION,	/* @file found, of another version than running: aside */
+};
+
+struct tdx_handoff_hv {
+	enum tdx_handoff_hv_state state;
+	uint16_t hv;
+	const char *file;	/* the release file used or set aside; NULL when none was found */
+};
+
+/*
  * compat.handoff: may the running module hand over to an image whose sigstruct asks for
  * @min_update_hv (its min_update_hv)? Above the running module's handoff version the loader
  * fails the install at CPU_INSTALL and the module is lost. The running module's version
- * @running (NULL: unknown, then nothing is recorded) and its handoff version @hv when
- * @have_hv (it is in no sysfs file: the host code looks for its release's sigstruct). One
- * result appended to @report: PASS when @min_update_hv is 0 or @hv is high enough, WARN when
- * @hv is unknown, FAIL when it is lower.
+ * @running (NULL: unknown, then nothing is recorded) and what was found of its handoff version
+ * (@hv). One result appended to @report: PASS when @min_update_hv is 0 or the handoff version
+ * is high enough, WARN when it is unknown (saying why: no release found, or which file was set
+ * aside and for what), FAIL when it is lower.
  */
-void tdx_handoff_judge(uint16_t min_update_hv, const struct tdx_version *running, bool have_hv,
-		       uint16_t hv, struct tdx_report *report);
+void tdx_handoff_judge(uint16_t min_update_hv, const struct tdx_version *running,
+		       const struct tdx_handoff_hv *hv, struct tdx_report *report);
 
 /* ---- releases found in a folder, judged (release-label.c) --------------------------------- */
 

@@ -294,10 +294,11 @@ static enum tdx_compat_verdict update_compat(struct tdx_update *u)
  * The running module's handoff version (its sigstruct's module_hv) is in no sysfs file: only
  * its release's files have it. Look for them where Intel's trees put a release of the same line
  * as the image: beside it (joined_files/X.Y/, or a folder of images), or in the sibling folder
- * of separate_files/X.Y/X.Y.ZZ/. Returns 0 and the value, or -ENOENT.
+ * of separate_files/X.Y/X.Y.ZZ/. Fills @f: known with the value, or why not (none found, or
+ * the first file found set aside, in @file, which holds @size bytes), a fact the report gives.
  */
-static int running_module_hv(struct tdx_update *u, const struct tdx_version *running,
-			     uint16_t *hv)
+static void running_module_hv(struct tdx_update *u, const struct tdx_version *running,
+			      struct tdx_handoff_hv *f, char *file, size_t size)
 {
 	/* where, relative to the image's folder ("" or "/../X.Y.ZZ"), and which file */
 	static const struct {
@@ -310,19 +311,20 @@ static int running_module_hv(struct tdx_update *u, const struct tdx_version *run
 	uint8_t hash[TDX_SHA384_LEN];
 	struct tdx_sigstruct sig;
 	struct tdx_version sv;
-	int rc = -ENOENT;
 
+	*f = (struct tdx_handoff_hv){ .state = TDX_HANDOFF_HV_NOT_FOUND };
 	dir = strdup(u->image_path);
 	if (!dir)
-		return -ENOMEM;
+		return;
 	slash = strrchr(dir, '/');
 	if (slash)
 		*slash = '\0';
 	else
 		strcpy(dir, ".");
 	tdx_version_format(running, v, sizeof(v));
-	for (size_t i = 0; i < ARRAY_SIZE(places) && rc; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(places) && f->state != TDX_HANDOFF_HV_KNOWN; i++) {
 		bool pair = strcmp(places[i].ext, "sigstruct") == 0;
+		enum tdx_handoff_hv_state aside;
 		uint8_t *buf = NULL;
 		size_t len, off = pair ? 0 : TDX_PAGE_SIZE;
 
@@ -339,24 +341,31 @@ static int running_module_hv(struct tdx_update *u, const struct tdx_version *run
 		/*
 		 * Whoever owns the image's folder could edit module_hv in an unsigned copy: the
 		 * sigstruct counts only when it verifies with the key trusted for the image, and
-		 * when the version it carries (2.x) is the running one. Otherwise it is not there.
+		 * when the version it carries (2.x) is the running one. Otherwise it is set aside,
+		 * and the first one set aside is what the report names.
 		 */
 		if (tdx_signature_verify(buf + off) != 0 || tdx_sigstruct_key_hash(&sig, hash) != 0 ||
 		    memcmp(hash, trusted, sizeof(hash)) != 0)
-			warn(u->ctx, "%s: its signature does not verify with the trusted key; its "
-			     "handoff version is not used\n", path);
+			aside = TDX_HANDOFF_HV_UNTRUSTED;
 		else if (tdx_sigstruct_get_version(&sig, &sv, NULL) == 0 &&
 			 tdx_version_cmp(&sv, running) != 0)
-			warn(u->ctx, "%s: its sigstruct is of another version than the running %s; "
-			     "its handoff version is not used\n", path, v);
-		else {
-			*hv = sig.module_hv;
-			rc = 0;
+			aside = TDX_HANDOFF_HV_OTHER_VERSION;
+		else
+			aside = TDX_HANDOFF_HV_KNOWN;
+		if (aside == TDX_HANDOFF_HV_KNOWN) {
+			f->state = TDX_HANDOFF_HV_KNOWN;
+			f->hv = sig.module_hv;
+			snprintf(file, size, "%s", path);
+			f->file = file;
+		} else if (f->state == TDX_HANDOFF_HV_NOT_FOUND) {
+			dbg(u->ctx, "%s: its handoff version is not used\n", path);
+			f->state = aside;
+			snprintf(file, size, "%s", path);
+			f->file = file;
 		}
 		free(buf);
 	}
 	free(dir);
-	return rc;
 }
 
 /*
@@ -367,14 +376,14 @@ static int running_module_hv(struct tdx_update *u, const struct tdx_version *run
 static void update_handoff(struct tdx_update *u)
 {
 	const struct tdx_sigstruct *ss = tdx_image_get_sigstruct_fields(u->image);
-	bool have_hv = false;
-	uint16_t hv = 0;
+	struct tdx_handoff_hv hv = { .state = TDX_HANDOFF_HV_NOT_FOUND };
+	char file[4096];
 
 	if (!ss)
 		return;
 	if (ss->min_update_hv && !u->st.version_rc)
-		have_hv = running_module_hv(u, &u->st.version, &hv) == 0;
-	tdx_handoff_judge(ss->min_update_hv, u->st.version_rc ? NULL : &u->st.version, have_hv, hv,
+		running_module_hv(u, &u->st.version, &hv, file, sizeof(file));
+	tdx_handoff_judge(ss->min_update_hv, u->st.version_rc ? NULL : &u->st.version, &hv,
 			  u->report);
 }
 

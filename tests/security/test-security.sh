@@ -484,6 +484,10 @@ if [ -f "$tmp/n6img/tdx_module_1.5.08.sigstruct" ]; then
 	printf '\x09' | dd of="$tmp/n6img/tdx_module_1.5.08.sigstruct" bs=1 seek=$((0x3d8)) conv=notrunc 2>/dev/null
 	st=$(handoff_status)
 	expect_true '[ "$st" = warn ]' "N6: an unsigned edit of it does not pass compat.handoff (status $st, want warn: unknown)"
+	# The report, not a log line, says which file was set aside and why (issue 26, item 3).
+	on_host n6 run $tdxctl update --dry-run --json $key "$tmp/n6img/tdx_module_1.5.09.img"
+	expect_json '.checks[] | select(.check == "compat.handoff") | .message | test("/tdx_module_1[.]5[.]08[.]sigstruct, of its release, does not verify with the trusted key")' \
+		true "N6: and its message names the sigstruct set aside and why"
 else
 	bad "N6: tdx-mkfixture made no tdx_module_1.5.08.sigstruct ($(ls "$tmp/n6img"))"
 fi
