@@ -234,7 +234,14 @@ int main(int argc, char **argv)
 			openssl_init();
 		rc = tdx_ctx_new(&ctx);
 		if (rc < 0) {
-			cli_err("cannot set up: %s", strerror(-rc));
+			enum tdx_ctx_path bad;
+
+			if (rc == -EINVAL && tdx_ctx_env_check(&bad) < 0)
+				cli_err("$%s must be an absolute path, not '%s'; nothing was changed "
+					"(unset it, or give a full path)", tdx_ctx_path_env(bad),
+					tdx_env_path(tdx_ctx_path_env(bad)));
+			else
+				cli_err("cannot set up: %s", strerror(-rc));
 			return EXIT_FAILED;
 		}
 		tdx_ctx_set_log_fn(ctx, log_to_stderr);

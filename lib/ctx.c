@@ -118,9 +118,35 @@ static int ctx_history_default(struct tdx_ctx *c)
 	return 0;
 }
 
+TDX_EXPORT
+const char *tdx_ctx_path_env(enum tdx_ctx_path which)
+{
+	return (unsigned int)which < TDX_CTX_PATH__COUNT ? path_settings[which].env : NULL;
+}
+
+/* A value of setting @i from the environment that tdx_ctx_new() refuses: not absolute. */
+static bool env_refused(int i, const char *env)
+{
+	return env && *env && path_settings[i].absolute && env[0] != '/';
+}
+
+/* The refusal is a fact the caller words (tdx_ctx_new() logs nothing: its base calls no format). */
+TDX_EXPORT
+int tdx_ctx_env_check(enum tdx_ctx_path *which)
+{
+	for (int i = 0; i < TDX_CTX_PATH__COUNT; i++) {
+		if (env_refused(i, tdx_env_path(path_settings[i].env))) {
+			*which = (enum tdx_ctx_path)i;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /*
  * Every setting from the environment, once: an empty variable is unset. A root that must be
- * absolute and is not makes creation fail (-EINVAL) rather than quietly use the real host.
+ * absolute and is not makes creation fail (-EINVAL) rather than quietly use the real host;
+ * tdx_ctx_env_check() says which.
  */
 TDX_EXPORT
 int tdx_ctx_new(struct tdx_ctx **ctx)
@@ -139,9 +165,7 @@ int tdx_ctx_new(struct tdx_ctx **ctx)
 	for (int i = 0; i < TDX_CTX_PATH__COUNT && !rc; i++) {
 		/* None is obeyed from a delegated caller (sudo): see tdx_env_path(). */
 		env = tdx_env_path(path_settings[i].env);
-		if (env && *env && path_settings[i].absolute && env[0] != '/') {
-			err(c, "$%s must be an absolute path, not '%s'\n", path_settings[i].env,
-			    env);
+		if (env_refused(i, env)) {
 			rc = -EINVAL;
 		} else if (env && *env) {
 			c->paths[i] = strdup(env);

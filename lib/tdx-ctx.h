@@ -24,7 +24,8 @@ typedef void (*tdx_log_fn)(struct tdx_ctx *ctx, int priority, const char *file, 
 
 /*
  * Reads the environment once: TDXCTL_LOG, and each path setting's variable below. -EINVAL when
- * a root or the state folder from the environment is not an absolute path.
+ * a root or the state folder from the environment is not an absolute path (which one:
+ * tdx_ctx_env_check()).
  */
 int tdx_ctx_new(struct tdx_ctx **ctx);
 void tdx_ctx_free(struct tdx_ctx *ctx);
@@ -41,6 +42,14 @@ enum tdx_ctx_path {
 	TDX_CTX_PATH__COUNT
 };
 
+/* The environment variable setting @which ("TDXCTL_SYSFS_ROOT", ...); NULL for no setting. */
+const char *tdx_ctx_path_env(enum tdx_ctx_path which);
+/*
+ * Why tdx_ctx_new() failed with -EINVAL: the first setting whose value from the environment
+ * it refuses (a root or the state folder that is not an absolute path) in *@which, and
+ * -EINVAL; 0 when the environment holds none.
+ */
+int tdx_ctx_env_check(enum tdx_ctx_path *which);
 /* -EINVAL for an empty value, or a relative one for the roots and the state folder. */
 int tdx_ctx_set_path(struct tdx_ctx *ctx, enum tdx_ctx_path which, const char *value);
 /* The setting; for a NULL @ctx, the built-in default (no environment). */

@@ -248,4 +248,13 @@ expect_true '[ "$(printf "%s\n" "$out" | grep -c "^2026-01-01T00:00:01Z  dry-run
 expect_true '[ "$(printf "%s\n" "$out" | grep -c "^2026-01-01T00:00:02Z  ok  .* 1.5.08 -> 1.5.16  /r/b.img")" = 1 ]' \
 	"history text: the update ($out)"
 
+
+# --- a relative root from the environment: the library refuses it, tdxctl says which -----------
+# (issue 26, item 3: the library returns the fact, tdx_ctx_env_check(); no log line carries it)
+TDXCTL_SYSFS_ROOT=relative/sys run $tdxctl status --json
+expect_rc 1 "a relative \$TDXCTL_SYSFS_ROOT is refused"
+expect_grep "tdxctl: \$TDXCTL_SYSFS_ROOT must be an absolute path, not 'relative/sys'; nothing was changed" \
+	"$errout" "and tdxctl names the variable and its value"
+expect_true '! printf "%s" "$errout" | grep -q libtdxctl' "no library log line carries it ($errout)"
+
 finish
