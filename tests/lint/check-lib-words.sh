@@ -7,7 +7,8 @@
 # ("tdxctl status", 'tdxctl ...', tdxctl(8)) or one of tdxctl's long options (--mapping, ...):
 # the library returns outcomes, facts and remedy flags, and cli/ words them. The commands and
 # options are read from CLIDIR's argp tables, so a new option is covered without an edit here.
-# With --expect-fail the check must find something (run on cli/ itself: it can fail).
+# With --expect-fail the check must find something (run on cli/ itself: it can fail). Each run
+# also checks a planted log line wrapped over two literals is found (--planted: that run).
 set -eu
 cc=$1 clidir=$2 dir=$3 expect=${4:-}
 
@@ -20,10 +21,22 @@ names=$(cat "$clidir"/*.c | grep -oE '\{ "[a-z][a-z0-9-]*", ' | sed -E 's/\{ "([
 [ -n "$names" ] || { echo "FAIL: no command or option names found in $clidir"; exit 1; }
 pattern="--($names)\\b|tdxctl +($names)\\b|tdxctl\\([0-9]\\)|'tdxctl"
 
+# Each string literal on a line of its own, adjacent literals joined as the compiler joins them
+# ("run tdxctl " "status" is one string: a log line wrapped at 100 columns is still caught);
+# character literals ('"') are skipped so that they cannot open a string.
+literals() {
+	perl -0777 -ne '
+		while (/\G(?:\x27(?:[^\x27\\\n]|\\.)*\x27|((?:"(?:[^"\\\n]|\\.)*"\s*)+)|.)/gs) {
+			next unless defined $1;
+			my @parts = $1 =~ /"((?:[^"\\\n]|\\.)*)"/g;
+			print "\"", join("", @parts), "\"\n";
+		}'
+}
+
 found=$(find "$dir" -type f \( -name '*.c' -o -name '*.h' -o -name '*.def' \) | sort |
 	while read -r f; do
-		"$cc" -fpreprocessed -dD -E -P -x c "$f" 2>/dev/null |
-			grep -oE '"([^"\\]|\\.)*"' | grep -E -- "$pattern" |
+		"$cc" -fpreprocessed -dD -E -P -x c "$f" 2>/dev/null | literals |
+			grep -E -- "$pattern" |
 			sed "s|^|$(basename "$dir")/${f#"$dir"/}: |" || :
 	done)
 # The exceptions, when checking lib/.
@@ -36,6 +49,24 @@ $allowed
 EOF
 	[ -n "$skip" ] || printf '%s\n' "$line"
 done)
+
+# The check can fail on a log line: a library warn() wrapped over two literals must be found.
+if [ "$expect" != --planted ]; then
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	cat >"$tmp/planted.c" <<'EOF'
+static void planted(struct tdx_ctx *ctx, char c)
+{
+	if (c == '"')
+		warn(ctx, "a stale build holds the update; end it with tdxctl "
+		     "build end NAME\n");
+}
+EOF
+	if "$0" "$cc" "$clidir" "$tmp" --planted >/dev/null; then
+		echo "FAIL: a log line naming a tdxctl command over two literals passed the check"
+		exit 1
+	fi
+fi
 
 if [ "$expect" = --expect-fail ]; then
 	[ -n "$found" ] || { echo "FAIL: nothing found in $dir: the check cannot fail"; exit 1; }
