@@ -405,7 +405,7 @@ static enum tdx_outcome update_judge(struct tdx_update *u, const struct tdx_read
 /*
  * The last check is the lock, judged as status judges it from what taking it told; once it is
  * held, re-read what another updater could have changed meanwhile (it held the lock until its
- * verdict), so two updates never both run.
+ * verdict), so two updates never both run. 0, or 1 when the outcome is decided.
  */
 static int update_lock(struct tdx_update *u)
 {
@@ -427,7 +427,7 @@ static int update_lock(struct tdx_update *u)
 		update_set(u, TDX_OUTCOME_PERMISSION, TDX_UPDATE_R_LOCK_UNSAFE, rc, f->run_dir)
 			->remedies = TDX_REMEDY_RUN_DIR_OWNER;
 	if (rc < 0)
-		return rc;
+		return 1;
 
 	tdx_host_collect(u->ctx, u->host, &now);
 	if (now.version_rc != u->st.version_rc ||
@@ -442,11 +442,13 @@ static int update_lock(struct tdx_update *u)
 			update_set(u, TDX_OUTCOME_RETRY, TDX_UPDATE_R_VERSION_CHANGED, now.version_rc,
 				   NULL);
 		snprintf(u->res.found, sizeof(u->res.found), "%s", v);
-		return -EAGAIN;
+		return 1;
 	}
 	/* The same rules on the host as it is now; only a failure among them is recorded. */
-	if (tdx_report_new(&again) < 0)
-		return -ENOMEM;
+	if (tdx_report_new(&again) < 0) {
+		update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_NO_MEMORY, -ENOMEM, NULL);
+		return 1;
+	}
 	under = *f;
 	under.host = now;
 	if (tdx_readiness_judge_rules(&under, TDX_READINESS_HOST_STATE, again) != TDX_OUTCOME_OK) {
@@ -464,7 +466,7 @@ static int update_lock(struct tdx_update *u)
 	tdx_report_free(again);
 	u->st = now;
 	f->host = now;
-	return rc;
+	return rc < 0 || u->have_outcome ? 1 : 0;
 }
 
 /* The TD builds still live, by name ("a, b"), as the reason's detail: no length cuts them. */
@@ -490,7 +492,8 @@ static bool update_builds_detail(struct tdx_update *u, const struct tdx_readines
  * then wait up to wait_builds_ms for the recorded builds to end; refuse (retry) when some
  * remain. It stays closed until the attempt is freed, and a cancel ends the wait at once. A
  * dry run only looks, as status does, so that it never holds up a launcher. host.td_builds is
- * judged as status judges it, from what the close (or the look) found.
+ * judged as status judges it, from what the close (or the look) found. 0, or 1 when the
+ * outcome is decided.
  */
 static int update_gate(struct tdx_update *u)
 {
@@ -501,13 +504,14 @@ static int update_gate(struct tdx_update *u)
 	int rc;
 
 	rc = tdx_gate_new(u->ctx, NULL, &u->gate);
-	if (rc < 0)
-		return rc;
+	if (rc < 0) {
+		update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_NO_MEMORY, rc, NULL);
+		return 1;
+	}
 	if (u->o.dry_run) {
 		tdx_readiness_read_gate(u->ctx, f);
 		f->now = time(NULL);
-		if (update_judge(u, f, TDX_READINESS_BUILDS) != TDX_OUTCOME_OK)
-			rc = f->gate_rc < 0 ? f->gate_rc : -EBUSY;
+		rc = update_judge(u, f, TDX_READINESS_BUILDS) != TDX_OUTCOME_OK;
 		tdx_readiness_facts_clear(f);
 		return rc;
 	}
@@ -523,7 +527,7 @@ static int update_gate(struct tdx_update *u)
 	rc = tdx_gate_close_stop(u->gate, wait_ms, u->o.cancel);
 	if (rc == -EINTR) {
 		update_cancelled(u);
-		return rc;
+		return 1;
 	}
 	tdx_readiness_read_gate_close(u->gate, rc, wait_ms, f);
 	update_judge(u, f, TDX_READINESS_BUILDS);
@@ -536,7 +540,7 @@ static int update_gate(struct tdx_update *u)
 			update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_NO_MEMORY, -ENOMEM, NULL);
 	}
 	tdx_readiness_facts_clear(f);
-	return rc;
+	return rc < 0 ? 1 : 0;
 }
 
 /* The caller's privileges, as the first check (the rule status judges: host.permission). */
@@ -618,9 +622,7 @@ int tdx_update_preflight(struct tdx_update *u)
 		update_judge(u, &u->rf, TDX_READINESS_HOST_STATE);
 	if (update_failed(u) || update_cancelled(u))
 		return update_decided(u);
-	if (update_lock(u) < 0 || u->have_outcome)
-		return update_decided(u);
-	if (update_gate(u) < 0 || update_cancelled(u))
+	if (update_lock(u) || update_gate(u) || update_cancelled(u))
 		return update_decided(u);
 	u->ready = true;
 	return 0;
