@@ -122,7 +122,7 @@ props() {
 	gssh "$1" "for p in ActiveState Result ExecMainStatus ConditionResult; do
 		systemctl show -P \$p $2; done" | paste -sd' '
 }
-gate_q='ALERTS{alertstate="firing",alertname=~"Tdx.*",alertname!="TdxModuleVersionDrift"}'
+gate_q='ALERTS{alertstate="firing",alertname=~"Tdx.*",alertname!~"TdxModuleVersionDrift|TdxTdRelaunchOverdue"}'
 gate_alerts() {
 	prom_query "$gate_q" | jq -r '[.[].metric | "\(.alertname) \(.instance)"] | sort | join(",")'
 }
