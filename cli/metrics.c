@@ -148,6 +148,26 @@ static void metrics_tcb(FILE *f, const struct tcb_running *r)
 			   (long long)r->next_update);
 }
 
+/*
+ * The TDs recorded at launch that still run (relaunch.c): how many, how many were launched
+ * under an older module than the running one, and, judged with a TCB Info, how many verifiers
+ * rate TD_RELAUNCH_ADVISED (TdxTdRelaunchOverdue alerts on it after 7 days). Counts without
+ * labels: the names are in status --json.
+ */
+static void metrics_relaunch(FILE *f, const struct relaunch_view *r)
+{
+	prom_gauge(f, "tdx_tds_running_recorded", "TDs whose launch was recorded (libvirt hook, "
+		   "tdxctl-build-wrap, build) and that still run.", (long long)r->running_tds);
+	prom_gauge(f, "tdx_tds_launched_under_older", "Running TDs launched under an older TDX "
+		   "module than the running one: their quotes still carry the old module's SVNs "
+		   "(TEE_TCB_SVN) until they are relaunched.", (long long)r->older);
+	if (r->tcb)
+		prom_gauge(f, "tdx_tds_relaunch_advised", "Of them, those verifiers rate "
+			   "TD_RELAUNCH_ADVISED by the TCB Info (launch module below UpToDate, "
+			   "running module UpToDate): a relaunch makes them UpToDate.",
+			   (long long)r->advised);
+}
+
 static void metrics_print(FILE *f, const struct status_extra *x, const struct tdx_report *report,
 			  enum tdx_outcome outcome)
 {
@@ -169,6 +189,7 @@ static void metrics_print(FILE *f, const struct status_extra *x, const struct td
 		{ "last_update", last_known },
 		{ "hold", x->hold_rc == 0 || x->hold_rc == -EPERM },
 		{ "tcb_status", x->tcb.reason == TCB_RATED },
+		{ "launches", x->relaunch.rc == 0 },
 	};
 	char v1[TDX_VERSION_STRLEN], v2[TDX_VERSION_STRLEN];
 
@@ -234,6 +255,8 @@ static void metrics_print(FILE *f, const struct status_extra *x, const struct td
 			   "trusted or not): update --latest, the timer and the boot unit install "
 			   "nothing.", x->hold.held);
 	metrics_tcb(f, &x->tcb);
+	if (x->relaunch.rc == 0)
+		metrics_relaunch(f, &x->relaunch);
 	if (history_known) {
 		prom_gauge(f, "tdx_history_lines_skipped", "Lines of the update history that could "
 			   "not be read (a write cut short, damage).", (long long)x->history_skipped);

@@ -145,7 +145,7 @@ void relaunch_print(const struct relaunch_view *r)
 	}
 	printf("\n");
 	if (!r->tcb) {
-		printf("Relaunch advised:   not judged (no --tcb-info)\n");
+		printf("Relaunch advised:   not judged (no TCB Info: --tcb-info or tcb-info.conf)\n");
 		return;
 	}
 	if (r->running.source == TDX_SVN_UNKNOWN) {

@@ -539,7 +539,6 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 	struct tdx_host *host = NULL;
 	struct json_object *recs = NULL;
 	struct tdx_tcb_info *tcb = NULL;
-	struct relaunch_view rl;
 	enum tdx_outcome outcome;
 	char why[512];
 
@@ -561,17 +560,20 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 	json_object_put(recs);
 	x.hold_rc = tdx_hold_read(ctx, &x.hold);
 	tcb_running_collect(ctx, host, a.history, &x.tcb);
-	relaunch_collect(ctx, host, a.history, tcb, &rl);
+	/* --tcb-info judges the relaunches; without it, the host's configured TCB Info does. */
+	relaunch_collect(ctx, host, a.history,
+			 tcb ? tcb : x.tcb.src.state == TDX_TCB_SOURCE_OK ? x.tcb.src.info : NULL,
+			 &x.relaunch);
 
 	if (a.prometheus) {
 		outcome = status_write_prometheus(ctx, &x, report, outcome, a.output);
 	} else {
-		struct status_view view = { .x = &x, .relaunch = &rl, .report = report,
+		struct status_view view = { .x = &x, .relaunch = &x.relaunch, .report = report,
 					    .outcome = outcome };
 
 		cli_emit(&a.g, status_to_json(&view), status_text, &view);
 	}
-	relaunch_clear(&rl);
+	relaunch_clear(&x.relaunch);
 	tdx_tcb_info_free(tcb);
 	json_object_put(x.last);
 	json_object_put(x.last_upload);

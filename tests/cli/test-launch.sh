@@ -88,7 +88,7 @@ expect_json '[.relaunch.tds[] | [.name, .module_version, .svn_minor, .svn_source
 run $tdxctl status
 expect_grep "TD launches:        3 recorded running; 3 launched under an older module than 1.5.09: vmA (1.5.08, SVN 1.7), vmB (1.5.06, SVN 1.3), vmC (1.5.07, SVN unknown)" \
 	"$out" "status text: which TDs"
-expect_grep "Relaunch advised:   not judged (no --tcb-info)" "$out" "status text: not judged"
+expect_grep "Relaunch advised:   not judged (no TCB Info: --tcb-info or tcb-info.conf)" "$out" "status text: not judged"
 # shellcheck disable=SC2086
 run $tdxctl status --json $tcb
 expect_json '.relaunch | [.tcb_info, .launched_older, .svn_unknown, .advised]' '[true,3,1,1]' \
@@ -105,6 +105,30 @@ expect_grep "Relaunch advised:   1 (verifiers rate their launch module OutOfDate
 	"status text: the advised TD named"
 expect_grep "1 launched under an older version, SVN unknown: not judged" "$out" \
 	"status text: the unknown SVN said, not guessed"
+# The metrics carry the counts (TdxTdRelaunchOverdue alerts on the advised one).
+# expect_line LINE WHAT: $out holds LINE as a whole line.
+expect_line() {
+	if printf '%s\n' "$out" | grep -qxF -- "$1"; then ok; else bad "$2: no line '$1' in: $out"; fi
+}
+# shellcheck disable=SC2086
+run $tdxctl status --prometheus $tcb
+expect_grep 'tdx_fact_known{fact="launches"} 1' "$out" "metrics: launches known"
+expect_line 'tdx_tds_running_recorded 3' "metrics: recorded TDs running"
+expect_line 'tdx_tds_launched_under_older 3' "metrics: launched under an older module"
+expect_line 'tdx_tds_relaunch_advised 1' "metrics: advised, with TCB Info"
+run $tdxctl status --prometheus
+expect_line 'tdx_tds_launched_under_older 3' "metrics without TCB Info: older counted"
+expect_true "! printf '%s' \"\$out\" | grep -q '^tdx_tds_relaunch_advised '" \
+	"metrics without TCB Info: no advised count (not judged is not 0)"
+# The host's configured TCB Info (tcb-info.conf) judges them without --tcb-info.
+mkdir -m 755 "$tmp/conf"
+printf 'file = %s\nchain = %s\nroot_hash = %s\n' "$tmp/tcb/uptodate.json" "$tmp/tcb/chain.pem" \
+	"$(cat "$tmp/tcb/root.hash")" >"$tmp/conf/tcb-info.conf"
+TDXCTL_CONFDIR=$tmp/conf run $tdxctl status --json
+expect_json '.relaunch | [.tcb_info, .advised]' '[true,1]' "the configured TCB Info judges relaunches"
+TDXCTL_CONFDIR=$tmp/conf run $tdxctl status --prometheus
+expect_line 'tdx_tds_relaunch_advised 1' "metrics: advised, with the configured TCB Info"
+rm -r "$tmp/conf"
 # The running module's SVN unknown (installed by someone else): older, never rated.
 running 1.5.10
 # shellcheck disable=SC2086

@@ -80,6 +80,7 @@ tdx_fact_known{fact=\"history\"} 1
 tdx_fact_known{fact=\"last_update\"} 1
 tdx_fact_known{fact=\"hold\"} 1
 tdx_fact_known{fact=\"tcb_status\"} 0
+tdx_fact_known{fact=\"launches\"} 0
 $tail
 tdx_history_lines_skipped 0" "no history"
 promtool_ok "no history"
@@ -102,6 +103,7 @@ tdx_fact_known{fact=\"history\"} 1
 tdx_fact_known{fact=\"last_update\"} 1
 tdx_fact_known{fact=\"hold\"} 1
 tdx_fact_known{fact=\"tcb_status\"} 0
+tdx_fact_known{fact=\"launches\"} 0
 $tail
 tdx_history_lines_skipped 1
 tdx_last_update_timestamp_seconds 1796122800
@@ -120,6 +122,7 @@ tdx_fact_known{fact=\"history\"} 1
 tdx_fact_known{fact=\"last_update\"} 0
 tdx_fact_known{fact=\"hold\"} 1
 tdx_fact_known{fact=\"tcb_status\"} 0
+tdx_fact_known{fact=\"launches\"} 0
 $tail
 tdx_history_lines_skipped 0" "damaged record"
 promtool_ok "damaged record"
@@ -146,6 +149,7 @@ tdx_fact_known{fact=\"history\"} 0
 tdx_fact_known{fact=\"last_update\"} 0
 tdx_fact_known{fact=\"hold\"} 1
 tdx_fact_known{fact=\"tcb_status\"} 0
+tdx_fact_known{fact=\"launches\"} 0
 $tail" "history is a folder"
 metrics --history "$tmp/fifo"
 expect_grep 'tdx_fact_known{fact="history"} 0' "$out" "history is a FIFO: unknown, no hang"
