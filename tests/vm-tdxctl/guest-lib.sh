@@ -97,6 +97,11 @@ lacks() {
 
 # json_str FILE KEY: the string value of "KEY":"..." in tdxctl's pretty JSON (first match).
 json_str() { sed -n "s/^ *\"$2\":\"\\([^\"]*\\)\".*/\\1/p" "$1" | head -n 1; }
+# json_member_str FILE OBJECT KEY: KEY's string in the object member OBJECT (a pretty-printed
+# object of plain members), where json_str would take the first KEY anywhere.
+json_member_str() {
+	sed -n "/^ *\"$2\":{/,/^ *}/p" "$1" | sed -n "s/^ *\"$3\":\"\\([^\"]*\\)\".*/\\1/p" | head -n 1
+}
 json_num() { sed -n "s/^ *\"$2\":\\([0-9-]*\\).*/\\1/p" "$1" | head -n 1; }
 
 finish() {

@@ -7,7 +7,7 @@ sim_load
 t "status before" 0 tdxctl status --json
 eq "status: module" 1.5.08 "$(json_str $OUT module_version)"
 eq "status: budget" 8 "$(json_num $OUT remaining_updates)"
-eq "status: upload idle" idle "$(json_str $OUT status)"
+eq "status: upload idle" idle "$(json_member_str $OUT upload_device status)"
 
 t "dry run" 0 tdxctl update --key-hash "$KEYHASH" --dry-run --json "$img"
 has "dry run: says what it would do" '"verdict":"dry run: every check passed; would write loading=1' $OUT
