@@ -163,7 +163,7 @@ $tdxctl build end dead-owner -q; $tdxctl build end short-ttl -q
 
 # --- the race: begins against a close, never both ----------------------------------------------
 rounds=${TDXCTL_GATE_ROUNDS:-25}
-drained=0; busy=0
+drained=0; busy=0; backoff=0
 for r in $(seq "$rounds"); do
 	$helper "$TDXCTL_RUNDIR" 0 400 > "$tmp/race.out" & racers=$!
 	for k in 1 2 3 4; do
@@ -176,15 +176,25 @@ for r in $(seq "$rounds"); do
 	if grep -qx drained "$tmp/race.out"; then
 		drained=$((drained + 1))
 		grep -qx live=0 "$tmp/race.out" && ok || bad "round $r: a begin got in while closed"
-	elif grep -qx busy "$tmp/race.out"; then
+	elif grep -qx busy "$tmp/race.out" && [ "$began" -gt 0 ]; then
 		busy=$((busy + 1))
-		[ "$began" -gt 0 ] && ok || bad "round $r: close refused yet no begin succeeded"
+		ok
+	elif grep -qx busy "$tmp/race.out"; then
+		# Both backed off: every begin saw the gate closed (75) and took its entry back, but
+		# later than the closer's 400 ms wait (a loaded machine, valgrind). Safe, and rare;
+		# only all rounds ending so would mean the race is never won.
+		backoff=$((backoff + 1))
+		for k in 1 2 3 4; do
+			[ "$(cat "$tmp/race.$k")" = 75 ] && ok ||
+				bad "round $r: close refused, begin r$k exited $(cat "$tmp/race.$k"), not 75"
+		done
 	else
 		bad "round $r: closer: $(cat "$tmp/race.out")"
 	fi
 	for k in 1 2 3 4; do $tdxctl build end "r$k" -q; done
 done
-echo "race: $rounds rounds, close drained $drained, builds won $busy"
+echo "race: $rounds rounds, close drained $drained, builds won $busy, both backed off $backoff"
+[ "$backoff" -lt "$rounds" ] && ok || bad "race: no round was won by either side"
 
 # --- permissions ---------------------------------------------------------------------------------
 if [ "$(id -u)" != 0 ]; then
