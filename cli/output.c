@@ -160,6 +160,7 @@ void cli_emit(const struct global_opts *g, struct json_object *obj, cli_text_fn 
  * the text only (JSON readers have the outcome and written/valid fields); the text shows the
  * failed and warned checks of @fields' "checks" first, as report_json_print_text() prints them.
  */
+__attribute__((format(printf, 5, 0)))
 static enum tdx_outcome cli_fail_va(const struct global_opts *g, struct json_object *fields,
 				    enum tdx_outcome outcome, const char *text_tail,
 				    const char *fmt, va_list args)
