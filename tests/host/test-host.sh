@@ -583,7 +583,10 @@ kernel_plays() {
 	"$kernel_helper" "$(upload_dir "$1")" "$tmp/$1/sys/devices/faux/tdx_host" "$size" "$2" "$3" \
 		>"$tmp/$1.helper" &
 	helper=$!
-	for _ in $(seq 1000); do grep -q ready "$tmp/$1.helper" && break; sleep 0.01; done
+	# Up to 60 s: on a loaded machine (CI's sanitizer stage) the helper can take seconds to
+	# start, and an update run before its FIFO exists would test nothing but the race.
+	for _ in $(seq 6000); do grep -q ready "$tmp/$1.helper" && break; sleep 0.01; done
+	grep -q ready "$tmp/$1.helper" || bad "$1: the kernel helper never became ready"
 }
 
 # Rejected: the kernel says firmware-invalid, the version is unchanged: 3, the module intact.
