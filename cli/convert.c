@@ -112,20 +112,6 @@ static const struct argp convert_argp = {
 	convert_children, NULL, NULL
 };
 
-/* A refusal's words in a new string (any length: nothing is cut); NULL without memory. */
-static char *words(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *words(const char *fmt, ...)
-{
-	va_list args;
-	char *s;
-	int n;
-
-	va_start(args, fmt);
-	n = vasprintf(&s, fmt, args);
-	va_end(args);
-	return n < 0 ? NULL : s;
-}
-
 /* OUTPUT.bin -> OUTPUT.sigstruct; anything else gets .sigstruct appended. */
 static char *sig_out_default(const char *out)
 {
@@ -246,7 +232,7 @@ int cmd_convert(int argc, char **argv, struct tdx_ctx *ctx)
 	rc = tdx_image_verify(image, &opts, report);
 	if (rc < 0) {
 		outcome = tdx_outcome_from_errno(rc, TDX_ERRNO_WORK);
-		why = words("%s fails verification, so it is not converted ('tdxctl verify %s' says "
+		why = cli_words("%s fails verification, so it is not converted ('tdxctl verify %s' says "
 			    "why)", a.image.path, a.image.path);
 		goto refuse;
 	}
@@ -260,7 +246,7 @@ int cmd_convert(int argc, char **argv, struct tdx_ctx *ctx)
 				     TDX_IMAGE_FORMAT, &buf, &out_len);
 		if (rc < 0) {
 			outcome = TDX_OUTCOME_FAILED;
-			why = words("cannot build the output: %s", strerror(-rc));
+			why = cli_words("cannot build the output: %s", strerror(-rc));
 			goto refuse;
 		}
 		out_buf = buf;
@@ -272,7 +258,7 @@ int cmd_convert(int argc, char **argv, struct tdx_ctx *ctx)
 	rc = verify_result(ctx, &a, out_buf, out_len, sig, sig_len, report);
 	if (rc < 0) {
 		outcome = TDX_OUTCOME_FAILED;
-		why = words("the converted image fails verification (a bug: please report it)");
+		why = cli_words("the converted image fails verification (a bug: please report it)");
 		goto refuse;
 	}
 	tdx_report_free(report);
@@ -287,10 +273,10 @@ int cmd_convert(int argc, char **argv, struct tdx_ctx *ctx)
 	if (rc < 0) {
 		outcome = tdx_outcome_from_errno(rc, TDX_ERRNO_OUTPUT);
 		if (rc == -EEXIST)
-			why = words("%s already exists; give --force to replace it",
+			why = cli_words("%s already exists; give --force to replace it",
 				    sig_out && access(a.out, F_OK) != 0 ? sig_out : a.out);
 		else
-			why = words("cannot write %s: %s", a.out, strerror(-rc));
+			why = cli_words("cannot write %s: %s", a.out, strerror(-rc));
 		goto refuse;
 	}
 	cli_emit(&a.g, convert_to_json(&a, sig_out, true, NULL, out_len), convert_text, &a);

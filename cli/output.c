@@ -50,6 +50,18 @@ const char *cli_advice(unsigned int remedies, char *buf, size_t size)
 	return buf;
 }
 
+char *cli_words(const char *fmt, ...)
+{
+	va_list args;
+	char *s;
+	int n;
+
+	va_start(args, fmt);
+	n = vasprintf(&s, fmt, args);
+	va_end(args);
+	return n < 0 ? NULL : s;
+}
+
 char *cli_advised(const char *message, unsigned int remedies)
 {
 	char advice[CLI_ADVICE_MAX], *s;

@@ -94,6 +94,8 @@ enum tdx_outcome cli_fail_noting(const struct global_opts *g, struct json_object
 #define CLI_ADVICE_MAX	512
 const char *cli_advice(unsigned int remedies, char *buf, size_t size);
 /* @message with that advice appended, in a new string; NULL for NULL or without memory. */
+/* A sentence in a new string of any length (nothing is cut); NULL without memory. */
+char *cli_words(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *cli_advised(const char *message, unsigned int remedies);
 /*
  * Result @i of @report in words (report-words.c): the finding and, for a rule observed in
