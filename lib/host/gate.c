@@ -878,12 +878,40 @@ static const struct tdx_gate_entry *snap_find(const struct tdx_gate *g,
 	return NULL;
 }
 
+/*
+ * Open a subfolder of the run folder for listing (builds/ or launches/, through its own checked
+ * opener @open_sub): 0 with *@dir, or with *@dir NULL when the folder does not exist yet (nothing
+ * recorded), and the run folder's owner in *@dir_owner; or -errno.
+ */
+static int gate_subdir_opendir(struct tdx_gate *g,
+			       int (*open_sub)(struct tdx_gate *g, int dirfd, bool create, int *fd),
+			       DIR **dir, uid_t *dir_owner)
+{
+	int rootfd = -1, fd = -1, rc;
+
+	*dir = NULL;
+	rc = gate_dir_open(g, false, &rootfd, dir_owner);
+	if (rc == 0)
+		rc = open_sub(g, rootfd, false, &fd);
+	if (rootfd >= 0)
+		close(rootfd);
+	if (rc < 0)
+		return rc == -ENOENT ? 0 : rc;
+	*dir = fdopendir(fd);
+	if (!*dir) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	return 0;
+}
+
 /* The listing; @use_snap judges against the closer's snapshot (tdx_gate_list()). */
 static int gate_list(struct tdx_gate *g, bool use_snap, struct tdx_gate_entry **entries,
 		     size_t *count)
 {
 	struct tdx_gate_entry *list = NULL, *grown;
-	int rootfd = -1, bfd = -1, rc;
+	int rc;
 	size_t n = 0, cap = 0;
 	uid_t dir_owner = 0;
 	struct gate_now now;
@@ -892,19 +920,9 @@ static int gate_list(struct tdx_gate *g, bool use_snap, struct tdx_gate_entry **
 
 	*entries = NULL;
 	*count = 0;
-	rc = gate_dir_open(g, false, &rootfd, &dir_owner);
-	if (rc == 0)
-		rc = gate_builds_open(g, rootfd, false, &bfd);
-	if (rootfd >= 0)
-		close(rootfd);
-	if (rc < 0)
-		return rc == -ENOENT ? 0 : rc;
-	dir = fdopendir(bfd);
-	if (!dir) {
-		rc = -errno;
-		close(bfd);
+	rc = gate_subdir_opendir(g, gate_builds_open, &dir, &dir_owner);
+	if (rc < 0 || !dir)
 		return rc;
-	}
 	gate_now_read(&now, dir_owner);
 	while ((d = readdir(dir))) {
 		const struct tdx_gate_entry *then;
@@ -1340,7 +1358,7 @@ int tdx_launch_list(struct tdx_gate *g, struct tdx_launch **entries, size_t *cou
 {
 	struct tdx_launch *list = NULL, *grown;
 	struct launch_tally *tally = NULL;
-	int rootfd = -1, lfd = -1, rc;
+	int rc;
 	size_t n = 0, cap = 0, seen = 0, ntally = 0;
 	char text[ENTRY_MAX_SIZE + 1];
 	uid_t dir_owner = 0;
@@ -1350,19 +1368,9 @@ int tdx_launch_list(struct tdx_gate *g, struct tdx_launch **entries, size_t *cou
 
 	*entries = NULL;
 	*count = 0;
-	rc = gate_dir_open(g, false, &rootfd, &dir_owner);
-	if (rc == 0)
-		rc = launches_open(g, rootfd, false, &lfd);
-	if (rootfd >= 0)
-		close(rootfd);
-	if (rc < 0)
-		return rc == -ENOENT ? 0 : rc;
-	dir = fdopendir(lfd);
-	if (!dir) {
-		rc = -errno;
-		close(lfd);
+	rc = gate_subdir_opendir(g, launches_open, &dir, &dir_owner);
+	if (rc < 0 || !dir)
 		return rc;
-	}
 	tally = calloc(LAUNCH_FILES_MAX, sizeof(*tally));
 	if (!tally) {
 		closedir(dir);
