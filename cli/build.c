@@ -53,12 +53,14 @@ static const struct argp_option build_options[] = {
 };
 
 /* A duration option; @what names it in the error. */
-static void parse_duration(struct argp_state *state, const char *what, const char *arg,
-			   uint64_t *ms)
+static bool parse_duration(struct argp_state *state, struct global_opts *g, const char *what,
+			   const char *arg, uint64_t *ms)
 {
-	if (tdx_duration_parse(arg, ms) < 0)
-		argp_error(state, "%s wants a duration (90, 90s, 500ms, 5m, 1h), not '%s'", what,
-			   arg);
+	if (tdx_duration_parse(arg, ms) == 0)
+		return true;
+	cli_usage_error(state, g, "%s wants a duration (90, 90s, 500ms, 5m, 1h), not '%s'", what,
+			arg);
+	return false;
 }
 
 static error_t build_parse(int key, char *arg, struct argp_state *state)
@@ -69,22 +71,22 @@ static error_t build_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case OPT_TTL:
-		parse_duration(state, "--ttl", arg, &a->ttl_ms);
-		if (a->ttl_ms < 1000 || a->ttl_ms > TDX_GATE_TTL_MAX * 1000ull)
-			argp_error(state, "--ttl must be 1s to 1d, not '%s'", arg);
+		if (parse_duration(state, &a->g, "--ttl", arg, &a->ttl_ms) &&
+		    (a->ttl_ms < 1000 || a->ttl_ms > TDX_GATE_TTL_MAX * 1000ull))
+			cli_usage_error(state, &a->g, "--ttl must be 1s to 1d, not '%s'", arg);
 		a->have_ttl = true;
 		return 0;
 	case OPT_WAIT:
-		parse_duration(state, "--wait", arg, &a->wait_ms);
-		if (a->wait_ms > UINT_MAX)
-			argp_error(state, "--wait is at most 49 days, not '%s'", arg);
+		if (parse_duration(state, &a->g, "--wait", arg, &a->wait_ms) &&
+		    a->wait_ms > UINT_MAX)
+			cli_usage_error(state, &a->g, "--wait is at most 49 days, not '%s'", arg);
 		a->have_wait = true;
 		return 0;
 	case OPT_PID:
 		errno = 0;
 		v = strtol(arg, &end, 10);
 		if (errno || end == arg || *end || v <= 0 || v > INT_MAX)
-			argp_error(state, "--pid wants a process id, not '%s'", arg);
+			cli_usage_error(state, &a->g, "--pid wants a process id, not '%s'", arg);
 		a->pid = (pid_t)v;
 		return 0;
 	case OPT_FORCE:
@@ -114,31 +116,31 @@ static error_t build_parse(int key, char *arg, struct argp_state *state)
 			else if (strcmp(arg, "list") == 0)
 				a->verb = VERB_LIST;
 			else
-				argp_error(state, "'%s' is not begin, end, forget or list", arg);
+				cli_usage_error(state, &a->g, "'%s' is not begin, end, forget or "
+						"list", arg);
 			return 0;
 		}
 		if (a->verb == VERB_LIST || a->name)
-			argp_error(state, "'%s' is extra", arg);
+			cli_usage_error(state, &a->g, "'%s' is extra", arg);
 		if (!tdx_gate_name_valid(arg))
-			argp_error(state, "build name '%s' is not 1 to %u of A-Z a-z 0-9 . _ + @ : - "
-				   "(not starting with '.')", arg, TDX_GATE_NAME_MAX);
+			cli_usage_error(state, &a->g, "build name '%s' is not 1 to %u of A-Z a-z "
+					"0-9 . _ + @ : - (not starting with '.')", arg,
+					TDX_GATE_NAME_MAX);
 		a->name = arg;
 		return 0;
 	case ARGP_KEY_END:
 		if (a->verb == VERB_NONE)
-			argp_error(state, "begin, end, forget or list?");
+			cli_usage_error(state, &a->g, "begin, end, forget or list?");
 		if (a->verb != VERB_LIST && !a->name)
-			argp_error(state, "which build? (give a NAME)");
+			cli_usage_error(state, &a->g, "which build? (give a NAME)");
 		if (a->verb != VERB_BEGIN && (a->have_ttl || a->have_wait))
-			argp_error(state, "--ttl and --wait are for begin");
+			cli_usage_error(state, &a->g, "--ttl and --wait are for begin");
 		if (a->pid && a->verb != VERB_BEGIN && !(a->verb == VERB_END && a->launched))
-			argp_error(state, "--pid is for begin and end --launched");
+			cli_usage_error(state, &a->g, "--pid is for begin and end --launched");
 		if (a->launched && (a->verb != VERB_END || a->force))
-			argp_error(state, "--launched is for end, without --force");
-		if (a->verb != VERB_LIST && a->g.json)
-			argp_error(state, "--json is for list");
+			cli_usage_error(state, &a->g, "--launched is for end, without --force");
 		if (a->verb != VERB_END && a->force)
-			argp_error(state, "--force is for end");
+			cli_usage_error(state, &a->g, "--force is for end");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -165,93 +167,123 @@ static const struct argp build_argp = {
 	build_children, NULL, NULL
 };
 
+static const char *jstr(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : "";
+}
+
+/* What every build error and result carries: the build's name and the gate's folder. */
+static struct json_object *build_fields(struct tdx_gate *gate, const struct build_args *a)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(a->name));
+	json_object_object_add(o, "rundir", json_object_new_string(tdx_gate_get_dir(gate)));
+	return o;
+}
+
+/* cli_emit()'s text for begin: one line, unless --quiet. */
+static void build_begin_text(struct json_object *o, const void *data)
+{
+	const struct build_args *a = data;
+
+	if (!a->g.quiet)
+		printf("build %s recorded: owner pid %d, expires in %d s; run 'tdxctl build end %s' "
+		       "once the TD runs\n", a->name,
+		       json_object_get_int(json_object_object_get(o, "owner_pid")),
+		       json_object_get_int(json_object_object_get(o, "expires_in_s")), a->name);
+}
+
 static enum tdx_outcome build_begin(struct tdx_gate *gate, const struct build_args *a)
 {
 	pid_t owner = a->pid ? a->pid : getppid(), closer = 0;
 	unsigned int ttl_s = a->have_ttl ? (unsigned int)(a->ttl_ms / 1000) : 0;
+	const struct global_opts *g = &a->g;
+	struct json_object *o = build_fields(gate, a);
+	enum tdx_outcome outcome;
 	int rc;
 
+	json_object_object_add(o, "owner_pid", json_object_new_int(owner));
 	/* Only one's own process: a member naming pid 1 would own a build that never goes stale. */
 	if (!tdx_gate_owner_allowed(owner)) {
-		if (errno == EPERM) {
-			cli_err("process %d is not yours: build %s not recorded; a launcher-group "
-				"member's build is owned by one of its own processes (--pid; see "
-				"TRUST MODEL in tdxctl(8))", (int)owner, a->name);
-			return TDX_OUTCOME_PERMISSION;
-		}
-		cli_err("no process %d to own build %s (--pid)", (int)owner, a->name);
-		return tdx_outcome_from_errno(-ESRCH, TDX_ERRNO_HOST);
+		if (errno == EPERM)
+			return cli_fail(g, o, TDX_OUTCOME_PERMISSION, "process %d is not yours: "
+					"build %s not recorded; a launcher-group member's build is "
+					"owned by one of its own processes (--pid; see TRUST MODEL "
+					"in tdxctl(8))", (int)owner, a->name);
+		return cli_fail(g, o, tdx_outcome_from_errno(-ESRCH, TDX_ERRNO_HOST),
+				"no process %d to own build %s (--pid)", (int)owner, a->name);
 	}
 	/* A member's builds are bounded (TRUST MODEL): the bound is a permission, so 77. */
-	if (ttl_s > tdx_gate_ttl_max(gate)) {
-		cli_err("--ttl %u s is more than the %u s a build recorded by uid %u may last; "
-			"build %s not recorded (see TRUST MODEL in tdxctl(8))", ttl_s,
-			tdx_gate_ttl_max(gate), (unsigned int)geteuid(), a->name);
-		return TDX_OUTCOME_PERMISSION;
-	}
+	if (ttl_s > tdx_gate_ttl_max(gate))
+		return cli_fail(g, o, TDX_OUTCOME_PERMISSION, "--ttl %u s is more than the %u s "
+				"a build recorded by uid %u may last; build %s not recorded (see "
+				"TRUST MODEL in tdxctl(8))", ttl_s, tdx_gate_ttl_max(gate),
+				(unsigned int)geteuid(), a->name);
 	/* The message here; the outcome is the library's reading of the errno. */
 	rc = tdx_gate_begin(gate, a->name, owner, ttl_s, (unsigned int)a->wait_ms, &closer);
+	outcome = tdx_outcome_from_errno(rc, TDX_ERRNO_HOST);
 	switch (rc) {
 	case 0:
-		if (!a->g.quiet)
-			printf("build %s recorded: owner pid %d, expires in %u s; run 'tdxctl build "
-			       "end %s' once the TD runs\n", a->name, (int)owner,
-			       ttl_s ? ttl_s : TDX_GATE_TTL_DEFAULT, a->name);
-		break;
+		json_object_object_add(o, "expires_in_s", json_object_new_int(
+			(int)(ttl_s ? ttl_s : TDX_GATE_TTL_DEFAULT)));
+		cli_emit(g, o, build_begin_text, a);
+		return TDX_OUTCOME_OK;
 	case -EBUSY:
+		json_object_object_add(o, "closer_pid", closer ? json_object_new_int(closer) : NULL);
 		if (closer)
-			cli_err("the TD-build gate is closed: an update is in progress (pid %d); "
-				"build %s not recorded; retry later%s", (int)closer, a->name,
+			return cli_fail(g, o, outcome, "the TD-build gate is closed: an update is "
+					"in progress (pid %d); build %s not recorded; retry later%s",
+					(int)closer, a->name, a->have_wait ? "" : " or give --wait");
+		return cli_fail(g, o, outcome, "the TD-build gate is closed: an update is in "
+				"progress; build %s not recorded; retry later%s", a->name,
 				a->have_wait ? "" : " or give --wait");
-		else
-			cli_err("the TD-build gate is closed: an update is in progress; build %s "
-				"not recorded; retry later%s", a->name,
-				a->have_wait ? "" : " or give --wait");
-		break;
 	case -EEXIST:
-		cli_err("a build of yours named %s is already in progress under another owner; "
-			"pick another name ('tdxctl build list')", a->name);
-		break;
+		return cli_fail(g, o, outcome, "a build of yours named %s is already in progress "
+				"under another owner; pick another name ('tdxctl build list')",
+				a->name);
 	case -EINTR:
-		cli_err("interrupted while waiting for the TD-build gate; build %s not recorded",
-			a->name);
-		break;
+		return cli_fail(g, o, outcome, "interrupted while waiting for the TD-build gate; "
+				"build %s not recorded", a->name);
 	case -ESRCH:
-		cli_err("no process %d to own build %s (--pid)", (int)owner, a->name);
-		break;
+		return cli_fail(g, o, outcome, "no process %d to own build %s (--pid)", (int)owner,
+				a->name);
 	case -ETIMEDOUT:
-		cli_err("the TD-build gate in %s stayed locked by another process; build %s not "
-			"recorded; retry later", tdx_gate_get_dir(gate), a->name);
-		break;
+		return cli_fail(g, o, outcome, "the TD-build gate in %s stayed locked by another "
+				"process; build %s not recorded; retry later",
+				tdx_gate_get_dir(gate), a->name);
 	case -EACCES:
 	case -EPERM:
 		/* Not --rundir: builds recorded elsewhere are builds the updater never sees. */
-		cli_err("cannot record build %s in %s: %s; nothing was recorded; TD builds are "
-			"recorded by root or by members of group '%s' (see TRUST MODEL in tdxctl(8))",
-			a->name, tdx_gate_get_dir(gate), strerror(-rc), TDXCTL_LAUNCHER_GROUP);
-		break;
+		return cli_fail(g, o, outcome, "cannot record build %s in %s: %s; nothing was "
+				"recorded; TD builds are recorded by root or by members of group "
+				"'%s' (see TRUST MODEL in tdxctl(8))", a->name,
+				tdx_gate_get_dir(gate), strerror(-rc), TDXCTL_LAUNCHER_GROUP);
 	default:
-		cli_err("cannot record build %s in %s: %s", a->name, tdx_gate_get_dir(gate),
-			strerror(-rc));
-		break;
+		return cli_fail(g, o, outcome, "cannot record build %s in %s: %s", a->name,
+				tdx_gate_get_dir(gate), strerror(-rc));
 	}
-	return tdx_outcome_from_errno(rc, TDX_ERRNO_HOST);
 }
 
 /*
  * end --launched: the launch record of the TD in process --pid (default the launcher), with the
  * running module's version and SVN as tdxctl reads them now. A launch that cannot be recorded
  * never fails the TD's start: it is said (the advisories will not know this TD), and the build
- * is ended all the same. Returns true when recorded.
+ * is ended all the same. The record, or null, goes to "launch" in @o.
  */
-static bool build_launched(struct tdx_ctx *ctx, struct tdx_gate *gate, const struct build_args *a)
+static void build_launched(struct tdx_ctx *ctx, struct tdx_gate *gate, const struct build_args *a,
+			   struct json_object *o)
 {
 	pid_t owner = a->pid ? a->pid : getppid();
 	struct tdx_module_svn module = { 0 };
 	struct tdx_host *host = NULL;
 	char v[TDX_VERSION_STRLEN];
+	struct json_object *l;
 	int rc;
 
+	json_object_object_add(o, "launch", NULL);
 	rc = tdx_host_open(ctx, &host);
 	if (rc == 0)
 		rc = tdx_module_svn_running(ctx, host, NULL, NULL, &module);
@@ -259,95 +291,124 @@ static bool build_launched(struct tdx_ctx *ctx, struct tdx_gate *gate, const str
 	if (rc < 0) {
 		cli_warn("cannot read the running TDX module's version (%s): the launch of %s is not "
 			 "recorded, and relaunch advisories will not know it", strerror(-rc), a->name);
-		return false;
+		return;
 	}
 	rc = tdx_launch_record(gate, a->name, owner, &module);
 	switch (rc) {
 	case 0:
-		if (!a->g.quiet) {
-			printf("launch %s recorded: pid %d, module %s", a->name, (int)owner,
-			       tdx_version_format(&module.version, v, sizeof(v)));
+		l = json_object_new_object();
+		json_object_object_add(l, "pid", json_object_new_int(owner));
+		json_object_object_add(l, "module_version", json_object_new_string(
+			tdx_version_format(&module.version, v, sizeof(v))));
+		json_object_object_add(l, "svn_major", module.source != TDX_SVN_UNKNOWN ?
+				       json_object_new_int(module.major) : NULL);
+		json_object_object_add(l, "svn_minor", module.source != TDX_SVN_UNKNOWN ?
+				       json_object_new_int(module.minor) : NULL);
+		json_object_object_add(l, "svn_source", json_object_new_string(
+			tdx_svn_source_name(module.source)));
+		json_object_object_add(o, "launch", l);
+		if (!a->g.quiet && !a->g.json) {
+			printf("launch %s recorded: pid %d, module %s", a->name, (int)owner, v);
 			if (module.source != TDX_SVN_UNKNOWN)
 				printf(", SVN %u.%u (from the %s)\n", module.major, module.minor,
 				       tdx_svn_source_name(module.source));
 			else
 				printf(", SVN unknown\n");
 		}
-		return true;
+		return;
 	case -EPERM:
 		cli_warn("process %d is not yours: the launch of %s is not recorded (a "
 			 "launcher-group member records only its own processes; see TRUST MODEL in "
 			 "tdxctl(8))", (int)owner, a->name);
-		return false;
+		return;
 	case -ESRCH:
 		cli_warn("no process %d: the launch of %s is not recorded (--pid)", (int)owner,
 			 a->name);
-		return false;
+		return;
 	case -EDQUOT:
 		cli_warn("you have %u launch records already: the launch of %s is not recorded; "
 			 "'tdxctl build forget' those of TDs that ended", TDX_LAUNCH_MEMBER_MAX,
 			 a->name);
-		return false;
+		return;
 	default:
 		cli_warn("cannot record the launch of %s in %s: %s; relaunch advisories will not "
 			 "know it", a->name, tdx_gate_get_dir(gate), strerror(-rc));
-		return false;
+		return;
 	}
+}
+
+/* cli_emit()'s text for forget: one line, unless --quiet. */
+static void build_forget_text(struct json_object *o, const void *data)
+{
+	const struct build_args *a = data;
+
+	if (!a->g.quiet)
+		printf(json_object_get_boolean(json_object_object_get(o, "forgotten")) ?
+		       "launch %s forgotten\n" : "no launch %s is recorded by you\n", a->name);
 }
 
 static enum tdx_outcome build_forget(struct tdx_gate *gate, const struct build_args *a)
 {
+	struct json_object *o = build_fields(gate, a);
 	int rc = tdx_launch_forget(gate, a->name);
 
 	if (rc == 0 || rc == -ENOENT) {
 		/* Forgetting twice (stopped, then released) is normal for hooks: not an error. */
-		if (!a->g.quiet)
-			printf(rc == 0 ? "launch %s forgotten\n" : "no launch %s is recorded by you\n",
-			       a->name);
+		json_object_object_add(o, "forgotten", json_object_new_boolean(rc == 0));
+		cli_emit(&a->g, o, build_forget_text, a);
 		return TDX_OUTCOME_OK;
 	}
-	cli_err("cannot forget launch %s in %s: %s", a->name, tdx_gate_get_dir(gate),
-		strerror(-rc));
-	return tdx_outcome_from_errno(rc, TDX_ERRNO_HOST);
+	return cli_fail(&a->g, o, tdx_outcome_from_errno(rc, TDX_ERRNO_HOST),
+			"cannot forget launch %s in %s: %s", a->name, tdx_gate_get_dir(gate),
+			strerror(-rc));
+}
+
+/* cli_emit()'s text for end: one line, or the warning that there was none, unless --quiet. */
+static void build_end_text(struct json_object *o, const void *data)
+{
+	const struct build_args *a = data;
+	int ended = json_object_get_int(json_object_object_get(o, "ended"));
+
+	if (a->g.quiet)
+		return;
+	if (!ended)
+		cli_warn("no build %s is recorded in %s%s", a->name, jstr(o, "rundir"),
+			 a->force ? "" : " by you");
+	else if (a->force)
+		printf("build %s ended (%d %s)\n", a->name, ended, ended == 1 ? "entry" : "entries");
+	else
+		printf("build %s ended\n", a->name);
 }
 
 static enum tdx_outcome build_end(struct tdx_ctx *ctx, struct tdx_gate *gate,
 				  const struct build_args *a)
 {
+	struct json_object *o = build_fields(gate, a);
 	size_t ended = 0;
 	int rc;
 
 	if (a->launched)
-		build_launched(ctx, gate, a);
+		build_launched(ctx, gate, a, o);
 
 	if (a->force) {
 		rc = tdx_gate_end_any(gate, a->name, &ended);
-		if (rc == -EPERM) {
-			cli_err("--force is root's: only the run folder's owner ends other users' "
-				"builds; build %s not ended", a->name);
-			return TDX_OUTCOME_PERMISSION;
-		}
+		if (rc == -EPERM)
+			return cli_fail(&a->g, o, TDX_OUTCOME_PERMISSION, "--force is root's: only "
+					"the run folder's owner ends other users' builds; build %s "
+					"not ended", a->name);
 	} else {
 		rc = tdx_gate_end(gate, a->name);
 		ended = rc == 0;
 	}
-	if (rc == 0) {
-		if (!a->g.quiet && a->force)
-			printf("build %s ended (%zu %s)\n", a->name, ended,
-			       ended == 1 ? "entry" : "entries");
-		else if (!a->g.quiet)
-			printf("build %s ended\n", a->name);
+	/* Ending twice (started, then stopped) is normal for hooks: not an error (0 ended). */
+	if (rc == 0 || rc == -ENOENT) {
+		json_object_object_add(o, "ended", json_object_new_int64((int64_t)ended));
+		cli_emit(&a->g, o, build_end_text, a);
 		return TDX_OUTCOME_OK;
 	}
-	if (rc == -ENOENT) {
-		/* Ending twice (started, then stopped) is normal for hooks: not an error. */
-		if (!a->g.quiet)
-			cli_warn("no build %s is recorded in %s%s", a->name,
-				 tdx_gate_get_dir(gate), a->force ? "" : " by you");
-		return TDX_OUTCOME_OK;
-	}
-	cli_err("cannot end build %s in %s: %s", a->name, tdx_gate_get_dir(gate), strerror(-rc));
-	return tdx_outcome_from_errno(rc, TDX_ERRNO_HOST);
+	return cli_fail(&a->g, o, tdx_outcome_from_errno(rc, TDX_ERRNO_HOST),
+			"cannot end build %s in %s: %s", a->name, tdx_gate_get_dir(gate),
+			strerror(-rc));
 }
 
 static void format_time(time_t t, char *buf, size_t size)
@@ -477,13 +538,6 @@ static struct json_object *build_list_to_json(struct tdx_gate *gate, bool closed
 	}
 	json_object_object_add(o, "builds", arr);
 	return o;
-}
-
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : "";
 }
 
 /* cli_emit()'s text for build list: the gate, then a table of the builds, from the object. */

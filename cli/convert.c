@@ -47,6 +47,7 @@ static error_t convert_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->image;
 		state->child_inputs[1] = &a->g;
+		a->image.g = &a->g;	/* --key-hash's bad value waits for --json too */
 		return 0;
 	case 'o':
 		cli_check_path_option(state, "--output");
@@ -60,7 +61,8 @@ static error_t convert_parse(int key, char *arg, struct argp_state *state)
 		else if (!strcmp(arg, "pair"))
 			a->target = TARGET_PAIR;
 		else
-			argp_error(state, "--format is 0x200, 0x100 or pair, not '%s'", arg);
+			cli_usage_error(state, &a->g, "--format is 0x200, 0x100 or pair, not '%s'",
+					arg);
 		return 0;
 	case OPT_SIG_OUT:
 		cli_check_path_option(state, "--sigstruct-output");
@@ -77,16 +79,16 @@ static error_t convert_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_ARG:
 		if (a->image.path)
-			argp_error(state, "one input at a time ('%s' is extra)", arg);
+			cli_usage_error(state, &a->g, "one input at a time ('%s' is extra)", arg);
 		a->image.path = arg;
 		return 0;
 	case ARGP_KEY_END:
 		if (!a->image.path)
-			argp_error(state, "which image? (give a path)");
+			cli_usage_error(state, &a->g, "which image? (give a path)");
 		if (!a->out)
-			argp_error(state, "where to? (give -o OUTPUT)");
+			cli_usage_error(state, &a->g, "where to? (give -o OUTPUT)");
 		if (a->sig_out && a->target != TARGET_PAIR)
-			argp_error(state, "--sigstruct-output goes with --format pair");
+			cli_usage_error(state, &a->g, "--sigstruct-output goes with --format pair");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -50,7 +50,8 @@ static error_t key_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case OPT_KEY_HASH:
 		if (tdx_hex_decode(arg, a->key_hash, sizeof(a->key_hash)) < 0)
-			argp_error(state, "--key-hash wants 96 hex digits (a SHA-384), not '%s'", arg);
+			cli_usage_error(state, a->g, "--key-hash wants 96 hex digits (a SHA-384), "
+					"not '%s'", arg);
 		a->have_key_hash = true;
 		return 0;
 	case OPT_ALLOW_DEBUG:

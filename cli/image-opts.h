@@ -13,6 +13,7 @@ struct image_args {
 	bool have_key_hash;
 	bool allow_debug;
 	bool strict;		/* --strict, for the commands that judge an image */
+	struct global_opts *g;	/* the command's, for cli_usage_error(); NULL: argp_error() */
 };
 
 /*

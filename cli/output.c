@@ -147,6 +147,11 @@ static error_t output_parse(int key, char *arg, struct argp_state *state)
 	struct global_opts *g = state->input;
 
 	(void)arg;
+	/* Every option read (--json too): a bad one is said now, as text or JSON. */
+	if (key == ARGP_KEY_SUCCESS) {
+		cli_usage_finish(state, g);
+		return 0;
+	}
 	if (key != 'j')
 		return ARGP_ERR_UNKNOWN;
 	g->json = true;

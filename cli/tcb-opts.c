@@ -38,13 +38,14 @@ static error_t tcb_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_TCB_ROOT:
 		if (tdx_hex_decode(arg, a->root_hash, sizeof(a->root_hash)) < 0)
-			argp_error(state, "--tcb-root-hash wants 64 hex digits (a SHA-256), not '%s'",
-				   arg);
+			cli_usage_error(state, a->g, "--tcb-root-hash wants 64 hex digits (a "
+					"SHA-256), not '%s'", arg);
 		a->have_root_hash = true;
 		return 0;
 	case ARGP_KEY_END:
 		if ((a->chain_path || a->have_root_hash) && !a->path)
-			argp_error(state, "--tcb-info-chain and --tcb-root-hash need --tcb-info");
+			cli_usage_error(state, a->g, "--tcb-info-chain and --tcb-root-hash need "
+					"--tcb-info");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -12,6 +12,7 @@ struct tcb_args {
 	const char *chain_path;
 	uint8_t root_hash[TDX_SHA256_LEN];
 	bool have_root_hash;
+	struct global_opts *g;	/* the command's, for cli_usage_error(); NULL: argp_error() */
 };
 
 /* An argp child: put it in a command's children with &its tcb_args as input. */

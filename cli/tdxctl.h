@@ -35,7 +35,21 @@ struct global_opts {
 	bool json;
 	bool quiet;
 	int verbose;
+	char *usage_error;	/* the first bad option or argument, said once all are read */
 };
+
+/*
+ * A usage error (exit 64) in a command's argp parser, instead of argp_error(): kept in @g until
+ * every option is read, then said by cli_usage_finish() as argp says it, or with --json as one
+ * JSON object {"error": {"outcome": "usage-error", "message"}, "exit_code": 64}. With a NULL @g
+ * (a parser that has no command options), argp_error() at once.
+ */
+#define CLI_OUTCOME_USAGE	"usage-error"
+struct argp_state;
+void cli_usage_error(struct argp_state *state, struct global_opts *g, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Say @g's usage error, if any, and exit 64; output_argp calls it once parsing succeeded. */
+void cli_usage_finish(struct argp_state *state, struct global_opts *g);
 
 /*
  * --json, as an argp child every command lists (output.c), with &its global_opts as input:

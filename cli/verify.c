@@ -11,7 +11,8 @@ struct verify_args {
 	struct image_args image;
 	struct tcb_args tcb;
 	struct global_opts g;
-	const char *version;		/* inspect: --version */
+	const char *version;		/* inspect: --version, as given */
+	struct tdx_version user;	/* inspect: --version, parsed */
 };
 
 static const struct argp_option verify_options[] = {
@@ -35,11 +36,17 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &a->image;
 		state->child_inputs[1] = &a->g;
 		state->child_inputs[2] = &a->tcb;
+		/* The children's bad values wait for --json too (cli_usage_error()). */
+		a->image.g = &a->g;
+		a->tcb.g = &a->g;
 		return 0;
 	case 'q':
 		a->g.quiet = true;
 		return 0;
 	case 'V':
+		if (tdx_version_parse(arg, &a->user) < 0)
+			cli_usage_error(state, &a->g, "--version wants X.Y.ZZ (e.g. 1.5.16), "
+					"not '%s'", arg);
 		a->version = arg;
 		return 0;
 	case IMAGE_OPT_STRICT:
@@ -47,12 +54,12 @@ static error_t verify_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_ARG:
 		if (a->image.path)
-			argp_error(state, "one image at a time ('%s' is extra)", arg);
+			cli_usage_error(state, &a->g, "one image at a time ('%s' is extra)", arg);
 		a->image.path = arg;
 		return 0;
 	case ARGP_KEY_END:
 		if (!a->image.path)
-			argp_error(state, "which image? (give a path)");
+			cli_usage_error(state, &a->g, "which image? (give a path)");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -442,7 +449,7 @@ int cmd_inspect(int argc, char **argv, struct tdx_ctx *ctx)
 	struct verify_args a = { 0 };
 	struct tdx_report *report = NULL;
 	struct tdx_image *image = NULL;
-	struct tdx_version user, v = { 0 };
+	struct tdx_version v = { 0 };
 	enum tdx_version_source src = TDX_VERSION_UNKNOWN;
 	enum tdx_outcome outcome = TDX_OUTCOME_OK;
 	struct tdx_tcb_info *tcb = NULL;
@@ -452,10 +459,6 @@ int cmd_inspect(int argc, char **argv, struct tdx_ctx *ctx)
 
 	if (argp_parse(&inspect_argp, argc, argv, 0, NULL, &a))
 		return EXIT_USAGE;
-	if (a.version && tdx_version_parse(a.version, &user) < 0) {
-		cli_err("--version wants X.Y.ZZ (e.g. 1.5.16), not '%s'", a.version);
-		return EXIT_USAGE;
-	}
 	if (tdx_report_new(&report) < 0)
 		return EXIT_FAILED;
 	{
@@ -483,7 +486,7 @@ int cmd_inspect(int argc, char **argv, struct tdx_ctx *ctx)
 			goto out;
 		}
 	}
-	rc = tdx_image_resolve_version(image, a.image.path, a.version ? &user : NULL, &v, &src);
+	rc = tdx_image_resolve_version(image, a.image.path, a.version ? &a.user : NULL, &v, &src);
 	if (rc == -EINVAL) {
 		outcome = verify_fail(&a, NULL, TDX_OUTCOME_INVALID_IMAGE, "--version %s contradicts "
 				      "the version the sigstruct carries", a.version);

@@ -76,7 +76,7 @@ expect_rc 0 "end vm2"
 # --- usage errors -------------------------------------------------------------------------------
 for args in "" "start x" "begin" "end" "begin ../x" "begin .x" "begin a/b" \
 	    "begin $(printf 'n%.0s' $(seq 65))" "begin x --ttl 0" "begin x --ttl 2d" \
-	    "begin x --ttl soon" "begin x --wait -1" "begin x --pid 0" "begin x --json" \
+	    "begin x --ttl soon" "begin x --wait -1" "begin x --pid 0" "begin x --json --ttl 0" \
 	    "end x --ttl 5" "list x" "end x y"; do
 	run $tdxctl build $args
 	expect_rc 64 "usage: build $args"

@@ -4,7 +4,8 @@
 # errors included. Each command's error paths are run here with --json; what comes out must
 # parse as exactly one JSON object, the exit code must be the expected one, and the object's
 # outcome (.error.outcome or .outcome) is the outcome that code stands for. Usage errors (64)
-# are argp's and print usage text, not JSON: not covered.
+# too: a bad option value or argument, wherever --json stands, gives
+# {"error": {"outcome": "usage-error", "message"}, "exit_code": 64}.
 # Usage: test-json-errors.sh TDXCTL FIXTURE_DIR
 set -u
 tdxctl=$1
@@ -131,5 +132,92 @@ expect_json '[.ready, .outcome, .exit_code, .tdx_host, .checks[0].check, .checks
 run env TDXCTL_RUNDIR="$tmp/run-file" $tdxctl build list --json
 expect_json '.' "{\"rundir\":\"$tmp/run-file\",\"error\":{\"outcome\":\"failed\",\"message\":\"cannot read the TD-build gate in $tmp/run-file: Not a directory\"},\"exit_code\":1}" \
 	"build list, run folder a file: every field"
+
+# build begin, end and forget: one object for success and for each error, as list gives.
+json_error 1 failed "build begin, run folder a file" \
+	env TDXCTL_RUNDIR="$tmp/run-file" $tdxctl build begin vm1 --json
+expect_json '[.name, .rundir, .error.message]' \
+	"[\"vm1\",\"$tmp/run-file\",\"cannot record build vm1 in $tmp/run-file: Not a directory\"]" \
+	"build begin, run folder a file: the fields"
+json_error 77 permission-denied "build begin, run folder writable by all" \
+	env TDXCTL_RUNDIR="$tmp/run-open" $tdxctl build begin vm1 --json
+json_error 1 failed "build begin, no such owner" $tdxctl build begin vm1 --pid 2147483647 --json
+expect_json '[.name, .owner_pid, .error.message]' \
+	'["vm1",2147483647,"no process 2147483647 to own build vm1 (--pid)"]' \
+	"build begin, no such owner: the fields"
+json_error 1 failed "build end, run folder a file" \
+	env TDXCTL_RUNDIR="$tmp/run-file" $tdxctl build end vm1 --json
+expect_json '.error.message' "\"cannot end build vm1 in $tmp/run-file: Not a directory\"" \
+	"build end, run folder a file: says why"
+json_error 77 permission-denied "build end, run folder writable by all" \
+	env TDXCTL_RUNDIR="$tmp/run-open" $tdxctl build end vm1 --json
+json_error 1 failed "build forget, run folder a file" \
+	env TDXCTL_RUNDIR="$tmp/run-file" $tdxctl build forget vm1 --json
+expect_json '.error.message' "\"cannot forget launch vm1 in $tmp/run-file: Not a directory\"" \
+	"build forget, run folder a file: says why"
+json_error 77 permission-denied "build forget, run folder writable by all" \
+	env TDXCTL_RUNDIR="$tmp/run-open" $tdxctl build forget vm1 --json
+run $tdxctl build begin vm1 --json --ttl 60s --pid $$
+expect_rc 0 "build begin --json: exit code"
+expect_json '.' "{\"name\":\"vm1\",\"rundir\":\"$tmp/run\",\"owner_pid\":$$,\"expires_in_s\":60}" \
+	"build begin --json: every field"
+run $tdxctl build --json end vm1
+expect_rc 0 "build --json end: exit code"
+expect_json '.' "{\"name\":\"vm1\",\"rundir\":\"$tmp/run\",\"ended\":1}" \
+	"build --json end (--json before the verb): every field"
+run $tdxctl build end vm1 --json
+expect_json '[.ended, $rc]' '[0,0]' "build end --json, none recorded: 0 ended, exit 0"
+run $tdxctl build forget vm1 --json --quiet
+expect_json '[.forgotten, $rc]' '[false,0]' "build forget --json --quiet, none: still the object"
+
+# Usage errors: a bad value, before or after --json, is one object too (exit 64).
+json_usage() {
+	local what=$1 msg=$2
+	shift 2
+	json_error 64 usage-error "$what" "$@"
+	expect_json '.' "{\"error\":{\"outcome\":\"usage-error\",\"message\":$msg},\"exit_code\":64}" \
+		"$what: every field"
+	expect_true '[ -z "$errout" ]' "$what: nothing on stderr (got: $errout)"
+}
+json_usage "inspect --version not a version" "\"--version wants X.Y.ZZ (e.g. 1.5.16), not '1.x'\"" \
+	$tdxctl inspect --version 1.x --json "$img"
+json_usage "inspect, two images" "\"one image at a time ('$img' is extra)\"" \
+	$tdxctl inspect --json "$img" "$img"
+json_usage "verify --key-hash not hex" "\"--key-hash wants 96 hex digits (a SHA-384), not 'zz'\"" \
+	$tdxctl verify --key-hash zz --json "$img"
+json_usage "verify --tcb-root-hash not hex" \
+	"\"--tcb-root-hash wants 64 hex digits (a SHA-256), not 'zz'\"" \
+	$tdxctl verify --json --tcb-info "$tmp/none.json" --tcb-root-hash zz "$img"
+json_usage "verify --tcb-info-chain alone" \
+	'"--tcb-info-chain and --tcb-root-hash need --tcb-info"' \
+	$tdxctl verify --json --tcb-info-chain "$tmp/file" "$img"
+json_usage "verify, no image" '"which image? (give a path)"' $tdxctl verify --json
+json_usage "convert --format not a format" "\"--format is 0x200, 0x100 or pair, not 'zz'\"" \
+	$tdxctl convert --format zz --json "$img" -o "$tmp/out.img"
+json_usage "convert, no output" '"where to? (give -o OUTPUT)"' $tdxctl convert --json "$img"
+json_usage "build, no verb" '"begin, end, forget or list?"' $tdxctl build --json
+json_usage "build start" "\"'start' is not begin, end, forget or list\"" \
+	$tdxctl build start x --json
+json_usage "build begin --ttl not a duration" \
+	"\"--ttl wants a duration (90, 90s, 500ms, 5m, 1h), not 'soon'\"" \
+	$tdxctl build begin x --ttl soon --json
+json_usage "build begin --ttl too long" "\"--ttl must be 1s to 1d, not '2d'\"" \
+	$tdxctl build --json begin x --ttl 2d
+json_usage "build begin --pid 0" "\"--pid wants a process id, not '0'\"" \
+	$tdxctl build begin x --pid 0 --json
+json_usage "build begin, bad name" \
+	"\"build name '../x' is not 1 to 64 of A-Z a-z 0-9 . _ + @ : - (not starting with '.')\"" \
+	$tdxctl build begin ../x --json
+json_usage "build end --ttl" '"--ttl and --wait are for begin"' $tdxctl build end x --ttl 5 --json
+json_usage "build forget, no name" '"which build? (give a NAME)"' $tdxctl build forget --json
+json_usage "build list, extra" "\"'x' is extra\"" $tdxctl build list x --json
+json_usage "build begin --force" '"--force is for end"' $tdxctl build begin x --force --json
+# Without --json the same errors are argp's: the message and "Try", on stderr only.
+run $tdxctl inspect --version 1.x "$img"
+expect_rc 64 "inspect --version not a version, text: exit code"
+expect_true '[ -z "$out" ]' "inspect --version not a version, text: nothing on stdout"
+expect_grep "tdxctl inspect: --version wants X.Y.ZZ (e.g. 1.5.16), not '1.x'" "$errout" \
+	"inspect --version not a version, text: the message"
+expect_grep "Try \`tdxctl inspect --help'" "$errout" "inspect --version not a version, text: Try"
 
 finish
