@@ -77,7 +77,8 @@ struct json_object *report_message_json(const struct tdx_report *report, size_t 
 {
 	char *finding = report_finding_words(report, i);
 	char *s = cli_advised(finding, tdx_report_remedies(report, i));
-	struct json_object *o = json_object_new_string(s ? s : tdx_report_message(report, i));
+	struct json_object *o = json_object_new_string(s ? s : tdx_finding_name(
+		tdx_report_finding(report, i)));
 
 	free(s);
 	free(finding);
@@ -392,6 +393,9 @@ struct json_object *report_to_json(const struct tdx_report *report)
 		json_object_object_add(o, "evidence", json_object_new_string(
 			tdx_evidence_name(tdx_check_evidence(id))));
 		json_object_object_add(o, "message", report_message_json(report, i));
+		json_object_object_add(o, "finding", json_object_new_string(
+			tdx_finding_name(tdx_report_finding(report, i))));
+		json_object_object_add(o, "facts", report_facts_json(report, i));
 		json_object_array_add(arr, o);
 	}
 	return arr;

@@ -11,15 +11,18 @@
 
 char *report_finding_words(const struct tdx_report *report, size_t i)
 {
-	const char *finding = tdx_report_message(report, i);
+	char *finding = report_result_words(report, i);
 	char *s;
 	int n;
 
+	if (!finding)
+		return NULL;
 	if (!tdx_report_observed(report, i))
 		n = asprintf(&s, "%s", finding);
 	else
 		n = asprintf(&s, "%s (a rule observed in Intel's samples, not documented: %s)",
 			     finding, tdx_report_status(report, i) == TDX_CHECK_FAIL ?
 			     "a failure in strict mode" : "reported, not refused");
+	free(finding);
 	return n < 0 ? NULL : s;
 }

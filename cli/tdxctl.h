@@ -116,6 +116,14 @@ char *cli_advised(const char *message, unsigned int remedies);
  * Intel's samples only, how it was graded. A new string; NULL without memory.
  */
 char *report_finding_words(const struct tdx_report *report, size_t i);
+/* finding-words.c: a finding's template (NULL: none), and a finding or a result in words. */
+const char *finding_template(enum tdx_finding finding);
+char *finding_words(enum tdx_finding finding, const struct tdx_fact *const *facts, size_t n);
+char *finding_fill(const char *t, enum tdx_finding finding, const struct tdx_fact *const *facts,
+		   size_t n);
+char *report_result_words(const struct tdx_report *report, size_t i);
+/* A result's finding and facts as JSON: { "name": value, ... }, bytes as hex. */
+struct json_object *report_facts_json(const struct tdx_report *report, size_t i);
 /* Result @i of @report as tdxctl words it (message and advice), as a JSON string. */
 struct json_object *report_message_json(const struct tdx_report *report, size_t i);
 struct tdx_candidate;

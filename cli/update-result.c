@@ -164,6 +164,9 @@ struct json_object *update_result_to_json(const struct update_args *a,
 		json_object_object_add(f, "check", json_object_new_string(
 			tdx_check_name(tdx_report_id(report, i))));
 		json_object_object_add(f, "message", report_message_json(report, i));
+		json_object_object_add(f, "finding", json_object_new_string(
+			tdx_finding_name(tdx_report_finding(report, i))));
+		json_object_object_add(f, "facts", report_facts_json(report, i));
 		json_object_array_add(failed, f);
 	}
 	json_object_object_add(o, "outcome", json_object_new_string(tdx_outcome_name(outcome)));

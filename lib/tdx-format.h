@@ -114,6 +114,51 @@ const char *tdx_evidence_name(enum tdx_evidence evidence);
 int tdx_check_lookup(const char *name, enum tdx_check_id *id);
 const char *tdx_check_status_name(enum tdx_check_status status);
 
+/*
+ * What a check result found, as facts (lib/findings/ is the catalogue): the library never words
+ * a result; the front end has a template per finding and fills it with the facts.
+ */
+enum tdx_finding {
+#define TDX_FINDING(sym, ...) TDX_FND_##sym,
+#include "findings/common.def"
+#include "findings/image.def"
+#include "findings/sigstruct.def"
+#include "findings/rules.def"
+#undef TDX_FINDING
+	TDX_FND__COUNT
+};
+
+#define TDX_FACT_MAX	6
+
+enum tdx_fact_type {
+	TDX_FACT_U64 = 0,	/* a number: @u */
+	TDX_FACT_STR,		/* a string: @s, NUL-terminated (bytes from a file: escape them) */
+	TDX_FACT_BYTES,		/* raw bytes: @s, @n of them (at most TDX_FACT_BYTES_MAX) */
+	TDX_FACT_FINDING,	/* another finding, without facts: @u is its enum tdx_finding */
+};
+
+#define TDX_FACT_BYTES_MAX	64
+
+struct tdx_fact {
+	enum tdx_fact_type type;
+	uint64_t u;
+	const char *s;
+	size_t n;
+};
+
+#define TDX_FACT_U(x)	((struct tdx_fact){ .type = TDX_FACT_U64, .u = (uint64_t)(x) })
+#define TDX_FACT_S(x)	((struct tdx_fact){ .type = TDX_FACT_STR, .s = (x) })
+#define TDX_FACT_B(p, len) \
+	((struct tdx_fact){ .type = TDX_FACT_BYTES, .s = (const char *)(p), .n = (len) })
+#define TDX_FACT_F(f)	((struct tdx_fact){ .type = TDX_FACT_FINDING, .u = (uint64_t)(f) })
+
+const char *tdx_finding_name(enum tdx_finding finding);
+/* Look a finding up by its stable name; -ENOENT when there is none. */
+int tdx_finding_lookup(const char *name, enum tdx_finding *finding);
+/* How many facts @finding carries, and the name of fact @k ("" past the last). */
+size_t tdx_finding_fact_count(enum tdx_finding finding);
+const char *tdx_finding_fact_name(enum tdx_finding finding, size_t k);
+
 struct tdx_report;
 
 int tdx_report_new(struct tdx_report **report);
@@ -133,6 +178,23 @@ enum tdx_check_status tdx_report_grade(const struct tdx_report *report, enum tdx
  * expected; how it was graded is a fact beside it (tdx_report_observed()), for the front end to
  * word.
  */
+/*
+ * Record one result as a finding and its facts (copied), exactly as many as the catalogue names
+ * (-EINVAL otherwise, so that a template never reads a fact that is not there). Use
+ * tdx_report_fact(), which counts them.
+ */
+int tdx_report_factv(struct tdx_report *report, enum tdx_check_id id,
+		     enum tdx_check_status status, enum tdx_finding finding,
+		     const struct tdx_fact *facts, size_t n);
+#define tdx_report_fact(report, id, status, finding, ...)				\
+	tdx_report_factv((report), (id), (status), (finding),				\
+			 (const struct tdx_fact[]){ __VA_ARGS__ },			\
+			 sizeof((const struct tdx_fact[]){ __VA_ARGS__ }) /		\
+			 sizeof(struct tdx_fact))
+/* Record result @i of @src again in @report, with its finding, facts and remedies, as @status. */
+int tdx_report_copy(struct tdx_report *report, const struct tdx_report *src, size_t i,
+		    enum tdx_check_status status);
+/* Being replaced by tdx_report_fact(): recorded as the finding TDX_FND_TEXT. */
 int tdx_report_add(struct tdx_report *report, enum tdx_check_id id,
 		   enum tdx_check_status status, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -143,6 +205,10 @@ size_t tdx_report_count(const struct tdx_report *report);
 enum tdx_check_id tdx_report_id(const struct tdx_report *report, size_t i);
 enum tdx_check_status tdx_report_status(const struct tdx_report *report, size_t i);
 const char *tdx_report_message(const struct tdx_report *report, size_t i);
+enum tdx_finding tdx_report_finding(const struct tdx_report *report, size_t i);
+size_t tdx_report_fact_count(const struct tdx_report *report, size_t i);
+/* Fact @k of result @i; NULL past the last. */
+const struct tdx_fact *tdx_report_fact_get(const struct tdx_report *report, size_t i, size_t k);
 /*
  * Result @i failed a rule of TDX_EVIDENCE_OBSERVED: a warning (with TDX_REMEDY_STRICT) unless
  * the report was strict, then a failure; tdx_report_status() says which.

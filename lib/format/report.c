@@ -19,13 +19,120 @@ static const struct {
 #undef TDX_CHECK
 };
 
+static const struct {
+	const char *name;
+	const char *facts[TDX_FACT_MAX];
+} findings[] = {
+#define TDX_FINDING(sym, name, ...) [TDX_FND_##sym] = { name, { __VA_ARGS__ } },
+#include "findings/common.def"
+#include "findings/image.def"
+#include "findings/sigstruct.def"
+#include "findings/rules.def"
+#undef TDX_FINDING
+};
+
 struct report_entry {
 	enum tdx_check_id id;
 	enum tdx_check_status status;
 	unsigned int remedies;	/* enum tdx_remedy flags */
 	bool observed;		/* failed a rule observed in samples only (whatever its grade) */
-	char *message;
+	enum tdx_finding finding;
+	size_t nfacts;
+	struct tdx_fact facts[TDX_FACT_MAX];	/* strings and bytes owned by the entry */
 };
+
+TDX_EXPORT
+const char *tdx_finding_name(enum tdx_finding finding)
+{
+	return (unsigned int)finding < TDX_FND__COUNT ? findings[finding].name : "unknown";
+}
+
+TDX_EXPORT
+int tdx_finding_lookup(const char *name, enum tdx_finding *finding)
+{
+	for (unsigned int i = 0; i < TDX_FND__COUNT; i++) {
+		if (strcmp(findings[i].name, name) == 0) {
+			*finding = (enum tdx_finding)i;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+TDX_EXPORT
+size_t tdx_finding_fact_count(enum tdx_finding finding)
+{
+	size_t n = 0;
+
+	if ((unsigned int)finding >= TDX_FND__COUNT)
+		return 0;
+	while (n < TDX_FACT_MAX && findings[finding].facts[n])
+		n++;
+	return n;
+}
+
+TDX_EXPORT
+const char *tdx_finding_fact_name(enum tdx_finding finding, size_t k)
+{
+	return k < tdx_finding_fact_count(finding) ? findings[finding].facts[k] : "";
+}
+
+static void entry_facts_free(struct report_entry *e)
+{
+	for (size_t k = 0; k < e->nfacts; k++)
+		if (e->facts[k].type == TDX_FACT_STR || e->facts[k].type == TDX_FACT_BYTES)
+			free((char *)e->facts[k].s);
+	e->nfacts = 0;
+}
+
+/* Copy @facts into @e, which then owns every string and byte run; -ENOMEM leaves none. */
+static int entry_facts_copy(struct report_entry *e, const struct tdx_fact *facts, size_t n)
+{
+	e->nfacts = 0;
+	for (size_t k = 0; k < n; k++) {
+		struct tdx_fact f = facts[k];
+
+		if (f.type == TDX_FACT_STR) {
+			f.s = strdup(f.s ? f.s : "");
+			if (!f.s)
+				goto oom;
+			f.n = strlen(f.s);
+		} else if (f.type == TDX_FACT_BYTES) {
+			char *p = malloc(f.n ? f.n : 1);
+
+			if (!p)
+				goto oom;
+			if (f.n)
+				memcpy(p, facts[k].s, f.n);
+			f.s = p;
+		} else {
+			f.s = NULL;
+			f.n = 0;
+		}
+		e->facts[e->nfacts++] = f;
+	}
+	return 0;
+oom:
+	entry_facts_free(e);
+	return -ENOMEM;
+}
+
+/* A fact list the catalogue does not describe is a bug at the call site, never a result. */
+static bool facts_valid(enum tdx_finding finding, const struct tdx_fact *facts, size_t n)
+{
+	if ((unsigned int)finding >= TDX_FND__COUNT || n != tdx_finding_fact_count(finding))
+		return false;
+	for (size_t k = 0; k < n; k++) {
+		if (facts[k].type == TDX_FACT_BYTES &&
+		    (facts[k].n > TDX_FACT_BYTES_MAX || (facts[k].n && !facts[k].s)))
+			return false;
+		if (facts[k].type == TDX_FACT_FINDING && facts[k].u >= TDX_FND__COUNT)
+			return false;
+		if ((unsigned int)facts[k].type > TDX_FACT_FINDING)
+			return false;
+	}
+	return true;
+}
 
 struct tdx_report {
 	struct report_entry *entries;
@@ -108,7 +215,7 @@ void tdx_report_free(struct tdx_report *report)
 	if (!report)
 		return;
 	for (size_t i = 0; i < report->count; i++)
-		free(report->entries[i].message);
+		entry_facts_free(&report->entries[i]);
 	free(report->entries);
 	free(report);
 }
@@ -141,35 +248,80 @@ enum tdx_check_status tdx_report_grade(const struct tdx_report *report, enum tdx
 	return status;
 }
 
-TDX_EXPORT
-int tdx_report_addv(struct tdx_report *report, enum tdx_check_id id,
-		    enum tdx_check_status status, const char *fmt, va_list args)
+/* Room for one more entry; the caller fills it and then counts it. */
+static struct report_entry *report_grow(struct tdx_report *report)
 {
 	struct report_entry *e;
-	char *msg;
 
-	if (!report)
-		return 0;
 	if (report->count == report->cap) {
 		size_t cap = report->cap ? report->cap * 2 : 32;
 
 		e = reallocarray(report->entries, cap, sizeof(*e));
 		if (!e)
-			return -ENOMEM;
+			return NULL;
 		report->entries = e;
 		report->cap = cap;
 	}
-	if (vasprintf(&msg, fmt, args) < 0)
+	e = &report->entries[report->count];
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+TDX_EXPORT
+int tdx_report_factv(struct tdx_report *report, enum tdx_check_id id,
+		     enum tdx_check_status status, enum tdx_finding finding,
+		     const struct tdx_fact *facts, size_t n)
+{
+	struct report_entry *e;
+
+	if (!report)
+		return 0;
+	if (!facts_valid(finding, facts, n))
+		return -EINVAL;
+	e = report_grow(report);
+	if (!e || entry_facts_copy(e, facts, n) < 0)
 		return -ENOMEM;
-	e = &report->entries[report->count++];
 	e->id = id;
+	e->finding = finding;
 	/* A fact for the front end, which says why it did (not) refuse, whichever way it went. */
 	e->observed = status == TDX_CHECK_FAIL && tdx_check_evidence(id) == TDX_EVIDENCE_OBSERVED;
 	e->status = tdx_report_grade(report, id, status);
 	e->remedies = status == TDX_CHECK_FAIL && e->status != TDX_CHECK_FAIL ?
 		      TDX_REMEDY_STRICT : 0;
-	e->message = msg;
+	report->count++;
 	return 0;
+}
+
+TDX_EXPORT
+int tdx_report_copy(struct tdx_report *report, const struct tdx_report *src, size_t i,
+		    enum tdx_check_status status)
+{
+	const struct report_entry *from;
+	int rc;
+
+	if (!report || !src || i >= src->count)
+		return report ? -EINVAL : 0;
+	from = &src->entries[i];
+	rc = tdx_report_factv(report, from->id, status, from->finding, from->facts, from->nfacts);
+	if (rc == 0)
+		report->entries[report->count - 1].remedies |= from->remedies;
+	return rc;
+}
+
+TDX_EXPORT
+int tdx_report_addv(struct tdx_report *report, enum tdx_check_id id,
+		    enum tdx_check_status status, const char *fmt, va_list args)
+{
+	char *msg;
+	int rc;
+
+	if (!report)
+		return 0;
+	if (vasprintf(&msg, fmt, args) < 0)
+		return -ENOMEM;
+	rc = tdx_report_fact(report, id, status, TDX_FND_TEXT, TDX_FACT_S(msg));
+	free(msg);
+	return rc;
 }
 
 TDX_EXPORT
@@ -216,10 +368,31 @@ enum tdx_check_status tdx_report_status(const struct tdx_report *report, size_t 
 	return report->entries[i].status;
 }
 
+/* The text of a result recorded as TDX_FND_TEXT; else the finding's name. */
 TDX_EXPORT
 const char *tdx_report_message(const struct tdx_report *report, size_t i)
 {
-	return report->entries[i].message;
+	const struct report_entry *e = &report->entries[i];
+
+	return e->finding == TDX_FND_TEXT && e->nfacts ? e->facts[0].s : tdx_finding_name(e->finding);
+}
+
+TDX_EXPORT
+enum tdx_finding tdx_report_finding(const struct tdx_report *report, size_t i)
+{
+	return report->entries[i].finding;
+}
+
+TDX_EXPORT
+size_t tdx_report_fact_count(const struct tdx_report *report, size_t i)
+{
+	return report->entries[i].nfacts;
+}
+
+TDX_EXPORT
+const struct tdx_fact *tdx_report_fact_get(const struct tdx_report *report, size_t i, size_t k)
+{
+	return k < report->entries[i].nfacts ? &report->entries[i].facts[k] : NULL;
 }
 
 TDX_EXPORT

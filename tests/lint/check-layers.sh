@@ -19,7 +19,7 @@ libdir=$1
 header_layer() {
 	case $1 in
 	config.h | private.h | tdx-ctx.h) echo 0 ;;
-	tdx-format.h | format-private.h | image-private.h | checks.def | tdx-rules.h | \
+	tdx-format.h | format-private.h | image-private.h | checks.def | findings/*.def | tdx-rules.h | \
 	tdx-tcb.h | tcb-private.h | rules-private.h | tdx-launch.h) echo 1 ;;
 	tdx-host.h | tdx-gate.h | host-private.h) echo 2 ;;
 	tdx-update.h | update-private.h | libtdxctl.h) echo 3 ;;
