@@ -154,7 +154,7 @@ static void metrics_tcb(FILE *f, const struct tcb_running *r)
  * rate TD_RELAUNCH_ADVISED (TdxTdRelaunchOverdue alerts on it after 7 days). Counts without
  * labels: the names are in status --json.
  */
-static void metrics_relaunch(FILE *f, const struct relaunch_view *r)
+static void metrics_relaunch(FILE *f, const struct tdx_relaunch *r)
 {
 	prom_gauge(f, "tdx_tds_running_recorded", "TDs whose launch was recorded (libvirt hook, "
 		   "tdxctl-build-wrap, build) and that still run.", (long long)r->running_tds);

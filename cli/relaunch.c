@@ -2,8 +2,8 @@
 /*
  * The relaunch advisories (issue 27, item 1): which running TDs were launched under an older
  * module than the running one (their launch records, tdx-launch.h), and, with TCB Info, which
- * of them verifiers will rate TD_RELAUNCH_ADVISED. The facts and the rule are the library's;
- * the words are here.
+ * of them verifiers will rate TD_RELAUNCH_ADVISED. The facts and the rule are the library's
+ * (tdx_relaunch_collect()); the words, status's and an update's, are here.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,54 +13,12 @@
 #include "relaunch.h"
 #include "tdxctl.h"
 
-void relaunch_collect(struct tdx_ctx *ctx, struct tdx_host *host, const char *history,
-		      const struct tdx_tcb_info *tcb, struct relaunch_view *r)
-{
-	struct tdx_gate *gate = NULL;
-
-	memset(r, 0, sizeof(*r));
-	r->tcb = tcb != NULL;
-	r->rc = host ? tdx_module_svn_running(ctx, host, history, NULL, &r->running) : -ENODEV;
-	if (r->rc < 0)
-		return;
-	r->rc = tdx_gate_new(ctx, NULL, &gate);
-	if (r->rc == 0)
-		r->rc = tdx_launch_list(gate, &r->list, &r->n);
-	tdx_gate_free(gate);
-	if (r->rc == 0)
-		r->rc = tdx_launch_resolve_svn(ctx, r->list, r->n, history, NULL);
-	if (r->rc == 0 && r->n && !(r->judged = calloc(r->n, sizeof(*r->judged))))
-		r->rc = -ENOMEM;
-	if (r->rc < 0)
-		return;
-	for (size_t i = 0; i < r->n; i++) {
-		struct tdx_relaunch_td *j = &r->judged[i];
-
-		if (r->list[i].state != TDX_LAUNCH_RUNNING) {
-			r->ignored += r->list[i].state == TDX_LAUNCH_UNTRUSTED;
-			continue;
-		}
-		r->running_tds++;
-		tdx_relaunch_judge(&r->list[i], &r->running, tcb, j);
-		r->older += j->older;
-		r->svn_unknown += j->older && !j->svn_known;
-		r->advised += j->advised;
-	}
-}
-
-void relaunch_clear(struct relaunch_view *r)
-{
-	free(r->list);
-	free(r->judged);
-	memset(r, 0, sizeof(*r));
-}
-
 static struct json_object *svn_json(enum tdx_svn_source src, unsigned int svn)
 {
 	return src != TDX_SVN_UNKNOWN ? json_object_new_int((int)svn) : NULL;
 }
 
-struct json_object *relaunch_to_json(const struct relaunch_view *r)
+struct json_object *relaunch_to_json(const struct tdx_relaunch *r)
 {
 	struct json_object *o, *tds;
 	char v[TDX_VERSION_STRLEN];
@@ -112,7 +70,7 @@ struct json_object *relaunch_to_json(const struct relaunch_view *r)
 	return o;
 }
 
-void relaunch_print(const struct relaunch_view *r)
+void relaunch_print(const struct tdx_relaunch *r)
 {
 	char v[TDX_VERSION_STRLEN];
 	const char *sep = "";

@@ -188,7 +188,7 @@ static struct json_object *status_hold_json(const struct status_extra *x)
  */
 struct status_view {
 	const struct status_extra *x;
-	const struct relaunch_view *relaunch;
+	const struct tdx_relaunch *relaunch;
 	const struct tdx_report *report;
 	enum tdx_outcome outcome;
 };
@@ -561,9 +561,9 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 	x.hold_rc = tdx_hold_read(ctx, &x.hold);
 	tcb_running_collect(ctx, host, a.history, &x.tcb);
 	/* --tcb-info judges the relaunches; without it, the host's configured TCB Info does. */
-	relaunch_collect(ctx, host, a.history,
-			 tcb ? tcb : x.tcb.src.state == TDX_TCB_SOURCE_OK ? x.tcb.src.info : NULL,
-			 &x.relaunch);
+	tdx_relaunch_collect(ctx, host, a.history,
+			     tcb ? tcb : x.tcb.src.state == TDX_TCB_SOURCE_OK ? x.tcb.src.info : NULL,
+			     &x.relaunch);
 
 	if (a.prometheus) {
 		outcome = status_write_prometheus(ctx, &x, report, outcome, a.output);
@@ -573,7 +573,7 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 
 		cli_emit(&a.g, status_to_json(&view), status_text, &view);
 	}
-	relaunch_clear(&x.relaunch);
+	tdx_relaunch_clear(&x.relaunch);
 	tdx_tcb_info_free(tcb);
 	json_object_put(x.last);
 	json_object_put(x.last_upload);

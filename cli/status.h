@@ -23,7 +23,7 @@ struct status_extra {
 	struct tdx_hold hold;		/* the rollout hold (tdx_hold_read()) */
 	int hold_rc;			/* 0, -EPERM (set but untrusted), or why it is unreadable */
 	struct tcb_running tcb;		/* the running module's TCB status (tcb-status.c) */
-	struct relaunch_view relaunch;	/* the TDs launched under an older module (relaunch.c) */
+	struct tdx_relaunch relaunch;	/* the TDs launched under an older module (relaunch.c) */
 };
 
 /*

@@ -289,6 +289,41 @@ uint64_t tdx_update_get_duration_ms(const struct tdx_update *update);
  */
 void tdx_update_json_add_image(const struct tdx_update *update, struct json_object *obj);
 
+/* ---- the TDs left on an older module (relaunch.c) ------------------------------------------ */
+
+/*
+ * The running TDs recorded at launch (tdx_launch_list()) judged against the module running now
+ * (tdx_relaunch_judge()): what an update means for their attestation. A TD 1.5 quote carries
+ * the SVNs of the module it was launched under (TEE_TCB_SVN) until it is relaunched, whatever
+ * module runs since; a TD whose launcher did not record it is not known here.
+ */
+struct tdx_relaunch {
+	int rc;				/* tdx_relaunch_collect()'s: 0, or why these are unknown */
+	struct tdx_module_svn running;	/* the running module, its SVN and the evidence */
+	bool tcb;			/* judged with a TCB Info */
+	struct tdx_launch *list;	/* every launch record, as tdx_launch_list() judged it */
+	struct tdx_relaunch_td *judged;	/* the rule's result for each running one */
+	size_t n;			/* of both */
+	size_t running_tds;		/* records of TDs that still run */
+	size_t ignored;			/* records not trusted (TDX_LAUNCH_UNTRUSTED) */
+	size_t older;			/* running, launched under another module than the running */
+	size_t svn_unknown;		/* of them, their launch module's SVN unknown: never rated */
+	size_t advised;			/* of them, rated TD_RELAUNCH_ADVISED by @tcb (0 without) */
+};
+
+/*
+ * Read the launch records and the running module's version from @host (NULL: unknown, -ENODEV)
+ * and its SVN (tdx_module_svn_running() with @history, NULL: the context's), and judge each TD
+ * that still runs with @tcb (NULL: none, nothing rated). After an update attempt that ended
+ * TDX_OUTCOME_OK (installed, or already current), call it once tdx_update_record() wrote the
+ * attempt to @history: that record is the evidence of the running module's SVN. Returns 0, or
+ * a negative errno also left in @r->rc (the records or the running module unreadable, -ENOMEM).
+ * Call tdx_relaunch_clear() on @r in either case.
+ */
+int tdx_relaunch_collect(struct tdx_ctx *ctx, struct tdx_host *host, const char *history,
+			 const struct tdx_tcb_info *tcb, struct tdx_relaunch *r);
+void tdx_relaunch_clear(struct tdx_relaunch *r);
+
 #ifdef __cplusplus
 }
 #endif
