@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
+#include "relaunch.h"
 #include "update.h"
 
 /* What one attempt owns after it ended, freed and zeroed before the next one or at exit. */
@@ -23,6 +25,8 @@ void update_state_clear(struct update_state *s)
 	free(s->verdict);
 	free(s->advice);
 	s->record = s->verdict = s->advice = NULL;
+	tdx_relaunch_clear(&s->relaunch);
+	s->have_relaunch = false;
 }
 
 static bool update_phases_shown(const struct update_args *a)
@@ -206,6 +210,9 @@ struct json_object *update_result_to_json(const struct update_args *a,
 	json_object_object_add(o, "elapsed_ms", json_object_new_int64(
 		(int64_t)((tdx_monotonic_ns() - run->t0) / 1000000)));
 	json_object_object_add(o, "checks", report_to_json(report));
+	/* status's "relaunch" object: null unless it installed the module or found it current. */
+	json_object_object_add(o, "relaunch", s->have_relaunch ? relaunch_to_json(&s->relaunch) :
+			       NULL);
 	return o;
 }
 
@@ -230,6 +237,65 @@ static void print_outcome(FILE *out, struct json_object *o)
 
 	fprintf(out, "%s%s", outcome && strcmp(outcome, tdx_outcome_name(TDX_OUTCOME_LOST)) == 0 ?
 		"FATAL: " : "", outcome ? outcome : "?");
+}
+
+static bool field_bool(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && v && json_object_get_boolean(v);
+}
+
+/*
+ * The TDs the update leaves on an older module ("relaunch", status's object), named with their
+ * pid and launch module, those verifiers will rate TD_RELAUNCH_ADVISED, and what to do: nothing
+ * when none runs on an older module or the records could not be read (null).
+ */
+static void print_relaunch(FILE *out, struct json_object *o)
+{
+	struct json_object *r = NULL, *tds = NULL, *td;
+	int64_t older, advised;
+	const char *sep = ":";
+	size_t n;
+
+	if (!json_object_object_get_ex(o, "relaunch", &r) || !r ||
+	    (older = field_int(r, "launched_older")) <= 0 ||
+	    !json_object_object_get_ex(r, "tds", &tds))
+		return;
+	n = json_object_array_length(tds);
+	fprintf(out, "  %lld running TD%s launched under an older module than %s", (long long)older,
+		older == 1 ? " was" : "s were", said(field_str(r, "running_version")));
+	for (size_t i = 0; i < n; i++) {
+		td = json_object_array_get_idx(tds, i);
+		fprintf(out, "%s %s (pid %lld, module %s)", sep, said(field_str(td, "name")),
+			(long long)field_int(td, "pid"), said(field_str(td, "module_version")));
+		sep = ",";
+	}
+	fputc('\n', out);
+	if (!field_bool(r, "tcb_info")) {
+		fputs("  TD_RELAUNCH_ADVISED not judged: no TCB Info (--tcb-info, or "
+		      TDXCTL_CONFDIR "/tcb-info.conf)\n", out);
+	} else if (!field_str(r, "running_svn_major")) {
+		fputs("  TD_RELAUNCH_ADVISED not judged: the running module's SVN is unknown\n", out);
+	} else {
+		advised = field_int(r, "advised");
+		fprintf(out, "  verifiers will rate %lld of them TD_RELAUNCH_ADVISED (TCB Info: "
+			"launch module OutOfDate, running module UpToDate)", (long long)advised);
+		sep = ":";
+		for (size_t i = 0; i < n; i++) {
+			td = json_object_array_get_idx(tds, i);
+			if (!field_bool(td, "advised"))
+				continue;
+			fprintf(out, "%s %s", sep, said(field_str(td, "name")));
+			sep = ",";
+		}
+		fputc('\n', out);
+		if (field_int(r, "svn_unknown") > 0)
+			fprintf(out, "  %lld of them launched under a module whose SVN is unknown: not "
+				"judged\n", (long long)field_int(r, "svn_unknown"));
+	}
+	fputs("  what to do: relaunch them when convenient; until then their quotes carry the older "
+	      "module's SVNs, and verifiers rate the advised ones out of date\n", out);
 }
 
 void update_result_print_text(struct json_object *o, const void *data)
@@ -262,6 +328,7 @@ void update_result_print_text(struct json_object *o, const void *data)
 			(long long)(ms / 1000), (long long)(ms % 1000 / 100));
 	if (stopped)
 		fprintf(out, "  %s stopped the retrying\n", stopped);
+	print_relaunch(out, o);
 }
 
 void update_result_print_quiet(struct json_object *o, const void *data)

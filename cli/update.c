@@ -373,6 +373,32 @@ static bool update_backoff_sleep(uint64_t ms, const sigset_t *orig)
 	return !update_signal;
 }
 
+/*
+ * What the update means for the TDs already running, once it installed the module or found it
+ * current (not for a dry run, nor any other outcome: the running module is not the target's):
+ * those launched under an older module, judged with --tcb-info, else the host's configured TCB
+ * Info, as status judges them. After the attempt's record, which is the evidence of the running
+ * module's SVN.
+ */
+static void update_relaunch_collect(struct tdx_ctx *ctx, const struct update_args *a,
+				    struct update_state *s)
+{
+	struct tdx_tcb_source src = { .state = TDX_TCB_SOURCE_NONE };
+	const struct tdx_tcb_info *tcb = a->tcb_info;
+	struct tdx_host *host = NULL;
+
+	if (tdx_update_get_outcome(s->u) != TDX_OUTCOME_OK || tdx_update_get_dry_run(s->u))
+		return;
+	if (!tcb && tdx_tcb_source_open(ctx, (int64_t)time(NULL), &src) == 0 &&
+	    src.state == TDX_TCB_SOURCE_OK)
+		tcb = src.info;
+	tdx_host_open(ctx, &host);
+	tdx_relaunch_collect(ctx, host, a->history, tcb, &s->relaunch);
+	s->have_relaunch = true;
+	tdx_host_free(host);
+	tdx_tcb_source_clear(&src);
+}
+
 int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 {
 	struct update_args a = { .timeout_s = TDX_UPDATE_TIMEOUT_S,
@@ -435,6 +461,7 @@ int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 	}
 
 	code = exit_from_outcome(tdx_update_get_outcome(s.u));
+	update_relaunch_collect(ctx, &a, &s);
 	result = update_result_to_json(&a, &s, code, &run);
 	cli_emit(&a.g, result, a.g.quiet ? update_result_print_quiet : update_result_print_text,
 		 NULL);

@@ -15,6 +15,7 @@
 #include "tcb-opts.h"
 #include "tdx-gate.h"
 #include "tdx-host.h"
+#include "tdx-update.h"
 
 struct update_args {
 	struct image_args image;
@@ -51,6 +52,9 @@ struct update_state {
 	char *record;			/* the verdict without options' advice, for the history */
 	char *verdict;			/* what happened, with what options can do about it */
 	char *advice;			/* what to do next ("" nothing; the verdict when it says) */
+	/* The final attempt installed the module or found it current: the TDs on an older one. */
+	bool have_relaunch;
+	struct tdx_relaunch relaunch;
 };
 
 /* How the run of attempts ended, for the final result. */

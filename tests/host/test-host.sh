@@ -20,7 +20,8 @@ kernel_helper=$6
 . "$(dirname "$0")/../cli/lib.sh"
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+pids=""
+trap 'for p in $pids; do kill -9 "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 hash=$(cat "$fx/test-key.hash")
 key="--key-hash $hash"
 
@@ -597,6 +598,7 @@ expect_rc 3 "rejected by the kernel: exit 3"
 expect_json '[.outcome, .exit_code, .kernel_error, .uploaded, .phase]' \
 	'["rejected",3,"transferring:firmware-invalid",true,"verdict"]' "rejected: the JSON verdict"
 expect_json '.retryable' false "rejected: not retryable"
+expect_json '.relaunch' null "rejected: no relaunch object (the module did not change)"
 expect_grep "received $(stat -c %s "$img")" "$(cat "$tmp/rejected.helper")" \
 	"rejected: the image reached the kernel"
 run tail -n 1 "$tmp/rejected/history.jsonl"
@@ -625,6 +627,81 @@ expect_rc 0 "updated: exit 0"
 run tail -n 1 "$tmp/updated/history.jsonl"
 expect_json '[.outcome, .uploaded, .new_version, .image_version, .image_svn_major, .image_svn_minor]' \
 	'["ok",true,"1.5.09","1.5.09",1,9]' "updated: the history record of the install has its SVN"
+
+# --- the update names the TDs it leaves on an older module (issue 27) ------------------------
+# launches TREE: on TREE (running 1.5.08, the helper waiting), the history of the installs of
+# 1.5.06 (SVN 1.3) and 1.5.08 (SVN 1.7), and launch records: vmOld and vmOlder running, launched
+# under 1.5.08 and 1.5.06; vmGone launched under 1.5.08, its process gone (stale); vmNew running,
+# launched under 1.5.09, the image's version. Sets $old, $older.
+launches() {
+	local hv=$tmp/$1/sys/devices/faux/tdx_host/version p
+	printf '{"time":"2026-12-01T10:00:00Z","command":"update","kind":"update","old_version":null,"new_version":"1.5.06","image_version":"1.5.06","outcome":"ok","uploaded":true,"exit_code":0,"image_svn_major":1,"image_svn_minor":3}\n{"time":"2026-12-02T10:00:00Z","command":"update","kind":"update","old_version":"1.5.06","new_version":"1.5.08","image_version":"1.5.08","outcome":"ok","uploaded":true,"exit_code":0,"image_svn_major":1,"image_svn_minor":7}\n' \
+		>>"$tmp/$1/history.jsonl"
+	launch() {	# launch NAME VERSION: a TD launched while VERSION ran; its pid in $p
+		sleep 1000 & p=$!; pids="$pids $p"
+		printf '%s\n' "$2" >"$hv"
+		run $tdxctl build end "$1" --launched --pid "$p" --quiet
+		expect_rc 0 "launches: $1 recorded"
+	}
+	launch vmOlder 1.5.06; older=$p
+	launch vmNew 1.5.09
+	launch vmGone 1.5.08; kill -9 "$p"; wait "$p" 2>/dev/null
+	launch vmOld 1.5.08; old=$p
+}
+# expect_line LINE WHAT: $out holds LINE as a whole line.
+expect_line() {
+	if printf '%s\n' "$out" | grep -qxF -- "$1"; then ok; else bad "$2: no line '$1' in: $out"; fi
+}
+mkdir -p "$tmp/tcb" "$tmp/noconf"
+"$fx/tdx-mktcbinfo" "$tmp/tcb" >/dev/null || { echo "tdx-mktcbinfo failed"; exit 1; }
+# TDX_01 in uptodate.json: isvsvn 8 UpToDate (the image's 1.9 too), isvsvn 4 OutOfDate (1.7).
+tcb=(--tcb-info "$tmp/tcb/uptodate.json" --tcb-info-chain "$tmp/tcb/chain.pem"
+     --tcb-root-hash "$(cat "$tmp/tcb/root.hash")")
+# No configured TCB Info unless a case sets one (never the machine's /etc/tdxctl).
+export TDXCTL_CONFDIR=$tmp/noconf
+kernel_plays relaunch "" 1.5.09
+launches relaunch
+update_run $tdxctl update $key --json "${tcb[@]}" "$img"
+wait $helper
+expect_rc 0 "relaunch: updated"
+expect_json '.relaunch | [.running_version, .running_svn_major, .running_svn_minor, .running_svn_source, .tcb_info, .recorded, .ignored, .launched_older, .svn_unknown, .advised]' \
+	'["1.5.09",1,9,"history",true,3,0,2,0,1]' \
+	"relaunch: update --json counts: 3 running (vmGone stale), 2 under an older module, 1 advised"
+expect_json '[.relaunch.tds[] | [.name, .pid, .uid, .module_version, .svn_major, .svn_minor, .svn_source, .launch_tcb_status, .advised]]' \
+	"[[\"vmOld\",$old,$(id -u),\"1.5.08\",1,7,\"history\",\"OutOfDate\",true],[\"vmOlder\",$older,$(id -u),\"1.5.06\",1,3,\"history\",\"NotSupported\",false]]" \
+	"relaunch: update --json names vmOld (advised) and vmOlder (not), not vmNew nor vmGone"
+expect_json '.relaunch.tds[0] | keys' \
+	'["advised","launch_tcb_status","launched","module_version","name","pid","svn_major","svn_minor","svn_source","uid"]' \
+	"relaunch: update --json's TDs have status's fields"
+# The same in text, with the host's configured TCB Info instead of --tcb-info.
+kernel_plays relaunch "" 1.5.09
+launches relaunch
+mkdir -m 755 "$tmp/conf"
+printf 'file = %s\nchain = %s\nroot_hash = %s\n' "$tmp/tcb/uptodate.json" "$tmp/tcb/chain.pem" \
+	"$(cat "$tmp/tcb/root.hash")" >"$tmp/conf/tcb-info.conf"
+TDXCTL_CONFDIR=$tmp/conf update_run $tdxctl update $key "$img"
+wait $helper
+expect_rc 0 "relaunch, text: updated"
+expect_line "  2 running TDs were launched under an older module than 1.5.09: vmOld (pid $old, module 1.5.08), vmOlder (pid $older, module 1.5.06)" \
+	"$out" "relaunch, text: how many and which"
+expect_line "  verifiers will rate 1 of them TD_RELAUNCH_ADVISED (TCB Info: launch module OutOfDate, running module UpToDate): vmOld" \
+	"$out" "relaunch, text: the advised one, by the configured TCB Info"
+expect_grep "  what to do: relaunch them when convenient;" "$out" "relaunch, text: what to do"
+# Already current, without TCB Info: listed, not judged.
+update_run $tdxctl update $key --json "$img"
+expect_rc 0 "relaunch, current: exit 0"
+expect_json '[.outcome_reason, .relaunch.tcb_info, .relaunch.launched_older, .relaunch.advised, [.relaunch.tds[] | [.name, .advised]]]' \
+	'["current",false,2,null,[["vmOld",null],["vmOlder",null]]]' \
+	"relaunch, current: the TDs listed, not judged without TCB Info"
+update_run $tdxctl update $key "$img"
+expect_line "  TD_RELAUNCH_ADVISED not judged: no TCB Info (--tcb-info, or /etc/tdxctl/tcb-info.conf)" \
+	"$out" "relaunch, current, text: not judged"
+# A dry run changes nothing: no relaunch object.
+update_run $tdxctl update $key --json --dry-run --reinstall "$img"
+expect_json '[.outcome, .dry_run, .relaunch]' '["ok",true,null]' "relaunch: a dry run has none"
+rm -r "$tmp/conf"
+for p in $pids; do kill -9 "$p" 2>/dev/null; done
+pids=""
 
 # Lost: the version file answers ENXIO after the upload: 4, FATAL, reboot.
 kernel_plays lost transferring:firmware-invalid lost
