@@ -64,6 +64,27 @@ static bool form_is(const char *form, size_t len, const char *name)
 	return strlen(name) == len && memcmp(form, name, len) == 0;
 }
 
+/*
+ * "or_later": versions joined by commas ("1.5.00,2.0.00"), each the minimum of its major.minor
+ * line, as "1.5.00 or later of 1.5.x, or 2.0.00 or later of 2.0.x": the library records the
+ * list as data, and a list has no fixed number of facts.
+ */
+static int put_or_later(FILE *out, const char *list)
+{
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ","), line = n;
+
+		while (line && p[line - 1] != '.')
+			line--;
+		fprintf(out, "%s%.*s or later of %.*s.x", p == list ? "" : ", or ", (int)n, p,
+			(int)(line ? line - 1 : n), p);
+		p += n;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
 /* One fact in the form a template asks for; -EINVAL when the form does not fit the fact. */
 static int put_fact(FILE *out, const struct tdx_fact *f, const char *form, size_t len)
 {
@@ -77,6 +98,8 @@ static int put_fact(FILE *out, const struct tdx_fact *f, const char *form, size_
 			return put_hex_number(out, form, len, f->u);
 		return 0;
 	case TDX_FACT_STR:
+		if (len && form_is(form, len, "or_later"))
+			return put_or_later(out, f->s);
 		if (len)
 			return -EINVAL;
 		fputs(f->s, out);

@@ -89,12 +89,12 @@ struct json_object *report_message_json(const struct tdx_report *report, size_t 
 char *candidate_reason(const struct tdx_candidate *candidate)
 {
 	char *finding = NULL, *s;
-	size_t i;
+	size_t i = 0;
+	int rc = tdx_candidate_reason(candidate, &i);
 
-	if (candidate && candidate->report &&
-	    tdx_report_first_failure(candidate->report, &i) == 0)
+	if (rc > 0)
 		finding = report_finding_words(candidate->report, i);
-	s = cli_advised(finding ? finding : tdx_candidate_reason(candidate),
+	s = cli_advised(finding ? finding : rc < 0 ? strerror(-rc) : NULL,
 			tdx_candidate_reason_remedies(candidate));
 	free(finding);
 	return s;

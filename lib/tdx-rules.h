@@ -242,10 +242,11 @@ size_t tdx_releases_count(const struct tdx_releases *list);
 const struct tdx_candidate *tdx_releases_get(const struct tdx_releases *list, size_t i);
 
 /*
- * The reason for a candidate's label: the message of its first failed check, or why its files
- * could not be read, or NULL.
+ * The reason for a candidate's label, for the front end to word: 1 when it is result *@index of
+ * the candidate's report (its first failed check), the candidate's error (a negative errno: its
+ * files could not be read) when no check failed, else 0.
  */
-const char *tdx_candidate_reason(const struct tdx_candidate *candidate);
+int tdx_candidate_reason(const struct tdx_candidate *candidate, size_t *index);
 /* The remedies (enum tdx_remedy) of that reason's check; 0 when there are none. */
 unsigned int tdx_candidate_reason_remedies(const struct tdx_candidate *candidate);
 

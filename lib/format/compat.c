@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Can this image be installed in place on this host? compatibility.md §2 rules 1-7, each with a
- * message that names what was found, what is required and what to do. Pure: no I/O.
+ * Can this image be installed in place on this host? compatibility.md §2 rules 1-7, each a
+ * finding with the facts of what was found and what is required (lib/findings/rules.def); the
+ * front end words them, with what to do. Pure: no I/O.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -82,24 +83,21 @@ struct rules {
 	char seamldr[TDX_VERSION_STRLEN];
 };
 
-static void record(struct rules *r, enum tdx_check_id id, enum tdx_check_status status,
-		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void record(struct rules *r, enum tdx_check_id id, enum tdx_check_status status,
-		   const char *fmt, ...)
+/* Note the result of recording one rule (tdx_report_fact()'s @rc) and whether it failed. */
+static void recorded(struct rules *r, enum tdx_check_status status, int rc)
 {
-	va_list args;
-	int rc;
-
 	if (status == TDX_CHECK_FAIL)
 		r->failed = true;
-	va_start(args, fmt);
-	rc = tdx_report_addv(r->report, id, status, fmt, args);
-	va_end(args);
 	r->recorded = rc == 0;
 	if (rc < 0 && r->rc == 0)
 		r->rc = rc;
 }
+
+#define record(r, id, status, finding, ...) \
+	recorded((r), (status), tdx_report_fact((r)->report, (id), (status), (finding), __VA_ARGS__))
+/* A rule not judged, for want of @cause (a fact-less finding). */
+#define not_checked(r, id, status, cause) \
+	record((r), (id), (status), TDX_FND_COMPAT_NOT_CHECKED, TDX_FACT_F(cause))
 
 /* What the user could do about the result just recorded; the front end words it. */
 static void remedy(struct rules *r, unsigned int remedies)
@@ -108,19 +106,21 @@ static void remedy(struct rules *r, unsigned int remedies)
 		tdx_report_add_remedy(r->report, remedies);
 }
 
-/* "1.5.00 or later of 1.5.x, or 2.0.00 or later of 2.0.x" for a failure message. */
+/*
+ * The mapping entry's P-SEAMLDR minimums as data, "1.5.00,2.0.00": a fact of its own, which
+ * the front end words (a list has no fixed number of facts).
+ */
 static void format_seamldr_list(const struct tdx_release_info *rel, char *buf, size_t size)
 {
 	size_t off = 0;
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < rel->n_min_seamldr && off < size; i++) {
-		const struct tdx_version *e = &rel->min_seamldr[i];
 		char v[TDX_VERSION_STRLEN];
 		int n;
 
-		n = snprintf(buf + off, size - off, "%s%s or later of %u.%u.x", i ? ", or " : "",
-			     tdx_version_format(e, v, sizeof(v)), e->major, e->minor);
+		n = snprintf(buf + off, size - off, "%s%s", i ? "," : "",
+			     tdx_version_format(&rel->min_seamldr[i], v, sizeof(v)));
 		if (n < 0)
 			break;
 		off += (size_t)n;
@@ -140,8 +140,11 @@ static const struct tdx_version *seamldr_match(const struct tdx_release_info *re
 	return NULL;
 }
 
-/* Up to 8 table entries for a failure message; the rest elided. */
-static void format_cpuid_table(const struct tdx_sigstruct *sig, char *buf, size_t size)
+/*
+ * Up to 8 table entries as data for a failure, "0x806F0, 0xC06F0". Returns 0 for all the
+ * entries, 1 when the table has more (the front end says "..."), -1 when it is empty.
+ */
+static int format_cpuid_table(const struct tdx_sigstruct *sig, char *buf, size_t size)
 {
 	uint32_t n = sig->cpuid_table_size < TDX_CPUID_TABLE_MAX ? sig->cpuid_table_size
 								   : TDX_CPUID_TABLE_MAX;
@@ -155,10 +158,8 @@ static void format_cpuid_table(const struct tdx_sigstruct *sig, char *buf, size_
 
 		if (!sig->cpuid_table[i])
 			continue;
-		if (shown == 8) {
-			snprintf(buf + off, size - off, ", ...");
-			break;
-		}
+		if (shown == 8)
+			return 1;
 		k = snprintf(buf + off, size - off, "%s0x%X", shown ? ", " : "",
 			     sig->cpuid_table[i]);
 		if (k < 0)
@@ -166,19 +167,18 @@ static void format_cpuid_table(const struct tdx_sigstruct *sig, char *buf, size_
 		off += (size_t)k;
 		shown++;
 	}
-	if (!shown)
-		snprintf(buf, size, "empty");
+	return shown ? 0 : -1;
 }
 
 static void rule_image_version(struct rules *r, const struct tdx_version *iv)
 {
 	if (iv) {
-		record(r, TDX_CHK_COMPAT_IMAGE_VERSION, TDX_CHECK_PASS, "image version %s",
-		       r->image);
+		record(r, TDX_CHK_COMPAT_IMAGE_VERSION, TDX_CHECK_PASS, TDX_FND_COMPAT_IMAGE_VERSION,
+		       TDX_FACT_S(r->image));
 	} else {
-		record(r, TDX_CHK_COMPAT_IMAGE_VERSION, TDX_CHECK_FAIL,
-		       "the image's module version is unknown: neither its file name "
-		       "(tdx_module_X.Y.ZZ.*) nor its sigstruct (1.x carries none) gives it");
+		recorded(r, TDX_CHECK_FAIL, tdx_report_fact(r->report, TDX_CHK_COMPAT_IMAGE_VERSION,
+							    TDX_CHECK_FAIL,
+							    TDX_FND_COMPAT_IMAGE_VERSION_UNKNOWN));
 		remedy(r, TDX_REMEDY_NAME_VERSION);
 	}
 }
@@ -188,27 +188,24 @@ static bool rule_line(struct rules *r, const struct tdx_host_facts *host,
 		      const struct tdx_version *iv)
 {
 	if (!iv) {
-		record(r, TDX_CHK_COMPAT_LINE, TDX_CHECK_SKIP,
-		       "not checked: image version unknown");
+		not_checked(r, TDX_CHK_COMPAT_LINE, TDX_CHECK_SKIP, TDX_FND_COMPAT_NO_IMAGE_VERSION);
 		return false;
 	}
 	if (!host->have_running) {
-		record(r, TDX_CHK_COMPAT_LINE, TDX_CHECK_SKIP,
-		       "not checked: running module version unknown");
+		not_checked(r, TDX_CHK_COMPAT_LINE, TDX_CHECK_SKIP,
+			    TDX_FND_COMPAT_NO_RUNNING_VERSION);
 		return false;
 	}
 	if (!tdx_version_same_line(iv, &host->running)) {
-		record(r, TDX_CHK_COMPAT_LINE, TDX_CHECK_FAIL,
-		       "image %s is of the %u.%u line, the running module %s of the %u.%u line: "
-		       "runtime updates stay within one major.minor: pick a %u.%u.x release, or "
-		       "install %s by rebooting into it", r->image, iv->major, iv->minor,
-		       r->running, host->running.major, host->running.minor, host->running.major,
-		       host->running.minor, r->image);
+		record(r, TDX_CHK_COMPAT_LINE, TDX_CHECK_FAIL, TDX_FND_COMPAT_LINE_DIFFERS,
+		       TDX_FACT_S(r->image), TDX_FACT_U(iv->major), TDX_FACT_U(iv->minor),
+		       TDX_FACT_S(r->running), TDX_FACT_U(host->running.major),
+		       TDX_FACT_U(host->running.minor));
 		return false;
 	}
-	record(r, TDX_CHK_COMPAT_LINE, TDX_CHECK_PASS,
-	       "image %s and running module %s are both of the %u.%u line", r->image, r->running,
-	       iv->major, iv->minor);
+	record(r, TDX_CHK_COMPAT_LINE, TDX_CHECK_PASS, TDX_FND_COMPAT_LINE_SAME,
+	       TDX_FACT_S(r->image), TDX_FACT_S(r->running), TDX_FACT_U(iv->major),
+	       TDX_FACT_U(iv->minor));
 	return true;
 }
 
@@ -220,26 +217,24 @@ static bool rule_not_older(struct rules *r, const struct tdx_host_facts *host,
 	int cmp;
 
 	if (!same_line) {
-		record(r, TDX_CHK_COMPAT_NOT_OLDER, TDX_CHECK_SKIP,
-		       "not checked: needs a known image version of the running module's line");
+		not_checked(r, TDX_CHK_COMPAT_NOT_OLDER, TDX_CHECK_SKIP,
+			    TDX_FND_COMPAT_NOT_SAME_LINE_IMAGE);
 		return false;
 	}
 	cmp = tdx_version_cmp(iv, &host->running);
 	if (cmp < 0)
-		record(r, TDX_CHK_COMPAT_NOT_OLDER, TDX_CHECK_FAIL,
-		       "image %s is older than the running module %s: a module cannot be "
-		       "downgraded in place: pick %s or newer", r->image, r->running, r->running);
+		record(r, TDX_CHK_COMPAT_NOT_OLDER, TDX_CHECK_FAIL, TDX_FND_COMPAT_OLDER,
+		       TDX_FACT_S(r->image), TDX_FACT_S(r->running));
 	else if (cmp == 0 && opts->reinstall)
-		record(r, TDX_CHK_COMPAT_NOT_OLDER, TDX_CHECK_PASS,
-		       "image %s is the running version: installing it again as asked (re-install)",
-		       r->image);
+		record(r, TDX_CHK_COMPAT_NOT_OLDER, TDX_CHECK_PASS, TDX_FND_COMPAT_REINSTALL,
+		       TDX_FACT_S(r->image));
 	else if (cmp == 0) {
-		record(r, TDX_CHK_COMPAT_NOT_OLDER, TDX_CHECK_PASS,
-		       "image %s is the running version: nothing to do", r->image);
+		record(r, TDX_CHK_COMPAT_NOT_OLDER, TDX_CHECK_PASS, TDX_FND_COMPAT_CURRENT,
+		       TDX_FACT_S(r->image));
 		remedy(r, TDX_REMEDY_REINSTALL);
 	} else
-		record(r, TDX_CHK_COMPAT_NOT_OLDER, TDX_CHECK_PASS,
-		       "image %s is newer than the running module %s", r->image, r->running);
+		record(r, TDX_CHK_COMPAT_NOT_OLDER, TDX_CHECK_PASS, TDX_FND_COMPAT_NEWER,
+		       TDX_FACT_S(r->image), TDX_FACT_S(r->running));
 	return cmp == 0;
 }
 
@@ -249,39 +244,36 @@ static void rule_release(struct rules *r, const struct tdx_version *iv,
 	char min[TDX_VERSION_STRLEN], list[256];
 
 	if (!iv) {
-		record(r, TDX_CHK_COMPAT_RELEASE, TDX_CHECK_SKIP,
-		       "not checked: image version unknown");
+		not_checked(r, TDX_CHK_COMPAT_RELEASE, TDX_CHECK_SKIP,
+			    TDX_FND_COMPAT_NO_IMAGE_VERSION);
 	} else if (rel) {
 		format_seamldr_list(rel, list, sizeof(list));
-		record(r, TDX_CHK_COMPAT_RELEASE, TDX_CHECK_PASS,
-		       "the mapping file lists %s: it updates a running %s or later in place and "
-		       "needs a P-SEAMLDR %s", r->image,
-		       tdx_version_format(&rel->min_running, min, sizeof(min)), list);
+		record(r, TDX_CHK_COMPAT_RELEASE, TDX_CHECK_PASS, TDX_FND_COMPAT_RELEASE_LISTED,
+		       TDX_FACT_S(r->image),
+		       TDX_FACT_S(tdx_version_format(&rel->min_running, min, sizeof(min))),
+		       TDX_FACT_S(list));
 	} else if (opts->no_mapping) {
-		record(r, TDX_CHK_COMPAT_RELEASE, TDX_CHECK_WARN,
-		       "no mapping file: which running modules %s can update in place and which "
-		       "P-SEAMLDR it needs are not checked", r->image);
+		record(r, TDX_CHK_COMPAT_RELEASE, TDX_CHECK_WARN, TDX_FND_COMPAT_RELEASE_UNCHECKED,
+		       TDX_FACT_S(r->image));
 		remedy(r, TDX_REMEDY_GIVE_MAPPING);
 	} else {
-		record(r, TDX_CHK_COMPAT_RELEASE, TDX_CHECK_FAIL,
-		       "the mapping file does not list %s: the oldest running module it can "
-		       "update and the P-SEAMLDR versions it needs are unknown: use Intel's "
-		       "mapping file of that release", r->image);
+		record(r, TDX_CHK_COMPAT_RELEASE, TDX_CHECK_FAIL, TDX_FND_COMPAT_RELEASE_UNLISTED,
+		       TDX_FACT_S(r->image));
 		remedy(r, TDX_REMEDY_RELEASE_MAPPING);
 	}
 }
 
-/* Why rules 3-4 cannot use the mapping: a SKIP message, or NULL when they can. */
-static const char *release_missing(const struct tdx_version *iv,
-				   const struct tdx_release_info *rel,
-				   const struct tdx_compat_opts *opts)
+/* Why rules 3-4 cannot use the mapping: a cause finding, or TDX_FND__COUNT when they can. */
+static enum tdx_finding release_missing(const struct tdx_version *iv,
+					const struct tdx_release_info *rel,
+					const struct tdx_compat_opts *opts)
 {
 	if (!iv)
-		return "not checked: image version unknown";
+		return TDX_FND_COMPAT_NO_IMAGE_VERSION;
 	if (!rel)
-		return opts->no_mapping ? "not checked: no mapping file"
-					: "not checked: the mapping file does not list the release";
-	return NULL;
+		return opts->no_mapping ? TDX_FND_COMPAT_NO_MAPPING
+					: TDX_FND_COMPAT_RELEASE_NOT_LISTED;
+	return TDX_FND__COUNT;
 }
 
 /* Rule 3. */
@@ -289,28 +281,25 @@ static void rule_min_running(struct rules *r, const struct tdx_host_facts *host,
 			     const struct tdx_version *iv, bool same_line,
 			     const struct tdx_release_info *rel, const struct tdx_compat_opts *opts)
 {
-	const char *why = release_missing(iv, rel, opts);
+	enum tdx_finding why = release_missing(iv, rel, opts);
 	char min[TDX_VERSION_STRLEN];
 
-	if (why) {
-		record(r, TDX_CHK_COMPAT_MIN_RUNNING, TDX_CHECK_SKIP, "%s", why);
+	if (why != TDX_FND__COUNT) {
+		not_checked(r, TDX_CHK_COMPAT_MIN_RUNNING, TDX_CHECK_SKIP, why);
 		return;
 	}
 	if (!same_line) {
-		record(r, TDX_CHK_COMPAT_MIN_RUNNING, TDX_CHECK_SKIP,
-		       "not checked: needs a running module of the image's line");
+		not_checked(r, TDX_CHK_COMPAT_MIN_RUNNING, TDX_CHECK_SKIP,
+			    TDX_FND_COMPAT_NOT_SAME_LINE_RUNNING);
 		return;
 	}
 	tdx_version_format(&rel->min_running, min, sizeof(min));
 	if (tdx_version_cmp(&host->running, &rel->min_running) < 0)
-		record(r, TDX_CHK_COMPAT_MIN_RUNNING, TDX_CHECK_FAIL,
-		       "running module %s is below %s, the oldest this release can update in "
-		       "place: update step by step, or reboot into the new module", r->running,
-		       min);
+		record(r, TDX_CHK_COMPAT_MIN_RUNNING, TDX_CHECK_FAIL, TDX_FND_COMPAT_BELOW_MIN_RUNNING,
+		       TDX_FACT_S(r->running), TDX_FACT_S(min));
 	else
-		record(r, TDX_CHK_COMPAT_MIN_RUNNING, TDX_CHECK_PASS,
-		       "running module %s is at least %s, the oldest this release can update in "
-		       "place", r->running, min);
+		record(r, TDX_CHK_COMPAT_MIN_RUNNING, TDX_CHECK_PASS, TDX_FND_COMPAT_MIN_RUNNING_MET,
+		       TDX_FACT_S(r->running), TDX_FACT_S(min));
 }
 
 /* Rule 4. */
@@ -318,66 +307,65 @@ static void rule_seamldr(struct rules *r, const struct tdx_host_facts *host,
 			 const struct tdx_version *iv, const struct tdx_release_info *rel,
 			 const struct tdx_compat_opts *opts)
 {
-	const char *why = release_missing(iv, rel, opts);
+	enum tdx_finding why = release_missing(iv, rel, opts);
 	const struct tdx_version *match;
 	char list[256], v[TDX_VERSION_STRLEN];
 
-	if (why) {
-		record(r, TDX_CHK_COMPAT_SEAMLDR, TDX_CHECK_SKIP, "%s", why);
+	if (why != TDX_FND__COUNT) {
+		not_checked(r, TDX_CHK_COMPAT_SEAMLDR, TDX_CHECK_SKIP, why);
 		return;
 	}
 	if (!host->have_seamldr) {
-		record(r, TDX_CHK_COMPAT_SEAMLDR, TDX_CHECK_SKIP,
-		       "not checked: P-SEAMLDR version unknown (seamldr_version is readable by "
-		       "root only)");
+		not_checked(r, TDX_CHK_COMPAT_SEAMLDR, TDX_CHECK_SKIP,
+			    TDX_FND_COMPAT_NO_SEAMLDR_VERSION);
 		return;
 	}
 	format_seamldr_list(rel, list, sizeof(list));
 	match = seamldr_match(rel, &host->seamldr);
 	if (!match)
-		record(r, TDX_CHK_COMPAT_SEAMLDR, TDX_CHECK_FAIL,
-		       "running P-SEAMLDR %s cannot load %s, which needs a P-SEAMLDR %s: update "
-		       "the P-SEAMLDR (platform firmware), or pick a release it can load",
-		       r->seamldr, r->image, list);
+		record(r, TDX_CHK_COMPAT_SEAMLDR, TDX_CHECK_FAIL, TDX_FND_COMPAT_SEAMLDR_CANNOT_LOAD,
+		       TDX_FACT_S(r->seamldr), TDX_FACT_S(r->image), TDX_FACT_S(list));
 	else
-		record(r, TDX_CHK_COMPAT_SEAMLDR, TDX_CHECK_PASS,
-		       "running P-SEAMLDR %s is %s or later of the %u.%u line, as %s needs",
-		       r->seamldr, tdx_version_format(match, v, sizeof(v)), match->major,
-		       match->minor, r->image);
+		record(r, TDX_CHK_COMPAT_SEAMLDR, TDX_CHECK_PASS, TDX_FND_COMPAT_SEAMLDR_MET,
+		       TDX_FACT_S(r->seamldr), TDX_FACT_S(tdx_version_format(match, v, sizeof(v))),
+		       TDX_FACT_U(match->major), TDX_FACT_U(match->minor), TDX_FACT_S(r->image));
 }
 
 /* Rule 5. */
 static void rule_cpu(struct rules *r, const struct tdx_host_facts *host,
 		     const struct tdx_sigstruct *sig)
 {
+	uint32_t masked = host->cpuid_eax & ~TDX_CPUID_STEPPING_MASK;
 	char table[128];
+	int more;
 
 	if (!sig) {
-		record(r, TDX_CHK_COMPAT_CPU, TDX_CHECK_SKIP, "not checked: no sigstruct");
+		not_checked(r, TDX_CHK_COMPAT_CPU, TDX_CHECK_SKIP, TDX_FND_COMPAT_NO_SIGSTRUCT);
 		return;
 	}
 	if (!host->have_cpuid) {
-		record(r, TDX_CHK_COMPAT_CPU, TDX_CHECK_SKIP,
-		       "not checked: this CPU's CPUID unknown");
+		not_checked(r, TDX_CHK_COMPAT_CPU, TDX_CHECK_SKIP, TDX_FND_COMPAT_NO_CPUID);
 		return;
 	}
 	if (sig->cpuid_table_size == 0 && tdx_sigstruct_is_debug(sig)) {
 		/* Only debug modules may have no table; verification has its own check for it. */
-		record(r, TDX_CHK_COMPAT_CPU, TDX_CHECK_WARN,
-		       "not checked: the debug module's CPUID table is empty");
+		not_checked(r, TDX_CHK_COMPAT_CPU, TDX_CHECK_WARN,
+			    TDX_FND_COMPAT_DEBUG_CPUID_TABLE_EMPTY);
 		return;
 	}
 	if (tdx_sigstruct_supports_cpu(sig, host->cpuid_eax)) {
-		record(r, TDX_CHK_COMPAT_CPU, TDX_CHECK_PASS,
-		       "this CPU's CPUID(1).EAX 0x%X (stepping masked: 0x%X) is in the module's "
-		       "CPUID table", host->cpuid_eax, host->cpuid_eax & ~TDX_CPUID_STEPPING_MASK);
+		record(r, TDX_CHK_COMPAT_CPU, TDX_CHECK_PASS, TDX_FND_COMPAT_CPU_LISTED,
+		       TDX_FACT_U(host->cpuid_eax), TDX_FACT_U(masked));
 		return;
 	}
-	format_cpuid_table(sig, table, sizeof(table));
-	record(r, TDX_CHK_COMPAT_CPU, TDX_CHECK_FAIL,
-	       "this CPU's CPUID(1).EAX 0x%X (stepping masked: 0x%X) is not in the module's CPUID "
-	       "table (%s): the module is not built for this CPU: pick a release that lists it",
-	       host->cpuid_eax, host->cpuid_eax & ~TDX_CPUID_STEPPING_MASK, table);
+	more = format_cpuid_table(sig, table, sizeof(table));
+	if (more < 0)
+		record(r, TDX_CHK_COMPAT_CPU, TDX_CHECK_FAIL, TDX_FND_COMPAT_CPU_TABLE_EMPTY,
+		       TDX_FACT_U(host->cpuid_eax), TDX_FACT_U(masked));
+	else
+		record(r, TDX_CHK_COMPAT_CPU, TDX_CHECK_FAIL,
+		       more ? TDX_FND_COMPAT_CPU_NOT_LISTED_MORE : TDX_FND_COMPAT_CPU_NOT_LISTED,
+		       TDX_FACT_U(host->cpuid_eax), TDX_FACT_U(masked), TDX_FACT_S(table));
 }
 
 /* Is @status for @id already in the report (tdx_image_verify records sigstruct.debug too)? */
@@ -402,19 +390,16 @@ static void rule_debug(struct rules *r, const struct tdx_sigstruct *sig,
 		return;
 	}
 	if (!sig)
-		record(r, TDX_CHK_SIGSTRUCT_DEBUG, TDX_CHECK_SKIP, "not checked: no sigstruct");
+		not_checked(r, TDX_CHK_SIGSTRUCT_DEBUG, TDX_CHECK_SKIP, TDX_FND_COMPAT_NO_SIGSTRUCT);
 	else if (!tdx_sigstruct_is_debug(sig))
-		record(r, TDX_CHK_SIGSTRUCT_DEBUG, TDX_CHECK_PASS,
-		       "production module (module_type 0x%08X)", sig->module_type);
+		record(r, TDX_CHK_SIGSTRUCT_DEBUG, TDX_CHECK_PASS, TDX_FND_COMPAT_PRODUCTION,
+		       TDX_FACT_U(sig->module_type));
 	else if (opts->allow_debug)
-		record(r, TDX_CHK_SIGSTRUCT_DEBUG, TDX_CHECK_WARN,
-		       "debug-signed module (module_type 0x%08X) allowed as asked: only "
-		       "debug-unlocked platforms accept it", sig->module_type);
+		record(r, TDX_CHK_SIGSTRUCT_DEBUG, TDX_CHECK_WARN, TDX_FND_COMPAT_DEBUG_ALLOWED,
+		       TDX_FACT_U(sig->module_type));
 	else {
-		record(r, TDX_CHK_SIGSTRUCT_DEBUG, TDX_CHECK_FAIL,
-		       "debug-signed module (module_type 0x%08X), a production one is required: "
-		       "only debug-unlocked platforms accept it: use a production release",
-		       sig->module_type);
+		record(r, TDX_CHK_SIGSTRUCT_DEBUG, TDX_CHECK_FAIL, TDX_FND_COMPAT_DEBUG_REFUSED,
+		       TDX_FACT_U(sig->module_type));
 		remedy(r, TDX_REMEDY_ALLOW_DEBUG);
 	}
 }
@@ -424,26 +409,19 @@ static void rule_svn(struct rules *r, const struct tdx_host_facts *host,
 		     const struct tdx_sigstruct *sig)
 {
 	if (!sig) {
-		record(r, TDX_CHK_COMPAT_SVN, TDX_CHECK_SKIP, "not checked: no sigstruct");
+		not_checked(r, TDX_CHK_COMPAT_SVN, TDX_CHECK_SKIP, TDX_FND_COMPAT_NO_SIGSTRUCT);
 	} else if (!host->have_running_svn) {
-		record(r, TDX_CHK_COMPAT_SVN, TDX_CHECK_SKIP,
-		       "not checked: the running module's SVN is unknown (the kernel does not "
-		       "expose it)");
+		not_checked(r, TDX_CHK_COMPAT_SVN, TDX_CHECK_SKIP, TDX_FND_COMPAT_NO_RUNNING_SVN);
 	} else if (sig->svn_major != host->svn_major) {
-		record(r, TDX_CHK_COMPAT_SVN, TDX_CHECK_FAIL,
-		       "SVN major %u differs from the running module's %u: the P-SEAMLDR refuses "
-		       "to change it: pick a release of the running module's SVN line",
-		       sig->svn_major, host->svn_major);
+		record(r, TDX_CHK_COMPAT_SVN, TDX_CHECK_FAIL, TDX_FND_COMPAT_SVN_MAJOR_DIFFERS,
+		       TDX_FACT_U(sig->svn_major), TDX_FACT_U(host->svn_major));
 	} else if (sig->svn_minor < host->svn_minor) {
-		record(r, TDX_CHK_COMPAT_SVN, TDX_CHECK_FAIL,
-		       "SVN minor %u is below the running module's %u: a rollback the P-SEAMLDR "
-		       "refuses: pick a release with SVN minor %u or higher", sig->svn_minor,
-		       host->svn_minor, host->svn_minor);
+		record(r, TDX_CHK_COMPAT_SVN, TDX_CHECK_FAIL, TDX_FND_COMPAT_SVN_MINOR_BELOW,
+		       TDX_FACT_U(sig->svn_minor), TDX_FACT_U(host->svn_minor));
 	} else {
-		record(r, TDX_CHK_COMPAT_SVN, TDX_CHECK_PASS,
-		       "SVN %u.%u keeps the running module's major %u and is not below its "
-		       "minor %u", sig->svn_major, sig->svn_minor, host->svn_major,
-		       host->svn_minor);
+		record(r, TDX_CHK_COMPAT_SVN, TDX_CHECK_PASS, TDX_FND_COMPAT_SVN_MET,
+		       TDX_FACT_U(sig->svn_major), TDX_FACT_U(sig->svn_minor),
+		       TDX_FACT_U(host->svn_major), TDX_FACT_U(host->svn_minor));
 	}
 }
 

@@ -74,17 +74,13 @@ enum tdx_release_label tdx_release_label_from_report(const struct tdx_report *re
 }
 
 TDX_EXPORT
-const char *tdx_candidate_reason(const struct tdx_candidate *candidate)
+int tdx_candidate_reason(const struct tdx_candidate *candidate, size_t *index)
 {
-	size_t i;
-
 	if (!candidate || !candidate->report)
-		return NULL;
-	if (tdx_report_first_failure(candidate->report, &i) == 0)
-		return tdx_report_message(candidate->report, i);
-	if (candidate->error)
-		return strerror(-candidate->error);
-	return NULL;
+		return 0;
+	if (tdx_report_first_failure(candidate->report, index) == 0)
+		return 1;
+	return candidate->error < 0 ? candidate->error : 0;
 }
 
 TDX_EXPORT

@@ -130,6 +130,8 @@ static void check_forms(void)
 	struct tdx_fact one = TDX_FACT_U(1), s = TDX_FACT_S("abc"), c = TDX_FACT_F(TDX_FND_TEXT);
 	const struct tdx_fact *fu[] = { &u }, *fb[] = { &b }, *f1[] = { &one }, *fs[] = { &s };
 	const struct tdx_fact *fc[] = { &c };
+	struct tdx_fact l = TDX_FACT_S("1.5.00,2.0.00"), l1 = TDX_FACT_S("2.0.03");
+	const struct tdx_fact *fl[] = { &l }, *fl1[] = { &l1 };
 	enum tdx_finding t = TDX_FND_TEXT;
 
 	expect("decimal", finding_fill("n={text}.", t, fu, 1), "n=42.");
@@ -151,6 +153,10 @@ static void check_forms(void)
 	expect("unclosed", finding_fill("a {text", t, fu, 1), "a {text");
 	expect("no words", finding_fill(NULL, t, fu, 1), "text: text=42");
 	expect("catalogue", finding_words(t, fs, 1), "abc");
+	expect("or_later", finding_fill("{text:or_later}", t, fl, 1),
+	       "1.5.00 or later of 1.5.x, or 2.0.00 or later of 2.0.x");
+	expect("or_later, one", finding_fill("{text:or_later}", t, fl1, 1),
+	       "2.0.03 or later of 2.0.x");
 }
 
 int main(void)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "libtdxctl.h"
+#include "facts.h"
 
 static int passed, failed;
 
@@ -142,13 +143,14 @@ static const char *first_failure(const struct run *r)
 	return tdx_check_name(tdx_report_id(r->report, i));
 }
 
+/* The first failure's finding and facts (facts.h), or "". */
 static const char *first_message(const struct run *r)
 {
 	size_t i;
 
 	if (tdx_report_first_failure(r->report, &i) < 0)
 		return "";
-	return tdx_report_message(r->report, i);
+	return test_facts(r->report, i);
 }
 
 /* Status of check @name in the report; -1 when it was not recorded. */
@@ -160,12 +162,22 @@ static int status_of(const struct run *r, const char *name)
 	return -1;
 }
 
+/* The finding and facts of check @name (facts.h), or "". */
 static const char *message_of(const struct run *r, const char *name)
 {
 	for (size_t i = 0; i < tdx_report_count(r->report); i++)
 		if (strcmp(tdx_check_name(tdx_report_id(r->report, i)), name) == 0)
-			return tdx_report_message(r->report, i);
+			return test_facts(r->report, i);
 	return "";
+}
+
+/* The reason for a candidate's label (tdx_candidate_reason), for a failure's message. */
+static const char *reason_of(const struct tdx_candidate *c)
+{
+	size_t i;
+	int rc = tdx_candidate_reason(c, &i);
+
+	return rc > 0 ? test_facts(c->report, i) : rc < 0 ? strerror(-rc) : NULL;
 }
 
 /* The remedies of check @name in the report; 0 when it was not recorded. */
@@ -220,11 +232,10 @@ static void test_all_pass(void)
 		CHECK(status_of(&r, compat_ids[i]) == TDX_CHECK_PASS, "%s passes", compat_ids[i]);
 	CHECK(status_of(&r, "compat.svn") == TDX_CHECK_SKIP, "svn unknown: skip");
 	CHECK(strcmp(message_of(&r, "compat.min_running"),
-		     "running module 1.5.08 is at least 1.5.01, the oldest this release can update "
-		     "in place") == 0, "%s", message_of(&r, "compat.min_running"));
+		     "compat.min_running_met running_version=1.5.08 min_running=1.5.01") == 0, "%s", message_of(&r, "compat.min_running"));
 	CHECK(strcmp(message_of(&r, "compat.seamldr"),
-		     "running P-SEAMLDR 1.5.02 is 1.5.00 or later of the 1.5 line, as 1.5.16 needs")
-	      == 0, "%s", message_of(&r, "compat.seamldr"));
+		     "compat.seamldr_met seamldr_running=1.5.02 seamldr_min=1.5.00 line_major=1 "
+		     "line_minor=5 image_version=1.5.16") == 0, "%s", message_of(&r, "compat.seamldr"));
 	CHECK(tdx_report_outcome(r.report) == TDX_OUTCOME_OK, "outcome ok");
 	run_free(&r);
 
@@ -252,9 +263,8 @@ static void test_rule_line(void)
 	r = run_rules(&h, &sig, "2.0.02", &rel, &opts);
 	EXPECT(r, "compat.line", TDX_COMPAT_INCOMPATIBLE);
 	CHECK(strcmp(first_message(&r),
-		     "image 2.0.02 is of the 2.0 line, the running module 1.5.08 of the 1.5 line: "
-		     "runtime updates stay within one major.minor: pick a 1.5.x release, or install "
-		     "2.0.02 by rebooting into it") == 0, "%s", first_message(&r));
+		     "compat.line_differs image_version=2.0.02 image_major=2 image_minor=0 "
+		     "running_version=1.5.08 running_major=1 running_minor=5") == 0, "%s", first_message(&r));
 	/* Rules that compare within a line are not run across lines. */
 	CHECK(status_of(&r, "compat.not_older") == TDX_CHECK_SKIP, "not_older skipped");
 	CHECK(status_of(&r, "compat.min_running") == TDX_CHECK_SKIP, "min_running skipped");
@@ -281,8 +291,7 @@ static void test_rule_not_older(void)
 	r = run_rules(&h, &sig, "1.5.06", &rel, &opts);
 	EXPECT(r, "compat.not_older", TDX_COMPAT_INCOMPATIBLE);
 	CHECK(strcmp(first_message(&r),
-		     "image 1.5.06 is older than the running module 1.5.08: a module cannot be "
-		     "downgraded in place: pick 1.5.08 or newer") == 0, "%s", first_message(&r));
+		     "compat.older image_version=1.5.06 running_version=1.5.08") == 0, "%s", first_message(&r));
 	run_free(&r);
 
 	/* Reinstall does not allow a downgrade. */
@@ -305,7 +314,7 @@ static void test_current_and_reinstall(void)
 	EXPECT(r, "none", TDX_COMPAT_CURRENT);
 	/* The library names no option: the front end words the remedy (tdxctl: --reinstall). */
 	CHECK(strcmp(message_of(&r, "compat.not_older"),
-		     "image 1.5.08 is the running version: nothing to do") == 0, "%s",
+		     "compat.current image_version=1.5.08") == 0, "%s",
 	      message_of(&r, "compat.not_older"));
 	CHECK(remedies_of(&r, "compat.not_older") == TDX_REMEDY_REINSTALL, "reinstall remedy");
 	run_free(&r);
@@ -334,7 +343,7 @@ static void test_rule_release(void)
 	/* A mapping file was given but does not list the image. */
 	r = run_rules(&h, &sig, "1.5.17", NULL, &opts);
 	EXPECT(r, "compat.release", TDX_COMPAT_INCOMPATIBLE);
-	CHECK(strstr(first_message(&r), "the mapping file does not list 1.5.17") == first_message(&r),
+	CHECK(strcmp(first_message(&r), "compat.release_unlisted image_version=1.5.17") == 0,
 	      "%s", first_message(&r));
 	CHECK(status_of(&r, "compat.min_running") == TDX_CHECK_SKIP, "min skipped");
 	CHECK(status_of(&r, "compat.seamldr") == TDX_CHECK_SKIP, "seamldr skipped");
@@ -346,7 +355,8 @@ static void test_rule_release(void)
 	EXPECT(r, "none", TDX_COMPAT_INSTALLABLE);
 	CHECK(status_of(&r, "compat.release") == TDX_CHECK_WARN, "release warns");
 	CHECK(status_of(&r, "compat.min_running") == TDX_CHECK_SKIP, "min skipped");
-	CHECK(strcmp(message_of(&r, "compat.min_running"), "not checked: no mapping file") == 0,
+	CHECK(strcmp(message_of(&r, "compat.min_running"),
+		     "compat.not_checked cause=compat.no_mapping") == 0,
 	      "%s", message_of(&r, "compat.min_running"));
 	CHECK(status_of(&r, "compat.seamldr") == TDX_CHECK_SKIP, "seamldr skipped");
 	run_free(&r);
@@ -375,8 +385,7 @@ static void test_rule_min_running(void)
 	r = run_rules(&h, &sig, "1.5.16", &rel, &opts);
 	EXPECT(r, "compat.min_running", TDX_COMPAT_INCOMPATIBLE);
 	CHECK(strcmp(first_message(&r),
-		     "running module 1.5.00 is below 1.5.01, the oldest this release can update in "
-		     "place: update step by step, or reboot into the new module") == 0, "%s",
+		     "compat.below_min_running running_version=1.5.00 min_running=1.5.01") == 0, "%s",
 	      first_message(&r));
 	run_free(&r);
 
@@ -433,9 +442,8 @@ static void test_rule_seamldr(void)
 	r = run_rules(&h, &sig, "1.5.16", &rel, &opts);
 	EXPECT(r, "compat.seamldr", TDX_COMPAT_INCOMPATIBLE);
 	CHECK(strcmp(first_message(&r),
-		     "running P-SEAMLDR 1.5.02 cannot load 1.5.16, which needs a P-SEAMLDR 1.5.03 or "
-		     "later of 1.5.x: update the P-SEAMLDR (platform firmware), or pick a release it "
-		     "can load") == 0, "%s", first_message(&r));
+		     "compat.seamldr_cannot_load seamldr_running=1.5.02 image_version=1.5.16 "
+		     "min_seamldr=1.5.03") == 0, "%s", first_message(&r));
 	run_free(&r);
 	h.seamldr = ver("1.5.03");
 	r = run_rules(&h, &sig, "1.5.16", &rel, &opts);
@@ -479,9 +487,8 @@ static void test_rule_cpu(void)
 	h.cpuid_eax = 0xA06D0;
 	r = run_rules(&h, &sig, "1.5.16", &rel, &opts);
 	CHECK(strcmp(first_message(&r),
-		     "this CPU's CPUID(1).EAX 0xA06D0 (stepping masked: 0xA06D0) is not in the "
-		     "module's CPUID table (0x806F0, 0xC06F0, 0xA06F0): the module is not built for "
-		     "this CPU: pick a release that lists it") == 0, "%s", first_message(&r));
+		     "compat.cpu_not_listed cpuid_eax=0xA06D0 cpuid_masked=0xA06D0 "
+		     "cpuid_table=0x806F0, 0xC06F0, 0xA06F0") == 0, "%s", first_message(&r));
 	run_free(&r);
 
 	/* The stepping of a table entry is masked too. */
@@ -531,8 +538,7 @@ static void test_rule_debug(void)
 	r = run_rules(&h, &sig, "1.5.16", &rel, &opts);
 	EXPECT(r, "sigstruct.debug", TDX_COMPAT_INCOMPATIBLE);
 	CHECK(strcmp(first_message(&r),
-		     "debug-signed module (module_type 0x80000000), a production one is required: "
-		     "only debug-unlocked platforms accept it: use a production release") == 0,
+		     "compat.debug_refused module_type=0x80000000") == 0,
 	      "%s", first_message(&r));
 	CHECK(remedies_of(&r, "sigstruct.debug") == TDX_REMEDY_ALLOW_DEBUG, "allow-debug remedy");
 	run_free(&r);
@@ -582,8 +588,7 @@ static void test_rule_svn(void)
 	h.svn_minor = 6;
 	r = run_rules(&h, &sig, "1.5.16", &rel, &opts);
 	CHECK(strcmp(first_message(&r),
-		     "SVN minor 5 is below the running module's 6: a rollback the P-SEAMLDR refuses: "
-		     "pick a release with SVN minor 6 or higher") == 0, "%s", first_message(&r));
+		     "compat.svn_minor_below svn_minor=5 running_svn_minor=6") == 0, "%s", first_message(&r));
 	run_free(&r);
 }
 
@@ -749,7 +754,7 @@ static void check_labels(struct tdx_ctx *ctx, struct tdx_releases *list,
 	for (size_t i = 0; i < n && i < tdx_releases_count(list); i++) {
 		const struct tdx_candidate *c = tdx_releases_get(list, i);
 		char v[TDX_VERSION_STRLEN] = "?";
-		const char *reason = tdx_candidate_reason(c);
+		const char *reason = reason_of(c);
 
 		if (c->have_version)
 			tdx_version_format(&c->version, v, sizeof(v));
@@ -866,13 +871,11 @@ static void test_intel_folder(struct tdx_ctx *ctx, const char *dir)
 				n += tdx_report_id(c->report, i) == TDX_CHK_SIGSTRUCT_DEBUG;
 			CHECK(n == 1, "1.5.16: sigstruct.debug recorded once, not %zu times", n);
 		}
-		CHECK(tdx_candidate_reason(c) == NULL, "1.5.16: no reason");
+		CHECK(reason_of(c) == NULL, "1.5.16: no reason");
 		c = tdx_releases_get(list, 7);
-		CHECK(strcmp(tdx_candidate_reason(c),
-			     "this CPU's CPUID(1).EAX 0x806F8 (stepping masked: 0x806F0) is not in the "
-			     "module's CPUID table (0xA06D0): the module is not built for this CPU: pick "
-			     "a release that lists it") == 0, "2.0.02 reason: %s",
-		      tdx_candidate_reason(c));
+		CHECK(reason_of(c) && strcmp(reason_of(c),
+			     "compat.cpu_not_listed cpuid_eax=0x806F8 cpuid_masked=0x806F0 "
+			     "cpuid_table=0xA06D0") == 0, "2.0.02 reason: %s", reason_of(c));
 
 		CHECK(c->version_source == TDX_VERSION_SIGSTRUCT, "2.0.02's version from sigstruct");
 		c = tdx_releases_get(list, 6);
@@ -1005,7 +1008,7 @@ static void test_scan_errors(struct tdx_ctx *ctx)
 		CHECK(tdx_releases_label(ctx, list, &h, NULL, &opts, NULL) == 0, "label");
 		for (size_t i = 0; i < 2; i++) {
 			c = tdx_releases_get(list, i);
-			CHECK(c->label == TDX_LABEL_INVALID && tdx_candidate_reason(c), "%s invalid",
+			CHECK(c->label == TDX_LABEL_INVALID && reason_of(c), "%s invalid",
 			      c->path);
 		}
 		size_t idx;
@@ -1084,14 +1087,14 @@ static void test_fixture_folder(struct tdx_ctx *ctx, const char *fixtures)
 		c = tdx_releases_get(list, 0);
 		CHECK(strstr(c->path, "1.5.08.blob") && c->alt_path && c->alt_sig_path &&
 		      c->label == TDX_LABEL_INSTALLABLE, "blob with pair, installable: %s %s",
-		      tdx_release_label_name(c->label), tdx_candidate_reason(c));
+		      tdx_release_label_name(c->label), reason_of(c));
 		c = tdx_releases_get(list, 1);
 		CHECK(strstr(c->path, "v2.img") && c->version_source == TDX_VERSION_SIGSTRUCT &&
 		      c->version.major == 2 && c->listed && c->label == TDX_LABEL_CPU,
 		      "2.0.02 by its sigstruct, not for this CPU: %s", tdx_release_label_name(c->label));
 		c = tdx_releases_get(list, 2);
 		CHECK(strstr(c->path, "debug.img") && c->label == TDX_LABEL_DEBUG,
-		      "debug: %s (%s)", tdx_release_label_name(c->label), tdx_candidate_reason(c));
+		      "debug: %s (%s)", tdx_release_label_name(c->label), reason_of(c));
 		CHECK(tdx_releases_pick_latest(list, &idx) == 0 && idx == 0, "latest is 1.5.08");
 
 		/* Debug allowed: verified with the test key, then it has no version. */
@@ -1099,7 +1102,7 @@ static void test_fixture_folder(struct tdx_ctx *ctx, const char *fixtures)
 		CHECK(tdx_releases_label(ctx, list, &h, m, &opts, &vopts) == 0, "label");
 		c = tdx_releases_get(list, 2);
 		CHECK(c->label == TDX_LABEL_NO_VERSION, "debug allowed: %s (%s)",
-		      tdx_release_label_name(c->label), tdx_candidate_reason(c));
+		      tdx_release_label_name(c->label), reason_of(c));
 		opts.allow_debug = false;
 
 		/* With Intel's key the test-signed images are invalid. */

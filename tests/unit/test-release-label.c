@@ -113,27 +113,34 @@ static void test_pick_latest(void)
 	CHECK_INT(tdx_releases_pick_latest(NULL, &idx), -ENOENT);
 }
 
-/* The first failed check's message and remedies; else why the files could not be read. */
+/* The first failed check (its index, for the front end to word) and remedies; else the error. */
 static void test_reason(void)
 {
 	struct tdx_candidate c = blob("a", (struct tdx_version)V(1, 5, 8));
 	struct tdx_report *rep;
+	size_t i = 99;
 
-	CHECK(tdx_candidate_reason(&c) == NULL);
-	CHECK(tdx_candidate_reason(NULL) == NULL);
+	CHECK_INT(tdx_candidate_reason(&c, &i), 0);
+	CHECK_INT(tdx_candidate_reason(NULL, &i), 0);
 	if (tdx_report_new(&rep) < 0)
 		abort();
 	c.report = rep;
-	CHECK(tdx_candidate_reason(&c) == NULL);
+	CHECK_INT(tdx_candidate_reason(&c, &i), 0);
 	CHECK_INT(tdx_candidate_reason_remedies(&c), 0);
 	c.error = -EACCES;
-	CHECK_STR(tdx_candidate_reason(&c), strerror(EACCES));
-	tdx_report_add(rep, TDX_CHK_CONTAINER_SIZE, TDX_CHECK_PASS, "fine");
-	tdx_report_add(rep, TDX_CHK_COMPAT_CPU, TDX_CHECK_FAIL, "first failure");
+	CHECK_INT(tdx_candidate_reason(&c, &i), -EACCES);
+	CHECK_INT(tdx_report_fact(rep, TDX_CHK_CONTAINER_SIZE, TDX_CHECK_PASS,
+				  TDX_FND_COMPAT_IMAGE_VERSION, TDX_FACT_S("1.5.08")), 0);
+	CHECK_INT(tdx_report_fact(rep, TDX_CHK_COMPAT_CPU, TDX_CHECK_FAIL,
+				  TDX_FND_COMPAT_CPU_TABLE_EMPTY, TDX_FACT_U(0x806F8),
+				  TDX_FACT_U(0x806F0)), 0);
 	tdx_report_add_remedy(rep, TDX_REMEDY_ALLOW_DEBUG);
-	tdx_report_add(rep, TDX_CHK_COMPAT_SVN, TDX_CHECK_FAIL, "second failure");
+	CHECK_INT(tdx_report_fact(rep, TDX_CHK_COMPAT_SVN, TDX_CHECK_FAIL,
+				  TDX_FND_COMPAT_SVN_MINOR_BELOW, TDX_FACT_U(4), TDX_FACT_U(5)), 0);
 	tdx_report_add_remedy(rep, TDX_REMEDY_REINSTALL);
-	CHECK_STR(tdx_candidate_reason(&c), "first failure");
+	CHECK_INT(tdx_candidate_reason(&c, &i), 1);
+	CHECK_INT(i, 1);
+	CHECK_INT(tdx_report_finding(rep, i), TDX_FND_COMPAT_CPU_TABLE_EMPTY);
 	CHECK_INT(tdx_candidate_reason_remedies(&c), TDX_REMEDY_ALLOW_DEBUG);
 	CHECK_INT(tdx_release_label_from_report(rep, TDX_COMPAT_INCOMPATIBLE), TDX_LABEL_CPU);
 	tdx_report_free(rep);
