@@ -4,7 +4,6 @@
  * bytes come from the caller.
  */
 #include <errno.h>
-#include <inttypes.h>
 
 #include "image-private.h"
 
@@ -100,31 +99,36 @@ bool tdx_sigstruct_supports_cpu(const struct tdx_sigstruct *sig, uint32_t cpuid_
 	return false;
 }
 
-static int check_result(struct tdx_report *report, enum tdx_check_id id, bool ok, bool *failed,
-			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-/* Record one check; a failure, as graded by its evidence, also sets *failed for the verdict. */
-static int check_result(struct tdx_report *report, enum tdx_check_id id, bool ok, bool *failed,
-			const char *fmt, ...)
+/*
+ * Record one check as @finding and its facts; a failure, as graded by its evidence, also sets
+ * *failed for the verdict.
+ */
+static int check_factv(struct tdx_report *report, enum tdx_check_id id, bool ok, bool *failed,
+		       enum tdx_finding finding, const struct tdx_fact *facts, size_t n)
 {
-	va_list args;
-	int rc;
+	enum tdx_check_status st = ok ? TDX_CHECK_PASS : TDX_CHECK_FAIL;
 
-	if (tdx_report_grade(report, id, ok ? TDX_CHECK_PASS : TDX_CHECK_FAIL) == TDX_CHECK_FAIL)
+	if (tdx_report_grade(report, id, st) == TDX_CHECK_FAIL)
 		*failed = true;
-	va_start(args, fmt);
-	rc = tdx_report_addv(report, id, ok ? TDX_CHECK_PASS : TDX_CHECK_FAIL, fmt, args);
-	va_end(args);
-	return rc;
+	return tdx_report_factv(report, id, st, finding, facts, n);
 }
+
+/* check_factv() with its facts counted, as tdx_report_fact(); a fact-less finding needs none. */
+#define check_fact(report, id, ok, failed, finding, ...)					\
+	check_factv((report), (id), (ok), (failed), (finding),				\
+		    (const struct tdx_fact[]){ __VA_ARGS__ },				\
+		    sizeof((const struct tdx_fact[]){ __VA_ARGS__ }) / sizeof(struct tdx_fact))
+#define check_bare(report, id, ok, failed, finding)						\
+	check_factv((report), (id), (ok), (failed), (finding), NULL, 0)
 
 static int check_const(struct tdx_report *report, enum tdx_check_id id, const char *field,
 		       uint32_t found, uint32_t expected, bool *failed)
 {
 	if (found == expected)
-		return check_result(report, id, true, failed, "%s is 0x%08" PRIx32, field, found);
-	return check_result(report, id, false, failed, "%s is 0x%08" PRIx32 ", expected 0x%08"
-			    PRIx32, field, found, expected);
+		return check_fact(report, id, true, failed, TDX_FND_SIGSTRUCT_FIELD_IS,
+				  TDX_FACT_S(field), TDX_FACT_U(found));
+	return check_fact(report, id, false, failed, TDX_FND_SIGSTRUCT_FIELD_NOT, TDX_FACT_S(field),
+			  TDX_FACT_U(found), TDX_FACT_U(expected));
 }
 
 /* A reserved range of the raw sigstruct must be zero; name the first non-zero byte. */
@@ -133,11 +137,11 @@ static int check_zero(struct tdx_report *report, enum tdx_check_id id, const cha
 {
 	for (size_t i = off; i < off + len; i++)
 		if (raw[i])
-			return check_result(report, id, false, failed,
-					    "%s byte at 0x%03zx is 0x%02x, expected 0", field, i,
-					    raw[i]);
-	return check_result(report, id, true, failed, "%s (0x%03zx, %zu bytes) is zero", field, off,
-			    len);
+			return check_fact(report, id, false, failed,
+					  TDX_FND_SIGSTRUCT_RESERVED_NONZERO, TDX_FACT_S(field),
+					  TDX_FACT_U(i), TDX_FACT_U(raw[i]));
+	return check_fact(report, id, true, failed, TDX_FND_SIGSTRUCT_RESERVED_ZERO,
+			  TDX_FACT_S(field), TDX_FACT_U(off), TDX_FACT_U(len));
 }
 
 /* BCD yyyymmdd: every nibble a decimal digit, month 01-12, day 01-31. */
@@ -157,50 +161,58 @@ static int check_module_type(const struct tdx_sigstruct *s, struct tdx_report *r
 	uint32_t bits = s->module_type & ~TDX_SIGSTRUCT_DEBUG;
 
 	if (!bits)
-		return check_result(r, TDX_CHK_SIGSTRUCT_MODULE_TYPE, true, failed,
-				    "module_type is 0x%08" PRIx32 " (bits 30:0 zero)",
-				    s->module_type);
-	return check_result(r, TDX_CHK_SIGSTRUCT_MODULE_TYPE, false, failed,
-			    "module_type bits 30:0 are 0x%08" PRIx32 ", expected 0", bits);
+		return check_fact(r, TDX_CHK_SIGSTRUCT_MODULE_TYPE, true, failed,
+				  TDX_FND_SIGSTRUCT_MODULE_TYPE_OK, TDX_FACT_U(s->module_type));
+	return check_fact(r, TDX_CHK_SIGSTRUCT_MODULE_TYPE, false, failed,
+			  TDX_FND_SIGSTRUCT_MODULE_TYPE_BITS, TDX_FACT_U(bits));
 }
 
 static int check_date(const struct tdx_sigstruct *s, struct tdx_report *r, bool *failed)
 {
 	if (date_valid(s->date))
-		return check_result(r, TDX_CHK_SIGSTRUCT_DATE, true, failed, "date is %04" PRIx32
-				    "-%02" PRIx32 "-%02" PRIx32, s->date >> 16, s->date >> 8 & 0xff,
-				    s->date & 0xff);
-	return check_result(r, TDX_CHK_SIGSTRUCT_DATE, false, failed, "date is 0x%08" PRIx32
-			    ", not a BCD date yyyymmdd as in every sample", s->date);
+		return check_fact(r, TDX_CHK_SIGSTRUCT_DATE, true, failed, TDX_FND_SIGSTRUCT_DATE_OK,
+				  TDX_FACT_U(s->date >> 16), TDX_FACT_U(s->date >> 8 & 0xff),
+				  TDX_FACT_U(s->date & 0xff));
+	return check_fact(r, TDX_CHK_SIGSTRUCT_DATE, false, failed, TDX_FND_SIGSTRUCT_DATE_NOT_BCD,
+			  TDX_FACT_U(s->date));
 }
 
 static int check_svn(const struct tdx_sigstruct *s, struct tdx_report *r, bool *failed)
 {
 	if (s->svn_major)
-		return check_result(r, TDX_CHK_SIGSTRUCT_SVN, true, failed, "SVN is %u.%u",
-				    s->svn_major, s->svn_minor);
-	return check_result(r, TDX_CHK_SIGSTRUCT_SVN, false, failed,
-			    "SVN major is 0 (SVN 0.%u), expected non-zero", s->svn_minor);
+		return check_fact(r, TDX_CHK_SIGSTRUCT_SVN, true, failed, TDX_FND_SIGSTRUCT_SVN_OK,
+				  TDX_FACT_U(s->svn_major), TDX_FACT_U(s->svn_minor));
+	return check_fact(r, TDX_CHK_SIGSTRUCT_SVN, false, failed,
+			  TDX_FND_SIGSTRUCT_SVN_MAJOR_ZERO, TDX_FACT_U(s->svn_minor));
 }
 
 static int check_attributes(const struct tdx_sigstruct *s, struct tdx_report *r, bool *failed)
 {
 	if (!s->attributes)
-		return check_result(r, TDX_CHK_SIGSTRUCT_ATTRIBUTES, true, failed,
-				    "attributes are 0");
-	return check_result(r, TDX_CHK_SIGSTRUCT_ATTRIBUTES, false, failed,
-			    "attributes are 0x%016" PRIx64 ", expected 0", s->attributes);
+		return check_bare(r, TDX_CHK_SIGSTRUCT_ATTRIBUTES, true, failed,
+				  TDX_FND_SIGSTRUCT_ATTRIBUTES_ZERO);
+	return check_fact(r, TDX_CHK_SIGSTRUCT_ATTRIBUTES, false, failed,
+			  TDX_FND_SIGSTRUCT_ATTRIBUTES_SET, TDX_FACT_U(s->attributes));
 }
 
 static int check_handoff(const struct tdx_sigstruct *s, struct tdx_report *r, bool *failed)
 {
-	if (s->module_hv >= s->min_update_hv)
-		return check_result(r, TDX_CHK_SIGSTRUCT_HANDOFF, true, failed,
-				    "module_hv is %u, min_update_hv is %u", s->module_hv,
-				    s->min_update_hv);
-	return check_result(r, TDX_CHK_SIGSTRUCT_HANDOFF, false, failed,
-			    "module_hv is %u, expected at least min_update_hv %u", s->module_hv,
-			    s->min_update_hv);
+	bool ok = s->module_hv >= s->min_update_hv;
+
+	return check_fact(r, TDX_CHK_SIGSTRUCT_HANDOFF, ok, failed,
+			  ok ? TDX_FND_SIGSTRUCT_HANDOFF_OK : TDX_FND_SIGSTRUCT_HANDOFF_BELOW,
+			  TDX_FACT_U(s->module_hv), TDX_FACT_U(s->min_update_hv));
+}
+
+/* An offset into the module (@field names it): zero, or inside the module's @module_len bytes. */
+static int check_offset_inside(struct tdx_report *r, enum tdx_check_id id, const char *field,
+			       uint32_t off, size_t module_len, bool *failed)
+{
+	if (off && off >= module_len)
+		return check_fact(r, id, false, failed, TDX_FND_SIGSTRUCT_OFFSET_OUTSIDE,
+				  TDX_FACT_S(field), TDX_FACT_U(off), TDX_FACT_U(module_len));
+	return check_fact(r, id, true, failed, TDX_FND_SIGSTRUCT_OFFSET_IS, TDX_FACT_S(field),
+			  TDX_FACT_U(off));
 }
 
 static int check_gdt_idt(const struct tdx_sigstruct *s, size_t module_len, struct tdx_report *r,
@@ -210,29 +222,20 @@ static int check_gdt_idt(const struct tdx_sigstruct *s, size_t module_len, struc
 	uint32_t gdt = s->gdt_idt_offset, fw = s->fault_wrapper_offset;
 
 	if ((gdt == 0) != (fw == 0))
-		return check_result(r, id, false, failed, "gdt_idt_offset is 0x%" PRIx32
-				    " while fault_wrapper_offset is 0x%" PRIx32
-				    ", expected both zero or both non-zero", gdt, fw);
+		return check_fact(r, id, false, failed, TDX_FND_SIGSTRUCT_OFFSET_PAIR,
+				  TDX_FACT_U(gdt), TDX_FACT_U(fw));
 	if (gdt % TDX_PAGE_SIZE)
-		return check_result(r, id, false, failed, "gdt_idt_offset is 0x%" PRIx32
-				    ", expected a multiple of 0x1000", gdt);
-	if (gdt && gdt >= module_len)
-		return check_result(r, id, false, failed, "gdt_idt_offset is 0x%" PRIx32
-				    ", expected inside the module (below 0x%zx)", gdt, module_len);
-	return check_result(r, id, true, failed, "gdt_idt_offset is 0x%" PRIx32, gdt);
+		return check_fact(r, id, false, failed, TDX_FND_SIGSTRUCT_OFFSET_NOT_PAGE,
+				  TDX_FACT_S("gdt_idt_offset"), TDX_FACT_U(gdt));
+	return check_offset_inside(r, id, "gdt_idt_offset", gdt, module_len, failed);
 }
 
 static int check_fault_wrapper(const struct tdx_sigstruct *s, size_t module_len,
 			       struct tdx_report *r, bool *failed)
 {
-	uint32_t fw = s->fault_wrapper_offset;
-
-	if (fw && fw >= module_len)
-		return check_result(r, TDX_CHK_SIGSTRUCT_FAULT_WRAPPER_OFFSET, false, failed,
-				    "fault_wrapper_offset is 0x%" PRIx32
-				    ", expected inside the module (below 0x%zx)", fw, module_len);
-	return check_result(r, TDX_CHK_SIGSTRUCT_FAULT_WRAPPER_OFFSET, true, failed,
-			    "fault_wrapper_offset is 0x%" PRIx32, fw);
+	return check_offset_inside(r, TDX_CHK_SIGSTRUCT_FAULT_WRAPPER_OFFSET,
+				   "fault_wrapper_offset", s->fault_wrapper_offset, module_len,
+				   failed);
 }
 
 /*
@@ -252,24 +255,21 @@ static int check_reserved3(const struct tdx_sigstruct *s, struct tdx_report *r, 
 	size_t i;
 
 	if (rc == -ENOENT)
-		return check_result(r, id, true, failed, "reserved3 is zero (as in the 1.x samples)");
+		return check_bare(r, id, true, failed, TDX_FND_SIGSTRUCT_RESERVED3_ZERO);
 	if (rc < 0) {
 		for (i = 0; !b[i]; i++)
 			;
-		return check_result(r, id, false, failed, "reserved3 byte %zu is 0x%02x but its "
-				    "major byte (3) is %u: the samples have reserved3 either zero "
-				    "(1.x) or starting with a version 2.x or later (2.0)", i, b[i],
-				    b[3]);
+		return check_fact(r, id, false, failed, TDX_FND_SIGSTRUCT_RESERVED3_NO_VERSION,
+				  TDX_FACT_U(i), TDX_FACT_U(b[i]), TDX_FACT_U(b[3]));
 	}
 	tdx_version_format(&v, ver, sizeof(ver));
 	if (mem_is_zero(b + data, sizeof(s->reserved3) - data))
-		return check_result(r, id, true, failed, "reserved3 carries version %s, then %u "
-				    "(bytes 4-7, the build number in the 2.0 samples)", ver, build);
+		return check_fact(r, id, true, failed, TDX_FND_SIGSTRUCT_RESERVED3_VERSION,
+				  TDX_FACT_S(ver), TDX_FACT_U(build));
 	for (i = data; !b[i]; i++)
 		;
-	return check_result(r, id, false, failed, "reserved3 carries version %s, then %u (bytes "
-			    "4-7, the build number in the 2.0 samples), then data: byte %zu is "
-			    "0x%02x where every sample has zero", ver, build, i, b[i]);
+	return check_fact(r, id, false, failed, TDX_FND_SIGSTRUCT_RESERVED3_DATA, TDX_FACT_S(ver),
+			  TDX_FACT_U(build), TDX_FACT_U(i), TDX_FACT_U(b[i]));
 }
 
 static int check_cpuid_table(const struct tdx_sigstruct *s, struct tdx_report *r, bool *failed)
@@ -278,31 +278,28 @@ static int check_cpuid_table(const struct tdx_sigstruct *s, struct tdx_report *r
 	uint32_t n = s->cpuid_table_size;
 
 	if (n > TDX_CPUID_TABLE_MAX)
-		return check_result(r, id, false, failed, "cpuid_table_size is %" PRIu32
-				    ", expected at most %u", n, TDX_CPUID_TABLE_MAX);
+		return check_fact(r, id, false, failed, TDX_FND_SIGSTRUCT_CPUID_TOO_MANY,
+				  TDX_FACT_U(n), TDX_FACT_U(TDX_CPUID_TABLE_MAX));
 	if (n == 0 && !tdx_sigstruct_is_debug(s))
-		return check_result(r, id, false, failed, "cpuid_table_size is 0, expected at "
-				    "least 1 for a production module");
+		return check_bare(r, id, false, failed, TDX_FND_SIGSTRUCT_CPUID_NONE);
 	for (uint32_t i = n; i < TDX_CPUID_TABLE_MAX; i++)
 		if (s->cpuid_table[i])
-			return check_result(r, id, false, failed, "cpuid_table entry %" PRIu32
-					    " (unused, size %" PRIu32 ") is 0x%" PRIx32
-					    ", expected 0", i, n, s->cpuid_table[i]);
-	return check_result(r, id, true, failed, "%" PRIu32 " CPUID entries", n);
+			return check_fact(r, id, false, failed, TDX_FND_SIGSTRUCT_CPUID_UNUSED_SET,
+					  TDX_FACT_U(i), TDX_FACT_U(n),
+					  TDX_FACT_U(s->cpuid_table[i]));
+	return check_fact(r, id, true, failed, TDX_FND_SIGSTRUCT_CPUID_OK, TDX_FACT_U(n));
 }
 
 static int check_debug(const struct tdx_sigstruct *s, bool allow_debug, struct tdx_report *r,
 		       bool *failed)
 {
 	if (!tdx_sigstruct_is_debug(s))
-		return check_result(r, TDX_CHK_SIGSTRUCT_DEBUG, true, failed,
-				    "production-signed (module_type bit 31 clear)");
+		return check_bare(r, TDX_CHK_SIGSTRUCT_DEBUG, true, failed,
+				  TDX_FND_SIGSTRUCT_PRODUCTION);
 	if (allow_debug)
-		return check_result(r, TDX_CHK_SIGSTRUCT_DEBUG, true, failed,
-				    "debug-signed (module_type bit 31 set), allowed");
-	return check_result(r, TDX_CHK_SIGSTRUCT_DEBUG, false, failed,
-			    "module_type bit 31 is set (debug-signed), expected clear "
-			    "(production); debug modules fail on production platforms");
+		return check_bare(r, TDX_CHK_SIGSTRUCT_DEBUG, true, failed,
+				  TDX_FND_SIGSTRUCT_DEBUG_ALLOWED);
+	return check_bare(r, TDX_CHK_SIGSTRUCT_DEBUG, false, failed, TDX_FND_SIGSTRUCT_DEBUG);
 }
 
 /* Every field rule, in catalogue order so the first failure is the one the caller is told. */

@@ -162,6 +162,20 @@ static struct tdx_report *run_opts(const struct fixtures *f, const uint8_t *buf,
 	return r;
 }
 
+/* The index of check @id's one result in @r; tdx_report_count() (no result there) otherwise. */
+static size_t result_of(const struct tdx_report *r, enum tdx_check_id id)
+{
+	size_t i, found = tdx_report_count(r);
+
+	for (i = 0; i < tdx_report_count(r); i++)
+		if (tdx_report_id(r, i) == id) {
+			CHECK(found == tdx_report_count(r));	/* once */
+			found = i;
+		}
+	CHECK(found < tdx_report_count(r));
+	return found;
+}
+
 static struct tdx_report *run(const struct fixtures *f, const uint8_t *buf, size_t len,
 			      const uint8_t *sig, size_t sig_len, bool allow_debug, int *rc)
 {
@@ -683,13 +697,52 @@ static void test_details(const struct fixtures *f)
 	tdx_image_free(img);
 	tdx_report_free(r);
 
-	/* messages name the field, the value found and the value expected */
+	/* findings name the field (a fact), the value found and the value expected */
 	buf = test_dup(f->img, f->img_len);
 	put_le(buf + SIG(0), 7, 4);
 	r = run(f, buf, f->img_len, NULL, 0, false, &rc);
 	CHECK_INT(tdx_report_first_failure(r, &i), 0);
-	CHECK_STR(tdx_report_message(r, i), "header_type is 0x00000007, expected 0x00000006");
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_SIGSTRUCT_FIELD_NOT);
+	CHECK_INT(tdx_report_fact_count(r, i), 3);
+	CHECK_STR(tdx_report_fact_get(r, i, 0)->s, "header_type");
+	CHECK_INT(tdx_report_fact_get(r, i, 1)->u, 7);
+	CHECK_INT(tdx_report_fact_get(r, i, 2)->u, 6);
 	CHECK_INT(tdx_report_outcome(r), TDX_OUTCOME_INVALID_IMAGE);
+	i = result_of(r, TDX_CHK_SIGSTRUCT_HEADER_LENGTH);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_SIGSTRUCT_FIELD_IS);
+	CHECK_STR(tdx_report_fact_get(r, i, 0)->s, "header_length");
+	CHECK_INT(tdx_report_fact_get(r, i, 1)->u, 0xe1);
+	i = result_of(r, TDX_CHK_SIGSTRUCT_RESERVED2);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_SIGSTRUCT_RESERVED_ZERO);
+	CHECK_STR(tdx_report_fact_get(r, i, 0)->s, "reserved2");
+	CHECK_INT(tdx_report_fact_get(r, i, 1)->u, 0x3dd);
+	CHECK_INT(tdx_report_fact_get(r, i, 2)->u, 1);
+	tdx_report_free(r);
+	free(buf);
+
+	/* a reserved range: the first byte that is not zero, where and what */
+	buf = test_dup(f->img, f->img_len);
+	buf[SIG(0x07f)] = 0x5a;
+	r = run(f, buf, f->img_len, NULL, 0, false, &rc);
+	CHECK_INT(tdx_report_first_failure(r, &i), 0);
+	CHECK_INT(tdx_report_id(r, i), TDX_CHK_SIGSTRUCT_RESERVED0);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_SIGSTRUCT_RESERVED_NONZERO);
+	CHECK_STR(tdx_report_fact_get(r, i, 0)->s, "reserved0");
+	CHECK_INT(tdx_report_fact_get(r, i, 1)->u, 0x07f);
+	CHECK_INT(tdx_report_fact_get(r, i, 2)->u, 0x5a);
+	tdx_report_free(r);
+	free(buf);
+
+	/* an offset outside the module: the field, the offset and the module's length */
+	buf = test_dup(f->img, f->img_len);
+	put_le(buf + SIG(0x3e4), 0x7fffff00, 4);
+	r = run(f, buf, f->img_len, NULL, 0, false, &rc);
+	i = result_of(r, TDX_CHK_SIGSTRUCT_FAULT_WRAPPER_OFFSET);
+	CHECK_INT(tdx_report_status(r, i), TDX_CHECK_FAIL);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_SIGSTRUCT_OFFSET_OUTSIDE);
+	CHECK_STR(tdx_report_fact_get(r, i, 0)->s, "fault_wrapper_offset");
+	CHECK_INT(tdx_report_fact_get(r, i, 1)->u, 0x7fffff00);
+	CHECK(tdx_report_fact_get(r, i, 2)->u > 0 && tdx_report_fact_get(r, i, 2)->u < f->img_len);
 	tdx_report_free(r);
 	free(buf);
 
@@ -706,10 +759,21 @@ static void test_details(const struct fixtures *f)
 	/* debug, allowed: PASS with a message that says so */
 	r = run(f, f->dbg, f->dbg_len, NULL, 0, true, &rc);
 	CHECK_INT(rc, 0);
-	for (i = 0; i < tdx_report_count(r); i++)
-		if (tdx_report_id(r, i) == TDX_CHK_SIGSTRUCT_DEBUG)
-			CHECK(strstr(tdx_report_message(r, i), "debug-signed") &&
-			      strstr(tdx_report_message(r, i), "allowed"));
+	i = result_of(r, TDX_CHK_SIGSTRUCT_DEBUG);
+	CHECK_INT(tdx_report_status(r, i), TDX_CHECK_PASS);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_SIGSTRUCT_DEBUG_ALLOWED);
+	CHECK_INT(tdx_report_fact_count(r, i), 0);
+	tdx_report_free(r);
+
+	/* 2.x: reserved3 carries the version (a string fact) and the build number */
+	r = run(f, f->v2, f->v2_len, NULL, 0, false, &rc);
+	i = result_of(r, TDX_CHK_SIGSTRUCT_RESERVED3);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_SIGSTRUCT_RESERVED3_VERSION);
+	CHECK_STR(tdx_report_fact_get(r, i, 0)->s, "2.0.02");
+	CHECK_INT(tdx_report_fact_get(r, i, 1)->u, 786);
+	i = result_of(r, TDX_CHK_SIGSTRUCT_DATE);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_SIGSTRUCT_DATE_OK);
+	CHECK_INT(tdx_report_fact_count(r, i), 3);
 	tdx_report_free(r);
 
 	/* 2.x: the version from reserved3 */
