@@ -128,7 +128,7 @@ enum tdx_finding {
 	TDX_FND__COUNT
 };
 
-#define TDX_FACT_MAX	6
+#define TDX_FACT_MAX	10
 
 enum tdx_fact_type {
 	TDX_FACT_U64 = 0,	/* a number: @u */

@@ -699,6 +699,43 @@ static void identity_list(const struct tdx_tcb_info *info, char *buf, size_t siz
 		snprintf(buf, size, "none");
 }
 
+/*
+ * The finding of the level @m the module's SVN is at: one per grade (what verifiers make of
+ * it), with or without the level's advisories, all with the level and the document.
+ */
+static int tcb_level_report(const struct tdx_tcb_info *info, const struct tdx_sigstruct *sig,
+			    const struct tdx_tcb_match *m, enum tdx_check_status st,
+			    struct tdx_report *report)
+{
+	enum tdx_finding f;
+	struct tdx_fact level[] = {
+		TDX_FACT_U(sig->svn_major), TDX_FACT_U(sig->svn_minor), TDX_FACT_U(m->level_isvsvn),
+		TDX_FACT_S(m->identity), TDX_FACT_S(m->tcb_date ? m->tcb_date : ""),
+		TDX_FACT_S(m->status ? m->status : ""),
+	};
+	struct tdx_fact doc[] = {
+		TDX_FACT_S(info->fmspc), TDX_FACT_U(info->eval_number),
+		TDX_FACT_S(info->issue_date),
+	};
+	struct tdx_fact facts[TDX_FACT_MAX];
+	size_t n = 0;
+
+	if (m->grade == TDX_TCB_UP_TO_DATE)
+		f = m->advisories ? TDX_FND_TCB_LEVEL_UP_TO_DATE_ADVISORIES :
+		    TDX_FND_TCB_LEVEL_UP_TO_DATE;
+	else if (m->grade == TDX_TCB_REVOKED)
+		f = m->advisories ? TDX_FND_TCB_LEVEL_REVOKED_ADVISORIES : TDX_FND_TCB_LEVEL_REVOKED;
+	else
+		f = m->advisories ? TDX_FND_TCB_LEVEL_BELOW_ADVISORIES : TDX_FND_TCB_LEVEL_BELOW;
+	for (size_t k = 0; k < sizeof(level) / sizeof(level[0]); k++)
+		facts[n++] = level[k];
+	if (m->advisories)
+		facts[n++] = TDX_FACT_S(m->advisories);
+	for (size_t k = 0; k < sizeof(doc) / sizeof(doc[0]); k++)
+		facts[n++] = doc[k];
+	return tdx_report_factv(report, TDX_CHK_TCB_STATUS, st, f, facts, n);
+}
+
 TDX_EXPORT
 int tdx_tcb_info_check(const struct tdx_tcb_info *info, const struct tdx_sigstruct *sig,
 		       struct tdx_report *report, char *why, size_t why_len)
@@ -727,21 +764,12 @@ int tdx_tcb_info_check(const struct tdx_tcb_info *info, const struct tdx_sigstru
 		break;
 	}
 	if (m.grade == TDX_TCB_NOT_SUPPORTED)
-		rc = tdx_report_add(report, TDX_CHK_TCB_STATUS, st, "SVN %u.%u is below every "
-				    "level of %s (lowest isvsvn %u) in the TCB Info for FMSPC %s: "
-				    "verifiers do not support it", sig->svn_major, sig->svn_minor,
-				    m.identity, id_lowest(info, m.identity), info->fmspc);
+		rc = tdx_report_fact(report, TDX_CHK_TCB_STATUS, st, TDX_FND_TCB_BELOW_EVERY_LEVEL,
+				     TDX_FACT_U(sig->svn_major), TDX_FACT_U(sig->svn_minor),
+				     TDX_FACT_S(m.identity), TDX_FACT_U(id_lowest(info, m.identity)),
+				     TDX_FACT_S(info->fmspc));
 	else
-		rc = tdx_report_add(report, TDX_CHK_TCB_STATUS, st, "SVN %u.%u is at level "
-				    "isvsvn %u of %s (tcbDate %s): %s%s%s%s (TCB Info for FMSPC %s, "
-				    "evaluation %u, issued %s)", sig->svn_major, sig->svn_minor,
-				    m.level_isvsvn, m.identity, m.tcb_date, m.status,
-				    m.advisories ? ", advisories " : "",
-				    m.advisories ? m.advisories : "",
-				    m.grade == TDX_TCB_UP_TO_DATE ? "" :
-				    m.grade == TDX_TCB_REVOKED ? "; verifiers refuse TDs on it" :
-				    "; verifiers rate TDs on it below UpToDate", info->fmspc,
-				    info->eval_number, info->issue_date);
+		rc = tcb_level_report(info, sig, &m, st, report);
 	if (rc)
 		return rc;
 	if (st == TDX_CHECK_WARN)

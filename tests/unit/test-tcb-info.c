@@ -184,8 +184,13 @@ out:
 	free(c);
 }
 
-static int check_status(const char *doc, unsigned int major, unsigned int minor, bool strict,
-			int *status)
+/*
+ * tcb.status of a module at SVN @major.@minor against @doc: its status in *@status, its finding
+ * in *@finding (-1: none), with the SVN as its first facts and, for a level, the level's
+ * tcbStatus as written in *@tcb_status (NULL otherwise).
+ */
+static int check_status_fact(const char *doc, unsigned int major, unsigned int minor,
+			     bool strict, int *status, int *finding, const char **tcb_status)
 {
 	struct tdx_sigstruct sig = { .svn_major = (uint8_t)major, .svn_minor = (uint8_t)minor };
 	struct tdx_tcb_info *t = NULL;
@@ -193,7 +198,11 @@ static int check_status(const char *doc, unsigned int major, unsigned int minor,
 	char why[512];
 	int rc;
 
+	static char status_word[64];
+
 	*status = -1;
+	*finding = -1;
+	*tcb_status = NULL;
 	rc = parse(gen_dir, doc, "chain.pem", time(NULL), test_root, &t, why, sizeof(why));
 	if (rc) {
 		fprintf(stderr, "    %s: %s\n", doc, why);
@@ -205,9 +214,37 @@ static int check_status(const char *doc, unsigned int major, unsigned int minor,
 	*status = test_status_of(r, "tcb.status");
 	if (*status == TDX_CHECK_WARN)
 		CHECK_INT(tdx_report_remedies(r, 0), TDX_REMEDY_STRICT);
+	if (tdx_report_count(r) == 1) {
+		enum tdx_finding f = tdx_report_finding(r, 0);
+		char identity[16];
+
+		*finding = (int)f;
+		snprintf(identity, sizeof(identity), "TDX_%02u", major);
+		CHECK_INT(tdx_report_fact_count(r, 0), tdx_finding_fact_count(f));
+		CHECK_INT(tdx_report_fact_get(r, 0, 0)->u, major);
+		CHECK_INT(tdx_report_fact_get(r, 0, 1)->u, minor);
+		CHECK_STR(tdx_report_fact_get(r, 0, 2 + (f != TDX_FND_TCB_BELOW_EVERY_LEVEL))->s,
+			  identity);
+		if (f != TDX_FND_TCB_BELOW_EVERY_LEVEL) {
+			snprintf(status_word, sizeof(status_word), "%s",
+				 tdx_report_fact_get(r, 0, 5)->s);
+			*tcb_status = status_word;
+			CHECK_STR(tdx_report_fact_get(r, 0, tdx_report_fact_count(r, 0) - 3)->s,
+				  tdx_tcb_info_fmspc(t));
+		}
+	}
 	tdx_report_free(r);
 	tdx_tcb_info_free(t);
 	return rc;
+}
+
+static int check_status(const char *doc, unsigned int major, unsigned int minor, bool strict,
+			int *status)
+{
+	const char *tcb_status;
+	int finding;
+
+	return check_status_fact(doc, major, minor, strict, status, &finding, &tcb_status);
 }
 
 static void test_generated(void)
@@ -215,25 +252,41 @@ static void test_generated(void)
 	static const struct {
 		const char *doc;
 		int rc, status, strict_rc, strict_status;
+		int finding;		/* at SVN 1.8, with its tcbStatus as written */
+		const char *tcb_status;
 	} cases[] = {
-		{ "uptodate.json", 0, TDX_CHECK_PASS, 0, TDX_CHECK_PASS },
-		{ "uptodate.bundle", 0, TDX_CHECK_PASS, 0, TDX_CHECK_PASS },
-		{ "outofdate.json", 0, TDX_CHECK_WARN, -EBADMSG, TDX_CHECK_FAIL },
-		{ "other.json", 0, TDX_CHECK_WARN, -EBADMSG, TDX_CHECK_FAIL },
-		{ "revoked.json", -EBADMSG, TDX_CHECK_FAIL, -EBADMSG, TDX_CHECK_FAIL },
-		{ "notsupported.json", -EBADMSG, TDX_CHECK_FAIL, -EBADMSG, TDX_CHECK_FAIL },
-		{ "mismatch.json", -ENOENT, -1, -ENOENT, -1 },
+		{ "uptodate.json", 0, TDX_CHECK_PASS, 0, TDX_CHECK_PASS,
+		  TDX_FND_TCB_LEVEL_UP_TO_DATE, "UpToDate" },
+		{ "uptodate.bundle", 0, TDX_CHECK_PASS, 0, TDX_CHECK_PASS,
+		  TDX_FND_TCB_LEVEL_UP_TO_DATE, "UpToDate" },
+		{ "outofdate.json", 0, TDX_CHECK_WARN, -EBADMSG, TDX_CHECK_FAIL,
+		  TDX_FND_TCB_LEVEL_BELOW_ADVISORIES, "OutOfDate" },
+		{ "other.json", 0, TDX_CHECK_WARN, -EBADMSG, TDX_CHECK_FAIL,
+		  TDX_FND_TCB_LEVEL_BELOW, "ConfigurationNeeded" },
+		{ "revoked.json", -EBADMSG, TDX_CHECK_FAIL, -EBADMSG, TDX_CHECK_FAIL,
+		  TDX_FND_TCB_LEVEL_REVOKED_ADVISORIES, "Revoked" },
+		{ "notsupported.json", -EBADMSG, TDX_CHECK_FAIL, -EBADMSG, TDX_CHECK_FAIL,
+		  TDX_FND_TCB_BELOW_EVERY_LEVEL, NULL },
+		{ "mismatch.json", -ENOENT, -1, -ENOENT, -1, -1, NULL },
 	};
 	struct tdx_tcb_info *t = NULL;
+	const char *tcb_status;
 	char why[512];
-	int st;
+	int st, finding;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (!test_check(check_status(cases[i].doc, 1, 8, false, &st) == cases[i].rc,
+		if (!test_check(check_status_fact(cases[i].doc, 1, 8, false, &st, &finding,
+						  &tcb_status) == cases[i].rc,
 				__FILE__, __LINE__, "%s: rc", cases[i].doc))
 			continue;
 		test_check(st == cases[i].status, __FILE__, __LINE__, "%s: status %d, want %d",
 			   cases[i].doc, st, cases[i].status);
+		test_check(finding == cases[i].finding, __FILE__, __LINE__, "%s: finding %s, want %s",
+			   cases[i].doc, finding < 0 ? "none" : tdx_finding_name(finding),
+			   cases[i].finding < 0 ? "none" : tdx_finding_name(cases[i].finding));
+		test_check(cases[i].tcb_status ? tcb_status &&
+			   strcmp(tcb_status, cases[i].tcb_status) == 0 : !tcb_status, __FILE__,
+			   __LINE__, "%s: tcbStatus %s", cases[i].doc, tcb_status ? tcb_status : "none");
 		test_check(check_status(cases[i].doc, 1, 8, true, &st) == cases[i].strict_rc &&
 			   st == cases[i].strict_status, __FILE__, __LINE__, "%s strict: status %d",
 			   cases[i].doc, st);
