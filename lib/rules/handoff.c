@@ -11,12 +11,12 @@ TDX_EXPORT
 void tdx_handoff_judge(uint16_t min_update_hv, const struct tdx_version *running,
 		       const struct tdx_handoff_hv *hv, struct tdx_report *report)
 {
+	enum tdx_check_id id = TDX_CHK_COMPAT_HANDOFF;
 	char v[TDX_VERSION_STRLEN];
 	const char *file = hv->file ? hv->file : "";
 
 	if (!min_update_hv) {
-		tdx_report_add(report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_PASS,
-			       "min_update_hv is 0: any running module can hand over");
+		tdx_report_factv(report, id, TDX_CHECK_PASS, TDX_FND_HANDOFF_ANY, NULL, 0);
 		return;
 	}
 	if (!running)
@@ -27,33 +27,20 @@ void tdx_handoff_judge(uint16_t min_update_hv, const struct tdx_version *running
 		break;
 	case TDX_HANDOFF_HV_UNTRUSTED:
 	case TDX_HANDOFF_HV_OTHER_VERSION:
-		tdx_report_add(report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_WARN,
-			       "the image needs a running module with handoff version %u or later; "
-			       "the running %s's is unknown (%s, of its release, %s, so its handoff "
-			       "version is not used): if it is lower, the loader fails the install "
-			       "and every TD is lost", min_update_hv, v, file,
-			       hv->state == TDX_HANDOFF_HV_UNTRUSTED ?
-			       "does not verify with the trusted key" :
-			       "is of another version than the running one");
+		tdx_report_fact(report, id, TDX_CHECK_WARN,
+				hv->state == TDX_HANDOFF_HV_UNTRUSTED ?
+				TDX_FND_HANDOFF_RELEASE_UNTRUSTED :
+				TDX_FND_HANDOFF_RELEASE_OTHER_VERSION,
+				TDX_FACT_U(min_update_hv), TDX_FACT_S(v), TDX_FACT_S(file));
 		return;
 	case TDX_HANDOFF_HV_NOT_FOUND:
 	default:
-		tdx_report_add(report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_WARN,
-			       "the image needs a running module with handoff version %u or later; "
-			       "the running %s's is unknown (its release is not beside the image): "
-			       "if it is lower, the loader fails the install and every TD is lost",
-			       min_update_hv, v);
+		tdx_report_fact(report, id, TDX_CHECK_WARN, TDX_FND_HANDOFF_RELEASE_NOT_FOUND,
+				TDX_FACT_U(min_update_hv), TDX_FACT_S(v));
 		return;
 	}
-	if (hv->hv < min_update_hv) {
-		tdx_report_add(report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_FAIL,
-			       "the image needs a running module with handoff version %u or later; "
-			       "the running %s has %u (its release's sigstruct): the loader would "
-			       "fail the install and every TD would be lost; nothing was changed",
-			       min_update_hv, v, hv->hv);
-		return;
-	}
-	tdx_report_add(report, TDX_CHK_COMPAT_HANDOFF, TDX_CHECK_PASS,
-		       "the running %s has handoff version %u, at least min_update_hv %u", v, hv->hv,
-		       min_update_hv);
+	tdx_report_fact(report, id, hv->hv < min_update_hv ? TDX_CHECK_FAIL : TDX_CHECK_PASS,
+			hv->hv < min_update_hv ? TDX_FND_HANDOFF_RUNNING_BELOW :
+			TDX_FND_HANDOFF_RUNNING_OK, TDX_FACT_U(min_update_hv), TDX_FACT_S(v),
+			TDX_FACT_U(hv->hv));
 }
