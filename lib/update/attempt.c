@@ -182,9 +182,9 @@ static int update_tcb(struct tdx_update *u, bool image_failed)
 	int rc;
 
 	if (image_failed) {
-		rc = tdx_report_add(u->report, TDX_CHK_TCB_STATUS, TDX_CHECK_SKIP, "not rated: the "
-				    "image failed a check, so its SVN %u.%u is not to be trusted",
-				    s->svn_major, s->svn_minor);
+		rc = tdx_report_fact(u->report, TDX_CHK_TCB_STATUS, TDX_CHECK_SKIP,
+				     TDX_FND_UPDATE_TCB_NOT_RATED, TDX_FACT_U(s->svn_major),
+				     TDX_FACT_U(s->svn_minor));
 	} else {
 		rc = tdx_tcb_info_check(u->o.tcb_info, s, u->report, why, sizeof(why));
 		if (rc == -ENOENT) {
@@ -262,11 +262,9 @@ static enum tdx_compat_verdict update_compat(struct tdx_update *u)
 	} else if (rc == -EINVAL) {
 		char sv[TDX_VERSION_STRLEN];
 
-		tdx_report_add(u->report, TDX_CHK_COMPAT_IMAGE_VERSION, TDX_CHECK_FAIL,
-			       "the version given, %s, disagrees with the version %s in the image's "
-			       "sigstruct; nothing was changed; give the right version, or none, or "
-			       "check the image", u->o.version,
-			       tdx_version_format(&v, sv, sizeof(sv)));
+		tdx_report_fact(u->report, TDX_CHK_COMPAT_IMAGE_VERSION, TDX_CHECK_FAIL,
+				TDX_FND_UPDATE_VERSION_DISAGREES, TDX_FACT_S(u->o.version),
+				TDX_FACT_S(tdx_version_format(&v, sv, sizeof(sv))));
 		vp = &v;
 	}
 	if (vp)
@@ -454,11 +452,8 @@ static int update_lock(struct tdx_update *u)
 	if (tdx_readiness_judge_rules(&under, TDX_READINESS_HOST_STATE, again) != TDX_OUTCOME_OK) {
 		size_t i;
 
-		if (tdx_report_first_failure(again, &i) == 0 &&
-		    tdx_report_add(u->report, tdx_report_id(again, i), TDX_CHECK_FAIL, "%s",
-				   tdx_report_message(again, i)) == 0)
-			tdx_report_add_remedy(u->report, tdx_report_remedies(again, i));
-		else
+		if (tdx_report_first_failure(again, &i) != 0 ||
+		    tdx_report_copy(u->report, again, i, TDX_CHECK_FAIL) != 0)
 			update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_LOCKED_UNRECORDED, -ENOMEM,
 				   NULL);
 		rc = -EAGAIN;
