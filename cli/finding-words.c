@@ -85,6 +85,39 @@ static int put_or_later(FILE *out, const char *list)
 	return 0;
 }
 
+/*
+ * "builds": TD builds as name:state:number joined by commas (lib/findings/rules.def), as
+ * "vm1 (pid 12), a (stale: owner pid 31 is gone), b (expired 5 s ago)".
+ */
+static int put_builds(FILE *out, const char *list)
+{
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ","), name = strcspn(p, ":");
+		const char *state = name < n ? p + name + 1 : p + n;
+		size_t slen = strcspn(state, ":,");
+		const char *num = state + slen + (state[slen] == ':');
+		int nlen = (int)(p + n - num);
+
+		if (name > n)
+			name = n;
+		fprintf(out, "%s%.*s", p == list ? "" : ", ", (int)name, p);
+		if (slen == 4 && memcmp(state, "live", 4) == 0)
+			fprintf(out, " (pid %.*s)", nlen, num);
+		else if (slen == 5 && memcmp(state, "stale", 5) == 0)
+			fprintf(out, " (stale: owner pid %.*s is gone)", nlen, num);
+		else if (slen == 4 && memcmp(state, "late", 4) == 0)
+			fputs(" (recorded after the gate closed)", out);
+		else if (nlen > 0)
+			fprintf(out, " (expired %.*s s ago)", nlen, num);
+		else
+			fputs(" (expired)", out);
+		p += n;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
 /* One fact in the form a template asks for; -EINVAL when the form does not fit the fact. */
 static int put_fact(FILE *out, const struct tdx_fact *f, const char *form, size_t len)
 {
@@ -100,6 +133,8 @@ static int put_fact(FILE *out, const struct tdx_fact *f, const char *form, size_
 	case TDX_FACT_STR:
 		if (len && form_is(form, len, "or_later"))
 			return put_or_later(out, f->s);
+		if (len && form_is(form, len, "builds"))
+			return put_builds(out, f->s);
 		if (len)
 			return -EINVAL;
 		fputs(f->s, out);

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "libtdxctl.h"
+#include "tdxctl.h"
 
 /* Hold the gate closed: HOLD milliseconds, or until the file HOLD exists. */
 static void hold(const char *arg)
@@ -59,9 +59,14 @@ int main(int argc, char **argv)
 	facts.root = facts.rawio = true;
 	tdx_readiness_read_gate_close(gate, rc, wait_ms, &facts);
 	tdx_readiness_judge_rules(&facts, TDX_READINESS_BUILDS, report);
-	if (tdx_report_count(report))
+	if (tdx_report_count(report)) {
+		/* The row as tdxctl words it (cli/finding-words.c). */
+		char *words = report_result_words(report, 0);
+
 		printf("%s: %s\n", tdx_check_status_name(tdx_report_status(report, 0)),
-		       tdx_report_message(report, 0));
+		       words ? words : "(no memory)");
+		free(words);
+	}
 	for (size_t i = 0; i < facts.n_builds; i++)
 		printf("build %s %s pid %d\n", facts.builds[i].name,
 		       tdx_gate_state_name(facts.builds[i].state), (int)facts.builds[i].pid);

@@ -132,6 +132,8 @@ static void check_forms(void)
 	const struct tdx_fact *fc[] = { &c };
 	struct tdx_fact l = TDX_FACT_S("1.5.00,2.0.00"), l1 = TDX_FACT_S("2.0.03");
 	const struct tdx_fact *fl[] = { &l }, *fl1[] = { &l1 };
+	struct tdx_fact bu = TDX_FACT_S("vm1:live:12,a:stale:31,b:late:,c:expired:5,d:expired:");
+	const struct tdx_fact *fbu[] = { &bu };
 	enum tdx_finding t = TDX_FND_TEXT;
 
 	expect("decimal", finding_fill("n={text}.", t, fu, 1), "n=42.");
@@ -157,6 +159,9 @@ static void check_forms(void)
 	       "1.5.00 or later of 1.5.x, or 2.0.00 or later of 2.0.x");
 	expect("or_later, one", finding_fill("{text:or_later}", t, fl1, 1),
 	       "2.0.03 or later of 2.0.x");
+	expect("builds", finding_fill("{text:builds}", t, fbu, 1),
+	       "vm1 (pid 12), a (stale: owner pid 31 is gone), b (recorded after the gate closed), "
+	       "c (expired 5 s ago), d (expired)");
 }
 
 int main(void)

@@ -13,6 +13,13 @@
 
 #include "libtdxctl.h"
 
+/* A number as test_facts() writes it, in @buf (for expectations with a PID in them). */
+static inline const char *test_u(uint64_t v, char *buf, size_t size)
+{
+	snprintf(buf, size, v < 65536 ? "%" PRIu64 : "0x%" PRIX64, v);
+	return buf;
+}
+
 /* Result @i of @report as one line, in a buffer of its own until the next call. */
 static inline const char *test_facts(const struct tdx_report *report, size_t i)
 {

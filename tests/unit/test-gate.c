@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "test.h"
+#include "facts.h"
 
 #define RACE_ROUNDS	200
 #define RACE_BEGINS	6
@@ -324,15 +325,15 @@ static void test_stale_expired(const char *dir)
 	CHECK_INT(tdx_report_count(r), 1);
 	CHECK_INT(test_status_of(r, "host.td_builds"), TDX_CHECK_WARN);
 	if (tdx_report_count(r) == 1) {
-		const char *m = tdx_report_message(r, 0);
+		const char *m = test_facts(r, 0);
 		char want[64];
 
-		CHECK(strstr(m, "no TD build in progress; the TD-build gate is closed by this "
-			     "process; ignored: ") == m);
-		snprintf(want, sizeof(want), "reused (stale: owner pid %d is gone)", (int)getpid());
+		/* A build's pid is data in the builds list: decimal, whatever its size. */
+		CHECK(strstr(m, "host.gate_mine_ignored builds=") == m);
+		snprintf(want, sizeof(want), "reused:stale:%d", (int)getpid());
 		CHECK(strstr(m, want) != NULL);
-		CHECK(strstr(m, "old (expired ") != NULL);
-		CHECK(strstr(m, "short (expired ") != NULL);
+		CHECK(strstr(m, "old:expired:") != NULL);
+		CHECK(strstr(m, "short:expired:") != NULL);
 	}
 	tdx_report_free(r);
 	tdx_readiness_facts_clear(&f);
@@ -366,8 +367,7 @@ static void test_close(const char *dir)
 	CHECK_INT(judge_close(g, rc, 5000, &f, &r), TDX_OUTCOME_OK);
 	CHECK_INT(test_status_of(r, "host.td_builds"), TDX_CHECK_PASS);
 	if (tdx_report_count(r) == 1)
-		CHECK_STR(tdx_report_message(r, 0), "no TD build in progress; the TD-build gate is "
-			  "closed by this process");
+		CHECK_STR(test_facts(r, 0), "host.gate_mine");
 	tdx_report_free(r);
 	tdx_readiness_facts_clear(&f);
 	CHECK(tdx_gate_query(other, &closed, &by) == 0 && closed && by == getpid());
@@ -404,9 +404,9 @@ static void test_close(const char *dir)
 	if (tdx_report_count(r) == 1) {
 		char want[96];
 
-		snprintf(want, sizeof(want), "TD builds in progress: td-a (pid %d), still after "
-			 "waiting 0.300 s: ", (int)owner.pid);
-		CHECK(strncmp(tdx_report_message(r, 0), want, strlen(want)) == 0);
+		snprintf(want, sizeof(want), "host.builds_after_wait builds=td-a:live:%d "
+			 "waited_s=0.300", (int)owner.pid);	/* data: decimal */
+		CHECK_STR(test_facts(r, 0), want);
 		CHECK_INT(tdx_report_remedies(r, 0),
 			  TDX_REMEDY_BUILDS_END | TDX_REMEDY_WAIT_BUILDS);
 	}
@@ -473,12 +473,11 @@ static void test_wait_and_crash(const char *dir)
 	CHECK_INT(judge_close(g, rc, 0, &f, &r), TDX_OUTCOME_RETRY);
 	CHECK(f.gate_closed && !f.gate_mine && !f.gate_tried && f.gate_closer == closer.pid);
 	if (tdx_report_count(r) == 1) {
-		char want[400];
+		char want[400], pid[24];
 
-		snprintf(want, sizeof(want), "the TD-build gate in %s is closed by PID %d (an "
-			 "update is running); nothing was changed; retry when it is done", dir,
-			 (int)closer.pid);
-		CHECK_STR(tdx_report_message(r, 0), want);
+		snprintf(want, sizeof(want), "host.gate_closed_pid run_dir=%s pid=%s", dir,
+			 test_u((uint64_t)closer.pid, pid, sizeof(pid)));
+		CHECK_STR(test_facts(r, 0), want);
 	}
 	tdx_report_free(r);
 	tdx_readiness_facts_clear(&f);

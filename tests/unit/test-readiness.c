@@ -12,6 +12,7 @@
 #include <errno.h>
 
 #include "test.h"
+#include "facts.h"
 #include "tdx-gate.h"
 #include "tdx-host.h"
 
@@ -211,18 +212,20 @@ static bool check_groups(const struct tdx_readiness_facts *f, const struct tdx_r
 				ok = false;
 				break;
 			}
+			char facts[1024];
+
+			/* The same finding and facts: test_facts() reuses its buffer. */
+			snprintf(facts, sizeof(facts), "%s", test_facts(part, i));
 			ok &= test_check(id == tdx_report_id(all, at) &&
 					 tdx_report_status(part, i) == tdx_report_status(all, at) &&
 					 tdx_report_remedies(part, i) == tdx_report_remedies(all, at) &&
-					 strcmp(tdx_report_message(part, i),
-						tdx_report_message(all, at)) == 0,
+					 strcmp(facts, test_facts(all, at)) == 0,
 					 __FILE__, __LINE__, "%s: group %zu row %zu: %s %s \"%s\", "
 					 "whole: %s %s \"%s\"", what, g, i, tdx_check_name(id),
-					 tdx_check_status_name(tdx_report_status(part, i)),
-					 tdx_report_message(part, i),
+					 tdx_check_status_name(tdx_report_status(part, i)), facts,
 					 tdx_check_name(tdx_report_id(all, at)),
 					 tdx_check_status_name(tdx_report_status(all, at)),
-					 tdx_report_message(all, at));
+					 test_facts(all, at));
 			if (want == TDX_OUTCOME_OK && tdx_report_status(part, i) == TDX_CHECK_FAIL)
 				want = failure_outcome(id);
 		}
@@ -274,9 +277,9 @@ static bool check_row(const struct row *r, const char *what)
 				 "%s: %s is %s, want %s", what, tdx_check_name(order[i]),
 				 tdx_check_status_name(tdx_report_status(report, n)),
 				 tdx_check_status_name((enum tdx_check_status)want));
-		msg = tdx_report_message(report, n);
-		ok &= test_check(msg && *msg, __FILE__, __LINE__, "%s: %s without a message", what,
-				 tdx_check_name(order[i]));
+		msg = test_facts(report, n);
+		ok &= test_check(tdx_report_finding(report, n) != TDX_FND_TEXT, __FILE__, __LINE__,
+				 "%s: %s without a finding: %s", what, tdx_check_name(order[i]), msg);
 		/* Front ends add option advice; the library names none (host.interface aside). */
 		if (order[i] != TDX_CHK_HOST_INTERFACE)
 			ok &= test_check(!strstr(msg, " --") && !strstr(msg, "(--"), __FILE__,
@@ -432,8 +435,7 @@ static void test_messages(void)
 	if (tdx_report_new(&report) < 0)
 		return;
 	tdx_readiness_judge(&f, report);
-	CHECK(strstr(tdx_report_message(report, 7), "vm1") != NULL);
-	CHECK(strstr(tdx_report_message(report, 7), "vm-stale") == NULL);
+	CHECK_STR(test_facts(report, 7), "host.builds_live builds=vm1:live:4444");
 	tdx_report_free(report);
 
 	r = ready;
@@ -443,9 +445,8 @@ static void test_messages(void)
 	if (tdx_report_new(&report) < 0)
 		return;
 	tdx_readiness_judge(&f, report);
-	CHECK_STR(tdx_report_message(report, 6),
-		  "another tdxctl (PID 4242) holds /tmp/run-x/private/update.lock: an update is "
-		  "running; nothing was changed");
+	CHECK_STR(test_facts(report, 6),
+		  "host.lock_held_pid pid=4242 lock_file=/tmp/run-x/private/update.lock");
 	/* What to do is a remedy the front end words ("retry when 'tdxctl status' ..."). */
 	CHECK_INT(tdx_report_remedies(report, 6), TDX_REMEDY_STATUS_FREE);
 	tdx_report_free(report);
@@ -453,9 +454,7 @@ static void test_messages(void)
 	if (tdx_report_new(&report) < 0)
 		return;
 	CHECK_INT(tdx_readiness_judge(&f, report), TDX_OUTCOME_RETRY);
-	CHECK_STR(tdx_report_message(report, 6),
-		  "another process holds /tmp/run-x/private/update.lock (it recorded no PID): an "
-		  "update is running; nothing was changed");
+	CHECK_STR(test_facts(report, 6), "host.lock_held lock_file=/tmp/run-x/private/update.lock");
 	CHECK_INT(tdx_report_remedies(report, 6), TDX_REMEDY_STATUS_FREE);
 	tdx_report_free(report);
 
@@ -466,8 +465,8 @@ static void test_messages(void)
 	if (tdx_report_new(&report) < 0)
 		return;
 	tdx_readiness_judge(&f, report);
-	CHECK(strstr(tdx_report_message(report, 4), "CPU(s) 2 present but offline") != NULL);
-	CHECK(strstr(tdx_report_message(report, 4), "/fake/sys/devices/system/cpu/cpuN/online"));
+	CHECK_STR(test_facts(report, 4),
+		  "host.cpus_offline offline_cpus=2 cpu_dir=/fake/sys/devices/system/cpu");
 	tdx_report_free(report);
 }
 
@@ -499,15 +498,15 @@ static void test_update_facts(void)
 	if (!judge_one(&f, TDX_READINESS_LOCK, &report))
 		return;
 	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_FAIL);
-	CHECK_STR(tdx_report_message(report, 0), "cannot take /tmp/run-x/private/update.lock: "
-		  "Read-only file system; nothing was changed");
+	CHECK_STR(test_facts(report, 0), "host.lock_not_taken "
+		  "lock_file=/tmp/run-x/private/update.lock error=Read-only file system");
 	tdx_report_free(report);
 	f.lock_rc = 0;
 	f.lock_held = f.lock_mine = true;
 	if (!judge_one(&f, TDX_READINESS_LOCK, &report))
 		return;
 	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_PASS);
-	CHECK_STR(tdx_report_message(report, 0), "held by this process");
+	CHECK_STR(test_facts(report, 0), "host.lock_mine");
 	tdx_report_free(report);
 
 	/* Builds still live after the wait: named, the wait said, the remedy to wait longer. */
@@ -518,8 +517,8 @@ static void test_update_facts(void)
 	if (!judge_one(&f, TDX_READINESS_BUILDS, &report))
 		return;
 	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_FAIL);
-	CHECK_STR(tdx_report_message(report, 0), "TD builds in progress: vm1 (pid 4444), still after waiting "
-		  "2.500 s: an update now could corrupt their measurement; nothing was changed");
+	CHECK_STR(test_facts(report, 0),
+		  "host.builds_after_wait builds=vm1:live:4444 waited_s=2.500");
 	CHECK_INT(tdx_report_remedies(report, 0), TDX_REMEDY_BUILDS_END | TDX_REMEDY_WAIT_BUILDS);
 	CHECK_INT(tdx_readiness_judge_rules(&f, TDX_READINESS_BUILDS, NULL), TDX_OUTCOME_RETRY);
 	tdx_report_free(report);
@@ -528,7 +527,7 @@ static void test_update_facts(void)
 	if (!judge_one(&f, TDX_READINESS_BUILDS, &report))
 		return;
 	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_FAIL);
-	CHECK(strstr(tdx_report_message(report, 0), "TD builds in progress: (ended just now), "));
+	CHECK_STR(test_facts(report, 0), "host.builds_ended_after_wait waited_s=2.500");
 	tdx_report_free(report);
 
 	/* Closed and drained by this update: the stale and expired entries it ignored named. */
@@ -541,9 +540,8 @@ static void test_update_facts(void)
 	if (!judge_one(&f, TDX_READINESS_BUILDS, &report))
 		return;
 	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_WARN);
-	CHECK_STR(tdx_report_message(report, 0), "no TD build in progress; the TD-build gate is "
-		  "closed by this process; ignored: vm-stale (stale: owner pid 31 is gone), "
-		  "vm-expired (expired 60 s ago)");
+	CHECK_STR(test_facts(report, 0), "host.gate_mine_ignored "
+		  "builds=vm-stale:stale:31,vm-expired:expired:60");
 	tdx_report_free(report);
 	f.builds_ignored = 0;
 	f.n_builds = 0;
@@ -561,8 +559,8 @@ static void test_update_facts(void)
 	if (!judge_one(&f, TDX_READINESS_BUILDS, &report))
 		return;
 	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_FAIL);
-	CHECK_STR(tdx_report_message(report, 0), "cannot close the TD-build gate in /tmp/run-x: No "
-		  "space left on device; nothing was changed");
+	CHECK_STR(test_facts(report, 0), "host.gate_not_closed run_dir=/tmp/run-x "
+		  "error=No space left on device");
 	tdx_report_free(report);
 	r.gate = G_CLOSED;
 	facts_of(&r, &f);
@@ -571,9 +569,7 @@ static void test_update_facts(void)
 	if (!judge_one(&f, TDX_READINESS_BUILDS, &report))
 		return;
 	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_FAIL);
-	CHECK_STR(tdx_report_message(report, 0), "the TD-build gate in /tmp/run-x is closed by "
-		  "another process (an update is running); nothing was changed; retry when it is "
-		  "done");
+	CHECK_STR(test_facts(report, 0), "host.gate_closed run_dir=/tmp/run-x");
 	tdx_report_free(report);
 }
 
