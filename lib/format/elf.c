@@ -9,7 +9,6 @@
  */
 #include <elf.h>
 #include <errno.h>
-#include <inttypes.h>
 
 #include "image-private.h"
 
@@ -39,48 +38,57 @@ static bool table_in_bounds(uint64_t off, uint64_t count, uint64_t entsize, size
 	return off <= (uint64_t)len && size <= (uint64_t)len - off;
 }
 
-static int header_fail(struct tdx_report *r, bool *failed, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int header_fail(struct tdx_report *r, bool *failed, const char *fmt, ...)
+/* Record a failed check @id; -EBADMSG tells the caller to stop there. */
+static int elf_failv(struct tdx_report *r, bool *failed, enum tdx_check_id id,
+		     enum tdx_finding finding, const struct tdx_fact *facts, size_t n)
 {
-	va_list args;
 	int rc;
 
 	*failed = true;
-	va_start(args, fmt);
-	rc = tdx_report_addv(r, TDX_CHK_ELF_HEADER, TDX_CHECK_FAIL, fmt, args);
-	va_end(args);
+	rc = tdx_report_factv(r, id, TDX_CHECK_FAIL, finding, facts, n);
 	return rc ? rc : -EBADMSG;
 }
+
+/* elf_failv() with the facts counted, as tdx_report_fact() does. */
+#define elf_fail(r, failed, id, finding, ...)						\
+	elf_failv((r), (failed), (id), (finding), (const struct tdx_fact[]){ __VA_ARGS__ },	\
+		  sizeof((const struct tdx_fact[]){ __VA_ARGS__ }) / sizeof(struct tdx_fact))
+#define header_fail(r, failed, finding, ...) \
+	elf_fail((r), (failed), TDX_CHK_ELF_HEADER, (finding), __VA_ARGS__)
+#define reloc_fail(r, failed, finding, ...) \
+	elf_fail((r), (failed), TDX_CHK_ELF_RELOCATIONS, (finding), __VA_ARGS__)
 
 /* e_ident and the fixed fields: what kind of file this is. */
 static int elf_check_ident(const uint8_t *m, size_t len, struct tdx_report *r, bool *failed)
 {
 	if (len < sizeof(Elf64_Ehdr))
-		return header_fail(r, failed, "module is %zu bytes, expected at least the %zu-byte "
-				   "ELF header", len, sizeof(Elf64_Ehdr));
+		return header_fail(r, failed, TDX_FND_ELF_HEADER_SHORT, TDX_FACT_U(len),
+				   TDX_FACT_U(sizeof(Elf64_Ehdr)));
 	if (memcmp(m, ELFMAG, SELFMAG) != 0)
-		return header_fail(r, failed, "ELF magic is %02x %02x %02x %02x, expected "
-				   "7f 45 4c 46", m[0], m[1], m[2], m[3]);
+		return header_fail(r, failed, TDX_FND_ELF_MAGIC, TDX_FACT_B(m, SELFMAG));
 	if (m[EI_CLASS] != ELFCLASS64)
-		return header_fail(r, failed, "EI_CLASS is %u, expected %u (ELFCLASS64)",
-				   m[EI_CLASS], ELFCLASS64);
+		return header_fail(r, failed, TDX_FND_ELF_FIELD_NAMED, TDX_FACT_S("EI_CLASS"),
+				   TDX_FACT_U(m[EI_CLASS]), TDX_FACT_U(ELFCLASS64),
+				   TDX_FACT_S("ELFCLASS64"));
 	if (m[EI_DATA] != ELFDATA2LSB)
-		return header_fail(r, failed, "EI_DATA is %u, expected %u (ELFDATA2LSB)",
-				   m[EI_DATA], ELFDATA2LSB);
+		return header_fail(r, failed, TDX_FND_ELF_FIELD_NAMED, TDX_FACT_S("EI_DATA"),
+				   TDX_FACT_U(m[EI_DATA]), TDX_FACT_U(ELFDATA2LSB),
+				   TDX_FACT_S("ELFDATA2LSB"));
 	if (m[EI_VERSION] != EV_CURRENT || get_le32(m + EH(e_version)) != EV_CURRENT)
-		return header_fail(r, failed, "ELF version is %u/%" PRIu32 ", expected %u",
-				   m[EI_VERSION], get_le32(m + EH(e_version)), EV_CURRENT);
+		return header_fail(r, failed, TDX_FND_ELF_VERSION, TDX_FACT_U(m[EI_VERSION]),
+				   TDX_FACT_U(get_le32(m + EH(e_version))), TDX_FACT_U(EV_CURRENT));
 	if (get_le16(m + EH(e_type)) != ET_DYN)
-		return header_fail(r, failed, "e_type is %u, expected %u (ET_DYN)",
-				   get_le16(m + EH(e_type)), ET_DYN);
+		return header_fail(r, failed, TDX_FND_ELF_FIELD_NAMED, TDX_FACT_S("e_type"),
+				   TDX_FACT_U(get_le16(m + EH(e_type))), TDX_FACT_U(ET_DYN),
+				   TDX_FACT_S("ET_DYN"));
 	if (get_le16(m + EH(e_machine)) != EM_X86_64)
-		return header_fail(r, failed, "e_machine is %u, expected %u (EM_X86_64)",
-				   get_le16(m + EH(e_machine)), EM_X86_64);
+		return header_fail(r, failed, TDX_FND_ELF_FIELD_NAMED, TDX_FACT_S("e_machine"),
+				   TDX_FACT_U(get_le16(m + EH(e_machine))), TDX_FACT_U(EM_X86_64),
+				   TDX_FACT_S("EM_X86_64"));
 	if (get_le16(m + EH(e_ehsize)) != sizeof(Elf64_Ehdr))
-		return header_fail(r, failed, "e_ehsize is %u, expected %zu",
-				   get_le16(m + EH(e_ehsize)), sizeof(Elf64_Ehdr));
+		return header_fail(r, failed, TDX_FND_ELF_FIELD, TDX_FACT_S("e_ehsize"),
+				   TDX_FACT_U(get_le16(m + EH(e_ehsize))),
+				   TDX_FACT_U(sizeof(Elf64_Ehdr)));
 	return 0;
 }
 
@@ -90,12 +98,11 @@ static int elf_check_phdrs(const uint8_t *m, size_t len, struct tdx_report *r, b
 	uint16_t phnum = get_le16(m + EH(e_phnum)), phentsize = get_le16(m + EH(e_phentsize));
 
 	if (phnum && phentsize != sizeof(Elf64_Phdr))
-		return header_fail(r, failed, "e_phentsize is %u, expected %zu", phentsize,
-				   sizeof(Elf64_Phdr));
+		return header_fail(r, failed, TDX_FND_ELF_FIELD, TDX_FACT_S("e_phentsize"),
+				   TDX_FACT_U(phentsize), TDX_FACT_U(sizeof(Elf64_Phdr)));
 	if (!table_in_bounds(phoff, phnum, sizeof(Elf64_Phdr), len))
-		return header_fail(r, failed, "program header table (e_phoff 0x%" PRIx64 ", %u "
-				   "entries) ends beyond the module (0x%zx bytes)", phoff, phnum,
-				   len);
+		return header_fail(r, failed, TDX_FND_ELF_PHDRS_BEYOND, TDX_FACT_U(phoff),
+				   TDX_FACT_U(phnum), TDX_FACT_U(len));
 	return 0;
 }
 
@@ -114,21 +121,20 @@ static int elf_check_shdrs(const uint8_t *m, size_t len, struct elf_layout *l,
 	if (!l->shnum && !l->shoff)
 		return 0;
 	if (shentsize != sizeof(Elf64_Shdr))
-		return header_fail(r, failed, "e_shentsize is %u, expected %zu", shentsize,
-				   sizeof(Elf64_Shdr));
+		return header_fail(r, failed, TDX_FND_ELF_FIELD, TDX_FACT_S("e_shentsize"),
+				   TDX_FACT_U(shentsize), TDX_FACT_U(sizeof(Elf64_Shdr)));
 	if (!l->shnum) {
 		if (!table_in_bounds(l->shoff, 1, sizeof(Elf64_Shdr), len))
-			return header_fail(r, failed, "section header 0 (e_shoff 0x%" PRIx64 ") "
-					   "ends beyond the module (0x%zx bytes)", l->shoff, len);
+			return header_fail(r, failed, TDX_FND_ELF_SHDR0_BEYOND,
+					   TDX_FACT_U(l->shoff), TDX_FACT_U(len));
 		l->shnum = get_le64(m + l->shoff + SH(sh_size));
 	}
 	if (!table_in_bounds(l->shoff, l->shnum, sizeof(Elf64_Shdr), len))
-		return header_fail(r, failed, "section header table (e_shoff 0x%" PRIx64 ", %"
-				   PRIu64 " entries) ends beyond the module (0x%zx bytes)",
-				   l->shoff, l->shnum, len);
+		return header_fail(r, failed, TDX_FND_ELF_SHDRS_BEYOND, TDX_FACT_U(l->shoff),
+				   TDX_FACT_U(l->shnum), TDX_FACT_U(len));
 	if (shstrndx != SHN_UNDEF && shstrndx != SHN_XINDEX && shstrndx >= l->shnum)
-		return header_fail(r, failed, "e_shstrndx is %u, expected below e_shnum %" PRIu64,
-				   shstrndx, l->shnum);
+		return header_fail(r, failed, TDX_FND_ELF_SHSTRNDX, TDX_FACT_U(shstrndx),
+				   TDX_FACT_U(l->shnum));
 	return 0;
 }
 
@@ -144,37 +150,20 @@ static int elf_check_header(const uint8_t *m, size_t len, struct elf_layout *l,
 	if (rc)
 		return rc;
 	l->entry = get_le64(m + EH(e_entry));
-	return tdx_report_add(r, TDX_CHK_ELF_HEADER, TDX_CHECK_PASS,
-			      "ELF64 LSB x86-64 ET_DYN, %u program headers, %" PRIu64
-			      " section headers", get_le16(m + EH(e_phnum)), l->shnum);
+	return tdx_report_fact(r, TDX_CHK_ELF_HEADER, TDX_CHECK_PASS, TDX_FND_ELF_HEADER_OK,
+			       TDX_FACT_U(get_le16(m + EH(e_phnum))), TDX_FACT_U(l->shnum));
 }
 
 static int elf_check_entry(const struct elf_layout *l, uint32_t rip_offset,
 			   struct tdx_report *r, bool *failed)
 {
 	if (l->entry == rip_offset)
-		return tdx_report_add(r, TDX_CHK_ELF_ENTRY, TDX_CHECK_PASS,
-				      "e_entry is 0x%" PRIx64 ", equal to rip_offset", l->entry);
+		return tdx_report_fact(r, TDX_CHK_ELF_ENTRY, TDX_CHECK_PASS, TDX_FND_ELF_ENTRY_OK,
+				       TDX_FACT_U(l->entry));
 	if (tdx_report_grade(r, TDX_CHK_ELF_ENTRY, TDX_CHECK_FAIL) == TDX_CHECK_FAIL)
 		*failed = true;
-	return tdx_report_add(r, TDX_CHK_ELF_ENTRY, TDX_CHECK_FAIL,
-			      "e_entry is 0x%" PRIx64 ", rip_offset 0x%" PRIx32 " (every sample "
-			      "has them equal)", l->entry, rip_offset);
-}
-
-static int reloc_fail(struct tdx_report *r, bool *failed, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int reloc_fail(struct tdx_report *r, bool *failed, const char *fmt, ...)
-{
-	va_list args;
-	int rc;
-
-	*failed = true;
-	va_start(args, fmt);
-	rc = tdx_report_addv(r, TDX_CHK_ELF_RELOCATIONS, TDX_CHECK_FAIL, fmt, args);
-	va_end(args);
-	return rc ? rc : -EBADMSG;
+	return tdx_report_fact(r, TDX_CHK_ELF_ENTRY, TDX_CHECK_FAIL, TDX_FND_ELF_ENTRY_DIFFERS,
+			       TDX_FACT_U(l->entry), TDX_FACT_U(rip_offset));
 }
 
 /* One SHT_RELA section: a sane table in bounds, every entry R_X86_64_RELATIVE in bounds. */
@@ -185,30 +174,28 @@ static int elf_check_rela(const uint8_t *m, size_t len, uint64_t idx, const uint
 	uint64_t entsize = get_le64(sh + SH(sh_entsize)), n;
 
 	if (entsize != sizeof(Elf64_Rela))
-		return reloc_fail(r, failed, "section %" PRIu64 " (SHT_RELA) sh_entsize is %" PRIu64
-				  ", expected %zu", idx, entsize, sizeof(Elf64_Rela));
+		return reloc_fail(r, failed, TDX_FND_ELF_RELA_ENTSIZE, TDX_FACT_U(idx),
+				  TDX_FACT_U(entsize), TDX_FACT_U(sizeof(Elf64_Rela)));
 	if (size % sizeof(Elf64_Rela))
-		return reloc_fail(r, failed, "section %" PRIu64 " (SHT_RELA) sh_size is %" PRIu64
-				  ", expected a multiple of %zu", idx, size, sizeof(Elf64_Rela));
+		return reloc_fail(r, failed, TDX_FND_ELF_RELA_SIZE, TDX_FACT_U(idx),
+				  TDX_FACT_U(size), TDX_FACT_U(sizeof(Elf64_Rela)));
 	n = size / sizeof(Elf64_Rela);
 	if (!table_in_bounds(off, n, sizeof(Elf64_Rela), len))
-		return reloc_fail(r, failed, "section %" PRIu64 " (SHT_RELA) at 0x%" PRIx64 ", 0x%"
-				  PRIx64 " bytes, ends beyond the module (0x%zx bytes)", idx, off,
-				  size, len);
+		return reloc_fail(r, failed, TDX_FND_ELF_RELA_BEYOND, TDX_FACT_U(idx),
+				  TDX_FACT_U(off), TDX_FACT_U(size), TDX_FACT_U(len));
 	for (uint64_t i = 0; i < n; i++) {
 		const uint8_t *e = m + off + i * sizeof(Elf64_Rela);
 		uint64_t r_offset = get_le64(e + RELA(r_offset));
 		uint64_t type = ELF64_R_TYPE(get_le64(e + RELA(r_info)));
 
 		if (type != R_X86_64_RELATIVE)
-			return reloc_fail(r, failed, "section %" PRIu64 " entry %" PRIu64
-					  " has type %" PRIu64 ", expected %u (R_X86_64_RELATIVE)",
-					  idx, i, type, R_X86_64_RELATIVE);
+			return reloc_fail(r, failed, TDX_FND_ELF_RELOC_TYPE, TDX_FACT_U(idx),
+					  TDX_FACT_U(i), TDX_FACT_U(type),
+					  TDX_FACT_U(R_X86_64_RELATIVE));
 		if (len < 8 || r_offset > (uint64_t)len - 8)
-			return reloc_fail(r, failed, "section %" PRIu64 " entry %" PRIu64
-					  " r_offset is 0x%" PRIx64 ", expected at most 0x%zx "
-					  "(8 bytes inside the module)", idx, i, r_offset,
-					  len < 8 ? 0 : len - 8);
+			return reloc_fail(r, failed, TDX_FND_ELF_RELOC_OFFSET, TDX_FACT_U(idx),
+					  TDX_FACT_U(i), TDX_FACT_U(r_offset),
+					  TDX_FACT_U(len < 8 ? 0 : len - 8));
 	}
 	*count += n;
 	return 0;
@@ -225,9 +212,8 @@ static int elf_check_relocations(const uint8_t *m, size_t len, const struct elf_
 		uint32_t type = get_le32(sh + SH(sh_type));
 
 		if (type == SHT_REL || type == SHT_RELR)
-			return reloc_fail(r, failed, "section %" PRIu64 " has type %s, expected "
-					  "only SHT_RELA relocations", i,
-					  type == SHT_REL ? "SHT_REL" : "SHT_RELR");
+			return reloc_fail(r, failed, TDX_FND_ELF_REL_SECTION, TDX_FACT_U(i),
+					  TDX_FACT_S(type == SHT_REL ? "SHT_REL" : "SHT_RELR"));
 		if (type != SHT_RELA)
 			continue;
 		rc = elf_check_rela(m, len, i, sh, &count, r, failed);
@@ -235,9 +221,8 @@ static int elf_check_relocations(const uint8_t *m, size_t len, const struct elf_
 			return rc;
 		sections++;
 	}
-	return tdx_report_add(r, TDX_CHK_ELF_RELOCATIONS, TDX_CHECK_PASS,
-			      "%" PRIu64 " relocations in %" PRIu64 " SHT_RELA sections, all "
-			      "R_X86_64_RELATIVE inside the module", count, sections);
+	return tdx_report_fact(r, TDX_CHK_ELF_RELOCATIONS, TDX_CHECK_PASS, TDX_FND_ELF_RELOCATIONS_OK,
+			       TDX_FACT_U(count), TDX_FACT_U(sections));
 }
 
 /*
@@ -252,7 +237,7 @@ int tdx_elf_check(const uint8_t *module, size_t len, uint32_t rip_offset,
 
 	if (rc == -EBADMSG)
 		return tdx_report_skip_range(report, TDX_CHK_ELF_ENTRY, TDX_CHK_ELF_RELOCATIONS,
-					     "the module's ELF header is invalid");
+					     TDX_FND_ELF_CAUSE_HEADER);
 	if (rc)
 		return rc;
 	rc = elf_check_entry(&l, rip_offset, report, failed);

@@ -48,7 +48,7 @@ int tdx_elf_check(const uint8_t *module, size_t len, uint32_t rip_offset,
 
 /* image.c */
 int tdx_report_skip_range(struct tdx_report *report, enum tdx_check_id first,
-			  enum tdx_check_id last, const char *reason);
+			  enum tdx_check_id last, enum tdx_finding cause);
 void tdx_image_own(struct tdx_image *image, uint8_t *a, uint8_t *b);
 
 #endif /* LIBTDXCTL_IMAGE_PRIVATE_H */

@@ -7,7 +7,6 @@
  */
 #include <endian.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 
 #include "image-private.h"
@@ -81,9 +80,12 @@ static bool report_has(const struct tdx_report *report, enum tdx_check_id id)
 	return false;
 }
 
-/* SKIP every check from @first to @last that has no result yet: each id gets one line. */
+/*
+ * SKIP every check from @first to @last that has no result yet: each id gets one result, the
+ * finding TDX_FND_NOT_RUN with @cause (a finding without facts) as why.
+ */
 int tdx_report_skip_range(struct tdx_report *report, enum tdx_check_id first,
-			  enum tdx_check_id last, const char *reason)
+			  enum tdx_check_id last, enum tdx_finding cause)
 {
 	int rc;
 
@@ -92,8 +94,8 @@ int tdx_report_skip_range(struct tdx_report *report, enum tdx_check_id first,
 	for (unsigned int id = first; id <= (unsigned int)last; id++) {
 		if (report_has(report, (enum tdx_check_id)id))
 			continue;
-		rc = tdx_report_add(report, (enum tdx_check_id)id, TDX_CHECK_SKIP, "not run: %s",
-				    reason);
+		rc = tdx_report_fact(report, (enum tdx_check_id)id, TDX_CHECK_SKIP, TDX_FND_NOT_RUN,
+				     TDX_FACT_F(cause));
 		if (rc)
 			return rc;
 	}
@@ -102,49 +104,45 @@ int tdx_report_skip_range(struct tdx_report *report, enum tdx_check_id first,
 
 /* The container could not be located: skip what is left of it and every image check. */
 static int image_skip_rest(struct tdx_report *report, const enum tdx_check_id *container,
-			   size_t n, const char *reason)
+			   size_t n, enum tdx_finding cause)
 {
 	int rc = 0;
 
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = tdx_report_skip_range(report, container[i], container[i], reason);
+		rc = tdx_report_skip_range(report, container[i], container[i], cause);
 	if (!rc)
 		rc = tdx_report_skip_range(report, TDX_CHK_SIGSTRUCT_HEADER_TYPE,
-					   TDX_CHK_ELF_RELOCATIONS, reason);
+					   TDX_CHK_ELF_RELOCATIONS, cause);
 	return rc ? rc : -EBADMSG;
 }
 
-static int result(struct tdx_image *img, struct tdx_report *r, enum tdx_check_id id, bool ok,
-		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
 /* Record a container check; a failure marks the image so that verify reports it too. */
-static int result(struct tdx_image *img, struct tdx_report *r, enum tdx_check_id id, bool ok,
-		  const char *fmt, ...)
+static int result_factv(struct tdx_image *img, struct tdx_report *r, enum tdx_check_id id,
+			bool ok, enum tdx_finding finding, const struct tdx_fact *facts, size_t n)
 {
-	va_list args;
-	int rc;
-
 	if (tdx_report_grade(r, id, ok ? TDX_CHECK_PASS : TDX_CHECK_FAIL) == TDX_CHECK_FAIL)
 		img->container_failed = true;
-	va_start(args, fmt);
-	rc = tdx_report_addv(r, id, ok ? TDX_CHECK_PASS : TDX_CHECK_FAIL, fmt, args);
-	va_end(args);
-	return rc;
+	return tdx_report_factv(r, id, ok ? TDX_CHECK_PASS : TDX_CHECK_FAIL, finding, facts, n);
 }
+
+/* result_factv() with the facts counted, as tdx_report_fact() does. */
+#define result(img, r, id, ok, finding, ...)						\
+	result_factv((img), (r), (id), (ok), (finding),					\
+		     (const struct tdx_fact[]){ __VA_ARGS__ },				\
+		     sizeof((const struct tdx_fact[]){ __VA_ARGS__ }) / sizeof(struct tdx_fact))
 
 static int check_size(struct tdx_image *img, struct tdx_report *r)
 {
 	size_t len = img->len;
 
 	if (len < TDX_PAGE_SIZE || len % TDX_PAGE_SIZE)
-		return result(img, r, TDX_CHK_CONTAINER_SIZE, false, "file size is %zu bytes, "
-			      "expected a whole number of 4096-byte pages, at least one", len);
+		return result(img, r, TDX_CHK_CONTAINER_SIZE, false, TDX_FND_CONTAINER_SIZE_NOT_PAGES,
+			      TDX_FACT_U(len));
 	if (len > TDX_IMAGE_MAX_SIZE)
-		return result(img, r, TDX_CHK_CONTAINER_SIZE, false, "file size is %zu bytes, "
-			      "expected at most %u (the largest legal image)", len,
-			      TDX_IMAGE_MAX_SIZE);
-	return result(img, r, TDX_CHK_CONTAINER_SIZE, true, "file size is %zu bytes (%zu pages)",
-		      len, len / TDX_PAGE_SIZE);
+		return result(img, r, TDX_CHK_CONTAINER_SIZE, false, TDX_FND_CONTAINER_SIZE_TOO_LARGE,
+			      TDX_FACT_U(len), TDX_FACT_U(TDX_IMAGE_MAX_SIZE));
+	return result(img, r, TDX_CHK_CONTAINER_SIZE, true, TDX_FND_CONTAINER_SIZE_OK,
+		      TDX_FACT_U(len), TDX_FACT_U(len / TDX_PAGE_SIZE));
 }
 
 /* Zero reserved bytes of the header from @off to the end of its page. */
@@ -152,10 +150,11 @@ static int check_reserved(struct tdx_image *img, struct tdx_report *r, size_t of
 {
 	for (size_t i = off; i < TDX_PAGE_SIZE; i++)
 		if (img->buf[i])
-			return result(img, r, TDX_CHK_CONTAINER_RESERVED, false, "reserved header "
-				      "byte at 0x%03zx is 0x%02x, expected 0", i, img->buf[i]);
-	return result(img, r, TDX_CHK_CONTAINER_RESERVED, true, "reserved header bytes "
-		      "0x%03zx-0xfff are zero", off);
+			return result(img, r, TDX_CHK_CONTAINER_RESERVED, false,
+				      TDX_FND_CONTAINER_RESERVED_NONZERO, TDX_FACT_U(i),
+				      TDX_FACT_U(img->buf[i]));
+	return result(img, r, TDX_CHK_CONTAINER_RESERVED, true, TDX_FND_CONTAINER_RESERVED_ZERO,
+		      TDX_FACT_U(off));
 }
 
 /* An error for 0x100, whose readers check it; a warning for 0x200, whose rule is not public. */
@@ -166,14 +165,14 @@ static int check_checksum(struct tdx_image *img, struct tdx_report *r)
 	img->checksum = get_le16(img->buf + 2);
 	img->checksum_ok = sum == 0;
 	if (sum == 0)
-		return result(img, r, TDX_CHK_CONTAINER_CHECKSUM, true, "16-bit word sum is 0x0000 "
-			      "(checksum field 0x%04x)", img->checksum);
+		return result(img, r, TDX_CHK_CONTAINER_CHECKSUM, true, TDX_FND_CONTAINER_CHECKSUM_OK,
+			      TDX_FACT_U(img->checksum));
 	if (img->format == TDX_IMAGE_FORMAT)
-		return tdx_report_add(r, TDX_CHK_CONTAINER_CHECKSUM, TDX_CHECK_WARN, "16-bit word "
-				      "sum is 0x%04x, expected 0x0000 (checksum field 0x%04x); the "
-				      "kernel ignores the 0x200 checksum", sum, img->checksum);
-	return result(img, r, TDX_CHK_CONTAINER_CHECKSUM, false, "16-bit word sum is 0x%04x, "
-		      "expected 0x0000 (checksum field 0x%04x)", sum, img->checksum);
+		return tdx_report_fact(r, TDX_CHK_CONTAINER_CHECKSUM, TDX_CHECK_WARN,
+				       TDX_FND_CONTAINER_CHECKSUM_IGNORED, TDX_FACT_U(sum),
+				       TDX_FACT_U(img->checksum));
+	return result(img, r, TDX_CHK_CONTAINER_CHECKSUM, false, TDX_FND_CONTAINER_CHECKSUM_BAD,
+		      TDX_FACT_U(sum), TDX_FACT_U(img->checksum));
 }
 
 static int check_sigstruct_padding(struct tdx_image *img, struct tdx_report *r)
@@ -181,20 +180,20 @@ static int check_sigstruct_padding(struct tdx_image *img, struct tdx_report *r)
 	for (size_t i = TDX_SIGSTRUCT_SIZE; i < img->sig_len; i++)
 		if (img->sig[i])
 			return result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PADDING, false,
-				      "sigstruct page byte at 0x%zx is 0x%02x, expected 0 after "
-				      "the 2048-byte sigstruct", i, img->sig[i]);
-	return result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PADDING, true, "sigstruct pages are "
-		      "zero after the 2048-byte sigstruct");
+				      TDX_FND_CONTAINER_SIGSTRUCT_PADDING_NONZERO, TDX_FACT_U(i),
+				      TDX_FACT_U(img->sig[i]));
+	return result_factv(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PADDING, true,
+			    TDX_FND_CONTAINER_SIGSTRUCT_PADDING_ZERO, NULL, 0);
 }
 
+/* @ok and @range: the findings for the module's page count as this form states it. */
 static int check_module_pages(struct tdx_image *img, struct tdx_report *r, uint64_t pages,
-			      const char *what)
+			      enum tdx_finding ok, enum tdx_finding range)
 {
 	if (pages < 1 || pages > TDX_MODULE_MAX_PAGES)
-		return result(img, r, TDX_CHK_CONTAINER_MODULE_PAGES, false, "%s is %" PRIu64
-			      " pages, expected 1 to %u", what, pages, TDX_MODULE_MAX_PAGES);
-	return result(img, r, TDX_CHK_CONTAINER_MODULE_PAGES, true, "%s is %" PRIu64 " pages",
-		      what, pages);
+		return result(img, r, TDX_CHK_CONTAINER_MODULE_PAGES, false, range,
+			      TDX_FACT_U(pages), TDX_FACT_U(TDX_MODULE_MAX_PAGES));
+	return result(img, r, TDX_CHK_CONTAINER_MODULE_PAGES, true, ok, TDX_FACT_U(pages));
 }
 
 /* Run the checks that follow each other with no dependency; stop at the first -ENOMEM. */
@@ -213,19 +212,20 @@ static int blob_parse(struct tdx_image *img, struct tdx_report *r)
 	int rc = 0;
 
 	if (length == img->len)
-		rc = result(img, r, TDX_CHK_CONTAINER_LENGTH, true, "length is %" PRIu32
-			    ", the file size", length);
+		rc = result(img, r, TDX_CHK_CONTAINER_LENGTH, true, TDX_FND_CONTAINER_LENGTH_OK,
+			    TDX_FACT_U(length));
 	else
-		rc = result(img, r, TDX_CHK_CONTAINER_LENGTH, false, "length is %" PRIu32
-			    ", expected the file size %zu", length, img->len);
+		rc = result(img, r, TDX_CHK_CONTAINER_LENGTH, false,
+			    TDX_FND_CONTAINER_LENGTH_MISMATCH, TDX_FACT_U(length),
+			    TDX_FACT_U(img->len));
 	if (rc)
 		return rc;
 	if (off % TDX_PAGE_SIZE || off < 2 * TDX_PAGE_SIZE || off >= img->len) {
-		rc = result(img, r, TDX_CHK_CONTAINER_MODULE_OFFSET, false, "offset_of_module is "
-			    "0x%" PRIx32 ", expected a multiple of 0x1000 from 0x2000 to below the "
-			    "file size 0x%zx", off, img->len);
+		rc = result(img, r, TDX_CHK_CONTAINER_MODULE_OFFSET, false,
+			    TDX_FND_CONTAINER_MODULE_OFFSET_BAD, TDX_FACT_U(off),
+			    TDX_FACT_U(img->len));
 		return rc ? rc : image_skip_rest(r, rest, ARRAY_SIZE(rest),
-						 "offset_of_module is invalid");
+						 TDX_FND_CONTAINER_CAUSE_MODULE_OFFSET);
 	}
 	sig_pages = (off - TDX_PAGE_SIZE) / TDX_PAGE_SIZE;
 	module_len = img->len - off;
@@ -233,19 +233,22 @@ static int blob_parse(struct tdx_image *img, struct tdx_report *r)
 	img->sig_len = off - TDX_PAGE_SIZE;
 	img->module = img->buf + off;
 	img->module_len = module_len;
-	RUN(result(img, r, TDX_CHK_CONTAINER_MODULE_OFFSET, true, "offset_of_module is 0x%" PRIx32,
-		   off));
+	RUN(result(img, r, TDX_CHK_CONTAINER_MODULE_OFFSET, true, TDX_FND_CONTAINER_MODULE_OFFSET_OK,
+		   TDX_FACT_U(off)));
 	if (sig_pages == TDX_SIGSTRUCT_MAX_PAGES)
-		RUN(result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PAGES, true, "sigstruct is %zu page",
-			   sig_pages));
+		RUN(result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PAGES, true,
+			   TDX_FND_CONTAINER_SIGSTRUCT_PAGES_OK, TDX_FACT_U(sig_pages)));
 	else
-		RUN(result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PAGES, false, "sigstruct is %zu "
-			   "pages, expected %u", sig_pages, TDX_SIGSTRUCT_MAX_PAGES));
+		RUN(result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PAGES, false,
+			   TDX_FND_CONTAINER_SIGSTRUCT_PAGES_WRONG, TDX_FACT_U(sig_pages),
+			   TDX_FACT_U(TDX_SIGSTRUCT_MAX_PAGES)));
 	if (module_len % TDX_PAGE_SIZE)
-		RUN(result(img, r, TDX_CHK_CONTAINER_MODULE_PAGES, false, "module is %zu bytes, "
-			   "expected whole 4096-byte pages", module_len));
+		RUN(result(img, r, TDX_CHK_CONTAINER_MODULE_PAGES, false,
+			   TDX_FND_CONTAINER_MODULE_NOT_PAGES, TDX_FACT_U(module_len)));
 	else
-		RUN(check_module_pages(img, r, module_len / TDX_PAGE_SIZE, "module"));
+		RUN(check_module_pages(img, r, module_len / TDX_PAGE_SIZE,
+				       TDX_FND_CONTAINER_MODULE_PAGES_OK,
+				       TDX_FND_CONTAINER_MODULE_PAGES_RANGE));
 	RUN(check_reserved(img, r, B100_RESERVED));
 	RUN(check_checksum(img, r));
 	RUN(check_sigstruct_padding(img, r));
@@ -266,30 +269,32 @@ static int image200_parse(struct tdx_image *img, struct tdx_report *r)
 	int rc = 0;
 
 	if (sp < 1 || module_off >= img->len) {
-		rc = result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PAGES, false, "sigstruct_nr_pages "
-			    "is %" PRIu32 ", expected %u (and a module after it)", sp,
-			    TDX_SIGSTRUCT_MAX_PAGES);
+		rc = result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PAGES, false,
+			    TDX_FND_CONTAINER_SIGSTRUCT_NR_PAGES_NO_MODULE, TDX_FACT_U(sp),
+			    TDX_FACT_U(TDX_SIGSTRUCT_MAX_PAGES));
 		return rc ? rc : image_skip_rest(r, rest, ARRAY_SIZE(rest),
-						 "the sigstruct and module cannot be located");
+						 TDX_FND_CONTAINER_CAUSE_UNLOCATED);
 	}
 	img->sig = img->buf + TDX_PAGE_SIZE;
 	img->sig_len = (size_t)sp * TDX_PAGE_SIZE;
 	img->module = img->buf + module_off;
 	img->module_len = img->len - (size_t)module_off;
 	if (sp == TDX_SIGSTRUCT_MAX_PAGES)
-		RUN(result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PAGES, true, "sigstruct_nr_pages "
-			   "is %" PRIu32, sp));
+		RUN(result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PAGES, true,
+			   TDX_FND_CONTAINER_SIGSTRUCT_NR_PAGES_OK, TDX_FACT_U(sp)));
 	else
-		RUN(result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PAGES, false, "sigstruct_nr_pages "
-			   "is %" PRIu32 ", expected %u", sp, TDX_SIGSTRUCT_MAX_PAGES));
-	RUN(check_module_pages(img, r, mp, "module_nr_pages"));
+		RUN(result(img, r, TDX_CHK_CONTAINER_SIGSTRUCT_PAGES, false,
+			   TDX_FND_CONTAINER_SIGSTRUCT_NR_PAGES_WRONG, TDX_FACT_U(sp),
+			   TDX_FACT_U(TDX_SIGSTRUCT_MAX_PAGES)));
+	RUN(check_module_pages(img, r, mp, TDX_FND_CONTAINER_MODULE_NR_PAGES_OK,
+			       TDX_FND_CONTAINER_MODULE_NR_PAGES_RANGE));
 	if (total == img->len)
-		RUN(result(img, r, TDX_CHK_CONTAINER_PAGE_TOTAL, true, "file size is %zu bytes = "
-			   "4096 x (1 + %" PRIu32 " + %" PRIu32 ")", img->len, sp, mp));
+		RUN(result(img, r, TDX_CHK_CONTAINER_PAGE_TOTAL, true, TDX_FND_CONTAINER_PAGE_TOTAL_OK,
+			   TDX_FACT_U(img->len), TDX_FACT_U(sp), TDX_FACT_U(mp)));
 	else
-		RUN(result(img, r, TDX_CHK_CONTAINER_PAGE_TOTAL, false, "file size is %zu bytes, "
-			   "expected 4096 x (1 + %" PRIu32 " + %" PRIu32 ") = %" PRIu64, img->len,
-			   sp, mp, total));
+		RUN(result(img, r, TDX_CHK_CONTAINER_PAGE_TOTAL, false,
+			   TDX_FND_CONTAINER_PAGE_TOTAL_MISMATCH, TDX_FACT_U(img->len),
+			   TDX_FACT_U(sp), TDX_FACT_U(mp), TDX_FACT_U(total)));
 	RUN(check_reserved(img, r, I200_RESERVED));
 	RUN(check_checksum(img, r));
 	RUN(check_sigstruct_padding(img, r));
@@ -314,28 +319,27 @@ static int container_identify(struct tdx_image *img, struct tdx_report *r)
 	int rc;
 
 	if (!magic_ok) {
-		const uint8_t *m = img->buf + at;
-
-		rc = result(img, r, TDX_CHK_CONTAINER_MAGIC, false, "signature at offset %zu is "
-			    "%02x %02x %02x %02x %02x %02x %02x %02x, expected \"TDX-BLOB\"", at,
-			    m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]);
+		rc = result(img, r, TDX_CHK_CONTAINER_MAGIC, false, TDX_FND_CONTAINER_MAGIC_MISSING,
+			    TDX_FACT_U(at), TDX_FACT_B(img->buf + at, BLOB_MAGIC_LEN));
 		return rc ? rc : image_skip_rest(r, rest, ARRAY_SIZE(rest),
-						 "not a TDX blob or image (no TDX-BLOB signature)");
+						 TDX_FND_CONTAINER_CAUSE_NO_MAGIC);
 	}
-	rc = result(img, r, TDX_CHK_CONTAINER_MAGIC, true, "signature at offset %zu is TDX-BLOB",
-		    at);
+	rc = result(img, r, TDX_CHK_CONTAINER_MAGIC, true, TDX_FND_CONTAINER_MAGIC_OK,
+		    TDX_FACT_U(at));
 	if (rc)
 		return rc;
 	if (version != TDX_BLOB_FORMAT && version != TDX_IMAGE_FORMAT) {
-		rc = result(img, r, TDX_CHK_CONTAINER_VERSION, false, "version is 0x%04x, expected "
-			    "0x0100 (Intel blob) or 0x0200 (kernel image)", version);
+		rc = result(img, r, TDX_CHK_CONTAINER_VERSION, false,
+			    TDX_FND_CONTAINER_VERSION_UNKNOWN, TDX_FACT_U(version));
 		return rc ? rc : image_skip_rest(r, rest + 1, ARRAY_SIZE(rest) - 1,
-						 "unknown container version");
+						 TDX_FND_CONTAINER_CAUSE_VERSION);
 	}
 	img->format = version;
 	img->form = version == TDX_BLOB_FORMAT ? TDX_FORM_BLOB : TDX_FORM_IMAGE;
-	return result(img, r, TDX_CHK_CONTAINER_VERSION, true, "version is 0x%04x (%s)", version,
-		      version == TDX_BLOB_FORMAT ? "Intel blob" : "kernel image");
+	return result(img, r, TDX_CHK_CONTAINER_VERSION, true,
+		      version == TDX_BLOB_FORMAT ? TDX_FND_CONTAINER_VERSION_BLOB :
+						   TDX_FND_CONTAINER_VERSION_IMAGE,
+		      TDX_FACT_U(version));
 }
 
 static int image_new(struct tdx_ctx *ctx, struct tdx_image **image)
@@ -383,8 +387,7 @@ int tdx_image_parse(struct tdx_ctx *ctx, const uint8_t *buf, size_t len,
 	img->len = len;
 	rc = check_size(img, report);
 	if (!rc && len < TDX_PAGE_SIZE)
-		rc = image_skip_rest(report, rest, ARRAY_SIZE(rest),
-				     "the file is too short for the container header");
+		rc = image_skip_rest(report, rest, ARRAY_SIZE(rest), TDX_FND_CONTAINER_CAUSE_SHORT);
 	if (!rc)
 		rc = container_identify(img, report);
 	if (!rc)
@@ -418,25 +421,29 @@ int tdx_image_parse_pair(struct tdx_ctx *ctx, const uint8_t *bin, size_t bin_len
 	img->module = bin;
 	img->module_len = bin_len;
 	if (sig_len == TDX_SIGSTRUCT_SIZE)
-		rc = result(img, report, TDX_CHK_PAIR_SIGSTRUCT_SIZE, true, "sigstruct file is %zu "
-			    "bytes", sig_len);
+		rc = result(img, report, TDX_CHK_PAIR_SIGSTRUCT_SIZE, true,
+			    TDX_FND_PAIR_SIGSTRUCT_SIZE_OK, TDX_FACT_U(sig_len));
 	else
-		rc = result(img, report, TDX_CHK_PAIR_SIGSTRUCT_SIZE, false, "sigstruct file is "
-			    "%zu bytes, expected %u", sig_len, TDX_SIGSTRUCT_SIZE);
+		rc = result(img, report, TDX_CHK_PAIR_SIGSTRUCT_SIZE, false,
+			    TDX_FND_PAIR_SIGSTRUCT_SIZE_WRONG, TDX_FACT_U(sig_len),
+			    TDX_FACT_U(TDX_SIGSTRUCT_SIZE));
 	if (!rc && sig_len < TDX_SIGSTRUCT_SIZE)
 		rc = image_skip_rest(report, rest, ARRAY_SIZE(rest),
-				     "the sigstruct file is too short");
+				     TDX_FND_PAIR_CAUSE_SIGSTRUCT_SHORT);
 	if (!rc && bin_len % TDX_PAGE_SIZE)
-		rc = result(img, report, TDX_CHK_CONTAINER_MODULE_PAGES, false, "module file is "
-			    "%zu bytes, expected whole 4096-byte pages", bin_len);
+		rc = result(img, report, TDX_CHK_CONTAINER_MODULE_PAGES, false,
+			    TDX_FND_CONTAINER_MODULE_FILE_NOT_PAGES, TDX_FACT_U(bin_len));
 	else if (!rc)
-		rc = check_module_pages(img, report, bin_len / TDX_PAGE_SIZE, "module file");
+		rc = check_module_pages(img, report, bin_len / TDX_PAGE_SIZE,
+					TDX_FND_CONTAINER_MODULE_FILE_PAGES_OK,
+					TDX_FND_CONTAINER_MODULE_FILE_PAGES_RANGE);
 	if (!rc && !bin_len)
-		rc = image_skip_rest(report, NULL, 0, "the module file is empty");
+		rc = image_skip_rest(report, NULL, 0, TDX_FND_PAIR_CAUSE_MODULE_EMPTY);
 	return image_finish(img, rc, image);
 }
 
 #undef RUN
+#undef result
 
 void tdx_image_own(struct tdx_image *image, uint8_t *a, uint8_t *b)
 {

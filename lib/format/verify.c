@@ -8,25 +8,24 @@
 
 #include "image-private.h"
 
+/* Whether the key is Intel's or one the caller trusts is two findings: the words differ. */
 static int check_signer(const struct tdx_image *img, const uint8_t *trusted,
 			struct tdx_report *r, bool *failed)
 {
-	char found_hex[2 * TDX_SHA384_LEN + 1], want_hex[2 * TDX_SHA384_LEN + 1];
-	const char *who = trusted == tdx_intel_key_hash ? "Intel's production key" :
-			  "the trusted key";
+	bool intel = trusted == tdx_intel_key_hash;
 	uint8_t hash[TDX_SHA384_LEN];
 	int rc = tdx_sigstruct_key_hash(&img->fields, hash);
 
 	if (rc)
 		return rc;
-	tdx_hex_encode(hash, sizeof(hash), found_hex);
 	if (memcmp(hash, trusted, sizeof(hash)) == 0)
-		return tdx_report_add(r, TDX_CHK_SIGNER, TDX_CHECK_PASS,
-				      "modulus SHA-384 is %s, %s", found_hex, who);
+		return tdx_report_fact(r, TDX_CHK_SIGNER, TDX_CHECK_PASS,
+				       intel ? TDX_FND_SIGNER_INTEL : TDX_FND_SIGNER_TRUSTED,
+				       TDX_FACT_B(hash, sizeof(hash)));
 	*failed = true;
-	tdx_hex_encode(trusted, TDX_SHA384_LEN, want_hex);
-	return tdx_report_add(r, TDX_CHK_SIGNER, TDX_CHECK_FAIL,
-			      "modulus SHA-384 is %s, expected %s (%s)", found_hex, want_hex, who);
+	return tdx_report_fact(r, TDX_CHK_SIGNER, TDX_CHECK_FAIL,
+			       intel ? TDX_FND_SIGNER_NOT_INTEL : TDX_FND_SIGNER_NOT_TRUSTED,
+			       TDX_FACT_B(hash, sizeof(hash)), TDX_FACT_B(trusted, TDX_SHA384_LEN));
 }
 
 static int check_signature(const struct tdx_image *img, struct tdx_report *r, bool *failed)
@@ -34,34 +33,29 @@ static int check_signature(const struct tdx_image *img, struct tdx_report *r, bo
 	int rc = tdx_signature_verify(img->sig);
 
 	if (rc == 0)
-		return tdx_report_add(r, TDX_CHK_SIGNATURE, TDX_CHECK_PASS, "RSA-3072 PKCS#1 v1.5 "
-				      "SHA-384 signature over the header and body verifies");
+		return tdx_report_factv(r, TDX_CHK_SIGNATURE, TDX_CHECK_PASS, TDX_FND_SIGNATURE_OK,
+					NULL, 0);
 	if (rc != -EBADMSG)
 		return rc;
 	*failed = true;
-	return tdx_report_add(r, TDX_CHK_SIGNATURE, TDX_CHECK_FAIL, "RSA-3072 PKCS#1 v1.5 SHA-384 "
-			      "signature over the header and body does not verify with the "
-			      "sigstruct's modulus, expected a valid signature");
+	return tdx_report_factv(r, TDX_CHK_SIGNATURE, TDX_CHECK_FAIL, TDX_FND_SIGNATURE_INVALID,
+				NULL, 0);
 }
 
 static int check_seamhash(const struct tdx_image *img, struct tdx_report *r, bool *failed)
 {
-	char found_hex[2 * TDX_SHA384_LEN + 1], want_hex[2 * TDX_SHA384_LEN + 1];
 	uint8_t hash[TDX_SHA384_LEN];
 	int rc = tdx_image_module_sha384(img, hash);
 
 	if (rc)
 		return rc;
-	tdx_hex_encode(hash, sizeof(hash), found_hex);
 	if (memcmp(hash, img->fields.seamhash, sizeof(hash)) == 0)
-		return tdx_report_add(r, TDX_CHK_SEAMHASH, TDX_CHECK_PASS, "SHA-384 of the %zu "
-				      "module bytes is %s, equal to seamhash", img->module_len,
-				      found_hex);
+		return tdx_report_fact(r, TDX_CHK_SEAMHASH, TDX_CHECK_PASS, TDX_FND_SEAMHASH_EQUAL,
+				       TDX_FACT_U(img->module_len), TDX_FACT_B(hash, sizeof(hash)));
 	*failed = true;
-	tdx_hex_encode(img->fields.seamhash, TDX_SHA384_LEN, want_hex);
-	return tdx_report_add(r, TDX_CHK_SEAMHASH, TDX_CHECK_FAIL, "SHA-384 of the %zu module "
-			      "bytes is %s, expected seamhash %s", img->module_len, found_hex,
-			      want_hex);
+	return tdx_report_fact(r, TDX_CHK_SEAMHASH, TDX_CHECK_FAIL, TDX_FND_SEAMHASH_DIFFERS,
+			       TDX_FACT_U(img->module_len), TDX_FACT_B(hash, sizeof(hash)),
+			       TDX_FACT_B(img->fields.seamhash, TDX_SHA384_LEN));
 }
 
 TDX_EXPORT

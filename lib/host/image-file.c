@@ -10,10 +10,10 @@
 /* A file too large to be any legal input is a finding about the image, not a read error. */
 static int oversize(struct tdx_report *report, enum tdx_check_id id, const char *path, bool pair)
 {
-	const char *why = "the file is too large";
-	int rc = tdx_report_add(report, id, TDX_CHECK_FAIL, "%s is larger than %u bytes, expected "
-				"at most %u (the largest legal image)", path, TDX_READ_MAX_SIZE,
-				TDX_IMAGE_MAX_SIZE);
+	const enum tdx_finding why = TDX_FND_IMAGE_FILE_CAUSE_TOO_LARGE;
+	int rc = tdx_report_fact(report, id, TDX_CHECK_FAIL, TDX_FND_IMAGE_FILE_TOO_LARGE,
+				 TDX_FACT_S(path), TDX_FACT_U(TDX_READ_MAX_SIZE),
+				 TDX_FACT_U(TDX_IMAGE_MAX_SIZE));
 
 	if (!rc && pair)
 		rc = tdx_report_skip_range(report, TDX_CHK_PAIR_SIGSTRUCT_SIZE,
