@@ -189,6 +189,44 @@ static void check_one_line_each(const struct tdx_report *r)
 		CHECK(test_status_of(r, tdx_check_name((enum tdx_check_id)id)) != -2);
 }
 
+/* Fact @k of result @i is a number, and is @want. */
+static bool fact_u_is(const struct tdx_report *r, size_t i, size_t k, uint64_t want)
+{
+	const struct tdx_fact *fact = i < tdx_report_count(r) ? tdx_report_fact_get(r, i, k) : NULL;
+
+	return fact && fact->type == TDX_FACT_U64 && fact->u == want;
+}
+
+/* Fact @k of result @i is a run of bytes, and is @want (@len bytes). */
+static bool fact_bytes_are(const struct tdx_report *r, size_t i, size_t k, const void *want,
+			   size_t len)
+{
+	const struct tdx_fact *fact = i < tdx_report_count(r) ? tdx_report_fact_get(r, i, k) : NULL;
+
+	return fact && fact->type == TDX_FACT_BYTES && fact->n == len &&
+	       memcmp(fact->s, want, len) == 0;
+}
+
+/* Fact @k of result @i is a string, and is @want. */
+static bool fact_s_is(const struct tdx_report *r, size_t i, size_t k, const char *want)
+{
+	const struct tdx_fact *fact = i < tdx_report_count(r) ? tdx_report_fact_get(r, i, k) : NULL;
+
+	return fact && fact->type == TDX_FACT_STR && strcmp(fact->s, want) == 0;
+}
+
+/* Check @id was not run, because of @cause. */
+static bool not_run_because(const struct tdx_report *r, enum tdx_check_id id,
+			    enum tdx_finding cause)
+{
+	size_t i = result_of(r, id);
+	const struct tdx_fact *fact = i < tdx_report_count(r) ? tdx_report_fact_get(r, i, 0) : NULL;
+
+	return fact && tdx_report_status(r, i) == TDX_CHECK_SKIP &&
+	       tdx_report_finding(r, i) == TDX_FND_NOT_RUN && fact->type == TDX_FACT_FINDING &&
+	       fact->u == cause;
+}
+
 /* Expect a rejection whose first failure is @expect; -EBADMSG from parse or verify. */
 static void expect_reject(const struct fixtures *f, const char *name, const uint8_t *buf,
 			  size_t len, const uint8_t *sig, size_t sig_len, const char *expect)
@@ -634,6 +672,112 @@ static void test_valid(const struct fixtures *f)
 }
 
 /* Details of the report and the accessors on the standard fixtures. */
+/*
+ * What a result says is a finding and its facts (the words are cli/'s): the ones the image
+ * checks record, for a valid image and for one failure of each kind of check.
+ */
+static void test_findings(const struct fixtures *f)
+{
+	struct tdx_report *r;
+	uint8_t *buf;
+	size_t i;
+	int rc;
+
+	r = run(f, f->img, f->img_len, NULL, 0, false, &rc);
+	CHECK_INT(rc, 0);
+	i = result_of(r, TDX_CHK_CONTAINER_SIZE);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_CONTAINER_SIZE_OK);
+	CHECK(fact_u_is(r, i, 0, 4 * PAGE) && fact_u_is(r, i, 1, 4));
+	i = result_of(r, TDX_CHK_CONTAINER_VERSION);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_CONTAINER_VERSION_IMAGE);
+	CHECK(fact_u_is(r, i, 0, 0x200));
+	i = result_of(r, TDX_CHK_CONTAINER_PAGE_TOTAL);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_CONTAINER_PAGE_TOTAL_OK);
+	CHECK(fact_u_is(r, i, 0, 4 * PAGE) && fact_u_is(r, i, 1, 1) && fact_u_is(r, i, 2, 2));
+	i = result_of(r, TDX_CHK_SEAMHASH);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_SEAMHASH_EQUAL);
+	CHECK(fact_u_is(r, i, 0, 2 * PAGE));
+	CHECK(fact_bytes_are(r, i, 1, f->img + SIG(0x384), TDX_SHA384_LEN));
+	i = result_of(r, TDX_CHK_ELF_HEADER);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_ELF_HEADER_OK);
+	CHECK(fact_u_is(r, i, 0, 2) && fact_u_is(r, i, 1, 6));
+	i = result_of(r, TDX_CHK_ELF_RELOCATIONS);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_ELF_RELOCATIONS_OK);
+	CHECK(fact_u_is(r, i, 0, 3) && fact_u_is(r, i, 1, 1));
+	tdx_report_free(r);
+
+	/*
+	 * Issue 26 item 6: seamhash byte 47 flipped and the sigstruct signed again without a new
+	 * hash: the signature verifies, seamhash is the first failure, with both hashes.
+	 */
+	buf = test_dup(f->img, f->img_len);
+	buf[SIG(0x384 + 47)] ^= 0x01;
+	resign_as(f, buf + PAGE, buf + 2 * PAGE, f->img_len - 2 * PAGE, true);
+	fix_checksum(buf, f->img_len);
+	r = run(f, buf, f->img_len, NULL, 0, false, &rc);
+	CHECK_INT(rc, -EBADMSG);
+	CHECK_STR(test_first_failure(r), "seamhash");
+	CHECK_INT(tdx_report_status(r, result_of(r, TDX_CHK_SIGNATURE)), TDX_CHECK_PASS);
+	i = result_of(r, TDX_CHK_SEAMHASH);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_SEAMHASH_DIFFERS);
+	CHECK(fact_u_is(r, i, 0, 2 * PAGE));
+	CHECK(fact_bytes_are(r, i, 1, f->img + SIG(0x384), TDX_SHA384_LEN));
+	CHECK(fact_bytes_are(r, i, 2, buf + SIG(0x384), TDX_SHA384_LEN));
+	tdx_report_free(r);
+	free(buf);
+
+	/* no signature: the bytes found, and every later check not run, saying why */
+	buf = test_dup(f->img, f->img_len);
+	buf[4] ^= 0x01;
+	r = run(f, buf, f->img_len, NULL, 0, false, &rc);
+	i = result_of(r, TDX_CHK_CONTAINER_MAGIC);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_CONTAINER_MAGIC_MISSING);
+	CHECK(fact_u_is(r, i, 0, 4) && fact_bytes_are(r, i, 1, "UDX-BLOB", 8));
+	CHECK(not_run_because(r, TDX_CHK_CONTAINER_VERSION, TDX_FND_CONTAINER_CAUSE_NO_MAGIC));
+	CHECK(not_run_because(r, TDX_CHK_ELF_RELOCATIONS, TDX_FND_CONTAINER_CAUSE_NO_MAGIC));
+	tdx_report_free(r);
+	free(buf);
+
+	/* a header byte: its offset and value; the 0x200 checksum only warns */
+	buf = test_dup(f->img, f->img_len);
+	buf[0x100] = 5;
+	r = run(f, buf, f->img_len, NULL, 0, false, &rc);
+	i = result_of(r, TDX_CHK_CONTAINER_RESERVED);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_CONTAINER_RESERVED_NONZERO);
+	CHECK(fact_u_is(r, i, 0, 0x100) && fact_u_is(r, i, 1, 5));
+	i = result_of(r, TDX_CHK_CONTAINER_CHECKSUM);
+	CHECK_INT(tdx_report_status(r, i), TDX_CHECK_WARN);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_CONTAINER_CHECKSUM_IGNORED);
+	CHECK(fact_u_is(r, i, 0, 5) && fact_u_is(r, i, 1, le16(f->img + 2)));
+	tdx_report_free(r);
+	free(buf);
+
+	/* an ELF field: its name, found, expected and the constant's name; the rest not run */
+	buf = test_dup(f->img, f->img_len);
+	put_le(buf + MOD(16), 2, 2);
+	resign(f, buf + PAGE, buf + 2 * PAGE, f->img_len - 2 * PAGE);
+	fix_checksum(buf, f->img_len);
+	r = run(f, buf, f->img_len, NULL, 0, false, &rc);
+	CHECK_STR(test_first_failure(r), "elf.header");
+	i = result_of(r, TDX_CHK_ELF_HEADER);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_ELF_FIELD_NAMED);
+	CHECK(fact_s_is(r, i, 0, "e_type") && fact_u_is(r, i, 1, 2) && fact_u_is(r, i, 2, 3) &&
+	      fact_s_is(r, i, 3, "ET_DYN"));
+	CHECK(not_run_because(r, TDX_CHK_ELF_ENTRY, TDX_FND_ELF_CAUSE_HEADER));
+	CHECK(not_run_because(r, TDX_CHK_ELF_RELOCATIONS, TDX_FND_ELF_CAUSE_HEADER));
+	tdx_report_free(r);
+	free(buf);
+
+	/* a pair's short sigstruct: its size, and the module's pages not run */
+	r = run(f, f->bin, f->bin_len, f->sig, TDX_SIGSTRUCT_SIZE - 1, false, &rc);
+	i = result_of(r, TDX_CHK_PAIR_SIGSTRUCT_SIZE);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_PAIR_SIGSTRUCT_SIZE_WRONG);
+	CHECK(fact_u_is(r, i, 0, TDX_SIGSTRUCT_SIZE - 1) && fact_u_is(r, i, 1, TDX_SIGSTRUCT_SIZE));
+	CHECK(not_run_because(r, TDX_CHK_CONTAINER_MODULE_PAGES,
+			      TDX_FND_PAIR_CAUSE_SIGSTRUCT_SHORT));
+	tdx_report_free(r);
+}
+
 static void test_details(const struct fixtures *f)
 {
 	struct tdx_verify_opts opts = { .key_hash = f->key_hash };
@@ -685,15 +829,23 @@ static void test_details(const struct fixtures *f)
 		CHECK_INT(test_status_of(r, tdx_check_name((enum tdx_check_id)id)), TDX_CHECK_PASS);
 	CHECK_INT(test_status_of(r, "container.length"), -1);	/* 0x100 only */
 	CHECK_INT(test_status_of(r, "pair.sigstruct_size"), -1);
+	/* the signer it trusted, by the modulus hash */
+	i = result_of(r, TDX_CHK_SIGNER);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_SIGNER_TRUSTED);
+	CHECK(fact_bytes_are(r, i, 0, f->key_hash, TDX_SHA384_LEN));
 	/* the default signer is Intel's key: the test key fails it, naming both hashes */
 	tdx_report_free(r);
 	tdx_report_new(&r);
 	CHECK_INT(tdx_image_verify(img, NULL, r), -EBADMSG);
 	CHECK_STR(test_first_failure(r), "signer");
 	CHECK_INT(tdx_report_first_failure(r, &i), 0);
-	CHECK(strstr(tdx_report_message(r, i), "c8572f548869a0beca19376b81c2dffc2a23b5a5f71da0b8"
-		     "7579b43f408daa1a33bad9c149eb56c634f883737968a34c") != NULL);
-	CHECK(strstr(tdx_report_message(r, i), "Intel's production key") != NULL);
+	CHECK_INT(tdx_report_finding(r, i), TDX_FND_SIGNER_NOT_INTEL);
+	CHECK_INT(tdx_report_fact_count(r, i), 2);
+	CHECK(fact_bytes_are(r, i, 0, f->key_hash, TDX_SHA384_LEN));
+	CHECK_INT(tdx_hex_decode("c8572f548869a0beca19376b81c2dffc2a23b5a5f71da0b8"
+				 "7579b43f408daa1a33bad9c149eb56c634f883737968a34c", hash,
+				 sizeof(hash)), 0);
+	CHECK(fact_bytes_are(r, i, 1, hash, sizeof(hash)));
 	tdx_image_free(img);
 	tdx_report_free(r);
 
@@ -894,7 +1046,7 @@ static void test_files(const struct fixtures *f, const char *tmp)
 	struct tdx_image *img;
 	struct tdx_report *r;
 	uint8_t *buf;
-	size_t len;
+	size_t len, at;
 	int fd;
 
 	write_bytes(p, "abcdef", 6);
@@ -966,6 +1118,11 @@ static void test_files(const struct fixtures *f, const char *tmp)
 	CHECK(img == NULL);
 	CHECK_STR(test_first_failure(r), "container.size");
 	CHECK_INT(test_status_of(r, "seamhash"), TDX_CHECK_SKIP);
+	at = result_of(r, TDX_CHK_CONTAINER_SIZE);
+	CHECK_INT(tdx_report_finding(r, at), TDX_FND_IMAGE_FILE_TOO_LARGE);
+	CHECK(fact_s_is(r, at, 0, big) && fact_u_is(r, at, 1, TDX_READ_MAX_SIZE) &&
+	      fact_u_is(r, at, 2, TDX_IMAGE_MAX_SIZE));
+	CHECK(not_run_because(r, TDX_CHK_SEAMHASH, TDX_FND_IMAGE_FILE_CAUSE_TOO_LARGE));
 	check_one_line_each(r);
 	tdx_report_free(r);
 	tdx_report_new(&r);
@@ -1046,6 +1203,7 @@ int main(void)
 	fixtures_load(&f);
 	test_valid(&f);
 	test_details(&f);
+	test_findings(&f);
 	test_build(&f);
 	test_variants(&f);
 	printf("%zu malformed variants checked\n", sizeof(variants) / sizeof(variants[0]));
