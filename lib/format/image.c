@@ -386,8 +386,12 @@ int tdx_image_parse(struct tdx_ctx *ctx, const uint8_t *buf, size_t len,
 	img->buf = buf;
 	img->len = len;
 	rc = check_size(img, report);
-	if (!rc && len < TDX_PAGE_SIZE)
+	if (!rc && len < TDX_PAGE_SIZE) {
+		/* Never 0 (-EBADMSG or -ENOMEM): return here, so no header is read from buf. */
 		rc = image_skip_rest(report, rest, ARRAY_SIZE(rest), TDX_FND_CONTAINER_CAUSE_SHORT);
+		tdx_image_free(img);
+		return rc;
+	}
 	if (!rc)
 		rc = container_identify(img, report);
 	if (!rc)
