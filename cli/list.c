@@ -450,10 +450,13 @@ int cmd_list(int argc, char **argv, struct tdx_ctx *ctx)
 						   "cannot read %s: not a folder", a.dir));
 	{
 		struct tdx_tcb_info *tcb = NULL;
-		char why[512];
+		char *why = NULL;
 
-		if (tcb_info_open(ctx, &a.tcb, &tcb, &outcome, why, sizeof(why)) < 0)
-			return exit_from_outcome(list_fail(&a, NULL, outcome, "%s", why));
+		if (tcb_info_open(ctx, &a.tcb, &tcb, &outcome, &why) < 0) {
+			outcome = list_fail(&a, NULL, outcome, "%s", why ? why : "out of memory");
+			free(why);
+			return exit_from_outcome(outcome);
+		}
 		a.tcb_info = tcb;
 	}
 	outcome = mapping_open(ctx, &a, &m, &mapping_path);

@@ -540,12 +540,15 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 	struct json_object *recs = NULL;
 	struct tdx_tcb_info *tcb = NULL;
 	enum tdx_outcome outcome;
-	char why[512];
+	char *why = NULL;
 
 	if (argp_parse(&status_argp, argc, argv, 0, NULL, &a))
 		return EXIT_USAGE;
-	if (tcb_info_open(ctx, &a.tcb, &tcb, &outcome, why, sizeof(why)) < 0)
-		return exit_from_outcome(cli_fail(&a.g, NULL, outcome, "%s", why));
+	if (tcb_info_open(ctx, &a.tcb, &tcb, &outcome, &why) < 0) {
+		outcome = cli_fail(&a.g, NULL, outcome, "%s", why ? why : "out of memory");
+		free(why);
+		return exit_from_outcome(outcome);
+	}
 	if (tdx_report_new(&report) < 0)
 		return exit_from_outcome(TDX_OUTCOME_FAILED);
 	tdx_host_open(ctx, &host);

@@ -54,8 +54,152 @@ static error_t tcb_parse(int key, char *arg, struct argp_state *state)
 
 const struct argp tcb_argp = { tcb_options, tcb_parse, NULL, NULL, NULL, NULL, NULL };
 
+/* Where in the document @r's fault is: "tcbInfo", "tdxModuleIdentities[1] (\"TDX_03\") ...". */
+static char *tcb_place_words(const struct tdx_tcb_refusal *r)
+{
+	char id[40] = "";
+
+	if (r->identity_id[0])
+		snprintf(id, sizeof(id), " (\"%s\")", r->identity_id);
+	switch (r->place) {
+	case TDX_TCB_AT_TOP:
+		return strdup("the document");
+	case TDX_TCB_AT_TCB_INFO:
+		return strdup("tcbInfo");
+	case TDX_TCB_AT_IDENTITY:
+		return cli_words("tdxModuleIdentities[%u]%s", r->identity, id);
+	case TDX_TCB_AT_LEVEL:
+		return cli_words("tdxModuleIdentities[%u]%s tcbLevels[%u]", r->identity, id,
+				 r->level);
+	}
+	return strdup("the document");
+}
+
+char *tcb_refusal_words(const struct tdx_tcb_refusal *r)
+{
+	char *place = tcb_place_words(r), *w = NULL;
+	const char *p = place ? place : "?";
+	const char *member = r->member ? r->member : "?";
+
+	if (!place)
+		return NULL;
+	switch (r->fault) {
+	case TDX_TCB_FAULT_NONE:
+		w = strdup("no fault recorded");
+		break;
+	case TDX_TCB_FAULT_EMPTY:
+		w = strdup("empty");
+		break;
+	case TDX_TCB_FAULT_TOO_LARGE:
+		w = cli_words("larger than the %llu bytes accepted", r->limit);
+		break;
+	case TDX_TCB_FAULT_NUL_BYTE:
+		w = strdup("contains a NUL byte: not a JSON text");
+		break;
+	case TDX_TCB_FAULT_NOT_AN_OBJECT:
+		w = strdup("not a TCB Info document: it does not start with a JSON object");
+		break;
+	case TDX_TCB_FAULT_SYNTAX:
+		w = r->place == TDX_TCB_AT_TCB_INFO ? strdup("\"tcbInfo\" is not a JSON object") :
+		    cli_words("not valid JSON near byte %lld", r->number);
+		break;
+	case TDX_TCB_FAULT_UNENDED:
+		w = strdup("not valid JSON: the top-level object does not end");
+		break;
+	case TDX_TCB_FAULT_TWICE:
+		w = cli_words("\"%s\" appears twice", member);
+		break;
+	case TDX_TCB_FAULT_NO_TCB_INFO:
+		w = strdup("not a TCB Info document: no \"tcbInfo\" member");
+		break;
+	case TDX_TCB_FAULT_UNSIGNED:
+		w = strdup("unsigned: no \"signature\" member");
+		break;
+	case TDX_TCB_FAULT_SIGNATURE_HEX:
+		w = cli_words("its \"signature\" is not %llu hex digits (an ECDSA P-256 r || s)",
+			      r->limit);
+		break;
+	case TDX_TCB_FAULT_TRAILING:
+		w = cli_words("text after the JSON object at byte %lld that is not a PEM "
+			      "certificate chain", r->number);
+		break;
+	case TDX_TCB_FAULT_NO_CHAIN:
+		w = strdup("no issuer chain: give the PEM certificates PCS serves in its "
+			   "TCB-Info-Issuer-Chain header, after the JSON or in a file of their own");
+		break;
+	case TDX_TCB_FAULT_CHAIN_NOT_PEM:
+		w = strdup("its issuer chain is not valid PEM certificates");
+		break;
+	case TDX_TCB_FAULT_CHAIN_ROOT:
+		w = cli_words("its issuer chain does not end at the pinned root (public key SHA-256 "
+			      "%s)%s%s", r->root_key, r->chain_root_key[0] ?
+			      "; its root's key is " : "", r->chain_root_key);
+		break;
+	case TDX_TCB_FAULT_CHAIN_NO_SIGNER:
+		w = cli_words("its issuer chain has no \"%s\" certificate", member);
+		break;
+	case TDX_TCB_FAULT_CHAIN_INVALID:
+		w = cli_words("its issuer chain does not verify: %s (certificate at depth %lld)",
+			      r->detail ? r->detail : "?", r->number);
+		break;
+	case TDX_TCB_FAULT_SIGNER_KEY:
+		w = strdup("its signing certificate's key is not an ECDSA P-256 key");
+		break;
+	case TDX_TCB_FAULT_SIGNATURE:
+		w = cli_words("its signature does not verify: the tcbInfo bytes are not the ones "
+			      "\"%s\" signed", member);
+		break;
+	case TDX_TCB_FAULT_MISSING:
+		w = cli_words("%s: \"%s\" is missing", p, member);
+		break;
+	case TDX_TCB_FAULT_TYPE:
+		if (!r->member && r->place == TDX_TCB_AT_TCB_INFO)
+			w = cli_words("\"tcbInfo\" is %s, expected %s", r->found, r->expected);
+		else if (!r->member)
+			w = cli_words("%s is %s, expected %s", p, r->found, r->expected);
+		else if (r->place == TDX_TCB_AT_TOP)
+			w = cli_words("\"%s\" is %s, expected %s", member, r->found, r->expected);
+		else
+			w = cli_words("%s: \"%s\" is %s, expected %s", p, member, r->found,
+				      r->expected);
+		break;
+	case TDX_TCB_FAULT_ITEM_TYPE:
+		w = cli_words("%s: \"%s\" holds %s, expected %s", p, member, r->found, r->expected);
+		break;
+	case TDX_TCB_FAULT_NOT_TDX:
+		w = cli_words("a TCB Info for \"%s\", not for TDX (id \"TDX\": PCS's "
+			      "/tdx/certification/v4/tcb)", r->value);
+		break;
+	case TDX_TCB_FAULT_VERSION:
+		w = cli_words("TCB Info version %lld, expected 3 (the version PCS API v4 serves and "
+			      "tdxctl reads)", r->number);
+		break;
+	case TDX_TCB_FAULT_RANGE:
+		w = cli_words("%s: %s %lld is not 0 to %llu", p, member, r->number, r->limit);
+		break;
+	case TDX_TCB_FAULT_DATE:
+		w = cli_words("%s \"%s\" is not a date YYYY-MM-DDThh:mm:ssZ", member, r->value);
+		break;
+	case TDX_TCB_FAULT_FUTURE:
+		w = cli_words("issued %s, which is in the future (check this host's clock)",
+			      r->value);
+		break;
+	case TDX_TCB_FAULT_EXPIRED:
+		w = cli_words("expired: its nextUpdate is %s (issued %s); fetch a current one from "
+			      "PCS or the PCCS", r->value, r->value2);
+		break;
+	case TDX_TCB_FAULT_TOO_MANY:
+		w = cli_words("%s has %lld %s, more than %llu", p, r->number, member, r->limit);
+		break;
+	}
+	if (!w)
+		w = cli_words("refused (fault %d)", (int)r->fault);
+	free(place);
+	return w;
+}
+
 int tcb_info_open(struct tdx_ctx *ctx, const struct tcb_args *a, struct tdx_tcb_info **info,
-		  enum tdx_outcome *outcome, char *why, size_t why_len)
+		  enum tdx_outcome *outcome, char **why)
 {
 	struct tdx_tcb_info_opts o = {
 		.now = (int64_t)time(NULL),
@@ -63,10 +207,12 @@ int tcb_info_open(struct tdx_ctx *ctx, const struct tcb_args *a, struct tdx_tcb_
 	};
 	uint8_t *doc = NULL, *chain = NULL;
 	size_t len = 0, chain_len = 0;
-	char reason[400];
+	struct tdx_tcb_refusal refusal;
+	char *reason;
 	int rc;
 
 	*info = NULL;
+	*why = NULL;
 	*outcome = TDX_OUTCOME_OK;
 	if (!a->path)
 		return 0;
@@ -75,23 +221,25 @@ int tcb_info_open(struct tdx_ctx *ctx, const struct tcb_args *a, struct tdx_tcb_
 		rc = tdx_file_read(ctx, a->chain_path, TDX_TCB_INFO_MAX_SIZE, &chain, &chain_len);
 		if (rc < 0) {
 			*outcome = tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT);
-			snprintf(why, why_len, "cannot read the TCB Info chain %s: %s", a->chain_path,
-				 rc == -EFBIG ? "larger than 1 MiB" : strerror(-rc));
+			*why = cli_words("cannot read the TCB Info chain %s: %s", a->chain_path,
+					 rc == -EFBIG ? "larger than 1 MiB" : strerror(-rc));
 			goto out;
 		}
 	}
 	if (rc < 0) {
 		*outcome = tdx_outcome_from_errno(rc, TDX_ERRNO_INPUT);
-		snprintf(why, why_len, "cannot read the TCB Info %s: %s", a->path,
-			 rc == -EFBIG ? "larger than 1 MiB" : strerror(-rc));
+		*why = cli_words("cannot read the TCB Info %s: %s", a->path,
+				 rc == -EFBIG ? "larger than 1 MiB" : strerror(-rc));
 		goto out;
 	}
 	rc = tdx_tcb_info_parse(ctx, (const char *)doc, len, (const char *)chain, chain_len, &o,
-				info, reason, sizeof(reason));
+				info, &refusal);
 	if (rc < 0) {
 		/* Every refusal of the document is about the input, whatever errno says it. */
 		*outcome = rc == -ENOMEM ? TDX_OUTCOME_FAILED : TDX_OUTCOME_INPUT;
-		snprintf(why, why_len, "TCB Info %s: %s", a->path, reason);
+		reason = rc == -ENOMEM ? NULL : tcb_refusal_words(&refusal);
+		*why = cli_words("TCB Info %s: %s", a->path, reason ? reason : "out of memory");
+		free(reason);
 	}
 out:
 	free(doc);
@@ -101,18 +249,20 @@ out:
 
 int tcb_info_judge(const struct tcb_args *a, const struct tdx_tcb_info *info,
 		   const struct tdx_sigstruct *sig, bool image_failed, struct tdx_report *report,
-		   char *why, size_t why_len)
+		   char **why)
 {
 	char reason[400];
 	int rc;
 
+	*why = NULL;
 	if (image_failed)
 		return tdx_report_add(report, TDX_CHK_TCB_STATUS, TDX_CHECK_SKIP, "not rated: the "
 				      "image failed a check, so its SVN %u.%u is not to be trusted",
 				      sig->svn_major, sig->svn_minor);
 	rc = tdx_tcb_info_check(info, sig, report, reason, sizeof(reason));
+	/* tdx_tcb_info_check()'s line is the report's, until the report speaks in facts. */
 	if (rc == -ENOENT)
-		snprintf(why, why_len, "TCB Info %s does not fit this module: %s", a->path, reason);
+		*why = cli_words("TCB Info %s does not fit this module: %s", a->path, reason);
 	return rc == -EBADMSG ? 0 : rc;
 }
 

@@ -21,18 +21,19 @@ extern const struct argp tcb_argp;
 /*
  * Read and authenticate the TCB Info the arguments name, at the clock's now. NULL *@info and 0
  * when none was asked for. On failure, *@outcome (TDX_OUTCOME_INPUT for a bad file) and one
- * line in @why: "TCB Info FILE: expired: ...".
+ * line in *@why, a new string (NULL without memory; free it): "TCB Info FILE: expired: ...".
  */
 int tcb_info_open(struct tdx_ctx *ctx, const struct tcb_args *a, struct tdx_tcb_info **info,
-		  enum tdx_outcome *outcome, char *why, size_t why_len);
+		  enum tdx_outcome *outcome, char **why);
 
 /*
  * The tcb.status check of @sig into @report (skipped, saying why, when @image_failed: its SVNs
- * are not to be trusted). -ENOENT with @why when the TCB Info has no identity for the module.
+ * are not to be trusted). -ENOENT with *@why (a new string; free it) when the TCB Info has no
+ * identity for the module.
  */
 int tcb_info_judge(const struct tcb_args *a, const struct tdx_tcb_info *info,
 		   const struct tdx_sigstruct *sig, bool image_failed, struct tdx_report *report,
-		   char *why, size_t why_len);
+		   char **why);
 
 /* What the TCB Info says of @sig, as a JSON object (for verify and inspect). */
 struct json_object *tcb_info_to_json(const struct tcb_args *a, const struct tdx_tcb_info *info,

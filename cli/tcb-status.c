@@ -115,7 +115,7 @@ static const char *tcb_status_word(const struct tcb_running *r)
 static char *tcb_reason_words(const struct tcb_running *r)
 {
 	const struct tdx_tcb_source *s = &r->src;
-	char *w = NULL;
+	char *w = NULL, *fault;
 	int n = 0;
 
 	switch (r->reason) {
@@ -133,10 +133,12 @@ static char *tcb_reason_words(const struct tcb_running *r)
 			     s->chain_failed ? s->cfg.chain : s->cfg.file, s->why);
 		break;
 	case TCB_FILE_EXPIRED:
-		n = asprintf(&w, "the TCB Info %s is out of date: %s", s->cfg.file, s->why);
-		break;
 	case TCB_FILE_INVALID:
-		n = asprintf(&w, "the TCB Info %s is refused: %s", s->cfg.file, s->why);
+		fault = tcb_refusal_words(&s->refusal);
+		n = asprintf(&w, "the TCB Info %s %s: %s", s->cfg.file,
+			     r->reason == TCB_FILE_EXPIRED ? "is out of date" : "is refused",
+			     fault ? fault : "out of memory");
+		free(fault);
 		break;
 	case TCB_MODULE_UNKNOWN:
 		n = asprintf(&w, "the running module's version cannot be read");

@@ -127,6 +127,11 @@ struct json_object *report_facts_json(const struct tdx_report *report, size_t i)
 /* Result @i of @report as tdxctl words it (message and advice), as a JSON string. */
 struct json_object *report_message_json(const struct tdx_report *report, size_t i);
 struct tdx_candidate;
+/*
+ * Why a TCB Info document was refused (tdx_tcb_info_parse()'s facts), in one line of any
+ * length: "expired: its nextUpdate is ...". A new string; NULL without memory (tcb-opts.c).
+ */
+char *tcb_refusal_words(const struct tdx_tcb_refusal *r);
 /* A release's label reason as tdxctl words it, in a new string; NULL when it has none. */
 char *candidate_reason(const struct tdx_candidate *candidate);
 /*

@@ -418,11 +418,14 @@ int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 	/* A TCB Info that cannot be trusted refuses the run before any check (66). */
 	{
 		struct tdx_tcb_info *tcb = NULL;
-		char why[512];
+		char *why = NULL;
 
-		if (tcb_info_open(ctx, &a.tcb, &tcb, &outcome, why, sizeof(why)) < 0)
-			return exit_from_outcome(cli_fail(&a.g, NULL, outcome,
-							  "%s; nothing was changed", why));
+		if (tcb_info_open(ctx, &a.tcb, &tcb, &outcome, &why) < 0) {
+			outcome = cli_fail(&a.g, NULL, outcome, "%s; nothing was changed",
+					   why ? why : "out of memory");
+			free(why);
+			return exit_from_outcome(outcome);
+		}
 		a.tcb_info = tcb;
 	}
 	/* --quiet promises one line at most: the library's own error lines would add more. */

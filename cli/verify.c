@@ -228,14 +228,10 @@ int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx)
 	if (tdx_report_new(&report) < 0)
 		return EXIT_FAILED;
 	/* The TCB Info first: a bad one is an input error before anything is judged. */
-	{
-		char tcb_why[512];
-
-		rc = tcb_info_open(ctx, &a.tcb, &tcb, &outcome, tcb_why, sizeof(tcb_why));
-		if (rc < 0) {
-			verify_fail(&a, NULL, outcome, "%s", tcb_why);
-			goto out;
-		}
+	rc = tcb_info_open(ctx, &a.tcb, &tcb, &outcome, &why);
+	if (rc < 0) {
+		verify_fail(&a, NULL, outcome, "%s", why ? why : "out of memory");
+		goto out;
 	}
 	rc = image_open(ctx, &a.image, report, &image, &outcome, &why);
 	if (rc < 0) {
@@ -250,13 +246,12 @@ int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx)
 		goto out;
 	}
 	if (tcb) {
-		char tcb_why[512];
 		int trc = tcb_info_judge(&a.tcb, tcb, tdx_image_get_sigstruct_fields(image),
-					 rc == -EBADMSG, report, tcb_why, sizeof(tcb_why));
+					 rc == -EBADMSG, report, &why);
 
 		if (trc < 0) {
 			outcome = verify_fail(&a, NULL, trc == -ENOMEM ? TDX_OUTCOME_FAILED :
-					      TDX_OUTCOME_INPUT, "%s", tcb_why);
+					      TDX_OUTCOME_INPUT, "%s", why ? why : "out of memory");
 			goto out;
 		}
 	}
@@ -461,14 +456,10 @@ int cmd_inspect(int argc, char **argv, struct tdx_ctx *ctx)
 		return EXIT_USAGE;
 	if (tdx_report_new(&report) < 0)
 		return EXIT_FAILED;
-	{
-		char tcb_why[512];
-
-		rc = tcb_info_open(ctx, &a.tcb, &tcb, &outcome, tcb_why, sizeof(tcb_why));
-		if (rc < 0) {
-			verify_fail(&a, NULL, outcome, "%s", tcb_why);
-			goto out;
-		}
+	rc = tcb_info_open(ctx, &a.tcb, &tcb, &outcome, &why);
+	if (rc < 0) {
+		verify_fail(&a, NULL, outcome, "%s", why ? why : "out of memory");
+		goto out;
 	}
 	rc = image_open(ctx, &a.image, report, &image, &outcome, &why);
 	if (rc < 0) {

@@ -14,10 +14,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tdx_tcb_info_opts o = { .now = FUZZ_NOW };
 	struct tdx_tcb_info *t = NULL;
 	char *doc = (char *)fuzz_memdup(data, size);	/* not NUL-terminated: @len is the size */
+	struct tdx_tcb_refusal refusal;
 	char why[256] = "";
 	int rc;
 
-	rc = tdx_tcb_info_parse(fuzz_ctx(), doc, size, NULL, 0, &o, &t, why, sizeof(why));
+	rc = tdx_tcb_info_parse(fuzz_ctx(), doc, size, NULL, 0, &o, &t, &refusal);
+	/* Every refusal but no memory is a fault the front end can word. */
+	FUZZ_ASSERT(rc == 0 || rc == -ENOMEM || refusal.fault != TDX_TCB_FAULT_NONE);
+	FUZZ_ASSERT(rc != 0 || refusal.fault == TDX_TCB_FAULT_NONE);
 	if (rc == 0) {
 		static const unsigned int svns[][2] = { { 1, 0 }, { 1, 4 }, { 1, 255 }, { 3, 3 },
 							{ 0, 0 }, { 255, 255 } };
@@ -41,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			tdx_report_free(r);
 		}
 	} else {
-		FUZZ_ASSERT(!t && why[0]);
+		FUZZ_ASSERT(!t && (rc == -ENOMEM || refusal.fault != TDX_TCB_FAULT_NONE));
 	}
 	tdx_tcb_info_free(t);
 	free(doc);

@@ -365,7 +365,8 @@ struct tdx_tcb_source {
 						   failing one; NONE: the main file's path) */
 	struct tdx_tcb_config cfg;	/* what the configuration says */
 	bool chain_failed;		/* UNREADABLE: the chain file (cfg.chain), not cfg.file */
-	char why[512];			/* not OK nor NONE: the problem, one line */
+	char why[512];			/* CONFIG_BAD, UNREADABLE: the problem, one line */
+	struct tdx_tcb_refusal refusal;	/* EXPIRED, INVALID: why the document was refused */
 	struct tdx_tcb_info *info;	/* OK: the document, owned (tdx_tcb_source_clear()) */
 };
 

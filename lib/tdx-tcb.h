@@ -40,18 +40,82 @@ struct tdx_tcb_info_opts {
 
 struct tdx_tcb_info;
 
+/* Why a TCB Info document was refused: the fact; the front end words it. */
+enum tdx_tcb_fault {
+	TDX_TCB_FAULT_NONE = 0,
+	TDX_TCB_FAULT_EMPTY,		/* no bytes */
+	TDX_TCB_FAULT_TOO_LARGE,	/* more than @limit bytes */
+	TDX_TCB_FAULT_NUL_BYTE,		/* a NUL byte: not a JSON text */
+	TDX_TCB_FAULT_NOT_AN_OBJECT,	/* it does not start with a JSON object */
+	TDX_TCB_FAULT_SYNTAX,		/* not valid JSON near byte @number */
+	TDX_TCB_FAULT_UNENDED,		/* the top-level object does not end */
+	TDX_TCB_FAULT_TWICE,		/* the top-level @member appears twice */
+	TDX_TCB_FAULT_NO_TCB_INFO,	/* no "tcbInfo" member */
+	TDX_TCB_FAULT_UNSIGNED,		/* no "signature" member */
+	TDX_TCB_FAULT_SIGNATURE_HEX,	/* "signature" is not @limit hex digits */
+	TDX_TCB_FAULT_TRAILING,		/* text at byte @number after the object, not a PEM chain */
+	TDX_TCB_FAULT_NO_CHAIN,		/* no issuer chain */
+	TDX_TCB_FAULT_CHAIN_NOT_PEM,	/* the chain is not valid PEM certificates */
+	TDX_TCB_FAULT_CHAIN_ROOT,	/* the chain does not end at @root_key (@chain_root_key) */
+	TDX_TCB_FAULT_CHAIN_NO_SIGNER,	/* the chain has no @member certificate */
+	TDX_TCB_FAULT_CHAIN_INVALID,	/* OpenSSL said @detail of the certificate at depth @number */
+	TDX_TCB_FAULT_SIGNER_KEY,	/* the signing certificate's key is not an ECDSA P-256 key */
+	TDX_TCB_FAULT_SIGNATURE,	/* the signature is not @member's over the tcbInfo bytes */
+	TDX_TCB_FAULT_MISSING,		/* @member of @place is missing */
+	TDX_TCB_FAULT_TYPE,		/* @member of @place (NULL: @place) is @found, not @expected */
+	TDX_TCB_FAULT_ITEM_TYPE,	/* @member of @place holds @found, not @expected */
+	TDX_TCB_FAULT_NOT_TDX,		/* its id is @value, not "TDX" */
+	TDX_TCB_FAULT_VERSION,		/* its version is @number, not 3 */
+	TDX_TCB_FAULT_RANGE,		/* @member of @place is @number, not 0 to @limit */
+	TDX_TCB_FAULT_DATE,		/* @member is @value, not a date YYYY-MM-DDThh:mm:ssZ */
+	TDX_TCB_FAULT_FUTURE,		/* issued @value, after the caller's now */
+	TDX_TCB_FAULT_EXPIRED,		/* its nextUpdate @value is past (issued @value2) */
+	TDX_TCB_FAULT_TOO_MANY,		/* @place has @number @member, more than @limit */
+};
+
+/* Where in the document a fault is. */
+enum tdx_tcb_place {
+	TDX_TCB_AT_TOP = 0,		/* the document's top-level object */
+	TDX_TCB_AT_TCB_INFO,		/* "tcbInfo" */
+	TDX_TCB_AT_IDENTITY,		/* tdxModuleIdentities[@identity] */
+	TDX_TCB_AT_LEVEL,		/* tdxModuleIdentities[@identity] tcbLevels[@level] */
+};
+
+/*
+ * A refusal of tdx_tcb_info_parse(), as facts: which fault and where, with what it concerns.
+ * Strings the document holds are cut (an id at 16 bytes, a date at 32) and may hold any byte:
+ * escape them before they reach a terminal. Static strings: @member, @found, @expected, @detail.
+ */
+struct tdx_tcb_refusal {
+	enum tdx_tcb_fault fault;
+	enum tdx_tcb_place place;
+	unsigned int identity;		/* AT_IDENTITY, AT_LEVEL: the index in tdxModuleIdentities */
+	unsigned int level;		/* AT_LEVEL: the index in its tcbLevels */
+	char identity_id[17];		/* its "id" once read, else "" */
+	const char *member;		/* the member concerned ("isvsvn", ...), or NULL */
+	const char *found;		/* what JSON kind it is: "a string", "null", ... */
+	const char *expected;		/* what it should be: "an object", ... */
+	const char *detail;		/* CHAIN_INVALID: OpenSSL's reason */
+	long long number;		/* a byte offset, a version, a value, a count, a depth */
+	unsigned long long limit;	/* the bound that was passed */
+	char value[33];			/* a string of the document: an id, a date */
+	char value2[33];		/* EXPIRED: the issueDate */
+	char root_key[65];		/* CHAIN_ROOT: the pinned root's key hash, hex */
+	char chain_root_key[65];	/* CHAIN_ROOT: the chain's own root's, hex; "" none */
+};
+
 /*
  * Parse and authenticate a TCB Info document: @doc is PCS's body, optionally followed by the
  * issuer chain in PEM (the bundle form); @chain (may be NULL) is the chain as a PEM file or as
  * the URL-encoded TCB-Info-Issuer-Chain header value, and wins over a chain in @doc. On error,
- * one line in @why naming the problem: -EINVAL not a TDX TCB Info (syntax, id, version, a
+ * *@why (may be NULL) holds the fault: -EINVAL not a TDX TCB Info (syntax, id, version, a
  * field), -ENOKEY no issuer chain, -EKEYREJECTED the chain does not lead to the pinned root or
  * the signature does not verify, -ESTALE @opts->now is outside issueDate..nextUpdate or a
- * certificate's validity, -ENOMEM.
+ * certificate's validity, -ENOMEM (no fault).
  */
 int tdx_tcb_info_parse(struct tdx_ctx *ctx, const char *doc, size_t len, const char *chain,
 		       size_t chain_len, const struct tdx_tcb_info_opts *opts,
-		       struct tdx_tcb_info **info, char *why, size_t why_len);
+		       struct tdx_tcb_info **info, struct tdx_tcb_refusal *why);
 void tdx_tcb_info_free(struct tdx_tcb_info *info);
 
 /* The document's facts, as it spells them. */

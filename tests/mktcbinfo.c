@@ -20,6 +20,7 @@
  *     badsig        a byte of tcbInfo changed after signing
  *     unsigned      no "signature"                    wrong-root signed under other-chain.pem
  *     sgx           id "SGX"                          v2         version 2
+ *     badlevel      TDX_01's tcbLevels[1] isvsvn 300  nostatus   its tcbLevels[1] no tcbStatus
  *     pretty        uptodate's tcbInfo re-indented after signing (same JSON, other bytes)
  *   uptodate.bundle           uptodate.json followed by chain.pem (the bundle form)
  *
@@ -261,6 +262,12 @@ int main(int argc, char **argv)
 		   "[" LEVEL(8, "UpToDate", "") "]"));
 	signed_doc("v2", leaf_key, tcb_info("TDX", 2, now - day, now + 30 * day,
 		   "[" LEVEL(8, "UpToDate", "") "]"));
+	/* Faults with a place: TDX_01's second level has an isvsvn out of range, or no status. */
+	signed_doc("badlevel", leaf_key, tcb_info("TDX", 3, now - day, now + 30 * day,
+		   "[" LEVEL(8, "UpToDate", "") "," LEVEL(300, "UpToDate", "") "]"));
+	signed_doc("nostatus", leaf_key, tcb_info("TDX", 3, now - day, now + 30 * day,
+		   "[" LEVEL(8, "UpToDate", "") ",{\"tcb\":{\"isvsvn\":4},\"tcbDate\":"
+		   "\"2024-03-13T00:00:00Z\"}]"));
 
 	tcb = tcb_info("TDX", 3, now - day, now + 30 * day, "[" LEVEL(8, "UpToDate", "") "]");
 	sign_hex(leaf_key, tcb, sig);

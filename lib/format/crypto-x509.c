@@ -120,7 +120,7 @@ static bool has_cn(X509 *cert, const char *cn)
 
 /* The chain from @leaf to @root, each valid at @now, as OpenSSL's verifier judges it. */
 static int verify_path(X509 *root, X509 *leaf, STACK_OF(X509) *untrusted, int64_t now,
-		       char *why, size_t why_len)
+		       struct tdx_tcb_refusal *why)
 {
 	X509_STORE *store = X509_STORE_new();
 	X509_STORE_CTX *sctx = X509_STORE_CTX_new();
@@ -137,8 +137,9 @@ static int verify_path(X509 *root, X509 *leaf, STACK_OF(X509) *untrusted, int64_
 	err = X509_STORE_CTX_get_error(sctx);
 	rc = err == X509_V_ERR_CERT_HAS_EXPIRED || err == X509_V_ERR_CERT_NOT_YET_VALID ?
 	     -ESTALE : -EKEYREJECTED;
-	snprintf(why, why_len, "its issuer chain does not verify: %s (certificate at depth %d)",
-		 X509_verify_cert_error_string(err), X509_STORE_CTX_get_error_depth(sctx));
+	why->fault = TDX_TCB_FAULT_CHAIN_INVALID;
+	why->detail = X509_verify_cert_error_string(err);
+	why->number = X509_STORE_CTX_get_error_depth(sctx);
 out:
 	X509_STORE_CTX_free(sctx);
 	X509_STORE_free(store);
@@ -164,7 +165,7 @@ static int ecdsa_der(const uint8_t rs[TDX_ECDSA_P256_SIG_LEN], unsigned char **d
 }
 
 static int verify_signature(X509 *signer, const uint8_t *msg, size_t msg_len,
-			    const uint8_t rs[TDX_ECDSA_P256_SIG_LEN], char *why, size_t why_len)
+			    const uint8_t rs[TDX_ECDSA_P256_SIG_LEN], struct tdx_tcb_refusal *why)
 {
 	EVP_PKEY *key = X509_get0_pubkey(signer);
 	EVP_MD_CTX *md = NULL;
@@ -172,7 +173,7 @@ static int verify_signature(X509 *signer, const uint8_t *msg, size_t msg_len,
 	int der_len, rc;
 
 	if (!key || !EVP_PKEY_is_a(key, "EC") || EVP_PKEY_get_bits(key) != 256) {
-		snprintf(why, why_len, "its signing certificate's key is not an ECDSA P-256 key");
+		why->fault = TDX_TCB_FAULT_SIGNER_KEY;
 		return -EKEYREJECTED;
 	}
 	rc = ecdsa_der(rs, &der, &der_len);
@@ -188,8 +189,8 @@ static int verify_signature(X509 *signer, const uint8_t *msg, size_t msg_len,
 	    EVP_DigestVerify(md, der, (size_t)der_len, msg, msg_len) == 1)
 		rc = 0;
 	else
-		snprintf(why, why_len, "its signature does not verify: the tcbInfo bytes are not "
-			 "the ones \"%s\" signed", TCB_SIGNER_CN);
+		why->fault = TDX_TCB_FAULT_SIGNATURE;
+	why->member = TCB_SIGNER_CN;
 	EVP_MD_CTX_free(md);
 	OPENSSL_free(der);
 	return rc;
@@ -197,9 +198,8 @@ static int verify_signature(X509 *signer, const uint8_t *msg, size_t msg_len,
 
 int tdx_cert_chain_verify(const struct tdx_cert_chain *chain, const uint8_t *root_hash,
 			  int64_t now, const uint8_t *msg, size_t msg_len,
-			  const uint8_t rs[TDX_ECDSA_P256_SIG_LEN], char *why, size_t why_len)
+			  const uint8_t rs[TDX_ECDSA_P256_SIG_LEN], struct tdx_tcb_refusal *why)
 {
-	char want[2 * TDX_SHA256_LEN + 1], got[2 * TDX_SHA256_LEN + 1] = "";
 	X509 *root = NULL, *leaf = NULL;
 	uint8_t h[TDX_SHA256_LEN];
 	int rc;
@@ -214,25 +214,26 @@ int tdx_cert_chain_verify(const struct tdx_cert_chain *chain, const uint8_t *roo
 			if (rc == 0 && memcmp(h, root_hash, sizeof(h)) == 0)
 				root = c;
 			else if (rc == 0)
-				tdx_hex_encode(h, sizeof(h), got);
+				tdx_hex_encode(h, sizeof(h), why->chain_root_key);
 		} else if (!leaf && has_cn(c, TCB_SIGNER_CN)) {
 			leaf = c;
 		}
 	}
-	tdx_hex_encode(root_hash, TDX_SHA256_LEN, want);
 	rc = -EKEYREJECTED;
 	if (!root) {
-		snprintf(why, why_len, "its issuer chain does not end at the pinned root (public "
-			 "key SHA-256 %s)%s%s", want, got[0] ? "; its root's key is " : "", got);
+		tdx_hex_encode(root_hash, TDX_SHA256_LEN, why->root_key);
+		why->fault = TDX_TCB_FAULT_CHAIN_ROOT;
 		goto out;
 	}
+	why->chain_root_key[0] = '\0';
 	if (!leaf) {
-		snprintf(why, why_len, "its issuer chain has no \"%s\" certificate", TCB_SIGNER_CN);
+		why->member = TCB_SIGNER_CN;
+		why->fault = TDX_TCB_FAULT_CHAIN_NO_SIGNER;
 		goto out;
 	}
-	rc = verify_path(root, leaf, chain->certs, now, why, why_len);
+	rc = verify_path(root, leaf, chain->certs, now, why);
 	if (rc == 0)
-		rc = verify_signature(leaf, msg, msg_len, rs, why, why_len);
+		rc = verify_signature(leaf, msg, msg_len, rs, why);
 out:
 	ERR_clear_error();	/* a bad chain is an answer, not an error to leave queued */
 	return rc;

@@ -58,6 +58,7 @@ struct tdx_tcb_info {
 	size_t n_ids;
 };
 
+/* tdx_tcb_info_check()'s line about a document that does not fit the module. */
 static int fail(char *why, size_t why_len, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -71,6 +72,30 @@ static int fail(char *why, size_t why_len, int rc, const char *fmt, ...)
 		va_end(ap);
 	}
 	return rc;
+}
+
+/* The refusal @fault in @r (its other facts set by the caller); returns @rc. */
+static int refuse(struct tdx_tcb_refusal *r, int rc, enum tdx_tcb_fault fault)
+{
+	r->fault = fault;
+	return rc;
+}
+
+/* A syntax fault near byte @at. */
+static int refuse_syntax(struct tdx_tcb_refusal *r, size_t at)
+{
+	r->number = (long long)at;
+	return refuse(r, -EINVAL, TDX_TCB_FAULT_SYNTAX);
+}
+
+/* A member @member that is @v's kind, not @expected (@member NULL: the place itself). */
+static int refuse_type(struct tdx_tcb_refusal *r, const char *member, struct json_object *v,
+		       const char *expected)
+{
+	r->member = member;
+	r->found = tdx_json_kind(v);
+	r->expected = expected;
+	return refuse(r, -EINVAL, TDX_TCB_FAULT_TYPE);
 }
 
 static size_t skip_ws(const char *s, size_t i, size_t len)
@@ -104,7 +129,7 @@ static struct json_object *parse_value(struct json_tokener *tok, const char *s, 
  * fields read must be one and the same.
  */
 static int walk_top(const char *s, size_t len, size_t *tcb_off, size_t *tcb_len, char **sig,
-		    size_t *end, char *why, size_t why_len)
+		    size_t *end, struct tdx_tcb_refusal *why)
 {
 	struct json_tokener *tok = json_tokener_new();
 	bool have_tcb = false;
@@ -115,8 +140,7 @@ static int walk_top(const char *s, size_t len, size_t *tcb_off, size_t *tcb_len,
 	if (!tok)
 		return -ENOMEM;
 	if (i >= len || s[i] != '{') {
-		rc = fail(why, why_len, -EINVAL, "not a TCB Info document: it does not start with "
-			  "a JSON object");
+		rc = refuse(why, -EINVAL, TDX_TCB_FAULT_NOT_AN_OBJECT);
 		goto out;
 	}
 	i = skip_ws(s, i + 1, len);
@@ -128,26 +152,27 @@ static int walk_top(const char *s, size_t len, size_t *tcb_off, size_t *tcb_len,
 		key = s[i] == '"' ? parse_value(tok, s, &i, len) : NULL;
 		if (!key || !json_object_is_type(key, json_type_string)) {
 			json_object_put(key);
-			rc = fail(why, why_len, -EINVAL, "not valid JSON near byte %zu", i);
+			rc = refuse_syntax(why, i);
 			goto out;
 		}
 		snprintf(name, sizeof(name), "%s", json_object_get_string(key));
 		json_object_put(key);
 		i = skip_ws(s, i, len);
 		if (i >= len || s[i] != ':') {
-			rc = fail(why, why_len, -EINVAL, "not valid JSON near byte %zu", i);
+			rc = refuse_syntax(why, i);
 			goto out;
 		}
 		start = i = skip_ws(s, i + 1, len);
 		val = parse_value(tok, s, &i, len);
 		if (!val && !(i + 4 <= len && memcmp(s + start, "null", 4) == 0)) {
-			rc = fail(why, why_len, -EINVAL, "not valid JSON near byte %zu", start);
+			rc = refuse_syntax(why, start);
 			goto out;
 		}
 		if (strcmp(name, "tcbInfo") == 0) {
 			if (have_tcb) {
 				json_object_put(val);
-				rc = fail(why, why_len, -EINVAL, "\"tcbInfo\" appears twice");
+				why->member = "tcbInfo";
+				rc = refuse(why, -EINVAL, TDX_TCB_FAULT_TWICE);
 				goto out;
 			}
 			have_tcb = true;
@@ -155,8 +180,9 @@ static int walk_top(const char *s, size_t len, size_t *tcb_off, size_t *tcb_len,
 			*tcb_len = i - start;
 		} else if (strcmp(name, "signature") == 0) {
 			if (*sig || !json_object_is_type(val, json_type_string)) {
-				rc = fail(why, why_len, -EINVAL, "\"signature\" is %s",
-					  *sig ? "given twice" : tdx_json_kind(val));
+				why->member = "signature";
+				rc = *sig ? refuse(why, -EINVAL, TDX_TCB_FAULT_TWICE) :
+				     refuse_type(why, "signature", val, "a string");
 				json_object_put(val);
 				goto out;
 			}
@@ -172,20 +198,20 @@ static int walk_top(const char *s, size_t len, size_t *tcb_off, size_t *tcb_len,
 		if (i < len && s[i] == ',')
 			i = skip_ws(s, i + 1, len);
 		else if (i >= len || s[i] != '}') {
-			rc = fail(why, why_len, -EINVAL, "not valid JSON near byte %zu", i);
+			rc = refuse_syntax(why, i);
 			goto out;
 		}
 	}
 	if (i >= len) {
-		rc = fail(why, why_len, -EINVAL, "not valid JSON: the top-level object does not end");
+		rc = refuse(why, -EINVAL, TDX_TCB_FAULT_UNENDED);
 		goto out;
 	}
 	*end = i + 1;
 	if (!have_tcb) {
-		rc = fail(why, why_len, -EINVAL, "not a TCB Info document: no \"tcbInfo\" member");
+		rc = refuse(why, -EINVAL, TDX_TCB_FAULT_NO_TCB_INFO);
 		goto out;
 	}
-	rc = *sig ? 0 : fail(why, why_len, -EKEYREJECTED, "unsigned: no \"signature\" member");
+	rc = *sig ? 0 : refuse(why, -EKEYREJECTED, TDX_TCB_FAULT_UNSIGNED);
 out:
 	json_tokener_free(tok);
 	if (rc) {
@@ -195,20 +221,19 @@ out:
 	return rc;
 }
 
-/* A required member of type @type; NULL with @why set otherwise. */
+/* A required member @key (a literal) of type @type; NULL with *@rc and @why set otherwise. */
 static struct json_object *need(struct json_object *o, const char *key, enum json_type type,
-				const char *what, const char *where, char *why, size_t why_len,
-				int *rc)
+				const char *what, struct tdx_tcb_refusal *why, int *rc)
 {
 	struct json_object *v;
 
 	if (!json_object_object_get_ex(o, key, &v)) {
-		*rc = fail(why, why_len, -EINVAL, "%s: \"%s\" is missing", where, key);
+		why->member = key;
+		*rc = refuse(why, -EINVAL, TDX_TCB_FAULT_MISSING);
 		return NULL;
 	}
 	if (!json_object_is_type(v, type)) {
-		*rc = fail(why, why_len, -EINVAL, "%s: \"%s\" is %s, expected %s", where, key,
-			   tdx_json_kind(v), what);
+		*rc = refuse_type(why, key, v, what);
 		return NULL;
 	}
 	return v;
@@ -274,81 +299,83 @@ static int join_advisories(struct json_object *arr, char **out)
 	return 0;
 }
 
-static int parse_level(struct json_object *lv, const char *where, struct tcb_level *l,
-		       char *why, size_t why_len)
+static int parse_level(struct json_object *lv, struct tcb_level *l, struct tdx_tcb_refusal *why)
 {
 	struct json_object *tcb, *v, *adv;
 	int rc = 0;
 	int64_t svn;
 
 	if (!json_object_is_type(lv, json_type_object))
-		return fail(why, why_len, -EINVAL, "%s is %s, expected an object", where,
-			    tdx_json_kind(lv));
-	tcb = need(lv, "tcb", json_type_object, "an object", where, why, why_len, &rc);
-	v = tcb ? need(tcb, "isvsvn", json_type_int, "an integer", where, why, why_len, &rc) : NULL;
+		return refuse_type(why, NULL, lv, "an object");
+	tcb = need(lv, "tcb", json_type_object, "an object", why, &rc);
+	v = tcb ? need(tcb, "isvsvn", json_type_int, "an integer", why, &rc) : NULL;
 	if (!v)
 		return rc;
 	svn = json_object_get_int64(v);
-	if (svn < 0 || svn > 255)
-		return fail(why, why_len, -EINVAL, "%s: isvsvn %lld is not 0 to 255", where,
-			    (long long)svn);
+	if (svn < 0 || svn > 255) {
+		why->member = "isvsvn";
+		why->number = (long long)svn;
+		why->limit = 255;
+		return refuse(why, -EINVAL, TDX_TCB_FAULT_RANGE);
+	}
 	l->isvsvn = (unsigned int)svn;
-	v = need(lv, "tcbStatus", json_type_string, "a string", where, why, why_len, &rc);
+	v = need(lv, "tcbStatus", json_type_string, "a string", why, &rc);
 	if (!v)
 		return rc;
 	l->status = json_object_get_string(v);
-	v = need(lv, "tcbDate", json_type_string, "a string", where, why, why_len, &rc);
+	v = need(lv, "tcbDate", json_type_string, "a string", why, &rc);
 	if (!v)
 		return rc;
 	l->date = json_object_get_string(v);
 	if (json_object_object_get_ex(lv, "advisoryIDs", &adv)) {
 		if (!json_object_is_type(adv, json_type_array))
-			return fail(why, why_len, -EINVAL, "%s: \"advisoryIDs\" is %s, expected an "
-				    "array", where, tdx_json_kind(adv));
+			return refuse_type(why, "advisoryIDs", adv, "an array");
 		for (size_t i = 0; i < json_object_array_length(adv); i++)
 			if (!json_object_is_type(json_object_array_get_idx(adv, i),
-						 json_type_string))
-				return fail(why, why_len, -EINVAL, "%s: \"advisoryIDs\" holds %s, "
-					    "expected strings", where,
-					    tdx_json_kind(json_object_array_get_idx(adv, i)));
+						 json_type_string)) {
+				refuse_type(why, "advisoryIDs", json_object_array_get_idx(adv, i),
+					    "strings");
+				return refuse(why, -EINVAL, TDX_TCB_FAULT_ITEM_TYPE);
+			}
 		return join_advisories(adv, &l->advisories);
 	}
 	return 0;
 }
 
-static int parse_identity(struct json_object *o, size_t k, struct tcb_identity *id, char *why,
-			  size_t why_len)
+static int parse_identity(struct json_object *o, size_t k, struct tcb_identity *id,
+			  struct tdx_tcb_refusal *why)
 {
 	struct json_object *v, *levels;
-	char where[96];
 	size_t n;
 	int rc = 0;
 
-	snprintf(where, sizeof(where), "tdxModuleIdentities[%zu]", k);
+	why->place = TDX_TCB_AT_IDENTITY;
+	why->identity = (unsigned int)k;
+	why->identity_id[0] = '\0';
 	if (!json_object_is_type(o, json_type_object))
-		return fail(why, why_len, -EINVAL, "%s is %s, expected an object", where,
-			    tdx_json_kind(o));
-	v = need(o, "id", json_type_string, "a string", where, why, why_len, &rc);
+		return refuse_type(why, NULL, o, "an object");
+	v = need(o, "id", json_type_string, "a string", why, &rc);
 	if (!v)
 		return rc;
 	id->id = json_object_get_string(v);
-	snprintf(where, sizeof(where), "tdxModuleIdentities[%zu] (\"%.16s\")", k, id->id);
-	levels = need(o, "tcbLevels", json_type_array, "an array", where, why, why_len, &rc);
+	snprintf(why->identity_id, sizeof(why->identity_id), "%s", id->id);
+	levels = need(o, "tcbLevels", json_type_array, "an array", why, &rc);
 	if (!levels)
 		return rc;
 	n = json_object_array_length(levels);
-	if (n > MAX_LEVELS)
-		return fail(why, why_len, -EINVAL, "%s has %zu tcbLevels, more than %u", where, n,
-			    MAX_LEVELS);
+	if (n > MAX_LEVELS) {
+		why->member = "tcbLevels";
+		why->number = (long long)n;
+		why->limit = MAX_LEVELS;
+		return refuse(why, -EINVAL, TDX_TCB_FAULT_TOO_MANY);
+	}
 	id->levels = calloc(n ? n : 1, sizeof(*id->levels));
 	if (!id->levels)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		char lw[128];
-
-		snprintf(lw, sizeof(lw), "%s tcbLevels[%zu]", where, i);
-		rc = parse_level(json_object_array_get_idx(levels, i), lw, &id->levels[i], why,
-				 why_len);
+		why->place = TDX_TCB_AT_LEVEL;
+		why->level = (unsigned int)i;
+		rc = parse_level(json_object_array_get_idx(levels, i), &id->levels[i], why);
 		id->n_levels = i + 1;
 		if (rc)
 			return rc;
@@ -357,86 +384,100 @@ static int parse_identity(struct json_object *o, size_t k, struct tcb_identity *
 	return 0;
 }
 
+/* A date member @member (@iso) compared with @now; -EINVAL (a fault) when it is not a date. */
+static int date_check(const char *member, const char *iso, int64_t now, int *cmp,
+		      struct tdx_tcb_refusal *why)
+{
+	int rc = date_cmp(iso, now, cmp);
+
+	if (rc == -EINVAL) {
+		why->member = member;
+		snprintf(why->value, sizeof(why->value), "%s", iso);
+		return refuse(why, rc, TDX_TCB_FAULT_DATE);
+	}
+	return rc;
+}
+
 /* The fields of the tcbInfo object that tdxctl reads; the rest (platform levels) it ignores. */
-static int parse_fields(struct tdx_tcb_info *t, int64_t now, char *why, size_t why_len)
+static int parse_fields(struct tdx_tcb_info *t, int64_t now, struct tdx_tcb_refusal *why)
 {
 	struct json_object *o = t->root, *v, *ids;
-	const char *where = "tcbInfo";
 	int rc = 0, cmp;
 	size_t n;
 
+	why->place = TDX_TCB_AT_TCB_INFO;
 	if (!json_object_is_type(o, json_type_object))
-		return fail(why, why_len, -EINVAL, "\"tcbInfo\" is %s, expected an object",
-			    tdx_json_kind(o));
-	v = need(o, "id", json_type_string, "a string", where, why, why_len, &rc);
+		return refuse_type(why, NULL, o, "an object");
+	v = need(o, "id", json_type_string, "a string", why, &rc);
 	if (!v)
 		return rc;
-	if (strcmp(json_object_get_string(v), "TDX") != 0)
-		return fail(why, why_len, -EINVAL, "a TCB Info for \"%.16s\", not for TDX (id "
-			    "\"TDX\": PCS's /tdx/certification/v4/tcb)", json_object_get_string(v));
-	v = need(o, "version", json_type_int, "an integer", where, why, why_len, &rc);
+	if (strcmp(json_object_get_string(v), "TDX") != 0) {
+		snprintf(why->value, sizeof(why->value), "%.16s", json_object_get_string(v));
+		return refuse(why, -EINVAL, TDX_TCB_FAULT_NOT_TDX);
+	}
+	v = need(o, "version", json_type_int, "an integer", why, &rc);
 	if (!v)
 		return rc;
-	if (json_object_get_int64(v) != 3)
-		return fail(why, why_len, -EINVAL, "TCB Info version %lld, expected 3 (the "
-			    "version PCS API v4 serves and tdxctl reads)",
-			    (long long)json_object_get_int64(v));
-	v = need(o, "fmspc", json_type_string, "a string", where, why, why_len, &rc);
+	if (json_object_get_int64(v) != 3) {
+		why->number = (long long)json_object_get_int64(v);
+		return refuse(why, -EINVAL, TDX_TCB_FAULT_VERSION);
+	}
+	v = need(o, "fmspc", json_type_string, "a string", why, &rc);
 	if (!v)
 		return rc;
 	t->fmspc = json_object_get_string(v);
-	v = need(o, "tcbEvaluationDataNumber", json_type_int, "an integer", where, why, why_len,
-		 &rc);
+	v = need(o, "tcbEvaluationDataNumber", json_type_int, "an integer", why, &rc);
 	if (!v)
 		return rc;
-	if (json_object_get_int64(v) < 0 || json_object_get_int64(v) > UINT_MAX)
-		return fail(why, why_len, -EINVAL, "tcbEvaluationDataNumber is out of range");
+	if (json_object_get_int64(v) < 0 || json_object_get_int64(v) > UINT_MAX) {
+		why->member = "tcbEvaluationDataNumber";
+		why->number = (long long)json_object_get_int64(v);
+		why->limit = UINT_MAX;
+		return refuse(why, -EINVAL, TDX_TCB_FAULT_RANGE);
+	}
 	t->eval_number = (unsigned int)json_object_get_int64(v);
 
-	v = need(o, "issueDate", json_type_string, "a string", where, why, why_len, &rc);
+	v = need(o, "issueDate", json_type_string, "a string", why, &rc);
 	if (!v)
 		return rc;
 	t->issue_date = json_object_get_string(v);
-	v = need(o, "nextUpdate", json_type_string, "a string", where, why, why_len, &rc);
+	v = need(o, "nextUpdate", json_type_string, "a string", why, &rc);
 	if (!v)
 		return rc;
 	t->next_update = json_object_get_string(v);
-	rc = date_cmp(t->issue_date, now, &cmp);
-	if (rc == -EINVAL)
-		return fail(why, why_len, rc, "issueDate \"%.32s\" is not a date "
-			    "YYYY-MM-DDThh:mm:ssZ", t->issue_date);
+	rc = date_check("issueDate", t->issue_date, now, &cmp, why);
 	if (rc)
 		return rc;
-	if (cmp > 0)
-		return fail(why, why_len, -ESTALE, "issued %s, which is in the future (check "
-			    "this host's clock)", t->issue_date);
-	rc = date_cmp(t->next_update, now, &cmp);
-	if (rc == -EINVAL)
-		return fail(why, why_len, rc, "nextUpdate \"%.32s\" is not a date "
-			    "YYYY-MM-DDThh:mm:ssZ", t->next_update);
+	if (cmp > 0) {
+		snprintf(why->value, sizeof(why->value), "%s", t->issue_date);
+		return refuse(why, -ESTALE, TDX_TCB_FAULT_FUTURE);
+	}
+	rc = date_check("nextUpdate", t->next_update, now, &cmp, why);
 	if (rc)
 		return rc;
-	if (cmp < 0)
-		return fail(why, why_len, -ESTALE, "expired: its nextUpdate is %s (issued %s); "
-			    "fetch a current one from PCS or the PCCS", t->next_update,
-			    t->issue_date);
+	if (cmp < 0) {
+		snprintf(why->value, sizeof(why->value), "%s", t->next_update);
+		snprintf(why->value2, sizeof(why->value2), "%s", t->issue_date);
+		return refuse(why, -ESTALE, TDX_TCB_FAULT_EXPIRED);
+	}
 
 	/* TCB Info of TDX 1.0 platforms has none: then it rates no module by identity. */
 	if (!json_object_object_get_ex(o, "tdxModuleIdentities", &ids))
 		return 0;
 	if (!json_object_is_type(ids, json_type_array))
-		return fail(why, why_len, -EINVAL, "tcbInfo: \"tdxModuleIdentities\" is %s, "
-			    "expected an array", tdx_json_kind(ids));
+		return refuse_type(why, "tdxModuleIdentities", ids, "an array");
 	n = json_object_array_length(ids);
-	if (n > MAX_IDENTITIES)
-		return fail(why, why_len, -EINVAL, "%zu tdxModuleIdentities, more than %u", n,
-			    MAX_IDENTITIES);
+	if (n > MAX_IDENTITIES) {
+		why->member = "tdxModuleIdentities";
+		why->number = (long long)n;
+		why->limit = MAX_IDENTITIES;
+		return refuse(why, -EINVAL, TDX_TCB_FAULT_TOO_MANY);
+	}
 	t->ids = calloc(n ? n : 1, sizeof(*t->ids));
 	if (!t->ids)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		rc = parse_identity(json_object_array_get_idx(ids, i), i, &t->ids[i], why,
-				    why_len);
+		rc = parse_identity(json_object_array_get_idx(ids, i), i, &t->ids[i], why);
 		t->n_ids = i + 1;
 		if (rc)
 			return rc;
@@ -473,8 +514,8 @@ static int url_decode(const char *s, size_t len, char **out, size_t *out_len)
 	return 0;
 }
 
-static int load_chain(const char *text, size_t len, struct tdx_cert_chain **chain, char *why,
-		      size_t why_len)
+static int load_chain(const char *text, size_t len, struct tdx_cert_chain **chain,
+		      struct tdx_tcb_refusal *why)
 {
 	static const char url_begin[] = "-----BEGIN%20CERTIFICATE";
 	char *dec = NULL;
@@ -491,45 +532,46 @@ static int load_chain(const char *text, size_t len, struct tdx_cert_chain **chai
 	rc = tdx_cert_chain_parse(text, len, chain);
 	free(dec);
 	if (rc == -ENOKEY)
-		return fail(why, why_len, rc, "no issuer chain: give the PEM certificates PCS "
-			    "serves in its TCB-Info-Issuer-Chain header, after the JSON or in a "
-			    "file of their own");
+		return refuse(why, rc, TDX_TCB_FAULT_NO_CHAIN);
 	if (rc == -EINVAL)
-		return fail(why, why_len, rc, "its issuer chain is not valid PEM certificates");
+		return refuse(why, rc, TDX_TCB_FAULT_CHAIN_NOT_PEM);
 	return rc;
 }
 
 TDX_EXPORT
 int tdx_tcb_info_parse(struct tdx_ctx *ctx, const char *doc, size_t len, const char *chain,
 		       size_t chain_len, const struct tdx_tcb_info_opts *opts,
-		       struct tdx_tcb_info **info, char *why, size_t why_len)
+		       struct tdx_tcb_info **info, struct tdx_tcb_refusal *why)
 {
 	struct tdx_cert_chain *certs = NULL;
 	struct json_tokener *tok = NULL;
 	struct tdx_tcb_info *t = NULL;
+	struct tdx_tcb_refusal scratch;
 	size_t off = 0, tlen = 0, end = 0, i;
 	uint8_t rs[TDX_ECDSA_P256_SIG_LEN];
 	char *sig = NULL;
 	int rc;
 
 	*info = NULL;
-	if (why && why_len)
-		why[0] = '\0';
+	if (!why)
+		why = &scratch;
+	memset(why, 0, sizeof(*why));
 	if (!doc || len == 0)
-		return fail(why, why_len, -EINVAL, "empty");
-	if (len > TDX_TCB_INFO_MAX_SIZE || chain_len > TDX_TCB_INFO_MAX_SIZE)
-		return fail(why, why_len, -EINVAL, "larger than the %u bytes accepted",
-			    TDX_TCB_INFO_MAX_SIZE);
+		return refuse(why, -EINVAL, TDX_TCB_FAULT_EMPTY);
+	if (len > TDX_TCB_INFO_MAX_SIZE || chain_len > TDX_TCB_INFO_MAX_SIZE) {
+		why->limit = TDX_TCB_INFO_MAX_SIZE;
+		return refuse(why, -EINVAL, TDX_TCB_FAULT_TOO_LARGE);
+	}
 	if (memchr(doc, '\0', len))
-		return fail(why, why_len, -EINVAL, "contains a NUL byte: not a JSON text");
+		return refuse(why, -EINVAL, TDX_TCB_FAULT_NUL_BYTE);
 
-	rc = walk_top(doc, len, &off, &tlen, &sig, &end, why, why_len);
+	rc = walk_top(doc, len, &off, &tlen, &sig, &end, why);
 	if (rc)
 		return rc;
 	if (!sig || strlen(sig) != 2 * TDX_ECDSA_P256_SIG_LEN ||
 	    tdx_hex_decode(sig, rs, sizeof(rs))) {
-		rc = fail(why, why_len, -EKEYREJECTED, "its \"signature\" is not %u hex digits "
-			  "(an ECDSA P-256 r || s)", 2 * TDX_ECDSA_P256_SIG_LEN);
+		why->limit = 2 * TDX_ECDSA_P256_SIG_LEN;
+		rc = refuse(why, -EKEYREJECTED, TDX_TCB_FAULT_SIGNATURE_HEX);
 		goto out;
 	}
 	/*
@@ -537,22 +579,23 @@ int tdx_tcb_info_parse(struct tdx_ctx *ctx, const char *doc, size_t len, const c
 	 * NUL-terminated: compare only the bytes it has.
 	 */
 	i = skip_ws(doc, end, len);
-	if (chain)
-		rc = load_chain(chain, chain_len, &certs, why, why_len);
-	else if (len - i >= sizeof(PEM_BEGIN) - 1 &&
-		 memcmp(doc + i, PEM_BEGIN, sizeof(PEM_BEGIN) - 1) == 0)
-		rc = load_chain(doc + i, len - i, &certs, why, why_len);
-	else if (i < len)
-		rc = fail(why, why_len, -EINVAL, "text after the JSON object at byte %zu that is "
-			  "not a PEM certificate chain", i);
-	else
-		rc = load_chain("", 0, &certs, why, why_len);
+	if (chain) {
+		rc = load_chain(chain, chain_len, &certs, why);
+	} else if (len - i >= sizeof(PEM_BEGIN) - 1 &&
+		   memcmp(doc + i, PEM_BEGIN, sizeof(PEM_BEGIN) - 1) == 0) {
+		rc = load_chain(doc + i, len - i, &certs, why);
+	} else if (i < len) {
+		why->number = (long long)i;
+		rc = refuse(why, -EINVAL, TDX_TCB_FAULT_TRAILING);
+	} else {
+		rc = load_chain("", 0, &certs, why);
+	}
 	if (rc)
 		goto out;
 
 	rc = tdx_cert_chain_verify(certs, opts->root_key_hash ? opts->root_key_hash :
 				   tdx_sgx_root_key_hash, opts->now, (const uint8_t *)doc + off,
-				   tlen, rs, why, why_len);
+				   tlen, rs, why);
 	if (rc)
 		goto out;
 
@@ -564,14 +607,16 @@ int tdx_tcb_info_parse(struct tdx_ctx *ctx, const char *doc, size_t len, const c
 	}
 	t->root = json_tokener_parse_ex(tok, doc + off, (int)tlen);
 	if (!t->root) {
-		rc = fail(why, why_len, -EINVAL, "\"tcbInfo\" is not a JSON object");
+		why->place = TDX_TCB_AT_TCB_INFO;
+		rc = refuse_syntax(why, off);
 		goto out;
 	}
-	rc = parse_fields(t, opts->now, why, why_len);
+	rc = parse_fields(t, opts->now, why);
 	if (rc)
 		goto out;
 	dbg(ctx, "TCB Info: FMSPC %s, evaluation %u, %zu module identities\n", t->fmspc,
 	    t->eval_number, t->n_ids);
+	memset(why, 0, sizeof(*why));
 	*info = t;
 	t = NULL;
 out:
@@ -580,6 +625,8 @@ out:
 	tdx_cert_chain_free(certs);
 	tdx_tcb_info_free(t);
 	free(sig);
+	if (rc == -ENOMEM)
+		memset(why, 0, sizeof(*why));
 	return rc;
 }
 

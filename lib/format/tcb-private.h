@@ -25,12 +25,13 @@ size_t tdx_cert_chain_count(const struct tdx_cert_chain *chain);
  * Does the chain lead from an "Intel SGX TCB Signing" certificate to a self-signed root whose
  * public key hashes (SHA-256 of its DER SubjectPublicKeyInfo) to @root_hash, every certificate
  * valid at @now, and does the signing certificate's P-256 key verify @rs (r || s) as an ECDSA
- * SHA-256 signature of @msg? 0 when all hold; else @why says which failed: -EKEYREJECTED
- * (root, chain, key or signature), -ESTALE (a certificate not valid at @now), -ENOMEM.
+ * SHA-256 signature of @msg? 0 when all hold; else @why's fault says which failed:
+ * -EKEYREJECTED (root, chain, key or signature), -ESTALE (a certificate not valid at @now),
+ * -ENOMEM (no fault).
  */
 int tdx_cert_chain_verify(const struct tdx_cert_chain *chain, const uint8_t *root_hash,
 			  int64_t now, const uint8_t *msg, size_t msg_len,
-			  const uint8_t rs[TDX_ECDSA_P256_SIG_LEN], char *why, size_t why_len);
+			  const uint8_t rs[TDX_ECDSA_P256_SIG_LEN], struct tdx_tcb_refusal *why);
 
 /*
  * Compare the time @gtime ("YYYYMMDDhhmmssZ", an ASN.1 GeneralizedTime) with @now:

@@ -193,7 +193,7 @@ static void source_load(struct tdx_ctx *ctx, struct tdx_tcb_source *src, int64_t
 		goto out;
 	}
 	rc = tdx_tcb_info_parse(ctx, (const char *)doc, len, (const char *)chain, chain_len, &o,
-				&src->info, src->why, sizeof(src->why));
+				&src->info, &src->refusal);
 	if (rc < 0) {
 		src->err = rc;
 		src->state = rc == -ESTALE ? TDX_TCB_SOURCE_EXPIRED : TDX_TCB_SOURCE_INVALID;
@@ -231,8 +231,9 @@ int tdx_tcb_source_open(struct tdx_ctx *ctx, int64_t now, struct tdx_tcb_source 
 	}
 	source_load(ctx, src, now);
 	if (src->state != TDX_TCB_SOURCE_OK)
-		dbg(ctx, "%s: %s: %s\n", src->chain_failed ? src->cfg.chain : src->cfg.file,
-		    tdx_tcb_source_state_name(src->state), src->why);
+		dbg(ctx, "%s: %s: %s (fault %d)\n", src->chain_failed ? src->cfg.chain :
+		    src->cfg.file, tdx_tcb_source_state_name(src->state), src->why,
+		    (int)src->refusal.fault);
 	return src->err == -ENOMEM ? -ENOMEM : 0;
 }
 

@@ -170,6 +170,24 @@ expect_json '[.ended, $rc]' '[0,0]' "build end --json, none recorded: 0 ended, e
 run $tdxctl build forget vm1 --json --quiet
 expect_json '[.forgotten, $rc]' '[false,0]' "build forget --json --quiet, none: still the object"
 
+# A refused TCB Info: the library's fact (fault and place) in tdxctl's words, whole.
+mkdir "$tmp/tcb"
+"$fx/tdx-mktcbinfo" "$tmp/tcb" >/dev/null || bad "tdx-mktcbinfo failed"
+tcbopts() { echo --tcb-info "$tmp/tcb/$1.json" --tcb-info-chain "$tmp/tcb/chain.pem" \
+	--tcb-root-hash "$(cat "$tmp/tcb/root.hash")"; }
+lv='tdxModuleIdentities[1] (\"TDX_01\") tcbLevels[1]'
+for c in "badlevel:$lv: isvsvn 300 is not 0 to 255" \
+	 "nostatus:$lv: \\\"tcbStatus\\\" is missing" \
+	 "v2:TCB Info version 2, expected 3 (the version PCS API v4 serves and tdxctl reads)" \
+	 "unsigned:unsigned: no \\\"signature\\\" member"; do
+	doc=${c%%:*} words=${c#*:}
+	# shellcheck disable=SC2046
+	json_error 66 input-error "verify --tcb-info $doc" \
+		$tdxctl verify --json $(tcbopts "$doc") "$img"
+	expect_json '.error.message' "\"TCB Info $tmp/tcb/$doc.json: $words\"" \
+		"verify --tcb-info $doc: the refusal in words"
+done
+
 # Usage errors: a bad value, before or after --json, is one object too (exit 64).
 json_usage() {
 	local what=$1 msg=$2

@@ -31,12 +31,12 @@ static char *slurp(const char *dir, const char *name, size_t *len)
 
 /* Parse @doc (with @chain when not NULL) at @now under @root (NULL: Intel's); why in @why. */
 static int parse(const char *dir, const char *doc, const char *chain, int64_t now,
-		 const uint8_t *root, struct tdx_tcb_info **info, char *why, size_t why_len)
+		 const uint8_t *root, struct tdx_tcb_info **info, struct tdx_tcb_refusal *why)
 {
 	struct tdx_tcb_info_opts o = { .now = now, .root_key_hash = root };
 	size_t dl, cl = 0;
 	char *d = slurp(dir, doc, &dl), *c = chain ? slurp(dir, chain, &cl) : NULL;
-	int rc = tdx_tcb_info_parse(NULL, d, dl, c, cl, &o, info, why, why_len);
+	int rc = tdx_tcb_info_parse(NULL, d, dl, c, cl, &o, info, why);
 
 	free(d);
 	free(c);
@@ -60,11 +60,12 @@ static void test_real_documents(void)
 {
 	struct tdx_tcb_info *t = NULL;
 	struct tdx_tcb_match m;
-	char why[512];
+	struct tdx_tcb_refusal why;
+	char line[512];
 
 	/* Intel's TCB Info for FMSPC B0C06F000000, June 2025, with the 2025 signing certificate. */
 	CHECK_INT(parse(data_dir, "phala-b0c06f000000.json", "phala-b0c06f000000.chain.pem",
-			T_2025_07_01, NULL, &t, why, sizeof(why)), 0);
+			T_2025_07_01, NULL, &t, &why), 0);
 	if (t) {
 		CHECK_STR(tdx_tcb_info_fmspc(t), "B0C06F000000");
 		CHECK_STR(tdx_tcb_info_issue_date(t), "2025-06-19T10:16:03Z");
@@ -80,28 +81,30 @@ static void test_real_documents(void)
 		tdx_tcb_info_free(t);
 		t = NULL;
 	} else {
-		fprintf(stderr, "    why: %s\n", why);
+		fprintf(stderr, "    fault: %d\n", (int)why.fault);
 	}
 	/* The same document after its nextUpdate, and before its issueDate. */
 	CHECK_INT(parse(data_dir, "phala-b0c06f000000.json", "phala-b0c06f000000.chain.pem",
-			T_2025_08_01, NULL, &t, why, sizeof(why)), -ESTALE);
-	CHECK(strstr(why, "expired: its nextUpdate is 2025-07-19T10:16:03Z"));
+			T_2025_08_01, NULL, &t, &why), -ESTALE);
+	CHECK_INT(why.fault, TDX_TCB_FAULT_EXPIRED);
+	CHECK_STR(why.value, "2025-07-19T10:16:03Z");
 	CHECK(!t);
 	CHECK_INT(parse(data_dir, "phala-b0c06f000000.json", "phala-b0c06f000000.chain.pem",
-			T_2025_06_01, NULL, &t, why, sizeof(why)), -ESTALE);
-	CHECK(strstr(why, "in the future"));
+			T_2025_06_01, NULL, &t, &why), -ESTALE);
+	CHECK_INT(why.fault, TDX_TCB_FAULT_FUTURE);
 	/* Without its chain; under another root than Intel's. */
-	CHECK_INT(parse(data_dir, "phala-b0c06f000000.json", NULL, T_2025_07_01, NULL, &t, why,
-			sizeof(why)), -ENOKEY);
-	CHECK(strstr(why, "no issuer chain"));
+	CHECK_INT(parse(data_dir, "phala-b0c06f000000.json", NULL,
+			T_2025_07_01, NULL, &t, &why), -ENOKEY);
+	CHECK_INT(why.fault, TDX_TCB_FAULT_NO_CHAIN);
 	CHECK_INT(parse(data_dir, "phala-b0c06f000000.json", "phala-b0c06f000000.chain.pem",
-			T_2025_07_01, test_root, &t, why, sizeof(why)), -EKEYREJECTED);
-	CHECK(strstr(why, "does not end at the pinned root"));
-	CHECK(strstr(why, "a0af031289f5d5d4132f9186068a7fc13628633ba235777472e29b6b6c67a49e"));
+			T_2025_07_01, test_root, &t, &why), -EKEYREJECTED);
+	CHECK_INT(why.fault, TDX_TCB_FAULT_CHAIN_ROOT);
+	CHECK_STR(why.chain_root_key,
+		  "a0af031289f5d5d4132f9186068a7fc13628633ba235777472e29b6b6c67a49e");
 
 	/* FMSPC 90C06F000000, February 2026: TDX_01 isvsvn 4 and 5 are OutOfDate. */
 	CHECK_INT(parse(data_dir, "phala-90c06f000000.json", "phala-90c06f000000.chain.pem",
-			T_2026_03_01, NULL, &t, why, sizeof(why)), 0);
+			T_2026_03_01, NULL, &t, &why), 0);
 	if (t) {
 		CHECK_INT(tdx_tcb_info_evaluation_number(t), 18);
 		match_is(t, 1, 6, TDX_TCB_UP_TO_DATE, "UpToDate", 6);
@@ -120,15 +123,15 @@ static void test_real_documents(void)
 	 * chain URL-encoded as PCS's header carries it, and no tdxModuleIdentities (TDX 1.0).
 	 */
 	CHECK_INT(parse(data_dir, "google-50806f000000.json", "google-50806f000000.chain.url",
-			T_2023_07_01, NULL, &t, why, sizeof(why)), 0);
+			T_2023_07_01, NULL, &t, &why), 0);
 	if (t) {
 		struct tdx_sigstruct sig = { .svn_major = 1, .svn_minor = 8 };
 		struct tdx_report *r;
 
 		CHECK_INT(tdx_tcb_info_match(t, 1, 8, &m), -ENOENT);
 		tdx_report_new(&r);
-		CHECK_INT(tdx_tcb_info_check(t, &sig, r, why, sizeof(why)), -ENOENT);
-		CHECK(strstr(why, "no identity TDX_01 (SVN major 1)"));
+		CHECK_INT(tdx_tcb_info_check(t, &sig, r, line, sizeof(line)), -ENOENT);
+		CHECK(strstr(line, "no identity TDX_01 (SVN major 1)"));
 		CHECK_INT(tdx_report_count(r), 0);
 		tdx_report_free(r);
 		tdx_tcb_info_free(t);
@@ -136,8 +139,9 @@ static void test_real_documents(void)
 	}
 	/* Its signing certificate expired in May 2025: a stale chain, whatever the document. */
 	CHECK_INT(parse(data_dir, "google-50806f000000.json", "google-50806f000000.chain.url",
-			T_2025_07_01, NULL, &t, why, sizeof(why)), -ESTALE);
-	CHECK(strstr(why, "certificate has expired"));
+			T_2025_07_01, NULL, &t, &why), -ESTALE);
+	CHECK_INT(why.fault, TDX_TCB_FAULT_CHAIN_INVALID);
+	CHECK_STR(why.detail, "certificate has expired");
 }
 
 /* A real document with one byte of its signed bytes changed, or re-serialised. */
@@ -149,16 +153,16 @@ static void test_real_tampered(void)
 	char *d = slurp(data_dir, "phala-b0c06f000000.json", &dl);
 	char *c = slurp(data_dir, "phala-b0c06f000000.chain.pem", &cl);
 	char *p = strstr(d, "\"isvsvn\":4");
-	char why[512];
+	struct tdx_tcb_refusal why;
 
 	if (!CHECK(p))
 		goto out;
 	p[9] = '2';	/* rate isvsvn 2 UpToDate: what an attacker would want */
-	CHECK_INT(tdx_tcb_info_parse(NULL, d, dl, c, cl, &o, &t, why, sizeof(why)),
+	CHECK_INT(tdx_tcb_info_parse(NULL, d, dl, c, cl, &o, &t, &why),
 		  -EKEYREJECTED);
-	CHECK(strstr(why, "signature does not verify"));
+	CHECK_INT(why.fault, TDX_TCB_FAULT_SIGNATURE);
 	p[9] = '4';
-	CHECK_INT(tdx_tcb_info_parse(NULL, d, dl, c, cl, &o, &t, why, sizeof(why)), 0);
+	CHECK_INT(tdx_tcb_info_parse(NULL, d, dl, c, cl, &o, &t, &why), 0);
 	tdx_tcb_info_free(t);
 	t = NULL;
 	/* The bundle form: the body, then the chain. */
@@ -168,15 +172,14 @@ static void test_real_tampered(void)
 		memcpy(b, d, dl);
 		b[dl] = '\n';
 		memcpy(b + dl + 1, c, cl);
-		CHECK_INT(tdx_tcb_info_parse(NULL, b, dl + 1 + cl, NULL, 0, &o, &t, why,
-					     sizeof(why)), 0);
+		CHECK_INT(tdx_tcb_info_parse(NULL, b, dl + 1 + cl, NULL, 0, &o, &t, &why), 0);
 		tdx_tcb_info_free(t);
 		t = NULL;
 		/* Text after the object that is not a chain. */
 		memcpy(b + dl + 1, "garbage", 7);
-		CHECK_INT(tdx_tcb_info_parse(NULL, b, dl + 8, NULL, 0, &o, &t, why, sizeof(why)),
+		CHECK_INT(tdx_tcb_info_parse(NULL, b, dl + 8, NULL, 0, &o, &t, &why),
 			  -EINVAL);
-		CHECK(strstr(why, "text after the JSON object"));
+		CHECK_INT(why.fault, TDX_TCB_FAULT_TRAILING);
 		free(b);
 	}
 out:
@@ -195,7 +198,8 @@ static int check_status_fact(const char *doc, unsigned int major, unsigned int m
 	struct tdx_sigstruct sig = { .svn_major = (uint8_t)major, .svn_minor = (uint8_t)minor };
 	struct tdx_tcb_info *t = NULL;
 	struct tdx_report *r;
-	char why[512];
+	struct tdx_tcb_refusal why;
+	char line[512];
 	int rc;
 
 	static char status_word[64];
@@ -203,14 +207,14 @@ static int check_status_fact(const char *doc, unsigned int major, unsigned int m
 	*status = -1;
 	*finding = -1;
 	*tcb_status = NULL;
-	rc = parse(gen_dir, doc, "chain.pem", time(NULL), test_root, &t, why, sizeof(why));
+	rc = parse(gen_dir, doc, "chain.pem", time(NULL), test_root, &t, &why);
 	if (rc) {
-		fprintf(stderr, "    %s: %s\n", doc, why);
+		fprintf(stderr, "    %s: fault %d\n", doc, (int)why.fault);
 		return rc;
 	}
 	tdx_report_new(&r);
 	tdx_report_set_strict(r, strict);
-	rc = tdx_tcb_info_check(t, &sig, r, why, sizeof(why));
+	rc = tdx_tcb_info_check(t, &sig, r, line, sizeof(line));
 	*status = test_status_of(r, "tcb.status");
 	if (*status == TDX_CHECK_WARN)
 		CHECK_INT(tdx_report_remedies(r, 0), TDX_REMEDY_STRICT);
@@ -271,7 +275,7 @@ static void test_generated(void)
 	};
 	struct tdx_tcb_info *t = NULL;
 	const char *tcb_status;
-	char why[512];
+	struct tdx_tcb_refusal why;
 	int st, finding;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -297,34 +301,35 @@ static void test_generated(void)
 				   cases[i].doc);
 	}
 
-	CHECK_INT(parse(gen_dir, "expired.json", "chain.pem", time(NULL), test_root, &t, why,
-			sizeof(why)), -ESTALE);
-	CHECK(strstr(why, "expired"));
-	CHECK_INT(parse(gen_dir, "future.json", "chain.pem", time(NULL), test_root, &t, why,
-			sizeof(why)), -ESTALE);
-	CHECK_INT(parse(gen_dir, "badsig.json", "chain.pem", time(NULL), test_root, &t, why,
-			sizeof(why)), -EKEYREJECTED);
-	CHECK(strstr(why, "signature does not verify"));
-	CHECK_INT(parse(gen_dir, "pretty.json", "chain.pem", time(NULL), test_root, &t, why,
-			sizeof(why)), -EKEYREJECTED);
-	CHECK_INT(parse(gen_dir, "unsigned.json", "chain.pem", time(NULL), test_root, &t, why,
-			sizeof(why)), -EKEYREJECTED);
-	CHECK(strstr(why, "unsigned"));
+	CHECK_INT(parse(gen_dir, "expired.json", "chain.pem",
+			time(NULL), test_root, &t, &why), -ESTALE);
+	CHECK_INT(why.fault, TDX_TCB_FAULT_EXPIRED);
+	CHECK_INT(parse(gen_dir, "future.json", "chain.pem",
+			time(NULL), test_root, &t, &why), -ESTALE);
+	CHECK_INT(parse(gen_dir, "badsig.json", "chain.pem",
+			time(NULL), test_root, &t, &why), -EKEYREJECTED);
+	CHECK_INT(why.fault, TDX_TCB_FAULT_SIGNATURE);
+	CHECK_INT(parse(gen_dir, "pretty.json", "chain.pem",
+			time(NULL), test_root, &t, &why), -EKEYREJECTED);
+	CHECK_INT(parse(gen_dir, "unsigned.json", "chain.pem",
+			time(NULL), test_root, &t, &why), -EKEYREJECTED);
+	CHECK_INT(why.fault, TDX_TCB_FAULT_UNSIGNED);
 	CHECK_INT(parse(gen_dir, "wrong-root.json", "other-chain.pem", time(NULL), test_root, &t,
-			why, sizeof(why)), -EKEYREJECTED);
-	CHECK(strstr(why, "pinned root"));
+			&why), -EKEYREJECTED);
+	CHECK_INT(why.fault, TDX_TCB_FAULT_CHAIN_ROOT);
 	/* The test root is not Intel's: the default pin refuses it. */
-	CHECK_INT(parse(gen_dir, "uptodate.json", "chain.pem", time(NULL), NULL, &t, why,
-			sizeof(why)), -EKEYREJECTED);
-	CHECK_INT(parse(gen_dir, "sgx.json", "chain.pem", time(NULL), test_root, &t, why,
-			sizeof(why)), -EINVAL);
-	CHECK(strstr(why, "not for TDX"));
-	CHECK_INT(parse(gen_dir, "v2.json", "chain.pem", time(NULL), test_root, &t, why,
-			sizeof(why)), -EINVAL);
-	CHECK(strstr(why, "version 2, expected 3"));
+	CHECK_INT(parse(gen_dir, "uptodate.json", "chain.pem",
+			time(NULL), NULL, &t, &why), -EKEYREJECTED);
+	CHECK_INT(parse(gen_dir, "sgx.json", "chain.pem",
+			time(NULL), test_root, &t, &why), -EINVAL);
+	CHECK_INT(why.fault, TDX_TCB_FAULT_NOT_TDX);
+	CHECK_STR(why.value, "SGX");
+	CHECK_INT(parse(gen_dir, "v2.json", "chain.pem", time(NULL), test_root, &t, &why), -EINVAL);
+	CHECK_INT(why.fault, TDX_TCB_FAULT_VERSION);
+	CHECK_INT(why.number, 2);
 	/* A chain file that is no PEM at all. */
-	CHECK_INT(parse(gen_dir, "uptodate.json", "root.hash", time(NULL), test_root, &t, why,
-			sizeof(why)), -ENOKEY);
+	CHECK_INT(parse(gen_dir, "uptodate.json", "root.hash",
+			time(NULL), test_root, &t, &why), -ENOKEY);
 	CHECK(!t);
 }
 
@@ -341,12 +346,11 @@ static void test_malformed(void)
 
 	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
 		struct tdx_tcb_info *t = NULL;
-		char why[512] = "";
-		int rc = tdx_tcb_info_parse(NULL, docs[i], strlen(docs[i]), NULL, 0, &o, &t, why,
-					    sizeof(why));
+		struct tdx_tcb_refusal why;
+		int rc = tdx_tcb_info_parse(NULL, docs[i], strlen(docs[i]), NULL, 0, &o, &t, &why);
 
-		test_check(rc < 0 && !t && why[0], __FILE__, __LINE__, "'%s': rc %d, why '%s'",
-			   docs[i], rc, why);
+		test_check(rc < 0 && !t && why.fault != TDX_TCB_FAULT_NONE, __FILE__, __LINE__,
+			   "'%s': rc %d, fault %d", docs[i], rc, (int)why.fault);
 	}
 }
 
