@@ -174,6 +174,68 @@ static const char *jstr(struct json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : "";
 }
 
+/* The library's fact about a refused run folder (tdx_ctx_rundir_refusal()) in words. */
+static char *rundir_refusal_words(const struct tdx_rundir_refusal *r)
+{
+	const char *name = r->name ? r->name : "?", *in = r->top ? "" : " in the run folder";
+
+	switch (r->fault) {
+	case TDX_RUNDIR_FAULT_NONE:
+		return NULL;
+	case TDX_RUNDIR_FAULT_NOT_A_FOLDER:
+		return cli_words("%s%s is a symlink or not a folder", name, in);
+	case TDX_RUNDIR_FAULT_OWNER:
+		return cli_words("%s%s is owned by uid %u, not root: another user could replace what "
+				 "is in it (it must be owned by root, mode 0755)", name, in, r->uid);
+	case TDX_RUNDIR_FAULT_WRITABLE:
+		return cli_words("%s%s is writable by %s (mode %04o): they could remove or replace "
+				 "its files (chmod go-w it)", name, in,
+				 r->by_all ? "every user" : "its group", r->mode);
+	case TDX_RUNDIR_FAULT_PRIVATE:
+		return cli_words("%s%s is uid %u, mode %04o, not the caller's with mode 0700 "
+				 "(remove it)", name, in, r->uid, r->mode);
+	}
+	return NULL;
+}
+
+/* The fault's name in JSON: "not-a-folder", "owner", "writable", "private". */
+static const char *rundir_fault_name(enum tdx_rundir_fault fault)
+{
+	switch (fault) {
+	case TDX_RUNDIR_FAULT_NONE:		return "none";
+	case TDX_RUNDIR_FAULT_NOT_A_FOLDER:	return "not-a-folder";
+	case TDX_RUNDIR_FAULT_OWNER:		return "owner";
+	case TDX_RUNDIR_FAULT_WRITABLE:		return "writable";
+	case TDX_RUNDIR_FAULT_PRIVATE:		return "private";
+	}
+	return "none";
+}
+
+/*
+ * Why a gate call failed with @rc: the run folder's refusal when the library recorded one
+ * (then also as "rundir_refusal" in @o: fault, name, uid, mode), else the errno's words. A new
+ * string; NULL without memory.
+ */
+static char *gate_failure_words(struct tdx_ctx *ctx, int rc, struct json_object *o)
+{
+	const struct tdx_rundir_refusal *r = tdx_ctx_rundir_refusal(ctx);
+	char *w = rundir_refusal_words(r), mode[8];
+	struct json_object *f;
+
+	if (!w)
+		return strdup(strerror(-rc));
+	f = json_object_new_object();
+	snprintf(mode, sizeof(mode), "%04o", r->mode);
+	json_object_object_add(f, "fault", json_object_new_string(rundir_fault_name(r->fault)));
+	json_object_object_add(f, "name", tdx_json_string_or_null(r->name));
+	json_object_object_add(f, "uid", r->fault == TDX_RUNDIR_FAULT_NOT_A_FOLDER ? NULL :
+			       json_object_new_int64(r->uid));
+	json_object_object_add(f, "mode", r->fault == TDX_RUNDIR_FAULT_NOT_A_FOLDER ? NULL :
+			       json_object_new_string(mode));
+	json_object_object_add(o, "rundir_refusal", f);
+	return w;
+}
+
 /* What every build error and result carries: the build's name and the gate's folder. */
 static struct json_object *build_fields(struct tdx_gate *gate, const struct build_args *a)
 {
@@ -196,13 +258,15 @@ static void build_begin_text(struct json_object *o, const void *data)
 		       json_object_get_int(json_object_object_get(o, "expires_in_s")), a->name);
 }
 
-static enum tdx_outcome build_begin(struct tdx_gate *gate, const struct build_args *a)
+static enum tdx_outcome build_begin(struct tdx_ctx *ctx, struct tdx_gate *gate,
+				    const struct build_args *a)
 {
 	pid_t owner = a->pid ? a->pid : getppid(), closer = 0;
 	unsigned int ttl_s = a->have_ttl ? (unsigned int)(a->ttl_ms / 1000) : 0;
 	const struct global_opts *g = &a->g;
 	struct json_object *o = build_fields(gate, a);
 	enum tdx_outcome outcome;
+	char *why = NULL;
 	int rc;
 
 	json_object_object_add(o, "owner_pid", json_object_new_int(owner));
@@ -256,15 +320,29 @@ static enum tdx_outcome build_begin(struct tdx_gate *gate, const struct build_ar
 				tdx_gate_get_dir(gate), a->name);
 	case -EACCES:
 	case -EPERM:
+		why = gate_failure_words(ctx, rc, o);
+		/* An unsafe folder is the folder's fault, not the caller's: no group advice. */
+		if (tdx_ctx_rundir_refusal(ctx)->fault != TDX_RUNDIR_FAULT_NONE) {
+			outcome = cli_fail(g, o, outcome, "cannot record build %s in %s: %s; "
+					   "nothing was recorded", a->name, tdx_gate_get_dir(gate),
+					   why ? why : "out of memory");
+			break;
+		}
 		/* Not --rundir: builds recorded elsewhere are builds the updater never sees. */
-		return cli_fail(g, o, outcome, "cannot record build %s in %s: %s; nothing was "
-				"recorded; TD builds are recorded by root or by members of group "
-				"'%s' (see TRUST MODEL in tdxctl(8))", a->name,
-				tdx_gate_get_dir(gate), strerror(-rc), TDXCTL_LAUNCHER_GROUP);
+		outcome = cli_fail(g, o, outcome, "cannot record build %s in %s: %s; nothing was "
+				   "recorded; TD builds are recorded by root or by members of group "
+				   "'%s' (see TRUST MODEL in tdxctl(8))", a->name,
+				   tdx_gate_get_dir(gate), why ? why : "out of memory",
+				   TDXCTL_LAUNCHER_GROUP);
+		break;
 	default:
-		return cli_fail(g, o, outcome, "cannot record build %s in %s: %s", a->name,
-				tdx_gate_get_dir(gate), strerror(-rc));
+		why = gate_failure_words(ctx, rc, o);
+		outcome = cli_fail(g, o, outcome, "cannot record build %s in %s: %s", a->name,
+				   tdx_gate_get_dir(gate), why ? why : "out of memory");
+		break;
 	}
+	free(why);
+	return outcome;
 }
 
 /*
@@ -347,10 +425,13 @@ static void build_forget_text(struct json_object *o, const void *data)
 		       "launch %s forgotten\n" : "no launch %s is recorded by you\n", a->name);
 }
 
-static enum tdx_outcome build_forget(struct tdx_gate *gate, const struct build_args *a)
+static enum tdx_outcome build_forget(struct tdx_ctx *ctx, struct tdx_gate *gate,
+				     const struct build_args *a)
 {
 	struct json_object *o = build_fields(gate, a);
 	int rc = tdx_launch_forget(gate, a->name);
+	enum tdx_outcome outcome;
+	char *why;
 
 	if (rc == 0 || rc == -ENOENT) {
 		/* Forgetting twice (stopped, then released) is normal for hooks: not an error. */
@@ -358,9 +439,12 @@ static enum tdx_outcome build_forget(struct tdx_gate *gate, const struct build_a
 		cli_emit(&a->g, o, build_forget_text, a);
 		return TDX_OUTCOME_OK;
 	}
-	return cli_fail(&a->g, o, tdx_outcome_from_errno(rc, TDX_ERRNO_HOST),
-			"cannot forget launch %s in %s: %s", a->name, tdx_gate_get_dir(gate),
-			strerror(-rc));
+	why = gate_failure_words(ctx, rc, o);
+	outcome = cli_fail(&a->g, o, tdx_outcome_from_errno(rc, TDX_ERRNO_HOST),
+			   "cannot forget launch %s in %s: %s", a->name, tdx_gate_get_dir(gate),
+			   why ? why : "out of memory");
+	free(why);
+	return outcome;
 }
 
 /* cli_emit()'s text for end: one line, or the warning that there was none, unless --quiet. */
@@ -384,7 +468,9 @@ static enum tdx_outcome build_end(struct tdx_ctx *ctx, struct tdx_gate *gate,
 				  const struct build_args *a)
 {
 	struct json_object *o = build_fields(gate, a);
+	enum tdx_outcome outcome;
 	size_t ended = 0;
+	char *why;
 	int rc;
 
 	if (a->launched)
@@ -406,9 +492,12 @@ static enum tdx_outcome build_end(struct tdx_ctx *ctx, struct tdx_gate *gate,
 		cli_emit(&a->g, o, build_end_text, a);
 		return TDX_OUTCOME_OK;
 	}
-	return cli_fail(&a->g, o, tdx_outcome_from_errno(rc, TDX_ERRNO_HOST),
-			"cannot end build %s in %s: %s", a->name, tdx_gate_get_dir(gate),
-			strerror(-rc));
+	why = gate_failure_words(ctx, rc, o);
+	outcome = cli_fail(&a->g, o, tdx_outcome_from_errno(rc, TDX_ERRNO_HOST),
+			   "cannot end build %s in %s: %s", a->name, tdx_gate_get_dir(gate),
+			   why ? why : "out of memory");
+	free(why);
+	return outcome;
 }
 
 static void format_time(time_t t, char *buf, size_t size)
@@ -596,16 +685,19 @@ static enum tdx_outcome build_list(struct tdx_ctx *ctx, struct tdx_gate *gate,
 	if (rc == 0)
 		rc = tdx_launch_resolve_svn(ctx, launches, n_launches, NULL, NULL);
 	if (rc < 0) {
-		struct json_object *o = a->g.json ? json_object_new_object() : NULL;
+		struct json_object *o = json_object_new_object();
+		enum tdx_outcome outcome;
+		char *why;
 
 		free(list);
 		free(launches);
-		if (o)
-			json_object_object_add(o, "rundir",
-					       json_object_new_string(tdx_gate_get_dir(gate)));
-		return cli_fail(&a->g, o, tdx_outcome_from_errno(rc, TDX_ERRNO_HOST),
-				"cannot read the TD-build gate in %s: %s", tdx_gate_get_dir(gate),
-				strerror(-rc));
+		json_object_object_add(o, "rundir", json_object_new_string(tdx_gate_get_dir(gate)));
+		why = gate_failure_words(ctx, rc, o);
+		outcome = cli_fail(&a->g, o, tdx_outcome_from_errno(rc, TDX_ERRNO_HOST),
+				   "cannot read the TD-build gate in %s: %s", tdx_gate_get_dir(gate),
+				   why ? why : "out of memory");
+		free(why);
+		return outcome;
 	}
 	{
 		struct launches_view lv = { .list = launches, .n = n_launches };
@@ -633,13 +725,13 @@ int cmd_build(int argc, char **argv, struct tdx_ctx *ctx)
 					 TDX_OUTCOME_FAILED);
 	switch (a.verb) {
 	case VERB_BEGIN:
-		outcome = build_begin(gate, &a);
+		outcome = build_begin(ctx, gate, &a);
 		break;
 	case VERB_END:
 		outcome = build_end(ctx, gate, &a);
 		break;
 	case VERB_FORGET:
-		outcome = build_forget(gate, &a);
+		outcome = build_forget(ctx, gate, &a);
 		break;
 	default:
 		outcome = build_list(ctx, gate, &a);

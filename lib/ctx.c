@@ -20,6 +20,8 @@ struct tdx_ctx {
 	void *userdata;
 	char *paths[TDX_CTX_PATH__COUNT];	/* NULL: the default */
 	char *history_default;			/* STATE_DIR/history.jsonl */
+	struct tdx_rundir_refusal rundir;	/* the last refusal of the run folder */
+	char *rundir_name;			/* its name, owned */
 };
 
 /* Each setting: its environment variable and its default (NULL: derived from another). */
@@ -190,7 +192,29 @@ void tdx_ctx_free(struct tdx_ctx *ctx)
 	for (int i = 0; i < TDX_CTX_PATH__COUNT; i++)
 		free(ctx->paths[i]);
 	free(ctx->history_default);
+	free(ctx->rundir_name);
 	free(ctx);
+}
+
+TDX_EXPORT
+const struct tdx_rundir_refusal *tdx_ctx_rundir_refusal(const struct tdx_ctx *ctx)
+{
+	static const struct tdx_rundir_refusal none = { .fault = TDX_RUNDIR_FAULT_NONE };
+
+	return ctx ? &ctx->rundir : &none;
+}
+
+void tdx_ctx_note_rundir(struct tdx_ctx *ctx, const struct tdx_rundir_refusal *r)
+{
+	if (!ctx)
+		return;
+	free(ctx->rundir_name);
+	ctx->rundir_name = NULL;
+	ctx->rundir = *r;
+	if (r->fault != TDX_RUNDIR_FAULT_NONE && r->name)
+		ctx->rundir_name = strdup(r->name);
+	/* Without memory the fact stays, nameless. */
+	ctx->rundir.name = ctx->rundir_name;
 }
 
 TDX_EXPORT

@@ -17,6 +17,8 @@
  * Format a message, escape it as one line and hand it to the context's hook (format/log.c):
  * what every layer logs through.
  */
+/* Keep @r (its name copied) as the context's last run-folder refusal; NONE clears it. */
+void tdx_ctx_note_rundir(struct tdx_ctx *ctx, const struct tdx_rundir_refusal *r);
 void tdx_log(struct tdx_ctx *ctx, int priority, const char *file, int line, const char *fn,
 	     const char *format, ...) __attribute__((format(printf, 6, 7)));
 /* The context's hook called with one finished line (ctx.c): tdx_log()'s way out. */

@@ -58,6 +58,30 @@ void tdx_ctx_set_log_fn(struct tdx_ctx *ctx, tdx_log_fn fn);
 int tdx_ctx_get_log_priority(const struct tdx_ctx *ctx);
 void tdx_ctx_set_log_priority(struct tdx_ctx *ctx, int priority);
 void tdx_ctx_set_userdata(struct tdx_ctx *ctx, void *data);
+
+/* Why the run folder, or a folder in it, was refused (rundir.c): a fact for the front end. */
+enum tdx_rundir_fault {
+	TDX_RUNDIR_FAULT_NONE = 0,
+	TDX_RUNDIR_FAULT_NOT_A_FOLDER,	/* @name is a symlink, or not a folder */
+	TDX_RUNDIR_FAULT_OWNER,		/* @name is owned by @uid: neither root nor the caller */
+	TDX_RUNDIR_FAULT_WRITABLE,	/* @name is writable by every user (@by_all) or its group */
+	TDX_RUNDIR_FAULT_PRIVATE,	/* @name (root's private/) is @uid's or @mode, not 0700 ours */
+};
+
+struct tdx_rundir_refusal {
+	enum tdx_rundir_fault fault;
+	const char *name;	/* the run folder's path, or a folder's name in it; NULL: none */
+	bool top;		/* @name is the run folder itself */
+	unsigned int uid;	/* its owner */
+	unsigned int mode;	/* its permission bits (07777) */
+	bool by_all;		/* WRITABLE: by every user, else by its group */
+};
+
+/*
+ * The last refusal of the run folder (or of a folder in it) by a call on @ctx, cleared when
+ * the run folder is next opened; fault NONE when there was none. Valid until that next call.
+ */
+const struct tdx_rundir_refusal *tdx_ctx_rundir_refusal(const struct tdx_ctx *ctx);
 void *tdx_ctx_get_userdata(const struct tdx_ctx *ctx);
 
 /*

@@ -38,13 +38,22 @@ gid_t tdx_launcher_gid(void)
  * sticky bit keeps each member to their own files (builds/ for the launcher group).
  */
 static int dir_verify(struct tdx_ctx *ctx, const char *what, const struct stat *st,
-		      bool group_sticky)
+		      bool group_sticky, bool top)
 {
+	struct tdx_rundir_refusal r = {
+		.name = what, .top = top, .uid = (unsigned int)st->st_uid,
+		.mode = (unsigned int)(st->st_mode & 07777),
+	};
+
 	if (!S_ISDIR(st->st_mode)) {
+		r.fault = TDX_RUNDIR_FAULT_NOT_A_FOLDER;
+		tdx_ctx_note_rundir(ctx, &r);
 		err(ctx, "%s is not a folder; nothing was changed\n", what);
 		return -ENOTDIR;
 	}
 	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		r.fault = TDX_RUNDIR_FAULT_OWNER;
+		tdx_ctx_note_rundir(ctx, &r);
 		err(ctx, "%s is owned by uid %u, not root: another user could replace what is in it; "
 		    "refusing to use it, nothing was changed (it must be owned by root, mode 0755)\n",
 		    what, (unsigned int)st->st_uid);
@@ -52,6 +61,9 @@ static int dir_verify(struct tdx_ctx *ctx, const char *what, const struct stat *
 	}
 	if ((st->st_mode & S_IWOTH) ||
 	    ((st->st_mode & S_IWGRP) && !(group_sticky && (st->st_mode & S_ISVTX)))) {
+		r.fault = TDX_RUNDIR_FAULT_WRITABLE;
+		r.by_all = st->st_mode & S_IWOTH;
+		tdx_ctx_note_rundir(ctx, &r);
 		err(ctx, "%s is writable by %s (mode %04o): they could remove or replace its "
 		    "files; refusing to use it, nothing was changed (chmod go-w it)\n", what,
 		    st->st_mode & S_IWOTH ? "every user" : "its group",
@@ -94,6 +106,10 @@ static int rundir_openat(struct tdx_ctx *ctx, int dirfd, const char *name, enum 
 	fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		rc = errno == ELOOP ? (dir ? -ENOTDIR : -EINVAL) : -errno;
+		if (dir && rc == -ENOTDIR)
+			tdx_ctx_note_rundir(ctx, &(struct tdx_rundir_refusal){
+				.fault = TDX_RUNDIR_FAULT_NOT_A_FOLDER, .name = name,
+				.top = kind == RUNDIR_TOP });
 		if (!dir && rc == -EINVAL)
 			warn(ctx, "%s is a symlink; ignored\n", name);
 		else if (kind == RUNDIR_TOP && rc == -ENOTDIR)
@@ -114,12 +130,16 @@ static int rundir_openat(struct tdx_ctx *ctx, int dirfd, const char *name, enum 
 	switch (kind) {
 	case RUNDIR_TOP:
 	case RUNDIR_SHARED:
-		rc = dir_verify(ctx, name, st, kind == RUNDIR_SHARED);
+		rc = dir_verify(ctx, name, st, kind == RUNDIR_SHARED, kind == RUNDIR_TOP);
 		break;
 	case RUNDIR_PRIVATE:
 		/* The run folder is root's, so only root made it; still, it must be ours and closed. */
 		rc = 0;
 		if (st->st_uid != geteuid() || (st->st_mode & 077)) {
+			tdx_ctx_note_rundir(ctx, &(struct tdx_rundir_refusal){
+				.fault = TDX_RUNDIR_FAULT_PRIVATE, .name = name,
+				.uid = (unsigned int)st->st_uid,
+				.mode = (unsigned int)(st->st_mode & 07777) });
 			err(ctx, "%s in the run folder is uid %u, mode %04o, not the caller's with "
 			    "mode 0700; refusing to use it, nothing was changed (remove it)\n", name,
 			    (unsigned int)st->st_uid, (unsigned int)(st->st_mode & 07777));
@@ -148,6 +168,7 @@ int tdx_rundir_open(struct tdx_ctx *ctx, const char *path, bool create, int *dir
 	int rc;
 
 	*dirfd = -1;
+	tdx_ctx_note_rundir(ctx, &(struct tdx_rundir_refusal){ .fault = TDX_RUNDIR_FAULT_NONE });
 	if (create && mkdir(path, 0755) == 0) {
 		/* Exactly 0755 whatever the umask: readable for `build list`, writable by root. */
 		if (chmod(path, 0755) < 0)

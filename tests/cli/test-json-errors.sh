@@ -130,14 +130,29 @@ run $tdxctl status --json
 expect_json '[.ready, .outcome, .exit_code, .tdx_host, .checks[0].check, .checks[0].status]' \
 	'[false,"unavailable",69,false,"host.interface","fail"]' "status, no TDX host: the fields"
 run env TDXCTL_RUNDIR="$tmp/run-file" $tdxctl build list --json
-expect_json '.' "{\"rundir\":\"$tmp/run-file\",\"error\":{\"outcome\":\"failed\",\"message\":\"cannot read the TD-build gate in $tmp/run-file: Not a directory\"},\"exit_code\":1}" \
+expect_json '.' "{\"rundir\":\"$tmp/run-file\",\"rundir_refusal\":{\"fault\":\"not-a-folder\",\"name\":\"$tmp/run-file\",\"uid\":null,\"mode\":null},\"error\":{\"outcome\":\"failed\",\"message\":\"cannot read the TD-build gate in $tmp/run-file: $tmp/run-file is a symlink or not a folder\"},\"exit_code\":1}" \
 	"build list, run folder a file: every field"
+# Why the run folder is refused: the library's fact (rundir_refusal) and tdxctl's words of it.
+run env TDXCTL_RUNDIR="$tmp/run-open" $tdxctl build list --json
+expect_json '[.rundir_refusal, .error.message]' "[{\"fault\":\"writable\",\"name\":\"$tmp/run-open\",\"uid\":$(id -u),\"mode\":\"0777\"},\"cannot read the TD-build gate in $tmp/run-open: $tmp/run-open is writable by every user (mode 0777): they could remove or replace its files (chmod go-w it)\"]" \
+	"build list, run folder writable by all: the fault and its words"
+run env TDXCTL_RUNDIR="$tmp/run-open" $tdxctl build begin vm1
+expect_rc 77 "build begin, run folder writable by all, text: exit code"
+expect_grep "tdxctl: cannot record build vm1 in $tmp/run-open: $tmp/run-open is writable by every user (mode 0777): they could remove or replace its files (chmod go-w it); nothing was recorded" \
+	"$errout" "build begin, run folder writable by all, text: says why"
+if [ "$(id -u)" = 0 ]; then
+	mkdir -m 0755 "$tmp/run-other"
+	chown 65534 "$tmp/run-other"
+	run env TDXCTL_RUNDIR="$tmp/run-other" $tdxctl build end vm1 --json
+	expect_json '[$rc, .rundir_refusal.fault, .rundir_refusal.uid, .error.message]' "[77,\"owner\",65534,\"cannot end build vm1 in $tmp/run-other: $tmp/run-other is owned by uid 65534, not root: another user could replace what is in it (it must be owned by root, mode 0755)\"]" \
+		"build end, run folder another user's: the fault and its words"
+fi
 
 # build begin, end and forget: one object for success and for each error, as list gives.
 json_error 1 failed "build begin, run folder a file" \
 	env TDXCTL_RUNDIR="$tmp/run-file" $tdxctl build begin vm1 --json
 expect_json '[.name, .rundir, .error.message]' \
-	"[\"vm1\",\"$tmp/run-file\",\"cannot record build vm1 in $tmp/run-file: Not a directory\"]" \
+	"[\"vm1\",\"$tmp/run-file\",\"cannot record build vm1 in $tmp/run-file: $tmp/run-file is a symlink or not a folder\"]" \
 	"build begin, run folder a file: the fields"
 json_error 77 permission-denied "build begin, run folder writable by all" \
 	env TDXCTL_RUNDIR="$tmp/run-open" $tdxctl build begin vm1 --json
@@ -147,13 +162,13 @@ expect_json '[.name, .owner_pid, .error.message]' \
 	"build begin, no such owner: the fields"
 json_error 1 failed "build end, run folder a file" \
 	env TDXCTL_RUNDIR="$tmp/run-file" $tdxctl build end vm1 --json
-expect_json '.error.message' "\"cannot end build vm1 in $tmp/run-file: Not a directory\"" \
+expect_json '.error.message' "\"cannot end build vm1 in $tmp/run-file: $tmp/run-file is a symlink or not a folder\"" \
 	"build end, run folder a file: says why"
 json_error 77 permission-denied "build end, run folder writable by all" \
 	env TDXCTL_RUNDIR="$tmp/run-open" $tdxctl build end vm1 --json
 json_error 1 failed "build forget, run folder a file" \
 	env TDXCTL_RUNDIR="$tmp/run-file" $tdxctl build forget vm1 --json
-expect_json '.error.message' "\"cannot forget launch vm1 in $tmp/run-file: Not a directory\"" \
+expect_json '.error.message' "\"cannot forget launch vm1 in $tmp/run-file: $tmp/run-file is a symlink or not a folder\"" \
 	"build forget, run folder a file: says why"
 json_error 77 permission-denied "build forget, run folder writable by all" \
 	env TDXCTL_RUNDIR="$tmp/run-open" $tdxctl build forget vm1 --json
