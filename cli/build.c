@@ -185,8 +185,9 @@ static char *rundir_refusal_words(const struct tdx_rundir_refusal *r)
 	case TDX_RUNDIR_FAULT_NOT_A_FOLDER:
 		return cli_words("%s%s is a symlink or not a folder", name, in);
 	case TDX_RUNDIR_FAULT_OWNER:
-		return cli_words("%s%s is owned by uid %u, not root: another user could replace what "
-				 "is in it (it must be owned by root, mode 0755)", name, in, r->uid);
+		return cli_words("%s%s is owned by uid %u, not root: another user could replace "
+				 "what is in it (it must be owned by root, mode 0755)", name, in,
+				 r->uid);
 	case TDX_RUNDIR_FAULT_WRITABLE:
 		return cli_words("%s%s is writable by %s (mode %04o): they could remove or replace "
 				 "its files (chmod go-w it)", name, in,

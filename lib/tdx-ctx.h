@@ -65,7 +65,7 @@ enum tdx_rundir_fault {
 	TDX_RUNDIR_FAULT_NOT_A_FOLDER,	/* @name is a symlink, or not a folder */
 	TDX_RUNDIR_FAULT_OWNER,		/* @name is owned by @uid: neither root nor the caller */
 	TDX_RUNDIR_FAULT_WRITABLE,	/* @name is writable by every user (@by_all) or its group */
-	TDX_RUNDIR_FAULT_PRIVATE,	/* @name (root's private/) is @uid's or @mode, not 0700 ours */
+	TDX_RUNDIR_FAULT_PRIVATE,	/* root's private/ is @uid's or @mode, not ours with 0700 */
 };
 
 struct tdx_rundir_refusal {
