@@ -127,6 +127,8 @@ static int put_fact(FILE *out, const struct tdx_fact *f, const char *form, size_
 			fprintf(out, "%" PRIu64, f->u);
 		else if (form_is(form, len, "plural"))
 			fputs(f->u == 1 ? "" : "s", out);
+		else if (form_is(form, len, "errno"))
+			fputs(strerror(f->u <= 4095 ? (int)f->u : EINVAL), out);
 		else
 			return put_hex_number(out, form, len, f->u);
 		return 0;

@@ -256,9 +256,9 @@ int tcb_info_judge(const struct tcb_args *a, const struct tdx_tcb_info *info,
 
 	*why = NULL;
 	if (image_failed)
-		return tdx_report_add(report, TDX_CHK_TCB_STATUS, TDX_CHECK_SKIP, "not rated: the "
-				      "image failed a check, so its SVN %u.%u is not to be trusted",
-				      sig->svn_major, sig->svn_minor);
+		return tdx_report_fact(report, TDX_CHK_TCB_STATUS, TDX_CHECK_SKIP,
+				       TDX_FND_UPDATE_TCB_NOT_RATED, TDX_FACT_U(sig->svn_major),
+				       TDX_FACT_U(sig->svn_minor));
 	rc = tdx_tcb_info_check(info, sig, report, reason, sizeof(reason));
 	/* tdx_tcb_info_check()'s line is the report's, until the report speaks in facts. */
 	if (rc == -ENOENT)

@@ -102,7 +102,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(tdx_report_outcome(report) != TDX_OUTCOME_OK);
 	}
 	for (size_t i = 0; i < tdx_report_count(report); i++)
-		FUZZ_ASSERT(tdx_report_message(report, i));
+		FUZZ_ASSERT(tdx_report_finding(report, i) < TDX_FND__COUNT &&
+			    tdx_report_fact_count(report, i) ==
+			    tdx_finding_fact_count(tdx_report_finding(report, i)));
 	tdx_image_free(img);
 	tdx_report_free(report);
 	return 0;

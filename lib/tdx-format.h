@@ -174,14 +174,11 @@ bool tdx_report_get_strict(const struct tdx_report *report);
 enum tdx_check_status tdx_report_grade(const struct tdx_report *report, enum tdx_check_id id,
 				       enum tdx_check_status status);
 /*
- * Record one result. The message is the finding: the field, the value found and the value
- * expected; how it was graded is a fact beside it (tdx_report_observed()), for the front end to
- * word.
- */
-/*
- * Record one result as a finding and its facts (copied), exactly as many as the catalogue names
- * (-EINVAL otherwise, so that a template never reads a fact that is not there). Use
- * tdx_report_fact(), which counts them.
+ * Record one result as a finding and its facts (copied): the field, the value found and the
+ * value expected, exactly as many facts as the catalogue names (-EINVAL otherwise, so that a
+ * template never reads a fact that is not there); how it was graded is a fact beside it
+ * (tdx_report_observed()). The front end words all of it. Use tdx_report_fact(), which counts
+ * the facts.
  */
 int tdx_report_factv(struct tdx_report *report, enum tdx_check_id id,
 		     enum tdx_check_status status, enum tdx_finding finding,
@@ -194,17 +191,9 @@ int tdx_report_factv(struct tdx_report *report, enum tdx_check_id id,
 /* Record result @i of @src again in @report, with its finding, facts and remedies, as @status. */
 int tdx_report_copy(struct tdx_report *report, const struct tdx_report *src, size_t i,
 		    enum tdx_check_status status);
-/* Being replaced by tdx_report_fact(): recorded as the finding TDX_FND_TEXT. */
-int tdx_report_add(struct tdx_report *report, enum tdx_check_id id,
-		   enum tdx_check_status status, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-int tdx_report_addv(struct tdx_report *report, enum tdx_check_id id,
-		    enum tdx_check_status status, const char *fmt, va_list args)
-	__attribute__((format(printf, 4, 0)));
 size_t tdx_report_count(const struct tdx_report *report);
 enum tdx_check_id tdx_report_id(const struct tdx_report *report, size_t i);
 enum tdx_check_status tdx_report_status(const struct tdx_report *report, size_t i);
-const char *tdx_report_message(const struct tdx_report *report, size_t i);
 enum tdx_finding tdx_report_finding(const struct tdx_report *report, size_t i);
 size_t tdx_report_fact_count(const struct tdx_report *report, size_t i);
 /* Fact @k of result @i; NULL past the last. */

@@ -309,22 +309,6 @@ int tdx_report_copy(struct tdx_report *report, const struct tdx_report *src, siz
 }
 
 TDX_EXPORT
-int tdx_report_addv(struct tdx_report *report, enum tdx_check_id id,
-		    enum tdx_check_status status, const char *fmt, va_list args)
-{
-	char *msg;
-	int rc;
-
-	if (!report)
-		return 0;
-	if (vasprintf(&msg, fmt, args) < 0)
-		return -ENOMEM;
-	rc = tdx_report_fact(report, id, status, TDX_FND_TEXT, TDX_FACT_S(msg));
-	free(msg);
-	return rc;
-}
-
-TDX_EXPORT
 void tdx_report_add_remedy(struct tdx_report *report, unsigned int remedies)
 {
 	if (report && report->count)
@@ -335,19 +319,6 @@ TDX_EXPORT
 unsigned int tdx_report_remedies(const struct tdx_report *report, size_t i)
 {
 	return report && i < report->count ? report->entries[i].remedies : 0;
-}
-
-TDX_EXPORT
-int tdx_report_add(struct tdx_report *report, enum tdx_check_id id,
-		   enum tdx_check_status status, const char *fmt, ...)
-{
-	va_list args;
-	int rc;
-
-	va_start(args, fmt);
-	rc = tdx_report_addv(report, id, status, fmt, args);
-	va_end(args);
-	return rc;
 }
 
 TDX_EXPORT
@@ -366,15 +337,6 @@ TDX_EXPORT
 enum tdx_check_status tdx_report_status(const struct tdx_report *report, size_t i)
 {
 	return report->entries[i].status;
-}
-
-/* The text of a result recorded as TDX_FND_TEXT; else the finding's name. */
-TDX_EXPORT
-const char *tdx_report_message(const struct tdx_report *report, size_t i)
-{
-	const struct report_entry *e = &report->entries[i];
-
-	return e->finding == TDX_FND_TEXT && e->nfacts ? e->facts[0].s : tdx_finding_name(e->finding);
 }
 
 TDX_EXPORT

@@ -131,7 +131,7 @@ static void judge_interface(struct judging *j, const struct tdx_host_status *st,
 		row(j, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_FAIL, TDX_FND_HOST_MODULE_LOST);
 	else if (st->version_rc < 0)
 		row(j, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_FAIL, TDX_FND_HOST_VERSION_UNREADABLE,
-		    TDX_FACT_S(tdx), TDX_FACT_S(strerror(-st->version_rc)));
+		    TDX_FACT_S(tdx), TDX_FACT_U(-st->version_rc));
 	else
 		row(j, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_PASS, TDX_FND_HOST_RUNNING,
 		    TDX_FACT_S(tdx_version_format(&st->version, v, sizeof(v))));
@@ -163,7 +163,7 @@ static void judge_host_state(struct judging *j, const struct tdx_host_status *st
 		row(j, TDX_CHK_HOST_REMAINING_UPDATES, TDX_CHECK_SKIP, TDX_FND_HOST_REMAINING_ROOT_ONLY);
 	else if (st->remaining_rc < 0)
 		row(j, TDX_CHK_HOST_REMAINING_UPDATES, TDX_CHECK_SKIP,
-		    TDX_FND_HOST_REMAINING_UNAVAILABLE, TDX_FACT_S(strerror(-st->remaining_rc)));
+		    TDX_FND_HOST_REMAINING_UNAVAILABLE, TDX_FACT_U(-st->remaining_rc));
 	else if (st->remaining == 0)
 		row(j, TDX_CHK_HOST_REMAINING_UPDATES, TDX_CHECK_FAIL, TDX_FND_HOST_NO_UPDATES_LEFT);
 	else
@@ -172,7 +172,7 @@ static void judge_host_state(struct judging *j, const struct tdx_host_status *st
 
 	if (st->cpus_rc < 0)
 		row(j, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_FAIL, TDX_FND_HOST_CPUS_UNREADABLE,
-		    TDX_FACT_S(cpu), TDX_FACT_S(strerror(-st->cpus_rc)));
+		    TDX_FACT_S(cpu), TDX_FACT_U(-st->cpus_rc));
 	else if (tdx_cpuset_count(&st->offline))
 		row(j, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_FAIL, TDX_FND_HOST_CPUS_OFFLINE,
 		    TDX_FACT_S(tdx_cpuset_format(&st->offline, list, sizeof(list))), TDX_FACT_S(cpu));
@@ -184,7 +184,7 @@ static void judge_host_state(struct judging *j, const struct tdx_host_status *st
 		row(j, TDX_CHK_HOST_UPLOAD_IDLE, TDX_CHECK_SKIP, TDX_FND_HOST_NO_UPLOAD_DEVICE);
 	} else if (st->upload_status_rc < 0) {
 		row(j, TDX_CHK_HOST_UPLOAD_IDLE, TDX_CHECK_FAIL, TDX_FND_HOST_UPLOAD_UNREADABLE,
-		    TDX_FACT_S(st->upload_path), TDX_FACT_S(strerror(-st->upload_status_rc)));
+		    TDX_FACT_S(st->upload_path), TDX_FACT_U(-st->upload_status_rc));
 	} else if (st->upload_status != TDX_FW_IDLE) {
 		row(j, TDX_CHK_HOST_UPLOAD_IDLE, TDX_CHECK_FAIL, TDX_FND_HOST_UPLOAD_BUSY,
 		    TDX_FACT_S(tdx_fw_status_name(st->upload_status)));
@@ -207,13 +207,13 @@ static void judge_lock(struct judging *j, const struct tdx_readiness_facts *f)
 
 	if (f->lock_rc < 0 && f->lock_tried)
 		row_denied(j, TDX_CHK_HOST_LOCK, f->lock_rc, TDX_FND_HOST_LOCK_NOT_TAKEN,
-			   TDX_FACT_S(lock), TDX_FACT_S(strerror(-f->lock_rc)));
+			   TDX_FACT_S(lock), TDX_FACT_U(-f->lock_rc));
 	else if (f->lock_rc < 0 && f->root)
 		row_denied(j, TDX_CHK_HOST_LOCK, f->lock_rc, TDX_FND_HOST_LOCK_UNKNOWN_ROOT,
-			   TDX_FACT_S(lock), TDX_FACT_S(strerror(-f->lock_rc)));
+			   TDX_FACT_S(lock), TDX_FACT_U(-f->lock_rc));
 	else if (f->lock_rc < 0)
 		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_WARN, TDX_FND_HOST_LOCK_UNKNOWN, TDX_FACT_S(lock),
-		    TDX_FACT_S(strerror(-f->lock_rc)));
+		    TDX_FACT_U(-f->lock_rc));
 	else if (f->lock_held && f->lock_mine)
 		row(j, TDX_CHK_HOST_LOCK, TDX_CHECK_PASS, TDX_FND_HOST_LOCK_MINE);
 	else if (f->lock_held && f->lock_owner.pid)
@@ -276,13 +276,13 @@ static void judge_builds(struct judging *j, const struct tdx_readiness_facts *f)
 		 f->builds_waited_ms % 1000);
 	if (f->gate_rc < 0 && f->gate_tried) {
 		row_denied(j, TDX_CHK_HOST_TD_BUILDS, f->gate_rc, TDX_FND_HOST_GATE_NOT_CLOSED,
-			   TDX_FACT_S(f->run_dir), TDX_FACT_S(strerror(-f->gate_rc)));
+			   TDX_FACT_S(f->run_dir), TDX_FACT_U(-f->gate_rc));
 	} else if (f->gate_rc < 0 && f->root) {
 		row_denied(j, TDX_CHK_HOST_TD_BUILDS, f->gate_rc, TDX_FND_HOST_GATE_UNREADABLE_ROOT,
-			   TDX_FACT_S(f->run_dir), TDX_FACT_S(strerror(-f->gate_rc)));
+			   TDX_FACT_S(f->run_dir), TDX_FACT_U(-f->gate_rc));
 	} else if (f->gate_rc < 0) {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_WARN, TDX_FND_HOST_GATE_UNREADABLE,
-		    TDX_FACT_S(strerror(-f->gate_rc)));
+		    TDX_FACT_U(-f->gate_rc));
 	} else if (f->builds_live && f->gate_tried) {
 		/* Listed live, or ended between the close and the reading ("ended just now"). */
 		if (listed)

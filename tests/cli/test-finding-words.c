@@ -97,69 +97,77 @@ static void check_report(void)
 	if (tdx_report_new(&r) < 0)
 		exit(1);
 	if (tdx_report_fact(r, TDX_CHK_CONTAINER_SIZE, TDX_CHECK_SKIP, TDX_FND_NOT_RUN,
-			    TDX_FACT_F(TDX_FND_TEXT)) != 0)
+			    TDX_FACT_F(TDX_FND_COMPAT_NO_IMAGE_VERSION)) != 0)
 		FAIL("a well-formed result was not recorded");
 	if (tdx_report_fact(r, TDX_CHK_CONTAINER_SIZE, TDX_CHECK_SKIP, TDX_FND_NOT_RUN) !=
 	    -EINVAL)
 		FAIL("a result with too few facts was recorded");
 	if (tdx_report_fact(r, TDX_CHK_CONTAINER_SIZE, TDX_CHECK_SKIP, TDX_FND_NOT_RUN,
-			    TDX_FACT_F(TDX_FND_TEXT), TDX_FACT_U(1)) != -EINVAL)
+			    TDX_FACT_F(TDX_FND_COMPAT_NO_IMAGE_VERSION), TDX_FACT_U(1)) != -EINVAL)
 		FAIL("a result with too many facts was recorded");
-	if (tdx_report_fact(r, TDX_CHK_CONTAINER_SIZE, TDX_CHECK_PASS, TDX_FND_TEXT,
+	if (tdx_report_fact(r, TDX_CHK_CONTAINER_SIZE, TDX_CHECK_PASS, TDX_FND_COMPAT_IMAGE_VERSION,
 			    TDX_FACT_B(magic, TDX_FACT_BYTES_MAX + 1)) != -EINVAL)
 		FAIL("a result with an oversized byte fact was recorded");
 	if (tdx_report_fact(r, TDX_CHK_CONTAINER_SIZE, TDX_CHECK_PASS, TDX_FND_NOT_RUN,
 			    TDX_FACT_F(TDX_FND__COUNT)) != -EINVAL)
 		FAIL("a result whose cause is no finding was recorded");
-	if (tdx_report_count(r) != 1)
-		FAIL("%zu results recorded, expected 1", tdx_report_count(r));
+	if (tdx_report_fact(r, TDX_CHK_CONTAINER_SIZE, TDX_CHECK_SKIP, TDX_FND_NOT_RUN,
+			    TDX_FACT_F(TDX_FND_COMPAT_IMAGE_VERSION)) != 0)
+		FAIL("a result with a cause that has facts was not recorded");
+	if (tdx_report_count(r) != 2)
+		FAIL("%zu results recorded, expected 2", tdx_report_count(r));
+	expect("cause", report_result_words(r, 0), "not run: image version unknown");
 	/* A cause with facts of its own cannot be worded without them: its name stands. */
-	expect("cause", report_result_words(r, 0), "not run: text");
-	if (tdx_report_copy(r, r, 0, TDX_CHECK_FAIL) != 0 || tdx_report_count(r) != 2 ||
-	    tdx_report_finding(r, 1) != TDX_FND_NOT_RUN ||
-	    tdx_report_status(r, 1) != TDX_CHECK_FAIL)
+	expect("cause with facts", report_result_words(r, 1), "not run: compat.image_version");
+	if (tdx_report_copy(r, r, 0, TDX_CHECK_FAIL) != 0 || tdx_report_count(r) != 3 ||
+	    tdx_report_finding(r, 2) != TDX_FND_NOT_RUN ||
+	    tdx_report_status(r, 2) != TDX_CHECK_FAIL ||
+	    tdx_report_fact_get(r, 2, 0)->u != TDX_FND_COMPAT_NO_IMAGE_VERSION)
 		FAIL("a copied result lost its finding or status");
 	tdx_report_free(r);
 }
 
-/* The template language, on templates of the tests' own, over TEXT's one fact "text". */
+/* The template language, on templates of the tests' own, over compat.image_version's one fact. */
 static void check_forms(void)
 {
 	static const uint8_t magic[] = { 0x54, 0x44, 0x58, 0x2d };
 	struct tdx_fact u = TDX_FACT_U(0x2a), b = TDX_FACT_B(magic, sizeof(magic));
-	struct tdx_fact one = TDX_FACT_U(1), s = TDX_FACT_S("abc"), c = TDX_FACT_F(TDX_FND_TEXT);
+	struct tdx_fact one = TDX_FACT_U(1), s = TDX_FACT_S("abc"), c = TDX_FACT_F(TDX_FND_COMPAT_NO_IMAGE_VERSION);
 	const struct tdx_fact *fu[] = { &u }, *fb[] = { &b }, *f1[] = { &one }, *fs[] = { &s };
-	const struct tdx_fact *fc[] = { &c };
+	struct tdx_fact e = TDX_FACT_U(EACCES);
+	const struct tdx_fact *fc[] = { &c }, *fe[] = { &e };
 	struct tdx_fact l = TDX_FACT_S("1.5.00,2.0.00"), l1 = TDX_FACT_S("2.0.03");
 	const struct tdx_fact *fl[] = { &l }, *fl1[] = { &l1 };
 	struct tdx_fact bu = TDX_FACT_S("vm1:live:12,a:stale:31,b:late:,c:expired:5,d:expired:");
 	const struct tdx_fact *fbu[] = { &bu };
-	enum tdx_finding t = TDX_FND_TEXT;
+	enum tdx_finding t = TDX_FND_COMPAT_IMAGE_VERSION;
 
-	expect("decimal", finding_fill("n={text}.", t, fu, 1), "n=42.");
-	expect("hex", finding_fill("{text:x}", t, fu, 1), "2a");
-	expect("hex8", finding_fill("0x{text:x8}", t, fu, 1), "0x0000002a");
-	expect("HEX4", finding_fill("{text:X4}", t, fu, 1), "002A");
-	expect("plural", finding_fill("{text} page{text:plural}", t, fu, 1), "42 pages");
-	expect("singular", finding_fill("{text} page{text:plural}", t, f1, 1), "1 page");
-	expect("string", finding_fill("\"{text}\"", t, fs, 1), "\"abc\"");
-	expect("bytes", finding_fill("{text}", t, fb, 1), "5444582d");
-	expect("spaced", finding_fill("{text:hexsp}", t, fb, 1), "54 44 58 2d");
-	expect("braces", finding_fill("{{x}} {text}", t, fu, 1), "{x} 42");
-	expect("cause", finding_fill("({text})", t, fc, 1), "(text)");
+	expect("decimal", finding_fill("n={image_version}.", t, fu, 1), "n=42.");
+	expect("hex", finding_fill("{image_version:x}", t, fu, 1), "2a");
+	expect("hex8", finding_fill("0x{image_version:x8}", t, fu, 1), "0x0000002a");
+	expect("HEX4", finding_fill("{image_version:X4}", t, fu, 1), "002A");
+	expect("plural", finding_fill("{image_version} page{image_version:plural}", t, fu, 1), "42 pages");
+	expect("errno", finding_fill("{image_version:errno}", t, fe, 1), "Permission denied");
+	expect("singular", finding_fill("{image_version} page{image_version:plural}", t, f1, 1), "1 page");
+	expect("string", finding_fill("\"{image_version}\"", t, fs, 1), "\"abc\"");
+	expect("bytes", finding_fill("{image_version}", t, fb, 1), "5444582d");
+	expect("spaced", finding_fill("{image_version:hexsp}", t, fb, 1), "54 44 58 2d");
+	expect("braces", finding_fill("{{x}} {image_version}", t, fu, 1), "{x} 42");
+	expect("cause", finding_fill("({image_version})", t, fc, 1), "(image version unknown)");
 	expect("no such fact", finding_fill("{size}", t, fu, 1), "{?size}");
-	expect("missing fact", finding_fill("{text}", t, fu, 0), "{?text}");
-	expect("bad form", finding_fill("{text:q}", t, fu, 1), "{?text:q}");
-	expect("form for bytes", finding_fill("{text:x}", t, fb, 1), "{?text:x}");
-	expect("form for a string", finding_fill("{text:x}", t, fs, 1), "{?text:x}");
-	expect("unclosed", finding_fill("a {text", t, fu, 1), "a {text");
-	expect("no words", finding_fill(NULL, t, fu, 1), "text: text=42");
-	expect("catalogue", finding_words(t, fs, 1), "abc");
-	expect("or_later", finding_fill("{text:or_later}", t, fl, 1),
+	expect("missing fact", finding_fill("{image_version}", t, fu, 0), "{?image_version}");
+	expect("bad form", finding_fill("{image_version:q}", t, fu, 1), "{?image_version:q}");
+	expect("form for bytes", finding_fill("{image_version:x}", t, fb, 1), "{?image_version:x}");
+	expect("form for a string", finding_fill("{image_version:x}", t, fs, 1), "{?image_version:x}");
+	expect("unclosed", finding_fill("a {image_version", t, fu, 1), "a {image_version");
+	expect("no words", finding_fill(NULL, t, fu, 1),
+	       "compat.image_version: image_version=42");
+	expect("catalogue", finding_words(t, fs, 1), "image version abc");
+	expect("or_later", finding_fill("{image_version:or_later}", t, fl, 1),
 	       "1.5.00 or later of 1.5.x, or 2.0.00 or later of 2.0.x");
-	expect("or_later, one", finding_fill("{text:or_later}", t, fl1, 1),
+	expect("or_later, one", finding_fill("{image_version:or_later}", t, fl1, 1),
 	       "2.0.03 or later of 2.0.x");
-	expect("builds", finding_fill("{text:builds}", t, fbu, 1),
+	expect("builds", finding_fill("{image_version:builds}", t, fbu, 1),
 	       "vm1 (pid 12), a (stale: owner pid 31 is gone), b (recorded after the gate closed), "
 	       "c (expired 5 s ago), d (expired)");
 }

@@ -684,10 +684,13 @@ static void test_label_from_report(void)
 
 		if (tdx_report_new(&rep) < 0 || tdx_check_lookup(cases[i].check, &id) < 0)
 			abort();
-		tdx_report_add(rep, TDX_CHK_CONTAINER_SIZE, TDX_CHECK_PASS, "ok");
-		tdx_report_add(rep, TDX_CHK_COMPAT_CPU, TDX_CHECK_WARN, "warn");
-		tdx_report_add(rep, id, TDX_CHECK_FAIL, "x");
-		tdx_report_add(rep, TDX_CHK_COMPAT_SVN, TDX_CHECK_FAIL, "later");
+		tdx_report_fact(rep, TDX_CHK_CONTAINER_SIZE, TDX_CHECK_PASS,
+				TDX_FND_COMPAT_NO_IMAGE_VERSION);
+		tdx_report_fact(rep, TDX_CHK_COMPAT_CPU, TDX_CHECK_WARN,
+				TDX_FND_COMPAT_NO_IMAGE_VERSION);
+		tdx_report_fact(rep, id, TDX_CHECK_FAIL, TDX_FND_COMPAT_NO_IMAGE_VERSION);
+		tdx_report_fact(rep, TDX_CHK_COMPAT_SVN, TDX_CHECK_FAIL,
+				TDX_FND_COMPAT_NO_IMAGE_VERSION);
 		CHECK(tdx_release_label_from_report(rep, TDX_COMPAT_INCOMPATIBLE) == cases[i].label,
 		      "%s", cases[i].check);
 		tdx_report_free(rep);

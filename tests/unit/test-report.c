@@ -56,8 +56,12 @@ static void test_evidence(void)
 		tdx_report_set_strict(strict, true);
 		CHECK(!tdx_report_get_strict(r) && tdx_report_get_strict(strict));
 		for (int st = TDX_CHECK_PASS; st <= TDX_CHECK_SKIP; st++) {
-			CHECK_INT(tdx_report_add(r, id, (enum tdx_check_status)st, "x %d", st), 0);
-			CHECK_INT(tdx_report_add(strict, id, (enum tdx_check_status)st, "x %d", st), 0);
+			CHECK_INT(tdx_report_fact(r, id, (enum tdx_check_status)st,
+						  TDX_FND_COMPAT_CPU_LISTED, TDX_FACT_U(st),
+						  TDX_FACT_U(0)), 0);
+			CHECK_INT(tdx_report_fact(strict, id, (enum tdx_check_status)st,
+						  TDX_FND_COMPAT_CPU_LISTED, TDX_FACT_U(st),
+						  TDX_FACT_U(0)), 0);
 			CHECK_INT(tdx_report_status(strict, (size_t)st), st);
 			if (st == TDX_CHECK_FAIL && obs)
 				CHECK_INT(tdx_report_status(r, (size_t)st), TDX_CHECK_WARN);
@@ -66,20 +70,19 @@ static void test_evidence(void)
 		}
 		/*
 		 * The downgraded result says so as a fact, and carries the remedy a front end words
-		 * (tdxctl: --strict); the message is the finding alone, the grading is worded in cli/.
+		 * (tdxctl: --strict); the finding and its facts are what was found, unchanged by
+		 * the grading, which is worded in cli/.
 		 */
 		for (int st = TDX_CHECK_PASS; st <= TDX_CHECK_SKIP; st++) {
 			CHECK_INT(tdx_report_observed(r, (size_t)st), obs && st == TDX_CHECK_FAIL);
 			CHECK_INT(tdx_report_observed(strict, (size_t)st), obs && st == TDX_CHECK_FAIL);
-			CHECK_STR(tdx_report_message(r, (size_t)st), st == 0 ? "x 0" : st == 1 ? "x 1" :
-				  st == 2 ? "x 2" : "x 3");
+			CHECK_INT(tdx_report_finding(r, (size_t)st), TDX_FND_COMPAT_CPU_LISTED);
+			CHECK_INT(tdx_report_fact_get(r, (size_t)st, 0)->u, (uint64_t)st);
 		}
 		if (obs) {
 			CHECK_INT(tdx_report_remedies(r, TDX_CHECK_FAIL), TDX_REMEDY_STRICT);
 			CHECK_INT(tdx_report_remedies(strict, TDX_CHECK_FAIL), 0);
 		}
-		for (int st = TDX_CHECK_PASS; st <= TDX_CHECK_SKIP; st++)
-			CHECK(!strstr(tdx_report_message(r, (size_t)st), "--"));
 		if (!obs)
 			CHECK_INT(tdx_report_remedies(r, TDX_CHECK_FAIL), 0);
 		CHECK_INT(tdx_report_outcome(r), obs ? TDX_OUTCOME_OK : tdx_check_outcome(id));
@@ -110,8 +113,10 @@ static void test_report(void)
 	CHECK_INT(tdx_report_remedies(NULL, 0), 0);
 	CHECK_INT(tdx_report_first_failure(r, &i), -ENOENT);
 	CHECK_INT(tdx_report_outcome(r), TDX_OUTCOME_OK);
-	CHECK_INT(tdx_report_add(r, TDX_CHK_CONTAINER_SIZE, TDX_CHECK_PASS, "size %d", 4096), 0);
-	CHECK_INT(tdx_report_add(r, TDX_CHK_CONTAINER_CHECKSUM, TDX_CHECK_WARN, "sum"), 0);
+	CHECK_INT(tdx_report_fact(r, TDX_CHK_CONTAINER_SIZE, TDX_CHECK_PASS,
+				  TDX_FND_COMPAT_IMAGE_VERSION, TDX_FACT_S("size 4096")), 0);
+	CHECK_INT(tdx_report_fact(r, TDX_CHK_CONTAINER_CHECKSUM, TDX_CHECK_WARN,
+				  TDX_FND_COMPAT_IMAGE_VERSION, TDX_FACT_S("sum")), 0);
 	/* Remedies go to the result added last, and add up. */
 	tdx_report_add_remedy(r, TDX_REMEDY_GIVE_MAPPING);
 	tdx_report_add_remedy(r, TDX_REMEDY_MODULE_NAME);
@@ -120,28 +125,45 @@ static void test_report(void)
 	CHECK_INT(tdx_report_remedies(r, 2), 0);
 	CHECK_INT(tdx_report_first_failure(r, &i), -ENOENT);
 	CHECK_INT(tdx_report_outcome(r), TDX_OUTCOME_OK);
-	CHECK_INT(tdx_report_add(r, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL, "locked by %s", "pid 1"), 0);
-	CHECK_INT(tdx_report_add(r, TDX_CHK_SIGNER, TDX_CHECK_FAIL, "bad key"), 0);
-	CHECK_INT(tdx_report_add(r, TDX_CHK_SEAMHASH, TDX_CHECK_SKIP, "skipped"), 0);
+	CHECK_INT(tdx_report_fact(r, TDX_CHK_HOST_LOCK, TDX_CHECK_FAIL,
+				  TDX_FND_COMPAT_IMAGE_VERSION, TDX_FACT_S("locked by pid 1")), 0);
+	CHECK_INT(tdx_report_fact(r, TDX_CHK_SIGNER, TDX_CHECK_FAIL,
+				  TDX_FND_COMPAT_CPU_LISTED, TDX_FACT_U(0x806f8), TDX_FACT_U(0x806f0)), 0);
+	CHECK_INT(tdx_report_fact(r, TDX_CHK_SEAMHASH, TDX_CHECK_SKIP, TDX_FND_NOT_RUN,
+				  TDX_FACT_F(TDX_FND_COMPAT_NO_IMAGE_VERSION)), 0);
 	CHECK_INT(tdx_report_count(r), 5);
 	CHECK_INT(tdx_report_first_failure(r, &i), 0);
 	CHECK_INT(i, 2);
 	CHECK_INT(tdx_report_outcome(r), TDX_OUTCOME_RETRY);
 	CHECK_INT(tdx_report_id(r, 3), TDX_CHK_SIGNER);
 	CHECK_INT(tdx_report_status(r, 4), TDX_CHECK_SKIP);
-	CHECK_STR(tdx_report_message(r, 0), "size 4096");
-	CHECK_STR(tdx_report_message(r, 2), "locked by pid 1");
+	/* The facts are copies, in the catalogue's order, with their types. */
+	CHECK_INT(tdx_report_fact_count(r, 0), 1);
+	CHECK_STR(tdx_report_fact_get(r, 0, 0)->s, "size 4096");
+	CHECK_INT(tdx_report_fact_get(r, 0, 0)->type, TDX_FACT_STR);
+	CHECK(tdx_report_fact_get(r, 0, 1) == NULL);
+	CHECK_STR(tdx_report_fact_get(r, 2, 0)->s, "locked by pid 1");
+	CHECK_INT(tdx_report_finding(r, 3), TDX_FND_COMPAT_CPU_LISTED);
+	CHECK_INT(tdx_report_fact_get(r, 3, 1)->u, 0x806f0);
+	CHECK_INT(tdx_report_fact_get(r, 4, 0)->type, TDX_FACT_FINDING);
+	CHECK_INT(tdx_report_fact_get(r, 4, 0)->u, TDX_FND_COMPAT_NO_IMAGE_VERSION);
+	CHECK_STR(tdx_finding_name(TDX_FND_COMPAT_CPU_LISTED), "compat.cpu_listed");
+	CHECK_STR(tdx_finding_fact_name(TDX_FND_COMPAT_CPU_LISTED, 1), "cpuid_masked");
+	CHECK_STR(tdx_finding_fact_name(TDX_FND_COMPAT_CPU_LISTED, 2), "");
+	CHECK_STR(tdx_finding_name(TDX_FND__COUNT), "unknown");
 	CHECK_INT(tdx_report_count_status(r, TDX_CHECK_PASS), 1);
 	CHECK_INT(tdx_report_count_status(r, TDX_CHECK_WARN), 1);
 	CHECK_INT(tdx_report_count_status(r, TDX_CHECK_FAIL), 2);
 	CHECK_INT(tdx_report_count_status(r, TDX_CHECK_SKIP), 1);
 	for (int n = 0; n < 100; n++)		/* growth past the first allocation */
-		CHECK_INT(tdx_report_add(r, TDX_CHK_ELF_ENTRY, TDX_CHECK_PASS, "%d", n), 0);
+		CHECK_INT(tdx_report_fact(r, TDX_CHK_ELF_ENTRY, TDX_CHECK_PASS,
+					  TDX_FND_COMPAT_CPU_LISTED, TDX_FACT_U(n), TDX_FACT_U(0)), 0);
 	CHECK_INT(tdx_report_count(r), 105);
-	CHECK_STR(tdx_report_message(r, 104), "99");
+	CHECK_INT(tdx_report_fact_get(r, 104, 0)->u, 99);
 	tdx_report_free(r);
 	tdx_report_free(NULL);
-	CHECK_INT(tdx_report_add(NULL, TDX_CHK_SIGNER, TDX_CHECK_FAIL, "ignored"), 0);
+	CHECK_INT(tdx_report_fact(NULL, TDX_CHK_SIGNER, TDX_CHECK_FAIL, TDX_FND_COMPAT_IMAGE_VERSION,
+				  TDX_FACT_S("ignored")), 0);
 }
 
 /* The definition, one word at a time: what the eight-byte version must agree with. */

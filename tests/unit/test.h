@@ -116,7 +116,8 @@ static inline void test_dump_report(const struct tdx_report *r)
 	for (size_t i = 0; i < tdx_report_count(r); i++)
 		fprintf(stderr, "    %-4s %-30s %s\n",
 			tdx_check_status_name(tdx_report_status(r, i)),
-			tdx_check_name(tdx_report_id(r, i)), tdx_report_message(r, i));
+			tdx_check_name(tdx_report_id(r, i)),
+			tdx_finding_name(tdx_report_finding(r, i)));
 }
 
 /* An environment variable that must be set (meson passes it); exit 1 otherwise. */
