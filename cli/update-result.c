@@ -26,6 +26,7 @@ void update_state_clear(struct update_state *s)
 	free(s->advice);
 	s->record = s->verdict = s->advice = NULL;
 	tdx_relaunch_clear(&s->relaunch);
+	tdx_tcb_source_clear(&s->relaunch_tcb);
 	s->have_relaunch = false;
 }
 

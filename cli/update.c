@@ -383,20 +383,19 @@ static bool update_backoff_sleep(uint64_t ms, const sigset_t *orig)
 static void update_relaunch_collect(struct tdx_ctx *ctx, const struct update_args *a,
 				    struct update_state *s)
 {
-	struct tdx_tcb_source src = { .state = TDX_TCB_SOURCE_NONE };
 	const struct tdx_tcb_info *tcb = a->tcb_info;
 	struct tdx_host *host = NULL;
 
 	if (tdx_update_get_outcome(s->u) != TDX_OUTCOME_OK || tdx_update_get_dry_run(s->u))
 		return;
-	if (!tcb && tdx_tcb_source_open(ctx, (int64_t)time(NULL), &src) == 0 &&
-	    src.state == TDX_TCB_SOURCE_OK)
-		tcb = src.info;
+	/* Kept in @s until the result is printed: the judged TDs' statuses are its strings. */
+	if (!tcb && tdx_tcb_source_open(ctx, (int64_t)time(NULL), &s->relaunch_tcb) == 0 &&
+	    s->relaunch_tcb.state == TDX_TCB_SOURCE_OK)
+		tcb = s->relaunch_tcb.info;
 	tdx_host_open(ctx, &host);
 	tdx_relaunch_collect(ctx, host, a->history, tcb, &s->relaunch);
 	s->have_relaunch = true;
 	tdx_host_free(host);
-	tdx_tcb_source_clear(&src);
 }
 
 int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)

@@ -55,6 +55,7 @@ struct update_state {
 	/* The final attempt installed the module or found it current: the TDs on an older one. */
 	bool have_relaunch;
 	struct tdx_relaunch relaunch;
+	struct tdx_tcb_source relaunch_tcb;	/* the configured TCB Info that judged them */
 };
 
 /* How the run of attempts ended, for the final result. */

@@ -318,7 +318,8 @@ struct tdx_relaunch {
  * TDX_OUTCOME_OK (installed, or already current), call it once tdx_update_record() wrote the
  * attempt to @history: that record is the evidence of the running module's SVN. Returns 0, or
  * a negative errno also left in @r->rc (the records or the running module unreadable, -ENOMEM).
- * Call tdx_relaunch_clear() on @r in either case.
+ * Call tdx_relaunch_clear() on @r in either case; the judged TDs' statuses (@r->judged[i].launch)
+ * are @tcb's strings: keep @tcb until then.
  */
 int tdx_relaunch_collect(struct tdx_ctx *ctx, struct tdx_host *host, const char *history,
 			 const struct tdx_tcb_info *tcb, struct tdx_relaunch *r);
