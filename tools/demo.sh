@@ -74,4 +74,5 @@ before=$(sim uploads)
 show tdxctl update $key "$refused"
 echo "kernel uploads before: $before, after: $(sim uploads); running version: $(cat /sys/devices/faux/tdx_host/version)"
 GUEST
-exec tests/vm/run-scenario "$files/demo.sh" --files "$files" --smp 2
+# Not exec: the EXIT trap must still remove $files (set -e passes on the exit status).
+tests/vm/run-scenario "$files/demo.sh" --files "$files" --smp 2
