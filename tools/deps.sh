@@ -35,6 +35,10 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps.sh: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >/dev/null
+# Another apt (unattended-upgrades, a second checkout's set-up) may hold dpkg's lock: wait for it
+# rather than fail the run.
+lock='-o DPkg::Lock::Timeout=900'
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing >/dev/null
+apt-get $lock update -q >/dev/null
+# shellcheck disable=SC2086
+apt-get $lock install -y -q --no-install-recommends $missing >/dev/null
