@@ -652,13 +652,11 @@ launches() {
 expect_line() {
 	if printf '%s\n' "$out" | grep -qxF -- "$1"; then ok; else bad "$2: no line '$1' in: $out"; fi
 }
-mkdir -p "$tmp/tcb" "$tmp/noconf"
+mkdir -p "$tmp/tcb"
 "$fx/tdx-mktcbinfo" "$tmp/tcb" >/dev/null || { echo "tdx-mktcbinfo failed"; exit 1; }
 # TDX_01 in uptodate.json: isvsvn 8 UpToDate (the image's 1.9 too), isvsvn 4 OutOfDate (1.7).
 tcb=(--tcb-info "$tmp/tcb/uptodate.json" --tcb-info-chain "$tmp/tcb/chain.pem"
      --tcb-root-hash "$(cat "$tmp/tcb/root.hash")")
-# No configured TCB Info unless a case sets one (never the machine's /etc/tdxctl).
-export TDXCTL_CONFDIR=$tmp/noconf
 kernel_plays relaunch "" 1.5.09
 launches relaunch
 update_run $tdxctl update $key --json "${tcb[@]}" "$img"
