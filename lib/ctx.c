@@ -22,6 +22,8 @@ struct tdx_ctx {
 	char *history_default;			/* STATE_DIR/history.jsonl */
 	struct tdx_rundir_refusal rundir;	/* the last refusal of the run folder */
 	char *rundir_name;			/* its name, owned */
+	struct tdx_trust_refusal trust;		/* the last refusal to trust a file */
+	char *trust_path;			/* its path, owned */
 };
 
 /* Each setting: its environment variable and its default (NULL: derived from another). */
@@ -193,6 +195,7 @@ void tdx_ctx_free(struct tdx_ctx *ctx)
 		free(ctx->paths[i]);
 	free(ctx->history_default);
 	free(ctx->rundir_name);
+	free(ctx->trust_path);
 	free(ctx);
 }
 
@@ -215,6 +218,27 @@ void tdx_ctx_note_rundir(struct tdx_ctx *ctx, const struct tdx_rundir_refusal *r
 		ctx->rundir_name = strdup(r->name);
 	/* Without memory the fact stays, nameless. */
 	ctx->rundir.name = ctx->rundir_name;
+}
+
+TDX_EXPORT
+const struct tdx_trust_refusal *tdx_ctx_trust_refusal(const struct tdx_ctx *ctx)
+{
+	static const struct tdx_trust_refusal none = { .fault = TDX_TRUST_FAULT_NONE };
+
+	return ctx ? &ctx->trust : &none;
+}
+
+void tdx_ctx_note_trust(struct tdx_ctx *ctx, const struct tdx_trust_refusal *r)
+{
+	if (!ctx)
+		return;
+	free(ctx->trust_path);
+	ctx->trust_path = NULL;
+	ctx->trust = *r;
+	if (r->fault != TDX_TRUST_FAULT_NONE && r->path)
+		ctx->trust_path = strdup(r->path);
+	/* Without memory the fact stays, pathless. */
+	ctx->trust.path = ctx->trust_path;
 }
 
 TDX_EXPORT

@@ -19,6 +19,8 @@
  */
 /* Keep @r (its name copied) as the context's last run-folder refusal; NONE clears it. */
 void tdx_ctx_note_rundir(struct tdx_ctx *ctx, const struct tdx_rundir_refusal *r);
+/* Keep @r (its path copied) as the context's last trust refusal; NONE clears it. */
+void tdx_ctx_note_trust(struct tdx_ctx *ctx, const struct tdx_trust_refusal *r);
 void tdx_log(struct tdx_ctx *ctx, int priority, const char *file, int line, const char *fn,
 	     const char *format, ...) __attribute__((format(printf, 6, 7)));
 /* The context's hook called with one finished line (ctx.c): tdx_log()'s way out. */

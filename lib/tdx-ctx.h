@@ -85,6 +85,35 @@ const struct tdx_rundir_refusal *tdx_ctx_rundir_refusal(const struct tdx_ctx *ct
 void *tdx_ctx_get_userdata(const struct tdx_ctx *ctx);
 
 /*
+ * Why a file was not trusted (tdx_file_read_trusted(), tdx_hold_read()): a fact for the front
+ * end. A file root reads to decide what it does must be a regular file, owned by root (or the
+ * caller) and writable by nobody else, in a folder of the same kind.
+ */
+enum tdx_trust_fault {
+	TDX_TRUST_FAULT_NONE = 0,
+	TDX_TRUST_FAULT_SYMLINK,	/* @path is a symbolic link, where none is followed */
+	TDX_TRUST_FAULT_NOT_REGULAR,	/* @path is not a regular file */
+	TDX_TRUST_FAULT_OWNER,		/* owned by @uid: neither root nor the caller */
+	TDX_TRUST_FAULT_WRITABLE,	/* writable by every user (@by_all) or its group */
+};
+
+struct tdx_trust_refusal {
+	enum tdx_trust_fault fault;
+	const char *path;	/* the file's path; NULL: none */
+	bool folder;		/* OWNER, WRITABLE: the fault is the folder's of @path, not its own */
+	unsigned int uid;	/* the owner of the file (or its folder) */
+	unsigned int mode;	/* its permission bits (07777) */
+	bool by_all;		/* WRITABLE: by every user, else by its group */
+};
+
+/*
+ * The last trust refusal by a call on @ctx: set exactly when tdx_file_read_trusted() or
+ * tdx_hold_read() returns -EPERM, cleared (fault NONE) when either is next called. Valid until
+ * that next call.
+ */
+const struct tdx_trust_refusal *tdx_ctx_trust_refusal(const struct tdx_ctx *ctx);
+
+/*
  * May this caller choose the paths root writes and the module root loads (environment,
  * options)? Yes for an unprivileged caller (it writes as itself) and for root acting for itself;
  * no for root acting for someone else: under sudo, doas, pkexec, or with a real user that is

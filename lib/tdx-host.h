@@ -44,8 +44,8 @@ int tdx_file_write_atomic(struct tdx_ctx *ctx, const char *path, const uint8_t *
  * tdx_file_read() for a file that decides what root may do (what is installable): its real
  * path's file and folder must be owned by root or the caller and writable by nobody else (a
  * sticky folder does not help: the file's owner could still rewrite it). The bytes come from
- * the descriptor that was checked. -EPERM, logged with the reason and the fix, when not
- * trusted; tdx_file_read()'s errors otherwise.
+ * the descriptor that was checked. -EPERM when not trusted, why in tdx_ctx_trust_refusal();
+ * tdx_file_read()'s errors otherwise.
  */
 int tdx_file_read_trusted(struct tdx_ctx *ctx, const char *path, size_t max, uint8_t **buf,
 			  size_t *len);

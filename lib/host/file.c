@@ -256,22 +256,32 @@ int tdx_file_write_atomic(struct tdx_ctx *ctx, const char *path, const uint8_t *
 	return rc;
 }
 
-/* Owned by root or the caller, writable by nobody else. */
-static int stat_trusted(struct tdx_ctx *ctx, const char *what, const char *path,
-			const struct stat *st)
+/*
+ * Owned by root or the caller, writable by nobody else: 0, or -EPERM with the refusal noted on
+ * @ctx (@folder: @st is the folder's of @path).
+ */
+static int stat_trusted(struct tdx_ctx *ctx, const char *path, bool folder, const struct stat *st)
 {
-	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+	struct tdx_trust_refusal r = {
+		.path = path, .folder = folder, .uid = (unsigned int)st->st_uid,
+		.mode = (unsigned int)(st->st_mode & 07777), .by_all = st->st_mode & S_IWOTH,
+	};
+	const char *what = folder ? "the folder of" : "the file";
+
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		r.fault = TDX_TRUST_FAULT_OWNER;
+	else if (st->st_mode & (S_IWGRP | S_IWOTH))
+		r.fault = TDX_TRUST_FAULT_WRITABLE;
+	else
+		return 0;
+	tdx_ctx_note_trust(ctx, &r);
+	if (r.fault == TDX_TRUST_FAULT_OWNER)
 		err(ctx, "%s %s is owned by uid %u, not root; refusing to trust it (chown root "
-		    "it)\n", what, path, (unsigned int)st->st_uid);
-		return -EPERM;
-	}
-	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		    "it)\n", what, path, r.uid);
+	else
 		err(ctx, "%s %s is writable by %s (mode %04o); refusing to trust it (chmod go-w "
-		    "it)\n", what, path, st->st_mode & S_IWOTH ? "every user" : "its group",
-		    (unsigned int)(st->st_mode & 07777));
-		return -EPERM;
-	}
-	return 0;
+		    "it)\n", what, path, r.by_all ? "every user" : "its group", r.mode);
+	return -EPERM;
 }
 
 /*
@@ -288,6 +298,7 @@ int tdx_file_read_trusted(struct tdx_ctx *ctx, const char *path, size_t max, uin
 
 	*buf = NULL;
 	*len = 0;
+	tdx_ctx_note_trust(ctx, &(struct tdx_trust_refusal){ .fault = TDX_TRUST_FAULT_NONE });
 	real = realpath(path, NULL);
 	if (!real)
 		return -errno;
@@ -296,13 +307,12 @@ int tdx_file_read_trusted(struct tdx_ctx *ctx, const char *path, size_t max, uin
 		rc = fd;
 		goto out;
 	}
-	rc = stat_trusted(ctx, "the file", real, &st);
+	rc = stat_trusted(ctx, real, false, &st);
 	copy = rc ? NULL : strdup(real);
 	if (!rc && !copy)
 		rc = -ENOMEM;
 	if (!rc)
-		rc = stat(dirname(copy), &st) < 0 ? -errno :
-		     stat_trusted(ctx, "the folder of", real, &st);
+		rc = stat(dirname(copy), &st) < 0 ? -errno : stat_trusted(ctx, real, true, &st);
 	if (!rc) {
 		struct stat fst;
 

@@ -336,6 +336,7 @@ static void test_locate(struct tdx_ctx *ctx)
 	char tmpl[] = "/tmp/tdxctl-test-mapping.XXXXXX";
 	char *top = mkdtemp(tmpl), *found = NULL, *real;
 	char path[512], want[512], cwd[512];
+	const struct tdx_trust_refusal *t;
 	struct tdx_mapping *m = NULL;
 	int rc;
 
@@ -423,16 +424,28 @@ static void test_locate(struct tdx_ctx *ctx)
 	CHECK(open_from(ctx, path, NULL, NULL, &m, &found) == -EPERM && !m,
 	      "world-writable file refused");
 	free(found);
+	/* Why, as a fact (the real path, the file's mode): the front end words it. */
+	t = tdx_ctx_trust_refusal(ctx);
+	CHECK(t->fault == TDX_TRUST_FAULT_WRITABLE && !t->folder && t->by_all && t->mode == 0666 &&
+	      t->uid == (unsigned int)geteuid() && t->path && strcmp(t->path, want) == 0,
+	      "world-writable: the fact (fault %d, folder %d, mode %04o, path %s)", t->fault,
+	      t->folder, t->mode, t->path ? t->path : "(null)");
 	CHECK(chmod(path, 0664) == 0, "chmod file");
 	CHECK(open_from(ctx, path, NULL, NULL, &m, &found) == -EPERM && !m,
 	      "group-writable file refused");
 	free(found);
+	t = tdx_ctx_trust_refusal(ctx);
+	CHECK(t->fault == TDX_TRUST_FAULT_WRITABLE && !t->folder && !t->by_all && t->mode == 0664,
+	      "group-writable: the fact");
 	CHECK(chmod(path, 0644) == 0, "chmod file");
 	snprintf(cwd, sizeof(cwd), "%s/a", top);
 	CHECK(chmod(cwd, 01777) == 0, "chmod folder");
 	CHECK(open_from(ctx, path, NULL, NULL, &m, &found) == -EPERM && !m,
 	      "file in a sticky /tmp-like folder");
 	free(found);
+	t = tdx_ctx_trust_refusal(ctx);
+	CHECK(t->fault == TDX_TRUST_FAULT_WRITABLE && t->folder && t->by_all && t->mode == 01777 &&
+	      t->path && strcmp(t->path, want) == 0, "sticky folder: the fact is the folder's");
 	/* The same file found rather than named: the same check. */
 	rc = open_from(ctx, NULL, cwd, NULL, &m, &found);
 	CHECK(rc == -EPERM && !m && found && strcmp(found, want) == 0, "found, not trusted");
@@ -444,11 +457,17 @@ static void test_locate(struct tdx_ctx *ctx)
 		CHECK(open_from(ctx, path, NULL, NULL, &m, &found) == -EPERM && !m,
 		      "another user's file refused");
 		free(found);
+		t = tdx_ctx_trust_refusal(ctx);
+		CHECK(t->fault == TDX_TRUST_FAULT_OWNER && !t->folder && t->uid == 65534,
+		      "another user's file: the fact");
 		CHECK(chown(path, 0, (gid_t)-1) == 0, "chown file");
 	}
 	CHECK(open_from(ctx, path, NULL, NULL, &m, &found) == -EINVAL && !m,
 	      "root's 0644 file is read");
 	free(found);
+	CHECK(tdx_ctx_trust_refusal(ctx)->fault == TDX_TRUST_FAULT_NONE &&
+	      !tdx_ctx_trust_refusal(ctx)->path, "a trusted file clears the refusal");
+	CHECK(tdx_ctx_trust_refusal(NULL)->fault == TDX_TRUST_FAULT_NONE, "no context: none");
 	CHECK(tdx_mapping_open_outcome(-ENOMEM) == TDX_OUTCOME_FAILED, "no memory: 1");
 	CHECK(tdx_mapping_open_outcome(0) == TDX_OUTCOME_OK, "0: ok");
 	CHECK(strcmp(tdx_mapping_strerror(-EINVAL), "not a valid Intel mapping file") == 0,
