@@ -167,6 +167,7 @@ static struct json_object *status_hold_json(const struct status_extra *x)
 {
 	const struct tdx_hold *h = &x->hold;
 	struct json_object *o = json_object_new_object();
+	char *untrusted = trust_refusal_words(&h->untrusted);
 	char since[32];
 	struct tm tm;
 
@@ -177,7 +178,8 @@ static struct json_object *status_hold_json(const struct status_extra *x)
 			       strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm) ?
 			       json_object_new_string(since) : NULL);
 	json_object_object_add(o, "reason", tdx_json_string_or_null(h->reason));
-	json_object_object_add(o, "untrusted", tdx_json_string_or_null(h->untrusted));
+	json_object_object_add(o, "untrusted", tdx_json_string_or_null(untrusted));
+	free(untrusted);
 	return o;
 }
 
@@ -474,10 +476,11 @@ static void status_text_lock(const struct status_view *v)
 static void status_text_hold(const struct status_view *v)
 {
 	const struct status_extra *x = v->x;
+	char *untrusted = trust_refusal_words(&x->hold.untrusted);
 
-	if (x->hold.untrusted[0])
+	if (x->hold.untrusted.fault != TDX_TRUST_FAULT_NONE)
 		printf("Rollout hold:       %s, but untrusted: %s (update --latest refuses)\n",
-		       x->hold.path, x->hold.untrusted);
+		       x->hold.path, untrusted ? untrusted : "?");
 	else if (x->hold.held)
 		printf("Rollout hold:       set (%s%s%s): update --latest installs nothing\n",
 		       x->hold.path, x->hold.reason[0] ? ": " : "", x->hold.reason);
@@ -485,6 +488,7 @@ static void status_text_hold(const struct status_view *v)
 		printf("Rollout hold:       unknown (%s)\n", strerror(-x->hold_rc));
 	else
 		printf("Rollout hold:       none\n");
+	free(untrusted);
 }
 
 static void status_text_history(const struct status_view *v)

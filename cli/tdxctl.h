@@ -112,6 +112,12 @@ const char *cli_advice(unsigned int remedies, char *buf, size_t size);
 char *cli_words(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *cli_advised(const char *message, unsigned int remedies);
 /*
+ * Why a file is not trusted (trust-words.c), as the clause after its path: "the file is owned by
+ * uid 65534, not root", "its folder is writable by every user (mode 0777)". A new string; NULL
+ * for fault NONE or without memory.
+ */
+char *trust_refusal_words(const struct tdx_trust_refusal *r);
+/*
  * Result @i of @report in words (report-words.c): the finding and, for a rule observed in
  * Intel's samples only, how it was graded. A new string; NULL without memory.
  */

@@ -262,10 +262,12 @@ char *update_verdict_words(const struct tdx_update *u, bool options)
 			     path, r->detail && r->detail[0] ? ": " : "", r->detail ? r->detail : "",
 			     path);
 	case TDX_UPDATE_R_HOLD_UNTRUSTED:
-		return cli_words("a rollout hold exists but cannot be trusted: %s: %s; it is neither "
-			     "obeyed nor ignored, nothing was changed (remove it, or make it root's, "
-			     "mode 0644, in a folder only root can write)", path,
-			     r->detail ? r->detail : "?");
+		list = trust_refusal_words(&r->untrusted);
+		s = cli_words("a rollout hold exists but cannot be trusted: %s: %s; it is neither "
+			  "obeyed nor ignored, nothing was changed (remove it, or make it root's, "
+			  "mode 0644, in a folder only root can write)", path, list ? list : "?");
+		free(list);
+		return s;
 	case TDX_UPDATE_R_HOLD_UNREADABLE:
 		return cli_words("cannot read the rollout hold %s: %s; nothing was changed", path,
 			     strerror(-r->err));

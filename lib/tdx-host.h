@@ -333,13 +333,15 @@ struct tdx_hold {
 	time_t since;		/* its modification time; 0 when it could not be read */
 	char path[4096];	/* STATE_DIR/hold */
 	char reason[TDX_HOLD_REASON_MAX];	/* its first line, printable ASCII only */
-	char untrusted[512];	/* why it cannot be trusted; "" when it can (or is absent) */
+	/* Why it cannot be trusted (its path NULL: the file is @path); fault NONE when it can. */
+	struct tdx_trust_refusal untrusted;
 };
 /*
  * Is a rollout hold set on this host (STATE_DIR/hold)? 0 with @hold->held false when there is
  * none, true when there is one and it can be trusted (a regular file, root's, writable by nobody
  * else, in a folder of the same kind). -EPERM when a hold exists but cannot be trusted
- * (@hold->untrusted says why): neither obey nor ignore it. Another -errno: it cannot be read.
+ * (@hold->untrusted says why, as tdx_ctx_trust_refusal() does): neither obey nor ignore it.
+ * Another -errno: it cannot be read.
  */
 int tdx_hold_read(struct tdx_ctx *ctx, struct tdx_hold *hold);
 

@@ -204,7 +204,7 @@ enum tdx_update_reason {
 	TDX_UPDATE_R_LATEST_NONE,	/* path, found (running): no newer release installable */
 	TDX_UPDATE_R_NO_MEMORY,		/* out of memory */
 	TDX_UPDATE_R_HELD,		/* path (the hold), detail (its first line): --latest held */
-	TDX_UPDATE_R_HOLD_UNTRUSTED,	/* path, detail: why the hold cannot be trusted */
+	TDX_UPDATE_R_HOLD_UNTRUSTED,	/* path, untrusted: why the hold cannot be trusted */
 	TDX_UPDATE_R_HOLD_UNREADABLE,	/* path, err: the hold cannot be read */
 	TDX_UPDATE_R_TCB_MISMATCH,	/* detail: the TCB Info rates no module of the image's line */
 };
@@ -233,6 +233,7 @@ struct tdx_update_result {
 	unsigned int timeout_s;		/* the wait for the kernel */
 	uint64_t ms;			/* from the start of the attempt to the verdict */
 	uint64_t upload_ms;		/* from loading=1 to idle */
+	struct tdx_trust_refusal untrusted; /* R_HOLD_UNTRUSTED: why (its path NULL: @path) */
 };
 
 enum tdx_outcome tdx_update_get_outcome(const struct tdx_update *update);

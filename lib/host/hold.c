@@ -21,16 +21,29 @@
 #include "private.h"
 #include "tdx-host.h"
 
-/* Root's or the caller's, writable by nobody else: "" when so, else why not, into @why. */
-static void hold_judge_owner(const struct stat *st, const char *what, char *why, size_t size)
+/* Root's or the caller's, writable by nobody else: else why not, into @why (NONE: trusted). */
+static void hold_judge_owner(const struct stat *st, bool folder, struct tdx_trust_refusal *why)
 {
+	*why = (struct tdx_trust_refusal){
+		.folder = folder, .uid = (unsigned int)st->st_uid,
+		.mode = (unsigned int)(st->st_mode & 07777), .by_all = st->st_mode & S_IWOTH,
+	};
 	if (st->st_uid != 0 && st->st_uid != geteuid())
-		snprintf(why, size, "%s is owned by uid %u, not root", what,
-			 (unsigned int)st->st_uid);
+		why->fault = TDX_TRUST_FAULT_OWNER;
 	else if (st->st_mode & (S_IWGRP | S_IWOTH))
-		snprintf(why, size, "%s is writable by %s (mode %04o)", what,
-			 st->st_mode & S_IWOTH ? "every user" : "its group",
-			 (unsigned int)(st->st_mode & 07777));
+		why->fault = TDX_TRUST_FAULT_WRITABLE;
+}
+
+/* @hold cannot be trusted: note why on @ctx too (tdx_ctx_trust_refusal()); -EPERM. */
+static int hold_untrusted(struct tdx_ctx *ctx, struct tdx_hold *hold)
+{
+	struct tdx_trust_refusal r = hold->untrusted;
+
+	r.path = hold->path;
+	tdx_ctx_note_trust(ctx, &r);
+	dbg(ctx, "%s: not trusted (fault %d, folder %d, uid %u, mode %04o)\n", hold->path,
+	    r.fault, r.folder, r.uid, r.mode);
+	return -EPERM;
 }
 
 /* The first line of @buf as printable ASCII (a file's bytes are printed to people and logs). */
@@ -57,6 +70,7 @@ int tdx_hold_read(struct tdx_ctx *ctx, struct tdx_hold *hold)
 	int fd;
 
 	memset(hold, 0, sizeof(*hold));
+	tdx_ctx_note_trust(ctx, &(struct tdx_trust_refusal){ .fault = TDX_TRUST_FAULT_NONE });
 	snprintf(hold->path, sizeof(hold->path), "%s%shold", dir,
 		 dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/");
 	fd = open(hold->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -64,9 +78,8 @@ int tdx_hold_read(struct tdx_ctx *ctx, struct tdx_hold *hold)
 		return 0;
 	hold->held = true;
 	if (fd < 0 && errno == ELOOP) {
-		snprintf(hold->untrusted, sizeof(hold->untrusted), "the file is a symbolic link");
-		dbg(ctx, "%s: %s\n", hold->path, hold->untrusted);
-		return -EPERM;
+		hold->untrusted.fault = TDX_TRUST_FAULT_SYMLINK;
+		return hold_untrusted(ctx, hold);
 	}
 	if (fd < 0) {
 		int rc = -errno;
@@ -75,21 +88,19 @@ int tdx_hold_read(struct tdx_ctx *ctx, struct tdx_hold *hold)
 		return rc;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(hold->untrusted, sizeof(hold->untrusted), "the file is not a regular file");
+		hold->untrusted.fault = TDX_TRUST_FAULT_NOT_REGULAR;
 		close(fd);
-		return -EPERM;
+		return hold_untrusted(ctx, hold);
 	}
 	hold->since = st.st_mtime;
-	hold_judge_owner(&st, "the file", hold->untrusted, sizeof(hold->untrusted));
+	hold_judge_owner(&st, false, &hold->untrusted);
 	n = read(fd, buf, sizeof(buf));
 	close(fd);
 	if (n > 0)
 		hold_copy_reason(buf, (size_t)n, hold->reason, sizeof(hold->reason));
-	if (!hold->untrusted[0] && lstat(dir, &st) == 0)
-		hold_judge_owner(&st, "its folder", hold->untrusted, sizeof(hold->untrusted));
-	if (hold->untrusted[0]) {
-		dbg(ctx, "%s: %s\n", hold->path, hold->untrusted);
-		return -EPERM;
-	}
+	if (hold->untrusted.fault == TDX_TRUST_FAULT_NONE && lstat(dir, &st) == 0)
+		hold_judge_owner(&st, true, &hold->untrusted);
+	if (hold->untrusted.fault != TDX_TRUST_FAULT_NONE)
+		return hold_untrusted(ctx, hold);
 	return 0;
 }

@@ -59,9 +59,9 @@ static int latest_held(struct tdx_update *u)
 	struct tdx_hold h;
 	int rc = tdx_hold_read(u->ctx, &h);
 
-	if (rc == -EPERM && h.untrusted[0]) {
-		update_set(u, TDX_OUTCOME_PERMISSION, TDX_UPDATE_R_HOLD_UNTRUSTED, rc, h.path);
-		update_set_detail(u, h.untrusted);
+	if (rc == -EPERM && h.untrusted.fault != TDX_TRUST_FAULT_NONE) {
+		update_set(u, TDX_OUTCOME_PERMISSION, TDX_UPDATE_R_HOLD_UNTRUSTED, rc,
+			   h.path)->untrusted = h.untrusted;
 	} else if (rc < 0) {
 		update_set(u, tdx_outcome_from_errno(rc, TDX_ERRNO_HOST),
 			   TDX_UPDATE_R_HOLD_UNREADABLE, rc, h.path);
