@@ -718,7 +718,7 @@ int cmd_build(int argc, char **argv, struct tdx_ctx *ctx)
 	struct tdx_gate *gate = NULL;
 	enum tdx_outcome outcome;
 
-	if (argp_parse(&build_argp, argc, argv, 0, NULL, &a))
+	if (cli_parse(&build_argp, argc, argv, &a, &a.g))
 		return EXIT_USAGE;
 	if (tdx_gate_new(ctx, a.rundir, &gate) < 0)
 		return exit_from_outcome(a.g.json ? cli_fail(&a.g, NULL, TDX_OUTCOME_FAILED,

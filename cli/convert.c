@@ -216,7 +216,7 @@ int cmd_convert(int argc, char **argv, struct tdx_ctx *ctx)
 	char *why = NULL, *sig_out = NULL;
 	int rc, code;
 
-	if (argp_parse(&convert_argp, argc, argv, 0, NULL, &a))
+	if (cli_parse(&convert_argp, argc, argv, &a, &a.g))
 		return EXIT_USAGE;
 	if (a.target == TARGET_PAIR) {
 		sig_out = a.sig_out ? strdup(a.sig_out) : sig_out_default(a.out);

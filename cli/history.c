@@ -37,14 +37,14 @@ static error_t history_parse(int key, char *arg, struct argp_state *state)
 		errno = 0;
 		a->n = strtoul(arg, &end, 10);
 		if (errno || end == arg || *end || arg[0] == '-')
-			argp_error(state, "-n wants a count, not '%s'", arg);
+			cli_usage_error(state, &a->g, "-n wants a count, not '%s'", arg);
 		return 0;
 	case OPT_HISTORY:
 		cli_check_path_option(state, "--history");
 		a->path = arg;
 		return 0;
 	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
+		cli_usage_error(state, &a->g, "unexpected argument '%s'", arg);
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -130,7 +130,7 @@ int cmd_history(int argc, char **argv, struct tdx_ctx *ctx)
 	size_t skipped = 0;
 	int rc;
 
-	if (argp_parse(&history_argp, argc, argv, 0, NULL, &a))
+	if (cli_parse(&history_argp, argc, argv, &a, &a.g))
 		return EXIT_USAGE;
 	path = tdx_history_path(ctx, a.path);
 	rc = tdx_history_read(ctx, path, a.n, &recs, &skipped);

@@ -53,8 +53,11 @@ static const struct argp_option list_options[] = {
 static void parse_version(struct argp_state *state, const char *what, const char *arg,
 			  struct tdx_version *v, bool *have)
 {
+	struct list_args *a = state->input;
+
 	if (tdx_version_parse(arg, v) < 0)
-		argp_error(state, "%s wants X.Y.ZZ (e.g. 1.5.08), not '%s'", what, arg);
+		cli_usage_error(state, &a->g, "%s wants X.Y.ZZ (e.g. 1.5.08), not '%s'", what,
+				arg);
 	*have = true;
 }
 
@@ -81,8 +84,8 @@ static error_t list_parse(int key, char *arg, struct argp_state *state)
 		errno = 0;
 		v = strtoul(arg, &end, 16);
 		if (errno || end == arg || *end || v > UINT32_MAX)
-			argp_error(state, "--cpuid wants a 32-bit hex value (e.g. 0x806F8), not '%s'",
-				   arg);
+			cli_usage_error(state, &a->g, "--cpuid wants a 32-bit hex value (e.g. "
+					"0x806F8), not '%s'", arg);
 		a->over.cpuid_eax = (uint32_t)v;
 		a->over.have_cpuid = true;
 		return 0;
@@ -90,20 +93,24 @@ static error_t list_parse(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &a->image;
 		state->child_inputs[1] = &a->g;
 		state->child_inputs[2] = &a->tcb;
+		/* The children's bad values wait for --json too (cli_usage_error()). */
+		a->image.g = &a->g;
+		a->tcb.g = &a->g;
 		return 0;
 	case OPT_STRICT:
 		a->image.strict = true;
 		return 0;
 	case ARGP_KEY_ARG:
 		if (a->dir)
-			argp_error(state, "one folder at a time ('%s' is extra)", arg);
+			cli_usage_error(state, &a->g, "one folder at a time ('%s' is extra)", arg);
 		a->dir = arg;
 		return 0;
 	case ARGP_KEY_END:
 		if (!a->dir)
-			argp_error(state, "which folder? (give the folder of releases)");
+			cli_usage_error(state, &a->g, "which folder? (give the folder of releases)");
 		if (a->mapping && a->no_mapping)
-			argp_error(state, "--mapping and --no-mapping exclude each other");
+			cli_usage_error(state, &a->g, "--mapping and --no-mapping exclude each "
+					"other");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -440,7 +447,7 @@ int cmd_list(int argc, char **argv, struct tdx_ctx *ctx)
 	int rc;
 	struct stat st;
 
-	if (argp_parse(&list_argp, argc, argv, 0, NULL, &a))
+	if (cli_parse(&list_argp, argc, argv, &a, &a.g))
 		return EXIT_USAGE;
 	if (stat(a.dir, &st) < 0)
 		return exit_from_outcome(list_fail(&a, NULL, TDX_OUTCOME_INPUT, "cannot read %s: %s",

@@ -46,6 +46,7 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->g;
 		state->child_inputs[1] = &a->tcb;
+		a->tcb.g = &a->g;	/* its bad values wait for --json too */
 		return 0;
 	case OPT_MODULE:
 		cli_check_path_option(state, "--module");
@@ -62,17 +63,18 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 		/* Root writes it: under sudo the caller must not choose which file (77). */
 		cli_check_path_option(state, "--output");
 		if (!*arg)
-			argp_error(state, "--output wants a file name");
+			cli_usage_error(state, &a->g, "--output wants a file name");
 		a->output = arg;
 		return 0;
 	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
+		cli_usage_error(state, &a->g, "unexpected argument '%s'", arg);
 		return 0;
 	case ARGP_KEY_END:
 		if (a->output && !a->prometheus)
-			argp_error(state, "--output goes with --prometheus");
+			cli_usage_error(state, &a->g, "--output goes with --prometheus");
 		if (a->prometheus && a->g.json)
-			argp_error(state, "--prometheus and --json exclude each other");
+			cli_usage_error(state, &a->g, "--prometheus and --json exclude each "
+					"other");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -546,7 +548,7 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 	enum tdx_outcome outcome;
 	char *why = NULL;
 
-	if (argp_parse(&status_argp, argc, argv, 0, NULL, &a))
+	if (cli_parse(&status_argp, argc, argv, &a, &a.g))
 		return EXIT_USAGE;
 	if (tcb_info_open(ctx, &a.tcb, &tcb, &outcome, &why) < 0) {
 		outcome = cli_fail(&a.g, NULL, outcome, "%s", why ? why : "out of memory");

@@ -255,6 +255,17 @@ int main(int argc, char **argv)
 		tdx_ctx_free(ctx);
 		return rc;
 	}
+	/* No command to know its options: --json is taken as itself, before any "--". */
+	for (int i = args.cmd_index + 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--json") != 0 && strcmp(argv[i], "-j") != 0)
+			continue;
+		if (asprintf(&name, "unknown command '%s' (try 'tdxctl --help')",
+			     argv[args.cmd_index]) < 0)
+			name = NULL;
+		cli_usage_json(EXIT_USAGE, name ? name : "out of memory");
+		free(name);
+		return EXIT_USAGE;
+	}
 	cli_err("unknown command '%s' (try 'tdxctl --help')", argv[args.cmd_index]);
 	return EXIT_USAGE;
 }

@@ -52,10 +52,24 @@ void cli_usage_error(struct argp_state *state, struct global_opts *g, const char
 void cli_usage_finish(struct argp_state *state, struct global_opts *g);
 
 /*
+ * argp_parse() for a command, with @g its global_opts inside @input: with --json anywhere on the
+ * command line (not an option's value, not after "--"), every usage error argp itself finds (an
+ * unknown option, an option without its value) or a parser reports, and a path option refused
+ * under sudo (77), is one JSON object on stdout like cli_usage_finish()'s, and nothing on stderr;
+ * without it, argp's text as ever. Returns 0, or EXIT_USAGE when argp returned an error.
+ */
+/*
+ * The object a usage error (@code 64) or a refused option (77) is with --json: {"error":
+ * {"outcome": "usage-error" or "permission-denied", "message": @msg}, "exit_code": @code}.
+ */
+void cli_usage_json(int code, const char *msg);
+struct argp;
+int cli_parse(const struct argp *argp, int argc, char **argv, void *input, struct global_opts *g);
+
+/*
  * --json, as an argp child every command lists (output.c), with &its global_opts as input:
  * the option is parsed in one place.
  */
-struct argp;
 extern const struct argp output_argp;
 
 struct cmd {

@@ -93,12 +93,13 @@ static const struct argp_option update_options[] = {
 static uint64_t parse_duration(struct argp_state *state, const char *opt, const char *arg,
 			       uint64_t min_ms, uint64_t max_ms)
 {
+	struct update_args *a = state->input;
 	uint64_t ms;
 
 	if (tdx_duration_parse(arg, &ms) < 0 || ms < min_ms || ms > max_ms)
-		argp_error(state, "%s wants a duration such as 500ms, 30s, 30m or 2h (%llu ms to "
-			   "%llu s), not '%s'", opt, (unsigned long long)min_ms,
-			   (unsigned long long)(max_ms / 1000), arg);
+		cli_usage_error(state, &a->g, "%s wants a duration such as 500ms, 30s, 30m or 2h "
+				"(%llu ms to %llu s), not '%s'", opt, (unsigned long long)min_ms,
+				(unsigned long long)(max_ms / 1000), arg);
 	return ms;
 }
 
@@ -113,6 +114,9 @@ static error_t update_parse(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &a->image;
 		state->child_inputs[1] = &a->g;
 		state->child_inputs[2] = &a->tcb;
+		/* The children's bad values wait for --json too (cli_usage_error()). */
+		a->image.g = &a->g;
+		a->tcb.g = &a->g;
 		return 0;
 	case 'q':
 		a->g.quiet = true;
@@ -125,7 +129,7 @@ static error_t update_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_VERSION:
 		if (tdx_version_parse(arg, &v) < 0)
-			argp_error(state, "--version wants X.Y.ZZ, not '%s'", arg);
+			cli_usage_error(state, &a->g, "--version wants X.Y.ZZ, not '%s'", arg);
 		a->version = arg;
 		return 0;
 	case OPT_DRY_RUN:
@@ -136,7 +140,8 @@ static error_t update_parse(int key, char *arg, struct argp_state *state)
 		a->timeout_s = (unsigned int)strtoul(arg, &end, 10);
 		if (errno || end == arg || *end || arg[0] == '-' || !a->timeout_s ||
 		    a->timeout_s > 3600)
-			argp_error(state, "--timeout wants 1 to 3600 seconds, not '%s'", arg);
+			cli_usage_error(state, &a->g, "--timeout wants 1 to 3600 seconds, not '%s'",
+					arg);
 		return 0;
 	case OPT_FORMAT:
 		if (strcmp(arg, "0x200") == 0 || strcmp(arg, "512") == 0)
@@ -144,7 +149,8 @@ static error_t update_parse(int key, char *arg, struct argp_state *state)
 		else if (strcmp(arg, "0x100") == 0 || strcmp(arg, "256") == 0)
 			a->format = TDX_BLOB_FORMAT;
 		else
-			argp_error(state, "--image-format wants 0x200 or 0x100, not '%s'", arg);
+			cli_usage_error(state, &a->g, "--image-format wants 0x200 or 0x100, not '%s'",
+					arg);
 		return 0;
 	case OPT_REINSTALL:
 		a->reinstall = true;
@@ -178,25 +184,30 @@ static error_t update_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case ARGP_KEY_ARG:
 		if (a->image.path)
-			argp_error(state, "one image at a time ('%s' is extra)", arg);
+			cli_usage_error(state, &a->g, "one image at a time ('%s' is extra)",
+					arg);
 		a->image.path = arg;
 		return 0;
 	case ARGP_KEY_END:
 		if (a->latest && a->image.path)
-			argp_error(state, "give IMAGE or --latest DIR, not both");
+			cli_usage_error(state, &a->g, "give IMAGE or --latest DIR, not both");
 		if (!a->image.path && !a->latest)
-			argp_error(state, "which image? (give a path, or --latest DIR)");
+			cli_usage_error(state, &a->g, "which image? (give a path, or --latest "
+					"DIR)");
 		if (a->latest && (a->image.sig_path || a->version || a->reinstall))
-			argp_error(state, "--latest picks the release itself: --sigstruct, "
-				   "--version and --reinstall go with IMAGE");
-		/* Under sudo the trusted key is the host's, never the caller's choice. */
-		if (a->image.have_key_hash && !tdx_caller_may_choose_paths())
+			cli_usage_error(state, &a->g, "--latest picks the release itself: "
+					"--sigstruct, --version and --reinstall go with IMAGE");
+		/*
+		 * Under sudo the trusted key is the host's, never the caller's choice; a usage
+		 * error before it is said first (64), as when argp_error() stopped there.
+		 */
+		if (a->image.have_key_hash && !tdx_caller_may_choose_paths() && !a->g.usage_error)
 			argp_failure(state, EXIT_NOPERM, 0, "--key-hash is refused when root runs "
 				     "tdxctl update for another user (sudo, doas, pkexec): the caller "
 				     "would choose the key root trusts; nothing was done; drop the "
 				     "option, or run tdxctl as root itself");
 		if (a->have_retry_interval && !a->retry_for_ms)
-			argp_error(state, "--retry-interval goes with --retry-for");
+			cli_usage_error(state, &a->g, "--retry-interval goes with --retry-for");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -412,7 +423,7 @@ int cmd_update(int argc, char **argv, struct tdx_ctx *ctx)
 	sigset_t orig;
 	int code, sig;
 
-	if (argp_parse(&update_argp, argc, argv, 0, NULL, &a))
+	if (cli_parse(&update_argp, argc, argv, &a, &a.g))
 		return EXIT_USAGE;
 	/* A TCB Info that cannot be trusted refuses the run before any check (66). */
 	{

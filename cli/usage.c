@@ -12,6 +12,8 @@
 
 #include "tdxctl.h"
 
+static void capture_forward(void);
+
 void cli_usage_error(struct argp_state *state, struct global_opts *g, const char *fmt, ...)
 {
 	va_list args;
@@ -48,6 +50,8 @@ void cli_usage_finish(struct argp_state *state, struct global_opts *g)
 		free(msg);
 		return;
 	}
+	/* Said here, not again when exit() ends a --json parse (cli_parse()). */
+	capture_forward();
 	o = json_object_new_object();
 	e = json_object_new_object();
 	json_object_object_add(e, "outcome", json_object_new_string(CLI_OUTCOME_USAGE));
@@ -57,4 +61,229 @@ void cli_usage_finish(struct argp_state *state, struct global_opts *g)
 	free(msg);
 	json_print(o);
 	exit(EXIT_USAGE);
+}
+
+/*
+ * What getopt would take an option for, found in the command's argp tree: its real option
+ * (an alias's arg and flags are those of the option before it) and the argp that lists it.
+ */
+struct opt_found {
+	const struct argp_option *real;
+	const struct argp *owner;
+	int n;			/* how many different options match: getopt refuses all but 1 */
+	bool exact;
+};
+
+static bool option_is_end(const struct argp_option *o)
+{
+	return !o->key && !o->name && !o->doc && !o->group;
+}
+
+/* The options argp adds to every parser (argp_default_options: --help, --usage, ...). */
+static const struct argp_option default_options[] = {
+	{ "help", '?', NULL, 0, "", 0 },
+	{ "usage", -3, NULL, 0, "", 0 },
+	{ "program-name", -2, "NAME", OPTION_HIDDEN, "", 0 },
+	{ "HANG", -4, "SECS", OPTION_ARG_OPTIONAL | OPTION_HIDDEN, "", 0 },
+	{ 0 }
+};
+static const struct argp default_argp = { default_options, NULL, NULL, NULL, NULL, NULL, NULL };
+
+/* @name of @len characters ("--NAME" without the dashes): exact, or an unambiguous prefix. */
+static void find_long(const struct argp *argp, const char *name, size_t len, struct opt_found *f)
+{
+	const struct argp_option *real = NULL;
+
+	for (const struct argp_option *o = argp->options; o && !option_is_end(o); o++) {
+		if (!(o->flags & OPTION_ALIAS))
+			real = o;
+		if (!o->name || (o->flags & OPTION_DOC) || strncmp(o->name, name, len) != 0)
+			continue;
+		if (!o->name[len]) {
+			*f = (struct opt_found){ real, argp, 1, true };
+			return;
+		}
+		if (f->exact)
+			continue;
+		if (!f->n || f->real != real)
+			f->n++;
+		f->real = real;
+		f->owner = argp;
+	}
+	for (const struct argp_child *c = argp->children; c && c->argp && !f->exact; c++)
+		find_long(c->argp, name, len, f);
+}
+
+static void find_short(const struct argp *argp, int key, struct opt_found *f)
+{
+	const struct argp_option *real = NULL;
+
+	for (const struct argp_option *o = argp->options; o && !option_is_end(o); o++) {
+		if (!(o->flags & OPTION_ALIAS))
+			real = o;
+		if (o->key == key && !(o->flags & OPTION_DOC)) {
+			*f = (struct opt_found){ real, argp, 1, true };
+			return;
+		}
+	}
+	for (const struct argp_child *c = argp->children; c && c->argp && !f->n; c++)
+		find_short(c->argp, key, f);
+}
+
+/*
+ * Whether --json (or -j, or a prefix getopt takes for it) is on the command line, read as
+ * getopt will read it: not an option's value, not after "--". argp stops at the first option it
+ * does not know, and --json may come after it; the error is said as JSON all the same.
+ */
+static bool json_asked(const struct argp *argp, int argc, char **argv)
+{
+	const struct argp_child children[] = { { argp, 0, NULL, 0 }, { &default_argp, 0, NULL, 0 },
+					       { 0 } };
+	const struct argp top = { NULL, NULL, NULL, NULL, children, NULL, NULL };
+
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i], *eq;
+		struct opt_found f = { 0 };
+
+		if (strcmp(s, "--") == 0)
+			break;
+		if (s[0] != '-' || !s[1])
+			continue;
+		if (s[1] == '-') {
+			eq = strchr(s + 2, '=');
+			find_long(&top, s + 2, eq ? (size_t)(eq - s - 2) : strlen(s + 2), &f);
+			if (f.n != 1 || !f.real)
+				continue;
+			if (f.owner == &output_argp)
+				return true;
+			if (f.real->arg && !(f.real->flags & OPTION_ARG_OPTIONAL) && !eq)
+				i++;
+			continue;
+		}
+		for (const char *c = s + 1; *c; c++) {
+			f = (struct opt_found){ 0 };
+			find_short(&top, (unsigned char)*c, &f);
+			if (!f.n || !f.real)
+				continue;
+			if (f.owner == &output_argp)
+				return true;
+			if (f.real->arg) {
+				if (!c[1] && !(f.real->flags & OPTION_ARG_OPTIONAL))
+					i++;
+				break;
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * A parse under way with --json: what argp and getopt print for an error (to stderr, then
+ * exit()) is caught here, and said as one JSON object when they exit.
+ */
+static struct {
+	FILE *stderr_saved;	/* NULL: no capture under way */
+	FILE *capture;
+	char *text;
+	size_t len;
+	const char *name;	/* argv[0], "tdxctl COMMAND", which starts argp's lines */
+} parse_capture;
+
+/* Put stderr back; the caught text stays in parse_capture.text (free it). */
+static void capture_stop(void)
+{
+	if (!parse_capture.stderr_saved)
+		return;
+	fclose(parse_capture.capture);
+	stderr = parse_capture.stderr_saved;
+	parse_capture.stderr_saved = NULL;
+	parse_capture.name = NULL;	/* argv[0]: the command's, freed after it */
+}
+
+/* Stop the capture and pass on what was caught, as it would have been printed. */
+static void capture_forward(void)
+{
+	capture_stop();
+	if (parse_capture.text)
+		fwrite(parse_capture.text, 1, parse_capture.len, stderr);
+	free(parse_capture.text);
+	parse_capture.text = NULL;
+}
+
+void cli_usage_json(int code, const char *msg)
+{
+	struct json_object *o = json_object_new_object(), *e = json_object_new_object();
+
+	json_object_object_add(e, "outcome", json_object_new_string(
+		code == EXIT_USAGE ? CLI_OUTCOME_USAGE : tdx_outcome_name(TDX_OUTCOME_PERMISSION)));
+	json_object_object_add(e, "message", json_object_new_string(msg));
+	json_object_object_add(o, "error", e);
+	json_object_object_add(o, "exit_code", json_object_new_int(code));
+	json_print(o);
+}
+
+/*
+ * argp exits from inside argp_parse(): a usage error with 64, a refused path option with 77
+ * (argp_failure()). Its first line of its own is the message; anything else caught (a
+ * warning) goes to stderr as it came.
+ */
+static void capture_on_exit(int status, void *arg)
+{
+	const char *name = parse_capture.name;
+	char *line, *msg = NULL;
+	size_t plen;
+
+	(void)arg;
+	if (!parse_capture.stderr_saved)
+		return;
+	plen = strlen(name);
+	capture_stop();
+	if (status != EXIT_USAGE && status != EXIT_NOPERM) {
+		capture_forward();
+		return;
+	}
+	for (line = parse_capture.text; line && *line; ) {
+		char *nl = strchr(line, '\n');
+
+		if (nl)
+			*nl = '\0';
+		if (!msg && plen && strncmp(line, name, plen) == 0 &&
+		    strncmp(line + plen, ": ", 2) == 0)
+			msg = line + plen + 2;
+		else if (strncmp(line, "Try `", 5) != 0)
+			fprintf(stderr, "%s\n", line);
+		line = nl ? nl + 1 : NULL;
+	}
+	cli_usage_json(status, msg ? msg : "usage error");
+	free(parse_capture.text);
+	parse_capture.text = NULL;
+}
+
+int cli_parse(const struct argp *argp, int argc, char **argv, void *input, struct global_opts *g)
+{
+	static bool on_exit_set;
+	int rc;
+
+	if (!json_asked(argp, argc, argv))
+		return argp_parse(argp, argc, argv, 0, NULL, input) ? EXIT_USAGE : 0;
+	g->json = true;
+	fflush(stderr);
+	parse_capture.capture = open_memstream(&parse_capture.text, &parse_capture.len);
+	if (parse_capture.capture && (on_exit_set || !on_exit(capture_on_exit, NULL))) {
+		on_exit_set = true;
+		parse_capture.name = argv[0];
+		parse_capture.stderr_saved = stderr;
+		stderr = parse_capture.capture;
+	} else if (parse_capture.capture) {
+		fclose(parse_capture.capture);
+		free(parse_capture.text);
+		parse_capture.text = NULL;
+	}
+	rc = argp_parse(argp, argc, argv, 0, NULL, input);
+	capture_forward();
+	if (!rc)
+		return 0;
+	/* An error argp returned instead of exiting: still one object. */
+	cli_usage_json(EXIT_USAGE, strerror(rc));
+	return EXIT_USAGE;
 }

@@ -223,7 +223,7 @@ int cmd_verify(int argc, char **argv, struct tdx_ctx *ctx)
 	char *why = NULL;
 	int rc;
 
-	if (argp_parse(&verify_argp, argc, argv, 0, NULL, &a))
+	if (cli_parse(&verify_argp, argc, argv, &a, &a.g))
 		return EXIT_USAGE;
 	if (tdx_report_new(&report) < 0)
 		return EXIT_FAILED;
@@ -452,7 +452,7 @@ int cmd_inspect(int argc, char **argv, struct tdx_ctx *ctx)
 	char *why = NULL;
 	int rc;
 
-	if (argp_parse(&inspect_argp, argc, argv, 0, NULL, &a))
+	if (cli_parse(&inspect_argp, argc, argv, &a, &a.g))
 		return EXIT_USAGE;
 	if (tdx_report_new(&report) < 0)
 		return EXIT_FAILED;

@@ -253,4 +253,106 @@ expect_grep "tdxctl inspect: --version wants X.Y.ZZ (e.g. 1.5.16), not '1.x'" "$
 	"inspect --version not a version, text: the message"
 expect_grep "Try \`tdxctl inspect --help'" "$errout" "inspect --version not a version, text: Try"
 
+# Every command's usage errors, argp's own too (an unknown option, an option without its value,
+# a missing or extra argument), with --json anywhere, after the bad option too: one object on
+# stdout, nothing on stderr, exit 64, as for a bad value above.
+json_usage "list, unknown option" "\"unrecognized option '--bogus'\"" \
+	$tdxctl list --bogus --json "$tmp/releases"
+json_usage "list, no folder" '"which folder? (give the folder of releases)"' $tdxctl list --json
+json_usage "list, two folders" "\"one folder at a time ('b' is extra)\"" $tdxctl list a b --json
+json_usage "list --cpuid not hex" "\"--cpuid wants a 32-bit hex value (e.g. 0x806F8), not 'zz'\"" \
+	$tdxctl list --cpuid zz --json "$tmp/releases"
+json_usage "list --running not a version" "\"--running wants X.Y.ZZ (e.g. 1.5.08), not 'x'\"" \
+	$tdxctl list --running x "$tmp/releases" --json
+json_usage "list --mapping and --no-mapping" '"--mapping and --no-mapping exclude each other"' \
+	$tdxctl list --mapping m --no-mapping --json "$tmp/releases"
+json_usage "list --key-hash not hex" "\"--key-hash wants 96 hex digits (a SHA-384), not 'zz'\"" \
+	$tdxctl list --key-hash zz --json "$tmp/releases"
+json_usage "list --tcb-root-hash not hex" \
+	"\"--tcb-root-hash wants 64 hex digits (a SHA-256), not 'zz'\"" \
+	$tdxctl list --tcb-info x --tcb-root-hash zz --json "$tmp/releases"
+json_usage "history, unknown option after --json" "\"unrecognized option '--bogus'\"" \
+	$tdxctl history --json --bogus
+json_usage "history -n, no value" "\"option requires an argument -- 'n'\"" $tdxctl history --json -n
+json_usage "history -n not a count" "\"-n wants a count, not 'x'\"" $tdxctl history -n x --json
+json_usage "history, an argument" "\"unexpected argument 'x'\"" $tdxctl history x --json
+json_usage "history, -j" "\"unrecognized option '--bogus'\"" $tdxctl history --bogus -j
+json_usage "status, unknown short option" "\"invalid option -- 'Z'\"" $tdxctl status -Z --json
+json_usage "status, an argument" "\"unexpected argument 'x'\"" $tdxctl status x --json
+json_usage "status --output alone" '"--output goes with --prometheus"' \
+	$tdxctl status --json -o "$tmp/m.prom"
+json_usage "status --prometheus --json" '"--prometheus and --json exclude each other"' \
+	$tdxctl status --prometheus --json
+json_usage "status --json=yes" "\"option '--json' doesn't allow an argument\"" \
+	$tdxctl status --json=yes
+json_usage "update, unknown option" "\"unrecognized option '--bogus'\"" \
+	$tdxctl update --bogus "$img" --json
+json_usage "update --timeout, no value" "\"option '--timeout' requires an argument\"" \
+	$tdxctl update "$img" --json --timeout
+json_usage "update, no image" '"which image? (give a path, or --latest DIR)"' $tdxctl update --json
+json_usage "update, two images" "\"one image at a time ('$img' is extra)\"" \
+	$tdxctl update --json "$img" "$img"
+json_usage "update --timeout 0" "\"--timeout wants 1 to 3600 seconds, not '0'\"" \
+	$tdxctl update --timeout 0 --json "$img"
+json_usage "update --version not a version" "\"--version wants X.Y.ZZ, not '1.x'\"" \
+	$tdxctl update --version 1.x --json "$img"
+json_usage "update --image-format" "\"--image-format wants 0x200 or 0x100, not 'zz'\"" \
+	$tdxctl update --image-format zz --json "$img"
+json_usage "update --wait-builds" \
+	"\"--wait-builds wants a duration such as 500ms, 30s, 30m or 2h (0 ms to 86400 s), not 'x'\"" \
+	$tdxctl update --wait-builds x --json "$img"
+json_usage "update IMAGE --latest" '"give IMAGE or --latest DIR, not both"' \
+	$tdxctl update --latest "$tmp/releases" "$img" --json
+json_usage "update --retry-interval alone" '"--retry-interval goes with --retry-for"' \
+	$tdxctl update --retry-interval 5s --json "$img"
+json_usage "update --key-hash not hex" "\"--key-hash wants 96 hex digits (a SHA-384), not 'zz'\"" \
+	$tdxctl update --key-hash zz --json "$img"
+json_usage "verify, unknown option, -qj" "\"unrecognized option '--bogus'\"" \
+	$tdxctl verify --bogus -qj "$img"
+json_usage "inspect, unknown option" "\"unrecognized option '--bogus'\"" \
+	$tdxctl inspect --bogus --json "$img"
+json_usage "convert -o, no value" "\"option requires an argument -- 'o'\"" \
+	$tdxctl convert --json "$img" -o
+json_usage "build, unknown option" "\"unrecognized option '--bogus'\"" $tdxctl build --bogus --json
+json_usage "build, abbreviated --js" "\"unrecognized option '--bogus'\"" \
+	$tdxctl build list --bogus --js
+json_usage "tdxctl, unknown command" "\"unknown command 'nosuch' (try 'tdxctl --help')\"" \
+	$tdxctl nosuch --json
+# --json that is an option's value, or after "--", is not --json: argp's text, nothing on stdout.
+for c in "status --history --json --bogus" "list --bogus -- --json"; do
+	# shellcheck disable=SC2086
+	run $tdxctl $c
+	expect_rc 64 "$c: exit code"
+	expect_true '[ -z "$out" ]' "$c: nothing on stdout (got: $out)"
+	expect_grep "unrecognized option '--bogus'" "$errout" "$c: argp's message"
+	expect_grep "Try \`tdxctl ${c%% *} --help'" "$errout" "$c: argp's Try"
+done
+# Without --json, argp's own errors are as they were: the message and "Try", on stderr only.
+run $tdxctl list --bogus "$tmp/releases"
+expect_rc 64 "list, unknown option, text: exit code"
+expect_true '[ -z "$out" ]' "list, unknown option, text: nothing on stdout"
+expect_grep "tdxctl list: unrecognized option '--bogus'" "$errout" "list, unknown option, text"
+expect_grep "Try \`tdxctl list --help'" "$errout" "list, unknown option, text: Try"
+run $tdxctl history x
+expect_rc 64 "history, an argument, text: exit code"
+expect_grep "tdxctl history: unexpected argument 'x'" "$errout" "history, an argument, text"
+expect_grep "Try \`tdxctl history --help'" "$errout" "history, an argument, text: Try"
+# --help with --json is still the help, on stdout (exit 0).
+run $tdxctl list --json --help
+expect_rc 0 "list --json --help: exit code"
+expect_grep "Usage: tdxctl list" "$out" "list --json --help: the help"
+# A path option refused under sudo (77) is one object too, wherever --json stands.
+if [ "$(id -u)" = 0 ]; then
+	run env SUDO_UID=65534 $tdxctl history --history "$tmp/h" --json
+	expect_rc 77 "history --history under sudo --json: exit code"
+	expect_json '[.error.outcome, .exit_code, (.error.message | startswith("--history is refused when root runs tdxctl for another user"))]' \
+		'["permission-denied",77,true]' "history --history under sudo --json: the object"
+	# (stderr has only the warnings that $TDXCTL_* are ignored under sudo.)
+	expect_true '! printf "%s" "$errout" | grep -q "refused\|Try"' \
+		"history --history under sudo --json: the refusal not on stderr (got: $errout)"
+	run env SUDO_UID=65534 $tdxctl update --key-hash "$(cat "$fx/test-key.hash")" --json "$img"
+	expect_json '[$rc, .error.outcome, .exit_code]' '[77,"permission-denied",77]' \
+		"update --key-hash under sudo --json: the object"
+fi
+
 finish
