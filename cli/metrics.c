@@ -62,18 +62,6 @@ static const char *version_or_empty(bool ok, const struct tdx_version *v, char *
 	return ok ? tdx_version_format(v, buf, size) : "";
 }
 
-/* A label value for why runtime update is (not) supported: one word, stable. */
-static const char *support_reason(enum tdx_update_support support)
-{
-	switch (support) {
-	case TDX_UPDATE_SUPPORTED:	return "supported";
-	case TDX_UPDATE_NO_DEVICE:	return "no-tdx-host";
-	case TDX_UPDATE_ERRATUM:	return "cpu-erratum";
-	case TDX_UPDATE_NO_FEATURE:	return "no-upload-device";
-	}
-	return "unknown";
-}
-
 /* The name of the first check that stands in the way, "none" when ready. */
 static const char *ready_reason(const struct tdx_report *report)
 {
@@ -210,7 +198,8 @@ static void metrics_print(FILE *f, const struct status_extra *x, const struct td
 		   st->support == TDX_UPDATE_SUPPORTED);
 	prom_family(f, "tdx_runtime_update_support_info", "Always 1: why runtime update is "
 		    "(not) supported (reason).");
-	prom_labelled(f, "tdx_runtime_update_support_info", "reason", support_reason(st->support), 1);
+	prom_labelled(f, "tdx_runtime_update_support_info", "reason",
+		      tdx_update_support_name(st->support), 1);
 	if (module_known) {
 		prom_gauge(f, "tdx_module_lost", "1: the running TDX module was lost, every TD is "
 			   "gone and only a reboot brings TDX back.", st->version_rc == -ENXIO);

@@ -119,8 +119,8 @@ struct json_object *release_to_json(const struct tdx_candidate *c, bool brief)
 	json_object_object_add(r, "label", json_object_new_string(
 		tdx_release_label_name(c->label)));
 	if (!brief)
-		json_object_object_add(r, "description", json_object_new_string(
-			tdx_release_label_description(c->label)));
+		json_object_object_add(r, "description", tdx_json_string_or_null(
+			label_words(c->label)));
 	json_object_object_add(r, "path", json_object_new_string(c->path));
 	if (!brief) {
 		json_object_object_add(r, "sigstruct", tdx_json_string_or_null(c->sig_path));

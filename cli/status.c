@@ -232,7 +232,7 @@ static void status_json_module(struct json_object *o, const struct status_view *
 	json_object_object_add(o, "update_supported",
 			       json_object_new_boolean(st->support == TDX_UPDATE_SUPPORTED));
 	json_object_object_add(o, "update_support",
-			       json_object_new_string(tdx_update_support_name(st->support)));
+			       tdx_json_string_or_null(update_support_words(st->support)));
 }
 
 static void status_json_upload(struct json_object *o, const struct status_view *v)
@@ -412,7 +412,7 @@ static void status_text_module(const struct status_view *v)
 		       tdx_host_layout_name(st->layout));
 	else
 		printf("Runtime update:     not supported: %s\n",
-		       tdx_update_support_name(st->support));
+		       update_support_words(st->support) ?: tdx_update_support_name(st->support));
 }
 
 static void status_text_upload(const struct status_view *v)

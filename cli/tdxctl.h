@@ -160,6 +160,14 @@ char *candidate_reason(const struct tdx_candidate *candidate);
  */
 struct json_object *release_to_json(const struct tdx_candidate *candidate, bool brief);
 
+/*
+ * tdxctl's words for the library's names (name-words.c): what check @id asserts, what a release
+ * label means, why runtime update is not possible. NULL for a name without words.
+ */
+const char *check_words(enum tdx_check_id id);
+const char *label_words(enum tdx_release_label label);
+const char *update_support_words(enum tdx_update_support support);
+
 /* Report helpers shared by verify, convert, status and update (output.c). */
 struct json_object *report_to_json(const struct tdx_report *report);
 /* The names of @report's failed checks (none for NULL), as a JSON array. */

@@ -91,7 +91,7 @@ enum tdx_check_status {
  * documents, and a test keeps the two in step.
  */
 enum tdx_check_id {
-#define TDX_CHECK(sym, name, outcome, evidence, what) TDX_CHK_##sym,
+#define TDX_CHECK(sym, name, outcome, evidence) TDX_CHK_##sym,
 #include "checks.def"
 #undef TDX_CHECK
 	TDX_CHK__COUNT
@@ -106,7 +106,6 @@ enum tdx_evidence {
 };
 
 const char *tdx_check_name(enum tdx_check_id id);
-const char *tdx_check_description(enum tdx_check_id id);
 enum tdx_outcome tdx_check_outcome(enum tdx_check_id id);
 enum tdx_evidence tdx_check_evidence(enum tdx_check_id id);
 const char *tdx_evidence_name(enum tdx_evidence evidence);
@@ -554,6 +553,7 @@ enum tdx_update_support {
 	TDX_UPDATE_NO_FEATURE,
 };
 
+/* A stable name: "supported", "no-tdx-host", "cpu-erratum", "no-upload-device" (the metric's). */
 const char *tdx_update_support_name(enum tdx_update_support support);
 
 /* What one upload observed: filled in by tdx_fwupload_*() (tdx-host.h), read for the verdict. */

@@ -203,12 +203,11 @@ enum tdx_release_label {
 	TDX_LABEL_INVALID,		/* the image fails an offline check or cannot be read */
 	TDX_LABEL_UNLISTED,		/* the mapping file does not list its version */
 	TDX_LABEL_NO_VERSION,		/* version in neither its name nor its sigstruct */
+	TDX_LABEL__COUNT
 };
 
 /* Short stable name for JSON and scripts: "installable", "running", "older", "other-line", ... */
 const char *tdx_release_label_name(enum tdx_release_label label);
-/* The words for people: "installable", "already running", "other major.minor", ... */
-const char *tdx_release_label_description(enum tdx_release_label label);
 
 /*
  * The label that the first failed check of @report stands for (verification and compatibility

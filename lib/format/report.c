@@ -11,10 +11,9 @@ static const struct {
 	const char *name;
 	enum tdx_outcome outcome;
 	enum tdx_evidence evidence;
-	const char *what;
 } catalogue[] = {
-#define TDX_CHECK(sym, name, outcome, evidence, what) \
-	[TDX_CHK_##sym] = { name, outcome, TDX_EVIDENCE_##evidence, what },
+#define TDX_CHECK(sym, name, outcome, evidence) \
+	[TDX_CHK_##sym] = { name, outcome, TDX_EVIDENCE_##evidence },
 #include "checks.def"
 #undef TDX_CHECK
 };
@@ -145,12 +144,6 @@ TDX_EXPORT
 const char *tdx_check_name(enum tdx_check_id id)
 {
 	return (unsigned int)id < TDX_CHK__COUNT ? catalogue[id].name : "unknown";
-}
-
-TDX_EXPORT
-const char *tdx_check_description(enum tdx_check_id id)
-{
-	return (unsigned int)id < TDX_CHK__COUNT ? catalogue[id].what : "";
 }
 
 TDX_EXPORT

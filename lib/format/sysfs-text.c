@@ -373,9 +373,9 @@ const char *tdx_update_support_name(enum tdx_update_support support)
 {
 	switch (support) {
 	case TDX_UPDATE_SUPPORTED:	return "supported";
-	case TDX_UPDATE_NO_DEVICE:	return "no TDX host device";
-	case TDX_UPDATE_ERRATUM:	return "CPU erratum seamret_invd_vmcs";
-	case TDX_UPDATE_NO_FEATURE:	return "no upload device";
+	case TDX_UPDATE_NO_DEVICE:	return "no-tdx-host";
+	case TDX_UPDATE_ERRATUM:	return "cpu-erratum";
+	case TDX_UPDATE_NO_FEATURE:	return "no-upload-device";
 	}
 	return "unknown";
 }

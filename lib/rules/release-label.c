@@ -11,35 +11,27 @@
 
 #include "rules-private.h"
 
-static const struct {
-	const char *name;
-	const char *description;
-} labels[] = {
-	[TDX_LABEL_INSTALLABLE]		= { "installable",	"installable" },
-	[TDX_LABEL_RUNNING]		= { "running",		"already running" },
-	[TDX_LABEL_OLDER]		= { "older",		"older than running" },
-	[TDX_LABEL_OTHER_LINE]		= { "other-line",	"other major.minor" },
-	[TDX_LABEL_BELOW_MINIMUM]	= { "below-minimum",
-					    "running version below the release's minimum" },
-	[TDX_LABEL_SEAMLDR]		= { "seamldr",		"P-SEAMLDR not accepted" },
-	[TDX_LABEL_CPU]			= { "cpu",		"CPU not supported" },
-	[TDX_LABEL_DEBUG]		= { "debug",		"debug module" },
-	[TDX_LABEL_SVN]			= { "svn",		"SVN not accepted" },
-	[TDX_LABEL_INVALID]		= { "invalid",		"image invalid" },
-	[TDX_LABEL_UNLISTED]		= { "unlisted",		"not in mapping file" },
-	[TDX_LABEL_NO_VERSION]		= { "no-version",	"version unknown" },
+/* The labels' stable names; tdxctl words them (cli/name-words.c). */
+static const char *const labels[] = {
+	[TDX_LABEL_INSTALLABLE]		= "installable",
+	[TDX_LABEL_RUNNING]		= "running",
+	[TDX_LABEL_OLDER]		= "older",
+	[TDX_LABEL_OTHER_LINE]		= "other-line",
+	[TDX_LABEL_BELOW_MINIMUM]	= "below-minimum",
+	[TDX_LABEL_SEAMLDR]		= "seamldr",
+	[TDX_LABEL_CPU]			= "cpu",
+	[TDX_LABEL_DEBUG]		= "debug",
+	[TDX_LABEL_SVN]			= "svn",
+	[TDX_LABEL_INVALID]		= "invalid",
+	[TDX_LABEL_UNLISTED]		= "unlisted",
+	[TDX_LABEL_NO_VERSION]		= "no-version",
 };
 
 TDX_EXPORT
 const char *tdx_release_label_name(enum tdx_release_label label)
 {
-	return (unsigned int)label < ARRAY_SIZE(labels) ? labels[label].name : "unknown";
-}
-
-TDX_EXPORT
-const char *tdx_release_label_description(enum tdx_release_label label)
-{
-	return (unsigned int)label < ARRAY_SIZE(labels) ? labels[label].description : "unknown";
+	return (unsigned int)label < ARRAY_SIZE(labels) && labels[label] ? labels[label] :
+	       "unknown";
 }
 
 /*
