@@ -237,6 +237,24 @@ static char *gate_failure_words(struct tdx_ctx *ctx, int rc, struct json_object 
 	return w;
 }
 
+/*
+ * The error of a gate call that failed with @rc: "@what[ @name] in RUNDIR: why", why as
+ * gate_failure_words() says it (and puts in @o). Releases @o; returns the outcome.
+ */
+static enum tdx_outcome gate_fail(struct tdx_ctx *ctx, struct tdx_gate *gate,
+				  const struct global_opts *g, struct json_object *o, int rc,
+				  const char *what, const char *name)
+{
+	char *why = gate_failure_words(ctx, rc, o);
+	enum tdx_outcome outcome;
+
+	outcome = cli_fail(g, o, tdx_outcome_from_errno(rc, TDX_ERRNO_HOST), "%s%s%s in %s: %s",
+			   what, name ? " " : "", name ? name : "", tdx_gate_get_dir(gate),
+			   why ? why : "out of memory");
+	free(why);
+	return outcome;
+}
+
 /* What every build error and result carries: the build's name and the gate's folder. */
 static struct json_object *build_fields(struct tdx_gate *gate, const struct build_args *a)
 {
@@ -337,10 +355,7 @@ static enum tdx_outcome build_begin(struct tdx_ctx *ctx, struct tdx_gate *gate,
 				   TDXCTL_LAUNCHER_GROUP);
 		break;
 	default:
-		why = gate_failure_words(ctx, rc, o);
-		outcome = cli_fail(g, o, outcome, "cannot record build %s in %s: %s", a->name,
-				   tdx_gate_get_dir(gate), why ? why : "out of memory");
-		break;
+		return gate_fail(ctx, gate, g, o, rc, "cannot record build", a->name);
 	}
 	free(why);
 	return outcome;
@@ -431,8 +446,6 @@ static enum tdx_outcome build_forget(struct tdx_ctx *ctx, struct tdx_gate *gate,
 {
 	struct json_object *o = build_fields(gate, a);
 	int rc = tdx_launch_forget(gate, a->name);
-	enum tdx_outcome outcome;
-	char *why;
 
 	if (rc == 0 || rc == -ENOENT) {
 		/* Forgetting twice (stopped, then released) is normal for hooks: not an error. */
@@ -440,12 +453,7 @@ static enum tdx_outcome build_forget(struct tdx_ctx *ctx, struct tdx_gate *gate,
 		cli_emit(&a->g, o, build_forget_text, a);
 		return TDX_OUTCOME_OK;
 	}
-	why = gate_failure_words(ctx, rc, o);
-	outcome = cli_fail(&a->g, o, tdx_outcome_from_errno(rc, TDX_ERRNO_HOST),
-			   "cannot forget launch %s in %s: %s", a->name, tdx_gate_get_dir(gate),
-			   why ? why : "out of memory");
-	free(why);
-	return outcome;
+	return gate_fail(ctx, gate, &a->g, o, rc, "cannot forget launch", a->name);
 }
 
 /* cli_emit()'s text for end: one line, or the warning that there was none, unless --quiet. */
@@ -469,9 +477,7 @@ static enum tdx_outcome build_end(struct tdx_ctx *ctx, struct tdx_gate *gate,
 				  const struct build_args *a)
 {
 	struct json_object *o = build_fields(gate, a);
-	enum tdx_outcome outcome;
 	size_t ended = 0;
-	char *why;
 	int rc;
 
 	if (a->launched)
@@ -493,12 +499,7 @@ static enum tdx_outcome build_end(struct tdx_ctx *ctx, struct tdx_gate *gate,
 		cli_emit(&a->g, o, build_end_text, a);
 		return TDX_OUTCOME_OK;
 	}
-	why = gate_failure_words(ctx, rc, o);
-	outcome = cli_fail(&a->g, o, tdx_outcome_from_errno(rc, TDX_ERRNO_HOST),
-			   "cannot end build %s in %s: %s", a->name, tdx_gate_get_dir(gate),
-			   why ? why : "out of memory");
-	free(why);
-	return outcome;
+	return gate_fail(ctx, gate, &a->g, o, rc, "cannot end build", a->name);
 }
 
 static void format_time(time_t t, char *buf, size_t size)
@@ -687,18 +688,11 @@ static enum tdx_outcome build_list(struct tdx_ctx *ctx, struct tdx_gate *gate,
 		rc = tdx_launch_resolve_svn(ctx, launches, n_launches, NULL, NULL);
 	if (rc < 0) {
 		struct json_object *o = json_object_new_object();
-		enum tdx_outcome outcome;
-		char *why;
 
 		free(list);
 		free(launches);
 		json_object_object_add(o, "rundir", json_object_new_string(tdx_gate_get_dir(gate)));
-		why = gate_failure_words(ctx, rc, o);
-		outcome = cli_fail(&a->g, o, tdx_outcome_from_errno(rc, TDX_ERRNO_HOST),
-				   "cannot read the TD-build gate in %s: %s", tdx_gate_get_dir(gate),
-				   why ? why : "out of memory");
-		free(why);
-		return outcome;
+		return gate_fail(ctx, gate, &a->g, o, rc, "cannot read the TD-build gate", NULL);
 	}
 	{
 		struct launches_view lv = { .list = launches, .n = n_launches };
