@@ -174,31 +174,6 @@ static const char *jstr(struct json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : "";
 }
 
-/* The library's fact about a refused run folder (tdx_ctx_rundir_refusal()) in words. */
-static char *rundir_refusal_words(const struct tdx_rundir_refusal *r)
-{
-	const char *name = r->name ? r->name : "?", *in = r->top ? "" : " in the run folder";
-
-	switch (r->fault) {
-	case TDX_RUNDIR_FAULT_NONE:
-		return NULL;
-	case TDX_RUNDIR_FAULT_NOT_A_FOLDER:
-		return cli_words("%s%s is a symlink or not a folder", name, in);
-	case TDX_RUNDIR_FAULT_OWNER:
-		return cli_words("%s%s is owned by uid %u, not root: another user could replace "
-				 "what is in it (it must be owned by root, mode 0755)", name, in,
-				 r->uid);
-	case TDX_RUNDIR_FAULT_WRITABLE:
-		return cli_words("%s%s is writable by %s (mode %04o): they could remove or replace "
-				 "its files (chmod go-w it)", name, in,
-				 r->by_all ? "every user" : "its group", r->mode);
-	case TDX_RUNDIR_FAULT_PRIVATE:
-		return cli_words("%s%s is uid %u, mode %04o, not the caller's with mode 0700 "
-				 "(remove it)", name, in, r->uid, r->mode);
-	}
-	return NULL;
-}
-
 /* The fault's name in JSON: "not-a-folder", "owner", "writable", "private". */
 static const char *rundir_fault_name(enum tdx_rundir_fault fault)
 {

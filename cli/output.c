@@ -137,6 +137,52 @@ struct json_object *release_to_json(const struct tdx_candidate *c, bool brief)
 	return r;
 }
 
+/* Whether rundir_refusal_words() has worded the refusal, which someone then says. */
+static bool rundir_refusal_worded;
+
+char *rundir_refusal_words(const struct tdx_rundir_refusal *r)
+{
+	const char *name = r->name ? r->name : "?", *in = r->top ? "" : " in the run folder";
+
+	if (r->fault != TDX_RUNDIR_FAULT_NONE)
+		rundir_refusal_worded = true;
+	switch (r->fault) {
+	case TDX_RUNDIR_FAULT_NONE:
+		return NULL;
+	case TDX_RUNDIR_FAULT_NOT_A_FOLDER:
+		return cli_words("%s%s is a symlink or not a folder", name, in);
+	case TDX_RUNDIR_FAULT_OWNER:
+		return cli_words("%s%s is owned by uid %u, not root: another user could replace "
+				 "what is in it (it must be owned by root, mode 0755)", name, in,
+				 r->uid);
+	case TDX_RUNDIR_FAULT_WRITABLE:
+		return cli_words("%s%s is writable by %s (mode %04o): they could remove or replace "
+				 "its files (chmod go-w it)", name, in,
+				 r->by_all ? "every user" : "its group", r->mode);
+	case TDX_RUNDIR_FAULT_PRIVATE:
+		return cli_words("%s%s is uid %u, mode %04o, not the caller's with mode 0700 "
+				 "(remove it)", name, in, r->uid, r->mode);
+	}
+	return NULL;
+}
+
+/*
+ * The library only logs a refused run folder at debug level and keeps the fact
+ * (tdx_ctx_rundir_refusal()): a command that says why in its own error (build) says it once;
+ * for the others (status, update, whose checks see only the errno) it is said here, at the end.
+ */
+void rundir_refusal_say(const struct tdx_ctx *ctx)
+{
+	char *w;
+
+	if (rundir_refusal_worded)
+		return;
+	w = rundir_refusal_words(tdx_ctx_rundir_refusal(ctx));
+	if (w)
+		cli_err("%s; it was not used, nothing in it was changed", w);
+	free(w);
+}
+
 /* --json, for every command: one option, parsed here. */
 static const struct argp_option output_options[] = {
 	{ "json", 'j', NULL, 0, "Print one JSON object on standard output, errors included", 0 },

@@ -251,6 +251,7 @@ int main(int argc, char **argv)
 		}
 		argv[args.cmd_index] = name;
 		rc = commands[i].run(argc - args.cmd_index, argv + args.cmd_index, ctx);
+		rundir_refusal_say(ctx);
 		free(name);
 		tdx_ctx_free(ctx);
 		return rc;

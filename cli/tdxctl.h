@@ -168,6 +168,14 @@ const char *check_words(enum tdx_check_id id);
 const char *label_words(enum tdx_release_label label);
 const char *update_support_words(enum tdx_update_support support);
 
+/*
+ * A refused run folder (the library's fact) in words: "NAME is writable by every user (mode
+ * 0777): ...", a new string; NULL when nothing was refused or without memory (output.c).
+ */
+char *rundir_refusal_words(const struct tdx_rundir_refusal *r);
+/* Say the refusal on stderr, unless rundir_refusal_words() already worded it for an error. */
+void rundir_refusal_say(const struct tdx_ctx *ctx);
+
 /* Report helpers shared by verify, convert, status and update (output.c). */
 struct json_object *report_to_json(const struct tdx_report *report);
 /* The names of @report's failed checks (none for NULL), as a JSON array. */

@@ -35,7 +35,8 @@ gid_t tdx_launcher_gid(void)
 /*
  * Is this folder safe for root to keep its locks and records in? A directory, owned by root
  * or by the caller, writable by nobody else; with @group_sticky, writable by its group when the
- * sticky bit keeps each member to their own files (builds/ for the launcher group).
+ * sticky bit keeps each member to their own files (builds/ for the launcher group). A refusal
+ * is a fact (tdx_ctx_note_rundir()) that tdxctl words once; the log line is for debugging.
  */
 static int dir_verify(struct tdx_ctx *ctx, const char *what, const struct stat *st,
 		      bool group_sticky, bool top)
@@ -48,13 +49,13 @@ static int dir_verify(struct tdx_ctx *ctx, const char *what, const struct stat *
 	if (!S_ISDIR(st->st_mode)) {
 		r.fault = TDX_RUNDIR_FAULT_NOT_A_FOLDER;
 		tdx_ctx_note_rundir(ctx, &r);
-		err(ctx, "%s is not a folder; nothing was changed\n", what);
+		dbg(ctx, "%s is not a folder; nothing was changed\n", what);
 		return -ENOTDIR;
 	}
 	if (st->st_uid != 0 && st->st_uid != geteuid()) {
 		r.fault = TDX_RUNDIR_FAULT_OWNER;
 		tdx_ctx_note_rundir(ctx, &r);
-		err(ctx, "%s is owned by uid %u, not root: another user could replace what is in it; "
+		dbg(ctx, "%s is owned by uid %u, not root: another user could replace what is in it; "
 		    "refusing to use it, nothing was changed (it must be owned by root, mode 0755)\n",
 		    what, (unsigned int)st->st_uid);
 		return -EPERM;
@@ -64,7 +65,7 @@ static int dir_verify(struct tdx_ctx *ctx, const char *what, const struct stat *
 		r.fault = TDX_RUNDIR_FAULT_WRITABLE;
 		r.by_all = st->st_mode & S_IWOTH;
 		tdx_ctx_note_rundir(ctx, &r);
-		err(ctx, "%s is writable by %s (mode %04o): they could remove or replace its "
+		dbg(ctx, "%s is writable by %s (mode %04o): they could remove or replace its "
 		    "files; refusing to use it, nothing was changed (chmod go-w it)\n", what,
 		    st->st_mode & S_IWOTH ? "every user" : "its group",
 		    (unsigned int)(st->st_mode & 07777));
@@ -86,7 +87,7 @@ enum rundir_kind {
  * @dirfd (AT_FDCWD for the run folder's own path), never through a symlink (O_NOFOLLOW), and
  * kept only when fstat() of what was opened (not of the name, which could be swapped
  * meanwhile) is what @kind must be. Returns the descriptor, or a negative errno with the
- * refusal logged: -ENOTDIR (a folder that is a symlink or a file), -EPERM (a folder others
+ * refusal noted as a fact for tdxctl to word (tdx_ctx_rundir_refusal(); logged at debug level): -ENOTDIR (a folder that is a symlink or a file), -EPERM (a folder others
  * could change), -EINVAL (a file that is a symlink or not regular). The descriptor goes to
  * *@fdp (-1 on failure), what fstat() said to *@st.
  */
@@ -113,10 +114,10 @@ static int rundir_openat(struct tdx_ctx *ctx, int dirfd, const char *name, enum 
 		if (!dir && rc == -EINVAL)
 			warn(ctx, "%s is a symlink; ignored\n", name);
 		else if (kind == RUNDIR_TOP && rc == -ENOTDIR)
-			err(ctx, "%s is a symlink or not a folder; refusing to use it, nothing was "
+			dbg(ctx, "%s is a symlink or not a folder; refusing to use it, nothing was "
 			    "changed\n", name);
 		else if (rc == -ENOTDIR)
-			err(ctx, "%s in the run folder is a symlink or not a folder; refusing to "
+			dbg(ctx, "%s in the run folder is a symlink or not a folder; refusing to "
 			    "use it, nothing was changed\n", name);
 		else if (kind == RUNDIR_TOP && rc != -ENOENT)
 			err(ctx, "cannot open %s: %s\n", name, strerror(-rc));
@@ -140,7 +141,7 @@ static int rundir_openat(struct tdx_ctx *ctx, int dirfd, const char *name, enum 
 				.fault = TDX_RUNDIR_FAULT_PRIVATE, .name = name,
 				.uid = (unsigned int)st->st_uid,
 				.mode = (unsigned int)(st->st_mode & 07777) });
-			err(ctx, "%s in the run folder is uid %u, mode %04o, not the caller's with "
+			dbg(ctx, "%s in the run folder is uid %u, mode %04o, not the caller's with "
 			    "mode 0700; refusing to use it, nothing was changed (remove it)\n", name,
 			    (unsigned int)st->st_uid, (unsigned int)(st->st_mode & 07777));
 			rc = -EPERM;

@@ -140,6 +140,15 @@ run env TDXCTL_RUNDIR="$tmp/run-open" $tdxctl build begin vm1
 expect_rc 77 "build begin, run folder writable by all, text: exit code"
 expect_grep "tdxctl: cannot record build vm1 in $tmp/run-open: $tmp/run-open is writable by every user (mode 0777): they could remove or replace its files (chmod go-w it); nothing was recorded" \
 	"$errout" "build begin, run folder writable by all, text: says why"
+# Once: the library keeps the refusal as a fact (logged at debug level only), tdxctl words it.
+expect_true '[ "$(printf "%s\n" "$errout" | grep -c "is writable by every user")" = 1 ]' \
+	"build begin, run folder writable by all, text: said once (got: $errout)"
+# status, whose checks see only the errno, says it once too, as its own line.
+run env TDXCTL_RUNDIR="$tmp/run-open" $tdxctl status
+expect_true '[ "$(printf "%s\n" "$errout" | grep -c "is writable by every user")" = 1 ]' \
+	"status, run folder writable by all: the refusal said once (got: $errout)"
+expect_grep "tdxctl: $tmp/run-open is writable by every user (mode 0777): they could remove or replace its files (chmod go-w it); it was not used, nothing in it was changed" \
+	"$errout" "status, run folder writable by all: in tdxctl's words"
 if [ "$(id -u)" = 0 ]; then
 	mkdir -m 0755 "$tmp/run-other"
 	chown 65534 "$tmp/run-other"
