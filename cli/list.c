@@ -404,13 +404,16 @@ static enum tdx_outcome mapping_open(struct tdx_ctx *ctx, const struct list_args
 				     struct tdx_mapping **m, char **path)
 {
 	struct tdx_mapping_source src = { .path = a->mapping, .dir = a->dir };
+	struct tdx_mapping_refusal why;
+	enum tdx_outcome outcome;
+	char *reason;
 	int rc;
 
 	*m = NULL;
 	*path = NULL;
 	if (a->no_mapping)
 		return TDX_OUTCOME_OK;
-	rc = tdx_mapping_open(ctx, &src, m, path);
+	rc = tdx_mapping_open(ctx, &src, m, path, &why);
 	if (rc == 0) {
 		if (!*m)
 			cli_warn("no %s in %s: judging without it (rules 3 and 4 skipped); give "
@@ -418,17 +421,24 @@ static enum tdx_outcome mapping_open(struct tdx_ctx *ctx, const struct list_args
 		return TDX_OUTCOME_OK;
 	}
 	/* Like update: a mapping file that cannot be used is an input error (66), never 65. */
-	if (rc == -EINVAL)
-		return list_fail(a, *path, tdx_mapping_open_outcome(rc), "%s is not a valid Intel "
-				 "mapping file: nothing listed; fix or replace it, or give --mapping "
-				 "FILE or --no-mapping", *path);
-	if (rc == -EPERM)
-		return list_fail(a, *path, tdx_mapping_open_outcome(rc), "%s or its folder is "
-				 "writable by someone other than root: not trusted to decide what is "
-				 "installable; nothing was judged; fix its owner and mode, or give "
-				 "--mapping with a file only root can write", *path);
-	return list_fail(a, *path, tdx_mapping_open_outcome(rc), "cannot read %s: %s",
-			 *path ? *path : TDX_MAPPING_FILE_NAME, strerror(-rc));
+	outcome = tdx_mapping_open_outcome(rc);
+	if (rc == -EINVAL) {
+		reason = mapping_refusal_words(&why);
+		outcome = list_fail(a, *path, outcome, "%s is not a valid Intel mapping file: %s; "
+				    "nothing listed; fix or replace it, or give --mapping FILE or "
+				    "--no-mapping", *path, reason ? reason : "?");
+	} else if (rc == -EPERM) {
+		reason = trust_refusal_words(tdx_ctx_trust_refusal(ctx));
+		outcome = list_fail(a, *path, outcome, "%s is not trusted to decide what is "
+				    "installable: %s; nothing was judged; fix its owner and mode, "
+				    "or give --mapping with a file only root can write", *path,
+				    reason ? reason : "?");
+	} else {
+		return list_fail(a, *path, outcome, "cannot read %s: %s",
+				 *path ? *path : TDX_MAPPING_FILE_NAME, strerror(-rc));
+	}
+	free(reason);
+	return outcome;
 }
 
 int cmd_list(int argc, char **argv, struct tdx_ctx *ctx)

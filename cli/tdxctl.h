@@ -132,6 +132,18 @@ char *cli_advised(const char *message, unsigned int remedies);
  */
 char *trust_refusal_words(const struct tdx_trust_refusal *r);
 /*
+ * Why a mapping file is not one (mapping-words.c): "entry 0 (version \"1.5.16\"): key
+ * \"tdx_feature0\" is missing". A new string; NULL for fault NONE or without memory.
+ */
+char *mapping_refusal_words(const struct tdx_mapping_refusal *r);
+/*
+ * Why tdx_mapping_open() failed with @err, to go after "cannot use FILE: ": "not a valid Intel
+ * mapping file: ..." with @why, "the file is ..., so it is not trusted" with @untrusted (each
+ * may be NULL), else the errno's words. A new string; NULL without memory.
+ */
+char *mapping_error_words(int err, const struct tdx_mapping_refusal *why,
+			  const struct tdx_trust_refusal *untrusted);
+/*
  * Result @i of @report in words (report-words.c): the finding and, for a rule observed in
  * Intel's samples only, how it was graded. A new string; NULL without memory.
  */

@@ -12,19 +12,6 @@
 
 #include "update.h"
 
-/* Why a mapping file cannot be used, as list says it too. */
-const char *mapping_strerror(int err)
-{
-	switch (err) {
-	case -EINVAL:
-		return "not a valid Intel mapping file";
-	case -EPERM:
-		return "it or its folder is writable by someone other than root, so it is not trusted";
-	default:
-		return strerror(-err);
-	}
-}
-
 /* The releases --latest considered, with their labels: "1.5.08 running, 1.5.16 installable". */
 static char *releases_words(const struct tdx_releases *list)
 {
@@ -163,10 +150,12 @@ char *update_verdict_words(const struct tdx_update *u, bool options)
 		return cli_words("interrupted by %s during the checks: nothing was written to the "
 			     "kernel", strsignal(r->signal));
 	case TDX_UPDATE_R_MAPPING:
-		return cli_words("cannot use the mapping file %s: %s%s; nothing was changed", path,
-			     mapping_strerror(r->err),
-			     options && r->remedies & TDX_REMEDY_MAPPING_OWNER ?
-			     " (fix its owner and mode, or give --mapping)" : "");
+		list = mapping_error_words(r->err, &r->mapping, &r->untrusted);
+		s = cli_words("cannot use the mapping file %s: %s%s; nothing was changed", path,
+			  list ? list : "?", options && r->remedies & TDX_REMEDY_MAPPING_OWNER ?
+			  " (fix its owner and mode, or give --mapping)" : "");
+		free(list);
+		return s;
 	case TDX_UPDATE_R_VERSION_GIVEN:
 		return cli_words("the expected version '%s' is not X.Y.ZZ; nothing was changed", detail);
 	case TDX_UPDATE_R_IMAGE_OPEN:

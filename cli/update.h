@@ -76,7 +76,6 @@ void update_show_phase(void *data, const struct tdx_update_progress *progress);
 /* update-words.c: the sentences, made from the attempt's result (NULL: out of memory). */
 char *update_verdict_words(const struct tdx_update *u, bool options);
 char *update_advice_words(const struct tdx_update *u);
-const char *mapping_strerror(int err);
 /* A step of the attempt, in words (not for warnings); NULL: out of memory. */
 char *update_progress_words(const struct tdx_update_progress *p);
 /* The verdict and the advice for @s's attempt, with tdxctl's words for its remedies. */

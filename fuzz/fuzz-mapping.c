@@ -4,11 +4,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct tdx_mapping_refusal why;
 	struct tdx_mapping *m = NULL;
 	char *json = (char *)fuzz_memdup(data, size);	/* not NUL-terminated: @len is the size */
 	int rc;
 
-	rc = tdx_mapping_parse(fuzz_ctx(), json, size, &m);
+	rc = tdx_mapping_parse(fuzz_ctx(), json, size, &m, &why);
 	if (rc == 0) {
 		size_t n = tdx_mapping_count(m);
 
@@ -22,8 +23,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(tdx_mapping_find(m, &r->version) == r);
 		}
 		FUZZ_ASSERT(!tdx_mapping_get(m, n));
+		FUZZ_ASSERT(why.fault == TDX_MAPPING_FAULT_NONE);
 	} else {
-		FUZZ_ASSERT(rc == -EINVAL && !m);
+		/* Every refusal names its fault, and its strings end within their fields. */
+		FUZZ_ASSERT(rc == -EINVAL && !m && why.fault != TDX_MAPPING_FAULT_NONE);
+		FUZZ_ASSERT(memchr(why.version, '\0', sizeof(why.version)));
+		FUZZ_ASSERT(memchr(why.value, '\0', sizeof(why.value)));
+		FUZZ_ASSERT(why.fault != TDX_MAPPING_FAULT_TYPE || (why.found && why.expected));
 	}
 	tdx_mapping_free(m);
 	free(json);

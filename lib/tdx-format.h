@@ -613,13 +613,51 @@ struct tdx_release_info {
 
 struct tdx_mapping;
 
+/* Why a mapping file was refused as not one (tdx_mapping_parse()): the fact; cli/ words it. */
+enum tdx_mapping_fault {
+	TDX_MAPPING_FAULT_NONE = 0,
+	TDX_MAPPING_FAULT_EMPTY,	/* no bytes */
+	TDX_MAPPING_FAULT_TOO_LARGE,	/* @number bytes, more than @limit */
+	TDX_MAPPING_FAULT_NUL_BYTE,	/* a NUL byte: not a JSON text */
+	TDX_MAPPING_FAULT_SYNTAX,	/* not valid JSON near byte @number (json-c's @detail) */
+	TDX_MAPPING_FAULT_UNENDED,	/* the text ends inside the JSON value (byte @number) */
+	TDX_MAPPING_FAULT_TRAILING,	/* text after the JSON object at byte @number */
+	TDX_MAPPING_FAULT_MISSING,	/* @key is missing (from @entry, or the top level) */
+	TDX_MAPPING_FAULT_TYPE,		/* @key (NULL: @entry, or the top level) is @found,
+					   not @expected */
+	TDX_MAPPING_FAULT_NO_RELEASE,	/* @key (tdx_module_releases) lists no release */
+	TDX_MAPPING_FAULT_VERSION,	/* @key's @value is not a version X.Y.ZZ */
+	TDX_MAPPING_FAULT_HEX,		/* @key's @value is not 0x and 1 to 16 hex digits */
+	TDX_MAPPING_FAULT_COUNT,	/* @key has @number items, not 1 to @limit */
+	TDX_MAPPING_FAULT_DUPLICATE,	/* @entry's version @value is entry @number's too */
+};
+
+/*
+ * The fault and where it is. Strings of the file are cut (@value at 40 bytes, @version at 20)
+ * and may hold any byte: escape them before they reach a terminal. Static strings: @key,
+ * @found, @expected, @detail.
+ */
+struct tdx_mapping_refusal {
+	enum tdx_mapping_fault fault;
+	long entry;			/* the index in tdx_module_releases; -1: the top level */
+	char version[21];		/* that entry's "version" when it is a string, else "" */
+	const char *key;		/* "tdx_module_releases", "version", ...; or NULL */
+	long item;			/* the index in @key's array (min_seamldr_versions); -1 */
+	const char *found;		/* TYPE: the JSON kind found: "a string", "null", ... */
+	const char *expected;		/* TYPE: "an object", "an array", "a string", ... */
+	const char *detail;		/* SYNTAX: json-c's description of the error */
+	unsigned long long number;	/* a byte offset, a size, a count, an entry index */
+	unsigned long long limit;	/* the bound that was passed */
+	char value[41];			/* a string value of the file */
+};
+
 /*
  * Parse Intel's mapping_file.json. Unknown keys are ignored; a missing or ill-typed required
  * key, a malformed version, a duplicate release, an empty release list, or text that is not one
- * JSON object is -EINVAL, with an error logged through @ctx naming the entry and the key.
+ * JSON object is -EINVAL, with *@why (may be NULL) naming the fault, the entry and the key.
  */
 int tdx_mapping_parse(struct tdx_ctx *ctx, const char *json, size_t len,
-		      struct tdx_mapping **mapping);
+		      struct tdx_mapping **mapping, struct tdx_mapping_refusal *why);
 void tdx_mapping_free(struct tdx_mapping *mapping);
 size_t tdx_mapping_count(const struct tdx_mapping *mapping);
 /* Entries in the file's order; NULL when @i is out of range. */

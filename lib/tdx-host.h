@@ -281,13 +281,12 @@ struct tdx_mapping_source {
  *
  * 0 with *@mapping and *@path (a new string: the file used, as named or canonical); or 0 with
  * both NULL when none was named and none is there (the rules that need it are then skipped).
- * Otherwise, with *@path set once a file was chosen (NULL before): -EINVAL not a mapping file,
- * -EPERM not trusted, a read error (-ENOENT, -EACCES, ...), -ENOMEM; each logged through @ctx.
+ * Otherwise, with *@path set once a file was chosen (NULL before): -EINVAL not a mapping file
+ * (why in *@why, which may be NULL), -EPERM not trusted (why in tdx_ctx_trust_refusal()), a read
+ * error (-ENOENT, -EACCES, ...), -ENOMEM.
  */
 int tdx_mapping_open(struct tdx_ctx *ctx, const struct tdx_mapping_source *src,
-		     struct tdx_mapping **mapping, char **path);
-/* Why tdx_mapping_open() failed with @rc, for a message that goes on "cannot use FILE: ". */
-const char *tdx_mapping_strerror(int rc);
+		     struct tdx_mapping **mapping, char **path, struct tdx_mapping_refusal *why);
 /* What that failure comes to: tdx_outcome_from_errno(@rc, TDX_ERRNO_INPUT), input-error (66). */
 enum tdx_outcome tdx_mapping_open_outcome(int rc);
 

@@ -174,7 +174,8 @@ enum tdx_update_reason {
 	TDX_UPDATE_R_NONE = 0,		/* not decided (yet) */
 	TDX_UPDATE_R_CHECK_FAILED,	/* check, check_index: the first failed check */
 	TDX_UPDATE_R_CANCELLED,		/* signal: interrupted during the checks */
-	TDX_UPDATE_R_MAPPING,		/* path (may be NULL), err: the mapping file unusable */
+	TDX_UPDATE_R_MAPPING,		/* path (may be NULL), err: the mapping file unusable;
+					   untrusted (-EPERM), mapping (-EINVAL): why */
 	TDX_UPDATE_R_VERSION_GIVEN,	/* detail: the version given is not X.Y.ZZ */
 	TDX_UPDATE_R_IMAGE_OPEN,	/* path, err: the image cannot be read (tdx_image_open) */
 	TDX_UPDATE_R_VERIFY_ERROR,	/* err: the offline checks could not run */
@@ -233,7 +234,8 @@ struct tdx_update_result {
 	unsigned int timeout_s;		/* the wait for the kernel */
 	uint64_t ms;			/* from the start of the attempt to the verdict */
 	uint64_t upload_ms;		/* from loading=1 to idle */
-	struct tdx_trust_refusal untrusted; /* R_HOLD_UNTRUSTED: why (its path NULL: @path) */
+	struct tdx_trust_refusal untrusted; /* R_HOLD_UNTRUSTED, R_MAPPING: why not trusted */
+	struct tdx_mapping_refusal mapping;	/* R_MAPPING: why not a mapping file */
 };
 
 enum tdx_outcome tdx_update_get_outcome(const struct tdx_update *update);

@@ -2,7 +2,8 @@
 /*
  * Intel's mapping_file.json: per release, the oldest running module it can update in place, the
  * P-SEAMLDR lines that can load it, and its TDX_FEATURES0. There is no published schema: unknown
- * keys are ignored, missing or ill-typed ones are errors that name the entry and the key.
+ * keys are ignored, missing or ill-typed ones are refused with a fact that names the entry and
+ * the key (struct tdx_mapping_refusal).
  * Pure: it parses a buffer; host/mapping-file.c finds, checks and reads the file.
  */
 #include <errno.h>
@@ -26,48 +27,60 @@ struct tdx_mapping {
 	struct tdx_release_info *releases;
 };
 
-/* The name an error message gives an entry: its version when that much could be read. */
-static const char *entry_name(struct json_object *entry, size_t i, char *buf, size_t size)
+/* Where a fault is: entry @i (its version, when that much could be read), and key @key. */
+static int refuse(struct tdx_mapping_refusal *why, enum tdx_mapping_fault fault, long i,
+		  struct json_object *entry, const char *key)
 {
 	struct json_object *v;
 
-	if (json_object_object_get_ex(entry, KEY_VERSION, &v) &&
+	why->fault = fault;
+	why->entry = i;
+	why->key = key;
+	if (i >= 0 && json_object_is_type(entry, json_type_object) &&
+	    json_object_object_get_ex(entry, KEY_VERSION, &v) &&
 	    json_object_is_type(v, json_type_string))
-		snprintf(buf, size, "entry %zu (version \"%.20s\")", i, json_object_get_string(v));
-	else
-		snprintf(buf, size, "entry %zu", i);
-	return buf;
+		snprintf(why->version, sizeof(why->version), "%s", json_object_get_string(v));
+	return -EINVAL;
 }
 
-/* A required string member; -EINVAL with a message naming the entry and key otherwise. */
-static int get_string(struct tdx_ctx *ctx, struct json_object *obj, const char *where,
-		      const char *key, const char **out)
+/* A TYPE refusal: @v is not @expected. */
+static int refuse_type(struct tdx_mapping_refusal *why, long i, struct json_object *entry,
+		       const char *key, struct json_object *v, const char *expected)
+{
+	why->found = tdx_json_kind(v);
+	why->expected = expected;
+	return refuse(why, TDX_MAPPING_FAULT_TYPE, i, entry, key);
+}
+
+/* A refusal of the string @value (VERSION, HEX, DUPLICATE). */
+static int refuse_value(struct tdx_mapping_refusal *why, enum tdx_mapping_fault fault, long i,
+			struct json_object *entry, const char *key, const char *value)
+{
+	snprintf(why->value, sizeof(why->value), "%s", value);
+	return refuse(why, fault, i, entry, key);
+}
+
+/* A required string member of entry @i; -EINVAL with the refusal otherwise. */
+static int get_string(struct json_object *entry, long i, const char *key, const char **out,
+		      struct tdx_mapping_refusal *why)
 {
 	struct json_object *v;
 
-	if (!json_object_object_get_ex(obj, key, &v)) {
-		err(ctx, "mapping file: %s: key \"%s\" is missing\n", where, key);
-		return -EINVAL;
-	}
-	if (!json_object_is_type(v, json_type_string)) {
-		err(ctx, "mapping file: %s: key \"%s\" is %s, expected a string\n", where, key,
-		    tdx_json_kind(v));
-		return -EINVAL;
-	}
+	if (!json_object_object_get_ex(entry, key, &v))
+		return refuse(why, TDX_MAPPING_FAULT_MISSING, i, entry, key);
+	if (!json_object_is_type(v, json_type_string))
+		return refuse_type(why, i, entry, key, v, "a string");
 	*out = json_object_get_string(v);
 	return 0;
 }
 
 /* A version string in Intel's "X.Y.ZZ" form. */
-static int parse_version_value(struct tdx_ctx *ctx, const char *s, const char *where,
-			       const char *key, struct tdx_version *v)
+static int parse_version_value(const char *s, struct json_object *entry, long i, const char *key,
+			       struct tdx_version *v, struct tdx_mapping_refusal *why)
 {
 	/* tdx_version_parse() accepts a trailing newline (sysfs); a JSON value must not. */
-	if (strchr(s, '\n') || tdx_version_parse(s, v) < 0) {
-		err(ctx, "mapping file: %s: key \"%s\": \"%.40s\" is not a version X.Y.ZZ\n", where,
-		    key, s);
-		return -EINVAL;
-	}
+	if (strchr(s, '\n') || tdx_version_parse(s, v) < 0)
+		return refuse_value(why, TDX_MAPPING_FAULT_VERSION, i, entry, key, s);
 	return 0;
 }
 
@@ -100,105 +113,81 @@ static int parse_hex64(const char *s, uint64_t *out)
 	return 0;
 }
 
-static int parse_entry(struct tdx_ctx *ctx, struct json_object *entry, size_t i,
-		       struct tdx_release_info *r)
+static int parse_entry(struct json_object *entry, long i, struct tdx_release_info *r,
+		       struct tdx_mapping_refusal *why)
 {
-	char where[64];
 	struct json_object *arr;
 	const char *s;
 	size_t n;
 	int rc;
 
-	entry_name(entry, i, where, sizeof(where));
-	if (!json_object_is_type(entry, json_type_object)) {
-		err(ctx, "mapping file: %s of \"%s\" is %s, expected an object\n", where,
-		    KEY_RELEASES, tdx_json_kind(entry));
-		return -EINVAL;
-	}
+	if (!json_object_is_type(entry, json_type_object))
+		return refuse_type(why, i, entry, NULL, entry, "an object");
 	memset(r, 0, sizeof(*r));
 
-	rc = get_string(ctx, entry, where, KEY_VERSION, &s);
+	rc = get_string(entry, i, KEY_VERSION, &s, why);
 	if (rc == 0)
-		rc = parse_version_value(ctx, s, where, KEY_VERSION, &r->version);
+		rc = parse_version_value(s, entry, i, KEY_VERSION, &r->version, why);
 	if (rc == 0)
-		rc = get_string(ctx, entry, where, KEY_MIN_RUNNING, &s);
+		rc = get_string(entry, i, KEY_MIN_RUNNING, &s, why);
 	if (rc == 0)
-		rc = parse_version_value(ctx, s, where, KEY_MIN_RUNNING, &r->min_running);
+		rc = parse_version_value(s, entry, i, KEY_MIN_RUNNING, &r->min_running, why);
 	if (rc == 0)
-		rc = get_string(ctx, entry, where, KEY_FEATURES0, &s);
-	if (rc == 0 && parse_hex64(s, &r->features0) < 0) {
-		err(ctx, "mapping file: %s: key \"%s\": \"%.40s\" is not a hex number 0x... of at "
-		    "most 64 bits\n", where, KEY_FEATURES0, s);
-		rc = -EINVAL;
-	}
+		rc = get_string(entry, i, KEY_FEATURES0, &s, why);
+	if (rc == 0 && parse_hex64(s, &r->features0) < 0)
+		rc = refuse_value(why, TDX_MAPPING_FAULT_HEX, i, entry, KEY_FEATURES0, s);
 	if (rc < 0)
 		return rc;
 
-	if (!json_object_object_get_ex(entry, KEY_MIN_SEAMLDR, &arr)) {
-		err(ctx, "mapping file: %s: key \"%s\" is missing\n", where, KEY_MIN_SEAMLDR);
-		return -EINVAL;
-	}
-	if (!json_object_is_type(arr, json_type_array)) {
-		err(ctx, "mapping file: %s: key \"%s\" is %s, expected an array of strings\n", where,
-		    KEY_MIN_SEAMLDR, tdx_json_kind(arr));
-		return -EINVAL;
-	}
+	if (!json_object_object_get_ex(entry, KEY_MIN_SEAMLDR, &arr))
+		return refuse(why, TDX_MAPPING_FAULT_MISSING, i, entry, KEY_MIN_SEAMLDR);
+	if (!json_object_is_type(arr, json_type_array))
+		return refuse_type(why, i, entry, KEY_MIN_SEAMLDR, arr, "an array of strings");
 	n = json_object_array_length(arr);
 	if (n == 0 || n > TDX_MAPPING_MAX_SEAMLDR) {
-		err(ctx, "mapping file: %s: key \"%s\" has %zu entries, expected 1 to %u\n", where,
-		    KEY_MIN_SEAMLDR, n, TDX_MAPPING_MAX_SEAMLDR);
-		return -EINVAL;
+		why->number = n;
+		why->limit = TDX_MAPPING_MAX_SEAMLDR;
+		return refuse(why, TDX_MAPPING_FAULT_COUNT, i, entry, KEY_MIN_SEAMLDR);
 	}
 	for (size_t j = 0; j < n; j++) {
 		struct json_object *e = json_object_array_get_idx(arr, j);
-		char key[64];
 
-		snprintf(key, sizeof(key), "%s[%zu]", KEY_MIN_SEAMLDR, j);
-		if (!json_object_is_type(e, json_type_string)) {
-			err(ctx, "mapping file: %s: key \"%s\" is %s, expected a string\n", where,
-			    key, tdx_json_kind(e));
-			return -EINVAL;
-		}
-		rc = parse_version_value(ctx, json_object_get_string(e), where, key,
-					 &r->min_seamldr[j]);
+		why->item = (long)j;
+		if (!json_object_is_type(e, json_type_string))
+			return refuse_type(why, i, entry, KEY_MIN_SEAMLDR, e, "a string");
+		rc = parse_version_value(json_object_get_string(e), entry, i, KEY_MIN_SEAMLDR,
+					 &r->min_seamldr[j], why);
 		if (rc < 0)
 			return rc;
 	}
+	why->item = -1;
 	r->n_min_seamldr = n;
 	return 0;
 }
 
 /* The releases array of the root object, each entry parsed, duplicates refused. */
-static int parse_root(struct tdx_ctx *ctx, struct json_object *root, struct tdx_mapping *m)
+static int parse_root(struct json_object *root, struct tdx_mapping *m,
+		      struct tdx_mapping_refusal *why)
 {
 	struct json_object *arr;
 	size_t n;
 
-	if (!json_object_is_type(root, json_type_object)) {
-		err(ctx, "mapping file: the top level is %s, expected an object\n",
-		    tdx_json_kind(root));
-		return -EINVAL;
-	}
-	if (!json_object_object_get_ex(root, KEY_RELEASES, &arr)) {
-		err(ctx, "mapping file: key \"%s\" is missing\n", KEY_RELEASES);
-		return -EINVAL;
-	}
-	if (!json_object_is_type(arr, json_type_array)) {
-		err(ctx, "mapping file: key \"%s\" is %s, expected an array\n", KEY_RELEASES,
-		    tdx_json_kind(arr));
-		return -EINVAL;
-	}
+	if (!json_object_is_type(root, json_type_object))
+		return refuse_type(why, -1, NULL, NULL, root, "an object");
+	if (!json_object_object_get_ex(root, KEY_RELEASES, &arr))
+		return refuse(why, TDX_MAPPING_FAULT_MISSING, -1, NULL, KEY_RELEASES);
+	if (!json_object_is_type(arr, json_type_array))
+		return refuse_type(why, -1, NULL, KEY_RELEASES, arr, "an array");
 	n = json_object_array_length(arr);
-	if (n == 0) {
-		err(ctx, "mapping file: \"%s\" lists no release\n", KEY_RELEASES);
-		return -EINVAL;
-	}
+	if (n == 0)
+		return refuse(why, TDX_MAPPING_FAULT_NO_RELEASE, -1, NULL, KEY_RELEASES);
 	m->releases = calloc(n, sizeof(*m->releases));
 	if (!m->releases)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
+		struct json_object *entry = json_object_array_get_idx(arr, i);
 		struct tdx_release_info *r = &m->releases[i];
-		int rc = parse_entry(ctx, json_object_array_get_idx(arr, i), i, r);
+		int rc = parse_entry(entry, (long)i, r, why);
 
 		if (rc < 0)
 			return rc;
@@ -206,10 +195,10 @@ static int parse_root(struct tdx_ctx *ctx, struct json_object *root, struct tdx_
 			if (tdx_version_cmp(&m->releases[j].version, &r->version) == 0) {
 				char v[TDX_VERSION_STRLEN];
 
-				tdx_version_format(&r->version, v, sizeof(v));
-				err(ctx, "mapping file: entry %zu: version %s is already listed by "
-				    "entry %zu\n", i, v, j);
-				return -EINVAL;
+				why->number = j;
+				return refuse_value(why, TDX_MAPPING_FAULT_DUPLICATE, (long)i,
+						    entry, KEY_VERSION,
+						    tdx_version_format(&r->version, v, sizeof(v)));
 			}
 		}
 		m->count = i + 1;
@@ -217,63 +206,79 @@ static int parse_root(struct tdx_ctx *ctx, struct json_object *root, struct tdx_
 	return 0;
 }
 
-TDX_EXPORT
-int tdx_mapping_parse(struct tdx_ctx *ctx, const char *json, size_t len,
-		      struct tdx_mapping **mapping)
+/* The JSON text itself: one object, nothing after it but white space. */
+static int parse_text(const char *json, size_t len, struct json_object **root,
+		      struct tdx_mapping_refusal *why)
 {
 	struct json_tokener *tok;
-	struct json_object *root;
-	struct tdx_mapping *m;
 	enum json_tokener_error jerr;
 	size_t end;
-	int rc;
 
-	*mapping = NULL;
-	if (!json || len == 0) {
-		err(ctx, "mapping file: empty\n");
-		return -EINVAL;
-	}
+	*root = NULL;
+	if (!json || len == 0)
+		return refuse(why, TDX_MAPPING_FAULT_EMPTY, -1, NULL, NULL);
 	if (len > TDX_MAPPING_MAX_SIZE || len > INT_MAX) {
-		err(ctx, "mapping file: %zu bytes, more than the %u accepted\n", len,
-		    TDX_MAPPING_MAX_SIZE);
-		return -EINVAL;
+		why->number = len;
+		why->limit = TDX_MAPPING_MAX_SIZE;
+		return refuse(why, TDX_MAPPING_FAULT_TOO_LARGE, -1, NULL, NULL);
 	}
-	if (memchr(json, '\0', len)) {
-		err(ctx, "mapping file: contains a NUL byte: not a JSON text\n");
-		return -EINVAL;
-	}
+	if (memchr(json, '\0', len))
+		return refuse(why, TDX_MAPPING_FAULT_NUL_BYTE, -1, NULL, NULL);
 	tok = json_tokener_new();
 	if (!tok)
 		return -ENOMEM;
-	root = json_tokener_parse_ex(tok, json, (int)len);
+	*root = json_tokener_parse_ex(tok, json, (int)len);
 	jerr = json_tokener_get_error(tok);
 	end = (size_t)json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
-	if (!root || jerr != json_tokener_success) {
-		/* A truncated text stops json-c in json_tokener_continue: also "not JSON". */
-		err(ctx, "mapping file: not valid JSON: %s (near byte %zu)\n",
-		    jerr == json_tokener_continue ? "unexpected end of text" :
-		    json_tokener_error_desc(jerr), end);
-		json_object_put(root);
-		return -EINVAL;
+	why->number = end;
+	/* A truncated text stops json-c in json_tokener_continue. */
+	if (!*root || jerr != json_tokener_success) {
+		json_object_put(*root);
+		*root = NULL;
+		if (jerr == json_tokener_continue)
+			return refuse(why, TDX_MAPPING_FAULT_UNENDED, -1, NULL, NULL);
+		why->detail = json_tokener_error_desc(jerr);
+		return refuse(why, TDX_MAPPING_FAULT_SYNTAX, -1, NULL, NULL);
 	}
 	for (; end < len; end++) {
 		if (!strchr(" \t\r\n", json[end])) {
-			err(ctx, "mapping file: text after the JSON object at byte %zu\n", end);
-			json_object_put(root);
-			return -EINVAL;
+			json_object_put(*root);
+			*root = NULL;
+			why->number = end;
+			return refuse(why, TDX_MAPPING_FAULT_TRAILING, -1, NULL, NULL);
 		}
 	}
+	why->number = 0;
+	return 0;
+}
 
-	m = calloc(1, sizeof(*m));
-	if (!m) {
-		json_object_put(root);
-		return -ENOMEM;
-	}
-	rc = parse_root(ctx, root, m);
+TDX_EXPORT
+int tdx_mapping_parse(struct tdx_ctx *ctx, const char *json, size_t len,
+		      struct tdx_mapping **mapping, struct tdx_mapping_refusal *why)
+{
+	struct tdx_mapping_refusal local;
+	struct json_object *root;
+	struct tdx_mapping *m;
+	int rc;
+
+	if (!why)
+		why = &local;
+	*why = (struct tdx_mapping_refusal){ .fault = TDX_MAPPING_FAULT_NONE, .entry = -1,
+					     .item = -1 };
+	*mapping = NULL;
+	rc = parse_text(json, len, &root, why);
+	m = rc ? NULL : calloc(1, sizeof(*m));
+	if (!rc && !m)
+		rc = -ENOMEM;
+	if (!rc)
+		rc = parse_root(root, m, why);
 	json_object_put(root);
 	if (rc < 0) {
 		tdx_mapping_free(m);
+		if (why->fault != TDX_MAPPING_FAULT_NONE)
+			dbg(ctx, "mapping file: refused: fault %d, entry %ld, key %s, item %ld\n",
+			    why->fault, why->entry, why->key ? why->key : "-", why->item);
 		return rc;
 	}
 	dbg(ctx, "mapping file: %zu releases\n", m->count);

@@ -52,30 +52,28 @@ static char *image_dir(const char *image)
 }
 
 /* Trusted, read whole and parsed; the errors are tdx_mapping_open()'s. */
-static int mapping_read(struct tdx_ctx *ctx, const char *path, struct tdx_mapping **mapping)
+static int mapping_read(struct tdx_ctx *ctx, const char *path, struct tdx_mapping **mapping,
+			struct tdx_mapping_refusal *why)
 {
 	uint8_t *buf;
 	size_t len;
 	int rc;
 
 	rc = tdx_file_read_trusted(ctx, path, TDX_MAPPING_MAX_SIZE, &buf, &len);
-	/* Untrusted is logged with the reason and the fix; a missing one is the caller's to say. */
-	if (rc == -EPERM || rc == -ENOENT || rc == -ENOTDIR)
-		return rc;
 	if (rc < 0) {
-		err(ctx, "%s: cannot read: %s\n", path, strerror(-rc));
+		dbg(ctx, "%s: cannot read: %s\n", path, strerror(-rc));
 		return rc;
 	}
-	rc = tdx_mapping_parse(ctx, (const char *)buf, len, mapping);
+	rc = tdx_mapping_parse(ctx, (const char *)buf, len, mapping, why);
 	if (rc < 0)
-		err(ctx, "%s: not a usable mapping file\n", path);
+		dbg(ctx, "%s: not a usable mapping file\n", path);
 	free(buf);
 	return rc;
 }
 
 TDX_EXPORT
 int tdx_mapping_open(struct tdx_ctx *ctx, const struct tdx_mapping_source *src,
-		     struct tdx_mapping **mapping, char **path)
+		     struct tdx_mapping **mapping, char **path, struct tdx_mapping_refusal *why)
 {
 	const char *where = src->dir ? src->dir : src->image;
 	char *dir;
@@ -83,6 +81,8 @@ int tdx_mapping_open(struct tdx_ctx *ctx, const struct tdx_mapping_source *src,
 
 	*mapping = NULL;
 	*path = NULL;
+	if (why)
+		*why = (struct tdx_mapping_refusal){ .entry = -1, .item = -1 };
 	if (src->path) {
 		*path = strdup(src->path);
 		if (!*path)
@@ -103,20 +103,7 @@ int tdx_mapping_open(struct tdx_ctx *ctx, const struct tdx_mapping_source *src,
 	} else {
 		return 0;
 	}
-	return mapping_read(ctx, *path, mapping);
-}
-
-TDX_EXPORT
-const char *tdx_mapping_strerror(int rc)
-{
-	switch (rc) {
-	case -EINVAL:
-		return "not a valid Intel mapping file";
-	case -EPERM:
-		return "it or its folder is writable by someone other than root, so it is not trusted";
-	default:
-		return strerror(-rc);
-	}
+	return mapping_read(ctx, *path, mapping, why);
 }
 
 TDX_EXPORT

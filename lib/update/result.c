@@ -92,12 +92,18 @@ void update_phase(struct tdx_update *u, const struct tdx_update_progress *progre
 int update_mapping_open(struct tdx_update *u, const struct tdx_mapping_source *src,
 			struct tdx_mapping **mapping, char **path)
 {
-	int rc = tdx_mapping_open(u->ctx, src, mapping, path);
+	struct tdx_mapping_refusal why;
+	int rc = tdx_mapping_open(u->ctx, src, mapping, path, &why);
+	struct tdx_update_result *r;
 
 	if (rc < 0) {
 		u->mapping_rc = rc;
-		update_set(u, tdx_mapping_open_outcome(rc), TDX_UPDATE_R_MAPPING, rc, *path)
-			->remedies = rc == -EPERM ? TDX_REMEDY_MAPPING_OWNER : 0;
+		r = update_set(u, tdx_mapping_open_outcome(rc), TDX_UPDATE_R_MAPPING, rc, *path);
+		r->remedies = rc == -EPERM ? TDX_REMEDY_MAPPING_OWNER : 0;
+		r->mapping = why;
+		if (rc == -EPERM)
+			r->untrusted = *tdx_ctx_trust_refusal(u->ctx);
+		r->untrusted.path = NULL;	/* the context's: valid only until the next read */
 	}
 	return rc;
 }

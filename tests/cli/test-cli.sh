@@ -219,12 +219,12 @@ echo '{"tdx_module_releases": [ {"version": "1.5.08"} ] }' > "$tmp/rel/mapping_f
 run $tdxctl update $key --json "$tmp/rel/tdx_module_1.5.08.img"
 expect_rc 66 "update: invalid mapping file beside the image"
 expect_json '.outcome' '"input-error"' "update: invalid mapping file outcome"
-expect_true '[ "$(printf "%s\n" "$errout" | grep -o "tdxctl: " | wc -l)" = "$(printf "%s\n" "$errout" | wc -l)" ]' \
+expect_true '[ "$(printf "%s\n" "$errout" | grep -o "tdxctl: " | wc -l)" = "$(printf "%s\n" "$errout" | grep -c .)" ]' \
 	"update: one library message a line ($errout)"
 run $tdxctl update $key --latest "$tmp/rel" --json
 expect_rc 66 "update --latest: invalid mapping file"
-expect_grep "not a valid Intel mapping file" "$(printf '%s' "$out" | jq -r .verdict)" \
-	"update --latest: the verdict names the mapping file"
+expect_json '.verdict' "\"cannot use the mapping file $tmp/rel/mapping_file.json: not a valid Intel mapping file: entry 0 (version \\\"1.5.08\\\"): key \\\"min_module_version_for_td_preserving\\\" is missing; nothing was changed\"" \
+	"update --latest: the verdict names the mapping file and why"
 run $tdxctl list $key "$tmp/rel" --running 1.5.08 --cpuid 0x806F8
 expect_rc 66 "list: the same invalid mapping file"
 

@@ -73,7 +73,8 @@ expect_rc 66 "missing mapping file"
 echo '{ "tdx_module_releases": 5 }' > "$tmp/bad.json"
 run $tdxctl list "$d" $host --mapping "$tmp/bad.json"
 expect_rc 66 "invalid mapping file: 66 as for update, never 65 (invalid image)"
-expect_grep "is not a valid Intel mapping file: nothing listed" "$errout" "invalid mapping file message"
+expect_grep "tdxctl: $tmp/bad.json is not a valid Intel mapping file: key \"tdx_module_releases\" is an integer, expected an array; nothing listed; fix or replace it, or give --mapping FILE or --no-mapping" \
+	"$errout" "invalid mapping file message"
 # Each library message on a line of its own (they once lacked their newline).
 expect_true '! printf "%s\n" "$errout" | grep -v "^tdxctl: " | grep -q .' \
 	"invalid mapping file: every stderr line is one message ($errout)"
@@ -82,7 +83,7 @@ expect_true '[ "$(printf "%s\n" "$errout" | grep -c "tdxctl: ")" = "$(printf "%s
 echo '{"tdx_module_releases": [ {"version": "1.5.08"} ] }' > "$tmp/bad2.json"
 run $tdxctl list "$d" $host --mapping "$tmp/bad2.json" --json
 expect_rc 66 "mapping file entry without its keys"
-expect_true '[ "$(printf "%s\n" "$errout" | grep -o "tdxctl: " | wc -l)" = "$(printf "%s\n" "$errout" | wc -l)" ]' \
+expect_true '[ "$(printf "%s\n" "$errout" | grep -o "tdxctl: " | wc -l)" = "$(printf "%s\n" "$errout" | grep -c .)" ]' \
 	"mapping file entry without its keys: one message a line ($errout)"
 for args in "" "$d $d" "$d --running 1.5" "$d --seamldr x" "$d --cpuid zz" \
 	    "$d --cpuid 0x100000000" "$d --key-hash 12" "$d --mapping x --no-mapping"; do

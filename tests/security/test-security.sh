@@ -186,13 +186,16 @@ run $tdxctl list "$tmp/open" $key --running 1.5.08 --seamldr 1.5.02 --cpuid 0x80
 expect_rc 66 "4: a mapping file in a world-writable folder is refused"
 run $tdxctl update --dry-run "$tmp/open/tdx_module_1.5.09.img" $key --json
 expect_rc 66 "4: update refuses it too"
-expect_grep "writable by someone other than root" "$out" "4: and says why"
+expect_grep "cannot use the mapping file $tmp/open/mapping_file.json: its folder is writable by every user (mode 0777), so it is not trusted (fix its owner and mode, or give --mapping); nothing was changed" \
+	"$out" "4: and says why"
 # Named with --mapping but owned by nobody: refused as well.
 chmod 0755 "$tmp/open"
 chown nobody "$tmp/open/mapping_file.json"
 run $tdxctl list "$tmp/open" $key --running 1.5.08 --seamldr 1.5.02 --cpuid 0x806F8 \
 	--mapping "$tmp/open/mapping_file.json"
 expect_rc 66 "4: --mapping owned by another user is refused"
+expect_grep "tdxctl: $tmp/open/mapping_file.json is not trusted to decide what is installable: the file is owned by uid $(id -u nobody), not root; nothing was judged" \
+	"$errout" "4: and says whose it is"
 
 # --- 7: a run folder launchers could write is refused; its files are checked ---------------------
 bad=$tmp/badrun

@@ -831,7 +831,8 @@ static void test_intel_folder(struct tdx_ctx *ctx, const char *dir)
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/mapping_file.json", dir);
-	rc = tdx_mapping_open(ctx, &(struct tdx_mapping_source){ .path = path }, &m, &found);
+	rc = tdx_mapping_open(ctx, &(struct tdx_mapping_source){ .path = path }, &m, &found,
+			      NULL);
 	CHECK(rc == 0, "mapping: %d", rc);
 	free(found);
 	rc = tdx_releases_scan(ctx, dir, &list);
@@ -1062,7 +1063,7 @@ static void test_fixture_folder(struct tdx_ctx *ctx, const char *fixtures)
 		fclose(f);
 	hex[strcspn(hex, "\n")] = '\0';
 	CHECK(tdx_hex_decode(hex, key_hash, sizeof(key_hash)) == 0, "key hash %s", hex);
-	CHECK(tdx_mapping_parse(ctx, json, sizeof(json) - 1, &m) == 0, "mapping");
+	CHECK(tdx_mapping_parse(ctx, json, sizeof(json) - 1, &m, NULL) == 0, "mapping");
 	top = mkdtemp(tmpl);
 	CHECK(top != NULL, "mkdtemp");
 	if (!top || !m) {

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Why Intel's mapping file cannot be used, in words: the library returns the errno and the
+ * facts (struct tdx_mapping_refusal from the parser, struct tdx_trust_refusal when the file is
+ * not trusted); list and update say it with the same clauses.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tdxctl.h"
+
+/* Where @r's fault is: "entry 1 (version \"1.5.17\")", "entry 0"; NULL without memory. */
+static char *mapping_entry_words(const struct tdx_mapping_refusal *r)
+{
+	if (r->version[0])
+		return cli_words("entry %ld (version \"%s\")", r->entry, r->version);
+	return cli_words("entry %ld", r->entry);
+}
+
+/* The key, with its item: "key \"min_seamldr_versions[1]\"". */
+static char *mapping_key_words(const struct tdx_mapping_refusal *r)
+{
+	const char *key = r->key ? r->key : "?";
+
+	if (r->item >= 0)
+		return cli_words("key \"%s[%ld]\"", key, r->item);
+	return cli_words("key \"%s\"", key);
+}
+
+/* A fault inside an entry (or at the top level): "entry 0: key \"x\" " + @what. */
+static char *mapping_at(const struct tdx_mapping_refusal *r, const char *what)
+{
+	char *entry = r->entry >= 0 ? mapping_entry_words(r) : NULL;
+	char *key = mapping_key_words(r), *w = NULL;
+
+	if (key && (entry || r->entry < 0))
+		w = cli_words("%s%s%s%s", entry ? entry : "", entry ? ": " : "", key, what);
+	free(entry);
+	free(key);
+	return w;
+}
+
+char *mapping_refusal_words(const struct tdx_mapping_refusal *r)
+{
+	char *entry, *w, what[160];
+
+	switch (r->fault) {
+	case TDX_MAPPING_FAULT_NONE:
+		return NULL;
+	case TDX_MAPPING_FAULT_EMPTY:
+		return cli_words("empty");
+	case TDX_MAPPING_FAULT_TOO_LARGE:
+		return cli_words("%llu bytes, more than the %llu accepted", r->number, r->limit);
+	case TDX_MAPPING_FAULT_NUL_BYTE:
+		return cli_words("contains a NUL byte: not a JSON text");
+	case TDX_MAPPING_FAULT_SYNTAX:
+		return cli_words("not valid JSON: %s (near byte %llu)", r->detail ? r->detail : "?",
+				 r->number);
+	case TDX_MAPPING_FAULT_UNENDED:
+		return cli_words("not valid JSON: unexpected end of text (near byte %llu)",
+				 r->number);
+	case TDX_MAPPING_FAULT_TRAILING:
+		return cli_words("text after the JSON object at byte %llu", r->number);
+	case TDX_MAPPING_FAULT_MISSING:
+		return mapping_at(r, " is missing");
+	case TDX_MAPPING_FAULT_TYPE:
+		if (!r->key && r->entry < 0)
+			return cli_words("the top level is %s, expected %s", r->found, r->expected);
+		if (!r->key)
+			return cli_words("entry %ld of \"tdx_module_releases\" is %s, expected %s",
+					 r->entry, r->found, r->expected);
+		snprintf(what, sizeof(what), " is %s, expected %s", r->found, r->expected);
+		return mapping_at(r, what);
+	case TDX_MAPPING_FAULT_NO_RELEASE:
+		return cli_words("\"%s\" lists no release", r->key ? r->key : "?");
+	case TDX_MAPPING_FAULT_VERSION:
+		w = cli_words(": \"%s\" is not a version X.Y.ZZ", r->value);
+		entry = w ? mapping_at(r, w) : NULL;
+		free(w);
+		return entry;
+	case TDX_MAPPING_FAULT_HEX:
+		w = cli_words(": \"%s\" is not a hex number 0x... of at most 64 bits", r->value);
+		entry = w ? mapping_at(r, w) : NULL;
+		free(w);
+		return entry;
+	case TDX_MAPPING_FAULT_COUNT:
+		snprintf(what, sizeof(what), " has %llu entries, expected 1 to %llu", r->number,
+			 r->limit);
+		return mapping_at(r, what);
+	case TDX_MAPPING_FAULT_DUPLICATE:
+		return cli_words("entry %ld: version %s is already listed by entry %llu", r->entry,
+				 r->value, r->number);
+	}
+	return cli_words("not a valid mapping file");
+}
+
+char *mapping_error_words(int err, const struct tdx_mapping_refusal *why,
+			  const struct tdx_trust_refusal *untrusted)
+{
+	char *reason, *w;
+
+	if (err == -EINVAL) {
+		reason = why ? mapping_refusal_words(why) : NULL;
+		w = cli_words("not a valid Intel mapping file%s%s", reason ? ": " : "",
+			      reason ? reason : "");
+	} else if (err == -EPERM) {
+		reason = untrusted ? trust_refusal_words(untrusted) : NULL;
+		w = cli_words("%s, so it is not trusted", reason ? reason :
+			      "it or its folder is writable by someone other than root");
+	} else {
+		return cli_words("%s", strerror(-err));
+	}
+	free(reason);
+	return w;
+}
