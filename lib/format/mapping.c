@@ -274,7 +274,7 @@ int tdx_mapping_parse(struct tdx_ctx *ctx, const char *json, size_t len,
 	if (!rc)
 		rc = parse_root(root, m, why);
 	json_object_put(root);
-	if (rc < 0) {
+	if (rc || !m) {
 		tdx_mapping_free(m);
 		if (why->fault != TDX_MAPPING_FAULT_NONE)
 			dbg(ctx, "mapping file: refused: fault %d, entry %ld, key %s, item %ld\n",
