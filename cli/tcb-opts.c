@@ -247,11 +247,35 @@ out:
 	return rc;
 }
 
+char *tcb_mismatch_words(const struct tdx_tcb_info *info, unsigned int svn_major)
+{
+	size_t n = tdx_tcb_info_identity_count(info), len = 0;
+	struct tdx_tcb_match m;
+	char *text = NULL;
+	FILE *f;
+
+	/* Fills m.identity, the identity looked for, whether or not the document has it. */
+	tdx_tcb_info_match(info, svn_major, 0, &m);
+	f = open_memstream(&text, &len);
+	if (!f)
+		return NULL;
+	fprintf(f, "no identity %s (SVN major %u) in tdxModuleIdentities (it has ", m.identity,
+		svn_major);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s%.16s", i ? ", " : "", tdx_tcb_info_identity_id(info, i));
+	fprintf(f, "%s)", n ? "" : "none");
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 int tcb_info_judge(const struct tcb_args *a, const struct tdx_tcb_info *info,
 		   const struct tdx_sigstruct *sig, bool image_failed, struct tdx_report *report,
 		   char **why)
 {
-	char reason[400];
+	char *reason;
 	int rc;
 
 	*why = NULL;
@@ -259,10 +283,13 @@ int tcb_info_judge(const struct tcb_args *a, const struct tdx_tcb_info *info,
 		return tdx_report_fact(report, TDX_CHK_TCB_STATUS, TDX_CHECK_SKIP,
 				       TDX_FND_UPDATE_TCB_NOT_RATED, TDX_FACT_U(sig->svn_major),
 				       TDX_FACT_U(sig->svn_minor));
-	rc = tdx_tcb_info_check(info, sig, report, reason, sizeof(reason));
-	/* tdx_tcb_info_check()'s line is the report's, until the report speaks in facts. */
-	if (rc == -ENOENT)
-		*why = cli_words("TCB Info %s does not fit this module: %s", a->path, reason);
+	rc = tdx_tcb_info_check(info, sig, report);
+	if (rc == -ENOENT) {
+		reason = tcb_mismatch_words(info, sig->svn_major);
+		*why = reason ? cli_words("TCB Info %s does not fit this module: %s", a->path,
+					  reason) : NULL;
+		free(reason);
+	}
 	return rc == -EBADMSG ? 0 : rc;
 }
 

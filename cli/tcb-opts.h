@@ -27,6 +27,13 @@ int tcb_info_open(struct tdx_ctx *ctx, const struct tcb_args *a, struct tdx_tcb_
 		  enum tdx_outcome *outcome, char **why);
 
 /*
+ * Why @info rates no module of SVN major @svn_major, in one line of any length: "no identity
+ * TDX_03 (SVN major 3) in tdxModuleIdentities (it has TDX_01, TDX_02)". A new string; NULL
+ * without memory.
+ */
+char *tcb_mismatch_words(const struct tdx_tcb_info *info, unsigned int svn_major);
+
+/*
  * The tcb.status check of @sig into @report (skipped, saying why, when @image_failed: its SVNs
  * are not to be trusted). -ENOENT with *@why (a new string; free it) when the TCB Info has no
  * identity for the module.

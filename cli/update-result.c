@@ -77,8 +77,8 @@ void update_result_advise(struct update_state *s)
 	unsigned int remedies = 0;
 	size_t i;
 
-	s->record = update_verdict_words(s->u, false);
-	s->verdict = update_verdict_words(s->u, true);
+	s->record = update_verdict_words(s->u, s->args->tcb_info, false);
+	s->verdict = update_verdict_words(s->u, s->args->tcb_info, true);
 	/* A failed check's message as advice: with what tdxctl's options can do about it. */
 	words[0] = '\0';
 	if (tdx_report_first_failure(report, &i) == 0) {

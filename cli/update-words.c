@@ -133,7 +133,8 @@ static char *judged_words(const struct tdx_update *u, const struct tdx_update_re
  * What happened, in one line; with @options, with what tdxctl's options can do about it (the
  * history keeps the line without them).
  */
-char *update_verdict_words(const struct tdx_update *u, bool options)
+char *update_verdict_words(const struct tdx_update *u, const struct tdx_tcb_info *tcb,
+			   bool options)
 {
 	const struct tdx_update_result *r = tdx_update_get_result(u);
 	const char *path = r->path ? r->path : "", *detail = r->detail ? r->detail : "";
@@ -261,8 +262,11 @@ char *update_verdict_words(const struct tdx_update *u, bool options)
 		return cli_words("cannot read the rollout hold %s: %s; nothing was changed", path,
 			     strerror(-r->err));
 	case TDX_UPDATE_R_TCB_MISMATCH:
-		return cli_words("the TCB Info does not fit this module: %s; nothing was changed",
-			     detail);
+		list = tcb ? tcb_mismatch_words(tcb, r->svn_major) : NULL;
+		s = cli_words("the TCB Info does not fit this module: %s; nothing was changed",
+			      list ? list : "?");
+		free(list);
+		return s;
 	}
 	return cli_words("%s", "");
 }

@@ -73,8 +73,12 @@ static inline const char *said(const char *sentence)
 
 void update_state_clear(struct update_state *s);
 void update_show_phase(void *data, const struct tdx_update_progress *progress);
-/* update-words.c: the sentences, made from the attempt's result (NULL: out of memory). */
-char *update_verdict_words(const struct tdx_update *u, bool options);
+/*
+ * update-words.c: the sentences, made from the attempt's result and @tcb, the TCB Info it was
+ * given (NULL: none); NULL: out of memory.
+ */
+char *update_verdict_words(const struct tdx_update *u, const struct tdx_tcb_info *tcb,
+			   bool options);
 char *update_advice_words(const struct tdx_update *u);
 /* A step of the attempt, in words (not for warnings); NULL: out of memory. */
 char *update_progress_words(const struct tdx_update_progress *p);

@@ -15,7 +15,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tdx_tcb_info *t = NULL;
 	char *doc = (char *)fuzz_memdup(data, size);	/* not NUL-terminated: @len is the size */
 	struct tdx_tcb_refusal refusal;
-	char why[256] = "";
 	int rc;
 
 	rc = tdx_tcb_info_parse(fuzz_ctx(), doc, size, NULL, 0, &o, &t, &refusal);
@@ -37,11 +36,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(rc || (m.status && (m.grade == TDX_TCB_NOT_SUPPORTED ||
 							m.level_isvsvn <= svns[i][1])));
 		}
+		/* The identities the front end names when none fits: each an id, none past them. */
+		for (size_t i = 0; i < tdx_tcb_info_identity_count(t); i++)
+			FUZZ_ASSERT(tdx_tcb_info_identity_id(t, i));
+		FUZZ_ASSERT(!tdx_tcb_info_identity_id(t, tdx_tcb_info_identity_count(t)));
 		if (tdx_report_new(&r) == 0) {
+			struct tdx_tcb_match m;
+
 			sig.svn_major = 1;
 			sig.svn_minor = 4;
-			rc = tdx_tcb_info_check(t, &sig, r, why, sizeof(why));
+			rc = tdx_tcb_info_check(t, &sig, r);
 			FUZZ_ASSERT(rc == 0 || rc == -EBADMSG || rc == -ENOENT || rc == -ENOMEM);
+			/* No identity for the line: nothing recorded, as tdx_tcb_info_match() says. */
+			FUZZ_ASSERT((rc == -ENOENT) == (tdx_tcb_info_match(t, 1, 4, &m) == -ENOENT));
+			FUZZ_ASSERT(rc != -ENOENT || tdx_report_count(r) == 0);
 			tdx_report_free(r);
 		}
 	} else {

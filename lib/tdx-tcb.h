@@ -123,6 +123,13 @@ const char *tdx_tcb_info_fmspc(const struct tdx_tcb_info *info);
 const char *tdx_tcb_info_issue_date(const struct tdx_tcb_info *info);
 const char *tdx_tcb_info_next_update(const struct tdx_tcb_info *info);
 unsigned int tdx_tcb_info_evaluation_number(const struct tdx_tcb_info *info);
+/*
+ * Its tdxModuleIdentities, in the document's order: how many, and the id of the @i-th as written
+ * ("TDX_03"; NULL past the last). An id is the document's string, of any length and any byte but
+ * NUL: cut and escape it before it reaches a terminal.
+ */
+size_t tdx_tcb_info_identity_count(const struct tdx_tcb_info *info);
+const char *tdx_tcb_info_identity_id(const struct tdx_tcb_info *info, size_t i);
 
 /* How a verifier rates a module's TCB level (Intel's tcbStatus values for a module). */
 enum tdx_tcb_grade {
@@ -146,7 +153,8 @@ struct tdx_tcb_match {
 
 /*
  * Rate the module whose sigstruct SVNs are @svn_major, @svn_minor. -ENOENT when the document
- * has no identity TDX_<major> (it is not for this module line: Intel's TDX_MODULE_MISMATCH).
+ * has no identity TDX_<major> (it is not for this module line: Intel's TDX_MODULE_MISMATCH);
+ * @match->identity names the one looked for either way.
  */
 int tdx_tcb_info_match(const struct tdx_tcb_info *info, unsigned int svn_major,
 		       unsigned int svn_minor, struct tdx_tcb_match *match);
@@ -154,11 +162,12 @@ int tdx_tcb_info_match(const struct tdx_tcb_info *info, unsigned int svn_major,
 /*
  * The tcb.status check of the module whose sigstruct is @sig, in @report: UpToDate passes;
  * OutOfDate and other statuses warn (fail when the report is strict); Revoked and no matching
- * level fail. Returns 0, -EBADMSG when the check failed, -ENOENT (with @why) when the document
- * has no identity for the module's major SVN, -ENOMEM.
+ * level fail. Returns 0, -EBADMSG when the check failed, -ENOENT (nothing recorded) when the
+ * document has no identity for the module's major SVN (tdx_tcb_info_match() names the one
+ * looked for, tdx_tcb_info_identity_id() those it has), -ENOMEM.
  */
 int tdx_tcb_info_check(const struct tdx_tcb_info *info, const struct tdx_sigstruct *sig,
-		       struct tdx_report *report, char *why, size_t why_len);
+		       struct tdx_report *report);
 
 /* The grade's name in JSON: "UpToDate", "OutOfDate", "Revoked", "NotSupported". */
 const char *tdx_tcb_grade_name(enum tdx_tcb_grade grade);

@@ -207,7 +207,8 @@ enum tdx_update_reason {
 	TDX_UPDATE_R_HELD,		/* path (the hold), detail (its first line): --latest held */
 	TDX_UPDATE_R_HOLD_UNTRUSTED,	/* path, untrusted: why the hold cannot be trusted */
 	TDX_UPDATE_R_HOLD_UNREADABLE,	/* path, err: the hold cannot be read */
-	TDX_UPDATE_R_TCB_MISMATCH,	/* detail: the TCB Info rates no module of the image's line */
+	TDX_UPDATE_R_TCB_MISMATCH,	/* svn_major: the options' tcb_info has no identity for
+					   the image's line (it rates no module of it) */
 };
 
 /* The reason's stable name, for JSON and records ("check-failed", "judged", ...). */
@@ -236,6 +237,7 @@ struct tdx_update_result {
 	uint64_t upload_ms;		/* from loading=1 to idle */
 	struct tdx_trust_refusal untrusted; /* R_HOLD_UNTRUSTED, R_MAPPING: why not trusted */
 	struct tdx_mapping_refusal mapping;	/* R_MAPPING: why not a mapping file */
+	unsigned int svn_major;		/* R_TCB_MISMATCH: the image's SVN major */
 };
 
 enum tdx_outcome tdx_update_get_outcome(const struct tdx_update *update);

@@ -13,7 +13,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,22 +56,6 @@ struct tdx_tcb_info {
 	struct tcb_identity *ids;
 	size_t n_ids;
 };
-
-/* tdx_tcb_info_check()'s line about a document that does not fit the module. */
-static int fail(char *why, size_t why_len, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *why, size_t why_len, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && why_len) {
-		va_start(ap, fmt);
-		vsnprintf(why, why_len, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 /* The refusal @fault in @r (its other facts set by the caller); returns @rc. */
 static int refuse(struct tdx_tcb_refusal *r, int rc, enum tdx_tcb_fault fault)
@@ -670,6 +653,18 @@ unsigned int tdx_tcb_info_evaluation_number(const struct tdx_tcb_info *info)
 }
 
 TDX_EXPORT
+size_t tdx_tcb_info_identity_count(const struct tdx_tcb_info *info)
+{
+	return info->n_ids;
+}
+
+TDX_EXPORT
+const char *tdx_tcb_info_identity_id(const struct tdx_tcb_info *info, size_t i)
+{
+	return i < info->n_ids ? info->ids[i].id : NULL;
+}
+
+TDX_EXPORT
 const char *tdx_tcb_grade_name(enum tdx_tcb_grade grade)
 {
 	switch (grade) {
@@ -733,19 +728,6 @@ static unsigned int id_lowest(const struct tdx_tcb_info *info, const char *name)
 	return 0;
 }
 
-/* The list of identities a mismatch names: "TDX_03, TDX_01". */
-static void identity_list(const struct tdx_tcb_info *info, char *buf, size_t size)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < info->n_ids && used < size; i++)
-		used += (size_t)snprintf(buf + used, size - used, "%s%.16s", i ? ", " : "",
-					 info->ids[i].id);
-	if (!info->n_ids)
-		snprintf(buf, size, "none");
-}
-
 /*
  * The finding of the level @m the module's SVN is at: one per grade (what verifiers make of
  * it), with or without the level's advisories, all with the level and the document.
@@ -785,20 +767,15 @@ static int tcb_level_report(const struct tdx_tcb_info *info, const struct tdx_si
 
 TDX_EXPORT
 int tdx_tcb_info_check(const struct tdx_tcb_info *info, const struct tdx_sigstruct *sig,
-		       struct tdx_report *report, char *why, size_t why_len)
+		       struct tdx_report *report)
 {
 	enum tdx_check_status st;
 	struct tdx_tcb_match m;
-	char ids[128];
 	int rc;
 
 	rc = tdx_tcb_info_match(info, sig->svn_major, sig->svn_minor, &m);
-	if (rc == -ENOENT) {
-		identity_list(info, ids, sizeof(ids));
-		return fail(why, why_len, -ENOENT, "no identity %s (SVN major %u) in "
-			    "tdxModuleIdentities (it has %s)", m.identity,
-			    sig->svn_major, ids);
-	}
+	if (rc == -ENOENT)
+		return rc;
 	switch (m.grade) {
 	case TDX_TCB_UP_TO_DATE:
 		st = TDX_CHECK_PASS;

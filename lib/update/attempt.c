@@ -178,7 +178,6 @@ static void update_host_open(struct tdx_update *u, const char *kmodule, bool roo
 static int update_tcb(struct tdx_update *u, bool image_failed)
 {
 	const struct tdx_sigstruct *s = tdx_image_get_sigstruct_fields(u->image);
-	char why[400];
 	int rc;
 
 	if (image_failed) {
@@ -186,12 +185,10 @@ static int update_tcb(struct tdx_update *u, bool image_failed)
 				     TDX_FND_UPDATE_TCB_NOT_RATED, TDX_FACT_U(s->svn_major),
 				     TDX_FACT_U(s->svn_minor));
 	} else {
-		rc = tdx_tcb_info_check(u->o.tcb_info, s, u->report, why, sizeof(why));
+		rc = tdx_tcb_info_check(u->o.tcb_info, s, u->report);
 		if (rc == -ENOENT) {
-			update_set(u, TDX_OUTCOME_INPUT, TDX_UPDATE_R_TCB_MISMATCH, rc, NULL);
-			if (!update_set_detail(u, why))
-				update_set(u, TDX_OUTCOME_FAILED, TDX_UPDATE_R_NO_MEMORY, -ENOMEM,
-					   NULL);
+			update_set(u, TDX_OUTCOME_INPUT, TDX_UPDATE_R_TCB_MISMATCH, rc,
+				   NULL)->svn_major = s->svn_major;
 			return 1;
 		}
 	}

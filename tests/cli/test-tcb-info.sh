@@ -72,6 +72,11 @@ for c in "expired:expired: its nextUpdate is" "future:which is in the future" \
 	run "$tdxctl" inspect $(tcb "$doc") "$img"
 	expect_rc 66 "inspect $doc"
 done
+# A document for another module line names the identity looked for and those it has, exactly.
+# shellcheck disable=SC2046
+run "$tdxctl" verify --json --key-hash "$key" $(tcb mismatch) "$img"
+expect_json .error.message "\"TCB Info $tmp/mismatch.json does not fit this module: no identity TDX_01 (SVN major 1) in tdxModuleIdentities (it has TDX_03)\"" \
+	"mismatch: the words"
 # A wrong root: the test chain under Intel's pin, another root's chain under the test pin.
 run "$tdxctl" verify --key-hash "$key" --tcb-info "$tmp/uptodate.json" \
 	--tcb-info-chain "$tmp/chain.pem" "$img"

@@ -448,7 +448,8 @@ expect_json "$failed_checks" '["tcb.status"]' "tcb: --strict names the check"
 update_run $tdxctl update $key --dry-run --json $(tcb mismatch) --mapping "$tmp/tcbrel/mapping_file.json" "$img10"
 expect_rc 66 "tcb: a TCB Info for another line"
 expect_json '.outcome' '"input-error"' "tcb: mismatch outcome"
-expect_grep "the TCB Info does not fit this module: no identity TDX_01" "$out" "tcb: mismatch verdict"
+expect_json '.verdict' '"the TCB Info does not fit this module: no identity TDX_01 (SVN major 1) in tdxModuleIdentities (it has TDX_03); nothing was changed"' \
+	"tcb: mismatch verdict"
 # shellcheck disable=SC2046
 update_run $tdxctl update $key --dry-run --json $(tcb expired) "$img10"
 expect_rc 66 "tcb: expired"
