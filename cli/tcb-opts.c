@@ -247,6 +247,54 @@ out:
 	return rc;
 }
 
+char *tcb_config_refusal_words(const struct tdx_tcb_config_refusal *r)
+{
+	const char *key = r->key ? r->key : "?";
+
+	switch (r->fault) {
+	case TDX_TCB_CONFIG_FAULT_NONE:
+		break;
+	case TDX_TCB_CONFIG_FAULT_NUL_BYTE:
+		return cli_words("a NUL byte: not a text file");
+	case TDX_TCB_CONFIG_FAULT_NOT_KEY_VALUE:
+		return cli_words("line %u: not \"key = value\"", r->line);
+	case TDX_TCB_CONFIG_FAULT_UNKNOWN_KEY:
+		return cli_words("line %u: unknown key (file, chain and root_hash are known)",
+				 r->line);
+	case TDX_TCB_CONFIG_FAULT_RELATIVE:
+		return cli_words("line %u: %s must be an absolute path", r->line, key);
+	case TDX_TCB_CONFIG_FAULT_TOO_LONG:
+		return cli_words("line %u: %s is longer than %zu bytes", r->line, key, r->limit);
+	case TDX_TCB_CONFIG_FAULT_CONTROL:
+		return cli_words("line %u: %s holds a control character", r->line, key);
+	case TDX_TCB_CONFIG_FAULT_ROOT_HASH:
+		return cli_words("line %u: %s wants 64 hex digits (a SHA-256)", r->line, key);
+	}
+	return cli_words("refused (fault %d)", (int)r->fault);
+}
+
+char *tcb_source_fault_words(const struct tdx_tcb_source *s)
+{
+	char *w;
+
+	switch (s->fault) {
+	case TDX_TCB_SOURCE_FAULT_NONE:
+		break;
+	case TDX_TCB_SOURCE_FAULT_READ:
+		return cli_words("%s", s->err == -EFBIG ? "too large" : strerror(-s->err));
+	case TDX_TCB_SOURCE_FAULT_UNTRUSTED:
+		w = trust_refusal_words(&s->untrusted);
+		return w ? w : cli_words("not trusted");
+	case TDX_TCB_SOURCE_FAULT_CONFIG:
+		return tcb_config_refusal_words(&s->config_refusal);
+	case TDX_TCB_SOURCE_FAULT_DROPINS:
+		return cli_words("more than %u drop-ins", s->limit);
+	case TDX_TCB_SOURCE_FAULT_DROPIN_PATH:
+		return cli_words("a drop-in's path is too long");
+	}
+	return cli_words("refused (fault %d)", (int)s->fault);
+}
+
 char *tcb_mismatch_words(const struct tdx_tcb_info *info, unsigned int svn_major)
 {
 	size_t n = tdx_tcb_info_identity_count(info), len = 0;

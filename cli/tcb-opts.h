@@ -27,6 +27,18 @@ int tcb_info_open(struct tdx_ctx *ctx, const struct tcb_args *a, struct tdx_tcb_
 		  enum tdx_outcome *outcome, char **why);
 
 /*
+ * Why a configuration text was refused (tdx_tcb_config_parse()'s facts), in one line: "line 2:
+ * unknown key (file, chain and root_hash are known)". A new string; NULL without memory.
+ */
+char *tcb_config_refusal_words(const struct tdx_tcb_config_refusal *r);
+
+/*
+ * Why the configured TCB Info @s (CONFIG_BAD, UNREADABLE) cannot be used, the file aside: "the
+ * file is writable by every user (mode 0666)", "line 1: ...". A new string; NULL without memory.
+ */
+char *tcb_source_fault_words(const struct tdx_tcb_source *s);
+
+/*
  * Why @info rates no module of SVN major @svn_major, in one line of any length: "no identity
  * TDX_03 (SVN major 3) in tdxModuleIdentities (it has TDX_01, TDX_02)". A new string; NULL
  * without memory.

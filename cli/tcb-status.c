@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "tcb-opts.h"
 #include "tcb-status.h"
 #include "tdxctl.h"
 
@@ -125,12 +126,18 @@ static char *tcb_reason_words(const struct tcb_running *r)
 		n = asprintf(&w, "no TCB Info configured (%s names none)", s->config);
 		break;
 	case TCB_CONFIG_BAD:
-		n = asprintf(&w, "the configuration %s is not used: %s", s->config, s->why);
+		fault = tcb_source_fault_words(s);
+		n = asprintf(&w, "the configuration %s is not used: %s", s->config,
+			     fault ? fault : "out of memory");
+		free(fault);
 		break;
 	case TCB_FILE_UNREADABLE:
+		fault = tcb_source_fault_words(s);
 		n = asprintf(&w, "the TCB Info %s %s cannot be used: %s",
 			     s->chain_failed ? "chain" : "file",
-			     s->chain_failed ? s->cfg.chain : s->cfg.file, s->why);
+			     s->chain_failed ? s->cfg.chain : s->cfg.file,
+			     fault ? fault : "out of memory");
+		free(fault);
 		break;
 	case TCB_FILE_EXPIRED:
 	case TCB_FILE_INVALID:

@@ -359,6 +359,20 @@ enum tdx_tcb_source_state {
 /* The stable name: "ok", "no-file", "config-invalid", "file-unreadable", "file-expired", ... */
 const char *tdx_tcb_source_state_name(enum tdx_tcb_source_state state);
 
+/*
+ * What is wrong with the file a CONFIG_BAD or UNREADABLE source names: @config (CONFIG_BAD;
+ * the drop-in folder for READ of a folder, DROPINS, DROPIN_PATH), or cfg.chain when
+ * chain_failed, else cfg.file (UNREADABLE).
+ */
+enum tdx_tcb_source_fault {
+	TDX_TCB_SOURCE_FAULT_NONE = 0,
+	TDX_TCB_SOURCE_FAULT_READ,		/* err: it cannot be read (-EFBIG: too large) */
+	TDX_TCB_SOURCE_FAULT_UNTRUSTED,		/* untrusted: it or its folder is not trusted */
+	TDX_TCB_SOURCE_FAULT_CONFIG,		/* config_refusal: its text is refused */
+	TDX_TCB_SOURCE_FAULT_DROPINS,		/* the folder holds more than limit drop-ins */
+	TDX_TCB_SOURCE_FAULT_DROPIN_PATH,	/* a drop-in's path is too long */
+};
+
 struct tdx_tcb_source {
 	enum tdx_tcb_source_state state;
 	int err;			/* the errno behind the state (negative), or 0 */
@@ -366,7 +380,11 @@ struct tdx_tcb_source {
 						   failing one; NONE: the main file's path) */
 	struct tdx_tcb_config cfg;	/* what the configuration says */
 	bool chain_failed;		/* UNREADABLE: the chain file (cfg.chain), not cfg.file */
-	char why[512];			/* CONFIG_BAD, UNREADABLE: the problem, one line */
+	enum tdx_tcb_source_fault fault;	/* CONFIG_BAD, UNREADABLE: what is wrong */
+	struct tdx_tcb_config_refusal config_refusal;	/* FAULT_CONFIG: the line refused */
+	/* FAULT_UNTRUSTED: why (its path NULL: the file the fault names, see above) */
+	struct tdx_trust_refusal untrusted;
+	unsigned int limit;		/* FAULT_DROPINS: the most drop-ins read */
 	struct tdx_tcb_refusal refusal;	/* EXPIRED, INVALID: why the document was refused */
 	struct tdx_tcb_info *info;	/* OK: the document, owned (tdx_tcb_source_clear()) */
 };

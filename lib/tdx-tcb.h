@@ -185,14 +185,35 @@ struct tdx_tcb_config {
 	bool have_root_hash;
 };
 
+/* Why a configuration text was refused: the fact; the front end words it. */
+enum tdx_tcb_config_fault {
+	TDX_TCB_CONFIG_FAULT_NONE = 0,
+	TDX_TCB_CONFIG_FAULT_NUL_BYTE,		/* a NUL byte: not a text file (no @line) */
+	TDX_TCB_CONFIG_FAULT_NOT_KEY_VALUE,	/* @line is not "key = value" */
+	TDX_TCB_CONFIG_FAULT_UNKNOWN_KEY,	/* @line's key is none of file, chain, root_hash */
+	TDX_TCB_CONFIG_FAULT_RELATIVE,		/* @key's path is not absolute */
+	TDX_TCB_CONFIG_FAULT_TOO_LONG,		/* @key's path is longer than @limit bytes */
+	TDX_TCB_CONFIG_FAULT_CONTROL,		/* @key's path holds a control character */
+	TDX_TCB_CONFIG_FAULT_ROOT_HASH,		/* @key (root_hash) is not 64 hex digits */
+};
+
+/* A refusal of tdx_tcb_config_parse(), as facts. */
+struct tdx_tcb_config_refusal {
+	enum tdx_tcb_config_fault fault;
+	unsigned int line;		/* the line, from 1; 0: the text as a whole */
+	const char *key;		/* the known key concerned ("file", ...: static), or NULL */
+	size_t limit;			/* TOO_LONG: the longest value accepted */
+};
+
 /*
  * Apply one configuration file's text to @cfg (a later file overrides an earlier one's keys; an
  * empty value unsets a key). Lines are "key = value", "# comment" or blank; keys file and chain
- * take an absolute path, root_hash 64 hex digits. -EINVAL with "line N: ..." in @why for
- * anything else (an unknown key, a relative path, a control character, a NUL byte).
+ * take an absolute path, root_hash 64 hex digits. -EINVAL with the fault in *@why (may be NULL;
+ * zeroed on success) for anything else: an unknown key, a relative path, a control character,
+ * a NUL byte.
  */
-int tdx_tcb_config_parse(const char *text, size_t len, struct tdx_tcb_config *cfg, char *why,
-			 size_t why_len);
+int tdx_tcb_config_parse(const char *text, size_t len, struct tdx_tcb_config *cfg,
+			 struct tdx_tcb_config_refusal *why);
 
 #ifdef __cplusplus
 }

@@ -11,11 +11,9 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "host-private.h"
@@ -37,42 +35,7 @@ const char *tdx_tcb_source_state_name(enum tdx_tcb_source_state state)
 	return "unknown";
 }
 
-/*
- * Why tdx_file_read_trusted() refused @path (it logs it; the caller's facts need it too): the
- * first of the file and its folder that is not root's or is writable by others.
- */
-static void source_untrusted_why(const char *path, char *why, size_t size)
-{
-	char *real = realpath(path, NULL), *copy;
-	const char *what = "the file";
-	struct stat st;
-
-	snprintf(why, size, "not trusted");
-	if (!real)
-		return;
-	copy = strdup(real);
-	if (copy && stat(real, &st) == 0 && st.st_uid != 0 && st.st_uid != geteuid())
-		snprintf(why, size, "%s is owned by uid %u, not root", what,
-			 (unsigned int)st.st_uid);
-	else if (copy && stat(real, &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)))
-		snprintf(why, size, "%s is writable by %s (mode %04o)", what,
-			 st.st_mode & S_IWOTH ? "every user" : "its group",
-			 (unsigned int)(st.st_mode & 07777));
-	else if (copy && stat(dirname(copy), &st) == 0) {
-		what = "its folder";
-		if (st.st_uid != 0 && st.st_uid != geteuid())
-			snprintf(why, size, "%s is owned by uid %u, not root", what,
-				 (unsigned int)st.st_uid);
-		else if (st.st_mode & (S_IWGRP | S_IWOTH))
-			snprintf(why, size, "%s is writable by %s (mode %04o)", what,
-				 st.st_mode & S_IWOTH ? "every user" : "its group",
-				 (unsigned int)(st.st_mode & 07777));
-	}
-	free(copy);
-	free(real);
-}
-
-/* A trusted file's bytes, or @src->err and @src->why set (the caller sets the state). */
+/* A trusted file's bytes, or @src->err and its fault set (the caller sets the state). */
 static int source_read(struct tdx_ctx *ctx, struct tdx_tcb_source *src, const char *path,
 		       size_t max, uint8_t **buf, size_t *len)
 {
@@ -81,18 +44,19 @@ static int source_read(struct tdx_ctx *ctx, struct tdx_tcb_source *src, const ch
 	if (rc == 0)
 		return 0;
 	src->err = rc;
-	if (rc == -EPERM)
-		source_untrusted_why(path, src->why, sizeof(src->why));
-	else
-		snprintf(src->why, sizeof(src->why), "%s", rc == -EFBIG ? "too large" :
-			 strerror(-rc));
+	src->fault = TDX_TCB_SOURCE_FAULT_READ;
+	if (rc == -EPERM) {
+		/* The refusal lives on @ctx until its next read: a copy, its path the source's. */
+		src->fault = TDX_TCB_SOURCE_FAULT_UNTRUSTED;
+		src->untrusted = *tdx_ctx_trust_refusal(ctx);
+		src->untrusted.path = NULL;
+	}
 	return rc;
 }
 
 /* One configuration file applied to @src->cfg; -ENOENT when it does not exist. */
 static int source_config_file(struct tdx_ctx *ctx, struct tdx_tcb_source *src, const char *path)
 {
-	char why[256];
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	int rc;
@@ -102,10 +66,10 @@ static int source_config_file(struct tdx_ctx *ctx, struct tdx_tcb_source *src, c
 	snprintf(src->config, sizeof(src->config), "%s", path);
 	rc = source_read(ctx, src, path, TDX_TCB_CONFIG_MAX_SIZE, &buf, &len);
 	if (rc == 0) {
-		rc = tdx_tcb_config_parse((const char *)buf, len, &src->cfg, why, sizeof(why));
+		rc = tdx_tcb_config_parse((const char *)buf, len, &src->cfg, &src->config_refusal);
 		if (rc < 0) {
 			src->err = rc;
-			snprintf(src->why, sizeof(src->why), "%s", why);
+			src->fault = TDX_TCB_SOURCE_FAULT_CONFIG;
 		}
 	}
 	free(buf);
@@ -137,15 +101,16 @@ static int source_dropins(struct tdx_ctx *ctx, struct tdx_tcb_source *src, const
 		rc = -errno;
 		src->err = rc;
 		src->state = TDX_TCB_SOURCE_CONFIG_BAD;
+		src->fault = TDX_TCB_SOURCE_FAULT_READ;
 		snprintf(src->config, sizeof(src->config), "%s", dir);
-		snprintf(src->why, sizeof(src->why), "%s", strerror(-rc));
 		return rc;
 	}
 	if (n > TCB_DROPIN_MAX) {
 		src->err = rc = -E2BIG;
 		src->state = TDX_TCB_SOURCE_CONFIG_BAD;
+		src->fault = TDX_TCB_SOURCE_FAULT_DROPINS;
+		src->limit = TCB_DROPIN_MAX;
 		snprintf(src->config, sizeof(src->config), "%s", dir);
-		snprintf(src->why, sizeof(src->why), "more than %d drop-ins", TCB_DROPIN_MAX);
 	}
 	for (int i = 0; i < n; i++) {
 		if (rc == 0) {
@@ -157,8 +122,8 @@ static int source_dropins(struct tdx_ctx *ctx, struct tdx_tcb_source *src, const
 			if (rc == -ENAMETOOLONG) {
 				src->err = rc;
 				src->state = TDX_TCB_SOURCE_CONFIG_BAD;
+				src->fault = TDX_TCB_SOURCE_FAULT_DROPIN_PATH;
 				snprintf(src->config, sizeof(src->config), "%s", dir);
-				snprintf(src->why, sizeof(src->why), "a drop-in's path is too long");
 			} else if (rc == -ENOENT) {
 				rc = 0;
 			}
@@ -231,9 +196,9 @@ int tdx_tcb_source_open(struct tdx_ctx *ctx, int64_t now, struct tdx_tcb_source 
 	}
 	source_load(ctx, src, now);
 	if (src->state != TDX_TCB_SOURCE_OK)
-		dbg(ctx, "%s: %s: %s (fault %d)\n", src->chain_failed ? src->cfg.chain :
-		    src->cfg.file, tdx_tcb_source_state_name(src->state), src->why,
-		    (int)src->refusal.fault);
+		dbg(ctx, "%s: %s: fault %d, errno %d, document fault %d\n", src->chain_failed ?
+		    src->cfg.chain : src->cfg.file, tdx_tcb_source_state_name(src->state),
+		    (int)src->fault, -src->err, (int)src->refusal.fault);
 	return src->err == -ENOMEM ? -ENOMEM : 0;
 }
 

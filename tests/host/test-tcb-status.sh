@@ -75,7 +75,25 @@ expect_json '.tcb.why' "\"the configuration $conf/tcb-info.conf is not used: lin
 	"a misspelt key: the line named"
 printf 'file = tcb.json\n' >"$conf/tcb-info.conf"
 tcb_case "a relative path" unknown config-invalid
-expect_json '.tcb.why | endswith("line 1: file must be an absolute path")' true "a relative path"
+expect_json '.tcb.why' "\"the configuration $conf/tcb-info.conf is not used: line 1: file must be an absolute path\"" \
+	"a relative path"
+# why_is WHAT WORDS: status --json's tcb.why is exactly "the configuration CONF is not used: WORDS".
+why_is() {
+	run "$tdxctl" status --json
+	expect_json '.tcb | [.reason, .why]' \
+		"$(jq -cn --arg w "the configuration $conf/tcb-info.conf is not used: $2" \
+			'["config-invalid", $w]')" "$1"
+}
+printf '\n# a comment\nfile /a\n' >"$conf/tcb-info.conf"
+why_is "not key = value" 'line 3: not "key = value"'
+printf 'chain = /a\033[2Jb\n' >"$conf/tcb-info.conf"
+why_is "a control character" "line 1: chain holds a control character"
+printf 'root_hash = a0af\n' >"$conf/tcb-info.conf"
+why_is "a short root_hash" "line 1: root_hash wants 64 hex digits (a SHA-256)"
+printf 'file = /%04097d\n' 0 >"$conf/tcb-info.conf"
+why_is "a path too long" "line 1: file is longer than 4095 bytes"
+printf 'file = /a\0b\n' >"$conf/tcb-info.conf"
+why_is "a NUL byte" "a NUL byte: not a text file"
 printf 'file = %s\nchain = %s\nroot_hash = %s\n' "$tcb/uptodate.json" "$tcb/chain.pem" "$root" \
 	>"$conf/tcb-info.conf"
 chmod 666 "$conf/tcb-info.conf"
@@ -83,11 +101,22 @@ tcb_case "a configuration everyone can write" unknown config-invalid
 expect_json '.tcb.why' "\"the configuration $conf/tcb-info.conf is not used: the file is writable by every user (mode 0666)\"" \
 	"a configuration everyone can write: why"
 chmod 644 "$conf/tcb-info.conf"
+chown 65534 "$conf/tcb-info.conf"
+why_is "a configuration another user owns" "the file is owned by uid 65534, not root"
+chown 0 "$conf/tcb-info.conf"
 chmod 775 "$conf"
 tcb_case "in a folder its group can write" unknown config-invalid
-expect_json '.tcb.why | endswith("its folder is writable by its group (mode 0775)")' true \
+expect_json '.tcb.why' "\"the configuration $conf/tcb-info.conf is not used: its folder is writable by its group (mode 0775)\"" \
 	"in a folder its group can write: why"
 chmod 755 "$conf"
+# More drop-ins than are read: the folder is named.
+mkdir -m 755 "$conf/tcb-info.conf.d"
+for i in $(seq 10 74); do : >"$conf/tcb-info.conf.d/$i.conf"; done
+run "$tdxctl" status --json
+expect_json '.tcb | [.reason, .config, .why]' \
+	"[\"config-invalid\",\"$conf/tcb-info.conf.d\",\"the configuration $conf/tcb-info.conf.d is not used: more than 64 drop-ins\"]" \
+	"too many drop-ins"
+rm -r "$conf/tcb-info.conf.d"
 
 # --- the TCB Info it names ----------------------------------------------------------------------------
 # A valid document, but nothing says the running module's SVN (no history, no release).
@@ -111,7 +140,7 @@ expect_json '.tcb.why' "\"the TCB Info file $tcb/none.json cannot be used: No su
 printf 'file = %s\nchain = %s/none.pem\nroot_hash = %s\n' "$tcb/uptodate.json" "$tcb" "$root" \
 	>"$conf/tcb-info.conf"
 tcb_case "a missing chain" unknown file-unreadable
-expect_json '.tcb.why | startswith("the TCB Info chain '"$tcb"'/none.pem cannot be used")' true \
+expect_json '.tcb.why' "\"the TCB Info chain $tcb/none.pem cannot be used: No such file or directory\"" \
 	"a missing chain: the chain named"
 printf 'file = %s\nchain = %s\n' "$tcb/uptodate.json" "$tcb/chain.pem" >"$conf/tcb-info.conf"
 tcb_case "Intel's root, a test chain" unknown file-invalid
