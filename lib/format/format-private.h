@@ -20,6 +20,14 @@
  */
 int tdx_signature_verify(const uint8_t raw[TDX_SIGSTRUCT_SIZE]);
 
+/*
+ * report.c: SKIP every check from @first to @last that has no result yet in @report (NULL:
+ * nothing), each with the finding TDX_FND_NOT_RUN and @cause (a finding without facts) as why.
+ * For the image checks (image.c, elf.c, host/image-file.c), which stop at the first fault.
+ */
+int tdx_report_skip_range(struct tdx_report *report, enum tdx_check_id first,
+			  enum tdx_check_id last, enum tdx_finding cause);
+
 struct json_object;
 /* A JSON value's kind as a message says it: "an array", "a string", "null", ... (json-kind.c). */
 const char *tdx_json_kind(struct json_object *v);

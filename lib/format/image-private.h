@@ -47,8 +47,6 @@ int tdx_elf_check(const uint8_t *module, size_t len, uint32_t rip_offset,
 		  struct tdx_report *report, bool *failed);
 
 /* image.c */
-int tdx_report_skip_range(struct tdx_report *report, enum tdx_check_id first,
-			  enum tdx_check_id last, enum tdx_finding cause);
 void tdx_image_own(struct tdx_image *image, uint8_t *a, uint8_t *b);
 
 #endif /* LIBTDXCTL_IMAGE_PRIVATE_H */

@@ -72,36 +72,6 @@ uint16_t tdx_checksum16(const uint8_t *buf, size_t len)
 	return sum;
 }
 
-static bool report_has(const struct tdx_report *report, enum tdx_check_id id)
-{
-	for (size_t i = 0; i < tdx_report_count(report); i++)
-		if (tdx_report_id(report, i) == id)
-			return true;
-	return false;
-}
-
-/*
- * SKIP every check from @first to @last that has no result yet: each id gets one result, the
- * finding TDX_FND_NOT_RUN with @cause (a finding without facts) as why.
- */
-int tdx_report_skip_range(struct tdx_report *report, enum tdx_check_id first,
-			  enum tdx_check_id last, enum tdx_finding cause)
-{
-	int rc;
-
-	if (!report)
-		return 0;
-	for (unsigned int id = first; id <= (unsigned int)last; id++) {
-		if (report_has(report, (enum tdx_check_id)id))
-			continue;
-		rc = tdx_report_fact(report, (enum tdx_check_id)id, TDX_CHECK_SKIP, TDX_FND_NOT_RUN,
-				     TDX_FACT_F(cause));
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
 /* The container could not be located: skip what is left of it and every image check. */
 static int image_skip_rest(struct tdx_report *report, const enum tdx_check_id *container,
 			   size_t n, enum tdx_finding cause)

@@ -301,6 +301,33 @@ int tdx_report_copy(struct tdx_report *report, const struct tdx_report *src, siz
 	return rc;
 }
 
+static bool report_has(const struct tdx_report *report, enum tdx_check_id id)
+{
+	for (size_t i = 0; i < report->count; i++)
+		if (report->entries[i].id == id)
+			return true;
+	return false;
+}
+
+/* One result per check not reached, so that a report always names every check it covers. */
+int tdx_report_skip_range(struct tdx_report *report, enum tdx_check_id first,
+			  enum tdx_check_id last, enum tdx_finding cause)
+{
+	int rc;
+
+	if (!report)
+		return 0;
+	for (unsigned int id = first; id <= (unsigned int)last; id++) {
+		if (report_has(report, (enum tdx_check_id)id))
+			continue;
+		rc = tdx_report_fact(report, (enum tdx_check_id)id, TDX_CHECK_SKIP, TDX_FND_NOT_RUN,
+				     TDX_FACT_F(cause));
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 TDX_EXPORT
 void tdx_report_add_remedy(struct tdx_report *report, unsigned int remedies)
 {
