@@ -451,9 +451,19 @@ static void status_text_builds(const struct status_view *v)
 
 	if (rf->gate_rc)
 		return;
-	printf("TD builds:          %zu in progress%s%s%s%s\n", rf->builds_live,
-	       rf->builds_live ? " (" : "", v->x->live_text, rf->builds_live ? ")" : "",
-	       rf->builds_ignored ? "; stale or expired ones ignored" : "");
+	printf("TD builds:          %zu in progress", rf->builds_live);
+	if (rf->builds_live) {
+		const char *sep = " (";
+
+		for (size_t i = 0; i < rf->n_builds; i++) {
+			if (rf->builds[i].state != TDX_GATE_LIVE)
+				continue;
+			printf("%s%s", sep, rf->builds[i].name);
+			sep = ", ";
+		}
+		fputs(*sep == ',' ? ")" : " ()", stdout);
+	}
+	printf("%s\n", rf->builds_ignored ? "; stale or expired ones ignored" : "");
 	if (rf->builds_live)
 		printf("TD build delay:     the oldest recorded %lld s ago; %zu by "
 		       "launcher-group members; they hold an update %lld s more at most\n",
@@ -559,7 +569,6 @@ int cmd_status(int argc, char **argv, struct tdx_ctx *ctx)
 		return exit_from_outcome(TDX_OUTCOME_FAILED);
 	tdx_host_open(ctx, &host);
 	outcome = tdx_host_readiness(ctx, host, a.module, &x.rf, report);
-	tdx_readiness_builds_format(&x.rf, x.live_text, sizeof(x.live_text));
 	x.history_rc = tdx_history_read(ctx, tdx_history_path(ctx, a.history), 0, &recs,
 					&x.history_skipped);
 	if (x.history_rc == 0) {

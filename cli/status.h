@@ -16,7 +16,6 @@ struct status_extra {
 	struct tdx_readiness_facts rf;	/* tdx_readiness_collect() */
 	struct json_object *last;	/* the last attempt in the history, or NULL */
 	struct json_object *last_upload;	/* the last one that reached the kernel */
-	char live_text[256];		/* the live builds' names, "vm1, vm2" */
 	int history_rc;			/* tdx_history_read(): 0, -ENOENT (none yet), or why not */
 	size_t history_skipped;		/* lines that did not parse */
 	struct tdx_history_last last_update;	/* the last update that was not a dry run */

@@ -147,9 +147,6 @@ enum tdx_outcome tdx_readiness_judge(const struct tdx_readiness_facts *facts,
  */
 enum tdx_outcome tdx_readiness_judge_rules(const struct tdx_readiness_facts *facts,
 					   unsigned int rules, struct tdx_report *report);
-/* The live builds' names, "vm1, vm2" ("" when none; cut to fit @size); returns @buf. */
-char *tdx_readiness_builds_format(const struct tdx_readiness_facts *facts, char *buf,
-				  size_t size);
 
 /* ---- the handoff rule (handoff.c) --------------------------------------------------------- */
 

@@ -353,20 +353,3 @@ enum tdx_outcome tdx_readiness_judge(const struct tdx_readiness_facts *f,
 {
 	return tdx_readiness_judge_rules(f, TDX_READINESS_ALL, report);
 }
-
-TDX_EXPORT
-char *tdx_readiness_builds_format(const struct tdx_readiness_facts *f, char *buf, size_t size)
-{
-	size_t len = 0;
-
-	if (!size)
-		return buf;
-	buf[0] = '\0';
-	for (size_t i = 0; i < f->n_builds && len < size; i++) {
-		if (f->builds[i].state != TDX_GATE_LIVE)
-			continue;
-		len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
-					f->builds[i].name);
-	}
-	return buf;
-}

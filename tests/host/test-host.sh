@@ -253,6 +253,7 @@ expect_json '[.checks[] | select(.check == "host.td_builds") | .message]' \
 	"[\"TD builds in progress: vm1 (pid $$): an update now would wait for them, then be refused; nothing was changed; retry when they end ('tdxctl build list'); --wait-builds sets how long an update waits\"]" \
 	"readiness: the rule names the build, and tdxctl's option for waiting"
 run $tdxctl status
+expect_grep "TD builds:          1 in progress (vm1)" "$out" "readiness: the status line names it"
 expect_grep "  host.td_builds: TD builds in progress: vm1 (pid $$): an update now would wait for them, then be refused; nothing was changed; retry when they end ('tdxctl build list'); --wait-builds sets how long an update waits" \
 	"$out" "readiness: the text row words the option too"
 run $tdxctl build end vm1 --quiet
