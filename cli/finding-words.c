@@ -21,6 +21,13 @@ static const char *const templates[TDX_FND__COUNT] = {
 #undef TDX_WORDS
 };
 
+const struct list_words list_words[] = {
+#define TDX_LIST_WORDS(form, sep, kind, items, text) { form, sep, kind, items, text },
+#include "words/lists.def"
+#undef TDX_LIST_WORDS
+};
+const size_t list_words_count = sizeof(list_words) / sizeof(list_words[0]);
+
 const char *finding_template(enum tdx_finding finding)
 {
 	return (unsigned int)finding < TDX_FND__COUNT ? templates[finding] : NULL;
@@ -64,58 +71,126 @@ static bool form_is(const char *form, size_t len, const char *name)
 	return strlen(name) == len && memcmp(form, name, len) == 0;
 }
 
-/*
- * "or_later": versions joined by commas ("1.5.00,2.0.00"), each the minimum of its major.minor
- * line, as "1.5.00 or later of 1.5.x, or 2.0.00 or later of 2.0.x": the library records the
- * list as data, and a list has no fixed number of facts.
- */
-static int put_or_later(FILE *out, const char *list)
-{
-	for (const char *p = list; *p;) {
-		size_t n = strcspn(p, ","), line = n;
+/* Where a template's names are looked up: a finding's facts by name, or a record's by place. */
+struct fill_src {
+	enum tdx_finding finding;
+	const struct tdx_fact *const *facts;
+	size_t n;
+	const struct tdx_fact *record;	/* a list item being worded: {0} {1} ... (or NULL) */
+};
 
-		while (line && p[line - 1] != '.')
-			line--;
-		fprintf(out, "%s%.*s or later of %.*s.x", p == list ? "" : ", or ", (int)n, p,
-			(int)(line ? line - 1 : n), p);
-		p += n;
-		if (*p)
-			p++;
+static size_t fill(FILE *out, const char *t, const struct fill_src *src);
+
+/* The fact a template names with @name (@len bytes), or NULL. */
+static const struct tdx_fact *fill_lookup(const struct fill_src *src, const char *name,
+					  size_t len)
+{
+	size_t k = 0;
+
+	if (!src->record)
+		return fact_index(src->finding, name, len, &k) == 0 && k < src->n ? src->facts[k] :
+		       NULL;
+	if (len < 1 || len > 2)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return NULL;
+		k = k * 10 + (size_t)(name[i] - '0');
 	}
-	return 0;
+	if (src->record->type != TDX_FACT_LIST)
+		return k == 0 ? src->record : NULL;
+	return k < src->record->n ? &src->record->items[k] : NULL;
 }
 
 /*
- * "builds": TD builds as name:state:number joined by commas (lib/findings/rules.def), as
- * "vm1 (pid 12), a (stale: owner pid 31 is gone), b (expired 5 s ago)".
+ * The row of list form @form (lists.def) that words @item: its kind is the record's second
+ * fact, its count the record's. *@is_form says whether @form is a list form at all.
  */
-static int put_builds(FILE *out, const char *list)
+static const struct list_words *list_words_find(const char *form, size_t len,
+						const struct tdx_fact *item, bool *is_form)
 {
-	for (const char *p = list; *p;) {
-		size_t n = strcspn(p, ","), name = strcspn(p, ":");
-		const char *state = name < n ? p + name + 1 : p + n;
-		size_t slen = strcspn(state, ":,");
-		const char *num = state + slen + (state[slen] == ':');
-		int nlen = (int)(p + n - num);
+	bool rec = item->type == TDX_FACT_LIST;
+	size_t n = rec ? item->n : 1;
 
-		if (name > n)
-			name = n;
-		fprintf(out, "%s%.*s", p == list ? "" : ", ", (int)name, p);
-		if (slen == 4 && memcmp(state, "live", 4) == 0)
-			fprintf(out, " (pid %.*s)", nlen, num);
-		else if (slen == 5 && memcmp(state, "stale", 5) == 0)
-			fprintf(out, " (stale: owner pid %.*s is gone)", nlen, num);
-		else if (slen == 4 && memcmp(state, "late", 4) == 0)
-			fputs(" (recorded after the gate closed)", out);
-		else if (nlen > 0)
-			fprintf(out, " (expired %.*s s ago)", nlen, num);
-		else
-			fputs(" (expired)", out);
-		p += n;
-		if (*p)
-			p++;
+	*is_form = false;
+	for (size_t i = 0; i < list_words_count; i++) {
+		const struct list_words *w = &list_words[i];
+
+		if (!form_is(form, len, w->form))
+			continue;
+		*is_form = true;
+		if (w->items != n)
+			continue;
+		if (!w->kind[0] || (rec && n >= 2 && item->items[1].type == TDX_FACT_STR &&
+				    strcmp(item->items[1].s, w->kind) == 0))
+			return w;
 	}
-	return 0;
+	return NULL;
+}
+
+static int put_fact(FILE *out, const struct tdx_fact *f, const char *form, size_t len);
+
+/* One item of a list in @form (@len 0: the plain form); *@sep is the separator before the next. */
+static int put_item(FILE *out, const struct tdx_fact *item, const char *form, size_t len,
+		    const char **sep)
+{
+	const struct list_words *w;
+	bool is_form;
+
+	*sep = ", ";
+	if (!len && item->type == TDX_FACT_LIST) {
+		for (size_t k = 0; k < item->n; k++) {
+			if (k)
+				fputc(' ', out);
+			if (put_fact(out, &item->items[k], "", 0) < 0)
+				return -EINVAL;
+		}
+		return 0;
+	}
+	if (!len)
+		return put_fact(out, item, "", 0);
+	w = list_words_find(form, len, item, &is_form);
+	if (!is_form)
+		return put_fact(out, item, form, len);
+	if (!w)
+		return -EINVAL;
+	*sep = w->sep;
+	return fill(out, w->text, &(struct fill_src){ .record = item }) ? -EINVAL : 0;
+}
+
+/*
+ * A list in @form: its count, or every item worded and joined. Written only once every item
+ * could be worded, so that a list that cannot is "{?name:form}" as a whole, never half of it.
+ */
+static int put_list(FILE *out, const struct tdx_fact *f, const char *form, size_t len)
+{
+	const char *sep = "";
+	char *s = NULL;
+	size_t size = 0;
+	FILE *buf;
+	int rc = 0;
+
+	if (len && form_is(form, len, "count")) {
+		fprintf(out, "%zu", f->n);
+		return 0;
+	}
+	if (len && form_is(form, len, "plural")) {
+		fputs(f->n == 1 ? "" : "s", out);
+		return 0;
+	}
+	buf = open_memstream(&s, &size);
+	if (!buf)
+		return -ENOMEM;
+	for (size_t k = 0; k < f->n && rc == 0; k++) {
+		fputs(sep, buf);
+		rc = put_item(buf, &f->items[k], form, len, &sep);
+	}
+	if (fclose(buf) != 0)
+		rc = -ENOMEM;
+	if (rc == 0)
+		fputs(s, out);
+	free(s);
+	return rc;
 }
 
 /* One fact in the form a template asks for; -EINVAL when the form does not fit the fact. */
@@ -133,10 +208,6 @@ static int put_fact(FILE *out, const struct tdx_fact *f, const char *form, size_
 			return put_hex_number(out, form, len, f->u);
 		return 0;
 	case TDX_FACT_STR:
-		if (len && form_is(form, len, "or_later"))
-			return put_or_later(out, f->s);
-		if (len && form_is(form, len, "builds"))
-			return put_builds(out, f->s);
 		if (len)
 			return -EINVAL;
 		fputs(f->s, out);
@@ -157,8 +228,41 @@ static int put_fact(FILE *out, const struct tdx_fact *f, const char *form, size_
 		      tdx_finding_name((enum tdx_finding)f->u), out);
 		return 0;
 	}
+	case TDX_FACT_LIST:
+		return put_list(out, f, form, len);
 	}
 	return -EINVAL;
+}
+
+/* Fill template @t from @src into @out; returns how many names it could not fill ({?name}). */
+static size_t fill(FILE *out, const char *t, const struct fill_src *src)
+{
+	size_t missing = 0;
+
+	for (const char *p = t; p && *p; p++) {
+		const struct tdx_fact *f;
+		const char *end, *colon;
+
+		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+			fputc(*p++, out);
+			continue;
+		}
+		if (*p != '{' || !(end = strchr(p, '}'))) {
+			fputc(*p, out);
+			continue;
+		}
+		colon = memchr(p, ':', (size_t)(end - p));
+		if (!colon)
+			colon = end;
+		f = fill_lookup(src, p + 1, (size_t)(colon - p - 1));
+		if (!f || put_fact(out, f, colon + (colon < end),
+				   colon < end ? (size_t)(end - colon - 1) : 0) < 0) {
+			fprintf(out, "{?%.*s}", (int)(end - p - 1), p + 1);
+			missing++;
+		}
+		p = end;
+	}
+	return missing;
 }
 
 /*
@@ -188,27 +292,7 @@ char *finding_fill(const char *t, enum tdx_finding finding, const struct tdx_fac
 			put_fact(out, facts[k], "", 0);
 		}
 	}
-	for (const char *p = t; p && *p; p++) {
-		const char *end, *colon;
-		size_t k;
-
-		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
-			fputc(*p++, out);
-			continue;
-		}
-		if (*p != '{' || !(end = strchr(p, '}'))) {
-			fputc(*p, out);
-			continue;
-		}
-		colon = memchr(p, ':', (size_t)(end - p));
-		if (!colon)
-			colon = end;
-		if (fact_index(finding, p + 1, (size_t)(colon - p - 1), &k) < 0 || k >= n ||
-		    put_fact(out, facts[k], colon + (colon < end),
-			     colon < end ? (size_t)(end - colon - 1) : 0) < 0)
-			fprintf(out, "{?%.*s}", (int)(end - p - 1), p + 1);
-		p = end;
-	}
+	fill(out, t, &(struct fill_src){ .finding = finding, .facts = facts, .n = n });
 	if (fclose(out) != 0) {
 		free(s);
 		return NULL;
@@ -240,6 +324,11 @@ static struct json_object *fact_json(const struct tdx_fact *f)
 		return json_object_new_string(f->s);
 	case TDX_FACT_FINDING:
 		return json_object_new_string(tdx_finding_name((enum tdx_finding)f->u));
+	case TDX_FACT_LIST:
+		o = json_object_new_array();
+		for (size_t i = 0; o && i < f->n; i++)
+			json_object_array_add(o, fact_json(&f->items[i]));
+		return o;
 	case TDX_FACT_BYTES:
 		hex = malloc(2 * f->n + 1);
 		if (!hex)

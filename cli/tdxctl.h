@@ -148,13 +148,23 @@ char *mapping_error_words(int err, const struct tdx_mapping_refusal *why,
  * Intel's samples only, how it was graded. A new string; NULL without memory.
  */
 char *report_finding_words(const struct tdx_report *report, size_t i);
+/* A row of cli/words/lists.def: how list form @form words a record of @items facts of @kind. */
+struct list_words {
+	const char *form;
+	const char *sep;
+	const char *kind;
+	size_t items;
+	const char *text;
+};
+extern const struct list_words list_words[];
+extern const size_t list_words_count;
 /* finding-words.c: a finding's template (NULL: none), and a finding or a result in words. */
 const char *finding_template(enum tdx_finding finding);
 char *finding_words(enum tdx_finding finding, const struct tdx_fact *const *facts, size_t n);
 char *finding_fill(const char *t, enum tdx_finding finding, const struct tdx_fact *const *facts,
 		   size_t n);
 char *report_result_words(const struct tdx_report *report, size_t i);
-/* A result's finding and facts as JSON: { "name": value, ... }, bytes as hex. */
+/* A result's finding and facts as JSON: { "name": value, ... }, bytes as hex, lists as arrays. */
 struct json_object *report_facts_json(const struct tdx_report *report, size_t i);
 /* Result @i of @report as tdxctl words it (message and advice), as a JSON string. */
 struct json_object *report_message_json(const struct tdx_report *report, size_t i);

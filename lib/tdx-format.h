@@ -134,15 +134,23 @@ enum tdx_fact_type {
 	TDX_FACT_STR,		/* a string: @s, NUL-terminated (bytes from a file: escape them) */
 	TDX_FACT_BYTES,		/* raw bytes: @s, @n of them (at most TDX_FACT_BYTES_MAX) */
 	TDX_FACT_FINDING,	/* another finding, without facts: @u is its enum tdx_finding */
+	TDX_FACT_LIST,		/* @n facts at @items (at most TDX_FACT_LIST_MAX): below */
 };
 
 #define TDX_FACT_BYTES_MAX	64
+/*
+ * A list is data of no fixed length (the TD builds, a release's P-SEAMLDR minimums), never a
+ * string to split again. An item may itself be a list of other facts, a record (a build's
+ * name, state and number); a record holds no list. lib/findings/ says what each list holds.
+ */
+#define TDX_FACT_LIST_MAX	32
 
 struct tdx_fact {
 	enum tdx_fact_type type;
 	uint64_t u;
 	const char *s;
 	size_t n;
+	const struct tdx_fact *items;
 };
 
 #define TDX_FACT_U(x)	((struct tdx_fact){ .type = TDX_FACT_U64, .u = (uint64_t)(x) })
@@ -150,6 +158,8 @@ struct tdx_fact {
 #define TDX_FACT_B(p, len) \
 	((struct tdx_fact){ .type = TDX_FACT_BYTES, .s = (const char *)(p), .n = (len) })
 #define TDX_FACT_F(f)	((struct tdx_fact){ .type = TDX_FACT_FINDING, .u = (uint64_t)(f) })
+#define TDX_FACT_L(p, len) \
+	((struct tdx_fact){ .type = TDX_FACT_LIST, .items = (p), .n = (len) })
 
 const char *tdx_finding_name(enum tdx_finding finding);
 /* Look a finding up by its stable name; -ENOENT when there is none. */
@@ -173,9 +183,10 @@ bool tdx_report_get_strict(const struct tdx_report *report);
 enum tdx_check_status tdx_report_grade(const struct tdx_report *report, enum tdx_check_id id,
 				       enum tdx_check_status status);
 /*
- * Record one result as a finding and its facts (copied): the field, the value found and the
- * value expected, exactly as many facts as the catalogue names (-EINVAL otherwise, so that a
- * template never reads a fact that is not there); how it was graded is a fact beside it
+ * Record one result as a finding and its facts (copied, lists item by item): the field, the
+ * value found and the value expected, exactly as many facts as the catalogue names (-EINVAL
+ * otherwise, so that a template never reads a fact that is not there, and for a list longer
+ * than TDX_FACT_LIST_MAX or a record holding a list); how it was graded is a fact beside it
  * (tdx_report_observed()). The front end words all of it. Use tdx_report_fact(), which counts
  * the facts.
  */

@@ -107,24 +107,32 @@ static void remedy(struct rules *r, unsigned int remedies)
 }
 
 /*
- * The mapping entry's P-SEAMLDR minimums as data, "1.5.00,2.0.00": a fact of its own, which
- * the front end words (a list has no fixed number of facts).
+ * The mapping entry's P-SEAMLDR minimums as a fact of its own, a list the front end words: each
+ * the minimum of its major.minor line, as a record of the version, its major and its minor.
  */
-static void format_seamldr_list(const struct tdx_release_info *rel, char *buf, size_t size)
+struct seamldr_list {
+	char text[TDX_MAPPING_MAX_SEAMLDR][TDX_VERSION_STRLEN];
+	struct tdx_fact records[TDX_MAPPING_MAX_SEAMLDR][3];
+	struct tdx_fact items[TDX_MAPPING_MAX_SEAMLDR];
+	size_t n;
+};
+
+_Static_assert(TDX_MAPPING_MAX_SEAMLDR <= TDX_FACT_LIST_MAX, "a mapping entry's list fits a fact");
+
+static struct tdx_fact seamldr_list_fact(const struct tdx_release_info *rel,
+					 struct seamldr_list *l)
 {
-	size_t off = 0;
+	l->n = 0;
+	for (size_t i = 0; i < rel->n_min_seamldr && i < TDX_MAPPING_MAX_SEAMLDR; i++) {
+		const struct tdx_version *v = &rel->min_seamldr[i];
+		struct tdx_fact *r = l->records[l->n];
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < rel->n_min_seamldr && off < size; i++) {
-		char v[TDX_VERSION_STRLEN];
-		int n;
-
-		n = snprintf(buf + off, size - off, "%s%s", i ? "," : "",
-			     tdx_version_format(&rel->min_seamldr[i], v, sizeof(v)));
-		if (n < 0)
-			break;
-		off += (size_t)n;
+		r[0] = TDX_FACT_S(tdx_version_format(v, l->text[l->n], sizeof(l->text[l->n])));
+		r[1] = TDX_FACT_U(v->major);
+		r[2] = TDX_FACT_U(v->minor);
+		l->items[l->n++] = TDX_FACT_L(r, 3);
 	}
+	return TDX_FACT_L(l->items, l->n);
 }
 
 /* Rule 4 exactly as compatibility.md §1: same major.minor as one entry, update not below it. */
@@ -241,17 +249,17 @@ static bool rule_not_older(struct rules *r, const struct tdx_host_facts *host,
 static void rule_release(struct rules *r, const struct tdx_version *iv,
 			 const struct tdx_release_info *rel, const struct tdx_compat_opts *opts)
 {
-	char min[TDX_VERSION_STRLEN], list[256];
+	char min[TDX_VERSION_STRLEN];
+	struct seamldr_list list;
 
 	if (!iv) {
 		not_checked(r, TDX_CHK_COMPAT_RELEASE, TDX_CHECK_SKIP,
 			    TDX_FND_COMPAT_NO_IMAGE_VERSION);
 	} else if (rel) {
-		format_seamldr_list(rel, list, sizeof(list));
 		record(r, TDX_CHK_COMPAT_RELEASE, TDX_CHECK_PASS, TDX_FND_COMPAT_RELEASE_LISTED,
 		       TDX_FACT_S(r->image),
 		       TDX_FACT_S(tdx_version_format(&rel->min_running, min, sizeof(min))),
-		       TDX_FACT_S(list));
+		       seamldr_list_fact(rel, &list));
 	} else if (opts->no_mapping) {
 		record(r, TDX_CHK_COMPAT_RELEASE, TDX_CHECK_WARN, TDX_FND_COMPAT_RELEASE_UNCHECKED,
 		       TDX_FACT_S(r->image));
@@ -309,7 +317,8 @@ static void rule_seamldr(struct rules *r, const struct tdx_host_facts *host,
 {
 	enum tdx_finding why = release_missing(iv, rel, opts);
 	const struct tdx_version *match;
-	char list[256], v[TDX_VERSION_STRLEN];
+	struct seamldr_list list;
+	char v[TDX_VERSION_STRLEN];
 
 	if (why != TDX_FND__COUNT) {
 		not_checked(r, TDX_CHK_COMPAT_SEAMLDR, TDX_CHECK_SKIP, why);
@@ -320,11 +329,10 @@ static void rule_seamldr(struct rules *r, const struct tdx_host_facts *host,
 			    TDX_FND_COMPAT_NO_SEAMLDR_VERSION);
 		return;
 	}
-	format_seamldr_list(rel, list, sizeof(list));
 	match = seamldr_match(rel, &host->seamldr);
 	if (!match)
 		record(r, TDX_CHK_COMPAT_SEAMLDR, TDX_CHECK_FAIL, TDX_FND_COMPAT_SEAMLDR_CANNOT_LOAD,
-		       TDX_FACT_S(r->seamldr), TDX_FACT_S(r->image), TDX_FACT_S(list));
+		       TDX_FACT_S(r->seamldr), TDX_FACT_S(r->image), seamldr_list_fact(rel, &list));
 	else
 		record(r, TDX_CHK_COMPAT_SEAMLDR, TDX_CHECK_PASS, TDX_FND_COMPAT_SEAMLDR_MET,
 		       TDX_FACT_S(r->seamldr), TDX_FACT_S(tdx_version_format(match, v, sizeof(v))),

@@ -76,44 +76,114 @@ const char *tdx_finding_fact_name(enum tdx_finding finding, size_t k)
 	return k < tdx_finding_fact_count(finding) ? findings[finding].facts[k] : "";
 }
 
+/* Free what fact @f owns: its string or bytes, or its items and theirs. */
+static void fact_free(struct tdx_fact *f)
+{
+	if (f->type == TDX_FACT_STR || f->type == TDX_FACT_BYTES)
+		free((char *)f->s);
+	if (f->type == TDX_FACT_LIST) {
+		for (size_t k = 0; k < f->n; k++)
+			fact_free((struct tdx_fact *)&f->items[k]);
+		free((struct tdx_fact *)f->items);
+	}
+}
+
 static void entry_facts_free(struct report_entry *e)
 {
 	for (size_t k = 0; k < e->nfacts; k++)
-		if (e->facts[k].type == TDX_FACT_STR || e->facts[k].type == TDX_FACT_BYTES)
-			free((char *)e->facts[k].s);
+		fact_free(&e->facts[k]);
 	e->nfacts = 0;
 }
 
-/* Copy @facts into @e, which then owns every string and byte run; -ENOMEM leaves none. */
+/*
+ * Copy @from into @to, which then owns every string, byte run and list item (a list deep, its
+ * records too); -ENOMEM leaves nothing to free. @from was checked by fact_valid().
+ */
+static int fact_copy(struct tdx_fact *to, const struct tdx_fact *from)
+{
+	struct tdx_fact *items;
+	char *p;
+
+	*to = *from;
+	to->items = NULL;
+	switch (from->type) {
+	case TDX_FACT_STR:
+		p = strdup(from->s ? from->s : "");
+		if (!p)
+			return -ENOMEM;
+		to->s = p;
+		to->n = strlen(p);
+		return 0;
+	case TDX_FACT_BYTES:
+		p = malloc(from->n ? from->n : 1);
+		if (!p)
+			return -ENOMEM;
+		if (from->n)
+			memcpy(p, from->s, from->n);
+		to->s = p;
+		return 0;
+	case TDX_FACT_LIST:
+		to->s = NULL;
+		items = calloc(from->n ? from->n : 1, sizeof(*items));
+		if (!items)
+			return -ENOMEM;
+		for (size_t k = 0; k < from->n; k++) {
+			if (fact_copy(&items[k], &from->items[k]) < 0) {
+				while (k--)
+					fact_free(&items[k]);
+				free(items);
+				return -ENOMEM;
+			}
+		}
+		to->items = items;
+		return 0;
+	case TDX_FACT_U64:
+	case TDX_FACT_FINDING:
+		break;
+	}
+	to->s = NULL;
+	to->n = 0;
+	return 0;
+}
+
+/* Copy @facts into @e, which then owns every string, byte run and list; -ENOMEM leaves none. */
 static int entry_facts_copy(struct report_entry *e, const struct tdx_fact *facts, size_t n)
 {
 	e->nfacts = 0;
 	for (size_t k = 0; k < n; k++) {
-		struct tdx_fact f = facts[k];
-
-		if (f.type == TDX_FACT_STR) {
-			f.s = strdup(f.s ? f.s : "");
-			if (!f.s)
-				goto oom;
-			f.n = strlen(f.s);
-		} else if (f.type == TDX_FACT_BYTES) {
-			char *p = malloc(f.n ? f.n : 1);
-
-			if (!p)
-				goto oom;
-			if (f.n)
-				memcpy(p, facts[k].s, f.n);
-			f.s = p;
-		} else {
-			f.s = NULL;
-			f.n = 0;
+		if (fact_copy(&e->facts[k], &facts[k]) < 0) {
+			entry_facts_free(e);
+			return -ENOMEM;
 		}
-		e->facts[e->nfacts++] = f;
+		e->nfacts++;
 	}
 	return 0;
-oom:
-	entry_facts_free(e);
-	return -ENOMEM;
+}
+
+/*
+ * One fact as the catalogue allows it; @depth is how many lists hold it: a list's items may be
+ * records (lists), a record's may not, so a list is two levels deep at most and its copy bounded
+ * (TDX_FACT_LIST_MAX squared items).
+ */
+static bool fact_valid(const struct tdx_fact *f, unsigned int depth)
+{
+	switch (f->type) {
+	case TDX_FACT_U64:
+	case TDX_FACT_STR:
+		return true;
+	case TDX_FACT_BYTES:
+		return f->n <= TDX_FACT_BYTES_MAX && (!f->n || f->s);
+	case TDX_FACT_FINDING:
+		return f->u < TDX_FND__COUNT;
+	case TDX_FACT_LIST:
+		if (depth >= 2 || f->n > TDX_FACT_LIST_MAX || (f->n && !f->items))
+			return false;
+		for (size_t k = 0; k < f->n; k++)
+			if (!fact_valid(&f->items[k], depth + 1))
+				return false;
+		return true;
+	}
+	return false;
 }
 
 /* A fact list the catalogue does not describe is a bug at the call site, never a result. */
@@ -121,15 +191,9 @@ static bool facts_valid(enum tdx_finding finding, const struct tdx_fact *facts, 
 {
 	if ((unsigned int)finding >= TDX_FND__COUNT || n != tdx_finding_fact_count(finding))
 		return false;
-	for (size_t k = 0; k < n; k++) {
-		if (facts[k].type == TDX_FACT_BYTES &&
-		    (facts[k].n > TDX_FACT_BYTES_MAX || (facts[k].n && !facts[k].s)))
+	for (size_t k = 0; k < n; k++)
+		if (!fact_valid(&facts[k], 0))
 			return false;
-		if (facts[k].type == TDX_FACT_FINDING && facts[k].u >= TDX_FND__COUNT)
-			return false;
-		if ((unsigned int)facts[k].type > TDX_FACT_FINDING)
-			return false;
-	}
 	return true;
 }
 

@@ -229,37 +229,44 @@ static void judge_lock(struct judging *j, const struct tdx_readiness_facts *f)
 }
 
 /*
- * The builds for the td_builds rows, as data the front end words: the live ones, or the ones an
- * update ignores (which it names once it closed the gate), as name:state:number joined by
- * commas, "vm1:live:12,vm2:live:34", "a:stale:1,b:expired:5" (lib/findings/rules.def). Gate
- * names hold neither ':' nor ','. Returns whether any was listed.
+ * The builds for the td_builds rows, as a list the front end words (lib/findings/rules.def):
+ * the live ones, or the ones an update ignores (which it names once it closed the gate), each a
+ * record of name, state and number, the number left out where there is none. At most
+ * TDX_FACT_LIST_MAX are listed: the rows say that builds are in the way, and which; how many is
+ * the status's count.
  */
-static bool builds_describe(const struct tdx_readiness_facts *f, bool live, char *buf,
-			    size_t size)
-{
-	size_t len = 0;
+struct builds_list {
+	struct tdx_fact items[TDX_FACT_LIST_MAX];
+	struct tdx_fact records[TDX_FACT_LIST_MAX][3];
+	size_t n;
+};
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < f->n_builds && len < size; i++) {
+/* Fill @l with the live builds (@live) or the others; returns whether any was listed. */
+static bool builds_describe(const struct tdx_readiness_facts *f, bool live, struct builds_list *l)
+{
+	l->n = 0;
+	for (size_t i = 0; i < f->n_builds && l->n < TDX_FACT_LIST_MAX; i++) {
 		const struct tdx_gate_entry *e = &f->builds[i];
-		const char *sep = len ? "," : "";
+		struct tdx_fact *r = l->records[l->n];
+		size_t n = 2;
 
 		if ((e->state == TDX_GATE_LIVE) != live)
 			continue;
-		if (e->state == TDX_GATE_LIVE || e->state == TDX_GATE_STALE)
-			len += (size_t)snprintf(buf + len, size - len, "%s%s:%s:%d", sep, e->name,
-						e->state == TDX_GATE_LIVE ? "live" : "stale",
-						(int)e->pid);
-		else if (e->state == TDX_GATE_LATE)
-			len += (size_t)snprintf(buf + len, size - len, "%s%s:late:", sep, e->name);
-		else if (f->now)
-			len += (size_t)snprintf(buf + len, size - len, "%s%s:expired:%lld", sep,
-						e->name, (long long)(f->now - e->expires));
-		else
-			len += (size_t)snprintf(buf + len, size - len, "%s%s:expired:", sep,
-						e->name);
+		r[0] = TDX_FACT_S(e->name);
+		if (e->state == TDX_GATE_LIVE || e->state == TDX_GATE_STALE) {
+			r[1] = TDX_FACT_S(e->state == TDX_GATE_LIVE ? "live" : "stale");
+			r[n++] = TDX_FACT_U(e->pid);
+		} else if (e->state == TDX_GATE_LATE) {
+			r[1] = TDX_FACT_S("late");
+		} else {
+			r[1] = TDX_FACT_S("expired");
+			/* Seconds since it expired, when the wall clock can tell. */
+			if (f->now && f->now >= e->expires)
+				r[n++] = TDX_FACT_U(f->now - e->expires);
+		}
+		l->items[l->n++] = TDX_FACT_L(r, n);
 	}
-	return buf[0] != '\0';
+	return l->n != 0;
 }
 
 /*
@@ -269,8 +276,9 @@ static bool builds_describe(const struct tdx_readiness_facts *f, bool live, char
  */
 static void judge_builds(struct judging *j, const struct tdx_readiness_facts *f)
 {
-	char names[512], ignored[512], waited[32];
-	bool listed = builds_describe(f, true, names, sizeof(names));
+	struct builds_list names, ignored;
+	char waited[32];
+	bool listed = builds_describe(f, true, &names);
 
 	snprintf(waited, sizeof(waited), "%u.%03u", f->builds_waited_ms / 1000,
 		 f->builds_waited_ms % 1000);
@@ -287,7 +295,7 @@ static void judge_builds(struct judging *j, const struct tdx_readiness_facts *f)
 		/* Listed live, or ended between the close and the reading ("ended just now"). */
 		if (listed)
 			row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL, TDX_FND_HOST_BUILDS_AFTER_WAIT,
-			    TDX_FACT_S(names), TDX_FACT_S(waited));
+			    TDX_FACT_L(names.items, names.n), TDX_FACT_S(waited));
 		else
 			row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
 			    TDX_FND_HOST_BUILDS_ENDED_AFTER_WAIT, TDX_FACT_S(waited));
@@ -296,15 +304,15 @@ static void judge_builds(struct judging *j, const struct tdx_readiness_facts *f)
 	} else if (f->builds_live) {
 		if (listed)
 			row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL, TDX_FND_HOST_BUILDS_LIVE,
-			    TDX_FACT_S(names));
+			    TDX_FACT_L(names.items, names.n));
 		else
 			row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL, TDX_FND_HOST_BUILDS_ENDED);
 		if (!j->oom)
 			tdx_report_add_remedy(j->report, TDX_REMEDY_BUILDS_END | TDX_REMEDY_WAIT_BUILDS);
 	} else if (f->gate_closed && f->gate_mine && f->builds_ignored) {
-		builds_describe(f, false, ignored, sizeof(ignored));
+		builds_describe(f, false, &ignored);
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_WARN, TDX_FND_HOST_GATE_MINE_IGNORED,
-		    TDX_FACT_S(ignored));
+		    TDX_FACT_L(ignored.items, ignored.n));
 	} else if (f->gate_closed && f->gate_mine) {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_PASS, TDX_FND_HOST_GATE_MINE);
 	} else if (f->gate_closed && f->gate_closer) {

@@ -136,10 +136,6 @@ static void check_forms(void)
 	const struct tdx_fact *fu[] = { &u }, *fb[] = { &b }, *f1[] = { &one }, *fs[] = { &s };
 	struct tdx_fact e = TDX_FACT_U(EACCES);
 	const struct tdx_fact *fc[] = { &c }, *fe[] = { &e };
-	struct tdx_fact l = TDX_FACT_S("1.5.00,2.0.00"), l1 = TDX_FACT_S("2.0.03");
-	const struct tdx_fact *fl[] = { &l }, *fl1[] = { &l1 };
-	struct tdx_fact bu = TDX_FACT_S("vm1:live:12,a:stale:31,b:late:,c:expired:5,d:expired:");
-	const struct tdx_fact *fbu[] = { &bu };
 	enum tdx_finding t = TDX_FND_COMPAT_IMAGE_VERSION;
 
 	expect("decimal", finding_fill("n={image_version}.", t, fu, 1), "n=42.");
@@ -163,13 +159,228 @@ static void check_forms(void)
 	expect("no words", finding_fill(NULL, t, fu, 1),
 	       "compat.image_version: image_version=42");
 	expect("catalogue", finding_words(t, fs, 1), "image version abc");
-	expect("or_later", finding_fill("{image_version:or_later}", t, fl, 1),
+}
+
+/* A list of the tests' own, one fact of compat.image_version, in @form. */
+static char *list_words_of(const char *t, const struct tdx_fact *items, size_t n)
+{
+	struct tdx_fact l = TDX_FACT_L(items, n);
+	const struct tdx_fact *fl[] = { &l };
+
+	return finding_fill(t, TDX_FND_COMPAT_IMAGE_VERSION, fl, 1);
+}
+
+/* The list forms: plain, per item, count, and the record forms of cli/words/lists.def. */
+static void check_lists(void)
+{
+	const struct tdx_fact nums[] = { TDX_FACT_U(1), TDX_FACT_U(0x2a), TDX_FACT_U(255) };
+	const struct tdx_fact one[] = { TDX_FACT_S("abc") };
+	const struct tdx_fact s150[] = { TDX_FACT_S("1.5.00"), TDX_FACT_U(1), TDX_FACT_U(5) };
+	const struct tdx_fact s200[] = { TDX_FACT_S("2.0.00"), TDX_FACT_U(2), TDX_FACT_U(0) };
+	const struct tdx_fact s203[] = { TDX_FACT_S("2.0.03"), TDX_FACT_U(2), TDX_FACT_U(0) };
+	const struct tdx_fact seamldr[] = { TDX_FACT_L(s150, 3), TDX_FACT_L(s200, 3) };
+	const struct tdx_fact seamldr1[] = { TDX_FACT_L(s203, 3) };
+	const struct tdx_fact b1[] = { TDX_FACT_S("vm1"), TDX_FACT_S("live"), TDX_FACT_U(12) };
+	const struct tdx_fact b2[] = { TDX_FACT_S("a"), TDX_FACT_S("stale"), TDX_FACT_U(31) };
+	const struct tdx_fact b3[] = { TDX_FACT_S("b"), TDX_FACT_S("late") };
+	const struct tdx_fact b4[] = { TDX_FACT_S("c"), TDX_FACT_S("expired"), TDX_FACT_U(5) };
+	const struct tdx_fact b5[] = { TDX_FACT_S("d"), TDX_FACT_S("expired") };
+	const struct tdx_fact b6[] = { TDX_FACT_S("vm:2,x"), TDX_FACT_S("live"), TDX_FACT_U(7) };
+	const struct tdx_fact builds[] = {
+		TDX_FACT_L(b1, 3), TDX_FACT_L(b2, 3), TDX_FACT_L(b3, 2), TDX_FACT_L(b4, 3),
+		TDX_FACT_L(b5, 2), TDX_FACT_L(b6, 3),
+	};
+	const struct tdx_fact odd[] = { TDX_FACT_L(b1, 3), TDX_FACT_L(b1, 2) };
+
+	expect("list", list_words_of("({image_version})", nums, 3), "(1, 42, 255)");
+	expect("list, one item", list_words_of("({image_version})", one, 1), "(abc)");
+	expect("list, empty", list_words_of("({image_version})", NULL, 0), "()");
+	expect("list, per item", list_words_of("{image_version:x2}", nums, 3), "01, 2a, ff");
+	expect("list, count", list_words_of("{image_version:count}", nums, 3), "3");
+	expect("list, count of none", list_words_of("{image_version:count}", NULL, 0), "0");
+	expect("list, plural", list_words_of("build{image_version:plural}", nums, 3), "builds");
+	expect("list, singular", list_words_of("build{image_version:plural}", one, 1), "build");
+	expect("list, records", list_words_of("{image_version}", builds, 3),
+	       "vm1 live 12, a stale 31, b late");
+	expect("list, no words", list_words_of(NULL, seamldr, 2),
+	       "compat.image_version: image_version=1.5.00 1 5, 2.0.00 2 0");
+	expect("or_later", list_words_of("{image_version:or_later}", seamldr, 2),
 	       "1.5.00 or later of 1.5.x, or 2.0.00 or later of 2.0.x");
-	expect("or_later, one", finding_fill("{image_version:or_later}", t, fl1, 1),
+	expect("or_later, one", list_words_of("{image_version:or_later}", seamldr1, 1),
 	       "2.0.03 or later of 2.0.x");
-	expect("builds", finding_fill("{image_version:builds}", t, fbu, 1),
+	expect("builds", list_words_of("{image_version:builds}", builds, 6),
 	       "vm1 (pid 12), a (stale: owner pid 31 is gone), b (recorded after the gate closed), "
-	       "c (expired 5 s ago), d (expired)");
+	       "c (expired 5 s ago), d (expired), vm:2,x (pid 7)");
+	expect("builds, empty", list_words_of("[{image_version:builds}]", NULL, 0), "[]");
+	/* A record no row of the form fits: the whole fact unworded, never half of it. */
+	expect("builds, unknown record", list_words_of("{image_version:builds}", odd, 2),
+	       "{?image_version:builds}");
+	expect("builds, not records", list_words_of("{image_version:builds}", nums, 3),
+	       "{?image_version:builds}");
+	expect("form for a list of strings", list_words_of("{image_version:x}", one, 1),
+	       "{?image_version:x}");
+	expect("list form on a number", finding_fill("{image_version:builds}",
+						     TDX_FND_COMPAT_IMAGE_VERSION,
+						     (const struct tdx_fact *[]){ &nums[0] }, 1),
+	       "{?image_version:builds}");
+}
+
+/* Every row of lists.def words a record of its kind in full: its template names its facts. */
+static void check_list_words(void)
+{
+	for (size_t i = 0; i < list_words_count; i++) {
+		const struct list_words *w = &list_words[i];
+		struct tdx_fact rec[10], item;
+		char t[64];
+		char *got;
+
+		if (w->items < 1 || w->items > 10) {
+			FAIL("lists.def %s/%s: %zu facts in a record", w->form, w->kind, w->items);
+			continue;
+		}
+		for (size_t k = 0; k < w->items; k++)
+			rec[k] = TDX_FACT_U(k);
+		rec[0] = TDX_FACT_S("n");
+		if (w->kind[0] && w->items >= 2)
+			rec[1] = TDX_FACT_S(w->kind);
+		item = w->items == 1 ? rec[0] : TDX_FACT_L(rec, w->items);
+		snprintf(t, sizeof(t), "{image_version:%s}", w->form);
+		got = list_words_of(t, &item, 1);
+		if (!got || strstr(got, "{?") || !strstr(got, "n"))
+			FAIL("lists.def %s/%s: \"%s\" does not word its record (%s)", w->form,
+			     w->kind, w->text, got ? got : "(null)");
+		free(got);
+	}
+}
+
+/* Result @i's facts as scripts get them (JSON "facts"), in a new string. */
+static char *facts_json_text(const struct tdx_report *r, size_t i)
+{
+	struct json_object *o = report_facts_json(r, i);
+	char *s = o ? strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN)) : NULL;
+
+	json_object_put(o);
+	return s;
+}
+
+/*
+ * Lists through a report: copied deep (the caller's arrays may go), refused over the cap or
+ * nested in a record, worded and given to scripts as JSON arrays.
+ */
+static void check_report_lists(void)
+{
+	struct tdx_fact items[TDX_FACT_LIST_MAX + 1], recs[TDX_FACT_LIST_MAX + 1][3];
+	struct tdx_fact rec[3], inner[1];
+	char names[TDX_FACT_LIST_MAX + 1][8], want[1024];
+	struct json_object *o;
+	struct tdx_report *r;
+	size_t off;
+
+	if (tdx_report_new(&r) < 0)
+		exit(1);
+	off = (size_t)snprintf(want, sizeof(want), "TD builds in progress: ");
+	for (size_t i = 0; i <= TDX_FACT_LIST_MAX; i++) {
+		snprintf(names[i], sizeof(names[i]), "vm%zu", i);
+		recs[i][0] = TDX_FACT_S(names[i]);
+		recs[i][1] = TDX_FACT_S("live");
+		recs[i][2] = TDX_FACT_U(100 + i);
+		items[i] = TDX_FACT_L(recs[i], 3);
+		if (i < TDX_FACT_LIST_MAX)
+			off += (size_t)snprintf(want + off, sizeof(want) - off, "%svm%zu (pid %zu)",
+						i ? ", " : "", i, 100 + i);
+	}
+	snprintf(want + off, sizeof(want) - off, ": an update now would wait for them, then be "
+		 "refused; nothing was changed");
+	if (tdx_report_fact(r, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL, TDX_FND_HOST_BUILDS_LIVE,
+			    TDX_FACT_L(items, TDX_FACT_LIST_MAX)) != 0)
+		FAIL("a list at the cap was not recorded");
+	if (tdx_report_fact(r, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL, TDX_FND_HOST_BUILDS_LIVE,
+			    TDX_FACT_L(items, TDX_FACT_LIST_MAX + 1)) != -EINVAL)
+		FAIL("a list over the cap was recorded");
+	if (tdx_report_fact(r, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL, TDX_FND_HOST_BUILDS_LIVE,
+			    TDX_FACT_L(NULL, 1)) != -EINVAL)
+		FAIL("a list without its items was recorded");
+	inner[0] = TDX_FACT_S("x");
+	rec[0] = TDX_FACT_S("vm:1");
+	rec[1] = TDX_FACT_S("live");
+	rec[2] = TDX_FACT_L(inner, 1);
+	if (tdx_report_fact(r, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL, TDX_FND_HOST_BUILDS_LIVE,
+			    TDX_FACT_L((const struct tdx_fact[]){ TDX_FACT_L(rec, 3) }, 1)) !=
+	    -EINVAL)
+		FAIL("a record holding a list was recorded");
+	rec[2] = TDX_FACT_U(12);
+	if (tdx_report_fact(r, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL, TDX_FND_HOST_BUILDS_LIVE,
+			    TDX_FACT_L((const struct tdx_fact[]){ TDX_FACT_L(rec, 3) }, 1)) != 0)
+		FAIL("a list of one record was not recorded");
+	if (tdx_report_fact(r, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_WARN,
+			    TDX_FND_HOST_GATE_MINE_IGNORED, TDX_FACT_L(NULL, 0)) != 0)
+		FAIL("an empty list was not recorded");
+	/* The report's copy is its own: the caller's strings change, the result does not. */
+	strcpy(names[0], "gone");
+	rec[0] = TDX_FACT_S("gone");
+	if (tdx_report_copy(r, r, 1, TDX_CHECK_FAIL) != 0 || tdx_report_count(r) != 4)
+		FAIL("a result with a list was not copied");
+	expect("list at the cap", report_result_words(r, 0), want);
+	expect("record in words", report_result_words(r, 1),
+	       "TD builds in progress: vm:1 (pid 12): an update now would wait for them, then be "
+	       "refused; nothing was changed");
+	expect("copied record in words", report_result_words(r, 3),
+	       "TD builds in progress: vm:1 (pid 12): an update now would wait for them, then be "
+	       "refused; nothing was changed");
+	expect("record as JSON", facts_json_text(r, 1), "{\"builds\":[[\"vm:1\",\"live\",12]]}");
+	expect("empty list as JSON", facts_json_text(r, 2), "{\"builds\":[]}");
+	o = report_facts_json(r, 0);
+	if (!o ||
+	    json_object_array_length(json_object_object_get(o, "builds")) != TDX_FACT_LIST_MAX)
+		FAIL("a list at the cap is not a JSON array of all its items");
+	json_object_put(o);
+	tdx_report_free(r);
+}
+
+/*
+ * The readiness rows as the library records them and tdxctl words them: each build a record, so
+ * that a name holding ':' or ',' (tdx_gate_name_valid() allows ':') is worded as it is.
+ */
+static void check_readiness_words(void)
+{
+	struct tdx_gate_entry b[3] = { 0 };
+	struct tdx_readiness_facts f = { 0 };
+	struct tdx_report *r;
+
+	snprintf(b[0].name, sizeof(b[0].name), "vm1");
+	b[0].state = TDX_GATE_LIVE;
+	b[0].pid = 12;
+	snprintf(b[1].name, sizeof(b[1].name), "vm:2");
+	b[1].state = TDX_GATE_LIVE;
+	b[1].pid = 34;
+	snprintf(b[2].name, sizeof(b[2].name), "old:1");
+	b[2].state = TDX_GATE_EXPIRED;
+	b[2].expires = 995;
+	f.builds = b;
+	f.n_builds = 3;
+	f.builds_live = 2;
+	f.builds_ignored = 1;
+	f.now = 1000;
+	f.run_dir = "/run/tdxctl";
+	if (tdx_report_new(&r) < 0)
+		exit(1);
+	tdx_readiness_judge_rules(&f, TDX_READINESS_BUILDS, r);
+	expect("readiness: live builds", tdx_report_count(r) == 1 ? report_result_words(r, 0) :
+	       NULL, "TD builds in progress: vm1 (pid 12), vm:2 (pid 34): an update now would "
+	       "wait for them, then be refused; nothing was changed");
+	tdx_report_free(r);
+	f.builds_live = 0;
+	f.gate_closed = f.gate_mine = f.gate_tried = true;
+	b[0].state = b[1].state = TDX_GATE_STALE;
+	if (tdx_report_new(&r) < 0)
+		exit(1);
+	tdx_readiness_judge_rules(&f, TDX_READINESS_BUILDS, r);
+	expect("readiness: ignored builds", tdx_report_count(r) == 1 ?
+	       report_result_words(r, 0) : NULL,
+	       "no TD build in progress; the TD-build gate is closed by this process; ignored: "
+	       "vm1 (stale: owner pid 12 is gone), vm:2 (stale: owner pid 34 is gone), "
+	       "old:1 (expired 5 s ago)");
+	tdx_report_free(r);
 }
 
 int main(void)
@@ -177,6 +388,10 @@ int main(void)
 	check_catalogue();
 	check_report();
 	check_forms();
+	check_lists();
+	check_list_words();
+	check_report_lists();
+	check_readiness_words();
 	printf("%s\n", failures ? "FAIL" : "ok");
 	return failures ? 1 : 0;
 }

@@ -435,6 +435,17 @@ static void test_rule_seamldr(void)
 			EXPECT(r, "compat.seamldr", TDX_COMPAT_INCOMPATIBLE);
 		run_free(&r);
 	}
+	/* The entry's minimums are a list fact: each a record of the version and its line. */
+	h.seamldr = ver("1.4.00");
+	r = run_rules(&h, &sig, "1.5.16", &rel, &opts);
+	CHECK(strcmp(message_of(&r, "compat.release"), "compat.release_listed "
+		     "image_version=1.5.16 min_running=1.5.01 "
+		     "min_seamldr=[[1.5.00,1,5],[2.0.00,2,0]]") == 0, "%s",
+	      message_of(&r, "compat.release"));
+	CHECK(strcmp(first_message(&r), "compat.seamldr_cannot_load seamldr_running=1.4.00 "
+		     "image_version=1.5.16 min_seamldr=[[1.5.00,1,5],[2.0.00,2,0]]") == 0, "%s",
+	      first_message(&r));
+	run_free(&r);
 
 	/* The entry's update is a minimum within its line. */
 	rel = release_of("1.5.16", "1.5.01", "1.5.03", NULL);
@@ -443,7 +454,7 @@ static void test_rule_seamldr(void)
 	EXPECT(r, "compat.seamldr", TDX_COMPAT_INCOMPATIBLE);
 	CHECK(strcmp(first_message(&r),
 		     "compat.seamldr_cannot_load seamldr_running=1.5.02 image_version=1.5.16 "
-		     "min_seamldr=1.5.03") == 0, "%s", first_message(&r));
+		     "min_seamldr=[[1.5.03,1,5]]") == 0, "%s", first_message(&r));
 	run_free(&r);
 	h.seamldr = ver("1.5.03");
 	r = run_rules(&h, &sig, "1.5.16", &rel, &opts);

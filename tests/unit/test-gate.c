@@ -328,12 +328,13 @@ static void test_stale_expired(const char *dir)
 		const char *m = test_facts(r, 0);
 		char want[64];
 
-		/* A build's pid is data in the builds list: decimal, whatever its size. */
+		/* A build's pid is a number in its record of the builds list. */
 		CHECK(strstr(m, "host.gate_mine_ignored builds=") == m);
-		snprintf(want, sizeof(want), "reused:stale:%d", (int)getpid());
+		snprintf(want, sizeof(want), "[reused,stale,%s]",
+			 test_u((uint64_t)getpid(), (char[24]){ 0 }, 24));
 		CHECK(strstr(m, want) != NULL);
-		CHECK(strstr(m, "old:expired:") != NULL);
-		CHECK(strstr(m, "short:expired:") != NULL);
+		CHECK(strstr(m, "[old,expired,") != NULL);
+		CHECK(strstr(m, "[short,expired,") != NULL);
 	}
 	tdx_report_free(r);
 	tdx_readiness_facts_clear(&f);
@@ -404,8 +405,8 @@ static void test_close(const char *dir)
 	if (tdx_report_count(r) == 1) {
 		char want[96];
 
-		snprintf(want, sizeof(want), "host.builds_after_wait builds=td-a:live:%d "
-			 "waited_s=0.300", (int)owner.pid);	/* data: decimal */
+		snprintf(want, sizeof(want), "host.builds_after_wait builds=[[td-a,live,%s]] "
+			 "waited_s=0.300", test_u((uint64_t)owner.pid, (char[24]){ 0 }, 24));
 		CHECK_STR(test_facts(r, 0), want);
 		CHECK_INT(tdx_report_remedies(r, 0),
 			  TDX_REMEDY_BUILDS_END | TDX_REMEDY_WAIT_BUILDS);

@@ -434,7 +434,7 @@ static void test_messages(void)
 	if (tdx_report_new(&report) < 0)
 		return;
 	tdx_readiness_judge(&f, report);
-	CHECK_STR(test_facts(report, 7), "host.builds_live builds=vm1:live:4444");
+	CHECK_STR(test_facts(report, 7), "host.builds_live builds=[[vm1,live,4444]]");
 	tdx_report_free(report);
 
 	r = ready;
@@ -517,7 +517,7 @@ static void test_update_facts(void)
 		return;
 	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_FAIL);
 	CHECK_STR(test_facts(report, 0),
-		  "host.builds_after_wait builds=vm1:live:4444 waited_s=2.500");
+		  "host.builds_after_wait builds=[[vm1,live,4444]] waited_s=2.500");
 	CHECK_INT(tdx_report_remedies(report, 0), TDX_REMEDY_BUILDS_END | TDX_REMEDY_WAIT_BUILDS);
 	CHECK_INT(tdx_readiness_judge_rules(&f, TDX_READINESS_BUILDS, NULL), TDX_OUTCOME_RETRY);
 	tdx_report_free(report);
@@ -540,7 +540,26 @@ static void test_update_facts(void)
 		return;
 	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_WARN);
 	CHECK_STR(test_facts(report, 0), "host.gate_mine_ignored "
-		  "builds=vm-stale:stale:31,vm-expired:expired:60");
+		  "builds=[[vm-stale,stale,31],[vm-expired,expired,60]]");
+	tdx_report_free(report);
+	/*
+	 * Each build a record of its own, whatever its name holds (a name may have ':' in it); a
+	 * late one has no number, nor an expired one when the wall clock cannot tell since when.
+	 */
+	snprintf(f.builds[0].name, sizeof(f.builds[0].name), "vm:1,a");
+	f.builds[0].state = TDX_GATE_LATE;
+	f.builds[1].expires = 1060;
+	if (!judge_one(&f, TDX_READINESS_BUILDS, &report))
+		return;
+	CHECK_STR(test_facts(report, 0), "host.gate_mine_ignored "
+		  "builds=[[vm:1,a,late],[vm-expired,expired]]");
+	tdx_report_free(report);
+	f.now = 0;
+	f.builds[1].expires = 940;
+	if (!judge_one(&f, TDX_READINESS_BUILDS, &report))
+		return;
+	CHECK_STR(test_facts(report, 0), "host.gate_mine_ignored "
+		  "builds=[[vm:1,a,late],[vm-expired,expired]]");
 	tdx_report_free(report);
 	f.builds_ignored = 0;
 	f.n_builds = 0;
@@ -572,11 +591,46 @@ static void test_update_facts(void)
 	tdx_report_free(report);
 }
 
+/*
+ * More live builds than a list fact holds: the row is still recorded (a list over the cap would
+ * be refused, and a row that is not recorded fails the judgement), with the first
+ * TDX_FACT_LIST_MAX builds; the count of all of them is the status's.
+ */
+static void test_builds_cap(void)
+{
+	static struct tdx_gate_entry many[TDX_FACT_LIST_MAX + 8];
+	struct tdx_readiness_facts f;
+	struct tdx_report *report;
+	const struct tdx_fact *list;
+	struct row r = ready;
+	char last[16];
+
+	facts_of(&r, &f);
+	for (size_t i = 0; i < TDX_FACT_LIST_MAX + 8; i++) {
+		snprintf(many[i].name, sizeof(many[i].name), "vm%zu", i);
+		many[i].state = TDX_GATE_LIVE;
+		many[i].pid = (pid_t)(100 + i);
+	}
+	f.builds = many;
+	f.n_builds = f.builds_live = TDX_FACT_LIST_MAX + 8;
+	if (tdx_report_new(&report) < 0)
+		return;
+	CHECK_INT(tdx_readiness_judge_rules(&f, TDX_READINESS_BUILDS, report), TDX_OUTCOME_RETRY);
+	CHECK_INT(tdx_report_count(report), 1);
+	CHECK_INT(tdx_report_finding(report, 0), TDX_FND_HOST_BUILDS_LIVE);
+	list = tdx_report_fact_get(report, 0, 0);
+	snprintf(last, sizeof(last), "vm%d", TDX_FACT_LIST_MAX - 1);
+	if (CHECK(list && list->type == TDX_FACT_LIST) && CHECK_INT(list->n, TDX_FACT_LIST_MAX))
+		CHECK_STR(list->items[TDX_FACT_LIST_MAX - 1].items[0].s, last);
+	tdx_report_free(report);
+}
+
 int main(void)
 {
 	test_named_rows();
 	test_all_rows();
 	test_messages();
 	test_update_facts();
+	test_builds_cap();
 	return test_finish();
 }
