@@ -143,6 +143,7 @@ char *update_verdict_words(const struct tdx_update *u, const struct tdx_tcb_info
 
 	switch (r->reason) {
 	case TDX_UPDATE_R_NONE:
+	case TDX_UPDATE_R__COUNT:	/* not a reason */
 		break;
 	case TDX_UPDATE_R_CHECK_FAILED:
 		return cli_words("refused before anything reached the kernel: %s failed",

@@ -209,6 +209,7 @@ enum tdx_update_reason {
 	TDX_UPDATE_R_HOLD_UNREADABLE,	/* path, err: the hold cannot be read */
 	TDX_UPDATE_R_TCB_MISMATCH,	/* svn_major: the options' tcb_info has no identity for
 					   the image's line (it rates no module of it) */
+	TDX_UPDATE_R__COUNT		/* not a reason: how many there are */
 };
 
 /* The reason's stable name, for JSON and records ("check-failed", "judged", ...). */

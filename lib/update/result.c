@@ -61,7 +61,10 @@ static const char *const reason_names[] = {
 	[TDX_UPDATE_R_HELD] = "held",
 	[TDX_UPDATE_R_HOLD_UNTRUSTED] = "hold-untrusted",
 	[TDX_UPDATE_R_HOLD_UNREADABLE] = "hold-unreadable",
+	[TDX_UPDATE_R_TCB_MISMATCH] = "tcb-mismatch",
 };
+/* A reason added at the end without a name would be "unknown" in JSON and records. */
+_Static_assert(ARRAY_SIZE(reason_names) == TDX_UPDATE_R__COUNT, "a reason has no name");
 
 TDX_EXPORT
 const char *tdx_update_reason_name(enum tdx_update_reason reason)

@@ -225,6 +225,9 @@ int main(void)
 	uint32_t eax;
 	FILE *f;
 
+	/* Every reason has its own stable name in JSON and records (a gap reads "unknown"). */
+	for (unsigned int r = 0; r < TDX_UPDATE_R__COUNT; r++)
+		CHECK(strcmp(tdx_update_reason_name((enum tdx_update_reason)r), "unknown") != 0);
 	if (geteuid() != 0 || !fx || !mkfixture || tdx_cpuid_eax(&eax) < 0) {
 		printf("not root, or no fixtures, or no CPUID: skipped\n");
 		return TEST_SKIP;
