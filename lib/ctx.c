@@ -207,17 +207,28 @@ const struct tdx_rundir_refusal *tdx_ctx_rundir_refusal(const struct tdx_ctx *ct
 	return ctx ? &ctx->rundir : &none;
 }
 
+/*
+ * A refusal the context keeps (tdx_ctx_note_rundir(), tdx_ctx_note_trust()) owns its one string:
+ * @s copied into *@owned, the old copy freed; none without a fault. Returns the copy for the
+ * kept fact to point at; NULL without memory, and the fact stays, without its string. Copied
+ * before the old one is freed, so that @s may be that old copy.
+ */
+static const char *ctx_refusal_keep(char **owned, bool fault, const char *s)
+{
+	char *copy = fault && s ? strdup(s) : NULL;
+
+	free(*owned);
+	*owned = copy;
+	return copy;
+}
+
 void tdx_ctx_note_rundir(struct tdx_ctx *ctx, const struct tdx_rundir_refusal *r)
 {
 	if (!ctx)
 		return;
-	free(ctx->rundir_name);
-	ctx->rundir_name = NULL;
 	ctx->rundir = *r;
-	if (r->fault != TDX_RUNDIR_FAULT_NONE && r->name)
-		ctx->rundir_name = strdup(r->name);
-	/* Without memory the fact stays, nameless. */
-	ctx->rundir.name = ctx->rundir_name;
+	ctx->rundir.name = ctx_refusal_keep(&ctx->rundir_name, r->fault != TDX_RUNDIR_FAULT_NONE,
+					    r->name);
 }
 
 TDX_EXPORT
@@ -232,13 +243,9 @@ void tdx_ctx_note_trust(struct tdx_ctx *ctx, const struct tdx_trust_refusal *r)
 {
 	if (!ctx)
 		return;
-	free(ctx->trust_path);
-	ctx->trust_path = NULL;
 	ctx->trust = *r;
-	if (r->fault != TDX_TRUST_FAULT_NONE && r->path)
-		ctx->trust_path = strdup(r->path);
-	/* Without memory the fact stays, pathless. */
-	ctx->trust.path = ctx->trust_path;
+	ctx->trust.path = ctx_refusal_keep(&ctx->trust_path, r->fault != TDX_TRUST_FAULT_NONE,
+					   r->path);
 }
 
 TDX_EXPORT
