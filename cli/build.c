@@ -195,7 +195,7 @@ static const char *rundir_fault_name(enum tdx_rundir_fault fault)
 static char *gate_failure_words(struct tdx_ctx *ctx, int rc, struct json_object *o)
 {
 	const struct tdx_rundir_refusal *r = tdx_ctx_rundir_refusal(ctx);
-	char *w = rundir_refusal_words(r), mode[8];
+	char *w = rundir_refusal_words(ctx), mode[8];
 	struct json_object *f;
 
 	if (!w)

@@ -137,15 +137,15 @@ struct json_object *release_to_json(const struct tdx_candidate *c, bool brief)
 	return r;
 }
 
-/* Whether rundir_refusal_words() has worded the refusal, which someone then says. */
-static bool rundir_refusal_worded;
-
-char *rundir_refusal_words(const struct tdx_rundir_refusal *r)
+char *rundir_refusal_words(const struct tdx_ctx *ctx)
 {
+	const struct tdx_rundir_refusal *r = tdx_ctx_rundir_refusal(ctx);
 	const char *name = r->name ? r->name : "?", *in = r->top ? "" : " in the run folder";
+	struct cli_run *run = ctx ? tdx_ctx_get_userdata(ctx) : NULL;
 
-	if (r->fault != TDX_RUNDIR_FAULT_NONE)
-		rundir_refusal_worded = true;
+	/* Worded is said: whoever asked for the words says them, rundir_refusal_say() not. */
+	if (r->fault != TDX_RUNDIR_FAULT_NONE && run)
+		run->rundir_said = true;
 	switch (r->fault) {
 	case TDX_RUNDIR_FAULT_NONE:
 		return NULL;
@@ -173,11 +173,12 @@ char *rundir_refusal_words(const struct tdx_rundir_refusal *r)
  */
 void rundir_refusal_say(const struct tdx_ctx *ctx)
 {
+	const struct cli_run *run = ctx ? tdx_ctx_get_userdata(ctx) : NULL;
 	char *w;
 
-	if (rundir_refusal_worded)
+	if (run && run->rundir_said)
 		return;
-	w = rundir_refusal_words(tdx_ctx_rundir_refusal(ctx));
+	w = rundir_refusal_words(ctx);
 	if (w)
 		cli_err("%s; it was not used, nothing in it was changed", w);
 	free(w);

@@ -200,6 +200,7 @@ static void log_to_stderr(struct tdx_ctx *ctx, int priority, const char *file, i
 int main(int argc, char **argv)
 {
 	struct root_args args = { 0 };
+	struct cli_run run = { 0 };
 	struct tdx_ctx *ctx;
 	char *name;
 	int rc;
@@ -245,6 +246,7 @@ int main(int argc, char **argv)
 			return EXIT_FAILED;
 		}
 		tdx_ctx_set_log_fn(ctx, log_to_stderr);
+		tdx_ctx_set_userdata(ctx, &run);
 		if (asprintf(&name, "tdxctl %s", commands[i].name) < 0) {
 			tdx_ctx_free(ctx);
 			return EXIT_FAILED;

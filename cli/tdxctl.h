@@ -191,10 +191,18 @@ const char *label_words(enum tdx_release_label label);
 const char *update_support_words(enum tdx_update_support support);
 
 /*
- * A refused run folder (the library's fact) in words: "NAME is writable by every user (mode
- * 0777): ...", a new string; NULL when nothing was refused or without memory (output.c).
+ * What main() keeps for one command's run, handed to it as @ctx's userdata
+ * (tdx_ctx_set_userdata()): whatever must outlive the command's own state.
  */
-char *rundir_refusal_words(const struct tdx_rundir_refusal *r);
+struct cli_run {
+	bool rundir_said;	/* the run folder's refusal was worded in the command's error */
+};
+/*
+ * @ctx's refused run folder (the library's fact) in words: "NAME is writable by every user (mode
+ * 0777): ...", a new string, and noted as said in @ctx's cli_run; NULL when nothing was refused
+ * or without memory (output.c).
+ */
+char *rundir_refusal_words(const struct tdx_ctx *ctx);
 /* Say the refusal on stderr, unless rundir_refusal_words() already worded it for an error. */
 void rundir_refusal_say(const struct tdx_ctx *ctx);
 
