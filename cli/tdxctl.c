@@ -211,7 +211,7 @@ int main(int argc, char **argv)
 	stdout = output_filter_open(stdout, STDOUT_FILENO);
 	stderr = output_filter_open(stderr, STDERR_FILENO);
 	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&root_argp, argc, argv, ARGP_IN_ORDER, NULL, &args))
+	if (cli_parse_root(&root_argp, argc, argv, &args))
 		return EXIT_USAGE;
 	/*
 	 * glibc's argp adds --version to every parser while this (its API's global) is set:

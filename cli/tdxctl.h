@@ -31,11 +31,13 @@ void exit_codes_print_help(FILE *f);
 void exit_codes_print_list(FILE *f);
 
 /* Options every command takes, filled by the command's parser. */
+struct parse_capture;
 struct global_opts {
 	bool json;
 	bool quiet;
 	int verbose;
 	char *usage_error;	/* the first bad option or argument, said once all are read */
+	struct parse_capture *capture;	/* --json: argp's stderr, caught while cli_parse() runs */
 };
 
 /*
@@ -65,6 +67,11 @@ void cli_usage_finish(struct argp_state *state, struct global_opts *g);
 void cli_usage_json(int code, const char *msg);
 struct argp;
 int cli_parse(const struct argp *argp, int argc, char **argv, void *input, struct global_opts *g);
+/*
+ * The same for the root parser (ARGP_IN_ORDER, no global_opts of its own): its usage errors,
+ * "tdxctl --bogus", are one JSON object when a command's --json is on the command line.
+ */
+int cli_parse_root(const struct argp *argp, int argc, char **argv, void *input);
 
 /*
  * --json, as an argp child every command lists (output.c), with &its global_opts as input:

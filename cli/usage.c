@@ -12,7 +12,8 @@
 
 #include "tdxctl.h"
 
-static void capture_forward(void);
+struct parse_capture;
+static void capture_forward(struct parse_capture *c);
 
 void cli_usage_error(struct argp_state *state, struct global_opts *g, const char *fmt, ...)
 {
@@ -51,7 +52,7 @@ void cli_usage_finish(struct argp_state *state, struct global_opts *g)
 		return;
 	}
 	/* Said here, not again when exit() ends a --json parse (cli_parse()). */
-	capture_forward();
+	capture_forward(g->capture);
 	o = json_object_new_object();
 	e = json_object_new_object();
 	json_object_object_add(e, "outcome", json_object_new_string(CLI_OUTCOME_USAGE));
@@ -179,35 +180,38 @@ static bool json_asked(const struct argp *argp, int argc, char **argv)
 
 /*
  * A parse under way with --json: what argp and getopt print for an error (to stderr, then
- * exit()) is caught here, and said as one JSON object when they exit.
+ * exit()) is caught here, and said as one JSON object when they exit. One a parse, on the heap:
+ * on_exit() is handed it (and frees it), the parse reaches it through its global_opts.
  */
-static struct {
+struct parse_capture {
 	FILE *stderr_saved;	/* NULL: no capture under way */
 	FILE *capture;
 	char *text;
 	size_t len;
 	const char *name;	/* argv[0], "tdxctl COMMAND", which starts argp's lines */
-} parse_capture;
+};
 
-/* Put stderr back; the caught text stays in parse_capture.text (free it). */
-static void capture_stop(void)
+/* Put stderr back; the caught text stays in @c->text (free it). */
+static void capture_stop(struct parse_capture *c)
 {
-	if (!parse_capture.stderr_saved)
+	if (!c || !c->stderr_saved)
 		return;
-	fclose(parse_capture.capture);
-	stderr = parse_capture.stderr_saved;
-	parse_capture.stderr_saved = NULL;
-	parse_capture.name = NULL;	/* argv[0]: the command's, freed after it */
+	fclose(c->capture);
+	stderr = c->stderr_saved;
+	c->stderr_saved = NULL;
+	c->name = NULL;		/* argv[0]: the command's, freed after it */
 }
 
-/* Stop the capture and pass on what was caught, as it would have been printed. */
-static void capture_forward(void)
+/* Stop the capture (if any) and pass on what was caught, as it would have been printed. */
+static void capture_forward(struct parse_capture *c)
 {
-	capture_stop();
-	if (parse_capture.text)
-		fwrite(parse_capture.text, 1, parse_capture.len, stderr);
-	free(parse_capture.text);
-	parse_capture.text = NULL;
+	if (!c)
+		return;
+	capture_stop(c);
+	if (c->text)
+		fwrite(c->text, 1, c->len, stderr);
+	free(c->text);
+	c->text = NULL;
 }
 
 void cli_usage_json(int code, const char *msg)
@@ -225,24 +229,24 @@ void cli_usage_json(int code, const char *msg)
 /*
  * argp exits from inside argp_parse(): a usage error with 64, a refused path option with 77
  * (argp_failure()). Its first line of its own is the message; anything else caught (a
- * warning) goes to stderr as it came.
+ * warning) goes to stderr as it came. Frees @arg, the parse's capture, whatever happened.
  */
 static void capture_on_exit(int status, void *arg)
 {
-	const char *name = parse_capture.name;
+	struct parse_capture *c = arg;
+	const char *name = c->name;
 	char *line, *msg = NULL;
 	size_t plen;
 
-	(void)arg;
-	if (!parse_capture.stderr_saved)
-		return;
+	if (!c->stderr_saved)
+		goto out;
 	plen = strlen(name);
-	capture_stop();
+	capture_stop(c);
 	if (status != EXIT_USAGE && status != EXIT_NOPERM) {
-		capture_forward();
-		return;
+		capture_forward(c);
+		goto out;
 	}
-	for (line = parse_capture.text; line && *line; ) {
+	for (line = c->text; line && *line; ) {
 		char *nl = strchr(line, '\n');
 
 		if (nl)
@@ -255,35 +259,63 @@ static void capture_on_exit(int status, void *arg)
 		line = nl ? nl + 1 : NULL;
 	}
 	cli_usage_json(status, msg ? msg : "usage error");
-	free(parse_capture.text);
-	parse_capture.text = NULL;
+out:
+	free(c->text);
+	free(c);
 }
 
-int cli_parse(const struct argp *argp, int argc, char **argv, void *input, struct global_opts *g)
+/*
+ * argp_parse() with @flags, its stderr caught when --json is asked for, as @scan (the parser's
+ * tree with output_argp in it) reads the command line.
+ */
+static int parse_json_aware(const struct argp *argp, const struct argp *scan, unsigned int flags,
+			    int argc, char **argv, void *input, struct global_opts *g)
 {
-	static bool on_exit_set;
+	struct parse_capture *c;
 	int rc;
 
-	if (!json_asked(argp, argc, argv))
-		return argp_parse(argp, argc, argv, 0, NULL, input) ? EXIT_USAGE : 0;
+	if (!json_asked(scan, argc, argv))
+		return argp_parse(argp, argc, argv, flags, NULL, input) ? EXIT_USAGE : 0;
 	g->json = true;
 	fflush(stderr);
-	parse_capture.capture = open_memstream(&parse_capture.text, &parse_capture.len);
-	if (parse_capture.capture && (on_exit_set || !on_exit(capture_on_exit, NULL))) {
-		on_exit_set = true;
-		parse_capture.name = argv[0];
-		parse_capture.stderr_saved = stderr;
-		stderr = parse_capture.capture;
-	} else if (parse_capture.capture) {
-		fclose(parse_capture.capture);
-		free(parse_capture.text);
-		parse_capture.text = NULL;
+	/* Handed to on_exit(), which frees it: each parse registers its own. */
+	c = calloc(1, sizeof(*c));
+	if (c)
+		c->capture = open_memstream(&c->text, &c->len);
+	if (c && c->capture && !on_exit(capture_on_exit, c)) {
+		c->name = argv[0];
+		c->stderr_saved = stderr;
+		stderr = c->capture;
+		g->capture = c;
+	} else if (c) {
+		if (c->capture)
+			fclose(c->capture);
+		free(c->text);
+		free(c);
 	}
-	rc = argp_parse(argp, argc, argv, 0, NULL, input);
-	capture_forward();
+	rc = argp_parse(argp, argc, argv, flags, NULL, input);
+	/* The capture stays for capture_on_exit() to free; the parse is done with it. */
+	capture_forward(g->capture);
+	g->capture = NULL;
 	if (!rc)
 		return 0;
 	/* An error argp returned instead of exiting: still one object. */
 	cli_usage_json(EXIT_USAGE, strerror(rc));
 	return EXIT_USAGE;
+}
+
+int cli_parse(const struct argp *argp, int argc, char **argv, void *input, struct global_opts *g)
+{
+	return parse_json_aware(argp, argp, 0, argc, argv, input, g);
+}
+
+int cli_parse_root(const struct argp *argp, int argc, char **argv, void *input)
+{
+	/* The root has no --json of its own: a command's, anywhere, asks for JSON. */
+	const struct argp_child children[] = { { argp, 0, NULL, 0 }, { &output_argp, 0, NULL, 0 },
+					       { 0 } };
+	const struct argp scan = { NULL, NULL, NULL, NULL, children, NULL, NULL };
+	struct global_opts g = { 0 };
+
+	return parse_json_aware(argp, &scan, ARGP_IN_ORDER, argc, argv, input, &g);
 }

@@ -327,6 +327,21 @@ json_usage "build, abbreviated --js" "\"unrecognized option '--bogus'\"" \
 	$tdxctl build list --bogus --js
 json_usage "tdxctl, unknown command" "\"unknown command 'nosuch' (try 'tdxctl --help')\"" \
 	$tdxctl nosuch --json
+# Before any command: the root's own errors are one object too, with a command's --json (or
+# -j) anywhere on the command line, after the command word too.
+json_usage "tdxctl, unknown option" "\"unrecognized option '--bogus'\"" $tdxctl --bogus --json
+json_usage "tdxctl, unknown option, then a command" "\"unrecognized option '--bogus'\"" \
+	$tdxctl --bogus status --json
+json_usage "tdxctl, unknown short option, -j" "\"invalid option -- 'Z'\"" $tdxctl -Z list -j
+# Without --json, or with it after "--", the root's errors are argp's text, as ever.
+for c in "--bogus" "--bogus -- --json"; do
+	# shellcheck disable=SC2086
+	run $tdxctl $c
+	expect_rc 64 "tdxctl $c: exit code"
+	expect_true '[ -z "$out" ]' "tdxctl $c: nothing on stdout (got: $out)"
+	expect_grep "unrecognized option '--bogus'" "$errout" "tdxctl $c: argp's message"
+	expect_grep "Try \`tdxctl --help'" "$errout" "tdxctl $c: argp's Try"
+done
 # --json that is an option's value, or after "--", is not --json: argp's text, nothing on stdout.
 for c in "status --history --json --bogus" "list --bogus -- --json"; do
 	# shellcheck disable=SC2086
