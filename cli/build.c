@@ -96,7 +96,7 @@ static error_t build_parse(int key, char *arg, struct argp_state *state)
 		a->launched = true;
 		return 0;
 	case OPT_RUNDIR:
-		cli_check_path_option(state, "--rundir");
+		cli_check_path_option(state, &a->g, "--rundir");
 		a->rundir = arg;
 		return 0;
 	case ARGP_KEY_INIT:

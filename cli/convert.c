@@ -50,7 +50,7 @@ static error_t convert_parse(int key, char *arg, struct argp_state *state)
 		a->image.g = &a->g;	/* --key-hash's bad value waits for --json too */
 		return 0;
 	case 'o':
-		cli_check_path_option(state, "--output");
+		cli_check_path_option(state, &a->g, "--output");
 		a->out = arg;
 		return 0;
 	case 'f':
@@ -65,7 +65,7 @@ static error_t convert_parse(int key, char *arg, struct argp_state *state)
 					arg);
 		return 0;
 	case OPT_SIG_OUT:
-		cli_check_path_option(state, "--sigstruct-output");
+		cli_check_path_option(state, &a->g, "--sigstruct-output");
 		a->sig_out = arg;
 		return 0;
 	case OPT_FORCE:

@@ -40,7 +40,7 @@ static error_t history_parse(int key, char *arg, struct argp_state *state)
 			cli_usage_error(state, &a->g, "-n wants a count, not '%s'", arg);
 		return 0;
 	case OPT_HISTORY:
-		cli_check_path_option(state, "--history");
+		cli_check_path_option(state, &a->g, "--history");
 		a->path = arg;
 		return 0;
 	case ARGP_KEY_ARG:

@@ -49,11 +49,11 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 		a->tcb.g = &a->g;	/* its bad values wait for --json too */
 		return 0;
 	case OPT_MODULE:
-		cli_check_path_option(state, "--module");
+		cli_check_path_option(state, &a->g, "--module");
 		a->module = arg;
 		return 0;
 	case OPT_HISTORY:
-		cli_check_path_option(state, "--history");
+		cli_check_path_option(state, &a->g, "--history");
 		a->history = arg;
 		return 0;
 	case OPT_PROMETHEUS:
@@ -61,7 +61,7 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'o':
 		/* Root writes it: under sudo the caller must not choose which file (77). */
-		cli_check_path_option(state, "--output");
+		cli_check_path_option(state, &a->g, "--output");
 		if (!*arg)
 			cli_usage_error(state, &a->g, "--output wants a file name");
 		a->output = arg;

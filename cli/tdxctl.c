@@ -145,10 +145,13 @@ void cli_warn(const char *fmt, ...)
 	va_end(args);
 }
 
-void cli_check_path_option(struct argp_state *state, const char *option)
+void cli_check_path_option(struct argp_state *state, struct global_opts *g, const char *option)
 {
 	if (tdx_caller_may_choose_paths())
 		return;
+	/* The first error on the command line is the one said: a bad value before this one. */
+	if (g && g->usage_error)
+		cli_usage_finish(state, g);
 	argp_failure(state, EXIT_NOPERM, 0, "%s is refused when root runs tdxctl for another user "
 		     "(sudo, doas, pkexec, or a real user that is not root): it would let the caller "
 		     "choose what root writes, reads or loads; nothing was done; drop the option "

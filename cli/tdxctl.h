@@ -227,10 +227,11 @@ FILE *output_filter_open(FILE *orig, int fd);
 
 /*
  * For an option that names a path root writes or reads, or the module root loads: refused (exit
- * 77) when root runs for someone else (sudo, doas, pkexec, a non-root real user).
+ * 77) when root runs for someone else (sudo, doas, pkexec, a non-root real user). A usage error
+ * @g holds from earlier on the command line is met first, so it is said instead (64).
  */
 struct argp_state;
-void cli_check_path_option(struct argp_state *state, const char *option);
+void cli_check_path_option(struct argp_state *state, struct global_opts *g, const char *option);
 
 /* "tdxctl: " + message on stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

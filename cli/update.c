@@ -156,14 +156,14 @@ static error_t update_parse(int key, char *arg, struct argp_state *state)
 		a->reinstall = true;
 		return 0;
 	case OPT_MODULE:
-		cli_check_path_option(state, "--module");
+		cli_check_path_option(state, &a->g, "--module");
 		a->module = arg;
 		return 0;
 	case OPT_LOAD_MODULE:
 		a->load_module = true;
 		return 0;
 	case OPT_HISTORY:
-		cli_check_path_option(state, "--history");
+		cli_check_path_option(state, &a->g, "--history");
 		a->history = arg;
 		return 0;
 	case OPT_LATEST:

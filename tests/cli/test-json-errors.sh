@@ -377,6 +377,32 @@ if [ "$(id -u)" = 0 ]; then
 	run env SUDO_UID=65534 $tdxctl update --key-hash "$(cat "$fx/test-key.hash")" --json "$img"
 	expect_json '[$rc, .error.outcome, .exit_code]' '[77,"permission-denied",77]' \
 		"update --key-hash under sudo --json: the object"
+	# A usage error and a refused path option: the first on the command line is said, text
+	# and JSON alike; a bad value is kept until --json is known, and still comes first.
+	for c in "history -n x --history $tmp/h:64:-n wants a count, not 'x'" \
+		 "update --timeout 0 --module $tmp/m $img:64:--timeout wants 1 to 3600 seconds, not '0'" \
+		 "build begin x --ttl soon --rundir $tmp/r:64:--ttl wants a duration (90, 90s, 500ms, 5m, 1h), not 'soon'" \
+		 "status --bogus --module $tmp/m:64:unrecognized option '--bogus'" \
+		 "history --history $tmp/h -n x:77:--history is refused when root runs tdxctl for another user" \
+		 "convert -o $tmp/o --format zz $img:77:--output is refused when root runs tdxctl for another user"; do
+		args=${c%%:*} rest=${c#*:}
+		want=${rest%%:*} msg=${rest#*:}
+		# shellcheck disable=SC2086
+		run env SUDO_UID=65534 $tdxctl $args
+		expect_rc "$want" "$args under sudo, text: exit code"
+		expect_true '[ -z "$out" ]' "$args under sudo, text: nothing on stdout (got: $out)"
+		expect_grep "${args%% *}: $msg" "$errout" "$args under sudo, text: the first error"
+		[ "$want" = 64 ] && expect_true '! printf "%s" "$errout" | grep -q "is refused"' \
+			"$args under sudo, text: the refusal not said (got: $errout)"
+		# shellcheck disable=SC2086
+		run env SUDO_UID=65534 $tdxctl $args --json
+		expect_json '[$rc, .exit_code]' "[$want,$want]" "$args under sudo --json: the code"
+		got=$(printf '%s' "$out" | jq -r '.error.message' 2>&1)
+		expect_true '[ "${got#"$msg"}" != "$got" ]' \
+			"$args under sudo --json: the first error (got: $got)"
+		expect_true '! printf "%s" "$errout" | grep -q "refused\|Try"' \
+			"$args under sudo --json: nothing of it on stderr (got: $errout)"
+	done
 fi
 
 finish
