@@ -129,6 +129,25 @@ static char *judged_words(const struct tdx_update *u, const struct tdx_update_re
 	return cli_words("%s", "");
 }
 
+/* Why --load-module did not load the kernel module (the result's module_load); NULL: it did. */
+static const char *module_load_words(const struct tdx_update_result *r)
+{
+	switch (r->module_load) {
+	case TDX_KMODULE_LOAD_NONE:
+	case TDX_KMODULE_LOAD_DONE:
+		break;
+	case TDX_KMODULE_LOAD_NO_LIBKMOD:
+		return "libkmod (libkmod.so.2) cannot be loaded";
+	case TDX_KMODULE_LOAD_NOT_FOUND:
+		return "modprobe's rules know no such module";
+	case TDX_KMODULE_LOAD_BLACKLISTED:
+		return "it is blacklisted in the modprobe configuration";
+	case TDX_KMODULE_LOAD_FAILED:
+		return strerror(r->module_load_err < 0 ? -r->module_load_err : EIO);
+	}
+	return NULL;
+}
+
 /*
  * What happened, in one line; with @options, with what tdxctl's options can do about it (the
  * history keeps the line without them).
@@ -146,8 +165,11 @@ char *update_verdict_words(const struct tdx_update *u, const struct tdx_tcb_info
 	case TDX_UPDATE_R__COUNT:	/* not a reason */
 		break;
 	case TDX_UPDATE_R_CHECK_FAILED:
-		return cli_words("refused before anything reached the kernel: %s failed",
-			     tdx_check_name(r->check));
+		return cli_words("refused before anything reached the kernel: %s failed%s%s%s",
+			     tdx_check_name(r->check),
+			     module_load_words(r) ? " (loading the kernel module failed: " : "",
+			     module_load_words(r) ? module_load_words(r) : "",
+			     module_load_words(r) ? ")" : "");
 	case TDX_UPDATE_R_CANCELLED:
 		return cli_words("interrupted by %s during the checks: nothing was written to the "
 			     "kernel", strsignal(r->signal));

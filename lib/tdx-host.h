@@ -115,12 +115,19 @@ void tdx_host_status_facts(const struct tdx_host_status *st, struct tdx_host_fac
 /* The module name: @override, else the context's (TDX_CTX_KMODULE). */
 const char *tdx_kmodule_name(struct tdx_ctx *ctx, const char *override);
 
+/*
+ * The state of module @name, as libkmod sees it; *@state is always set. 0 when it is known;
+ * else a negative errno with *@state saying why not: -ENOSYS and TDX_KMODULE_NO_LIBKMOD when
+ * libkmod cannot be loaded, libkmod's errno and TDX_KMODULE_QUERY_FAILED when it failed.
+ */
 int tdx_kmodule_get_state(struct tdx_ctx *ctx, const char *name, enum tdx_kmodule_state *state);
 /*
- * modprobe @name, honouring the blacklist: -ENOENT when unknown, -EPERM when blacklisted, the
- * init errno (e.g. -ENODEV: no TDX on this platform) when the module refuses.
+ * modprobe @name, honouring the blacklist; *@load (always set) says what it came to. 0 when
+ * loaded; else a negative errno: -ENOSYS (no libkmod), -ENOENT (not found by modprobe's rules),
+ * -EPERM (blacklisted), or libkmod's or the module's init errno (TDX_KMODULE_LOAD_FAILED, e.g.
+ * -ENODEV: no TDX on this platform).
  */
-int tdx_kmodule_load(struct tdx_ctx *ctx, const char *name);
+int tdx_kmodule_load(struct tdx_ctx *ctx, const char *name, enum tdx_kmodule_load *load);
 
 /* ---- the upload protocol (fwupload.c) -------------------------------------------------------- */
 

@@ -24,17 +24,36 @@ extern "C" {
 
 /* ---- the facts readiness is judged from -------------------------------------------------- */
 
-/* The providing kernel module (tdx_kmodule_get_state(), kmodule.c). */
+/*
+ * The providing kernel module (tdx_kmodule_get_state(), kmodule.c). The last three say why
+ * its state is not known: the question could not be asked (no libkmod), or libkmod failed.
+ */
 enum tdx_kmodule_state {
 	TDX_KMODULE_UNKNOWN = 0,	/* no module of that name is known to modprobe */
 	TDX_KMODULE_NOT_LOADED,
 	TDX_KMODULE_LOADED,
 	TDX_KMODULE_BUILTIN,
 	TDX_KMODULE_COMING,		/* loading or unloading right now */
+	TDX_KMODULE_BLACKLISTED,	/* not loaded, and modprobe's blacklist refuses it */
+	TDX_KMODULE_NO_LIBKMOD,		/* libkmod cannot be loaded: not known */
+	TDX_KMODULE_QUERY_FAILED,	/* libkmod failed to tell (an errno): not known */
 };
 
-/* "unknown", "not loaded", "loaded", "built in", "loading or unloading". */
+/*
+ * "unknown", "not loaded", "loaded", "built in", "loading or unloading", "blacklisted",
+ * "no libkmod", "query failed": stable, for JSON and metrics.
+ */
 const char *tdx_kmodule_state_name(enum tdx_kmodule_state state);
+
+/* What loading the providing kernel module came to (tdx_kmodule_load(), kmodule.c). */
+enum tdx_kmodule_load {
+	TDX_KMODULE_LOAD_NONE = 0,	/* not tried */
+	TDX_KMODULE_LOAD_DONE,		/* loaded */
+	TDX_KMODULE_LOAD_NO_LIBKMOD,	/* libkmod cannot be loaded */
+	TDX_KMODULE_LOAD_NOT_FOUND,	/* modprobe's rules know no module of that name */
+	TDX_KMODULE_LOAD_BLACKLISTED,	/* modprobe's blacklist refuses it */
+	TDX_KMODULE_LOAD_FAILED,	/* libkmod or the kernel refused it: an errno */
+};
 
 /* The update lock's file, relative to the run folder: in root's 0700 folder (lock.c says why). */
 #define TDX_LOCK_FILE	"private/update.lock"
@@ -89,6 +108,10 @@ struct tdx_readiness_facts {
 	const char *sysfs_root;			/* for messages: where tdx_host and the CPUs are */
 	const char *kmodule;			/* the providing kernel module's name (may be NULL) */
 	enum tdx_kmodule_state kmodule_state;
+	int kmodule_err;			/* TDX_KMODULE_QUERY_FAILED: libkmod's errno */
+	/* An update loaded the module (tdx_kmodule_load()): what that came to, and its errno. */
+	enum tdx_kmodule_load kmodule_load;
+	int kmodule_load_err;
 	bool root, rawio;			/* tdx_caller_get_privileges() */
 	const char *run_dir;			/* the run folder: update lock, TD-build gate */
 	int lock_rc;				/* tdx_lock_query(): < 0 the lock cannot be told */

@@ -56,7 +56,8 @@ enum tdx_update_phase {
 
 /* What failed, in a TDX_UPDATE_PHASE_WARNING. */
 enum tdx_update_warning {
-	TDX_UPDATE_WARN_MODULE_LOAD = 0,	/* name: the kernel module; err (-EPERM: blacklisted) */
+	TDX_UPDATE_WARN_MODULE_LOAD = 0,	/* name: the kernel module; err (why: the result's
+						   module_load) */
 	TDX_UPDATE_WARN_COMMIT,		/* name: the upload device; err: writing loading=0 */
 };
 
@@ -239,6 +240,12 @@ struct tdx_update_result {
 	struct tdx_trust_refusal untrusted; /* R_HOLD_UNTRUSTED, R_MAPPING: why not trusted */
 	struct tdx_mapping_refusal mapping;	/* R_MAPPING: why not a mapping file */
 	unsigned int svn_major;		/* R_TCB_MISMATCH: the image's SVN major */
+	/*
+	 * opts.load_module, the interface missing and its module not loaded: what loading it
+	 * came to (TDX_KMODULE_LOAD_NONE: not tried), whatever the reason; and its errno.
+	 */
+	enum tdx_kmodule_load module_load;
+	int module_load_err;
 };
 
 enum tdx_outcome tdx_update_get_outcome(const struct tdx_update *update);

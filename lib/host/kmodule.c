@@ -2,6 +2,8 @@
 /*
  * The kernel module that provides the TDX host interface (tdx_host, or tdx_host_sim in tests):
  * is it loaded, and load it on request the way modprobe would, blacklist included. All libkmod.
+ * Every answer is a fact (enum tdx_kmodule_state, enum tdx_kmodule_load and an errno): the
+ * log lines here are diagnostics, a front end words the facts.
  *
  * libkmod is opened here, at the first query, not linked: with libzstd and liblzma it costs
  * every start of tdxctl some 20 page faults and 1.5 ms of CPU, and only status and update
@@ -26,6 +28,7 @@
 	X(kmod_unref)				\
 	X(kmod_module_new_from_name)		\
 	X(kmod_module_new_from_lookup)		\
+	X(kmod_module_apply_filter)		\
 	X(kmod_module_get_initstate)		\
 	X(kmod_module_get_module)		\
 	X(kmod_module_get_name)			\
@@ -113,18 +116,60 @@ static int kmodule_lookup(const struct kmod_api *api, struct kmod_ctx *kctx, con
 	return *list ? 0 : -ENOENT;
 }
 
+/*
+ * Does modprobe's blacklist refuse every module @list found, as KMOD_PROBE_APPLY_BLACKLIST
+ * does when loading (modprobe.d "blacklist", modprobe.blacklist= on the kernel command line)?
+ * 1 yes, 0 no, or libkmod's negative errno.
+ */
+static int kmodule_blacklisted(const struct kmod_api *api, struct kmod_ctx *kctx,
+			       const struct kmod_list *list)
+{
+	struct kmod_list *allowed = NULL;
+	int rc = api->kmod_module_apply_filter_fn(kctx, KMOD_FILTER_BLACKLIST, list, &allowed);
+
+	if (rc < 0)
+		return rc;
+	rc = !allowed;
+	api->kmod_module_unref_list_fn(allowed);
+	return rc;
+}
+
+/* Not in /sys/module: known to modprobe, blacklisted, or not known at all? */
+static int kmodule_absent_state(const struct kmod_api *api, struct kmod_ctx *kctx,
+				const char *name, enum tdx_kmodule_state *state)
+{
+	struct kmod_list *list = NULL;
+	int rc = kmodule_lookup(api, kctx, name, &list);
+
+	if (rc == -ENOENT) {
+		*state = TDX_KMODULE_UNKNOWN;
+		return 0;
+	}
+	if (rc == 0)
+		rc = kmodule_blacklisted(api, kctx, list);
+	api->kmod_module_unref_list_fn(list);
+	if (rc < 0)
+		return rc;
+	*state = rc ? TDX_KMODULE_BLACKLISTED : TDX_KMODULE_NOT_LOADED;
+	return 0;
+}
+
 TDX_EXPORT
 int tdx_kmodule_get_state(struct tdx_ctx *ctx, const char *name, enum tdx_kmodule_state *state)
 {
 	struct kmod_module *mod = NULL;
-	struct kmod_list *list = NULL;
 	struct kmod_ctx *kctx;
 	struct kmod_api api;
 	int rc;
 
+	*state = TDX_KMODULE_UNKNOWN;
+	if (!name || !*name)
+		return 0;
 	rc = kmodule_ctx_new(ctx, &api, &kctx);
-	if (rc < 0)
+	if (rc < 0) {
+		*state = rc == -ENOSYS ? TDX_KMODULE_NO_LIBKMOD : TDX_KMODULE_QUERY_FAILED;
 		return rc;
+	}
 	rc = api.kmod_module_new_from_name_fn(kctx, name, &mod);
 	if (rc < 0)
 		goto out;
@@ -140,23 +185,33 @@ int tdx_kmodule_get_state(struct tdx_ctx *ctx, const char *name, enum tdx_kmodul
 	case KMOD_MODULE_GOING:
 		*state = TDX_KMODULE_COMING;
 		break;
-	default:
-		/* Not in /sys/module: known to modprobe, or not at all? */
-		*state = kmodule_lookup(&api, kctx, name, &list) == 0 ? TDX_KMODULE_NOT_LOADED
-								       : TDX_KMODULE_UNKNOWN;
+	case -ENOENT:
+		/* Not in /sys/module. */
+		rc = kmodule_absent_state(&api, kctx, name, state);
+		if (rc < 0)
+			goto out;
 		break;
+	default:
+		/* /sys/module/NAME/initstate unreadable (or a state libkmod has since added). */
+		if (rc >= 0)
+			rc = -EPROTO;
+		goto out;
 	}
 	rc = 0;
-	dbg(ctx, "module %s: %s\n", name, tdx_kmodule_state_name(*state));
 out:
-	api.kmod_module_unref_list_fn(list);
+	if (rc < 0) {
+		*state = TDX_KMODULE_QUERY_FAILED;
+		err(ctx, "module %s: libkmod cannot tell its state: %s\n", name, strerror(-rc));
+	} else {
+		dbg(ctx, "module %s: %s\n", name, tdx_kmodule_state_name(*state));
+	}
 	api.kmod_module_unref_fn(mod);
 	kmodule_ctx_free(&api, kctx);
 	return rc;
 }
 
 TDX_EXPORT
-int tdx_kmodule_load(struct tdx_ctx *ctx, const char *name)
+int tdx_kmodule_load(struct tdx_ctx *ctx, const char *name, enum tdx_kmodule_load *load)
 {
 	struct kmod_list *list = NULL;
 	struct kmod_module *mod;
@@ -164,12 +219,18 @@ int tdx_kmodule_load(struct tdx_ctx *ctx, const char *name)
 	struct kmod_api api;
 	int rc;
 
+	*load = TDX_KMODULE_LOAD_FAILED;
 	rc = kmodule_ctx_new(ctx, &api, &kctx);
-	if (rc < 0)
+	if (rc < 0) {
+		if (rc == -ENOSYS)
+			*load = TDX_KMODULE_LOAD_NO_LIBKMOD;
 		return rc;
+	}
 	rc = kmodule_lookup(&api, kctx, name, &list);
 	if (rc < 0) {
-		err(ctx, "module %s: not found by modprobe's rules\n", name);
+		if (rc == -ENOENT)
+			*load = TDX_KMODULE_LOAD_NOT_FOUND;
+		err(ctx, "module %s: not found by modprobe's rules: %s\n", name, strerror(-rc));
 		goto out;
 	}
 	/* The lookup's first match, as modprobe loads it. */
@@ -179,10 +240,13 @@ int tdx_kmodule_load(struct tdx_ctx *ctx, const char *name)
 	if (rc > 0) {
 		err(ctx, "module %s is blacklisted; not loading it\n",
 		    api.kmod_module_get_name_fn(mod));
+		*load = TDX_KMODULE_LOAD_BLACKLISTED;
 		rc = -EPERM;
 	} else if (rc < 0) {
 		err(ctx, "loading module %s: %s\n", api.kmod_module_get_name_fn(mod),
 		    strerror(-rc));
+	} else {
+		*load = TDX_KMODULE_LOAD_DONE;
 	}
 	api.kmod_module_unref_fn(mod);
 out:

@@ -95,11 +95,14 @@ TDX_EXPORT
 void tdx_readiness_collect(struct tdx_ctx *ctx, struct tdx_host *host, const char *kmodule,
 			   struct tdx_readiness_facts *f)
 {
+	int rc;
+
 	memset(f, 0, sizeof(*f));
 	tdx_host_collect(ctx, host, &f->host);
 	f->sysfs_root = tdx_ctx_get_path(ctx, TDX_CTX_SYSFS);
 	f->kmodule = tdx_kmodule_name(ctx, kmodule);
-	tdx_kmodule_get_state(ctx, f->kmodule, &f->kmodule_state);
+	rc = tdx_kmodule_get_state(ctx, f->kmodule, &f->kmodule_state);
+	f->kmodule_err = f->kmodule_state == TDX_KMODULE_QUERY_FAILED ? rc : 0;
 	tdx_caller_get_privileges(&f->root, &f->rawio);
 	f->run_dir = tdx_ctx_get_path(ctx, TDX_CTX_RUN_DIR);
 	f->lock_rc = tdx_lock_query(ctx, f->run_dir, &f->lock_held, &f->lock_owner);

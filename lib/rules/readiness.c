@@ -26,6 +26,9 @@ const char *tdx_kmodule_state_name(enum tdx_kmodule_state state)
 	case TDX_KMODULE_LOADED:	return "loaded";
 	case TDX_KMODULE_BUILTIN:	return "built in";
 	case TDX_KMODULE_COMING:	return "loading or unloading";
+	case TDX_KMODULE_BLACKLISTED:	return "blacklisted";
+	case TDX_KMODULE_NO_LIBKMOD:	return "no libkmod";
+	case TDX_KMODULE_QUERY_FAILED:	return "query failed";
 	}
 	return "unknown";
 }
@@ -87,16 +90,36 @@ static const char *path_of(char *buf, size_t size, const char *dir, const char *
 	return n < 0 || (size_t)n >= size ? "" : buf;
 }
 
-/* host.interface, host.module_live, host.update_supported: can compatibility run at all? */
-static void judge_interface(struct judging *j, const struct tdx_host_status *st,
-			    const char *sysfs, const char *kmodule, enum tdx_kmodule_state ks)
+/* A positive errno for a fact, from a negative one (EIO when there is none). */
+static unsigned int errno_of(int rc)
 {
+	return rc < 0 ? (unsigned int)-rc : EIO;
+}
+
+/*
+ * host.interface, host.module_live, host.update_supported: can compatibility run at all? When
+ * tdx_host is missing, the module's state says why, or why that is not known (a finding of its
+ * own each: no libkmod is not "no module"); whatever the state, host.interface fails the same
+ * way (tdx_check_outcome(): 69), since the interface is what is missing.
+ */
+static void judge_interface(struct judging *j, const struct tdx_readiness_facts *f,
+			    const char *sysfs)
+{
+	const struct tdx_host_status *st = &f->host;
+	const char *kmodule = f->kmodule;
 	char v[TDX_VERSION_STRLEN], dir[512];
 	const char *tdx = path_of(dir, sizeof(dir), sysfs, TDX_HOST_SYSPATH);
 
 	if (st->host_rc < 0) {
-		switch (ks) {
+		switch (f->kmodule_state) {
 		case TDX_KMODULE_NOT_LOADED:
+			/* Loading it was tried and failed: why, and no advice to try again. */
+			if (f->kmodule_load == TDX_KMODULE_LOAD_FAILED) {
+				row(j, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
+				    TDX_FND_HOST_NO_INTERFACE_LOAD_FAILED, TDX_FACT_S(tdx),
+				    TDX_FACT_S(kmodule), TDX_FACT_U(errno_of(f->kmodule_load_err)));
+				break;
+			}
 			row(j, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
 			    TDX_FND_HOST_NO_INTERFACE_NOT_LOADED, TDX_FACT_S(tdx), TDX_FACT_S(kmodule));
 			if (!j->oom)
@@ -107,7 +130,7 @@ static void judge_interface(struct judging *j, const struct tdx_host_status *st,
 		case TDX_KMODULE_COMING:
 			row(j, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL, TDX_FND_HOST_NO_INTERFACE_LOADED,
 			    TDX_FACT_S(tdx), TDX_FACT_S(kmodule),
-			    TDX_FACT_S(tdx_kmodule_state_name(ks)));
+			    TDX_FACT_S(tdx_kmodule_state_name(f->kmodule_state)));
 			break;
 		case TDX_KMODULE_UNKNOWN:
 			row(j, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
@@ -115,6 +138,22 @@ static void judge_interface(struct judging *j, const struct tdx_host_status *st,
 			    TDX_FACT_S(kmodule ? kmodule : ""));
 			if (!j->oom)
 				tdx_report_add_remedy(j->report, TDX_REMEDY_MODULE_NAME);
+			break;
+		case TDX_KMODULE_BLACKLISTED:
+			/* Not TDX_REMEDY_LOAD_MODULE: the load applies the same blacklist. */
+			row(j, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
+			    TDX_FND_HOST_NO_INTERFACE_BLACKLISTED, TDX_FACT_S(tdx),
+			    TDX_FACT_S(kmodule ? kmodule : ""));
+			break;
+		case TDX_KMODULE_NO_LIBKMOD:
+			row(j, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
+			    TDX_FND_HOST_NO_INTERFACE_NO_LIBKMOD, TDX_FACT_S(tdx),
+			    TDX_FACT_S(kmodule ? kmodule : ""));
+			break;
+		case TDX_KMODULE_QUERY_FAILED:
+			row(j, TDX_CHK_HOST_INTERFACE, TDX_CHECK_FAIL,
+			    TDX_FND_HOST_NO_INTERFACE_QUERY_FAILED, TDX_FACT_S(tdx),
+			    TDX_FACT_S(kmodule ? kmodule : ""), TDX_FACT_U(errno_of(f->kmodule_err)));
 			break;
 		}
 		row(j, TDX_CHK_HOST_MODULE_LIVE, TDX_CHECK_SKIP, TDX_FND_HOST_NO_DEVICE);
@@ -343,7 +382,7 @@ enum tdx_outcome tdx_readiness_judge_rules(const struct tdx_readiness_facts *f,
 	const char *sysfs = f->sysfs_root ? f->sysfs_root : "/sys";
 
 	if (rules & TDX_READINESS_INTERFACE)
-		judge_interface(&j, &f->host, sysfs, f->kmodule, f->kmodule_state);
+		judge_interface(&j, f, sysfs);
 	if ((rules & TDX_READINESS_HOST_STATE) && f->host.host_rc == 0)
 		judge_host_state(&j, &f->host, sysfs);
 	if (rules & TDX_READINESS_LOCK)

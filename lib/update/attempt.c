@@ -162,7 +162,9 @@ static void update_host_open(struct tdx_update *u, const char *kmodule, bool roo
 		return;
 	update_phase(u, &(struct tdx_update_progress){ .phase = TDX_UPDATE_PHASE_MODULE_LOAD,
 						       .name = kmodule });
-	rc = tdx_kmodule_load(u->ctx, kmodule);
+	rc = tdx_kmodule_load(u->ctx, kmodule, &u->rf.kmodule_load);
+	/* Facts for host.interface, and for the result (update_set() copies them). */
+	u->rf.kmodule_load_err = rc < 0 ? rc : 0;
 	if (rc < 0)
 		update_phase(u, &(struct tdx_update_progress){
 			.phase = TDX_UPDATE_PHASE_WARNING, .warning = TDX_UPDATE_WARN_MODULE_LOAD,
@@ -563,6 +565,7 @@ int tdx_update_preflight(struct tdx_update *u)
 	u->rf.run_dir = tdx_ctx_get_path(u->ctx, TDX_CTX_RUN_DIR);
 	u->rf.kmodule = kmodule;
 	u->rf.kmodule_state = TDX_KMODULE_UNKNOWN;
+	u->rf.kmodule_load = TDX_KMODULE_LOAD_NONE;
 
 	update_check_privileges(u);
 	update_host_open(u, kmodule, u->rf.root);
@@ -580,8 +583,11 @@ int tdx_update_preflight(struct tdx_update *u)
 	}
 	u->rf.host = u->st;
 	/* libkmod is asked only when it explains something: tdx_host is missing. */
-	if (u->st.host_rc < 0 && kmodule)
-		tdx_kmodule_get_state(u->ctx, kmodule, &u->rf.kmodule_state);
+	if (u->st.host_rc < 0 && kmodule) {
+		int rc = tdx_kmodule_get_state(u->ctx, kmodule, &u->rf.kmodule_state);
+
+		u->rf.kmodule_err = u->rf.kmodule_state == TDX_KMODULE_QUERY_FAILED ? rc : 0;
+	}
 	update_judge(u, &u->rf, TDX_READINESS_INTERFACE);
 	u->format = u->o.format;
 	if (!u->format) {

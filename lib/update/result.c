@@ -20,7 +20,9 @@ struct tdx_update_result *update_set(struct tdx_update *u, enum tdx_outcome outc
 	u->res_path = path ? strdup(path) : NULL;
 	u->res_detail = NULL;
 	u->res = (struct tdx_update_result){ .outcome = outcome, .reason = reason, .err = err,
-					     .path = u->res_path };
+					     .path = u->res_path,
+					     .module_load = u->rf.kmodule_load,
+					     .module_load_err = u->rf.kmodule_load_err };
 	u->outcome = outcome;
 	u->have_outcome = true;
 	return &u->res;

@@ -8,8 +8,9 @@
 # is also taken through the command here, with a helper playing the kernel (tdx-kernel-helper:
 # the version file answers ENXIO), as is a rejection (exit 3); the real kernel's are in
 # tests/vm-tdxctl, the judgement's unit test is tests/unit/test-judge.c.
-# Also: libkmod (opened at run time) is loaded by status and not by verify.
-# Usage: test-host.sh TDXCTL MKFIXTURE FIXTURE_DIR GATE_HELPER KMOD_STUB KERNEL_HELPER
+# Also: libkmod (opened at run time) is loaded by status and not by verify; and, through a fake
+# libkmod (tests/host/kmod-fake), what status and update say of each state of the module.
+# Usage: test-host.sh TDXCTL MKFIXTURE FIXTURE_DIR GATE_HELPER KMOD_STUB KERNEL_HELPER KMOD_FAKE
 set -u
 tdxctl=$1
 mkfixture=$2
@@ -17,6 +18,7 @@ fx=$3
 gate_helper=$4
 kmod_stub=$5
 kernel_helper=$6
+kmod_fake=$7
 . "$(dirname "$0")/../cli/lib.sh"
 
 tmp=$(mktemp -d)
@@ -748,10 +750,84 @@ if [ -n "$known" ]; then
 	# the same exit status.
 	run env LD_LIBRARY_PATH="$(dirname "$kmod_stub")" "$tdxctl" status --json --module "$known"
 	expect_rc 69 "status with a libkmod that lacks kmod_new"
-	expect_json '.kernel_module_state' '"unknown"' "status: libkmod unusable, state unknown"
+	expect_json '.kernel_module_state' '"no libkmod"' "status: libkmod unusable, not known"
+	expect_json '[.checks[] | select(.check == "host.interface") | .finding]' \
+		'["host.no_interface_no_libkmod"]' "status: libkmod unusable, its finding"
 	expect_grep "libkmod.so.2 has no kmod_new" "$errout" "status: says which function is missing"
 else
 	echo "no /sys/module entries: the known-module checks skipped"
+fi
+
+# --- the module's state through a fake libkmod: each state a finding of its own ----------------
+# (Every state fails host.interface, as no tdx_host always did: exit 69, unavailable.)
+fake_dir=$(dirname "$kmod_fake")
+host st-absent
+tdx_dir=$tmp/st-absent/sys/devices/faux/tdx_host
+iface='[.checks[] | select(.check == "host.interface") | {finding, facts}]'
+# kmod_state FAKE STATE FINDING FACTS TEXT: status --json and status, with TDXCTL_KMOD_FAKE=FAKE.
+kmod_state() {
+	run env LD_LIBRARY_PATH="$fake_dir" TDXCTL_KMOD_FAKE="$1" "$tdxctl" status --json
+	expect_rc 69 "kmod $1: status exit"
+	expect_json '.kernel_module_state' "\"$2\"" "kmod $1: state"
+	expect_json "$iface" "[{\"finding\":\"$3\",\"facts\":$4}]" "kmod $1: finding and facts"
+	run env LD_LIBRARY_PATH="$fake_dir" TDXCTL_KMOD_FAKE="$1" "$tdxctl" status
+	expect_rc 69 "kmod $1: status text exit"
+	expect_grep "Kernel module:      tdx_host ($2)" "$out" "kmod $1: text state"
+	expect_grep "  host.interface: $5" "$out" "kmod $1: text finding"
+}
+kmod_state absent unknown host.no_interface_no_module \
+	"{\"tdx_dir\":\"$tdx_dir\",\"kmodule\":\"tdx_host\"}" \
+	"no $tdx_dir and no kernel module 'tdx_host': the kernel lacks the TDX host services"
+kmod_state not-loaded "not loaded" host.no_interface_not_loaded \
+	"{\"tdx_dir\":\"$tdx_dir\",\"kmodule\":\"tdx_host\"}" \
+	"no $tdx_dir: kernel module tdx_host is not loaded; nothing was changed; load it with 'modprobe tdx_host' or run again with --load-module"
+kmod_state blacklisted blacklisted host.no_interface_blacklisted \
+	"{\"tdx_dir\":\"$tdx_dir\",\"kmodule\":\"tdx_host\"}" \
+	"no $tdx_dir: kernel module tdx_host is not loaded and is blacklisted in the modprobe configuration, which tdxctl obeys as modprobe -b does; nothing was changed; remove the 'blacklist tdx_host' line from /etc/modprobe.d (or modprobe.blacklist= from the kernel command line) if it should load"
+expect_true "! printf '%s' \"\$out\" | grep -q 'load-module\\|modprobe tdx_host'" \
+	"kmod blacklisted: no advice to load it"
+kmod_state initstate-eacces "query failed" host.no_interface_query_failed \
+	"{\"tdx_dir\":\"$tdx_dir\",\"kmodule\":\"tdx_host\",\"error\":13}" \
+	"no $tdx_dir, and libkmod failed to tell the state of kernel module 'tdx_host': Permission denied; nothing was changed"
+kmod_state lookup-eio "query failed" host.no_interface_query_failed \
+	"{\"tdx_dir\":\"$tdx_dir\",\"kmodule\":\"tdx_host\",\"error\":5}" \
+	"no $tdx_dir, and libkmod failed to tell the state of kernel module 'tdx_host': Input/output error; nothing was changed"
+run env LD_LIBRARY_PATH="$(dirname "$kmod_stub")" "$tdxctl" status
+expect_grep "Kernel module:      tdx_host (no libkmod)" "$out" "kmod no libkmod: text state"
+expect_grep "  host.interface: no $tdx_dir, and whether kernel module 'tdx_host' exists cannot be told: libkmod (libkmod.so.2) cannot be loaded; nothing was changed; install libkmod2 to know" \
+	"$out" "kmod no libkmod: text finding"
+
+# update --load-module: a blacklisted module is not loaded, and a failed load says why (129:
+# EKEYREJECTED, as the fake refuses; as root:
+# the update loads nothing otherwise).
+if [ "$(id -u)" -eq 0 ]; then
+	run env LD_LIBRARY_PATH="$fake_dir" TDXCTL_KMOD_FAKE=load-rejected TDXCTL_WRAPPER='' \
+		"$tdxctl" update $key --json --load-module "$img"
+	expect_rc 69 "load rejected: exit"
+	expect_json "$iface" "[{\"finding\":\"host.no_interface_load_failed\",\"facts\":{\"tdx_dir\":\"$tdx_dir\",\"kmodule\":\"tdx_host\",\"error\":129}}]" \
+		"load rejected: finding and facts"
+	run env LD_LIBRARY_PATH="$fake_dir" TDXCTL_KMOD_FAKE=load-rejected TDXCTL_WRAPPER='' \
+		"$tdxctl" update $key --load-module "$img"
+	expect_rc 69 "load rejected, text: exit"
+	expect_grep "tdxctl: warning: could not load tdx_host: Key was rejected by service" "$errout" \
+		"load rejected, text: the warning"
+	expect_grep "refused before anything reached the kernel: host.interface failed (loading the kernel module failed: Key was rejected by service)" \
+		"$errout" "load rejected, text: the verdict"
+	expect_grep "no $tdx_dir: kernel module tdx_host is not loaded, and loading it failed: Key was rejected by service (the kernel log may say why); nothing was changed" \
+		"$errout" "load rejected, text: the finding"
+	expect_true "! printf '%s' \"\$errout\" | grep -q 'run again with --load-module'" \
+		"load rejected: no advice to load it again"
+	expect_grep '"verdict":"refused before anything reached the kernel: host.interface failed (loading the kernel module failed: Key was rejected by service)"' \
+		"$(tail -n 1 "$tmp/st-absent/history.jsonl")" "load rejected: the history says why"
+	run env LD_LIBRARY_PATH="$fake_dir" TDXCTL_KMOD_FAKE=blacklisted TDXCTL_WRAPPER='' \
+		"$tdxctl" update $key --json --load-module "$img"
+	expect_rc 69 "load blacklisted: exit"
+	expect_json "$iface | .[0].finding" '"host.no_interface_blacklisted"' \
+		"load blacklisted: finding"
+	expect_true "! printf '%s' \"\$errout\" | grep -q 'could not load'" \
+		"load blacklisted: no load tried"
+else
+	echo "not root: the --load-module checks skipped"
 fi
 
 finish

@@ -386,8 +386,10 @@ static void test_all_rows(void)
 	};
 	static const enum tdx_kmodule_state kstates[] = {
 		TDX_KMODULE_UNKNOWN, TDX_KMODULE_NOT_LOADED, TDX_KMODULE_LOADED,
-		TDX_KMODULE_BUILTIN, TDX_KMODULE_COMING,
+		TDX_KMODULE_BUILTIN, TDX_KMODULE_COMING, TDX_KMODULE_BLACKLISTED,
+		TDX_KMODULE_NO_LIBKMOD, TDX_KMODULE_QUERY_FAILED,
 	};
+#define N_KSTATES (sizeof(kstates) / sizeof(kstates[0]))
 	unsigned int n = 0, bad = 0;
 	struct row r = ready;
 
@@ -405,7 +407,7 @@ static void test_all_rows(void)
 		bad += !check_row(&r, "combination");
 		n++;
 	}
-	for (size_t k = 0; k < 5; k++)
+	for (size_t k = 0; k < N_KSTATES; k++)
 	for (int l = L_FREE; l <= L_UNKNOWN; l++)
 	for (int g = G_OPEN; g <= G_UNKNOWN; g++)
 	for (int p = P_ROOT; p <= P_USER; p++) {
@@ -419,7 +421,7 @@ static void test_all_rows(void)
 		n++;
 	}
 	CHECK_INT(bad, 0);
-	CHECK_INT(n, 3 * 3 * 4 * 3 * 4 * 4 * 5 * 3 + 5 * 4 * 5 * 3);
+	CHECK_INT(n, 3 * 3 * 4 * 3 * 4 * 4 * 5 * 3 + 8 * 4 * 5 * 3);
 }
 
 /* The messages carry the facts: names of live builds, the PID in the way, the paths. */
@@ -625,11 +627,82 @@ static void test_builds_cap(void)
 	tdx_report_free(report);
 }
 
+/*
+ * No tdx_host: host.interface names the module's state, or why it is not known, with the
+ * remedies that fit it (none to load a blacklisted module, or one a load just failed on).
+ */
+static void test_kmodule_findings(void)
+{
+	static const struct {
+		enum tdx_kmodule_state state;
+		int err;			/* kmodule_err */
+		enum tdx_kmodule_load load;
+		int load_err;
+		const char *facts;
+		unsigned int remedies;
+	} cases[] = {
+		{ TDX_KMODULE_UNKNOWN, 0, TDX_KMODULE_LOAD_NONE, 0,
+		  "host.no_interface_no_module tdx_dir=/sys/devices/faux/tdx_host kmodule=tdx_host",
+		  TDX_REMEDY_MODULE_NAME },
+		{ TDX_KMODULE_NOT_LOADED, 0, TDX_KMODULE_LOAD_NONE, 0,
+		  "host.no_interface_not_loaded tdx_dir=/sys/devices/faux/tdx_host kmodule=tdx_host",
+		  TDX_REMEDY_LOAD_MODULE },
+		{ TDX_KMODULE_NOT_LOADED, 0, TDX_KMODULE_LOAD_FAILED, -EKEYREJECTED,
+		  "host.no_interface_load_failed tdx_dir=/sys/devices/faux/tdx_host kmodule=tdx_host "
+		  "error=129", 0 },
+		{ TDX_KMODULE_LOADED, 0, TDX_KMODULE_LOAD_NONE, 0,
+		  "host.no_interface_loaded tdx_dir=/sys/devices/faux/tdx_host kmodule=tdx_host "
+		  "kmodule_state=loaded", 0 },
+		{ TDX_KMODULE_BLACKLISTED, 0, TDX_KMODULE_LOAD_NONE, 0,
+		  "host.no_interface_blacklisted tdx_dir=/sys/devices/faux/tdx_host kmodule=tdx_host",
+		  0 },
+		{ TDX_KMODULE_NO_LIBKMOD, 0, TDX_KMODULE_LOAD_NONE, 0,
+		  "host.no_interface_no_libkmod tdx_dir=/sys/devices/faux/tdx_host kmodule=tdx_host",
+		  0 },
+		{ TDX_KMODULE_QUERY_FAILED, -EACCES, TDX_KMODULE_LOAD_NONE, 0,
+		  "host.no_interface_query_failed tdx_dir=/sys/devices/faux/tdx_host "
+		  "kmodule=tdx_host error=13", 0 },
+		/* A failure without its errno still says one, not "Success". */
+		{ TDX_KMODULE_QUERY_FAILED, 0, TDX_KMODULE_LOAD_NONE, 0,
+		  "host.no_interface_query_failed tdx_dir=/sys/devices/faux/tdx_host "
+		  "kmodule=tdx_host error=5", 0 },
+	};
+	static const char *const names[] = {
+		"unknown", "not loaded", "loaded", "built in", "loading or unloading", "blacklisted",
+		"no libkmod", "query failed",
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tdx_readiness_facts f;
+		struct tdx_report *report;
+		struct row r = ready;
+
+		r.host = false;
+		r.kstate = cases[i].state;
+		facts_of(&r, &f);
+		f.kmodule_err = cases[i].err;
+		f.kmodule_load = cases[i].load;
+		f.kmodule_load_err = cases[i].load_err;
+		if (tdx_report_new(&report) < 0)
+			return;
+		/* Whatever the state, the interface is missing: unavailable (69). */
+		CHECK_INT(tdx_readiness_judge(&f, report), TDX_OUTCOME_UNAVAILABLE);
+		CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_FAIL);
+		CHECK_STR(test_facts(report, 0), cases[i].facts);
+		CHECK_INT(tdx_report_remedies(report, 0), cases[i].remedies);
+		tdx_report_free(report);
+	}
+	/* The names are stable: JSON and metrics carry them. */
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		CHECK_STR(tdx_kmodule_state_name((enum tdx_kmodule_state)i), names[i]);
+}
+
 int main(void)
 {
 	test_named_rows();
 	test_all_rows();
 	test_messages();
+	test_kmodule_findings();
 	test_update_facts();
 	test_builds_cap();
 	return test_finish();
