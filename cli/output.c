@@ -221,24 +221,29 @@ void cli_emit(const struct global_opts *g, struct json_object *obj, cli_text_fn 
 }
 
 /*
- * cli_fail() and cli_fail_noting(): the one error path. @text_tail is added to the message in
- * the text only (JSON readers have the outcome and written/valid fields); the text shows the
- * failed and warned checks of @fields' "checks" first, as report_json_print_text() prints them.
+ * cli_fail() and cli_fail_noting(): the one error path. @tail is added to the message, one
+ * message for the text and JSON alike; the text shows the failed and warned checks of @fields'
+ * "checks" first, as report_json_print_text() prints them.
  */
 __attribute__((format(printf, 5, 0)))
 static enum tdx_outcome cli_fail_va(const struct global_opts *g, struct json_object *fields,
-				    enum tdx_outcome outcome, const char *text_tail,
+				    enum tdx_outcome outcome, const char *tail,
 				    const char *fmt, va_list args)
 {
 	struct json_object *e, *checks;
-	char *msg = NULL;
+	char *msg = NULL, *said;
 
 	if (vasprintf(&msg, fmt, args) < 0)
 		msg = NULL;
+	if (msg && tail) {
+		said = cli_words("%s%s", msg, tail);
+		free(msg);
+		msg = said;
+	}
 	if (!g->json) {
 		if (fields && json_object_object_get_ex(fields, "checks", &checks))
 			report_json_print_text(checks, stderr);
-		cli_err("%s%s", msg ? msg : "out of memory", msg && text_tail ? text_tail : "");
+		cli_err("%s", msg ? msg : "out of memory");
 		json_object_put(fields);
 		free(msg);
 		return outcome;

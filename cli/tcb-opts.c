@@ -57,10 +57,13 @@ const struct argp tcb_argp = { tcb_options, tcb_parse, NULL, NULL, NULL, NULL, N
 /* Where in the document @r's fault is: "tcbInfo", "tdxModuleIdentities[1] (\"TDX_03\") ...". */
 static char *tcb_place_words(const struct tdx_tcb_refusal *r)
 {
-	char id[40] = "";
+	/* The id is the document's bytes: escaped, newline included (see tcb_mismatch_words()). */
+	char *safe = tdx_escape(r->identity_id, strlen(r->identity_id), 0);
+	char id[80] = "";
 
-	if (r->identity_id[0])
-		snprintf(id, sizeof(id), " (\"%s\")", r->identity_id);
+	if (safe && safe[0])
+		snprintf(id, sizeof(id), " (\"%s\")", safe);
+	free(safe);
 	switch (r->place) {
 	case TDX_TCB_AT_TOP:
 		return strdup("the document");
@@ -309,8 +312,17 @@ char *tcb_mismatch_words(const struct tdx_tcb_info *info, unsigned int svn_major
 		return NULL;
 	fprintf(f, "no identity %s (SVN major %u) in tdxModuleIdentities (it has ", m.identity,
 		svn_major);
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%s%.16s", i ? ", " : "", tdx_tcb_info_identity_id(info, i));
+	/*
+	 * The ids are the document's bytes: each is cut and escaped, newline included, so that
+	 * text and JSON say the same and none can forge a line or move the cursor.
+	 */
+	for (size_t i = 0; i < n; i++) {
+		const char *id = tdx_tcb_info_identity_id(info, i);
+		char *safe = tdx_escape(id, strnlen(id, 16), 0);
+
+		fprintf(f, "%s%s", i ? ", " : "", safe ? safe : "?");
+		free(safe);
+	}
 	fprintf(f, "%s)", n ? "" : "none");
 	if (fclose(f) != 0) {
 		free(text);

@@ -40,8 +40,8 @@ char *tcb_source_fault_words(const struct tdx_tcb_source *s);
 
 /*
  * Why @info rates no module of SVN major @svn_major, in one line of any length: "no identity
- * TDX_03 (SVN major 3) in tdxModuleIdentities (it has TDX_01, TDX_02)". A new string; NULL
- * without memory.
+ * TDX_03 (SVN major 3) in tdxModuleIdentities (it has TDX_01, TDX_02)", each id the document
+ * has cut at 16 bytes and escaped (a newline too). A new string; NULL without memory.
  */
 char *tcb_mismatch_words(const struct tdx_tcb_info *info, unsigned int svn_major);
 

@@ -115,8 +115,8 @@ enum tdx_outcome cli_fail(const struct global_opts *g, struct json_object *field
 			  enum tdx_outcome outcome, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /*
- * The same, with @note added to the message in the text only: "; nothing was changed" (verify,
- * inspect), "; nothing was written" (convert), as those commands always said it.
+ * The same, with @note added to the message: "; nothing was changed" (verify, inspect), "; nothing
+ * was written" (convert), as those commands always said it, in the text and JSON alike.
  */
 enum tdx_outcome cli_fail_noting(const struct global_opts *g, struct json_object *fields,
 				 enum tdx_outcome outcome, const char *note, const char *fmt, ...)

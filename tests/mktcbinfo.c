@@ -15,7 +15,7 @@
  *                                                     (the 1.5.08 fixture): the status named;
  *                                                     SVN 3.x (2.0 fixtures): UpToDate in all
  *     prefer        SVN 1.10 OutOfDate, 1.9 UpToDate (what update --latest must prefer)
- *     mismatch      no TDX_01 identity
+ *     mismatch      no TDX_01 identity                hostile-id  mismatch, its id "T\e[2J\n\xff\xfe"
  *     expired       nextUpdate yesterday              future     issued tomorrow
  *     badsig        a byte of tcbInfo changed after signing
  *     unsigned      no "signature"                    wrong-root signed under other-chain.pem
@@ -252,6 +252,22 @@ int main(int argc, char **argv)
 	signed_doc("prefer", leaf_key, tcb_info("TDX", 3, now - day, now + 30 * day,
 		   "[" LEVEL(10, "OutOfDate", ADV) "," LEVEL(9, "UpToDate", "") "]"));
 	signed_doc("mismatch", leaf_key, tcb_info("TDX", 3, now - day, now + 30 * day, NULL));
+	{
+		/*
+		 * mismatch, its one id an ESC sequence, a newline and two bytes that are not
+		 * UTF-8: signed as it is, so only tdxctl's escaping stands between it and a
+		 * terminal.
+		 */
+		char *doc = tcb_info("TDX", 3, now - day, now + 30 * day, NULL);
+		char *at = strstr(doc, "\"TDX_03\"");
+		char *evil;
+
+		if (!at || asprintf(&evil, "%.*s\"T\\u001b[2J\\n\xff\xfe\"%s", (int)(at - doc), doc,
+				    at + strlen("\"TDX_03\"")) < 0)
+			die("memory");
+		free(doc);
+		signed_doc("hostile-id", leaf_key, evil);
+	}
 	signed_doc("expired", leaf_key, tcb_info("TDX", 3, now - 31 * day, now - day,
 		   "[" LEVEL(8, "UpToDate", "") "]"));
 	signed_doc("future", leaf_key, tcb_info("TDX", 3, now + day, now + 31 * day,

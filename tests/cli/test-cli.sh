@@ -70,11 +70,11 @@ run $tdxctl verify "$tmp/does-not-exist"
 expect_grep "cannot read" "$errout" "missing file message"
 expect_grep "nothing was changed" "$errout" "missing file says nothing changed"
 run $tdxctl verify --json "$tmp/does-not-exist"
-expect_json '.error.message' "\"cannot read $tmp/does-not-exist: No such file or directory\"" \
+expect_json '.error.message' "\"cannot read $tmp/does-not-exist: No such file or directory; nothing was changed\"" \
 	"missing file: the exact message"
 run $tdxctl verify --json --sigstruct "$tmp/no.sigstruct" "$img"
 expect_rc 66 "missing sigstruct"
-expect_json '.error.message' "\"cannot read $img or $tmp/no.sigstruct: No such file or directory\"" \
+expect_json '.error.message' "\"cannot read $img or $tmp/no.sigstruct: No such file or directory; nothing was changed\"" \
 	"missing sigstruct: both files named"
 run $tdxctl verify "$tmp"
 expect_rc 66 "directory"

@@ -93,38 +93,38 @@ json_error 1 failed "build list, run folder a file" \
 img=$fx/fixture-1.5.08.img
 key="--key-hash $(cat "$fx/test-key.hash")"
 run $tdxctl verify --json "$tmp/none.img"
-expect_json '.' "{\"file\":\"$tmp/none.img\",\"valid\":false,\"failed\":[],\"checks\":[],\"error\":{\"outcome\":\"input-error\",\"message\":\"cannot read $tmp/none.img: No such file or directory\"},\"exit_code\":66}" \
+expect_json '.' "{\"file\":\"$tmp/none.img\",\"valid\":false,\"failed\":[],\"checks\":[],\"error\":{\"outcome\":\"input-error\",\"message\":\"cannot read $tmp/none.img: No such file or directory; nothing was changed\"},\"exit_code\":66}" \
 	"verify, no such image: every field"
 run $tdxctl verify --json "$tmp/bad.img"
 expect_json '[.file, .valid, .failed[0], .error.message, .exit_code]' \
-	"[\"$tmp/bad.img\",false,\"container.size\",\"$tmp/bad.img is not a valid TDX module image\",65]" \
+	"[\"$tmp/bad.img\",false,\"container.size\",\"$tmp/bad.img is not a valid TDX module image; nothing was changed\",65]" \
 	"verify, not an image: the fields"
 run $tdxctl verify --json --sigstruct "$tmp/none.sig" "$tmp/file"
-expect_json '.error.message' "\"cannot read $tmp/file or $tmp/none.sig: No such file or directory\"" \
+expect_json '.error.message' "\"cannot read $tmp/file or $tmp/none.sig: No such file or directory; nothing was changed\"" \
 	"verify, no such sigstruct: both files named"
 json_error 66 input-error "verify, no such TCB Info" \
 	$tdxctl verify --json --tcb-info "$tmp/none.json" "$img"
 expect_json '[.file, .error.message]' \
-	"[\"$img\",\"cannot read the TCB Info $tmp/none.json: No such file or directory\"]" \
+	"[\"$img\",\"cannot read the TCB Info $tmp/none.json: No such file or directory; nothing was changed\"]" \
 	"verify, no such TCB Info: the fields"
 json_error 66 input-error "inspect, no such TCB Info" \
 	$tdxctl inspect --json --tcb-info "$tmp/none.json" "$img"
 json_error 65 invalid-image "inspect, --version contradicts the sigstruct" \
 	$tdxctl inspect --json --version 9.9.99 "$fx/fixture-2.0.02.img"
-expect_json '.' "{\"file\":\"$fx/fixture-2.0.02.img\",\"error\":{\"outcome\":\"invalid-image\",\"message\":\"--version 9.9.99 contradicts the version the sigstruct carries\"},\"exit_code\":65}" \
+expect_json '.' "{\"file\":\"$fx/fixture-2.0.02.img\",\"error\":{\"outcome\":\"invalid-image\",\"message\":\"--version 9.9.99 contradicts the version the sigstruct carries; nothing was changed\"},\"exit_code\":65}" \
 	"inspect, --version contradicts the sigstruct: every field"
 run $tdxctl inspect --json "$tmp/dir-none/x.img"
 expect_json '[.file, .valid, .error.message, .exit_code]' \
-	"[\"$tmp/dir-none/x.img\",false,\"cannot read $tmp/dir-none/x.img: No such file or directory\",66]" \
+	"[\"$tmp/dir-none/x.img\",false,\"cannot read $tmp/dir-none/x.img: No such file or directory; nothing was changed\",66]" \
 	"inspect, no such image: the fields"
 : >"$tmp/exists.img"
 json_error 73 output-error "convert, the output exists" \
 	$tdxctl convert --json $key --format 0x200 "$img" -o "$tmp/exists.img"
-expect_json '.' "{\"input\":\"$img\",\"output\":\"$tmp/exists.img\",\"format\":\"0x200\",\"written\":false,\"error\":{\"outcome\":\"output-error\",\"message\":\"$tmp/exists.img already exists; give --force to replace it\"},\"exit_code\":73}" \
+expect_json '.' "{\"input\":\"$img\",\"output\":\"$tmp/exists.img\",\"format\":\"0x200\",\"written\":false,\"error\":{\"outcome\":\"output-error\",\"message\":\"$tmp/exists.img already exists; give --force to replace it; nothing was written\"},\"exit_code\":73}" \
 	"convert, the output exists: every field"
 run $tdxctl convert --json --format pair "$tmp/bad.img" -o "$tmp/out.bin"
 expect_json '[.input, .output, .sigstruct_output, .format, .written, .checks[0].check, .error.message, .exit_code]' \
-	"[\"$tmp/bad.img\",\"$tmp/out.bin\",\"$tmp/out.sigstruct\",\"pair\",false,\"container.size\",\"$tmp/bad.img is not a valid TDX module image\",65]" \
+	"[\"$tmp/bad.img\",\"$tmp/out.bin\",\"$tmp/out.sigstruct\",\"pair\",false,\"container.size\",\"$tmp/bad.img is not a valid TDX module image; nothing was written\",65]" \
 	"convert, not an image: the fields"
 run $tdxctl status --json
 expect_json '[.ready, .outcome, .exit_code, .tdx_host, .checks[0].check, .checks[0].status]' \
@@ -208,7 +208,7 @@ for c in "badlevel:$lv: isvsvn 300 is not 0 to 255" \
 	# shellcheck disable=SC2046
 	json_error 66 input-error "verify --tcb-info $doc" \
 		$tdxctl verify --json $(tcbopts "$doc") "$img"
-	expect_json '.error.message' "\"TCB Info $tmp/tcb/$doc.json: $words\"" \
+	expect_json '.error.message' "\"TCB Info $tmp/tcb/$doc.json: $words; nothing was changed\"" \
 		"verify --tcb-info $doc: the refusal in words"
 done
 

@@ -75,8 +75,26 @@ done
 # A document for another module line names the identity looked for and those it has, exactly.
 # shellcheck disable=SC2046
 run "$tdxctl" verify --json --key-hash "$key" $(tcb mismatch) "$img"
-expect_json .error.message "\"TCB Info $tmp/mismatch.json does not fit this module: no identity TDX_01 (SVN major 1) in tdxModuleIdentities (it has TDX_03)\"" \
+expect_json .error.message "\"TCB Info $tmp/mismatch.json does not fit this module: no identity TDX_01 (SVN major 1) in tdxModuleIdentities (it has TDX_03); nothing was changed\"" \
 	"mismatch: the words"
+# The text says what the JSON says: one message, made once (issue 26).
+# shellcheck disable=SC2046
+text=$("$tdxctl" verify --key-hash "$key" $(tcb mismatch) "$img" 2>&1 >/dev/null)
+expect_true '[ "$text" = "tdxctl: $(printf "%s" "$out" | jq -r .error.message)" ]' \
+	"mismatch: the text is the JSON's message ($text)"
+# An id of the document is its bytes (ESC, a newline, bytes not UTF-8): escaped in the words,
+# text and JSON alike, so that it neither moves the cursor nor forges a line.
+# shellcheck disable=SC2046
+run "$tdxctl" verify --key-hash "$key" $(tcb hostile-id) "$img"
+expect_rc 66 "hostile id: refused as a mismatch"
+expect_true '[ "$errout" = "tdxctl: TCB Info $tmp/hostile-id.json does not fit this module: no identity TDX_01 (SVN major 1) in tdxModuleIdentities (it has T\\e[2J\\n\\xff\\xfe); nothing was changed" ]' \
+	"hostile id: escaped in the text, one line ($errout)"
+text=$errout
+# shellcheck disable=SC2046
+run "$tdxctl" verify --json --key-hash "$key" $(tcb hostile-id) "$img"
+expect_true '[ "$text" = "tdxctl: $(printf "%s" "$out" | jq -r .error.message)" ]' \
+	"hostile id: the JSON's message is the text's"
+expect_true 'printf "%s" "$out" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1' "hostile id: JSON is UTF-8"
 # A wrong root: the test chain under Intel's pin, another root's chain under the test pin.
 run "$tdxctl" verify --key-hash "$key" --tcb-info "$tmp/uptodate.json" \
 	--tcb-info-chain "$tmp/chain.pem" "$img"

@@ -453,6 +453,17 @@ expect_rc 66 "tcb: a TCB Info for another line"
 expect_json '.outcome' '"input-error"' "tcb: mismatch outcome"
 expect_json '.verdict' '"the TCB Info does not fit this module: no identity TDX_01 (SVN major 1) in tdxModuleIdentities (it has TDX_03); nothing was changed"' \
 	"tcb: mismatch verdict"
+# An id of the document holding ESC, a newline and bytes that are not UTF-8: the verdict (text
+# on stdout, which keeps newlines, and JSON) shows it escaped, on one line.
+# shellcheck disable=SC2046
+update_run $tdxctl update $key --dry-run $(tcb hostile-id) --mapping "$tmp/tcbrel/mapping_file.json" "$img10"
+expect_rc 66 "tcb: a hostile id"
+expect_grep 'in tdxModuleIdentities (it has T\e[2J\n\xff\xfe); nothing was changed' "$out$errout" \
+	"tcb: a hostile id is escaped in the text, on one line"
+# shellcheck disable=SC2046
+update_run $tdxctl update $key --dry-run --json $(tcb hostile-id) --mapping "$tmp/tcbrel/mapping_file.json" "$img10"
+expect_json '.verdict' '"the TCB Info does not fit this module: no identity TDX_01 (SVN major 1) in tdxModuleIdentities (it has T\\e[2J\\n\\xff\\xfe); nothing was changed"' \
+	"tcb: a hostile id is escaped in the JSON verdict"
 # shellcheck disable=SC2046
 update_run $tdxctl update $key --dry-run --json $(tcb expired) "$img10"
 expect_rc 66 "tcb: expired"
