@@ -404,7 +404,9 @@ static enum tdx_outcome mapping_open(struct tdx_ctx *ctx, const struct list_args
 				     struct tdx_mapping **m, char **path)
 {
 	struct tdx_mapping_source src = { .path = a->mapping, .dir = a->dir };
+	const struct tdx_trust_refusal *untrusted;
 	struct tdx_mapping_refusal why;
+	struct json_object *fields;
 	enum tdx_outcome outcome;
 	char *reason;
 	int rc;
@@ -420,20 +422,33 @@ static enum tdx_outcome mapping_open(struct tdx_ctx *ctx, const struct list_args
 				 "--mapping", TDX_MAPPING_FILE_NAME, a->dir);
 		return TDX_OUTCOME_OK;
 	}
-	/* Like update: a mapping file that cannot be used is an input error (66), never 65. */
+	/*
+	 * Like update: a mapping file that cannot be used is an input error (66), never 65. The
+	 * refusal's facts go with the message (mapping_refusal, trust_refusal), from the same
+	 * struct the words are made of.
+	 */
 	outcome = tdx_mapping_open_outcome(rc);
+	fields = list_fail_fields(a, *path);
 	if (rc == -EINVAL) {
 		reason = mapping_refusal_words(&why);
-		outcome = list_fail(a, *path, outcome, "%s is not a valid Intel mapping file: %s; "
-				    "nothing listed; fix or replace it, or give --mapping FILE or "
-				    "--no-mapping", *path, reason ? reason : "?");
+		if (fields)
+			json_object_object_add(fields, "mapping_refusal",
+					       mapping_refusal_to_json(&why));
+		outcome = cli_fail(&a->g, fields, outcome, "%s is not a valid Intel mapping file: "
+				   "%s; nothing listed; fix or replace it, or give --mapping FILE "
+				   "or --no-mapping", *path, reason ? reason : "?");
 	} else if (rc == -EPERM) {
-		reason = trust_refusal_words(tdx_ctx_trust_refusal(ctx));
-		outcome = list_fail(a, *path, outcome, "%s is not trusted to decide what is "
-				    "installable: %s; nothing was judged; fix its owner and mode, "
-				    "or give --mapping with a file only root can write", *path,
-				    reason ? reason : "?");
+		untrusted = tdx_ctx_trust_refusal(ctx);
+		reason = trust_refusal_words(untrusted);
+		if (fields)
+			json_object_object_add(fields, "trust_refusal",
+					       trust_refusal_to_json(untrusted));
+		outcome = cli_fail(&a->g, fields, outcome, "%s is not trusted to decide what is "
+				   "installable: %s; nothing was judged; fix its owner and mode, "
+				   "or give --mapping with a file only root can write", *path,
+				   reason ? reason : "?");
 	} else {
+		json_object_put(fields);
 		return list_fail(a, *path, outcome, "cannot read %s: %s",
 				 *path ? *path : TDX_MAPPING_FILE_NAME, strerror(-rc));
 	}

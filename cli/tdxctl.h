@@ -139,10 +139,22 @@ char *cli_advised(const char *message, unsigned int remedies);
  */
 char *trust_refusal_words(const struct tdx_trust_refusal *r);
 /*
+ * The same facts as JSON: {"fault": "symlink", "not-regular", "owner" or "writable", "path",
+ * "folder", "uid", "mode": "0666", "writable_by": "all" or "group"}, null where a fact does not
+ * apply. A new object; NULL for fault NONE.
+ */
+struct json_object *trust_refusal_to_json(const struct tdx_trust_refusal *r);
+/*
  * Why a mapping file is not one (mapping-words.c): "entry 0 (version \"1.5.16\"): key
  * \"tdx_feature0\" is missing". A new string; NULL for fault NONE or without memory.
  */
 char *mapping_refusal_words(const struct tdx_mapping_refusal *r);
+/*
+ * The same facts as JSON: {"fault": "syntax", "missing", ..., "entry", "version", "key", "item",
+ * "found", "expected", "detail", "value", "number", "limit"}, null where one does not apply. A
+ * new object; NULL for fault NONE.
+ */
+struct json_object *mapping_refusal_to_json(const struct tdx_mapping_refusal *r);
 /*
  * Why tdx_mapping_open() failed with @err, to go after "cannot use FILE: ": "not a valid Intel
  * mapping file: ..." with @why, "the file is ..., so it is not trusted" with @untrusted (each

@@ -144,6 +144,28 @@ static struct json_object *passed_over_to_json(const struct tdx_update *u)
 	return o;
 }
 
+/*
+ * The facts behind a verdict about a file root would not use, next to the verdict made of them:
+ * "mapping_refusal" (a mapping file that is not one) and "trust_refusal" (a mapping file or a
+ * rollout hold that is not trusted); null when the verdict is not such a refusal.
+ */
+static void update_refusals_to_json(const struct tdx_update_result *r, struct json_object *o)
+{
+	bool mapping = r->reason == TDX_UPDATE_R_MAPPING;
+	bool untrusted = (mapping && r->err == -EPERM) ||
+			 r->reason == TDX_UPDATE_R_HOLD_UNTRUSTED;
+	struct tdx_trust_refusal t = r->untrusted;
+
+	/* The result names the file once, as its path; the copied refusal may not. */
+	if (!t.path)
+		t.path = r->path;
+
+	json_object_object_add(o, "mapping_refusal", mapping && r->err == -EINVAL ?
+			       mapping_refusal_to_json(&r->mapping) : NULL);
+	json_object_object_add(o, "trust_refusal", untrusted ?
+			       trust_refusal_to_json(&t) : NULL);
+}
+
 struct json_object *update_result_to_json(const struct update_args *a,
 					  const struct update_state *s, int code,
 					  const struct update_run *run)
@@ -191,6 +213,7 @@ struct json_object *update_result_to_json(const struct update_args *a,
 	json_object_object_add(o, "passed_over", passed_over_to_json(u));
 	json_object_object_add(o, "phase", json_object_new_string(tdx_update_get_phase_name(u)));
 	json_object_object_add(o, "verdict", json_object_new_string(said(s->verdict)));
+	update_refusals_to_json(tdx_update_get_result(u), o);
 	tdx_update_json_add_image(u, o);
 	json_object_object_add(o, "size", tdx_update_get_format(u) ?
 			       json_object_new_int64((int64_t)tdx_update_get_size(u)) : NULL);

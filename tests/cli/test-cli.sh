@@ -225,6 +225,15 @@ run $tdxctl update $key --latest "$tmp/rel" --json
 expect_rc 66 "update --latest: invalid mapping file"
 expect_json '.verdict' "\"cannot use the mapping file $tmp/rel/mapping_file.json: not a valid Intel mapping file: entry 0 (version \\\"1.5.08\\\"): key \\\"min_module_version_for_td_preserving\\\" is missing; nothing was changed\"" \
 	"update --latest: the verdict names the mapping file and why"
+expect_json '[.mapping_refusal, .trust_refusal]' \
+	'[{"fault":"missing","entry":0,"version":"1.5.08","key":"min_module_version_for_td_preserving","item":null,"found":null,"expected":null,"detail":null,"value":null,"number":null,"limit":null},null]' \
+	"update --latest: the refusal's facts beside the verdict"
+chmod 0666 "$tmp/rel/mapping_file.json"
+run $tdxctl update $key --latest "$tmp/rel" --json
+expect_rc 66 "update --latest: a mapping file anyone can write"
+expect_json '[.trust_refusal, .mapping_refusal]' "[{\"fault\":\"writable\",\"path\":\"$tmp/rel/mapping_file.json\",\"folder\":false,\"uid\":$(id -u),\"mode\":\"0666\",\"writable_by\":\"all\"},null]" \
+	"update --latest: a mapping file anyone can write: the facts beside the verdict"
+chmod 0644 "$tmp/rel/mapping_file.json"
 run $tdxctl list $key "$tmp/rel" --running 1.5.08 --cpuid 0x806F8
 expect_rc 66 "list: the same invalid mapping file"
 

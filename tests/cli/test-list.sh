@@ -85,6 +85,42 @@ run $tdxctl list "$d" $host --mapping "$tmp/bad2.json" --json
 expect_rc 66 "mapping file entry without its keys"
 expect_true '[ "$(printf "%s\n" "$errout" | grep -o "tdxctl: " | wc -l)" = "$(printf "%s\n" "$errout" | grep -c .)" ]' \
 	"mapping file entry without its keys: one message a line ($errout)"
+# The refusal's facts beside its words (issue 26): the same struct makes both, and the text and
+# the JSON say the same message.
+run $tdxctl list "$d" $host --mapping "$tmp/bad.json" --json
+expect_json '.mapping_refusal' '{"fault":"type","entry":null,"version":null,"key":"tdx_module_releases","item":null,"found":"an integer","expected":"an array","detail":null,"value":null,"number":null,"limit":null}' \
+	"invalid mapping file: its facts as JSON"
+text=$($tdxctl list "$d" $host --mapping "$tmp/bad.json" 2>&1 >/dev/null | grep "is not a valid")
+expect_true '[ "$text" = "tdxctl: $(printf "%s" "$out" | jq -r .error.message)" ]' \
+	"invalid mapping file: the text and the JSON say the same ($text)"
+run $tdxctl list "$d" $host --mapping "$tmp/bad2.json" --json
+expect_json '.mapping_refusal | [.fault, .entry, .version, .key]' \
+	'["missing",0,"1.5.08","min_module_version_for_td_preserving"]' \
+	"mapping file entry without its keys: its facts as JSON"
+# A string of the file holding ESC, a newline and a byte that is not UTF-8: escaped in the words,
+# text and JSON alike, so it forges no line; the facts keep it (JSON-escaped, U+FFFD).
+printf '{"tdx_module_releases": [ {"version": "1.5\\u001b[2J\\n\377"} ] }' > "$tmp/evil.json"
+run $tdxctl list "$d" $host --mapping "$tmp/evil.json"
+expect_rc 66 "a hostile version"
+expect_grep 'tdxctl: '"$tmp"'/evil.json is not a valid Intel mapping file: entry 0 (version "1.5\e[2J\n\xff"): key "version": "1.5\e[2J\n\xff" is not a version X.Y.ZZ; nothing listed' \
+	"$errout" "a hostile version: escaped in the text"
+expect_true '[ "$(printf "%s\n" "$errout" | grep -c .)" = 1 ] && ! printf "%s" "$errout" | LC_ALL=C grep -q "$(printf "\033")"' \
+	"a hostile version: one line, no ESC ($errout)"
+run $tdxctl list "$d" $host --mapping "$tmp/evil.json" --json
+expect_json '.mapping_refusal | [.fault, .value == "1.5\u001b[2J\n\ufffd", .version == .value]' \
+	'["version",true,true]' "a hostile version: the facts"
+expect_json '.error.message' "\"$tmp/evil.json is not a valid Intel mapping file: entry 0 (version \\\"1.5\\\\e[2J\\\\n\\\\xff\\\"): key \\\"version\\\": \\\"1.5\\\\e[2J\\\\n\\\\xff\\\" is not a version X.Y.ZZ; nothing listed; fix or replace it, or give --mapping FILE or --no-mapping\"" \
+	"a hostile version: the JSON message is the text's"
+# A mapping file anyone can write: trust_refusal, the facts of "writable by every user".
+mkdir "$tmp/open"
+cp "$d"/*.img "$tmp/open/" 2>/dev/null
+cp "$tmp/bad.json" "$tmp/open/mapping_file.json"
+chmod 0666 "$tmp/open/mapping_file.json"
+run $tdxctl list "$tmp/open" $host --json
+expect_rc 66 "a mapping file anyone can write"
+expect_json '.trust_refusal' "{\"fault\":\"writable\",\"path\":\"$tmp/open/mapping_file.json\",\"folder\":false,\"uid\":$(id -u),\"mode\":\"0666\",\"writable_by\":\"all\"}" \
+	"a mapping file anyone can write: its facts as JSON"
+expect_json '.mapping_refusal' null "a mapping file anyone can write: not refused as a mapping file"
 for args in "" "$d $d" "$d --running 1.5" "$d --seamldr x" "$d --cpuid zz" \
 	    "$d --cpuid 0x100000000" "$d --key-hash 12" "$d --mapping x --no-mapping"; do
 	run $tdxctl list $args

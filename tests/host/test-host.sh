@@ -376,24 +376,29 @@ untrusted() {
 	expect_rc 77 "hold $1: refused"
 	expect_json '.verdict' "\"a rollout hold exists but cannot be trusted: $hold: $2; it is neither obeyed nor ignored, nothing was changed (remove it, or make it root's, mode 0644, in a folder only root can write)\"" \
 		"hold $1: verdict"
+	expect_json '[.trust_refusal.fault, .trust_refusal.path, .mapping_refusal]' \
+		"[\"$3\",\"$hold\",null]" "hold $1: the facts beside the verdict"
+	[ -z "${4:-}" ] || expect_json .trust_refusal "$4" "hold $1: every fact"
 	run $tdxctl status --json
 	expect_json '[.hold.held, .hold.untrusted]' "[true,\"$2\"]" "status: hold $1"
 }
 chmod 664 "$hold"
-untrusted "group-writable" "the file is writable by its group (mode 0664)"
+untrusted "group-writable" "the file is writable by its group (mode 0664)" writable
 chmod 644 "$hold"
 chown 65534 "$hold"
-untrusted "not root's" "the file is owned by uid 65534, not root"
+untrusted "not root's" "the file is owned by uid 65534, not root" owner \
+	"{\"fault\":\"owner\",\"path\":\"$hold\",\"folder\":false,\"uid\":65534,\"mode\":\"0644\",\"writable_by\":null}"
 rm -f "$hold"
 ln -s "$tmp/hold/rel/mapping_file.json" "$hold"
-untrusted "a symlink" "the file is a symbolic link"
+untrusted "a symlink" "the file is a symbolic link" symlink
 rm -f "$hold"
 mkfifo "$hold"
-untrusted "a FIFO" "the file is not a regular file"
+untrusted "a FIFO" "the file is not a regular file" not-regular
 rm -f "$hold"
 : >"$hold"
 chmod 777 "$TDXCTL_STATEDIR"
-untrusted "in a folder everyone writes" "its folder is writable by every user (mode 0777)"
+untrusted "in a folder everyone writes" "its folder is writable by every user (mode 0777)" writable \
+	"{\"fault\":\"writable\",\"path\":\"$hold\",\"folder\":true,\"uid\":$(id -u),\"mode\":\"0777\",\"writable_by\":\"all\"}"
 chmod 755 "$TDXCTL_STATEDIR"
 update_run $tdxctl update $key --latest "$tmp/hold/rel" --dry-run --json
 expect_rc 69 "hold: an empty file holds too"

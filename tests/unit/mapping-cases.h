@@ -88,7 +88,7 @@ static const struct {
 	{ "version newline",
 	  FILE_OF(ENTRY("\"1.5.16\\n\"", "\"1.5.01\"", "[ \"1.5.00\" ]", "\"0x1\"")),
 	  TDX_MAPPING_FAULT_VERSION,
-	  "entry 0 (version \"1.5.16\n\"): key \"version\": \"1.5.16\n\" is not a version X.Y.ZZ" },
+	  "entry 0 (version \"1.5.16\\n\"): key \"version\": \"1.5.16\\n\" is not a version X.Y.ZZ" },
 	{ "version empty", FILE_OF(ENTRY("\"\"", "\"1.5.01\"", "[ \"1.5.00\" ]", "\"0x1\"")),
 	  TDX_MAPPING_FAULT_VERSION,
 	  "entry 0: key \"version\": \"\" is not a version X.Y.ZZ" },
