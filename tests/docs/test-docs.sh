@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Keeps the documentation in step with the code: every command has a man page and is in tdxctl(8)
 # and both completions; every long option a command accepts is in its man page and both
-# completions; every check name in lib/checks.def is documented in a man page; the exit codes
-# (`tdxctl --list-exit-codes`, the one table in cli/exit.c) are the ones tdxctl(8), the README,
-# the systemd units, the cron file, the Ansible playbook and the alert rules use.
+# completions; every check name in lib/checks.def is documented in a man page, with the words
+# cli/words/checks.def has for it; the exit codes (`tdxctl --list-exit-codes`, the one table in
+# cli/exit.c) are the ones tdxctl(8), the README, the systemd units, the cron file, the Ansible
+# playbook and the alert rules use.
 # Usage: test-docs.sh TDXCTL SOURCE_ROOT
 set -u
 tdxctl=$1
@@ -53,6 +54,43 @@ for entry in $checks; do
 	case $evidence in kernel | spec | tool | observed) ok ;; *) bad "$name: evidence '$evidence'" ;; esac
 	expect_true "grep -qF -- '*$name* ($evidence)' '$man'/*.scd" \
 		"check $name documented with its evidence ($evidence) in a man page"
+done
+
+# Every check's description in the man pages says what tdxctl says of it: the words of
+# cli/words/checks.def (TDX_CHECK_WORDS(SYM, "..." "...")), exactly, as the first words of the
+# indented text under "*name* (evidence)"; a page may go on after them ("; ..." or ". ...").
+words=$(awk '{ buf = buf $0 "\n" }
+	END {
+		n = split(buf, parts, "TDX_CHECK_WORDS[(]")
+		for (i = 2; i <= n; i++) {
+			p = parts[i]; sym = p; sub(/,.*/, "", sym); w = ""
+			while (match(p, /"[^"]*"/)) {
+				w = w substr(p, RSTART + 1, RLENGTH - 2)
+				p = substr(p, RSTART + RLENGTH)
+			}
+			print sym "\t" w
+		}
+	}' "$src/cli/words/checks.def")
+described=$(awk 'function flush() { if (name != "") print name "\t" desc; name = "" }
+	/^\*[a-z0-9_.]+\* \([a-z]+\)$/ {
+		flush(); name = $1; gsub(/\*/, "", name); desc = ""; next
+	}
+	name != "" && /^\t/ { sub(/^\t+/, ""); desc = desc (desc == "" ? "" : " ") $0; next }
+	{ flush() }
+	END { flush() }' "$man"/*.scd)
+syms=$(grep -o '^TDX_CHECK([A-Z0-9_]*, *"[^"]*"' "$src/lib/checks.def" |
+	sed 's/^TDX_CHECK(\([A-Z0-9_]*\), *"\([^"]*\)"$/\1:\2/')
+[ "$(echo "$syms" | wc -l)" = "$(grep -c '^TDX_CHECK(' "$src/lib/checks.def")" ] && ok ||
+	bad "every TDX_CHECK entry's symbol and name parsed"
+for entry in $syms; do
+	sym=${entry%%:*} name=${entry#*:}
+	w=$(printf '%s\n' "$words" | awk -F'\t' -v s="$sym" '$1 == s { print $2 }')
+	d=$(printf '%s\n' "$described" | awk -F'\t' -v n="$name" '$1 == n { print $2; exit }')
+	[ -n "$w" ] || { bad "check $name: no words in cli/words/checks.def"; continue; }
+	case $d in
+	"$w" | "$w; "* | "$w. "*) ok ;;
+	*) bad "check $name: the man page says '$d', cli/words/checks.def '$w'" ;;
+	esac
 done
 
 # --- exit codes: the one table (cli/exit.c) and every document that uses its numbers ------------
