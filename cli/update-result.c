@@ -49,7 +49,7 @@ void update_show_phase(void *data, const struct tdx_update_progress *p)
 			return;
 		if (p->warning == TDX_UPDATE_WARN_MODULE_LOAD)
 			cli_warn("could not load %s: %s", p->name,
-				 p->err == -EPERM ? "blacklisted" : strerror(-p->err));
+				 module_load_words(p->kmodule_load, p->err) ?: strerror(-p->err));
 		else
 			cli_warn("%s/loading=0: %s", p->name, strerror(-p->err));
 		return;

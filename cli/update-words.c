@@ -129,10 +129,10 @@ static char *judged_words(const struct tdx_update *u, const struct tdx_update_re
 	return cli_words("%s", "");
 }
 
-/* Why --load-module did not load the kernel module (the result's module_load); NULL: it did. */
-static const char *module_load_words(const struct tdx_update_result *r)
+/* Why --load-module did not load the kernel module (@load, @err < 0); NULL: it did. */
+const char *module_load_words(enum tdx_kmodule_load load, int err)
 {
-	switch (r->module_load) {
+	switch (load) {
 	case TDX_KMODULE_LOAD_NONE:
 	case TDX_KMODULE_LOAD_DONE:
 		break;
@@ -143,7 +143,7 @@ static const char *module_load_words(const struct tdx_update_result *r)
 	case TDX_KMODULE_LOAD_BLACKLISTED:
 		return "it is blacklisted in the modprobe configuration";
 	case TDX_KMODULE_LOAD_FAILED:
-		return strerror(r->module_load_err < 0 ? -r->module_load_err : EIO);
+		return strerror(err < 0 ? -err : EIO);
 	}
 	return NULL;
 }
@@ -158,6 +158,7 @@ char *update_verdict_words(const struct tdx_update *u, const struct tdx_tcb_info
 	const struct tdx_update_result *r = tdx_update_get_result(u);
 	const char *path = r->path ? r->path : "", *detail = r->detail ? r->detail : "";
 	const char *old = tdx_update_get_old_version(u);
+	const char *load = module_load_words(r->module_load, r->module_load_err);
 	char *list, *s;
 
 	switch (r->reason) {
@@ -167,9 +168,8 @@ char *update_verdict_words(const struct tdx_update *u, const struct tdx_tcb_info
 	case TDX_UPDATE_R_CHECK_FAILED:
 		return cli_words("refused before anything reached the kernel: %s failed%s%s%s",
 			     tdx_check_name(r->check),
-			     module_load_words(r) ? " (loading the kernel module failed: " : "",
-			     module_load_words(r) ? module_load_words(r) : "",
-			     module_load_words(r) ? ")" : "");
+			     load ? " (loading the kernel module failed: " : "", load ? load : "",
+			     load ? ")" : "");
 	case TDX_UPDATE_R_CANCELLED:
 		return cli_words("interrupted by %s during the checks: nothing was written to the "
 			     "kernel", strsignal(r->signal));

@@ -80,6 +80,8 @@ void update_show_phase(void *data, const struct tdx_update_progress *progress);
 char *update_verdict_words(const struct tdx_update *u, const struct tdx_tcb_info *tcb,
 			   bool options);
 char *update_advice_words(const struct tdx_update *u);
+/* Why --load-module did not load the kernel module; NULL: it did (or was not asked to). */
+const char *module_load_words(enum tdx_kmodule_load load, int err);
 /* A step of the attempt, in words (not for warnings); NULL: out of memory. */
 char *update_progress_words(const struct tdx_update_progress *p);
 /* The verdict and the advice for @s's attempt, with tdxctl's words for its remedies. */

@@ -77,6 +77,7 @@ struct tdx_update_progress {
 	const char *passed_over_status;	/* PICKED: its tcbStatus ("NotSupported": no level) */
 	const char *sha256;	/* UPLOAD: of the bytes built, in hex */
 	int err;		/* WARNING: the errno; IDLE: < 0 the status was unreadable */
+	enum tdx_kmodule_load kmodule_load;	/* WARNING MODULE_LOAD: why the load failed */
 	size_t checks, failed;	/* IMAGE_CHECKED, BUILT: the checks that ran, and failed */
 	size_t size;		/* BUILT, UPLOAD: the bytes built */
 	unsigned int format;	/* FORMAT, BUILT, UPLOAD: the image format sent */

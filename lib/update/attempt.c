@@ -168,7 +168,7 @@ static void update_host_open(struct tdx_update *u, const char *kmodule, bool roo
 	if (rc < 0)
 		update_phase(u, &(struct tdx_update_progress){
 			.phase = TDX_UPDATE_PHASE_WARNING, .warning = TDX_UPDATE_WARN_MODULE_LOAD,
-			.name = kmodule, .err = rc });
+			.name = kmodule, .err = rc, .kmodule_load = u->rf.kmodule_load });
 	tdx_host_open(u->ctx, &u->host);
 }
 
