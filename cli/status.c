@@ -255,16 +255,17 @@ static void status_json_cpus(struct json_object *o, const struct status_view *v)
 {
 	const struct tdx_host_status *st = &v->x->rf.host;
 	struct json_object *cpus = json_object_new_object();
-	char buf[512];
+	char *buf = malloc(TDX_CPUSET_STRLEN);
 
-	if (!st->cpus_rc) {
+	if (!st->cpus_rc && buf) {
 		json_object_object_add(cpus, "present", json_object_new_string(
-			tdx_cpuset_format(&st->present, buf, sizeof(buf))));
+			tdx_cpuset_format(&st->present, buf, TDX_CPUSET_STRLEN)));
 		json_object_object_add(cpus, "online", json_object_new_string(
-			tdx_cpuset_format(&st->online, buf, sizeof(buf))));
+			tdx_cpuset_format(&st->online, buf, TDX_CPUSET_STRLEN)));
 		json_object_object_add(cpus, "offline", json_object_new_string(
-			tdx_cpuset_format(&st->offline, buf, sizeof(buf))));
+			tdx_cpuset_format(&st->offline, buf, TDX_CPUSET_STRLEN)));
 	}
+	free(buf);
 	json_object_object_add(o, "cpus", cpus);
 }
 
@@ -433,14 +434,16 @@ static void status_text_upload(const struct status_view *v)
 static void status_text_cpus(const struct status_view *v)
 {
 	const struct tdx_host_status *st = &v->x->rf.host;
-	char buf[512];
+	char *buf;
 
 	if (st->cpus_rc)
 		return;
 	printf("CPUs:               %u present, %u online", tdx_cpuset_count(&st->present),
 	       tdx_cpuset_count(&st->online));
-	if (tdx_cpuset_count(&st->offline))
-		printf(", offline: %s", tdx_cpuset_format(&st->offline, buf, sizeof(buf)));
+	buf = tdx_cpuset_count(&st->offline) ? malloc(TDX_CPUSET_STRLEN) : NULL;
+	if (buf)
+		printf(", offline: %s", tdx_cpuset_format(&st->offline, buf, TDX_CPUSET_STRLEN));
+	free(buf);
 	putchar('\n');
 }
 

@@ -462,6 +462,11 @@ int tdx_sha256_parts(const struct tdx_image_part *parts, unsigned int n,
 /* ---- the text of sysfs and proc files (sysfs-text.c) ----------------------------------------- */
 
 #define TDX_CPUSET_MAX	8192u	/* CPUs a set holds; larger ids are -ERANGE */
+/*
+ * Bytes that hold any set's CPU list and its NUL: the longest list repeats a range of two and a
+ * gap ("8000-8001,8003-8004,..."), at most 10 characters for every 3 CPUs.
+ */
+#define TDX_CPUSET_STRLEN	(TDX_CPUSET_MAX * 4u + 1u)
 
 /* A set of CPU ids, as /sys/devices/system/cpu/{present,online} print them ("0-3,5"). */
 struct tdx_cpuset {
@@ -474,7 +479,10 @@ unsigned int tdx_cpuset_count(const struct tdx_cpuset *set);
 /* @dst = @a without @b (e.g. present CPUs that are not online). */
 void tdx_cpuset_andnot(struct tdx_cpuset *dst, const struct tdx_cpuset *a,
 		       const struct tdx_cpuset *b);
-/* Format as a kernel CPU list ("0-3,5"); returns @buf ("..." at the end when truncated). */
+/*
+ * Format as a kernel CPU list ("0-3,5"); returns @buf ("..." at the end when truncated, which
+ * a buffer of TDX_CPUSET_STRLEN never is).
+ */
 char *tdx_cpuset_format(const struct tdx_cpuset *set, char *buf, size_t size);
 
 /* One unsigned decimal as sysfs prints it ("3\n"). -EINVAL, -ERANGE. */

@@ -11,7 +11,9 @@
  * front end words them.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "format-private.h"
@@ -107,7 +109,7 @@ static void judge_interface(struct judging *j, const struct tdx_readiness_facts 
 {
 	const struct tdx_host_status *st = &f->host;
 	const char *kmodule = f->kmodule;
-	char v[TDX_VERSION_STRLEN], dir[512];
+	char v[TDX_VERSION_STRLEN], dir[PATH_MAX];
 	const char *tdx = path_of(dir, sizeof(dir), sysfs, TDX_HOST_SYSPATH);
 
 	if (st->host_rc < 0) {
@@ -191,11 +193,24 @@ static void judge_interface(struct judging *j, const struct tdx_readiness_facts 
 	}
 }
 
+/* host.cpus_online failed: the offline CPUs, every one of them (a list of any length fits). */
+static void judge_offline(struct judging *j, const struct tdx_cpuset *offline, const char *cpu)
+{
+	char *list = malloc(TDX_CPUSET_STRLEN);
+
+	if (!list)
+		j->oom = true;
+	row(j, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_FAIL, TDX_FND_HOST_CPUS_OFFLINE,
+	    TDX_FACT_S(list ? tdx_cpuset_format(offline, list, TDX_CPUSET_STRLEN) : ""),
+	    TDX_FACT_S(cpu));
+	free(list);
+}
+
 /* host.remaining_updates, host.cpus_online, host.upload_idle: what can change while it runs. */
 static void judge_host_state(struct judging *j, const struct tdx_host_status *st,
 			     const char *sysfs)
 {
-	char list[256], dir[512];
+	char dir[PATH_MAX];
 	const char *cpu = path_of(dir, sizeof(dir), sysfs, CPU_SYSPATH);
 
 	if (st->remaining_rc == -EACCES || st->remaining_rc == -EPERM)
@@ -213,8 +228,7 @@ static void judge_host_state(struct judging *j, const struct tdx_host_status *st
 		row(j, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_FAIL, TDX_FND_HOST_CPUS_UNREADABLE,
 		    TDX_FACT_S(cpu), TDX_FACT_U(-st->cpus_rc));
 	else if (tdx_cpuset_count(&st->offline))
-		row(j, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_FAIL, TDX_FND_HOST_CPUS_OFFLINE,
-		    TDX_FACT_S(tdx_cpuset_format(&st->offline, list, sizeof(list))), TDX_FACT_S(cpu));
+		judge_offline(j, &st->offline, cpu);
 	else
 		row(j, TDX_CHK_HOST_CPUS_ONLINE, TDX_CHECK_PASS, TDX_FND_HOST_CPUS_ONLINE,
 		    TDX_FACT_U(tdx_cpuset_count(&st->present)));
@@ -241,7 +255,7 @@ static void judge_host_state(struct judging *j, const struct tdx_host_status *st
  */
 static void judge_lock(struct judging *j, const struct tdx_readiness_facts *f)
 {
-	char buf[512];
+	char buf[PATH_MAX];
 	const char *lock = path_of(buf, sizeof(buf), f->run_dir, TDX_LOCK_FILE);
 
 	if (f->lock_rc < 0 && f->lock_tried)

@@ -166,6 +166,21 @@ expect_json '.ready' false "offline CPU: not ready"
 expect_json '.cpus.offline' '"2"' "offline CPU listed"
 offline_rc=$rc
 
+# Many CPUs offline in the longest pattern a list can take (a range of two, then a gap): the whole
+# list in the JSON, the check's fact and the text, never cut ("..." was where 256 bytes ran out).
+tree st-offline-many mainline
+printf '0-8190\n' >"$tmp/st-offline-many/sys/devices/system/cpu/present"
+many=$(awk 'BEGIN { for (c = 1000; c + 1 <= 8190; c += 3) { printf "%s%d-%d", s, c, c + 1; s = "," } }')
+online=$(awk 'BEGIN { printf "0-999"; for (c = 1002; c <= 8190; c += 3) printf ",%d", c }')
+printf '%s\n' "$online" >"$tmp/st-offline-many/sys/devices/system/cpu/online"
+host st-offline-many
+run $tdxctl status --json
+expect_json '.cpus.offline' "\"$many\"" "many offline CPUs: the whole list (${#many} bytes)"
+expect_json '.checks[] | select(.check == "host.cpus_online") | .facts.offline_cpus' "\"$many\"" \
+	"many offline CPUs: the check's fact is the whole list"
+run $tdxctl status
+expect_grep "offline: $many" "$out" "many offline CPUs: the text line has the whole list"
+
 tree st-budget mainline --budget 0
 host st-budget
 run $tdxctl status --json
