@@ -83,6 +83,7 @@ char *tcb_refusal_words(const struct tdx_tcb_refusal *r)
 	char *place = tcb_place_words(r), *w = NULL;
 	const char *p = place ? place : "?";
 	const char *member = r->member ? r->member : "?";
+	const char *found = json_kind_words(r->found);
 
 	if (!place)
 		return NULL;
@@ -157,17 +158,17 @@ char *tcb_refusal_words(const struct tdx_tcb_refusal *r)
 		break;
 	case TDX_TCB_FAULT_TYPE:
 		if (!r->member && r->place == TDX_TCB_AT_TCB_INFO)
-			w = cli_words("\"tcbInfo\" is %s, expected %s", r->found, r->expected);
+			w = cli_words("\"tcbInfo\" is %s, expected %s", found, r->expected);
 		else if (!r->member)
-			w = cli_words("%s is %s, expected %s", p, r->found, r->expected);
+			w = cli_words("%s is %s, expected %s", p, found, r->expected);
 		else if (r->place == TDX_TCB_AT_TOP)
-			w = cli_words("\"%s\" is %s, expected %s", member, r->found, r->expected);
+			w = cli_words("\"%s\" is %s, expected %s", member, found, r->expected);
 		else
-			w = cli_words("%s: \"%s\" is %s, expected %s", p, member, r->found,
+			w = cli_words("%s: \"%s\" is %s, expected %s", p, member, found,
 				      r->expected);
 		break;
 	case TDX_TCB_FAULT_ITEM_TYPE:
-		w = cli_words("%s: \"%s\" holds %s, expected %s", p, member, r->found, r->expected);
+		w = cli_words("%s: \"%s\" holds %s, expected %s", p, member, found, r->expected);
 		break;
 	case TDX_TCB_FAULT_NOT_TDX:
 		w = cli_words("a TCB Info for \"%s\", not for TDX (id \"TDX\": PCS's "

@@ -149,6 +149,8 @@ struct json_object *trust_refusal_to_json(const struct tdx_trust_refusal *r);
  * \"tdx_feature0\" is missing". A new string; NULL for fault NONE or without memory.
  */
 char *mapping_refusal_words(const struct tdx_mapping_refusal *r);
+/* A JSON value's kind as a refusal says it (mapping-words.c): "an integer", "null", ... */
+const char *json_kind_words(enum tdx_json_kind kind);
 /*
  * The same facts as JSON: {"fault": "syntax", "missing", ..., "entry", "version", "key", "item",
  * "found", "expected", "detail", "value", "number", "limit"}, null where one does not apply. A

@@ -29,7 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(rc == -EINVAL && !m && why.fault != TDX_MAPPING_FAULT_NONE);
 		FUZZ_ASSERT(memchr(why.version, '\0', sizeof(why.version)));
 		FUZZ_ASSERT(memchr(why.value, '\0', sizeof(why.value)));
-		FUZZ_ASSERT(why.fault != TDX_MAPPING_FAULT_TYPE || (why.found && why.expected));
+		FUZZ_ASSERT(why.fault != TDX_MAPPING_FAULT_TYPE ||
+			    (why.found != TDX_JSON_KIND_NONE && why.expected));
 	}
 	tdx_mapping_free(m);
 	free(json);

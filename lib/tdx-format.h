@@ -454,6 +454,21 @@ struct json_object;
  * which json-c adds as null, for NULL or "" (a field that has no value) or when out of memory.
  */
 struct json_object *tdx_json_string_or_null(const char *s);
+/*
+ * The kind of a JSON value a parser of Intel's JSON files found where it wanted another (the
+ * refusals' @found); cli/ words it. NONE: no value was looked at.
+ */
+enum tdx_json_kind {
+	TDX_JSON_KIND_NONE = 0,
+	TDX_JSON_KIND_NULL,
+	TDX_JSON_KIND_BOOLEAN,
+	TDX_JSON_KIND_FRACTION,		/* a number with a fraction or an exponent */
+	TDX_JSON_KIND_INTEGER,
+	TDX_JSON_KIND_OBJECT,
+	TDX_JSON_KIND_ARRAY,
+	TDX_JSON_KIND_STRING,
+	TDX_JSON_KIND_OTHER,		/* a type json-c added after this was written */
+};
 
 /* SHA-256 of the concatenation of @n parts (crypto-*.c: OpenSSL). */
 int tdx_sha256_parts(const struct tdx_image_part *parts, unsigned int n,
@@ -654,7 +669,7 @@ enum tdx_mapping_fault {
 /*
  * The fault and where it is. Strings of the file are cut (@value at 40 bytes, @version at 20)
  * and may hold any byte: escape them before they reach a terminal. Static strings: @key,
- * @found, @expected, @detail.
+ * @expected, @detail.
  */
 struct tdx_mapping_refusal {
 	enum tdx_mapping_fault fault;
@@ -662,7 +677,7 @@ struct tdx_mapping_refusal {
 	char version[21];		/* that entry's "version" when it is a string, else "" */
 	const char *key;		/* "tdx_module_releases", "version", ...; or NULL */
 	long item;			/* the index in @key's array (min_seamldr_versions); -1 */
-	const char *found;		/* TYPE: the JSON kind found: "a string", "null", ... */
+	enum tdx_json_kind found;	/* TYPE: the kind of JSON value found */
 	const char *expected;		/* TYPE: "an object", "an array", "a string", ... */
 	const char *detail;		/* SYNTAX: json-c's description of the error */
 	unsigned long long number;	/* a byte offset, a size, a count, an entry index */

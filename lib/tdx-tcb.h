@@ -84,7 +84,7 @@ enum tdx_tcb_place {
 /*
  * A refusal of tdx_tcb_info_parse(), as facts: which fault and where, with what it concerns.
  * Strings the document holds are cut (an id at 16 bytes, a date at 32) and may hold any byte:
- * escape them before they reach a terminal. Static strings: @member, @found, @expected, @detail.
+ * escape them before they reach a terminal. Static strings: @member, @expected, @detail.
  */
 struct tdx_tcb_refusal {
 	enum tdx_tcb_fault fault;
@@ -93,7 +93,7 @@ struct tdx_tcb_refusal {
 	unsigned int level;		/* AT_LEVEL: the index in its tcbLevels */
 	char identity_id[17];		/* its "id" once read, else "" */
 	const char *member;		/* the member concerned ("isvsvn", ...), or NULL */
-	const char *found;		/* what JSON kind it is: "a string", "null", ... */
+	enum tdx_json_kind found;	/* the kind of JSON value it is */
 	const char *expected;		/* what it should be: "an object", ... */
 	const char *detail;		/* CHAIN_INVALID: OpenSSL's reason */
 	long long number;		/* a byte offset, a version, a value, a count, a depth */

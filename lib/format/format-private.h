@@ -29,7 +29,7 @@ int tdx_report_skip_range(struct tdx_report *report, enum tdx_check_id first,
 			  enum tdx_check_id last, enum tdx_finding cause);
 
 struct json_object;
-/* A JSON value's kind as a message says it: "an array", "a string", "null", ... (json-kind.c). */
-const char *tdx_json_kind(struct json_object *v);
+/* A JSON value's kind, for a refusal's @found (json-kind.c). */
+enum tdx_json_kind tdx_json_kind(struct json_object *v);
 
 #endif /* LIBTDXCTL_FORMAT_PRIVATE_H */

@@ -75,6 +75,25 @@ int main(void)
 	expect_none("none", mapping_refusal_words(&(struct tdx_mapping_refusal){ .entry = -1 }));
 	expect("ENOENT", mapping_error_words(-ENOENT, NULL, NULL), "No such file or directory");
 
+	/* Every kind of JSON value a refusal can find, as the parsers' messages always said it. */
+	{
+		static const char *const kinds[] = {
+			[TDX_JSON_KIND_NONE] = "?", [TDX_JSON_KIND_NULL] = "null",
+			[TDX_JSON_KIND_BOOLEAN] = "a boolean", [TDX_JSON_KIND_FRACTION] = "a fraction",
+			[TDX_JSON_KIND_INTEGER] = "an integer", [TDX_JSON_KIND_OBJECT] = "an object",
+			[TDX_JSON_KIND_ARRAY] = "an array", [TDX_JSON_KIND_STRING] = "a string",
+			[TDX_JSON_KIND_OTHER] = "of an unknown type",
+		};
+
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			expect(kinds[k], strdup(json_kind_words((enum tdx_json_kind)k)), kinds[k]);
+		why = (struct tdx_mapping_refusal){ .fault = TDX_MAPPING_FAULT_TYPE, .entry = -1,
+						    .item = -1, .found = TDX_JSON_KIND_BOOLEAN,
+						    .expected = "an object" };
+		expect("top level a boolean", mapping_refusal_words(&why),
+		       "the top level is a boolean, expected an object");
+	}
+
 	/* Not trusted: the file's or its folder's owner or mode, a symlink, not a file. */
 	expect("EPERM owner", mapping_error_words(-EPERM, NULL, &(struct tdx_trust_refusal){
 		.fault = TDX_TRUST_FAULT_OWNER, .uid = 65534, .mode = 0644 }),

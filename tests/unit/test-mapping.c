@@ -206,7 +206,7 @@ static void test_malformed(struct tdx_ctx *ctx)
 		CHECK(tdx_mapping_parse(ctx, j, sizeof(j) - 1, &m, &why) == -EINVAL, "entry 1");
 		CHECK(why.fault == TDX_MAPPING_FAULT_TYPE && why.entry == 1 &&
 		      strcmp(why.version, "1.5.17") == 0 && strcmp(why.key, "tdx_feature0") == 0 &&
-		      why.item == -1 && strcmp(why.found, "an integer") == 0 &&
+		      why.item == -1 && why.found == TDX_JSON_KIND_INTEGER &&
 		      strcmp(why.expected, "a string") == 0, "entry 1's tdx_feature0: the facts");
 	}
 	{

@@ -358,7 +358,18 @@ static void test_malformed(void)
 		test_check(rc < 0 && !t && why.fault != TDX_TCB_FAULT_NONE, __FILE__, __LINE__,
 			   "'%s': rc %d, fault %d", docs[i], rc, (int)why.fault);
 	}
-}
+	/* A member of the wrong kind: the kind found is a fact (cli/ words it). */
+	{
+		static const char doc[] = "{\"tcbInfo\":{},\"signature\":7}";
+		struct tdx_tcb_info *t = NULL;
+		struct tdx_tcb_refusal why;
+
+		CHECK_INT(tdx_tcb_info_parse(NULL, doc, sizeof(doc) - 1, NULL, 0, &o, &t, &why),
+			  -EINVAL);
+		CHECK_INT(why.fault, TDX_TCB_FAULT_TYPE);
+		CHECK_INT(why.found, TDX_JSON_KIND_INTEGER);
+		CHECK_STR(why.member, "signature");
+	}
 
 int main(void)
 {
