@@ -234,6 +234,27 @@ static int put_fact(FILE *out, const struct tdx_fact *f, const char *form, size_
 	return -EINVAL;
 }
 
+/*
+ * "{total:more:list}": a list holds at most TDX_FACT_LIST_MAX items, and @total says how many
+ * there were. Nothing when @list holds them all, else lists.def's "more" row with {0} the
+ * number left out.
+ */
+static int put_more(FILE *out, const struct tdx_fact *total, const struct tdx_fact *list)
+{
+	struct tdx_fact left;
+
+	if (total->type != TDX_FACT_U64 || !list || list->type != TDX_FACT_LIST)
+		return -EINVAL;
+	if (total->u <= list->n)
+		return 0;
+	left = TDX_FACT_U(total->u - list->n);
+	for (size_t i = 0; i < list_words_count; i++)
+		if (strcmp(list_words[i].form, "more") == 0)
+			return fill(out, list_words[i].text, &(struct fill_src){ .record = &left }) ?
+			       -EINVAL : 0;
+	return -EINVAL;
+}
+
 /* Fill template @t from @src into @out; returns how many names it could not fill ({?name}). */
 static size_t fill(FILE *out, const char *t, const struct fill_src *src)
 {
@@ -242,6 +263,7 @@ static size_t fill(FILE *out, const char *t, const struct fill_src *src)
 	for (const char *p = t; p && *p; p++) {
 		const struct tdx_fact *f;
 		const char *end, *colon;
+		int rc;
 
 		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
 			fputc(*p++, out);
@@ -255,8 +277,12 @@ static size_t fill(FILE *out, const char *t, const struct fill_src *src)
 		if (!colon)
 			colon = end;
 		f = fill_lookup(src, p + 1, (size_t)(colon - p - 1));
-		if (!f || put_fact(out, f, colon + (colon < end),
-				   colon < end ? (size_t)(end - colon - 1) : 0) < 0) {
+		if (f && end - colon > 5 && memcmp(colon + 1, "more:", 5) == 0)
+			rc = put_more(out, f, fill_lookup(src, colon + 6, (size_t)(end - colon - 6)));
+		else
+			rc = f ? put_fact(out, f, colon + (colon < end),
+					  colon < end ? (size_t)(end - colon - 1) : 0) : -ENOENT;
+		if (rc < 0) {
 			fprintf(out, "{?%.*s}", (int)(end - p - 1), p + 1);
 			missing++;
 		}

@@ -354,12 +354,33 @@ int tcb_info_judge(const struct tcb_args *a, const struct tdx_tcb_info *info,
 	return rc == -EBADMSG ? 0 : rc;
 }
 
+char *tcb_advisories_join(const struct tdx_tcb_match *m)
+{
+	char *s = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	if (!m->n_advisories)
+		return NULL;
+	f = open_memstream(&s, &size);
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < m->n_advisories; i++)
+		fprintf(f, "%s%s", i ? ", " : "", m->advisories[i]);
+	if (fclose(f) != 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
 struct json_object *tcb_info_to_json(const struct tcb_args *a, const struct tdx_tcb_info *info,
 				     const struct tdx_sigstruct *sig)
 {
 	struct json_object *o = json_object_new_object();
 	struct tdx_tcb_match m;
 	bool found = tdx_tcb_info_match(info, sig->svn_major, sig->svn_minor, &m) == 0;
+	char *advisories = found ? tcb_advisories_join(&m) : NULL;
 
 	json_object_object_add(o, "file", tdx_json_string_or_null(a->path));
 	json_object_object_add(o, "fmspc", json_object_new_string(tdx_tcb_info_fmspc(info)));
@@ -376,9 +397,9 @@ struct json_object *tcb_info_to_json(const struct tcb_args *a, const struct tdx_
 	json_object_object_add(o, "level_isvsvn", found && m.grade != TDX_TCB_NOT_SUPPORTED ?
 			       json_object_new_int((int)m.level_isvsvn) : NULL);
 	json_object_object_add(o, "tcb_date", found ? tdx_json_string_or_null(m.tcb_date) : NULL);
-	json_object_object_add(o, "advisories", found ? tdx_json_string_or_null(m.advisories) :
-			       NULL);
+	json_object_object_add(o, "advisories", tdx_json_string_or_null(advisories));
 	json_object_object_add(o, "latest_isvsvn", found && m.latest_status ?
 			       json_object_new_int((int)m.latest_isvsvn) : NULL);
+	free(advisories);
 	return o;
 }

@@ -44,6 +44,11 @@ char *tcb_source_fault_words(const struct tdx_tcb_source *s);
  * has cut at 16 bytes and escaped (a newline too). A new string; NULL without memory.
  */
 char *tcb_mismatch_words(const struct tdx_tcb_info *info, unsigned int svn_major);
+/*
+ * The advisoryIDs of a matched level as text and JSON say them, "INTEL-SA-01036,
+ * INTEL-SA-01099": a new string; NULL when the level has none, or without memory.
+ */
+char *tcb_advisories_join(const struct tdx_tcb_match *m);
 
 /*
  * The tcb.status check of @sig into @report (skipped, saying why, when @image_failed: its SVNs

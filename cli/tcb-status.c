@@ -171,6 +171,7 @@ struct json_object *tcb_running_to_json(const struct tcb_running *r)
 	struct json_object *o = json_object_new_object();
 	bool rated = r->reason == TCB_RATED;
 	char *why = tcb_reason_words(r), svn[16];
+	char *advisories = rated ? tcb_advisories_join(m) : NULL;
 
 	json_object_object_add(o, "status", json_object_new_string(tcb_status_word(r)));
 	json_object_object_add(o, "grade", rated ? json_object_new_string(
@@ -195,8 +196,8 @@ struct json_object *tcb_running_to_json(const struct tcb_running *r)
 	json_object_object_add(o, "level_isvsvn", rated && m->grade != TDX_TCB_NOT_SUPPORTED ?
 			       json_object_new_int((int)m->level_isvsvn) : NULL);
 	json_object_object_add(o, "tcb_date", rated ? tdx_json_string_or_null(m->tcb_date) : NULL);
-	json_object_object_add(o, "advisories", rated ? tdx_json_string_or_null(m->advisories) :
-			       NULL);
+	json_object_object_add(o, "advisories", tdx_json_string_or_null(advisories));
+	free(advisories);
 	free(why);
 	return o;
 }
@@ -204,7 +205,7 @@ struct json_object *tcb_running_to_json(const struct tcb_running *r)
 void tcb_running_print(const struct tcb_running *r)
 {
 	const struct tdx_tcb_match *m = &r->match;
-	char *why;
+	char *why, *advisories;
 
 	if (r->reason != TCB_RATED) {
 		why = tcb_reason_words(r);
@@ -216,8 +217,10 @@ void tcb_running_print(const struct tcb_running *r)
 	       r->version, r->svn_major, r->svn_minor, r->svn_source, m->identity);
 	if (m->grade != TDX_TCB_NOT_SUPPORTED)
 		printf(" level %u", m->level_isvsvn);
-	if (m->advisories)
-		printf(", advisories %s", m->advisories);
+	advisories = tcb_advisories_join(m);
+	if (advisories)
+		printf(", advisories %s", advisories);
+	free(advisories);
 	printf("; TCB Info %s, next update %s)\n", r->src.cfg.file,
 	       tdx_tcb_info_next_update(r->src.info));
 	if (m->grade == TDX_TCB_OUT_OF_DATE)

@@ -127,7 +127,8 @@ enum tdx_finding {
 	TDX_FND__COUNT
 };
 
-#define TDX_FACT_MAX	10
+/* The most facts a finding has (a TCB level with its advisories: 11). */
+#define TDX_FACT_MAX	12
 
 enum tdx_fact_type {
 	TDX_FACT_U64 = 0,	/* a number: @u */

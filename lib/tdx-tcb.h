@@ -146,7 +146,8 @@ struct tdx_tcb_match {
 	const char *status;		/* tcbStatus as written; "NotSupported" when no level */
 	unsigned int level_isvsvn;	/* the matched level's isvsvn */
 	const char *tcb_date;		/* the matched level's tcbDate; NULL when none */
-	const char *advisories;		/* its advisoryIDs, ", " separated; NULL when none */
+	const char *const *advisories;	/* its advisoryIDs, @n_advisories of them; NULL: none */
+	size_t n_advisories;
 	unsigned int latest_isvsvn;	/* the identity's highest level (an up-to-date target) */
 	const char *latest_status;	/* and its status */
 };

@@ -15,6 +15,7 @@
  *                                                     (the 1.5.08 fixture): the status named;
  *                                                     SVN 3.x (2.0 fixtures): UpToDate in all
  *     prefer        SVN 1.10 OutOfDate, 1.9 UpToDate (what update --latest must prefer)
+ *     advisories40  SVN 1.8 OutOfDate with 40 advisoryIDs, INTEL-SA-01000 to INTEL-SA-01039
  *     mismatch      no TDX_01 identity                hostile-id  mismatch, its id "T\e[2J\n\xff\xfe"
  *     expired       nextUpdate yesterday              future     issued tomorrow
  *     badsig        a byte of tcbInfo changed after signing
@@ -145,7 +146,7 @@ static void iso(time_t t, char out[21])
 static char *tcb_info(const char *id, int version, time_t issue, time_t next, const char *tdx01)
 {
 	char a[21], b[21], *s;
-	char ident01[1024] = "";
+	char ident01[2048] = "";
 
 	iso(issue, a);
 	iso(next, b);
@@ -251,6 +252,20 @@ int main(int argc, char **argv)
 	/* A newer module (SVN 1.10) rated below an older one (1.9): --latest takes the older. */
 	signed_doc("prefer", leaf_key, tcb_info("TDX", 3, now - day, now + 30 * day,
 		   "[" LEVEL(10, "OutOfDate", ADV) "," LEVEL(9, "UpToDate", "") "]"));
+	/* A level with more advisories than a list fact holds. */
+	{
+		char levels[1024];
+		int n = snprintf(levels, sizeof(levels), "[" LEVEL(9, "UpToDate", "") ","
+				 "{\"tcb\":{\"isvsvn\":8},\"tcbDate\":\"2024-03-13T00:00:00Z\","
+				 "\"tcbStatus\":\"OutOfDate\",\"advisoryIDs\":[");
+
+		for (int i = 0; i < 40; i++)
+			n += snprintf(levels + n, sizeof(levels) - (size_t)n, "%s\"INTEL-SA-%05d\"",
+				      i ? "," : "", 1000 + i);
+		snprintf(levels + n, sizeof(levels) - (size_t)n, "]}]");
+		signed_doc("advisories40", leaf_key, tcb_info("TDX", 3, now - day, now + 30 * day,
+			   levels));
+	}
 	signed_doc("mismatch", leaf_key, tcb_info("TDX", 3, now - day, now + 30 * day, NULL));
 	{
 		/*

@@ -149,33 +149,25 @@ static const struct tdx_version *seamldr_match(const struct tdx_release_info *re
 }
 
 /*
- * Up to 8 table entries as data for a failure, "0x806F0, 0xC06F0". Returns 0 for all the
- * entries, 1 when the table has more (the front end says "..."), -1 when it is empty.
+ * The table's entries other than 0 as a list fact for a failure: at most TDX_FACT_LIST_MAX of
+ * them at @items, how many are listed in *@n; returns how many there are in all.
  */
-static int format_cpuid_table(const struct tdx_sigstruct *sig, char *buf, size_t size)
+static size_t cpuid_table_list(const struct tdx_sigstruct *sig,
+			       struct tdx_fact items[TDX_FACT_LIST_MAX], size_t *n)
 {
-	uint32_t n = sig->cpuid_table_size < TDX_CPUID_TABLE_MAX ? sig->cpuid_table_size
-								   : TDX_CPUID_TABLE_MAX;
-	size_t off = 0;
-	uint32_t shown = 0;
+	uint32_t size = sig->cpuid_table_size < TDX_CPUID_TABLE_MAX ? sig->cpuid_table_size
+								      : TDX_CPUID_TABLE_MAX;
+	size_t total = 0;
 
-	buf[0] = '\0';
-	/* cppcheck-suppress knownConditionTrueFalse ; false positive: n is the table's size */
-	for (uint32_t i = 0; i < n && off < size; i++) {
-		int k;
-
+	*n = 0;
+	/* cppcheck-suppress knownConditionTrueFalse ; false positive: size is the table's size */
+	for (uint32_t i = 0; i < size; i++) {
 		if (!sig->cpuid_table[i])
 			continue;
-		if (shown == 8)
-			return 1;
-		k = snprintf(buf + off, size - off, "%s0x%X", shown ? ", " : "",
-			     sig->cpuid_table[i]);
-		if (k < 0)
-			break;
-		off += (size_t)k;
-		shown++;
+		if (total++ < TDX_FACT_LIST_MAX)
+			items[(*n)++] = TDX_FACT_U(sig->cpuid_table[i]);
 	}
-	return shown ? 0 : -1;
+	return total;
 }
 
 static void rule_image_version(struct rules *r, const struct tdx_version *iv)
@@ -344,8 +336,8 @@ static void rule_cpu(struct rules *r, const struct tdx_host_facts *host,
 		     const struct tdx_sigstruct *sig)
 {
 	uint32_t masked = host->cpuid_eax & ~TDX_CPUID_STEPPING_MASK;
-	char table[128];
-	int more;
+	struct tdx_fact table[TDX_FACT_LIST_MAX];
+	size_t n, total;
 
 	if (!sig) {
 		not_checked(r, TDX_CHK_COMPAT_CPU, TDX_CHECK_SKIP, TDX_FND_COMPAT_NO_SIGSTRUCT);
@@ -366,14 +358,14 @@ static void rule_cpu(struct rules *r, const struct tdx_host_facts *host,
 		       TDX_FACT_U(host->cpuid_eax), TDX_FACT_U(masked));
 		return;
 	}
-	more = format_cpuid_table(sig, table, sizeof(table));
-	if (more < 0)
+	total = cpuid_table_list(sig, table, &n);
+	if (!total)
 		record(r, TDX_CHK_COMPAT_CPU, TDX_CHECK_FAIL, TDX_FND_COMPAT_CPU_TABLE_EMPTY,
 		       TDX_FACT_U(host->cpuid_eax), TDX_FACT_U(masked));
 	else
-		record(r, TDX_CHK_COMPAT_CPU, TDX_CHECK_FAIL,
-		       more ? TDX_FND_COMPAT_CPU_NOT_LISTED_MORE : TDX_FND_COMPAT_CPU_NOT_LISTED,
-		       TDX_FACT_U(host->cpuid_eax), TDX_FACT_U(masked), TDX_FACT_S(table));
+		record(r, TDX_CHK_COMPAT_CPU, TDX_CHECK_FAIL, TDX_FND_COMPAT_CPU_NOT_LISTED,
+		       TDX_FACT_U(host->cpuid_eax), TDX_FACT_U(masked), TDX_FACT_L(table, n),
+		       TDX_FACT_U(total));
 }
 
 /* Is @status for @id already in the report (tdx_image_verify records sigstruct.debug too)? */

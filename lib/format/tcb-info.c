@@ -38,7 +38,8 @@ struct tcb_level {
 	unsigned int isvsvn;
 	const char *status;
 	const char *date;
-	char *advisories;		/* ", " joined, or NULL */
+	const char **advisories;	/* its advisoryIDs, strings of the document; NULL: none */
+	size_t n_advisories;
 };
 
 struct tcb_identity {
@@ -261,24 +262,19 @@ static int by_isvsvn_desc(const void *a, const void *b)
 	return x->isvsvn < y->isvsvn ? 1 : x->isvsvn > y->isvsvn ? -1 : 0;
 }
 
-static int join_advisories(struct json_object *arr, char **out)
+/* The advisoryIDs @arr (checked to be strings) as @l's list, in the document's order. */
+static int level_advisories(struct json_object *arr, struct tcb_level *l)
 {
-	size_t n = json_object_array_length(arr), size = 1;
-	char *s;
+	size_t n = json_object_array_length(arr);
 
-	for (size_t i = 0; i < n; i++)
-		size += strlen(json_object_get_string(json_object_array_get_idx(arr, i))) + 2;
-	s = calloc(1, size);
-	if (!s)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strcat(s, ", ");
-		strcat(s, json_object_get_string(json_object_array_get_idx(arr, i)));
-	}
-	*out = n ? s : NULL;
 	if (!n)
-		free(s);
+		return 0;
+	l->advisories = calloc(n, sizeof(*l->advisories));
+	if (!l->advisories)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		l->advisories[i] = json_object_get_string(json_object_array_get_idx(arr, i));
+	l->n_advisories = n;
 	return 0;
 }
 
@@ -320,7 +316,7 @@ static int parse_level(struct json_object *lv, struct tcb_level *l, struct tdx_t
 					    "strings");
 				return refuse(why, -EINVAL, TDX_TCB_FAULT_ITEM_TYPE);
 			}
-		return join_advisories(adv, &l->advisories);
+		return level_advisories(adv, l);
 	}
 	return 0;
 }
@@ -713,6 +709,7 @@ int tdx_tcb_info_match(const struct tdx_tcb_info *info, unsigned int svn_major,
 			m->level_isvsvn = l->isvsvn;
 			m->tcb_date = l->date;
 			m->advisories = l->advisories;
+			m->n_advisories = l->n_advisories;
 			break;
 		}
 	}
@@ -746,8 +743,9 @@ static int tcb_level_report(const struct tdx_tcb_info *info, const struct tdx_si
 		TDX_FACT_S(info->fmspc), TDX_FACT_U(info->eval_number),
 		TDX_FACT_S(info->issue_date),
 	};
-	struct tdx_fact facts[TDX_FACT_MAX];
-	size_t n = 0;
+	struct tdx_fact facts[TDX_FACT_MAX], ids[TDX_FACT_LIST_MAX], list;
+	size_t n = 0, listed = m->n_advisories < TDX_FACT_LIST_MAX ? m->n_advisories :
+			       TDX_FACT_LIST_MAX;
 
 	if (m->grade == TDX_TCB_UP_TO_DATE)
 		f = m->advisories ? TDX_FND_TCB_LEVEL_UP_TO_DATE_ADVISORIES :
@@ -758,8 +756,15 @@ static int tcb_level_report(const struct tdx_tcb_info *info, const struct tdx_si
 		f = m->advisories ? TDX_FND_TCB_LEVEL_BELOW_ADVISORIES : TDX_FND_TCB_LEVEL_BELOW;
 	for (size_t k = 0; k < sizeof(level) / sizeof(level[0]); k++)
 		facts[n++] = level[k];
-	if (m->advisories)
-		facts[n++] = TDX_FACT_S(m->advisories);
+	if (m->advisories) {
+		/* At most TDX_FACT_LIST_MAX of them listed, with how many there are. */
+		/* cppcheck-suppress knownConditionTrueFalse ; false positive: the level's count */
+		for (size_t k = 0; k < listed; k++)
+			ids[k] = TDX_FACT_S(m->advisories[k]);
+		list = TDX_FACT_L(ids, listed);
+		facts[n++] = list;
+		facts[n++] = TDX_FACT_U(m->n_advisories);
+	}
 	for (size_t k = 0; k < sizeof(doc) / sizeof(doc[0]); k++)
 		facts[n++] = doc[k];
 	return tdx_report_factv(report, TDX_CHK_TCB_STATUS, st, f, facts, n);

@@ -285,25 +285,26 @@ static void judge_lock(struct judging *j, const struct tdx_readiness_facts *f)
  * The builds for the td_builds rows, as a list the front end words (lib/findings/rules.def):
  * the live ones, or the ones an update ignores (which it names once it closed the gate), each a
  * record of name, state and number, the number left out where there is none. At most
- * TDX_FACT_LIST_MAX are listed: the rows say that builds are in the way, and which; how many is
- * the status's count.
+ * TDX_FACT_LIST_MAX are listed; @total counts them all, so that the words can say how many
+ * more there are.
  */
 struct builds_list {
 	struct tdx_fact items[TDX_FACT_LIST_MAX];
 	struct tdx_fact records[TDX_FACT_LIST_MAX][3];
 	size_t n;
+	size_t total;
 };
 
 /* Fill @l with the live builds (@live) or the others; returns whether any was listed. */
 static bool builds_describe(const struct tdx_readiness_facts *f, bool live, struct builds_list *l)
 {
-	l->n = 0;
-	for (size_t i = 0; i < f->n_builds && l->n < TDX_FACT_LIST_MAX; i++) {
+	l->n = l->total = 0;
+	for (size_t i = 0; i < f->n_builds; i++) {
 		const struct tdx_gate_entry *e = &f->builds[i];
 		struct tdx_fact *r = l->records[l->n];
 		size_t n = 2;
 
-		if ((e->state == TDX_GATE_LIVE) != live)
+		if ((e->state == TDX_GATE_LIVE) != live || l->total++ >= TDX_FACT_LIST_MAX)
 			continue;
 		r[0] = TDX_FACT_S(e->name);
 		if (e->state == TDX_GATE_LIVE || e->state == TDX_GATE_STALE) {
@@ -348,7 +349,8 @@ static void judge_builds(struct judging *j, const struct tdx_readiness_facts *f)
 		/* Listed live, or ended between the close and the reading ("ended just now"). */
 		if (listed)
 			row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL, TDX_FND_HOST_BUILDS_AFTER_WAIT,
-			    TDX_FACT_L(names.items, names.n), TDX_FACT_S(waited));
+			    TDX_FACT_L(names.items, names.n), TDX_FACT_U(names.total),
+			    TDX_FACT_S(waited));
 		else
 			row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL,
 			    TDX_FND_HOST_BUILDS_ENDED_AFTER_WAIT, TDX_FACT_S(waited));
@@ -357,7 +359,7 @@ static void judge_builds(struct judging *j, const struct tdx_readiness_facts *f)
 	} else if (f->builds_live) {
 		if (listed)
 			row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL, TDX_FND_HOST_BUILDS_LIVE,
-			    TDX_FACT_L(names.items, names.n));
+			    TDX_FACT_L(names.items, names.n), TDX_FACT_U(names.total));
 		else
 			row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL, TDX_FND_HOST_BUILDS_ENDED);
 		if (!j->oom)
@@ -365,7 +367,7 @@ static void judge_builds(struct judging *j, const struct tdx_readiness_facts *f)
 	} else if (f->gate_closed && f->gate_mine && f->builds_ignored) {
 		builds_describe(f, false, &ignored);
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_WARN, TDX_FND_HOST_GATE_MINE_IGNORED,
-		    TDX_FACT_L(ignored.items, ignored.n));
+		    TDX_FACT_L(ignored.items, ignored.n), TDX_FACT_U(ignored.total));
 	} else if (f->gate_closed && f->gate_mine) {
 		row(j, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_PASS, TDX_FND_HOST_GATE_MINE);
 	} else if (f->gate_closed && f->gate_closer) {

@@ -76,6 +76,11 @@ static void check_catalogue(void)
 			if (!is_fact(f, p + 1, (size_t)(colon - p - 1)))
 				FAIL("finding %s: \"%s\" names %.*s, not one of its facts", name, t,
 				     (int)(colon - p - 1), p + 1);
+			/* {total:more:list}: the list is a fact too. */
+			if (end - colon > 5 && memcmp(colon + 1, "more:", 5) == 0 &&
+			    !is_fact(f, colon + 6, (size_t)(end - colon - 6)))
+				FAIL("finding %s: \"%s\" names list %.*s, not one of its facts", name,
+				     t, (int)(end - colon - 6), colon + 6);
 			p = end;
 		}
 	}
@@ -191,6 +196,7 @@ static void check_lists(void)
 		TDX_FACT_L(b5, 2), TDX_FACT_L(b6, 3),
 	};
 	const struct tdx_fact odd[] = { TDX_FACT_L(b1, 3), TDX_FACT_L(b1, 2) };
+	const struct tdx_fact cpuids[] = { TDX_FACT_U(0x806F0), TDX_FACT_U(0xC06F0) };
 
 	expect("list", list_words_of("({image_version})", nums, 3), "(1, 42, 255)");
 	expect("list, one item", list_words_of("({image_version})", one, 1), "(abc)");
@@ -212,6 +218,7 @@ static void check_lists(void)
 	       "vm1 (pid 12), a (stale: owner pid 31 is gone), b (recorded after the gate closed), "
 	       "c (expired 5 s ago), d (expired), vm:2,x (pid 7)");
 	expect("builds, empty", list_words_of("[{image_version:builds}]", NULL, 0), "[]");
+	expect("cpuid", list_words_of("({image_version:cpuid})", cpuids, 2), "(0x806F0, 0xC06F0)");
 	/* A record no row of the form fits: the whole fact unworded, never half of it. */
 	expect("builds, unknown record", list_words_of("{image_version:builds}", odd, 2),
 	       "{?image_version:builds}");
@@ -225,6 +232,31 @@ static void check_lists(void)
 	       "{?image_version:builds}");
 }
 
+/*
+ * {total:more:list}: a list holds at most TDX_FACT_LIST_MAX items, a count beside it says how
+ * many there were; the words say how many more only when some were left out.
+ */
+static void check_more(void)
+{
+	const struct tdx_fact nums[] = { TDX_FACT_U(1), TDX_FACT_U(2) };
+	struct tdx_fact l = TDX_FACT_L(nums, 2), total = TDX_FACT_U(2);
+	const struct tdx_fact *f[] = { &l, &total };
+	enum tdx_finding b = TDX_FND_HOST_BUILDS_LIVE;
+	const char *t = "({builds}{builds_total:more:builds})";
+
+	expect("more, none left out", finding_fill(t, b, f, 2), "(1, 2)");
+	total.u = 1;
+	expect("more, fewer than listed", finding_fill(t, b, f, 2), "(1, 2)");
+	total.u = 40;
+	expect("more, 38 left out", finding_fill(t, b, f, 2), "(1, 2, and 38 more)");
+	expect("more of a number", finding_fill("{builds_total:more:builds_total}", b, f, 2),
+	       "{?builds_total:more:builds_total}");
+	expect("more of no fact", finding_fill("{builds_total:more:size}", b, f, 2),
+	       "{?builds_total:more:size}");
+	expect("more of a list", finding_fill("{builds:more:builds}", b, f, 2),
+	       "{?builds:more:builds}");
+}
+
 /* Every row of lists.def words a record of its kind in full: its template names its facts. */
 static void check_list_words(void)
 {
@@ -232,6 +264,7 @@ static void check_list_words(void)
 		const struct list_words *w = &list_words[i];
 		struct tdx_fact rec[10], item;
 		char t[64];
+		bool worded;
 		char *got;
 
 		if (w->items < 1 || w->items > 10) {
@@ -246,7 +279,16 @@ static void check_list_words(void)
 		item = w->items == 1 ? rec[0] : TDX_FACT_L(rec, w->items);
 		snprintf(t, sizeof(t), "{image_version:%s}", w->form);
 		got = list_words_of(t, &item, 1);
-		if (!got || strstr(got, "{?") || !strstr(got, "n"))
+		worded = got && !strstr(got, "{?") && strstr(got, "n");
+		/* A row of numbers (cpuid): its one fact, 42, in any form. */
+		if (!worded && w->items == 1) {
+			free(got);
+			item = TDX_FACT_U(42);
+			got = list_words_of(t, &item, 1);
+			worded = got && !strstr(got, "{?") &&
+				 (strstr(got, "42") || strstr(got, "2a") || strstr(got, "2A"));
+		}
+		if (!worded)
 			FAIL("lists.def %s/%s: \"%s\" does not word its record (%s)", w->form,
 			     w->kind, w->text, got ? got : "(null)");
 		free(got);
@@ -292,28 +334,30 @@ static void check_report_lists(void)
 	snprintf(want + off, sizeof(want) - off, ": an update now would wait for them, then be "
 		 "refused; nothing was changed");
 	if (tdx_report_fact(r, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL, TDX_FND_HOST_BUILDS_LIVE,
-			    TDX_FACT_L(items, TDX_FACT_LIST_MAX)) != 0)
+			    TDX_FACT_L(items, TDX_FACT_LIST_MAX), TDX_FACT_U(TDX_FACT_LIST_MAX)) != 0)
 		FAIL("a list at the cap was not recorded");
 	if (tdx_report_fact(r, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL, TDX_FND_HOST_BUILDS_LIVE,
-			    TDX_FACT_L(items, TDX_FACT_LIST_MAX + 1)) != -EINVAL)
+			    TDX_FACT_L(items, TDX_FACT_LIST_MAX + 1),
+			    TDX_FACT_U(TDX_FACT_LIST_MAX + 1)) != -EINVAL)
 		FAIL("a list over the cap was recorded");
 	if (tdx_report_fact(r, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL, TDX_FND_HOST_BUILDS_LIVE,
-			    TDX_FACT_L(NULL, 1)) != -EINVAL)
+			    TDX_FACT_L(NULL, 1), TDX_FACT_U(1)) != -EINVAL)
 		FAIL("a list without its items was recorded");
 	inner[0] = TDX_FACT_S("x");
 	rec[0] = TDX_FACT_S("vm:1");
 	rec[1] = TDX_FACT_S("live");
 	rec[2] = TDX_FACT_L(inner, 1);
 	if (tdx_report_fact(r, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL, TDX_FND_HOST_BUILDS_LIVE,
-			    TDX_FACT_L((const struct tdx_fact[]){ TDX_FACT_L(rec, 3) }, 1)) !=
-	    -EINVAL)
+			    TDX_FACT_L((const struct tdx_fact[]){ TDX_FACT_L(rec, 3) }, 1),
+			    TDX_FACT_U(1)) != -EINVAL)
 		FAIL("a record holding a list was recorded");
 	rec[2] = TDX_FACT_U(12);
 	if (tdx_report_fact(r, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL, TDX_FND_HOST_BUILDS_LIVE,
-			    TDX_FACT_L((const struct tdx_fact[]){ TDX_FACT_L(rec, 3) }, 1)) != 0)
+			    TDX_FACT_L((const struct tdx_fact[]){ TDX_FACT_L(rec, 3) }, 1),
+			    TDX_FACT_U(1)) != 0)
 		FAIL("a list of one record was not recorded");
 	if (tdx_report_fact(r, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_WARN,
-			    TDX_FND_HOST_GATE_MINE_IGNORED, TDX_FACT_L(NULL, 0)) != 0)
+			    TDX_FND_HOST_GATE_MINE_IGNORED, TDX_FACT_L(NULL, 0), TDX_FACT_U(0)) != 0)
 		FAIL("an empty list was not recorded");
 	/* The report's copy is its own: the caller's strings change, the result does not. */
 	strcpy(names[0], "gone");
@@ -327,14 +371,85 @@ static void check_report_lists(void)
 	expect("copied record in words", report_result_words(r, 3),
 	       "TD builds in progress: vm:1 (pid 12): an update now would wait for them, then be "
 	       "refused; nothing was changed");
-	expect("record as JSON", facts_json_text(r, 1), "{\"builds\":[[\"vm:1\",\"live\",12]]}");
-	expect("empty list as JSON", facts_json_text(r, 2), "{\"builds\":[]}");
+	expect("record as JSON", facts_json_text(r, 1),
+	       "{\"builds\":[[\"vm:1\",\"live\",12]],\"builds_total\":1}");
+	expect("empty list as JSON", facts_json_text(r, 2), "{\"builds\":[],\"builds_total\":0}");
 	o = report_facts_json(r, 0);
 	if (!o ||
 	    json_object_array_length(json_object_object_get(o, "builds")) != TDX_FACT_LIST_MAX)
 		FAIL("a list at the cap is not a JSON array of all its items");
 	json_object_put(o);
+	/* 40 builds: the first TDX_FACT_LIST_MAX listed, the words say how many more there are. */
+	strcpy(names[0], "vm0");
+	if (tdx_report_fact(r, TDX_CHK_HOST_TD_BUILDS, TDX_CHECK_FAIL, TDX_FND_HOST_BUILDS_LIVE,
+			    TDX_FACT_L(items, TDX_FACT_LIST_MAX), TDX_FACT_U(40)) != 0)
+		FAIL("a list of the first of 40 builds was not recorded");
+	snprintf(want + off, sizeof(want) - off, ", and 8 more: an update now would wait for them, "
+		 "then be refused; nothing was changed");
+	expect("40 builds in words", report_result_words(r, 4), want);
+	o = report_facts_json(r, 4);
+	if (!o ||
+	    json_object_array_length(json_object_object_get(o, "builds")) != TDX_FACT_LIST_MAX ||
+	    json_object_get_int(json_object_object_get(o, "builds_total")) != 40)
+		FAIL("40 builds are not a JSON array of the listed ones and their count");
+	json_object_put(o);
 	tdx_report_free(r);
+}
+
+/*
+ * The CPUID table and a TCB level's advisories, lists since issue 26: worded as they were when
+ * the library joined them, and with "and N more" past the cap.
+ */
+static void check_cpuid_advisories_words(void)
+{
+	struct tdx_fact items[TDX_FACT_LIST_MAX], total, l;
+	struct tdx_fact eax = TDX_FACT_U(0xA06D0), ids[2] = { TDX_FACT_S("INTEL-SA-01036"),
+							     TDX_FACT_S("INTEL-SA-01099") };
+	const struct tdx_fact *cpu[] = { &eax, &eax, &l, &total };
+	struct tdx_fact level[] = {
+		TDX_FACT_U(1), TDX_FACT_U(5), TDX_FACT_U(4), TDX_FACT_S("TDX_01"),
+		TDX_FACT_S("2024-03-13T00:00:00Z"), TDX_FACT_S("OutOfDate"), TDX_FACT_L(ids, 2),
+		TDX_FACT_U(2), TDX_FACT_S("00806F050000"), TDX_FACT_U(17),
+		TDX_FACT_S("2025-01-01T00:00:00Z"),
+	};
+	const struct tdx_fact *lf[11];
+	char want[1024];
+	size_t off;
+
+	items[0] = TDX_FACT_U(0x806F0);
+	items[1] = TDX_FACT_U(0xC06F0);
+	items[2] = TDX_FACT_U(0xA06F0);
+	l = TDX_FACT_L(items, 3);
+	total = TDX_FACT_U(3);
+	expect("cpuid table", finding_words(TDX_FND_COMPAT_CPU_NOT_LISTED, cpu, 4),
+	       "this CPU's CPUID(1).EAX 0xA06D0 (stepping masked: 0xA06D0) is not in the module's "
+	       "CPUID table (0x806F0, 0xC06F0, 0xA06F0): the module is not built for this CPU: pick "
+	       "a release that lists it");
+	off = (size_t)snprintf(want, sizeof(want), "this CPU's CPUID(1).EAX 0xA06D0 (stepping "
+			       "masked: 0xA06D0) is not in the module's CPUID table (");
+	for (size_t i = 0; i < TDX_FACT_LIST_MAX; i++) {
+		items[i] = TDX_FACT_U(0x80000 + i * 0x10);
+		off += (size_t)snprintf(want + off, sizeof(want) - off, "%s0x%zX", i ? ", " : "",
+					0x80000 + i * 0x10);
+	}
+	snprintf(want + off, sizeof(want) - off, ", and 8 more): the module is not built for this "
+		 "CPU: pick a release that lists it");
+	l = TDX_FACT_L(items, TDX_FACT_LIST_MAX);
+	total = TDX_FACT_U(40);
+	expect("cpuid table of 40", finding_words(TDX_FND_COMPAT_CPU_NOT_LISTED, cpu, 4), want);
+
+	for (size_t i = 0; i < 11; i++)
+		lf[i] = &level[i];
+	expect("advisories", finding_words(TDX_FND_TCB_LEVEL_BELOW_ADVISORIES, lf, 11),
+	       "SVN 1.5 is at level isvsvn 4 of TDX_01 (tcbDate 2024-03-13T00:00:00Z): OutOfDate, "
+	       "advisories INTEL-SA-01036, INTEL-SA-01099; verifiers rate TDs on it below UpToDate "
+	       "(TCB Info for FMSPC 00806F050000, evaluation 17, issued 2025-01-01T00:00:00Z)");
+	level[7] = TDX_FACT_U(40);
+	expect("advisories, 38 more", finding_words(TDX_FND_TCB_LEVEL_BELOW_ADVISORIES, lf, 11),
+	       "SVN 1.5 is at level isvsvn 4 of TDX_01 (tcbDate 2024-03-13T00:00:00Z): OutOfDate, "
+	       "advisories INTEL-SA-01036, INTEL-SA-01099, and 38 more; verifiers rate TDs on it "
+	       "below UpToDate (TCB Info for FMSPC 00806F050000, evaluation 17, issued "
+	       "2025-01-01T00:00:00Z)");
 }
 
 /*
@@ -389,9 +504,11 @@ int main(void)
 	check_report();
 	check_forms();
 	check_lists();
+	check_more();
 	check_list_words();
 	check_report_lists();
 	check_readiness_words();
+	check_cpuid_advisories_words();
 	printf("%s\n", failures ? "FAIL" : "ok");
 	return failures ? 1 : 0;
 }

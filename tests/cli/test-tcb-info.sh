@@ -48,6 +48,18 @@ expect_grep "warn  tcb.status" "$out" "outofdate text"
 expect_grep "OutOfDate, advisories INTEL-SA-01036, INTEL-SA-01099" "$out" "outofdate text"
 expect_grep "; --strict refuses it" "$out" "outofdate advice"
 expect_grep "TCB Info $tmp/outofdate.json: FMSPC 00806F050000, evaluation 17" "$out" "header"
+# A level's advisories as a list fact: an array in JSON, the first 32 and "and N more" in words.
+run "$tdxctl" verify --json --key-hash "$key" $(tcb outofdate) "$img"
+expect_json '[.checks[] | select(.check == "tcb.status") | .facts | .advisories,
+	.advisories_total]' '[["INTEL-SA-01036","INTEL-SA-01099"],2]' "advisories as facts"
+run "$tdxctl" verify --json --key-hash "$key" $(tcb advisories40) "$img"
+expect_json '[.checks[] | select(.check == "tcb.status") | .facts | (.advisories | length),
+	.advisories[31], .advisories_total]' '[32,"INTEL-SA-01031",40]' "40 advisories as facts"
+expect_json '.tcb_info.advisories | split(", ") | length' 40 "40 advisories in tcb_info"
+run "$tdxctl" verify --key-hash "$key" $(tcb advisories40) "$img"
+expect_grep "advisories INTEL-SA-01000, INTEL-SA-01001, " "$out" "40 advisories text"
+expect_grep "INTEL-SA-01030, INTEL-SA-01031, and 8 more; verifiers rate TDs on it below" "$out" \
+	"40 advisories text"
 run "$tdxctl" verify --key-hash "$key" $(tcb revoked) "$img"
 expect_grep "verdict: INVALID: 1 check failed (tcb.status)" "$out" "revoked verdict"
 expect_grep "verifiers refuse TDs on it" "$out" "revoked text"

@@ -499,8 +499,34 @@ static void test_rule_cpu(void)
 	r = run_rules(&h, &sig, "1.5.16", &rel, &opts);
 	CHECK(strcmp(first_message(&r),
 		     "compat.cpu_not_listed cpuid_eax=0xA06D0 cpuid_masked=0xA06D0 "
-		     "cpuid_table=0x806F0, 0xC06F0, 0xA06F0") == 0, "%s", first_message(&r));
+		     "cpuid_table=[0x806F0,0xC06F0,0xA06F0] cpuid_table_total=3") == 0, "%s",
+	      first_message(&r));
 	run_free(&r);
+
+	/*
+	 * A table longer than a list fact holds: its first TDX_FACT_LIST_MAX entries other than 0
+	 * listed, and how many there are in all (a 0 entry among them is not one).
+	 */
+	{
+		char want[1024];
+		size_t off = (size_t)snprintf(want, sizeof(want), "compat.cpu_not_listed "
+					      "cpuid_eax=0xA06D0 cpuid_masked=0xA06D0 cpuid_table=[");
+
+		sig_init(&sig);
+		sig.cpuid_table_size = 41;
+		for (uint32_t i = 0, n = 0; i < 41; i++) {
+			sig.cpuid_table[i] = i == 1 ? 0 : 0x80000 + i * 0x10;
+			if (i != 1 && n++ < TDX_FACT_LIST_MAX)
+				off += (size_t)snprintf(want + off, sizeof(want) - off, "%s0x%X",
+							n > 1 ? "," : "", 0x80000 + i * 0x10);
+		}
+		snprintf(want + off, sizeof(want) - off, "] cpuid_table_total=40");
+		r = run_rules(&h, &sig, "1.5.16", &rel, &opts);
+		EXPECT(r, "compat.cpu", TDX_COMPAT_INCOMPATIBLE);
+		CHECK(strcmp(first_message(&r), want) == 0, "%s", first_message(&r));
+		run_free(&r);
+		sig_init(&sig);
+	}
 
 	/* The stepping of a table entry is masked too. */
 	sig.cpuid_table[0] = 0x806F3;
@@ -889,7 +915,7 @@ static void test_intel_folder(struct tdx_ctx *ctx, const char *dir)
 		c = tdx_releases_get(list, 7);
 		CHECK(reason_of(c) && strcmp(reason_of(c),
 			     "compat.cpu_not_listed cpuid_eax=0x806F8 cpuid_masked=0x806F0 "
-			     "cpuid_table=0xA06D0") == 0, "2.0.02 reason: %s", reason_of(c));
+			     "cpuid_table=[0xA06D0] cpuid_table_total=1") == 0, "2.0.02 reason: %s", reason_of(c));
 
 		CHECK(c->version_source == TDX_VERSION_SIGSTRUCT, "2.0.02's version from sigstruct");
 		c = tdx_releases_get(list, 6);

@@ -403,10 +403,10 @@ static void test_close(const char *dir)
 	      f.builds[0].pid == owner.pid && f.builds[0].state == TDX_GATE_LIVE);
 	CHECK_INT(test_status_of(r, "host.td_builds"), TDX_CHECK_FAIL);
 	if (tdx_report_count(r) == 1) {
-		char want[96];
+		char want[112];
 
 		snprintf(want, sizeof(want), "host.builds_after_wait builds=[[td-a,live,%s]] "
-			 "waited_s=0.300", test_u((uint64_t)owner.pid, (char[24]){ 0 }, 24));
+			 "builds_total=1 waited_s=0.300", test_u((uint64_t)owner.pid, (char[24]){ 0 }, 24));
 		CHECK_STR(test_facts(r, 0), want);
 		CHECK_INT(tdx_report_remedies(r, 0),
 			  TDX_REMEDY_BUILDS_END | TDX_REMEDY_WAIT_BUILDS);

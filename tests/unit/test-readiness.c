@@ -436,7 +436,7 @@ static void test_messages(void)
 	if (tdx_report_new(&report) < 0)
 		return;
 	tdx_readiness_judge(&f, report);
-	CHECK_STR(test_facts(report, 7), "host.builds_live builds=[[vm1,live,4444]]");
+	CHECK_STR(test_facts(report, 7), "host.builds_live builds=[[vm1,live,4444]] builds_total=1");
 	tdx_report_free(report);
 
 	r = ready;
@@ -519,7 +519,8 @@ static void test_update_facts(void)
 		return;
 	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_FAIL);
 	CHECK_STR(test_facts(report, 0),
-		  "host.builds_after_wait builds=[[vm1,live,4444]] waited_s=2.500");
+		  "host.builds_after_wait builds=[[vm1,live,4444]] builds_total=1 "
+		  "waited_s=2.500");
 	CHECK_INT(tdx_report_remedies(report, 0), TDX_REMEDY_BUILDS_END | TDX_REMEDY_WAIT_BUILDS);
 	CHECK_INT(tdx_readiness_judge_rules(&f, TDX_READINESS_BUILDS, NULL), TDX_OUTCOME_RETRY);
 	tdx_report_free(report);
@@ -542,7 +543,7 @@ static void test_update_facts(void)
 		return;
 	CHECK_INT(tdx_report_status(report, 0), TDX_CHECK_WARN);
 	CHECK_STR(test_facts(report, 0), "host.gate_mine_ignored "
-		  "builds=[[vm-stale,stale,31],[vm-expired,expired,60]]");
+		  "builds=[[vm-stale,stale,31],[vm-expired,expired,60]] builds_total=2");
 	tdx_report_free(report);
 	/*
 	 * Each build a record of its own, whatever its name holds (a name may have ':' in it); a
@@ -554,14 +555,14 @@ static void test_update_facts(void)
 	if (!judge_one(&f, TDX_READINESS_BUILDS, &report))
 		return;
 	CHECK_STR(test_facts(report, 0), "host.gate_mine_ignored "
-		  "builds=[[vm:1,a,late],[vm-expired,expired]]");
+		  "builds=[[vm:1,a,late],[vm-expired,expired]] builds_total=2");
 	tdx_report_free(report);
 	f.now = 0;
 	f.builds[1].expires = 940;
 	if (!judge_one(&f, TDX_READINESS_BUILDS, &report))
 		return;
 	CHECK_STR(test_facts(report, 0), "host.gate_mine_ignored "
-		  "builds=[[vm:1,a,late],[vm-expired,expired]]");
+		  "builds=[[vm:1,a,late],[vm-expired,expired]] builds_total=2");
 	tdx_report_free(report);
 	f.builds_ignored = 0;
 	f.n_builds = 0;
@@ -594,36 +595,64 @@ static void test_update_facts(void)
 }
 
 /*
- * More live builds than a list fact holds: the row is still recorded (a list over the cap would
- * be refused, and a row that is not recorded fails the judgement), with the first
- * TDX_FACT_LIST_MAX builds; the count of all of them is the status's.
+ * More builds than a list fact holds: the row is still recorded (a list over the cap would be
+ * refused, and a row that is not recorded fails the judgement), with the first
+ * TDX_FACT_LIST_MAX builds of its kind and builds_total counting all of them (and no other
+ * kind), so that the words can say how many more there are.
  */
 static void test_builds_cap(void)
 {
-	static struct tdx_gate_entry many[TDX_FACT_LIST_MAX + 8];
+	enum { STALE = 5, LIVE = TDX_FACT_LIST_MAX + 8 };
+	static struct tdx_gate_entry many[STALE + LIVE];
 	struct tdx_readiness_facts f;
 	struct tdx_report *report;
-	const struct tdx_fact *list;
+	const struct tdx_fact *list, *total;
 	struct row r = ready;
-	char last[16];
+	char first[16], last[16];
 
 	facts_of(&r, &f);
-	for (size_t i = 0; i < TDX_FACT_LIST_MAX + 8; i++) {
+	for (size_t i = 0; i < STALE + LIVE; i++) {
 		snprintf(many[i].name, sizeof(many[i].name), "vm%zu", i);
-		many[i].state = TDX_GATE_LIVE;
+		many[i].state = i < STALE ? TDX_GATE_STALE : TDX_GATE_LIVE;
 		many[i].pid = (pid_t)(100 + i);
 	}
 	f.builds = many;
-	f.n_builds = f.builds_live = TDX_FACT_LIST_MAX + 8;
+	f.n_builds = STALE + LIVE;
+	f.builds_live = LIVE;
 	if (tdx_report_new(&report) < 0)
 		return;
 	CHECK_INT(tdx_readiness_judge_rules(&f, TDX_READINESS_BUILDS, report), TDX_OUTCOME_RETRY);
 	CHECK_INT(tdx_report_count(report), 1);
 	CHECK_INT(tdx_report_finding(report, 0), TDX_FND_HOST_BUILDS_LIVE);
 	list = tdx_report_fact_get(report, 0, 0);
-	snprintf(last, sizeof(last), "vm%d", TDX_FACT_LIST_MAX - 1);
-	if (CHECK(list && list->type == TDX_FACT_LIST) && CHECK_INT(list->n, TDX_FACT_LIST_MAX))
+	total = tdx_report_fact_get(report, 0, 1);
+	snprintf(first, sizeof(first), "vm%d", STALE);
+	snprintf(last, sizeof(last), "vm%d", STALE + TDX_FACT_LIST_MAX - 1);
+	if (CHECK(list && list->type == TDX_FACT_LIST) && CHECK_INT(list->n, TDX_FACT_LIST_MAX)) {
+		CHECK_STR(list->items[0].items[0].s, first);
 		CHECK_STR(list->items[TDX_FACT_LIST_MAX - 1].items[0].s, last);
+	}
+	if (CHECK(total && total->type == TDX_FACT_U64))
+		CHECK_INT(total->u, LIVE);
+	tdx_report_free(report);
+
+	/* The builds an update ignores, as many: the same cap, the same count. */
+	for (size_t i = 0; i < STALE + LIVE; i++)
+		many[i].state = TDX_GATE_STALE;
+	f.builds_live = 0;
+	f.builds_ignored = STALE + LIVE;
+	f.gate_closed = f.gate_mine = f.gate_tried = true;
+	if (tdx_report_new(&report) < 0)
+		return;
+	tdx_readiness_judge_rules(&f, TDX_READINESS_BUILDS, report);
+	CHECK_INT(tdx_report_count(report), 1);
+	CHECK_INT(tdx_report_finding(report, 0), TDX_FND_HOST_GATE_MINE_IGNORED);
+	list = tdx_report_fact_get(report, 0, 0);
+	total = tdx_report_fact_get(report, 0, 1);
+	if (CHECK(list && list->type == TDX_FACT_LIST))
+		CHECK_INT(list->n, TDX_FACT_LIST_MAX);
+	if (CHECK(total && total->type == TDX_FACT_U64))
+		CHECK_INT(total->u, STALE + LIVE);
 	tdx_report_free(report);
 }
 

@@ -114,7 +114,10 @@ static void test_real_documents(void)
 		match_is(t, 1, 6, TDX_TCB_UP_TO_DATE, "UpToDate", 6);
 		match_is(t, 1, 5, TDX_TCB_OUT_OF_DATE, "OutOfDate", 4);
 		CHECK_INT(tdx_tcb_info_match(t, 1, 5, &m), 0);
-		CHECK_STR(m.advisories, "INTEL-SA-01036, INTEL-SA-01099");
+		if (CHECK_INT(m.n_advisories, 2)) {
+			CHECK_STR(m.advisories[0], "INTEL-SA-01036");
+			CHECK_STR(m.advisories[1], "INTEL-SA-01099");
+		}
 		CHECK_STR(m.tcb_date, "2024-03-13T00:00:00Z");
 		CHECK_INT(m.latest_isvsvn, 6);
 		CHECK_STR(m.latest_status, "UpToDate");
@@ -339,6 +342,44 @@ static void test_generated(void)
 	CHECK(!t);
 }
 
+/*
+ * A level with 40 advisoryIDs, more than a list fact holds: the match has them all, the
+ * finding lists the first TDX_FACT_LIST_MAX and says how many there are.
+ */
+static void test_advisories_cap(void)
+{
+	struct tdx_sigstruct sig = { .svn_major = 1, .svn_minor = 8 };
+	const struct tdx_fact *list, *total;
+	struct tdx_tcb_info *t = NULL;
+	struct tdx_tcb_refusal why;
+	struct tdx_tcb_match m;
+	struct tdx_report *r;
+
+	if (!CHECK_INT(parse(gen_dir, "advisories40.json", "chain.pem", time(NULL), test_root, &t,
+			     &why), 0))
+		return;
+	if (CHECK_INT(tdx_tcb_info_match(t, 1, 8, &m), 0) && CHECK_INT(m.n_advisories, 40)) {
+		CHECK_STR(m.advisories[0], "INTEL-SA-01000");
+		CHECK_STR(m.advisories[39], "INTEL-SA-01039");
+	}
+	tdx_report_new(&r);
+	tdx_tcb_info_check(t, &sig, r);
+	if (CHECK_INT(tdx_report_count(r), 1) &&
+	    CHECK_INT(tdx_report_finding(r, 0), TDX_FND_TCB_LEVEL_BELOW_ADVISORIES)) {
+		list = tdx_report_fact_get(r, 0, 6);
+		total = tdx_report_fact_get(r, 0, 7);
+		if (CHECK(list && list->type == TDX_FACT_LIST) &&
+		    CHECK_INT(list->n, TDX_FACT_LIST_MAX)) {
+			CHECK_STR(list->items[0].s, "INTEL-SA-01000");
+			CHECK_STR(list->items[TDX_FACT_LIST_MAX - 1].s, "INTEL-SA-01031");
+		}
+		if (CHECK(total && total->type == TDX_FACT_U64))
+			CHECK_INT(total->u, 40);
+	}
+	tdx_report_free(r);
+	tdx_tcb_info_free(t);
+}
+
 /* Malformed text: each refused with a reason, never a crash. */
 static void test_malformed(void)
 {
@@ -370,6 +411,7 @@ static void test_malformed(void)
 		CHECK_INT(why.found, TDX_JSON_KIND_INTEGER);
 		CHECK_STR(why.member, "signature");
 	}
+}
 
 int main(void)
 {
@@ -398,6 +440,7 @@ int main(void)
 	test_real_tampered();
 	test_generated();
 	test_malformed();
+	test_advisories_cap();
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", gen_dir);
 	rc = system(cmd);
