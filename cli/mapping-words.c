@@ -22,6 +22,7 @@ const char *json_kind_words(enum tdx_json_kind kind)
 	case TDX_JSON_KIND_OBJECT:	return "an object";
 	case TDX_JSON_KIND_ARRAY:	return "an array";
 	case TDX_JSON_KIND_STRING:	return "a string";
+	case TDX_JSON_KIND_STRING_ARRAY: return "an array of strings";
 	case TDX_JSON_KIND_OTHER:	break;
 	}
 	return "of an unknown type";
@@ -99,12 +100,13 @@ static char *mapping_refusal_say(const struct tdx_mapping_refusal *r, const char
 	case TDX_MAPPING_FAULT_TYPE:
 		if (!r->key && r->entry < 0)
 			return cli_words("the top level is %s, expected %s", json_kind_words(r->found),
-					 r->expected);
+					 json_kind_words(r->expected));
 		if (!r->key)
 			return cli_words("entry %ld of \"tdx_module_releases\" is %s, expected %s",
-					 r->entry, json_kind_words(r->found), r->expected);
+					 r->entry, json_kind_words(r->found),
+					 json_kind_words(r->expected));
 		snprintf(what, sizeof(what), " is %s, expected %s", json_kind_words(r->found),
-			 r->expected);
+			 json_kind_words(r->expected));
 		return mapping_at(r, what);
 	case TDX_MAPPING_FAULT_NO_RELEASE:
 		return cli_words("\"%s\" lists no release", r->key ? r->key : "?");
@@ -185,7 +187,8 @@ struct json_object *mapping_refusal_to_json(const struct tdx_mapping_refusal *r)
 	json_object_object_add(o, "item", r->item >= 0 ? json_object_new_int64(r->item) : NULL);
 	json_object_object_add(o, "found", r->found != TDX_JSON_KIND_NONE ?
 			       json_object_new_string(json_kind_words(r->found)) : NULL);
-	json_object_object_add(o, "expected", tdx_json_string_or_null(r->expected));
+	json_object_object_add(o, "expected", r->expected != TDX_JSON_KIND_NONE ?
+			       json_object_new_string(json_kind_words(r->expected)) : NULL);
 	json_object_object_add(o, "detail", tdx_json_string_or_null(r->detail));
 	json_object_object_add(o, "value", r->value[0] ? json_object_new_string(r->value) : NULL);
 	json_object_object_add(o, "number", number ? json_object_new_uint64(r->number) : NULL);

@@ -83,7 +83,7 @@ char *tcb_refusal_words(const struct tdx_tcb_refusal *r)
 	char *place = tcb_place_words(r), *w = NULL;
 	const char *p = place ? place : "?";
 	const char *member = r->member ? r->member : "?";
-	const char *found = json_kind_words(r->found);
+	const char *found = json_kind_words(r->found), *expected = json_kind_words(r->expected);
 
 	if (!place)
 		return NULL;
@@ -158,17 +158,19 @@ char *tcb_refusal_words(const struct tdx_tcb_refusal *r)
 		break;
 	case TDX_TCB_FAULT_TYPE:
 		if (!r->member && r->place == TDX_TCB_AT_TCB_INFO)
-			w = cli_words("\"tcbInfo\" is %s, expected %s", found, r->expected);
+			w = cli_words("\"tcbInfo\" is %s, expected %s", found, expected);
 		else if (!r->member)
-			w = cli_words("%s is %s, expected %s", p, found, r->expected);
+			w = cli_words("%s is %s, expected %s", p, found, expected);
 		else if (r->place == TDX_TCB_AT_TOP)
-			w = cli_words("\"%s\" is %s, expected %s", member, found, r->expected);
+			w = cli_words("\"%s\" is %s, expected %s", member, found, expected);
 		else
 			w = cli_words("%s: \"%s\" is %s, expected %s", p, member, found,
-				      r->expected);
+				      expected);
 		break;
 	case TDX_TCB_FAULT_ITEM_TYPE:
-		w = cli_words("%s: \"%s\" holds %s, expected %s", p, member, found, r->expected);
+		/* Of each item: "holds an integer, expected strings". */
+		w = cli_words("%s: \"%s\" holds %s, expected %s", p, member, found,
+			      r->expected == TDX_JSON_KIND_STRING ? "strings" : expected);
 		break;
 	case TDX_TCB_FAULT_NOT_TDX:
 		w = cli_words("a TCB Info for \"%s\", not for TDX (id \"TDX\": PCS's "

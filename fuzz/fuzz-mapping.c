@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(memchr(why.version, '\0', sizeof(why.version)));
 		FUZZ_ASSERT(memchr(why.value, '\0', sizeof(why.value)));
 		FUZZ_ASSERT(why.fault != TDX_MAPPING_FAULT_TYPE ||
-			    (why.found != TDX_JSON_KIND_NONE && why.expected));
+			    (why.found != TDX_JSON_KIND_NONE && why.expected != TDX_JSON_KIND_NONE));
 	}
 	tdx_mapping_free(m);
 	free(json);

@@ -469,6 +469,7 @@ enum tdx_json_kind {
 	TDX_JSON_KIND_ARRAY,
 	TDX_JSON_KIND_STRING,
 	TDX_JSON_KIND_OTHER,		/* a type json-c added after this was written */
+	TDX_JSON_KIND_STRING_ARRAY,	/* an array of strings: only ever expected, never found */
 };
 
 /* SHA-256 of the concatenation of @n parts (crypto-*.c: OpenSSL). */
@@ -679,7 +680,7 @@ struct tdx_mapping_refusal {
 	const char *key;		/* "tdx_module_releases", "version", ...; or NULL */
 	long item;			/* the index in @key's array (min_seamldr_versions); -1 */
 	enum tdx_json_kind found;	/* TYPE: the kind of JSON value found */
-	const char *expected;		/* TYPE: "an object", "an array", "a string", ... */
+	enum tdx_json_kind expected;	/* TYPE: the kind of JSON value wanted there */
 	const char *detail;		/* SYNTAX: json-c's description of the error */
 	unsigned long long number;	/* a byte offset, a size, a count, an entry index */
 	unsigned long long limit;	/* the bound that was passed */

@@ -84,7 +84,7 @@ enum tdx_tcb_place {
 /*
  * A refusal of tdx_tcb_info_parse(), as facts: which fault and where, with what it concerns.
  * Strings the document holds are cut (an id at 16 bytes, a date at 32) and may hold any byte:
- * escape them before they reach a terminal. Static strings: @member, @expected, @detail.
+ * escape them before they reach a terminal. Static strings: @member, @detail.
  */
 struct tdx_tcb_refusal {
 	enum tdx_tcb_fault fault;
@@ -94,7 +94,7 @@ struct tdx_tcb_refusal {
 	char identity_id[17];		/* its "id" once read, else "" */
 	const char *member;		/* the member concerned ("isvsvn", ...), or NULL */
 	enum tdx_json_kind found;	/* the kind of JSON value it is */
-	const char *expected;		/* what it should be: "an object", ... */
+	enum tdx_json_kind expected;	/* the kind it should be (ITEM_TYPE: of each item) */
 	const char *detail;		/* CHAIN_INVALID: OpenSSL's reason */
 	long long number;		/* a byte offset, a version, a value, a count, a depth */
 	unsigned long long limit;	/* the bound that was passed */

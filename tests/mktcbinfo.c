@@ -22,6 +22,7 @@
  *     unsigned      no "signature"                    wrong-root signed under other-chain.pem
  *     sgx           id "SGX"                          v2         version 2
  *     badlevel      TDX_01's tcbLevels[1] isvsvn 300  nostatus   its tcbLevels[1] no tcbStatus
+ *     numstatus     its tcbLevels[1] tcbStatus 5      numadvisory  ... advisoryIDs [7]
  *     pretty        uptodate's tcbInfo re-indented after signing (same JSON, other bytes)
  *   uptodate.bundle           uptodate.json followed by chain.pem (the bundle form)
  *
@@ -299,6 +300,13 @@ int main(int argc, char **argv)
 	signed_doc("nostatus", leaf_key, tcb_info("TDX", 3, now - day, now + 30 * day,
 		   "[" LEVEL(8, "UpToDate", "") ",{\"tcb\":{\"isvsvn\":4},\"tcbDate\":"
 		   "\"2024-03-13T00:00:00Z\"}]"));
+	/* Wrong kinds there: a tcbStatus that is a number, an advisory id that is a number. */
+	signed_doc("numstatus", leaf_key, tcb_info("TDX", 3, now - day, now + 30 * day,
+		   "[" LEVEL(8, "UpToDate", "") ",{\"tcb\":{\"isvsvn\":4},\"tcbDate\":"
+		   "\"2024-03-13T00:00:00Z\",\"tcbStatus\":5}]"));
+	signed_doc("numadvisory", leaf_key, tcb_info("TDX", 3, now - day, now + 30 * day,
+		   "[" LEVEL(8, "UpToDate", "") ",{\"tcb\":{\"isvsvn\":4},\"tcbDate\":"
+		   "\"2024-03-13T00:00:00Z\",\"tcbStatus\":\"OutOfDate\",\"advisoryIDs\":[7]}]"));
 
 	tcb = tcb_info("TDX", 3, now - day, now + 30 * day, "[" LEVEL(8, "UpToDate", "") "]");
 	sign_hex(leaf_key, tcb, sig);

@@ -45,7 +45,7 @@ static int refuse(struct tdx_mapping_refusal *why, enum tdx_mapping_fault fault,
 
 /* A TYPE refusal: @v is not @expected. */
 static int refuse_type(struct tdx_mapping_refusal *why, long i, struct json_object *entry,
-		       const char *key, struct json_object *v, const char *expected)
+		       const char *key, struct json_object *v, enum tdx_json_kind expected)
 {
 	why->found = tdx_json_kind(v);
 	why->expected = expected;
@@ -69,7 +69,7 @@ static int get_string(struct json_object *entry, long i, const char *key, const 
 	if (!json_object_object_get_ex(entry, key, &v))
 		return refuse(why, TDX_MAPPING_FAULT_MISSING, i, entry, key);
 	if (!json_object_is_type(v, json_type_string))
-		return refuse_type(why, i, entry, key, v, "a string");
+		return refuse_type(why, i, entry, key, v, TDX_JSON_KIND_STRING);
 	*out = json_object_get_string(v);
 	return 0;
 }
@@ -122,7 +122,7 @@ static int parse_entry(struct json_object *entry, long i, struct tdx_release_inf
 	int rc;
 
 	if (!json_object_is_type(entry, json_type_object))
-		return refuse_type(why, i, entry, NULL, entry, "an object");
+		return refuse_type(why, i, entry, NULL, entry, TDX_JSON_KIND_OBJECT);
 	memset(r, 0, sizeof(*r));
 
 	rc = get_string(entry, i, KEY_VERSION, &s, why);
@@ -142,7 +142,7 @@ static int parse_entry(struct json_object *entry, long i, struct tdx_release_inf
 	if (!json_object_object_get_ex(entry, KEY_MIN_SEAMLDR, &arr))
 		return refuse(why, TDX_MAPPING_FAULT_MISSING, i, entry, KEY_MIN_SEAMLDR);
 	if (!json_object_is_type(arr, json_type_array))
-		return refuse_type(why, i, entry, KEY_MIN_SEAMLDR, arr, "an array of strings");
+		return refuse_type(why, i, entry, KEY_MIN_SEAMLDR, arr, TDX_JSON_KIND_STRING_ARRAY);
 	n = json_object_array_length(arr);
 	if (n == 0 || n > TDX_MAPPING_MAX_SEAMLDR) {
 		why->number = n;
@@ -154,7 +154,7 @@ static int parse_entry(struct json_object *entry, long i, struct tdx_release_inf
 
 		why->item = (long)j;
 		if (!json_object_is_type(e, json_type_string))
-			return refuse_type(why, i, entry, KEY_MIN_SEAMLDR, e, "a string");
+			return refuse_type(why, i, entry, KEY_MIN_SEAMLDR, e, TDX_JSON_KIND_STRING);
 		rc = parse_version_value(json_object_get_string(e), entry, i, KEY_MIN_SEAMLDR,
 					 &r->min_seamldr[j], why);
 		if (rc < 0)
@@ -173,11 +173,11 @@ static int parse_root(struct json_object *root, struct tdx_mapping *m,
 	size_t n;
 
 	if (!json_object_is_type(root, json_type_object))
-		return refuse_type(why, -1, NULL, NULL, root, "an object");
+		return refuse_type(why, -1, NULL, NULL, root, TDX_JSON_KIND_OBJECT);
 	if (!json_object_object_get_ex(root, KEY_RELEASES, &arr))
 		return refuse(why, TDX_MAPPING_FAULT_MISSING, -1, NULL, KEY_RELEASES);
 	if (!json_object_is_type(arr, json_type_array))
-		return refuse_type(why, -1, NULL, KEY_RELEASES, arr, "an array");
+		return refuse_type(why, -1, NULL, KEY_RELEASES, arr, TDX_JSON_KIND_ARRAY);
 	n = json_object_array_length(arr);
 	if (n == 0)
 		return refuse(why, TDX_MAPPING_FAULT_NO_RELEASE, -1, NULL, KEY_RELEASES);

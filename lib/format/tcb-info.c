@@ -74,7 +74,7 @@ static int refuse_syntax(struct tdx_tcb_refusal *r, size_t at)
 
 /* A member @member that is @v's kind, not @expected (@member NULL: the place itself). */
 static int refuse_type(struct tdx_tcb_refusal *r, const char *member, struct json_object *v,
-		       const char *expected)
+		       enum tdx_json_kind expected)
 {
 	r->member = member;
 	r->found = tdx_json_kind(v);
@@ -166,7 +166,7 @@ static int walk_top(const char *s, size_t len, size_t *tcb_off, size_t *tcb_len,
 			if (*sig || !json_object_is_type(val, json_type_string)) {
 				why->member = "signature";
 				rc = *sig ? refuse(why, -EINVAL, TDX_TCB_FAULT_TWICE) :
-				     refuse_type(why, "signature", val, "a string");
+				     refuse_type(why, "signature", val, TDX_JSON_KIND_STRING);
 				json_object_put(val);
 				goto out;
 			}
@@ -207,7 +207,7 @@ out:
 
 /* A required member @key (a literal) of type @type; NULL with *@rc and @why set otherwise. */
 static struct json_object *need(struct json_object *o, const char *key, enum json_type type,
-				const char *what, struct tdx_tcb_refusal *why, int *rc)
+				enum tdx_json_kind what, struct tdx_tcb_refusal *why, int *rc)
 {
 	struct json_object *v;
 
@@ -285,9 +285,9 @@ static int parse_level(struct json_object *lv, struct tcb_level *l, struct tdx_t
 	int64_t svn;
 
 	if (!json_object_is_type(lv, json_type_object))
-		return refuse_type(why, NULL, lv, "an object");
-	tcb = need(lv, "tcb", json_type_object, "an object", why, &rc);
-	v = tcb ? need(tcb, "isvsvn", json_type_int, "an integer", why, &rc) : NULL;
+		return refuse_type(why, NULL, lv, TDX_JSON_KIND_OBJECT);
+	tcb = need(lv, "tcb", json_type_object, TDX_JSON_KIND_OBJECT, why, &rc);
+	v = tcb ? need(tcb, "isvsvn", json_type_int, TDX_JSON_KIND_INTEGER, why, &rc) : NULL;
 	if (!v)
 		return rc;
 	svn = json_object_get_int64(v);
@@ -298,22 +298,22 @@ static int parse_level(struct json_object *lv, struct tcb_level *l, struct tdx_t
 		return refuse(why, -EINVAL, TDX_TCB_FAULT_RANGE);
 	}
 	l->isvsvn = (unsigned int)svn;
-	v = need(lv, "tcbStatus", json_type_string, "a string", why, &rc);
+	v = need(lv, "tcbStatus", json_type_string, TDX_JSON_KIND_STRING, why, &rc);
 	if (!v)
 		return rc;
 	l->status = json_object_get_string(v);
-	v = need(lv, "tcbDate", json_type_string, "a string", why, &rc);
+	v = need(lv, "tcbDate", json_type_string, TDX_JSON_KIND_STRING, why, &rc);
 	if (!v)
 		return rc;
 	l->date = json_object_get_string(v);
 	if (json_object_object_get_ex(lv, "advisoryIDs", &adv)) {
 		if (!json_object_is_type(adv, json_type_array))
-			return refuse_type(why, "advisoryIDs", adv, "an array");
+			return refuse_type(why, "advisoryIDs", adv, TDX_JSON_KIND_ARRAY);
 		for (size_t i = 0; i < json_object_array_length(adv); i++)
 			if (!json_object_is_type(json_object_array_get_idx(adv, i),
 						 json_type_string)) {
 				refuse_type(why, "advisoryIDs", json_object_array_get_idx(adv, i),
-					    "strings");
+					    TDX_JSON_KIND_STRING);
 				return refuse(why, -EINVAL, TDX_TCB_FAULT_ITEM_TYPE);
 			}
 		return level_advisories(adv, l);
@@ -332,13 +332,13 @@ static int parse_identity(struct json_object *o, size_t k, struct tcb_identity *
 	why->identity = (unsigned int)k;
 	why->identity_id[0] = '\0';
 	if (!json_object_is_type(o, json_type_object))
-		return refuse_type(why, NULL, o, "an object");
-	v = need(o, "id", json_type_string, "a string", why, &rc);
+		return refuse_type(why, NULL, o, TDX_JSON_KIND_OBJECT);
+	v = need(o, "id", json_type_string, TDX_JSON_KIND_STRING, why, &rc);
 	if (!v)
 		return rc;
 	id->id = json_object_get_string(v);
 	snprintf(why->identity_id, sizeof(why->identity_id), "%s", id->id);
-	levels = need(o, "tcbLevels", json_type_array, "an array", why, &rc);
+	levels = need(o, "tcbLevels", json_type_array, TDX_JSON_KIND_ARRAY, why, &rc);
 	if (!levels)
 		return rc;
 	n = json_object_array_length(levels);
@@ -386,26 +386,26 @@ static int parse_fields(struct tdx_tcb_info *t, int64_t now, struct tdx_tcb_refu
 
 	why->place = TDX_TCB_AT_TCB_INFO;
 	if (!json_object_is_type(o, json_type_object))
-		return refuse_type(why, NULL, o, "an object");
-	v = need(o, "id", json_type_string, "a string", why, &rc);
+		return refuse_type(why, NULL, o, TDX_JSON_KIND_OBJECT);
+	v = need(o, "id", json_type_string, TDX_JSON_KIND_STRING, why, &rc);
 	if (!v)
 		return rc;
 	if (strcmp(json_object_get_string(v), "TDX") != 0) {
 		snprintf(why->value, sizeof(why->value), "%.16s", json_object_get_string(v));
 		return refuse(why, -EINVAL, TDX_TCB_FAULT_NOT_TDX);
 	}
-	v = need(o, "version", json_type_int, "an integer", why, &rc);
+	v = need(o, "version", json_type_int, TDX_JSON_KIND_INTEGER, why, &rc);
 	if (!v)
 		return rc;
 	if (json_object_get_int64(v) != 3) {
 		why->number = (long long)json_object_get_int64(v);
 		return refuse(why, -EINVAL, TDX_TCB_FAULT_VERSION);
 	}
-	v = need(o, "fmspc", json_type_string, "a string", why, &rc);
+	v = need(o, "fmspc", json_type_string, TDX_JSON_KIND_STRING, why, &rc);
 	if (!v)
 		return rc;
 	t->fmspc = json_object_get_string(v);
-	v = need(o, "tcbEvaluationDataNumber", json_type_int, "an integer", why, &rc);
+	v = need(o, "tcbEvaluationDataNumber", json_type_int, TDX_JSON_KIND_INTEGER, why, &rc);
 	if (!v)
 		return rc;
 	if (json_object_get_int64(v) < 0 || json_object_get_int64(v) > UINT_MAX) {
@@ -416,11 +416,11 @@ static int parse_fields(struct tdx_tcb_info *t, int64_t now, struct tdx_tcb_refu
 	}
 	t->eval_number = (unsigned int)json_object_get_int64(v);
 
-	v = need(o, "issueDate", json_type_string, "a string", why, &rc);
+	v = need(o, "issueDate", json_type_string, TDX_JSON_KIND_STRING, why, &rc);
 	if (!v)
 		return rc;
 	t->issue_date = json_object_get_string(v);
-	v = need(o, "nextUpdate", json_type_string, "a string", why, &rc);
+	v = need(o, "nextUpdate", json_type_string, TDX_JSON_KIND_STRING, why, &rc);
 	if (!v)
 		return rc;
 	t->next_update = json_object_get_string(v);
@@ -444,7 +444,7 @@ static int parse_fields(struct tdx_tcb_info *t, int64_t now, struct tdx_tcb_refu
 	if (!json_object_object_get_ex(o, "tdxModuleIdentities", &ids))
 		return 0;
 	if (!json_object_is_type(ids, json_type_array))
-		return refuse_type(why, "tdxModuleIdentities", ids, "an array");
+		return refuse_type(why, "tdxModuleIdentities", ids, TDX_JSON_KIND_ARRAY);
 	n = json_object_array_length(ids);
 	if (n > MAX_IDENTITIES) {
 		why->member = "tdxModuleIdentities";

@@ -202,6 +202,8 @@ tcbopts() { echo --tcb-info "$tmp/tcb/$1.json" --tcb-info-chain "$tmp/tcb/chain.
 lv='tdxModuleIdentities[1] (\"TDX_01\") tcbLevels[1]'
 for c in "badlevel:$lv: isvsvn 300 is not 0 to 255" \
 	 "nostatus:$lv: \\\"tcbStatus\\\" is missing" \
+	 "numstatus:$lv: \\\"tcbStatus\\\" is an integer, expected a string" \
+	 "numadvisory:$lv: \\\"advisoryIDs\\\" holds an integer, expected strings" \
 	 "v2:TCB Info version 2, expected 3 (the version PCS API v4 serves and tdxctl reads)" \
 	 "unsigned:unsigned: no \\\"signature\\\" member"; do
 	doc=${c%%:*} words=${c#*:}

@@ -83,13 +83,14 @@ int main(void)
 			[TDX_JSON_KIND_INTEGER] = "an integer", [TDX_JSON_KIND_OBJECT] = "an object",
 			[TDX_JSON_KIND_ARRAY] = "an array", [TDX_JSON_KIND_STRING] = "a string",
 			[TDX_JSON_KIND_OTHER] = "of an unknown type",
+			[TDX_JSON_KIND_STRING_ARRAY] = "an array of strings",
 		};
 
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 			expect(kinds[k], strdup(json_kind_words((enum tdx_json_kind)k)), kinds[k]);
 		why = (struct tdx_mapping_refusal){ .fault = TDX_MAPPING_FAULT_TYPE, .entry = -1,
 						    .item = -1, .found = TDX_JSON_KIND_BOOLEAN,
-						    .expected = "an object" };
+						    .expected = TDX_JSON_KIND_OBJECT };
 		expect("top level a boolean", mapping_refusal_words(&why),
 		       "the top level is a boolean, expected an object");
 	}
