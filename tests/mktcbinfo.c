@@ -44,7 +44,7 @@
 
 static const char *outdir;
 
-static void die(const char *what)
+static _Noreturn void die(const char *what)
 {
 	fprintf(stderr, "tdx-mktcbinfo: %s\n", what);
 	ERR_print_errors_fp(stderr);
